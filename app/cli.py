@@ -1,0 +1,189 @@
+"""``intakedesk``: serve, migrate and administer an instance (DESIGN §9).
+
+Each command prints its result as its last line; errors print one line to
+stderr and exit non-zero.
+"""
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+
+from app.settings import Settings, SettingsError, get_settings
+from resolvers.errors import DomainError
+
+T = TypeVar("T")
+
+
+class CliError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="intakedesk", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="migrate, then run the API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--demo", action="store_true", help="load a demo org first")
+
+    commands.add_parser("migrate", help="alembic upgrade head")
+
+    orgs = commands.add_parser("orgs").add_subparsers(dest="action", required=True)
+    create_org = orgs.add_parser("create")
+    create_org.add_argument("--name", required=True)
+    create_org.add_argument("--id", dest="org_id")
+
+    users = commands.add_parser("users").add_subparsers(dest="action", required=True)
+    add_user = users.add_parser("add")
+    add_user.add_argument("--org", required=True)
+    add_user.add_argument("--email", required=True)
+    add_user.add_argument("--role", required=True, choices=["admin", "coordinator", "viewer"])
+    add_user.add_argument("--uid")
+
+    keys = commands.add_parser("api-keys").add_subparsers(dest="action", required=True)
+    create_key = keys.add_parser("create")
+    create_key.add_argument("--org", required=True)
+    create_key.add_argument("--name", required=True)
+
+    token = commands.add_parser("dev-token", help="local auth: print an ID token")
+    token.add_argument("--email", required=True)
+
+    commands.add_parser("export-schema", help="rewrite schema.graphql")
+    return parser
+
+
+async def _in_transaction(settings: Settings, work: Callable[[Any], Awaitable[T]]) -> T:
+    from app.db import create_engine, session_factory, transaction
+    from app.storage import build_storage
+    from resolvers.context import Context
+
+    engine = create_engine(settings)
+    try:
+        async with transaction(session_factory(engine)) as session:
+            ctx = Context(session=session, settings=settings, storage=build_storage(settings),
+                          system_actor="cli")
+            return await work(ctx)
+    finally:
+        await engine.dispose()
+
+
+def _run(settings: Settings, work: Callable[[Any], Awaitable[T]]) -> T:
+    return asyncio.run(_in_transaction(settings, work))
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> str:
+    from app.migrate import upgrade_head
+
+    upgrade_head(settings.database_url)
+    return "database is at the latest schema"
+
+
+def cmd_orgs_create(settings: Settings, args: argparse.Namespace) -> str:
+    from resolvers import orgs
+
+    org = _run(settings, lambda ctx: orgs.create(ctx, name=args.name, org_id=args.org_id))
+    return org.id
+
+
+def cmd_users_add(settings: Settings, args: argparse.Namespace) -> str:
+    from resolvers import orgs
+
+    user = _run(settings, lambda ctx: orgs.add_member(
+        ctx, org_id=args.org, email=args.email, role=args.role, uid=args.uid))
+    return user.id
+
+
+def cmd_api_keys_create(settings: Settings, args: argparse.Namespace) -> str:
+    from models import Org
+    from resolvers import api_keys
+
+    async def work(ctx: Any) -> str:
+        if await ctx.session.get(Org, args.org) is None:
+            raise CliError(f"org {args.org} not found")
+        created = await api_keys.issue(ctx, org_id=args.org, name=args.name)
+        return created.secret
+
+    return _run(settings, work)
+
+
+def cmd_dev_token(settings: Settings, args: argparse.Namespace) -> str:
+    return _run(settings, lambda ctx: dev_token(ctx, args.email))
+
+
+async def dev_token(ctx: Any, email: str) -> str:
+    from app.auth.local import LocalVerifier
+    from models import User
+
+    settings = ctx.settings
+    if settings.auth != "local":
+        raise CliError("dev-token needs INTAKEDESK_AUTH=local")
+    user = (await ctx.session.scalars(select(User).where(User.email == email.strip().lower()))).first()
+    if user is None:
+        raise CliError(f"no user {email}; add one with: intakedesk users add")
+    if user.uid is None:
+        user.uid = user.id
+        ctx.session.add(user)
+    verifier = LocalVerifier(settings.secret_key, settings.firebase_project_id)
+    return verifier.issue_id_token(uid=user.uid, email=user.email, name=user.display_name)
+
+
+def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> str:
+    from app.graphql.schema import print_sdl
+
+    path = Path(__file__).resolve().parent.parent / "schema.graphql"
+    path.write_text(print_sdl())
+    return str(path)
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> str:
+    import uvicorn
+
+    from app.main import create_app
+
+    cmd_migrate(settings, args)
+    if args.demo:
+        from app.demo import load_demo
+
+        for line in _run(settings, load_demo):
+            print(line, flush=True)
+    print(f"IntakeDesk on http://{args.host}:{args.port} (GraphiQL at /graphql)", flush=True)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    return "stopped"
+
+
+COMMANDS: dict[tuple[str, str | None], Callable[[Settings, argparse.Namespace], str]] = {
+    ("serve", None): cmd_serve,
+    ("migrate", None): cmd_migrate,
+    ("orgs", "create"): cmd_orgs_create,
+    ("users", "add"): cmd_users_add,
+    ("api-keys", "create"): cmd_api_keys_create,
+    ("dev-token", None): cmd_dev_token,
+    ("export-schema", None): cmd_export_schema,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = COMMANDS[(args.command, getattr(args, "action", None))]
+    try:
+        settings = get_settings()
+        print(command(settings, args))
+    except (SettingsError, CliError) as exc:
+        print(f"intakedesk: {exc}", file=sys.stderr)
+        return 2
+    except DomainError as exc:
+        print(f"intakedesk: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

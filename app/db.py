@@ -1,0 +1,82 @@
+"""Async engine and sessions for SQLite (embedded) and PostgreSQL."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.settings import Settings
+
+
+def create_engine(settings: Settings) -> AsyncEngine:
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, connect_args={"timeout": 30})
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_async_engine(
+        url, pool_size=settings.db_pool_size, max_overflow=settings.db_pool_size, pool_pre_ping=True
+    )
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+class SerialSession(AsyncSession):
+    """An AsyncSession that queues concurrent awaits instead of failing on them.
+
+    GraphQL resolves sibling fields and DataLoader batches concurrently, and one
+    request shares one session (one transaction). SQLAlchemy forbids
+    overlapping operations on a session, so each database call waits its turn.
+    ``scalars`` goes through ``execute`` and needs no lock of its own.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._turn = asyncio.Lock()
+
+
+def _serialised(name: str) -> Any:
+    method = getattr(AsyncSession, name)
+
+    async def call(self: SerialSession, *args: Any, **kwargs: Any) -> Any:
+        async with self._turn:
+            return await method(self, *args, **kwargs)
+
+    call.__name__ = name
+    call.__doc__ = method.__doc__
+    return call
+
+
+for _name in (
+    "exec", "execute", "scalar", "get", "get_one", "refresh", "delete", "merge",
+    "flush", "commit", "rollback", "run_sync", "close",
+):
+    setattr(SerialSession, _name, _serialised(_name))
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, class_=SerialSession, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def transaction(
+    factory: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
+    """A session whose work commits on leaving the block and rolls back on error."""
+    async with factory() as session, session.begin():
+        yield session

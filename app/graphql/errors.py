@@ -1,0 +1,78 @@
+"""Domain errors as GraphQL data: mutations answer ``<Name>Success | MutationError``.
+
+Top-level errors are left for what a client cannot handle as data: a malformed
+or over-limit query, a missing or refused credential, a failure of the server.
+"""
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import strawberry
+from graphql import GraphQLError
+from sqlalchemy.exc import IntegrityError
+
+from app.graphql.context import Info
+from resolvers.errors import DomainError, NotFound, Forbidden, Unauthenticated, ValidationFailed
+
+T = TypeVar("T")
+
+
+@strawberry.type
+class FieldError:
+    field: str
+    message: str
+
+
+@strawberry.type
+class MutationError:
+    code: str = strawberry.field(description="As in REST: not_found, forbidden, conflict, …")
+    message: str
+    field: str | None = None
+    field_errors: list[FieldError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    def of(cls, exc: DomainError) -> "MutationError":
+        details = exc.details if isinstance(exc.details, list) else []
+        return cls(
+            code=exc.code,
+            message=exc.message,
+            field=exc.field or (details[0].get("field") if details else None),
+            field_errors=[
+                FieldError(field=str(d.get("field")), message=str(d.get("message")))
+                for d in details if isinstance(d, dict)
+            ],
+        )
+
+
+async def run_mutation(
+    info: Info, operation: Callable[[], Awaitable[T]], success: Callable[[T], Any]
+) -> Any:
+    """One transaction per mutation: commit on success, roll back and report a domain error."""
+    session = info.context.ctx.session
+    try:
+        result = await operation()
+        await session.flush()
+    except Unauthenticated as exc:
+        await session.rollback()
+        raise GraphQLError(exc.message, extensions={"code": "UNAUTHENTICATED"}) from None
+    except DomainError as exc:
+        await session.rollback()
+        return MutationError.of(exc)
+    except IntegrityError:
+        await session.rollback()
+        return MutationError(code="conflict", message="the change conflicts with existing data")
+    await session.commit()
+    return success(result)
+
+
+async def or_null(info: Info, operation: Callable[[], Awaitable[T]]) -> T | None:
+    """A query for a missing row, or one of another org, answers null."""
+    try:
+        return await operation()
+    except (NotFound, Forbidden):
+        return None
+    except Unauthenticated as exc:
+        raise GraphQLError(exc.message, extensions={"code": "UNAUTHENTICATED"}) from None
+    except ValidationFailed as exc:
+        raise GraphQLError(exc.message, extensions={"code": "BAD_USER_INPUT", "field": exc.field}) from None
+

@@ -1,0 +1,55 @@
+"""The Strawberry schema: each domain module contributes a Query and a Mutation type."""
+
+from datetime import datetime
+from functools import lru_cache
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+from strawberry.tools import merge_types
+
+from app.graphql import orgs
+from app.graphql.context import Info
+from app.graphql.limits import limits_extension
+from app.graphql.node import Node, resolve_node
+from app.graphql.scalars import DateTime
+
+
+@strawberry.type
+class NodeQuery:
+    @strawberry.field(description="Any object by its prefixed id; null if missing or not yours")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        orgs.require_principal_or_error(info)
+        return await resolve_node(info, id)
+
+
+QUERIES: tuple[type, ...] = (NodeQuery, orgs.OrgQuery)
+MUTATIONS: tuple[type, ...] = (orgs.OrgMutation,)
+
+Query = merge_types("Query", QUERIES)
+Mutation = merge_types("Mutation", MUTATIONS)
+
+
+def _unexpected(error: GraphQLError) -> bool:
+    """Mask server failures only; our own refusals and limit errors stay readable."""
+    return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
+
+
+@lru_cache(maxsize=4)
+def build_schema(
+    *, max_depth: int = 12, max_aliases: int = 30, max_tokens: int = 2000, mask_errors: bool = True
+) -> strawberry.Schema:
+    extensions = [limits_extension(max_depth, max_aliases, max_tokens)]
+    if mask_errors:
+        extensions.append(lambda: MaskErrors(should_mask_error=_unexpected,
+                                             error_message="Internal server error"))
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,
+        scalar_overrides={datetime: DateTime},
+    )
+
+
+def print_sdl() -> str:
+    return build_schema().as_str() + "\n"

@@ -1,0 +1,78 @@
+"""The ASGI application: REST paths, ``/graphql``, signed file URLs, one Context per request."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+import models  # noqa: F401  (every table registered before the first query)
+from app import files
+from app.auth.verifier import build_verifier
+from app.db import create_engine, session_factory
+from app.graphql.schema import build_schema
+from app.graphql.view import GraphQLView
+from app.middleware import ContextMiddleware
+from app.settings import Settings, get_settings
+from app.storage import build_storage
+from rest_compat import all_operations
+from rest_compat.errors import EXCEPTION_HANDLERS
+from rest_compat.http import starlette_routes
+from rest_compat.openapi import build_openapi
+
+VERSION = "0.1.0"
+log = logging.getLogger("intakedesk")
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or get_settings()
+    operations = all_operations()
+    openapi = build_openapi(operations, VERSION)
+    schema = build_schema(
+        max_depth=settings.graphql_max_depth,
+        max_aliases=settings.graphql_max_aliases,
+        max_tokens=settings.graphql_max_tokens,
+        mask_errors=not settings.is_development,
+    )
+    graphql = GraphQLView(
+        schema,
+        graphql_ide="graphiql" if settings.is_development else None,
+        allow_queries_via_get=False,
+    )
+
+    async def openapi_json(request: Request) -> JSONResponse:
+        return JSONResponse(openapi)
+
+    async def healthz(request: Request) -> JSONResponse:
+        return JSONResponse({"ok": True})
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        engine = create_engine(settings)
+        app.state.engine = engine
+        app.state.sessions = session_factory(engine)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = Starlette(
+        routes=[
+            Route("/api/openapi.json", openapi_json, methods=["GET"]),
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            *files.routes,
+            *starlette_routes(operations),
+        ],
+        middleware=[Middleware(ContextMiddleware)],
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.storage = build_storage(settings)
+    app.state.verifier = build_verifier(settings)
+    return app

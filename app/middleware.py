@@ -1,0 +1,59 @@
+"""Per request: authenticate once, then hand the route a Context with its own session."""
+
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from resolvers import auth
+from resolvers.context import Context
+from resolvers.errors import Unauthenticated
+from rest_compat.auth import SESSION_COOKIE
+from rest_compat.errors import domain_error_response
+
+# Signed file URLs carry their own proof; no credential is read there.
+_UNAUTHENTICATED_PREFIXES = ("/files/", "/healthz")
+
+
+def credentials_from(headers: Headers, cookies: dict[str, str]) -> auth.Credentials:
+    authorization = headers.get("authorization", "")
+    scheme, _, token = authorization.partition(" ")
+    bearer = token.strip() if scheme.lower() == "bearer" and token.strip() else None
+    return auth.Credentials(
+        api_key=headers.get("x-api-key") or None,
+        bearer=bearer,
+        session_cookie=cookies.get(SESSION_COOKIE) or None,
+    )
+
+
+class ContextMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        state = request.app.state
+        async with state.sessions() as session:
+            ctx = Context(
+                session=session,
+                settings=state.settings,
+                storage=state.storage,
+                client_ip=request.client.host if request.client else None,
+            )
+            if not scope["path"].startswith(_UNAUTHENTICATED_PREFIXES):
+                credentials = credentials_from(request.headers, request.cookies)
+                if credentials.present:
+                    try:
+                        await auth.authenticate(ctx, credentials, state.verifier)
+                    except Unauthenticated as exc:
+                        # The refusal's audit event is kept; nothing else ran.
+                        await session.commit()
+                        await domain_error_response(exc)(scope, receive, send)
+                        return
+                    # The authentication's audit event and lastUsedAt stand on their own,
+                    # whatever becomes of the operation.
+                    await session.commit()
+            scope.setdefault("state", {})["ctx"] = ctx
+            await self.app(scope, receive, send)

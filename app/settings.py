@@ -1,0 +1,132 @@
+"""Settings read once from ``INTAKEDESK_*`` environment variables (DESIGN §2)."""
+
+import os
+import secrets
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+PREFIX = "INTAKEDESK_"
+
+
+class Env(StrEnum):
+    development = "development"
+    test = "test"
+    production = "production"
+
+
+class SettingsError(Exception):
+    """A missing or wrong setting; its message is the one line printed at start-up."""
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    env: Env = Env.development
+    database_url: str = "sqlite+aiosqlite:///./data/intakedesk.db"
+    storage_url: str = "file://./data/files"
+    auth: Literal["local", "firebase"] = "local"
+    secret_key: str = ""
+    public_url: str = "http://127.0.0.1:8000"
+    firebase_project_id: str = "intakedesk-local"
+    max_upload_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
+    signed_url_ttl_seconds: int = Field(default=900, gt=0, le=7 * 24 * 3600)
+    session_cookie_days: int = Field(default=5, ge=1, le=14)
+    graphql_max_depth: int = Field(default=12, ge=2)
+    graphql_max_aliases: int = Field(default=30, ge=1)
+    graphql_max_tokens: int = Field(default=2000, ge=50)
+    db_pool_size: int = Field(default=10, ge=1)
+    gcs_credentials_file: str | None = None
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+    @field_validator("storage_url")
+    @classmethod
+    def _known_storage(cls, value: str) -> str:
+        if not value.startswith(("file://", "gs://")) or value in ("file://", "gs://"):
+            raise ValueError("must be file://<folder> or gs://<bucket>")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _production_rules(self) -> "Settings":
+        if self.env is Env.production:
+            if self.auth == "local":
+                raise ValueError("AUTH=local is refused when ENV=production; use firebase")
+            if os.environ.get("FIREBASE_AUTH_EMULATOR_HOST"):
+                raise ValueError(
+                    "FIREBASE_AUTH_EMULATOR_HOST is set with ENV=production: "
+                    "the emulator accepts unsigned tokens"
+                )
+            if len(self.secret_key) < 32:
+                raise ValueError("SECRET_KEY of at least 32 characters is required in production")
+        elif self.secret_key and len(self.secret_key) < 16:
+            raise ValueError("SECRET_KEY must be at least 16 characters")
+        return self
+
+    @property
+    def is_development(self) -> bool:
+        return self.env is Env.development
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _field_env_names() -> dict[str, str]:
+    return {PREFIX + name.upper(): name for name in Settings.model_fields}
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Build settings from the environment, raising ``SettingsError`` with one line."""
+    environ = dict(os.environ if environ is None else environ)
+    names = _field_env_names()
+    unknown = sorted(k for k in environ if k.startswith(PREFIX) and k not in names)
+    if unknown:
+        raise SettingsError(f"unknown setting {unknown[0]}")
+    values = {field: environ[var] for var, field in names.items() if var in environ}
+    try:
+        settings = Settings(**values)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = PREFIX + str(error["loc"][0]).upper() if error["loc"] else "settings"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"{where}: {message}") from None
+    if not settings.secret_key:
+        settings = settings.model_copy(update={"secret_key": _development_secret(settings)})
+    return settings
+
+
+def _development_secret(settings: Settings) -> str:
+    """Outside production a missing SECRET_KEY is made once and kept beside the data.
+
+    The server and ``intakedesk dev-token`` then agree on it across restarts.
+    """
+    folder = Path("./data")
+    path = folder / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    folder.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

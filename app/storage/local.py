@@ -1,0 +1,93 @@
+"""Files in a local folder; the app itself serves HMAC-signed, expiring URLs at ``/files/``."""
+
+import hashlib
+import hmac
+import os
+import re
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from anyio import Path as AsyncPath
+
+from app.settings import Settings
+from app.storage import SignedUrl, StorageError
+
+_SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,299}$")
+
+
+class LocalStorage:
+    def __init__(self, root: Path, *, secret_key: str, public_url: str) -> None:
+        self.root = root.resolve()
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._key = hmac.new(secret_key.encode(), b"intakedesk-file-urls", hashlib.sha256).digest()
+        self.public_url = public_url
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "LocalStorage":
+        folder = settings.storage_url.removeprefix("file://")
+        return cls(Path(folder), secret_key=settings.secret_key, public_url=settings.public_url)
+
+    def path_for(self, key: str) -> Path:
+        if not _SAFE_KEY.match(key) or ".." in key.split("/"):
+            raise StorageError(f"invalid storage key {key!r}")
+        return self.root / key
+
+    async def put(self, key: str, data: bytes, content_type: str) -> None:
+        path = self.path_for(key)
+        await AsyncPath(path.parent).mkdir(parents=True, exist_ok=True)
+        # Write aside and rename, so a reader never sees half a file.
+        temp = path.with_name(f".{path.name}.{os.getpid()}.part")
+        await AsyncPath(temp).write_bytes(data)
+        await AsyncPath(temp).replace(path)
+
+    async def get(self, key: str) -> bytes:
+        try:
+            return await AsyncPath(self.path_for(key)).read_bytes()
+        except FileNotFoundError:
+            raise StorageError(f"no object {key}") from None
+
+    async def exists(self, key: str) -> bool:
+        return await AsyncPath(self.path_for(key)).is_file()
+
+    async def delete(self, key: str) -> None:
+        await AsyncPath(self.path_for(key)).unlink(missing_ok=True)
+
+    def upload_url(self, key: str, content_type: str, ttl_seconds: int) -> SignedUrl:
+        self.path_for(key)
+        expires = int(time.time()) + ttl_seconds
+        return SignedUrl(
+            url=self._url(key, "PUT", expires, content_type),
+            method="PUT",
+            headers={"Content-Type": content_type},
+            expires_at=datetime.fromtimestamp(expires, UTC),
+        )
+
+    def download_url(self, key: str, ttl_seconds: int, *, file_name: str | None = None) -> SignedUrl:
+        self.path_for(key)
+        expires = int(time.time()) + ttl_seconds
+        return SignedUrl(
+            url=self._url(key, "GET", expires, file_name or ""),
+            method="GET",
+            expires_at=datetime.fromtimestamp(expires, UTC),
+        )
+
+    def _url(self, key: str, method: str, expires: int, extra: str) -> str:
+        query = {"method": method, "expires": str(expires), "sig": self.sign(key, method, expires, extra)}
+        if method == "PUT":
+            query["contentType"] = extra
+        elif extra:
+            query["fileName"] = extra
+        return f"{self.public_url}/files/{quote(key)}?{urlencode(query)}"
+
+    def sign(self, key: str, method: str, expires: int, extra: str) -> str:
+        message = f"{method}\n{key}\n{expires}\n{extra}".encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
+    def verify(self, key: str, method: str, expires: str, extra: str, signature: str) -> bool:
+        """True when the URL was signed by us for this key, method and extra, and is unexpired."""
+        if not expires.isdigit() or int(expires) < time.time():
+            return False
+        expected = self.sign(key, method, int(expires), extra)
+        return hmac.compare_digest(expected, signature)

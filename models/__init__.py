@@ -1,0 +1,20 @@
+"""SQLModel tables. Importing this package registers every table on ``SQLModel.metadata``."""
+
+from models.audit import AuditEvent
+from models.base import new_id, utcnow
+from models.case import CaseStatus, Case, ContactEvent, ContactKind, EmrDocumentStatus, EmrStatus
+from models.document import Document, DocumentStatus, DocumentType
+from models.emr import EmrChartItem, EmrDocumentItem, QueueStatus
+from models.job import Job, JobStatus
+from models.org import ApiKey, Membership, Org, Role, User
+from models.patient import Patient
+from models.referral import Referral, ReferralStage
+from models.referrer import AliasKind, Location, Practice, Provider, ReferrerAlias
+
+__all__ = [
+    "AliasKind", "ApiKey", "AuditEvent", "Case", "CaseStatus", "ContactEvent", "ContactKind",
+    "Document", "DocumentStatus", "DocumentType", "EmrChartItem", "EmrDocumentItem",
+    "EmrDocumentStatus", "EmrStatus", "Job", "JobStatus", "Location", "Membership", "Org",
+    "Patient", "Practice", "Provider", "QueueStatus", "Referral", "ReferralStage",
+    "ReferrerAlias", "Role", "User", "new_id", "utcnow",
+]

@@ -1,0 +1,72 @@
+"""Column types and helpers shared by every table."""
+
+import secrets
+import string
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlmodel import Field
+
+_ALPHABET = string.ascii_lowercase + string.digits
+
+
+def new_id(prefix: str) -> str:
+    """A prefixed random id such as ``ref_3k9x…`` (20 chars, ~103 bits)."""
+    return prefix + "".join(secrets.choice(_ALPHABET) for _ in range(20))
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """Stores naive UTC, always hands back an aware UTC datetime.
+
+    SQLite keeps no time zone, PostgreSQL's ``timestamptz`` does; normalising
+    here means both databases give resolvers the same value.
+    """
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+# JSON on SQLite, JSONB on PostgreSQL.
+JSONType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+def id_field(prefix: str) -> Any:
+    return Field(default_factory=lambda: new_id(prefix), primary_key=True, max_length=40)
+
+
+def org_field() -> Any:
+    return Field(foreign_key="orgs.id", max_length=40, index=False, nullable=False)
+
+
+def created_field() -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+def timestamp_field(nullable: bool = True) -> Any:
+    if nullable:
+        return Field(default=None, sa_type=UTCDateTime, nullable=True)
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+def json_field(default_factory: Any = dict, nullable: bool = False) -> Any:
+    if nullable:
+        return Field(default=None, sa_type=JSONType, nullable=True)
+    return Field(default_factory=default_factory, sa_type=JSONType, nullable=False)

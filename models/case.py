@@ -1,0 +1,91 @@
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from models.base import created_field, id_field, json_field, org_field, timestamp_field
+
+
+class CaseStatus(StrEnum):
+    open = "open"
+    contacting = "contacting"
+    scheduled = "scheduled"
+    closed = "closed"
+
+
+class EmrStatus(StrEnum):
+    not_queued = "not_queued"
+    queued = "queued"
+    created = "created"
+    failed = "failed"
+
+
+class EmrDocumentStatus(StrEnum):
+    none = "none"
+    pending = "pending"
+    complete = "complete"
+    error = "error"
+
+
+class Case(SQLModel, table=True):
+    __tablename__ = "cases"
+    __table_args__ = (
+        sa.Index("ix_cases_org_created", "org_id", "created_at", "id"),
+        sa.Index("ix_cases_org_status_created", "org_id", "status", "created_at"),
+        sa.Index("ix_cases_org_patient", "org_id", "patient_id"),
+        sa.Index("ix_cases_org_queue", "org_id", "queue"),
+        sa.Index("ix_cases_org_band", "org_id", "priority_band"),
+        sa.Index("ix_cases_org_location", "org_id", "location_id"),
+    )
+
+    id: str = id_field("case_")
+    org_id: str = org_field()
+    patient_id: str | None = Field(default=None, foreign_key="patients.id", max_length=40)
+    status: CaseStatus = Field(default=CaseStatus.open, sa_type=sa.String(20))
+    close_reason: str | None = Field(default=None, max_length=500)
+    triage_level: int | None = Field(default=None)
+    priority_band: str | None = Field(default=None, max_length=2)
+    queue: str | None = Field(default=None, max_length=100)
+    location_id: str | None = Field(default=None, foreign_key="locations.id", max_length=40)
+    assignee_id: str | None = Field(default=None, foreign_key="users.id", max_length=40)
+    practice_id: str | None = Field(default=None, foreign_key="practices.id", max_length=40)
+    provider_id: str | None = Field(default=None, foreign_key="providers.id", max_length=40)
+    # Referrer as read off the referrals while no practice/provider is matched.
+    referrer_candidates: list[dict[str, Any]] = json_field(default_factory=list)
+    reason: str | None = Field(default=None, max_length=2000)
+    scheduled_for: datetime | None = timestamp_field()
+    emr_status: EmrStatus = Field(default=EmrStatus.not_queued, sa_type=sa.String(20))
+    emr_chart_id: str | None = Field(default=None, max_length=100)
+    emr_document_status: EmrDocumentStatus = Field(
+        default=EmrDocumentStatus.none, sa_type=sa.String(20)
+    )
+    created_at: datetime = created_field()
+    updated_at: datetime = timestamp_field(nullable=False)
+    closed_at: datetime | None = timestamp_field()
+
+
+class ContactKind(StrEnum):
+    attempt = "attempt"
+    scheduled = "scheduled"
+    close = "close"
+    note = "note"
+
+
+class ContactEvent(SQLModel, table=True):
+    __tablename__ = "contact_events"
+    __table_args__ = (sa.Index("ix_contact_events_org_case", "org_id", "case_id", "created_at"),)
+
+    id: str = id_field("ctc_")
+    org_id: str = org_field()
+    case_id: str = Field(foreign_key="cases.id", max_length=40)
+    kind: ContactKind = Field(sa_type=sa.String(20))
+    channel: str | None = Field(default=None, max_length=20)  # phone, sms, email, mail, portal
+    outcome: str | None = Field(default=None, max_length=40)
+    scheduled_for: datetime | None = timestamp_field()
+    reason: str | None = Field(default=None, max_length=500)
+    note: str | None = Field(default=None, max_length=4000)
+    actor_type: str = Field(max_length=20)
+    actor_id: str | None = Field(default=None, max_length=40)
+    created_at: datetime = created_field()

@@ -1,0 +1,53 @@
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from models.base import created_field, id_field, org_field, timestamp_field
+
+
+class DocumentType(StrEnum):
+    referral = "referral"
+    lab = "lab"
+    imaging = "imaging"
+    summary = "summary"
+    other = "other"
+
+
+class DocumentStatus(StrEnum):
+    uploaded = "uploaded"
+    processing = "processing"
+    processed = "processed"
+    failed = "failed"
+
+
+class Document(SQLModel, table=True):
+    __tablename__ = "documents"
+    __table_args__ = (
+        sa.Index("ix_documents_org_referral", "org_id", "referral_id"),
+        sa.Index("ix_documents_org_patient", "org_id", "patient_id"),
+        sa.Index("ix_documents_org_sha256", "org_id", "sha256"),
+        sa.Index("ix_documents_storage_key", "storage_key", unique=True),
+    )
+
+    id: str = id_field("doc_")
+    org_id: str = org_field()
+    referral_id: str | None = Field(default=None, foreign_key="referrals.id", max_length=40)
+    patient_id: str | None = Field(default=None, foreign_key="patients.id", max_length=40)
+    file_name: str = Field(max_length=255)
+    content_type: str = Field(max_length=100)
+    document_type: DocumentType = Field(default=DocumentType.referral, sa_type=sa.String(20))
+    status: DocumentStatus = Field(default=DocumentStatus.uploaded, sa_type=sa.String(20))
+    storage_key: str = Field(max_length=300)
+    # Null until the bytes have arrived and been checked (signed-URL uploads).
+    size_bytes: int | None = Field(default=None)
+    sha256: str | None = Field(default=None, max_length=64)
+    page_count: int | None = Field(default=None)
+    uploaded_at: datetime | None = timestamp_field()
+    # Earlier document of this org with the same bytes, if any.
+    duplicate_of_id: str | None = Field(default=None, max_length=40)
+    error: str | None = Field(default=None, max_length=2000)
+    created_by: str | None = Field(default=None, max_length=40)
+    created_at: datetime = created_field()
+    updated_at: datetime = timestamp_field(nullable=False)

@@ -1,0 +1,58 @@
+"""EMR chart and document queue items, drained by the EMR bridge (DESIGN §6)."""
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from models.base import created_field, id_field, org_field, timestamp_field
+
+
+class QueueStatus(StrEnum):
+    pending = "pending"
+    processing = "processing"
+    completed = "completed"
+
+
+class EmrChartItem(SQLModel, table=True):
+    __tablename__ = "emr_chart_items"
+    __table_args__ = (sa.Index("ix_emr_chart_items_org_status", "org_id", "status", "created_at"),)
+
+    id: str = id_field("emrq_")
+    org_id: str = org_field()
+    case_id: str = Field(foreign_key="cases.id", max_length=40)
+    status: QueueStatus = Field(default=QueueStatus.pending, sa_type=sa.String(20))
+    attempts: int = Field(default=0)
+    last_message: str | None = Field(default=None, max_length=2000)
+    last_attempt_failed: bool = Field(default=False)
+    emr_chart_id: str | None = Field(default=None, max_length=100)
+    queued_by: str | None = Field(default=None, max_length=40)
+    created_at: datetime = created_field()
+    updated_at: datetime = timestamp_field(nullable=False)
+    completed_at: datetime | None = timestamp_field()
+
+
+class EmrDocumentItem(SQLModel, table=True):
+    __tablename__ = "emr_document_items"
+    __table_args__ = (
+        sa.Index("ix_emr_document_items_org_status", "org_id", "status", "created_at"),
+        sa.Index("ix_emr_document_items_org_case", "org_id", "case_id"),
+    )
+
+    id: str = id_field("emrd_")
+    org_id: str = org_field()
+    case_id: str = Field(foreign_key="cases.id", max_length=40)
+    chart_item_id: str = Field(foreign_key="emr_chart_items.id", max_length=40)
+    document_id: str | None = Field(default=None, foreign_key="documents.id", max_length=40)
+    document_type: str = Field(max_length=20)  # source, summary
+    file_name: str = Field(max_length=255)
+    content_type: str = Field(max_length=100)
+    storage_key: str = Field(max_length=300)
+    status: QueueStatus = Field(default=QueueStatus.pending, sa_type=sa.String(20))
+    attempts: int = Field(default=0)
+    last_message: str | None = Field(default=None, max_length=2000)
+    last_attempt_failed: bool = Field(default=False)
+    created_at: datetime = created_field()
+    updated_at: datetime = timestamp_field(nullable=False)
+    completed_at: datetime | None = timestamp_field()

@@ -1,0 +1,79 @@
+"""Org scoping and roles. Every resolver that touches org data goes through here."""
+
+from typing import Protocol, TypeVar
+
+from models import Role
+from resolvers.context import Context, Principal
+from resolvers.errors import Forbidden, NotFound, Unauthenticated, ValidationFailed
+
+
+class OrgRow(Protocol):
+    id: str
+    org_id: str
+
+
+Row = TypeVar("Row", bound=OrgRow)
+
+
+def require_principal(ctx: Context) -> Principal:
+    if ctx.principal is None:
+        raise Unauthenticated("authentication required: send a Bearer token, the session cookie or x-api-key")
+    return ctx.principal
+
+
+def require_user(ctx: Context) -> Principal:
+    principal = require_principal(ctx)
+    if principal.kind != "user":
+        raise Forbidden("this operation needs a user token; an API key cannot perform it")
+    return principal
+
+
+def role_in(principal: Principal, org_id: str) -> Role | None:
+    return principal.roles.get(org_id)
+
+
+def _check_role(principal: Principal, org_id: str, minimum: Role) -> None:
+    role = role_in(principal, org_id)
+    if role is None:
+        raise Forbidden(f"no access to org {org_id}")
+    if role.rank < minimum.rank:
+        raise Forbidden(f"this needs the {minimum.value} role; you are {role.value}")
+
+
+def org_for(ctx: Context, org_id: str | None, minimum: Role = Role.viewer) -> str:
+    """The org an operation acts on: the one asked for, or the caller's only org."""
+    principal = require_principal(ctx)
+    if principal.api_key is not None:
+        key_org = principal.api_key.org_id
+        if org_id and org_id != key_org:
+            raise Forbidden("this API key belongs to another org")
+        return key_org
+    if not org_id:
+        if len(principal.roles) == 1:
+            org_id = next(iter(principal.roles))
+        elif not principal.roles:
+            raise Forbidden("you are not a member of any org")
+        else:
+            raise ValidationFailed("orgId is required: you belong to several orgs", field="orgId")
+    _check_role(principal, org_id, minimum)
+    return org_id
+
+
+def visible_org_ids(ctx: Context) -> list[str]:
+    return list(require_principal(ctx).roles)
+
+
+def check_row(ctx: Context, row: Row | None, resource: str, id_: str, minimum: Role) -> Row:
+    """A row of another org answers exactly as a missing one does (404)."""
+    principal = require_principal(ctx)
+    if row is None or row.org_id not in principal.roles:
+        raise NotFound(f"{resource} {id_} not found")
+    _check_role(principal, row.org_id, minimum)
+    return row
+
+
+async def get_scoped(
+    ctx: Context, model: type[Row], id_: str, *, resource: str, minimum: Role = Role.viewer
+) -> Row:
+    row = await ctx.session.get(model, id_) if id_ else None
+    return check_row(ctx, row, resource, id_, minimum)

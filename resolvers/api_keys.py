@@ -1,0 +1,88 @@
+"""API keys: ``desk_`` + 43 random URL-safe characters, stored only as a SHA-256 hash."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from models import ApiKey, Role, utcnow
+from resolvers import audit
+from resolvers.access import org_for, require_user
+from resolvers.context import Context
+from resolvers.errors import NotFound, ValidationFailed
+
+KEY_PREFIX = "desk_"
+VISIBLE_CHARS = 12
+
+
+@dataclass(frozen=True)
+class CreatedKey:
+    api_key: ApiKey
+    secret: str  # shown once, never stored
+
+
+def hash_secret(secret: str) -> str:
+    # The secret carries 256 random bits, so a fast unsalted hash is enough to
+    # make a stolen table useless; a slow KDF would only slow every request.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def generate_secret() -> str:
+    return KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+async def find_active(ctx: Context, secret: str) -> ApiKey | None:
+    if not secret.startswith(KEY_PREFIX):
+        return None
+    query = select(ApiKey).where(
+        ApiKey.key_hash == hash_secret(secret), ApiKey.revoked_at.is_(None)
+    )
+    return (await ctx.session.scalars(query)).first()
+
+
+async def create(ctx: Context, *, org_id: str | None, name: str) -> CreatedKey:
+    require_user(ctx)
+    return await issue(ctx, org_id=org_for(ctx, org_id, Role.admin), name=name)
+
+
+async def issue(ctx: Context, *, org_id: str, name: str) -> CreatedKey:
+    """Make a key for an org; callers check who may (``create`` above, or the CLI)."""
+    org = org_id
+    name = name.strip()
+    if not name:
+        raise ValidationFailed("name must not be empty", field="name")
+    secret = generate_secret()
+    key = ApiKey(
+        org_id=org,
+        name=name,
+        prefix=secret[:VISIBLE_CHARS],
+        key_hash=hash_secret(secret),
+        created_by=ctx.principal.actor_id if ctx.principal else None,
+    )
+    ctx.session.add(key)
+    audit.record(ctx, "api_key.create", org_id=org, resource_type="api_key", resource_id=key.id)
+    return CreatedKey(api_key=key, secret=secret)
+
+
+async def list_active(ctx: Context, *, org_id: str | None) -> list[ApiKey]:
+    require_user(ctx)
+    org = org_for(ctx, org_id, Role.admin)
+    query = (
+        select(ApiKey)
+        .where(ApiKey.org_id == org, ApiKey.revoked_at.is_(None))
+        .order_by(ApiKey.created_at.desc(), ApiKey.id)
+    )
+    return list((await ctx.session.scalars(query)).all())
+
+
+async def revoke(ctx: Context, *, org_id: str | None, key_id: str) -> ApiKey:
+    require_user(ctx)
+    org = org_for(ctx, org_id, Role.admin)
+    key = await ctx.session.get(ApiKey, key_id) if key_id else None
+    if key is None or key.org_id != org or key.revoked_at is not None:
+        raise NotFound(f"api key {key_id} not found")
+    key.revoked_at = utcnow()
+    ctx.session.add(key)
+    audit.record(ctx, "api_key.revoke", org_id=org, resource_type="api_key", resource_id=key.id)
+    return key

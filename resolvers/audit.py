@@ -1,0 +1,62 @@
+"""Audit trail: every authentication, API-key use, and read or change of patient data."""
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models import AuditEvent
+from resolvers.context import Context
+
+
+def record(
+    ctx: Context,
+    action: str,
+    *,
+    org_id: str | None,
+    resource_type: str | None = None,
+    resource_id: str | None = None,
+    outcome: str = "success",
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Add an event to the operation's transaction: it commits or rolls back with the change."""
+    event = AuditEvent(
+        org_id=org_id,
+        actor_type=ctx.actor_type,
+        actor_id=ctx.actor_id,
+        action=action,
+        resource_type=resource_type,
+        resource_id=resource_id,
+        outcome=outcome,
+        client_ip=ctx.client_ip,
+        details=details or {},
+    )
+    ctx.session.add(event)
+    return event
+
+
+def record_many(
+    ctx: Context, action: str, *, org_id: str, resource_type: str, resource_ids: list[str]
+) -> None:
+    """One event for a page of records (a list or search), naming every id it showed."""
+    if resource_ids:
+        record(
+            ctx, action, org_id=org_id, resource_type=resource_type,
+            details={"ids": resource_ids},
+        )
+
+
+async def list_for_resource(
+    session: AsyncSession, *, org_id: str, resource_type: str, resource_id: str, limit: int = 100
+) -> list[AuditEvent]:
+    query = (
+        select(AuditEvent)
+        .where(
+            AuditEvent.org_id == org_id,
+            AuditEvent.resource_type == resource_type,
+            AuditEvent.resource_id == resource_id,
+        )
+        .order_by(AuditEvent.created_at.desc())
+        .limit(limit)
+    )
+    return list((await session.scalars(query)).all())

@@ -1,0 +1,52 @@
+"""What every resolver receives: who is asking, for which org, through which session."""
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models import ApiKey, Role, User
+
+if TYPE_CHECKING:
+    from app.settings import Settings
+    from app.storage import Storage
+
+
+@dataclass(frozen=True)
+class Principal:
+    kind: Literal["user", "api_key"]
+    user: User | None = None
+    api_key: ApiKey | None = None
+    # org_id → role. An API key has exactly one org, with admin-level data access.
+    roles: dict[str, Role] = field(default_factory=dict)
+    # Auth method that produced it: local_token, firebase_token, session_cookie, api_key.
+    method: str = ""
+
+    @property
+    def actor_id(self) -> str | None:
+        if self.user is not None:
+            return self.user.id
+        return self.api_key.id if self.api_key is not None else None
+
+
+@dataclass
+class Context:
+    session: AsyncSession
+    settings: "Settings"
+    storage: "Storage"
+    principal: Principal | None = None
+    client_ip: str | None = None
+    # Set for administrative work from the command line or the worker ("cli", "worker").
+    system_actor: str | None = None
+
+    @property
+    def actor_type(self) -> str:
+        if self.principal:
+            return self.principal.kind
+        return "system" if self.system_actor else "anonymous"
+
+    @property
+    def actor_id(self) -> str | None:
+        if self.principal:
+            return self.principal.actor_id
+        return self.system_actor

@@ -1,0 +1,56 @@
+"""Domain errors. Resolvers raise them; each face maps them once (REST status, GraphQL result)."""
+
+from typing import Any
+
+
+class DomainError(Exception):
+    code = "error"
+
+    def __init__(self, message: str, *, field: str | None = None, details: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.details = details
+
+
+class BadRequest(DomainError):
+    code = "bad_request"
+
+
+class Unauthenticated(DomainError):
+    code = "unauthenticated"
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    code = "conflict"
+
+
+class PayloadTooLarge(DomainError):
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(DomainError):
+    code = "unsupported_media_type"
+
+
+class ValidationFailed(DomainError):
+    """One or more inputs are wrong; ``details`` is ``[{"field": …, "message": …}]``."""
+
+    code = "validation_failed"
+
+    def __init__(self, message: str, *, field: str | None = None, details: Any = None) -> None:
+        if details is None and field is not None:
+            details = [{"field": field, "message": message}]
+        super().__init__(message, field=field, details=details)
+
+
+def not_found(resource: str, id_: str) -> NotFound:
+    return NotFound(f"{resource} {id_} not found")

@@ -1,0 +1,72 @@
+"""The shape of an org's configuration. PATCH merges keys; the merged whole must validate."""
+
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic.alias_generators import to_camel
+
+TriageLevel = Annotated[int, Field(ge=1, le=5)]
+Band = Annotated[str, Field(pattern=r"^P[1-4]$")]
+
+
+class _Camel(BaseModel):
+    model_config = ConfigDict(extra="forbid", alias_generator=to_camel, populate_by_name=True)
+
+
+class TriageRule(_Camel):
+    """Sets ``level`` when any of its cues is found in a referral (the pipeline applies these)."""
+
+    name: str = Field(min_length=1, max_length=100)
+    level: TriageLevel
+    keywords: list[str] = Field(default_factory=list)
+    diagnosis_code_prefixes: list[str] = Field(default_factory=list)
+    urgency: list[str] = Field(default_factory=list)
+    queue: str | None = None
+
+
+class OrgConfig(_Camel):
+    emr_auto_queue: bool = False
+    queues: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        default_factory=lambda: ["intake"], min_length=1
+    )
+    default_queue: str = "intake"
+    # triage level (1 most urgent … 5) → priority band
+    priority_bands: dict[str, Band] = Field(
+        default_factory=lambda: {"1": "P1", "2": "P1", "3": "P2", "4": "P3", "5": "P4"}
+    )
+    triage_rules: list[TriageRule] = Field(default_factory=list)
+    qa_min_confidence: float = Field(default=0.8, ge=0, le=1)
+    duplicate_window_days: int = Field(default=30, ge=0, le=3650)
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("priority_bands")
+    @classmethod
+    def _levels(cls, value: dict[str, str]) -> dict[str, str]:
+        wrong = sorted(set(value) - {"1", "2", "3", "4", "5"})
+        if wrong:
+            raise ValueError(f"keys must be triage levels 1-5, not {wrong[0]!r}")
+        return value
+
+    @field_validator("default_queue")
+    @classmethod
+    def _default_queue_listed(cls, value: str, info: ValidationInfo) -> str:
+        queues = info.data.get("queues")
+        if queues is not None and value not in queues:
+            raise ValueError(f"{value!r} is not one of queues")
+        return value
+
+    def band_for(self, level: int | None) -> str | None:
+        return self.priority_bands.get(str(level)) if level is not None else None
+
+    def public(self) -> dict[str, object]:
+        return self.model_dump(by_alias=True, mode="json")

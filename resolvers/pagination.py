@@ -1,0 +1,61 @@
+"""Keyset pagination, newest first, behind an opaque cursor."""
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, and_, or_
+
+from resolvers.errors import ValidationFailed
+
+T = TypeVar("T")
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+def encode_cursor(created_at: datetime, id_: str) -> str:
+    raw = json.dumps([created_at.isoformat(), id_], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        created, id_ = json.loads(raw)
+        return datetime.fromisoformat(created), str(id_)
+    except (ValueError, TypeError):
+        raise ValidationFailed("cursor is not one this API issued", field="cursor") from None
+
+
+def check_limit(limit: int | None, maximum: int = MAX_LIMIT) -> int:
+    if limit is None:
+        return DEFAULT_LIMIT
+    if not 1 <= limit <= maximum:
+        raise ValidationFailed(f"limit must be between 1 and {maximum}", field="limit")
+    return limit
+
+
+async def paginate(
+    session: Any, query: Select[Any], model: Any, *, cursor: str | None, limit: int
+) -> Page[Any]:
+    """Run ``query`` (already filtered) ordered by (created_at, id) descending."""
+    if cursor:
+        created, id_ = decode_cursor(cursor)
+        query = query.where(
+            or_(model.created_at < created, and_(model.created_at == created, model.id < id_))
+        )
+    query = query.order_by(model.created_at.desc(), model.id.desc()).limit(limit + 1)
+    rows = list((await session.scalars(query)).all())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = encode_cursor(rows[-1].created_at, rows[-1].id) if more and rows else None
+    return Page(items=rows, next_cursor=next_cursor)

@@ -1,0 +1,85 @@
+"""Checking uploaded bytes: type by content (never by name), size, hash and page count."""
+
+import hashlib
+import io
+from dataclasses import dataclass
+
+from resolvers.errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+
+ACCEPTED_TYPES = ("application/pdf", "image/tiff", "image/png", "image/jpeg")
+
+_SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    content_type: str
+    size_bytes: int
+    sha256: str
+    page_count: int
+
+
+def sniff(data: bytes) -> str | None:
+    head = data[:1024]
+    for magic, content_type in _SIGNATURES:
+        # PDF readers accept the header anywhere in the first KiB; images must lead with it.
+        if head.startswith(magic) or (content_type == "application/pdf" and magic in head):
+            return content_type
+    return None
+
+
+def check_declared(content_type: str | None, size_bytes: int | None, max_bytes: int) -> str:
+    """Validate what a client declares before it uploads through a signed URL."""
+    declared = (content_type or "").split(";")[0].strip().lower()
+    if declared == "image/jpg":
+        declared = "image/jpeg"
+    if declared not in ACCEPTED_TYPES:
+        raise UnsupportedMediaType(
+            f"contentType {content_type!r} is not accepted; send PDF, TIFF, PNG or JPEG",
+            field="contentType",
+        )
+    if size_bytes is not None and size_bytes > max_bytes:
+        raise PayloadTooLarge(f"file is larger than the {max_bytes}-byte limit", field="sizeBytes")
+    return declared
+
+
+def check_file(data: bytes, max_bytes: int) -> CheckedFile:
+    if len(data) > max_bytes:
+        raise PayloadTooLarge(f"file is larger than the {max_bytes}-byte limit")
+    if not data:
+        raise ValidationFailed("file is empty", field="file")
+    content_type = sniff(data)
+    if content_type is None:
+        raise UnsupportedMediaType("file content is not PDF, TIFF, PNG or JPEG", field="file")
+    return CheckedFile(
+        content_type=content_type,
+        size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        page_count=count_pages(data, content_type),
+    )
+
+
+def count_pages(data: bytes, content_type: str) -> int:
+    if content_type == "application/pdf":
+        from pypdf import PdfReader
+        from pypdf.errors import PyPdfError
+
+        try:
+            return len(PdfReader(io.BytesIO(data)).pages)
+        except (PyPdfError, ValueError, KeyError, TypeError) as exc:
+            raise UnsupportedMediaType(f"PDF could not be read: {exc}", field="file") from None
+    if content_type == "image/tiff":
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                return int(getattr(image, "n_frames", 1))
+        except (UnidentifiedImageError, OSError) as exc:
+            raise UnsupportedMediaType(f"TIFF could not be read: {exc}", field="file") from None
+    return 1

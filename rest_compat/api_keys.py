@@ -1,0 +1,83 @@
+"""/api/api-keys: create, list and revoke (a user token with the admin role only)."""
+
+from starlette.requests import Request
+
+from models import ApiKey
+from resolvers import api_keys
+from resolvers.context import Context
+from resolvers.errors import ValidationFailed
+from rest_compat.http import ApiRouter
+from rest_compat.schemas import Body, Out, Query, Timestamp
+
+router = ApiRouter(tag="API Keys")
+
+
+class ApiKeyOut(Out):
+    id: str
+    org_id: str
+    name: str
+    prefix: str
+    created_at: Timestamp
+    last_used_at: Timestamp | None
+    revoked_at: Timestamp | None
+
+    @classmethod
+    def of(cls, key: ApiKey) -> "ApiKeyOut":
+        return cls.model_validate(key, from_attributes=True)
+
+
+class CreatedApiKeyOut(ApiKeyOut):
+    # The secret, shown this once and never again.
+    key: str
+
+
+class ApiKeyListOut(Out):
+    items: list[ApiKeyOut]
+    count: int
+    next_cursor: str | None = None
+
+
+class CreateApiKeyBody(Body):
+    org_id: str | None = None
+    name: str
+
+
+class OrgQuery(Query):
+    org_id: str | None = None
+
+
+class RevokeQuery(Query):
+    org_id: str | None = None
+    id: str | None = None
+
+
+class RevokeApiKeyBody(Body):
+    org_id: str | None = None
+    id: str | None = None
+    key_id: str | None = None
+
+
+@router.post("/api/api-keys", body=CreateApiKeyBody, response=CreatedApiKeyOut, status=201)
+async def create_api_key(request: Request, ctx: Context, body: CreateApiKeyBody) -> CreatedApiKeyOut:
+    """Generate a new API Key (requires User Token). The key is shown only in this answer."""
+    created = await api_keys.create(ctx, org_id=body.org_id, name=body.name)
+    return CreatedApiKeyOut(**ApiKeyOut.of(created.api_key).model_dump(), key=created.secret)
+
+
+@router.get("/api/api-keys", query=OrgQuery, response=ApiKeyListOut)
+async def list_api_keys(request: Request, ctx: Context, query: OrgQuery) -> ApiKeyListOut:
+    """List active API Keys."""
+    keys = await api_keys.list_active(ctx, org_id=query.org_id)
+    return ApiKeyListOut(items=[ApiKeyOut.of(k) for k in keys], count=len(keys))
+
+
+@router.delete("/api/api-keys", query=RevokeQuery, body=RevokeApiKeyBody, response=ApiKeyOut)
+async def revoke_api_key(
+    request: Request, ctx: Context, query: RevokeQuery, body: RevokeApiKeyBody
+) -> ApiKeyOut:
+    """Revoke an API Key (id in the body or the query string); it stops working at once."""
+    key_id = body.id or body.key_id or query.id
+    if not key_id:
+        raise ValidationFailed("id of the key to revoke is required", field="id")
+    key = await api_keys.revoke(ctx, org_id=body.org_id or query.org_id, key_id=key_id)
+    return ApiKeyOut.of(key)

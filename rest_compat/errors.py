@@ -1,0 +1,82 @@
+"""Every failure answers ``{"error": {"code", "message", "details"}}`` (DESIGN §5), never a trace."""
+
+import logging
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from resolvers import errors
+
+log = logging.getLogger("intakedesk")
+
+STATUS = {
+    errors.BadRequest: 400,
+    errors.Unauthenticated: 401,
+    errors.Forbidden: 403,
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.PayloadTooLarge: 413,
+    errors.UnsupportedMediaType: 415,
+    errors.ValidationFailed: 422,
+}
+
+_HTTP_CODES = {
+    400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
+    415: "unsupported_media_type", 422: "validation_failed", 500: "internal_error",
+}
+
+
+def error_response(status: int, code: str, message: str, details: Any = None) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    body = {"error": {"code": code, "message": message, "details": details}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def domain_error_response(exc: errors.DomainError) -> JSONResponse:
+    status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
+    details = exc.details
+    if details is None and exc.field is not None:
+        details = [{"field": exc.field, "message": exc.message}]
+    return error_response(status, exc.code, exc.message, details)
+
+
+async def _rollback(request: Request) -> None:
+    ctx = getattr(request.state, "ctx", None)
+    if ctx is not None:
+        await ctx.session.rollback()
+
+
+async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
+    await _rollback(request)
+    assert isinstance(exc, errors.DomainError)
+    return domain_error_response(exc)
+
+
+async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
+    await _rollback(request)
+    assert isinstance(exc, HTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "error")
+    return error_response(exc.status_code, code, str(exc.detail))
+
+
+async def on_integrity_error(request: Request, exc: Exception) -> JSONResponse:
+    await _rollback(request)
+    log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc)
+    return error_response(409, "conflict", "the change conflicts with existing data")
+
+
+async def on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return error_response(500, "internal_error", "internal server error")
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    errors.DomainError: on_domain_error,
+    HTTPException: on_http_error,
+    IntegrityError: on_integrity_error,
+    Exception: on_unexpected_error,
+}
