@@ -66,8 +66,12 @@ async def _in_transaction(settings: Settings, work: Callable[[Any], Awaitable[T]
     engine = create_engine(settings)
     try:
         async with transaction(session_factory(engine)) as session:
-            ctx = Context(session=session, settings=settings, storage=build_storage(settings),
-                          system_actor="cli")
+            ctx = Context(
+                session=session,
+                settings=settings,
+                storage=build_storage(settings),
+                system_actor="cli",
+            )
             return await work(ctx)
     finally:
         await engine.dispose()
@@ -94,8 +98,12 @@ def cmd_orgs_create(settings: Settings, args: argparse.Namespace) -> str:
 def cmd_users_add(settings: Settings, args: argparse.Namespace) -> str:
     from resolvers import orgs
 
-    user = _run(settings, lambda ctx: orgs.add_member(
-        ctx, org_id=args.org, email=args.email, role=args.role, uid=args.uid))
+    user = _run(
+        settings,
+        lambda ctx: orgs.add_member(
+            ctx, org_id=args.org, email=args.email, role=args.role, uid=args.uid
+        ),
+    )
     return user.id
 
 
@@ -123,7 +131,9 @@ async def dev_token(ctx: Any, email: str) -> str:
     settings = ctx.settings
     if settings.auth != "local":
         raise CliError("dev-token needs INTAKEDESK_AUTH=local")
-    user = (await ctx.session.scalars(select(User).where(User.email == email.strip().lower()))).first()
+    user = (
+        await ctx.session.scalars(select(User).where(User.email == email.strip().lower()))
+    ).first()
     if user is None:
         raise CliError(f"no user {email}; add one with: intakedesk users add")
     if user.uid is None:

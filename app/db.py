@@ -8,8 +8,12 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from app.settings import Settings
 
@@ -63,8 +67,18 @@ def _serialised(name: str) -> Any:
 
 
 for _name in (
-    "exec", "execute", "scalar", "get", "get_one", "refresh", "delete", "merge",
-    "flush", "commit", "rollback", "run_sync", "close",
+    "execute",
+    "scalar",
+    "get",
+    "get_one",
+    "refresh",
+    "delete",
+    "merge",
+    "flush",
+    "commit",
+    "rollback",
+    "run_sync",
+    "close",
 ):
     setattr(SerialSession, _name, _serialised(_name))
 

@@ -41,7 +41,9 @@ async def _receive_upload(request: Request, storage: LocalStorage, key: str) -> 
     limit = ctx.settings.max_upload_bytes
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        return error_response(413, "payload_too_large", f"file is larger than the {limit}-byte limit")
+        return error_response(
+            413, "payload_too_large", f"file is larger than the {limit}-byte limit"
+        )
     body = bytearray()
     async for chunk in request.stream():
         body.extend(chunk)

@@ -2,7 +2,7 @@
 
 from models.audit import AuditEvent
 from models.base import new_id, utcnow
-from models.case import CaseStatus, Case, ContactEvent, ContactKind, EmrDocumentStatus, EmrStatus
+from models.case import Case, CaseStatus, ContactEvent, ContactKind, EmrDocumentStatus, EmrStatus
 from models.document import Document, DocumentStatus, DocumentType
 from models.emr import EmrChartItem, EmrDocumentItem, QueueStatus
 from models.job import Job, JobStatus
@@ -12,9 +12,34 @@ from models.referral import Referral, ReferralStage
 from models.referrer import AliasKind, Location, Practice, Provider, ReferrerAlias
 
 __all__ = [
-    "AliasKind", "ApiKey", "AuditEvent", "Case", "CaseStatus", "ContactEvent", "ContactKind",
-    "Document", "DocumentStatus", "DocumentType", "EmrChartItem", "EmrDocumentItem",
-    "EmrDocumentStatus", "EmrStatus", "Job", "JobStatus", "Location", "Membership", "Org",
-    "Patient", "Practice", "Provider", "QueueStatus", "Referral", "ReferralStage",
-    "ReferrerAlias", "Role", "User", "new_id", "utcnow",
+    "AliasKind",
+    "ApiKey",
+    "AuditEvent",
+    "Case",
+    "CaseStatus",
+    "ContactEvent",
+    "ContactKind",
+    "Document",
+    "DocumentStatus",
+    "DocumentType",
+    "EmrChartItem",
+    "EmrDocumentItem",
+    "EmrDocumentStatus",
+    "EmrStatus",
+    "Job",
+    "JobStatus",
+    "Location",
+    "Membership",
+    "Org",
+    "Patient",
+    "Practice",
+    "Provider",
+    "QueueStatus",
+    "Referral",
+    "ReferralStage",
+    "ReferrerAlias",
+    "Role",
+    "User",
+    "new_id",
+    "utcnow",
 ]

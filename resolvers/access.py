@@ -17,7 +17,9 @@ Row = TypeVar("Row", bound=OrgRow)
 
 def require_principal(ctx: Context) -> Principal:
     if ctx.principal is None:
-        raise Unauthenticated("authentication required: send a Bearer token, the session cookie or x-api-key")
+        raise Unauthenticated(
+            "authentication required: send a Bearer token, the session cookie or x-api-key"
+        )
     return ctx.principal
 
 

@@ -4,7 +4,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlmodel import col, select
 
 from models import ApiKey, Role, utcnow
 from resolvers import audit
@@ -36,7 +36,7 @@ async def find_active(ctx: Context, secret: str) -> ApiKey | None:
     if not secret.startswith(KEY_PREFIX):
         return None
     query = select(ApiKey).where(
-        ApiKey.key_hash == hash_secret(secret), ApiKey.revoked_at.is_(None)
+        ApiKey.key_hash == hash_secret(secret), col(ApiKey.revoked_at).is_(None)
     )
     return (await ctx.session.scalars(query)).first()
 
@@ -70,8 +70,8 @@ async def list_active(ctx: Context, *, org_id: str | None) -> list[ApiKey]:
     org = org_for(ctx, org_id, Role.admin)
     query = (
         select(ApiKey)
-        .where(ApiKey.org_id == org, ApiKey.revoked_at.is_(None))
-        .order_by(ApiKey.created_at.desc(), ApiKey.id)
+        .where(ApiKey.org_id == org, col(ApiKey.revoked_at).is_(None))
+        .order_by(col(ApiKey.created_at).desc(), ApiKey.id)
     )
     return list((await ctx.session.scalars(query)).all())
 

@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from models import AuditEvent
 from resolvers.context import Context
@@ -41,7 +41,10 @@ def record_many(
     """One event for a page of records (a list or search), naming every id it showed."""
     if resource_ids:
         record(
-            ctx, action, org_id=org_id, resource_type=resource_type,
+            ctx,
+            action,
+            org_id=org_id,
+            resource_type=resource_type,
             details={"ids": resource_ids},
         )
 
@@ -56,7 +59,7 @@ async def list_for_resource(
             AuditEvent.resource_type == resource_type,
             AuditEvent.resource_id == resource_id,
         )
-        .order_by(AuditEvent.created_at.desc())
+        .order_by(col(AuditEvent.created_at).desc())
         .limit(limit)
     )
     return list((await session.scalars(query)).all())

@@ -1,10 +1,10 @@
 """Turning a credential into a principal, and the session cookie's life cycle."""
 
 from dataclasses import dataclass
-from typing import NoReturn
 from datetime import timedelta
+from typing import NoReturn
 
-from sqlalchemy import select
+from sqlmodel import col, select
 
 from app.auth import InvalidCredential, TokenVerifier, VerifiedIdentity
 from models import ApiKey, Membership, Org, Role, User, utcnow
@@ -48,9 +48,13 @@ async def _api_key_principal(ctx: Context, secret: str) -> Principal:
         _refuse(ctx, "auth.api_key", "unknown or revoked API key")
     key.last_used_at = utcnow()
     ctx.session.add(key)
-    principal = Principal(kind="api_key", api_key=key, roles={key.org_id: Role.admin}, method="api_key")
+    principal = Principal(
+        kind="api_key", api_key=key, roles={key.org_id: Role.admin}, method="api_key"
+    )
     ctx.principal = principal
-    audit.record(ctx, "auth.api_key", org_id=key.org_id, resource_type="api_key", resource_id=key.id)
+    audit.record(
+        ctx, "auth.api_key", org_id=key.org_id, resource_type="api_key", resource_id=key.id
+    )
     return principal
 
 
@@ -85,7 +89,7 @@ async def _user_for(ctx: Context, identity: VerifiedIdentity) -> User | None:
     # A member added by e-mail alone is bound to the first verified sign-in with that address.
     email = identity.email.lower()
     user = (
-        await ctx.session.scalars(select(User).where(User.email == email, User.uid.is_(None)))
+        await ctx.session.scalars(select(User).where(User.email == email, col(User.uid).is_(None)))
     ).first()
     if user is not None:
         user.uid = identity.uid
@@ -102,8 +106,13 @@ async def _roles(ctx: Context, user_id: str) -> dict[str, Role]:
 
 def _refuse(ctx: Context, action: str, reason: str, subject: str | None = None) -> NoReturn:
     audit.record(
-        ctx, action, org_id=None, outcome="denied", resource_id=subject,
-        resource_type="user" if subject else None, details={"reason": reason},
+        ctx,
+        action,
+        org_id=None,
+        outcome="denied",
+        resource_id=subject,
+        resource_type="user" if subject else None,
+        details={"reason": reason},
     )
     raise Unauthenticated(reason)
 
@@ -125,9 +134,15 @@ async def me(ctx: Context) -> Me:
     if principal is None:
         raise Unauthenticated("authentication required")
     org_ids = list(principal.roles)
-    orgs = (await ctx.session.scalars(select(Org).where(Org.id.in_(org_ids)))).all() if org_ids else []
+    orgs = (
+        (await ctx.session.scalars(select(Org).where(col(Org.id).in_(org_ids)))).all()
+        if org_ids
+        else []
+    )
     by_id = {org.id: org for org in orgs}
-    members = [MemberOrg(org=by_id[oid], role=principal.roles[oid]) for oid in org_ids if oid in by_id]
+    members = [
+        MemberOrg(org=by_id[oid], role=principal.roles[oid]) for oid in org_ids if oid in by_id
+    ]
     members.sort(key=lambda m: m.org.name)
     return Me(principal=principal, orgs=members)
 
@@ -141,8 +156,13 @@ async def create_session_cookie(
         cookie = await verifier.create_session_cookie(id_token, expires_in)
     except InvalidCredential as exc:
         _refuse(ctx, "auth.session_create", str(exc))
-    audit.record(ctx, "auth.session_create", org_id=None, resource_type="user",
-                 resource_id=principal.actor_id)
+    audit.record(
+        ctx,
+        "auth.session_create",
+        org_id=None,
+        resource_type="user",
+        resource_id=principal.actor_id,
+    )
     return cookie
 
 
@@ -159,5 +179,13 @@ async def end_session(ctx: Context, verifier: TokenVerifier) -> None:
     audit.record(ctx, "auth.session_end", org_id=None, resource_type="user", resource_id=user.id)
 
 
-__all__ = ["ApiKey", "Credentials", "Me", "MemberOrg", "authenticate", "create_session_cookie",
-           "end_session", "me"]
+__all__ = [
+    "ApiKey",
+    "Credentials",
+    "Me",
+    "MemberOrg",
+    "authenticate",
+    "create_session_cookie",
+    "end_session",
+    "me",
+]

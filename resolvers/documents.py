@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlmodel import col, select
 
 from app.storage import SignedUrl
 from models import Document, DocumentType, utcnow
@@ -34,12 +34,20 @@ def parse_document_type(value: str | None) -> DocumentType:
         return DocumentType(value or DocumentType.referral)
     except ValueError:
         allowed = ", ".join(t.value for t in DocumentType)
-        raise ValidationFailed(f"documentType must be one of {allowed}", field="documentType") from None
+        raise ValidationFailed(
+            f"documentType must be one of {allowed}", field="documentType"
+        ) from None
 
 
 def _new_document(
-    ctx: Context, *, org_id: str, file_name: str, content_type: str,
-    document_type: DocumentType, referral_id: str | None, patient_id: str | None,
+    ctx: Context,
+    *,
+    org_id: str,
+    file_name: str,
+    content_type: str,
+    document_type: DocumentType,
+    referral_id: str | None,
+    patient_id: str | None,
 ) -> Document:
     document = Document(
         org_id=org_id,
@@ -56,37 +64,72 @@ def _new_document(
 
 
 async def create_pending(
-    ctx: Context, *, org_id: str, file_name: str, content_type: str | None,
-    size_bytes: int | None = None, document_type: DocumentType = DocumentType.referral,
-    referral_id: str | None = None, patient_id: str | None = None,
+    ctx: Context,
+    *,
+    org_id: str,
+    file_name: str,
+    content_type: str | None,
+    size_bytes: int | None = None,
+    document_type: DocumentType = DocumentType.referral,
+    referral_id: str | None = None,
+    patient_id: str | None = None,
 ) -> PendingUpload:
     """A document row waiting for its bytes, and the signed URL the client PUTs them to."""
     declared = uploads.check_declared(content_type, size_bytes, ctx.settings.max_upload_bytes)
     document = _new_document(
-        ctx, org_id=org_id, file_name=file_name, content_type=declared,
-        document_type=document_type, referral_id=referral_id, patient_id=patient_id,
+        ctx,
+        org_id=org_id,
+        file_name=file_name,
+        content_type=declared,
+        document_type=document_type,
+        referral_id=referral_id,
+        patient_id=patient_id,
     )
     ctx.session.add(document)
-    url = ctx.storage.upload_url(document.storage_key, declared, ctx.settings.signed_url_ttl_seconds)
-    audit.record(ctx, "document.create", org_id=org_id, resource_type="document",
-                 resource_id=document.id, details={"upload": "signed_url"})
+    url = ctx.storage.upload_url(
+        document.storage_key, declared, ctx.settings.signed_url_ttl_seconds
+    )
+    audit.record(
+        ctx,
+        "document.create",
+        org_id=org_id,
+        resource_type="document",
+        resource_id=document.id,
+        details={"upload": "signed_url"},
+    )
     return PendingUpload(document=document, upload=url)
 
 
 async def store(
-    ctx: Context, *, org_id: str, file_name: str, data: bytes,
+    ctx: Context,
+    *,
+    org_id: str,
+    file_name: str,
+    data: bytes,
     document_type: DocumentType = DocumentType.referral,
-    referral_id: str | None = None, patient_id: str | None = None,
+    referral_id: str | None = None,
+    patient_id: str | None = None,
 ) -> Document:
     """Check and store bytes received in the request itself (multipart)."""
     checked = uploads.check_file(data, ctx.settings.max_upload_bytes)
     document = _new_document(
-        ctx, org_id=org_id, file_name=file_name, content_type=checked.content_type,
-        document_type=document_type, referral_id=referral_id, patient_id=patient_id,
+        ctx,
+        org_id=org_id,
+        file_name=file_name,
+        content_type=checked.content_type,
+        document_type=document_type,
+        referral_id=referral_id,
+        patient_id=patient_id,
     )
     await _keep(ctx, document, checked, data)
-    audit.record(ctx, "document.create", org_id=org_id, resource_type="document",
-                 resource_id=document.id, details={"upload": "multipart"})
+    audit.record(
+        ctx,
+        "document.create",
+        org_id=org_id,
+        resource_type="document",
+        resource_id=document.id,
+        details={"upload": "multipart"},
+    )
     return document
 
 
@@ -99,12 +142,20 @@ async def receive_upload(ctx: Context, *, storage_key: str, data: bytes) -> Docu
         raise NotFound("no document is waiting for this upload")
     checked = uploads.check_file(data, ctx.settings.max_upload_bytes)
     await _keep(ctx, document, checked, data)
-    audit.record(ctx, "document.upload", org_id=document.org_id, resource_type="document",
-                 resource_id=document.id, details={"via": "signed_url"})
+    audit.record(
+        ctx,
+        "document.upload",
+        org_id=document.org_id,
+        resource_type="document",
+        resource_id=document.id,
+        details={"via": "signed_url"},
+    )
     return document
 
 
-async def _keep(ctx: Context, document: Document, checked: uploads.CheckedFile, data: bytes) -> None:
+async def _keep(
+    ctx: Context, document: Document, checked: uploads.CheckedFile, data: bytes
+) -> None:
     document.content_type = checked.content_type
     document.size_bytes = checked.size_bytes
     document.sha256 = checked.sha256
@@ -125,7 +176,7 @@ async def _first_with_hash(ctx: Context, document: Document) -> str | None:
             Document.sha256 == document.sha256,
             Document.id != document.id,
         )
-        .order_by(Document.created_at, Document.id)
+        .order_by(col(Document.created_at), col(Document.id))
         .limit(1)
     )
     return (await ctx.session.scalars(query)).first()

@@ -3,7 +3,7 @@
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlmodel import select
 
 from models import Membership, Org, Role, User, utcnow
 from resolvers import audit
@@ -36,21 +36,31 @@ async def update_config(ctx: Context, *, org_id: str, changes: Any) -> Org:
         config = OrgConfig.model_validate(merged)
     except ValidationError as exc:
         details = [
-            {"field": ".".join(str(p) for p in err["loc"]) or "config",
-             "message": str(err["msg"]).removeprefix("Value error, ")}
+            {
+                "field": ".".join(str(p) for p in err["loc"]) or "config",
+                "message": str(err["msg"]).removeprefix("Value error, "),
+            }
             for err in exc.errors()
         ]
-        raise ValidationFailed(f"invalid config: {details[0]['field']}: {details[0]['message']}",
-                               details=details) from None
+        raise ValidationFailed(
+            f"invalid config: {details[0]['field']}: {details[0]['message']}", details=details
+        ) from None
     org.config = config.public()
     org.updated_at = utcnow()
     ctx.session.add(org)
-    audit.record(ctx, "org.config_update", org_id=org.id, resource_type="org", resource_id=org.id,
-                 details={"keys": sorted(changes)})
+    audit.record(
+        ctx,
+        "org.config_update",
+        org_id=org.id,
+        resource_type="org",
+        resource_id=org.id,
+        details={"keys": sorted(changes)},
+    )
     return org
 
 
 # -- administration (CLI) -------------------------------------------------------------------
+
 
 async def create(ctx: Context, *, name: str, org_id: str | None = None) -> Org:
     name = name.strip()
@@ -95,6 +105,12 @@ async def add_member(
     else:
         membership.role = role_value
         ctx.session.add(membership)
-    audit.record(ctx, "org.member_set", org_id=org_id, resource_type="user", resource_id=user.id,
-                 details={"role": role_value.value})
+    audit.record(
+        ctx,
+        "org.member_set",
+        org_id=org_id,
+        resource_type="user",
+        resource_id=user.id,
+        details={"role": role_value.value},
+    )
     return user

@@ -58,7 +58,9 @@ class RevokeApiKeyBody(Body):
 
 
 @router.post("/api/api-keys", body=CreateApiKeyBody, response=CreatedApiKeyOut, status=201)
-async def create_api_key(request: Request, ctx: Context, body: CreateApiKeyBody) -> CreatedApiKeyOut:
+async def create_api_key(
+    request: Request, ctx: Context, body: CreateApiKeyBody
+) -> CreatedApiKeyOut:
     """Generate a new API Key (requires User Token). The key is shown only in this answer."""
     created = await api_keys.create(ctx, org_id=body.org_id, name=body.name)
     return CreatedApiKeyOut(**ApiKeyOut.of(created.api_key).model_dump(), key=created.secret)

@@ -57,10 +57,16 @@ def me_out(me: auth.Me) -> MeOut:
     p = me.principal
     return MeOut(
         principal=p.kind,
-        user=UserOut(id=p.user.id, email=p.user.email, uid=p.user.uid,
-                      display_name=p.user.display_name) if p.user else None,
-        api_key=ApiKeyIdentityOut(id=p.api_key.id, name=p.api_key.name, prefix=p.api_key.prefix,
-                                  org_id=p.api_key.org_id) if p.api_key else None,
+        user=UserOut(
+            id=p.user.id, email=p.user.email, uid=p.user.uid, display_name=p.user.display_name
+        )
+        if p.user
+        else None,
+        api_key=ApiKeyIdentityOut(
+            id=p.api_key.id, name=p.api_key.name, prefix=p.api_key.prefix, org_id=p.api_key.org_id
+        )
+        if p.api_key
+        else None,
         orgs=[OrgMembershipOut(id=m.org.id, name=m.org.name, role=m.role.value) for m in me.orgs],
         org_id=me.orgs[0].org.id if len(me.orgs) == 1 else None,
     )
@@ -72,8 +78,13 @@ async def get_me(request: Request, ctx: Context) -> MeOut:
     return me_out(await auth.me(ctx))
 
 
-@router.post("/api/auth/session", body=SessionBody, response=SessionOut, auth=False,
-             errors=(400, 401, 415, 422))
+@router.post(
+    "/api/auth/session",
+    body=SessionBody,
+    response=SessionOut,
+    auth=False,
+    errors=(400, 401, 415, 422),
+)
 async def create_session(request: Request, ctx: Context, body: SessionBody) -> JSONResponse:
     """Create a session cookie from a Firebase ID token."""
     lifetime = timedelta(days=ctx.settings.session_cookie_days)
@@ -83,8 +94,13 @@ async def create_session(request: Request, ctx: Context, body: SessionBody) -> J
     expires_at: datetime = utcnow() + lifetime
     response = json_response(SessionOut(expires_at=expires_at))
     response.set_cookie(
-        SESSION_COOKIE, cookie, max_age=int(lifetime.total_seconds()), httponly=True,
-        secure=not ctx.settings.is_development, samesite="lax", path="/",
+        SESSION_COOKIE,
+        cookie,
+        max_age=int(lifetime.total_seconds()),
+        httponly=True,
+        secure=not ctx.settings.is_development,
+        samesite="lax",
+        path="/",
     )
     return response
 
@@ -95,6 +111,11 @@ async def delete_session(request: Request, ctx: Context) -> JSONResponse:
     if ctx.principal is not None:
         await auth.end_session(ctx, request.app.state.verifier)
     response = json_response(OkOut())
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True,
-                           secure=not ctx.settings.is_development, samesite="lax")
+    response.delete_cookie(
+        SESSION_COOKIE,
+        path="/",
+        httponly=True,
+        secure=not ctx.settings.is_development,
+        samesite="lax",
+    )
     return response

@@ -1,4 +1,4 @@
-"""Every failure answers ``{"error": {"code", "message", "details"}}`` (DESIGN §5), never a trace."""
+"""Every failure answers ``{"error": {"code", "message", "details"}}`` (DESIGN §5)."""
 
 import logging
 from typing import Any
@@ -24,9 +24,16 @@ STATUS = {
 }
 
 _HTTP_CODES = {
-    400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
-    415: "unsupported_media_type", 422: "validation_failed", 500: "internal_error",
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    500: "internal_error",
 }
 
 

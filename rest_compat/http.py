@@ -48,8 +48,14 @@ class ApiRouter:
         def register(handler: Handler) -> Handler:
             summary = options.pop("summary", None) or (handler.__doc__ or "").strip().split("\n")[0]
             self.operations.append(
-                Operation(path=path, method=method, handler=handler, summary=summary,
-                          tag=self.tag, **options)
+                Operation(
+                    path=path,
+                    method=method,
+                    handler=handler,
+                    summary=summary,
+                    tag=self.tag,
+                    **options,
+                )
             )
             return handler
 
@@ -124,7 +130,9 @@ async def parse_json_body(request: Request, model: type[BaseModel]) -> Any:
     content_type = request.headers.get("content-type", "")
     raw = await request.body()
     if not content_type.startswith("application/json") and not (not content_type and not raw):
-        raise UnsupportedMediaType(f"send application/json, not {content_type or 'no content type'}")
+        raise UnsupportedMediaType(
+            f"send application/json, not {content_type or 'no content type'}"
+        )
     try:
         data = json.loads(raw) if raw else {}
     except (ValueError, UnicodeDecodeError):
@@ -143,9 +151,13 @@ def parse_model(model: type[BaseModel], data: Any, *, where: str) -> Any:
 
 def validation_failed(exc: ValidationError, where: str) -> ValidationFailed:
     details = [
-        {"field": ".".join(str(p) for p in err["loc"]) or where,
-         "message": str(err["msg"]).removeprefix("Value error, ")}
+        {
+            "field": ".".join(str(p) for p in err["loc"]) or where,
+            "message": str(err["msg"]).removeprefix("Value error, "),
+        }
         for err in exc.errors()
     ]
     first = details[0]
-    return ValidationFailed(f"invalid {where}: {first['field']}: {first['message']}", details=details)
+    return ValidationFailed(
+        f"invalid {where}: {first['field']}: {first['message']}", details=details
+    )

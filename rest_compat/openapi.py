@@ -11,9 +11,14 @@ from rest_compat.schemas import ErrorOut
 REF = "#/components/schemas/{model}"
 
 _ERROR_TEXT = {
-    400: "Malformed request", 401: "Missing or refused credential", 403: "Forbidden",
-    404: "Not found (or another org's)", 409: "State conflict", 413: "Too large",
-    415: "Content type not accepted", 422: "Validation failed; details name each field",
+    400: "Malformed request",
+    401: "Missing or refused credential",
+    403: "Forbidden",
+    404: "Not found (or another org's)",
+    409: "State conflict",
+    413: "Too large",
+    415: "Content type not accepted",
+    422: "Validation failed; details name each field",
 }
 
 

@@ -12,7 +12,7 @@ from graphql import GraphQLError
 from sqlalchemy.exc import IntegrityError
 
 from app.graphql.context import Info
-from resolvers.errors import DomainError, NotFound, Forbidden, Unauthenticated, ValidationFailed
+from resolvers.errors import DomainError, Forbidden, NotFound, Unauthenticated, ValidationFailed
 
 T = TypeVar("T")
 
@@ -39,7 +39,8 @@ class MutationError:
             field=exc.field or (details[0].get("field") if details else None),
             field_errors=[
                 FieldError(field=str(d.get("field")), message=str(d.get("message")))
-                for d in details if isinstance(d, dict)
+                for d in details
+                if isinstance(d, dict)
             ],
         )
 
@@ -74,5 +75,6 @@ async def or_null(info: Info, operation: Callable[[], Awaitable[T]]) -> T | None
     except Unauthenticated as exc:
         raise GraphQLError(exc.message, extensions={"code": "UNAUTHENTICATED"}) from None
     except ValidationFailed as exc:
-        raise GraphQLError(exc.message, extensions={"code": "BAD_USER_INPUT", "field": exc.field}) from None
-
+        raise GraphQLError(
+            exc.message, extensions={"code": "BAD_USER_INPUT", "field": exc.field}
+        ) from None

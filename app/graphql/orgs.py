@@ -32,8 +32,9 @@ class Org(Node):
 
     @classmethod
     def of(cls, org: OrgRow, role: str | None) -> "Org":
-        return cls(id=strawberry.ID(org.id), name=org.name, config=orgs.config_of(org).public(),
-                   role=role)
+        return cls(
+            id=strawberry.ID(org.id), name=org.name, config=orgs.config_of(org).public(), role=role
+        )
 
 
 @strawberry.type
@@ -47,9 +48,15 @@ class ApiKey(Node):
 
     @classmethod
     def of(cls, key: ApiKeyRow) -> "ApiKey":
-        return cls(id=strawberry.ID(key.id), org_id=key.org_id, name=key.name, prefix=key.prefix,
-                   created_at=key.created_at, last_used_at=key.last_used_at,
-                   revoked_at=key.revoked_at)
+        return cls(
+            id=strawberry.ID(key.id),
+            org_id=key.org_id,
+            name=key.name,
+            prefix=key.prefix,
+            created_at=key.created_at,
+            last_used_at=key.last_used_at,
+            revoked_at=key.revoked_at,
+        )
 
 
 @strawberry.type
@@ -65,11 +72,20 @@ def _me(result: auth.Me) -> Me:
     p = result.principal
     user = None
     if p.user is not None:
-        user = User(id=strawberry.ID(p.user.id), email=p.user.email, uid=p.user.uid,
-                    display_name=p.user.display_name)
+        user = User(
+            id=strawberry.ID(p.user.id),
+            email=p.user.email,
+            uid=p.user.uid,
+            display_name=p.user.display_name,
+        )
     org_list = [Org.of(m.org, m.role.value) for m in result.orgs]
-    return Me(principal=p.kind, user=user, api_key=ApiKey.of(p.api_key) if p.api_key else None,
-              orgs=org_list, org_id=org_list[0].id if len(org_list) == 1 else None)
+    return Me(
+        principal=p.kind,
+        user=user,
+        api_key=ApiKey.of(p.api_key) if p.api_key else None,
+        orgs=org_list,
+        org_id=org_list[0].id if len(org_list) == 1 else None,
+    )
 
 
 @strawberry.type
@@ -122,7 +138,9 @@ class OrgQuery:
         return Org.of(row, _role(info, row.id)) if row else None
 
     @strawberry.field(description="Active API keys of an org (admin users only)")
-    async def api_keys(self, info: Info, org_id: strawberry.ID | None = None) -> list[ApiKey] | None:
+    async def api_keys(
+        self, info: Info, org_id: strawberry.ID | None = None
+    ) -> list[ApiKey] | None:
         ctx = info.context.ctx
         require_principal_or_error(info)
         keys = await or_null(info, lambda: api_keys.list_active(ctx, org_id=org_id))

@@ -28,7 +28,9 @@ class Connection(Generic[T]):
         items = [convert(i) for i in page.items] if callable(convert) else list(page.items)
         return cls(
             nodes=items,
-            page_info=PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor),
+            page_info=PageInfo(
+                has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor
+            ),
         )
 
 

@@ -16,6 +16,10 @@ def _parse(value: str) -> datetime:
 
 # UTC, ISO 8601 with "Z", as in REST.
 DateTime = strawberry.scalar(
-    datetime, name="DateTime", description="UTC timestamp, ISO 8601 with Z",
-    serialize=_serialize, parse_value=_parse,
+    name="DateTime",
+    description="UTC timestamp, ISO 8601 with Z",
+    serialize=_serialize,
+    parse_value=_parse,
 )
+
+SCALAR_MAP = {datetime: DateTime}

@@ -1,18 +1,18 @@
 """The Strawberry schema: each domain module contributes a Query and a Mutation type."""
 
-from datetime import datetime
 from functools import lru_cache
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from app.graphql import orgs
 from app.graphql.context import Info
 from app.graphql.limits import limits_extension
 from app.graphql.node import Node, resolve_node
-from app.graphql.scalars import DateTime
+from app.graphql.scalars import SCALAR_MAP
 
 
 @strawberry.type
@@ -41,13 +41,14 @@ def build_schema(
 ) -> strawberry.Schema:
     extensions = [limits_extension(max_depth, max_aliases, max_tokens)]
     if mask_errors:
-        extensions.append(lambda: MaskErrors(should_mask_error=_unexpected,
-                                             error_message="Internal server error"))
+        extensions.append(
+            lambda: MaskErrors(should_mask_error=_unexpected, error_message="Internal server error")
+        )
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,
-        scalar_overrides={datetime: DateTime},
+        config=StrawberryConfig(scalar_map=SCALAR_MAP),
     )
 
 

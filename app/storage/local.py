@@ -64,7 +64,9 @@ class LocalStorage:
             expires_at=datetime.fromtimestamp(expires, UTC),
         )
 
-    def download_url(self, key: str, ttl_seconds: int, *, file_name: str | None = None) -> SignedUrl:
+    def download_url(
+        self, key: str, ttl_seconds: int, *, file_name: str | None = None
+    ) -> SignedUrl:
         self.path_for(key)
         expires = int(time.time()) + ttl_seconds
         return SignedUrl(
@@ -74,7 +76,11 @@ class LocalStorage:
         )
 
     def _url(self, key: str, method: str, expires: int, extra: str) -> str:
-        query = {"method": method, "expires": str(expires), "sig": self.sign(key, method, expires, extra)}
+        query = {
+            "method": method,
+            "expires": str(expires),
+            "sig": self.sign(key, method, expires, extra),
+        }
         if method == "PUT":
             query["contentType"] = extra
         elif extra:

@@ -1,0 +1,54 @@
+# IntakeDesk. `make run` serves on the embedded defaults; `make test` passes the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+NODE_INSTALLED := node_modules/.installed-$(shell cat package.json package-lock.json 2>/dev/null | cksum | cut -d' ' -f1)
+
+.PHONY: run test test-sqlite test-postgresql lint format schema bench install clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+$(NODE_INSTALLED): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -f node_modules/.installed-*
+	touch $@
+
+install: $(INSTALLED)
+
+run: $(INSTALLED)
+	$(BIN)/intakedesk serve
+
+test: $(INSTALLED) $(NODE_INSTALLED) lint
+	$(BIN)/python -m pytest --db=sqlite
+	$(BIN)/python -m pytest --db=postgresql
+
+test-sqlite: $(INSTALLED) $(NODE_INSTALLED)
+	$(BIN)/python -m pytest --db=sqlite
+
+test-postgresql: $(INSTALLED) $(NODE_INSTALLED)
+	$(BIN)/python -m pytest --db=postgresql
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy resolvers models
+
+format: $(INSTALLED)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+schema: $(INSTALLED)
+	$(BIN)/intakedesk export-schema
+
+bench: $(INSTALLED)
+	$(BIN)/python bench/auth_me.py
+	$(BIN)/python bench/referral_list.py
+
+clean:
+	rm -rf $(VENV) node_modules data
