@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 NODE_INSTALLED := node_modules/.installed-$(shell cat package.json package-lock.json 2>/dev/null | cksum | cut -d' ' -f1)
 
-.PHONY: run test test-sqlite test-postgresql lint format schema bench install clean
+.PHONY: run test test-sqlite test-postgresql lint format schema migration bench install clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,15 @@ format: $(INSTALLED)
 
 schema: $(INSTALLED)
 	$(BIN)/intakedesk export-schema
+
+# While nothing is released, the initial migration is regenerated from the models.
+migration: $(INSTALLED)
+	rm -f migrations/versions/0001_initial_schema.py /tmp/intakedesk-migration.db
+	$(BIN)/python -c "from alembic import command; from app.migrate import alembic_config; \
+	command.revision(alembic_config('sqlite+aiosqlite:////tmp/intakedesk-migration.db'), \
+	message='initial schema', autogenerate=True, rev_id='0001')"
+	sed -i 's/astext_type=Text()/astext_type=sa.Text()/g' migrations/versions/0001_initial_schema.py
+	$(BIN)/ruff format -q migrations
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/auth_me.py

@@ -194,3 +194,7 @@ class OrgMutation:
             lambda: orgs.update_config(ctx, org_id=org_id, changes=config),
             lambda org: UpdateOrgConfigSuccess(org=Org.of(org, _role(info, org.id))),
         )
+
+
+QUERY_TYPES: list[type] = [OrgQuery]
+MUTATION_TYPES: list[type] = [OrgMutation]

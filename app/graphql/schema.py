@@ -8,7 +8,7 @@ from strawberry.extensions import MaskErrors
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from app.graphql import orgs
+from app.graphql import audit, cases, documents, orgs, patients, referrals, referrers
 from app.graphql.context import Info
 from app.graphql.limits import limits_extension
 from app.graphql.node import Node, resolve_node
@@ -23,8 +23,22 @@ class NodeQuery:
         return await resolve_node(info, id)
 
 
-QUERIES: tuple[type, ...] = (NodeQuery, orgs.OrgQuery)
-MUTATIONS: tuple[type, ...] = (orgs.OrgMutation,)
+# Each domain module lists its Query and Mutation types; the schema merges them all.
+_DOMAINS = (orgs, referrals, cases, patients, documents, referrers, audit)
+QUERIES: tuple[type, ...] = (NodeQuery, *(t for d in _DOMAINS for t in d.QUERY_TYPES))
+MUTATIONS: tuple[type, ...] = tuple(t for d in _DOMAINS for t in d.MUTATION_TYPES)
+# Types reachable only through Node or lazy links still belong in the schema.
+TYPES: tuple[type, ...] = (
+    referrals.Referral,
+    cases.Case,
+    cases.ContactEvent,
+    patients.Patient,
+    documents.Document,
+    referrers.Practice,
+    referrers.Provider,
+    referrers.Location,
+    audit.AuditEvent,
+)
 
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)
@@ -47,6 +61,7 @@ def build_schema(
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        types=TYPES,
         extensions=extensions,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
     )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 04:59:32.166728
+Create Date: 2026-11-25 05:09:52.430466
 """
 
 from collections.abc import Sequence

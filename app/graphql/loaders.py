@@ -1,0 +1,175 @@
+"""DataLoaders for the graph: one batched query per kind of lookup per request.
+
+Built per request through ``GraphQLContext.loader(Class)``, reading through the
+request's session (its transaction), scoped to the caller's orgs, and answering
+one entry per key in key order: the row or ``None``, or a list (``[]`` when none).
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from sqlmodel import col, select
+from strawberry.dataloader import DataLoader
+
+from models import (
+    Case,
+    ContactEvent,
+    Document,
+    Location,
+    Patient,
+    Practice,
+    Provider,
+    Referral,
+    User,
+)
+from resolvers import audit
+from resolvers.access import visible_org_ids
+from resolvers.context import Context
+
+
+def _audit_reads(ctx: Context, resource: str | None, rows: list[Any]) -> None:
+    """Patient data read through the graph leaves one event per batch and org."""
+    if resource is None or not rows:
+        return
+    by_org: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        by_org[row.org_id].append(row.id)
+    for org_id, ids in by_org.items():
+        audit.record_many(
+            ctx, f"{resource}.read", org_id=org_id, resource_type=resource, resource_ids=ids
+        )
+
+
+class ByIdLoader(DataLoader[str, Any]):
+    model: ClassVar[Any]
+    # Resource name for the audit trail when the rows carry patient data.
+    audited_as: ClassVar[str | None] = None
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        super().__init__(load_fn=self._load)
+
+    async def _load(self, keys: Sequence[str]) -> list[Any]:
+        query = select(self.model).where(
+            col(self.model.id).in_(list(keys)),
+            col(self.model.org_id).in_(visible_org_ids(self.ctx)),
+        )
+        found = list((await self.ctx.session.scalars(query)).all())
+        _audit_reads(self.ctx, self.audited_as, found)
+        rows = {row.id: row for row in found}
+        return [rows.get(key) for key in keys]
+
+
+class ByParentLoader(DataLoader[str, list[Any]]):
+    """Children by a foreign key, oldest first."""
+
+    model: ClassVar[Any]
+    parent: ClassVar[str]
+    audited_as: ClassVar[str | None] = None
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        super().__init__(load_fn=self._load)
+
+    async def _load(self, keys: Sequence[str]) -> list[list[Any]]:
+        parent = getattr(self.model, self.parent)
+        query = (
+            select(self.model)
+            .where(
+                col(parent).in_(list(keys)), col(self.model.org_id).in_(visible_org_ids(self.ctx))
+            )
+            .order_by(col(self.model.created_at), col(self.model.id))
+        )
+        grouped: dict[str, list[Any]] = defaultdict(list)
+        found = list((await self.ctx.session.scalars(query)).all())
+        _audit_reads(self.ctx, self.audited_as, found)
+        for row in found:
+            grouped[getattr(row, self.parent)].append(row)
+        return [grouped.get(key, []) for key in keys]
+
+
+class ReferralByIdLoader(ByIdLoader):
+    model = Referral
+    audited_as = "referral"
+
+
+class CaseByIdLoader(ByIdLoader):
+    model = Case
+    audited_as = "case"
+
+
+class PatientByIdLoader(ByIdLoader):
+    model = Patient
+    audited_as = "patient"
+
+
+class DocumentByIdLoader(ByIdLoader):
+    model = Document
+    audited_as = "document"
+
+
+class PracticeByIdLoader(ByIdLoader):
+    model = Practice
+
+
+class ProviderByIdLoader(ByIdLoader):
+    model = Provider
+
+
+class LocationByIdLoader(ByIdLoader):
+    model = Location
+
+
+class UserByIdLoader(DataLoader[str, Any]):
+    """Users are not org rows; only members of the caller's orgs are ever linked."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        super().__init__(load_fn=self._load)
+
+    async def _load(self, keys: Sequence[str]) -> list[Any]:
+        query = select(User).where(col(User.id).in_(list(keys)))
+        rows = {row.id: row for row in (await self.ctx.session.scalars(query)).all()}
+        return [rows.get(key) for key in keys]
+
+
+class ReferralsByCaseIdLoader(ByParentLoader):
+    model = Referral
+    parent = "case_id"
+    audited_as = "referral"
+
+
+class ReferralsByPatientIdLoader(ByParentLoader):
+    model = Referral
+    parent = "patient_id"
+    audited_as = "referral"
+
+
+class CasesByPatientIdLoader(ByParentLoader):
+    model = Case
+    parent = "patient_id"
+    audited_as = "case"
+
+
+class DocumentsByReferralIdLoader(ByParentLoader):
+    model = Document
+    parent = "referral_id"
+    audited_as = "document"
+
+
+class DocumentsByPatientIdLoader(ByParentLoader):
+    model = Document
+    parent = "patient_id"
+    audited_as = "document"
+
+
+class ContactEventsByCaseIdLoader(ByParentLoader):
+    model = ContactEvent
+    parent = "case_id"
+    audited_as = "contact_event"
+
+
+class ProvidersByPracticeIdLoader(ByParentLoader):
+    model = Provider
+    parent = "practice_id"

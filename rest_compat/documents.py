@@ -1,0 +1,5 @@
+"""REST routes: documents."""
+
+from rest_compat.http import ApiRouter
+
+router = ApiRouter(tag="Documents")

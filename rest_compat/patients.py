@@ -1,0 +1,5 @@
+"""REST routes: patients."""
+
+from rest_compat.http import ApiRouter
+
+router = ApiRouter(tag="Patients")

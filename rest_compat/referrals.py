@@ -1,0 +1,5 @@
+"""REST routes: referrals."""
+
+from rest_compat.http import ApiRouter
+
+router = ApiRouter(tag="Referrals")

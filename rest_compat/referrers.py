@@ -1,0 +1,5 @@
+"""REST routes: referrers."""
+
+from rest_compat.http import ApiRouter
+
+router = ApiRouter(tag="Referrers")

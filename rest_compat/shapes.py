@@ -1,0 +1,268 @@
+"""JSON shapes of the domain objects, shared by every REST route that returns them.
+
+These are the contract integrators code against: camelCase, ISO dates,
+timestamps in UTC with Z. Each has ``of(row)`` to build it from a table row.
+"""
+
+from datetime import date
+from typing import Any
+
+from models import Case, ContactEvent, Document, Location, Patient, Practice, Provider, Referral
+from rest_compat.schemas import Out, Timestamp
+
+
+class AddressOut(Out):
+    line1: str | None = None
+    line2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+
+
+class InsuranceOut(Out):
+    provider: str | None = None
+    member_id: str | None = None
+    group_number: str | None = None
+
+
+class DocumentOut(Out):
+    id: str
+    org_id: str
+    referral_id: str | None
+    patient_id: str | None
+    file_name: str
+    content_type: str
+    size_bytes: int | None
+    sha256: str | None
+    page_count: int | None
+    document_type: str
+    status: str
+    # False until the bytes have arrived through the signed upload URL.
+    upload_complete: bool
+    uploaded_at: Timestamp | None
+    # An earlier document of this org with the same bytes: a likely duplicate.
+    likely_duplicate_of: str | None
+    error: str | None
+    created_at: Timestamp
+    updated_at: Timestamp
+
+    @classmethod
+    def of(cls, row: Document) -> "DocumentOut":
+        return cls(
+            id=row.id,
+            org_id=row.org_id,
+            referral_id=row.referral_id,
+            patient_id=row.patient_id,
+            file_name=row.file_name,
+            content_type=row.content_type,
+            size_bytes=row.size_bytes,
+            sha256=row.sha256,
+            page_count=row.page_count,
+            document_type=row.document_type,
+            status=row.status,
+            upload_complete=row.uploaded_at is not None,
+            uploaded_at=row.uploaded_at,
+            likely_duplicate_of=row.duplicate_of_id,
+            error=row.error,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+
+class PatientOut(Out):
+    id: str
+    org_id: str
+    first_name: str
+    last_name: str
+    dob: date | None
+    sex: str | None
+    phone: str | None
+    email: str | None
+    address: AddressOut | None
+    insurance: InsuranceOut | None
+    mrn: str | None
+    created_at: Timestamp
+    updated_at: Timestamp
+
+    @classmethod
+    def of(cls, row: Patient) -> "PatientOut":
+        return cls(
+            id=row.id,
+            org_id=row.org_id,
+            first_name=row.first_name,
+            last_name=row.last_name,
+            dob=row.dob,
+            sex=row.sex,
+            phone=row.phone,
+            email=row.email,
+            address=AddressOut.model_validate(row.address) if row.address else None,
+            insurance=InsuranceOut.model_validate(row.insurance) if row.insurance else None,
+            mrn=row.mrn,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+
+class ReferrerOut(Out):
+    practice_id: str | None
+    provider_id: str | None
+    # As read off the referrals, while no practice/provider is matched.
+    candidates: list[dict[str, Any]]
+
+
+class ContactEventOut(Out):
+    id: str
+    case_id: str
+    kind: str
+    channel: str | None
+    outcome: str | None
+    scheduled_for: Timestamp | None
+    reason: str | None
+    note: str | None
+    actor_type: str
+    actor_id: str | None
+    created_at: Timestamp
+
+    @classmethod
+    def of(cls, row: ContactEvent) -> "ContactEventOut":
+        return cls.model_validate(row, from_attributes=True)
+
+
+class CaseOut(Out):
+    id: str
+    org_id: str
+    status: str
+    close_reason: str | None
+    patient_id: str | None
+    triage_level: int | None
+    priority_band: str | None
+    queue: str | None
+    location_id: str | None
+    assignee_id: str | None
+    referrer: ReferrerOut
+    reason: str | None
+    scheduled_for: Timestamp | None
+    emr_status: str
+    emr_chart_id: str | None
+    emr_document_status: str
+    created_at: Timestamp
+    updated_at: Timestamp
+    closed_at: Timestamp | None
+
+    @classmethod
+    def of(cls, row: Case) -> "CaseOut":
+        return cls(
+            id=row.id,
+            org_id=row.org_id,
+            status=row.status,
+            close_reason=row.close_reason,
+            patient_id=row.patient_id,
+            triage_level=row.triage_level,
+            priority_band=row.priority_band,
+            queue=row.queue,
+            location_id=row.location_id,
+            assignee_id=row.assignee_id,
+            referrer=ReferrerOut(
+                practice_id=row.practice_id,
+                provider_id=row.provider_id,
+                candidates=row.referrer_candidates or [],
+            ),
+            reason=row.reason,
+            scheduled_for=row.scheduled_for,
+            emr_status=row.emr_status,
+            emr_chart_id=row.emr_chart_id,
+            emr_document_status=row.emr_document_status,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            closed_at=row.closed_at,
+        )
+
+
+class ReferralOut(Out):
+    id: str
+    org_id: str
+    stage: str
+    source: str
+    case_id: str | None
+    patient_id: str | None
+    duplicate_of: str | None
+    extraction: dict[str, Any] | None
+    qa: dict[str, Any] | None
+    triage: dict[str, Any] | None
+    error: str | None
+    notes: str | None
+    created_at: Timestamp
+    updated_at: Timestamp
+    processed_at: Timestamp | None
+
+    @classmethod
+    def of(cls, row: Referral) -> "ReferralOut":
+        return cls(
+            id=row.id,
+            org_id=row.org_id,
+            stage=row.stage,
+            source=row.source,
+            case_id=row.case_id,
+            patient_id=row.patient_id,
+            duplicate_of=row.duplicate_of_id,
+            extraction=row.extraction,
+            qa=row.qa,
+            triage=row.triage,
+            error=row.error,
+            notes=row.notes,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            processed_at=row.processed_at,
+        )
+
+
+class PracticeOut(Out):
+    id: str
+    org_id: str
+    name: str
+    npi: str | None
+    phone: str | None
+    fax: str | None
+    address: AddressOut | None
+    created_at: Timestamp
+
+    @classmethod
+    def of(cls, row: Practice) -> "PracticeOut":
+        return cls(
+            id=row.id,
+            org_id=row.org_id,
+            name=row.name,
+            npi=row.npi,
+            phone=row.phone,
+            fax=row.fax,
+            address=AddressOut.model_validate(row.address) if row.address else None,
+            created_at=row.created_at,
+        )
+
+
+class ProviderOut(Out):
+    id: str
+    org_id: str
+    practice_id: str | None
+    name: str
+    npi: str | None
+    phone: str | None
+    fax: str | None
+    created_at: Timestamp
+
+    @classmethod
+    def of(cls, row: Provider) -> "ProviderOut":
+        return cls.model_validate(row, from_attributes=True)
+
+
+class LocationOut(Out):
+    id: str
+    org_id: str
+    name: str
+    emr_location_id: str | None
+    phone: str | None
+    active: bool
+
+    @classmethod
+    def of(cls, row: Location) -> "LocationOut":
+        return cls.model_validate(row, from_attributes=True)
