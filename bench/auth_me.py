@@ -1,0 +1,85 @@
+"""Requests/second and p50/p99 for who-am-I, against a bare Starlette floor in the same run.
+
+    .venv/bin/python bench/auth_me.py [--requests 2000] [--concurrency 10] [--db postgresql|sqlite]
+
+Each IntakeDesk request authenticates for real: the API key is looked up by hash,
+its lastUsedAt is updated and an audit event is written, then the answer is built.
+"""
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import bench_env, fresh_pg_database, load, uvicorn_server  # noqa: E402
+
+ME_QUERY = "{ me { principal orgId orgs { id name role } apiKey { id name prefix orgId } } }"
+
+
+async def seed(env: dict[str, str]) -> str:
+    from app.db import create_engine, session_factory, transaction
+    from app.settings import load_settings
+    from app.storage import build_storage
+    from resolvers import api_keys, orgs
+    from resolvers.context import Context
+
+    settings = load_settings(env)
+    engine = create_engine(settings)
+    async with transaction(session_factory(engine)) as session:
+        ctx = Context(session=session, settings=settings, storage=build_storage(settings),
+                      system_actor="bench")
+        org = await orgs.create(ctx, name="Bench Ortho")
+        key = await api_keys.issue(ctx, org_id=org.id, name="bench")
+    await engine.dispose()
+    return key.secret
+
+
+async def run(args: argparse.Namespace, app_url: str, floor_url: str, key: str) -> None:
+    headers = {"x-api-key": key}
+    opts = {"requests": args.requests, "concurrency": args.concurrency}
+    rest = await load("GET /api/auth/me (API key)", f"{app_url}/api/auth/me",
+                      headers=headers, **opts)
+    graphql = await load("POST /graphql { me } (API key)", f"{app_url}/graphql", method="POST",
+                         headers=headers, json={"query": ME_QUERY}, **opts)
+    floor = await load("floor: bare Starlette, same JSON", f"{floor_url}/fixed", **opts)
+    for figures in (floor, rest, graphql):
+        print(figures.line())
+    print(f"REST    /api/auth/me at {rest.rps / floor.rps:.0%} of the floor's throughput")
+    print(f"GraphQL {{ me }}      at {graphql.rps / floor.rps:.0%} of the floor's throughput")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument("--db", choices=["postgresql", "sqlite"], default="postgresql")
+    args = parser.parse_args()
+    with ExitStack() as stack:
+        files = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        if args.db == "postgresql":
+            database_url = stack.enter_context(fresh_pg_database())
+        else:
+            from app.migrate import upgrade_head
+
+            database_url = f"sqlite+aiosqlite:///{files}/bench.db"
+            upgrade_head(database_url)
+        env = bench_env(database_url, files / "files")
+        key = asyncio.run(seed(env))
+        app_url = stack.enter_context(uvicorn_server("app.main:create_app", env, factory=True))
+        import httpx
+
+        sample = httpx.get(f"{app_url}/api/auth/me", headers={"x-api-key": key}).json()
+        floor_env = dict(env, BENCH_FLOOR_JSON=json.dumps(sample))
+        floor_url = stack.enter_context(uvicorn_server("bench.floor_app:app", floor_env))
+        print(f"database: {args.db}; {args.requests} requests per endpoint, "
+              f"{args.concurrency} concurrent, one uvicorn worker each")
+        asyncio.run(run(args, app_url, floor_url, key))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""Shared bench plumbing: a fresh PostgreSQL database, a real uvicorn server, timing."""
+
+import asyncio
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN_DSN = os.environ.get("INTAKEDESK_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _admin(sql: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(PG_ADMIN_DSN)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@contextmanager
+def fresh_pg_database() -> Iterator[str]:
+    """A new, migrated PostgreSQL database (asyncpg URL), dropped afterwards."""
+    from app.migrate import upgrade_head
+
+    name = f"intakedesk_bench_{secrets.token_hex(4)}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    base = PG_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    url = f"{base}/{name}"
+    try:
+        upgrade_head(url)
+        yield url
+    finally:
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def bench_env(database_url: str, files: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKEDESK_")}
+    env.update(
+        INTAKEDESK_ENV="production" if extra.pop("production", "") else "test",
+        INTAKEDESK_DATABASE_URL=database_url,
+        INTAKEDESK_STORAGE_URL=f"file://{files}",
+        INTAKEDESK_AUTH="local",
+        INTAKEDESK_SECRET_KEY="bench-secret-key-0123456789abcdef",
+    )
+    env.update(extra)
+    return env
+
+
+@contextmanager
+def uvicorn_server(target: str, env: dict[str, str], *, factory: bool = False) -> Iterator[str]:
+    """Run ``target`` under uvicorn in a subprocess on a free loopback port; yields its URL."""
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1",
+               "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    if factory:
+        command.append("--factory")
+    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"{url}/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None:
+                    raise RuntimeError(f"server {target} exited with {process.returncode}")
+                time.sleep(0.1)
+        else:
+            raise RuntimeError(f"server {target} did not start in 30 s")
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@dataclass
+class Figures:
+    name: str
+    requests: int
+    seconds: float
+    latencies_ms: list[float]
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+    def line(self) -> str:
+        return (f"{self.name:<44} {self.rps:>8.0f} req/s   p50 {self.percentile(50):>7.2f} ms"
+                f"   p99 {self.percentile(99):>7.2f} ms   (n={self.requests})")
+
+
+async def load(
+    name: str, url: str, *, requests: int, concurrency: int, method: str = "GET",
+    headers: dict[str, str] | None = None, json: Any = None, warmup: int = 20,
+) -> Figures:
+    """Send ``requests`` requests from ``concurrency`` workers; every answer must be 200."""
+    latencies: list[float] = []
+    async with httpx.AsyncClient(headers=headers, timeout=30) as client:
+        for _ in range(warmup):
+            (await client.request(method, url, json=json)).raise_for_status()
+        remaining = requests
+
+        async def worker() -> None:
+            nonlocal remaining
+            while remaining > 0:
+                remaining -= 1
+                started = time.perf_counter()
+                response = await client.request(method, url, json=json)
+                latencies.append((time.perf_counter() - started) * 1000)
+                if response.status_code != 200:
+                    raise RuntimeError(f"{name}: {response.status_code} {response.text[:200]}")
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        seconds = time.perf_counter() - started
+    return Figures(name=name, requests=len(latencies), seconds=seconds, latencies_ms=latencies)
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples)
