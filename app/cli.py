@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.settings import Settings, SettingsError, get_settings
 from resolvers.errors import DomainError
@@ -189,6 +190,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except DomainError as exc:
         print(f"intakedesk: {exc.message}", file=sys.stderr)
+        return 1
+    except (SQLAlchemyError, OSError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        print(f"intakedesk: database or file error ({reason}); is the database migrated "
+              "(intakedesk migrate) and reachable?", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -154,6 +154,7 @@ def client_for(app: Any, headers: dict[str, str] | None = None) -> httpx.AsyncCl
 @dataclass
 class Member:
     user_id: str
+    uid: str
     email: str
     token: str
     client: httpx.AsyncClient
@@ -198,7 +199,11 @@ async def build_org(app: Any, settings: Settings, name: str) -> OrgWorld:
             )
             token = verifier.issue_id_token(uid=f"uid-{role}-{tag}", email=email)
             members[role] = Member(
-                user_id=user.id, email=email, token=token, client=client_for(app, bearer(token))
+                user_id=user.id,
+                uid=f"uid-{role}-{tag}",
+                email=email,
+                token=token,
+                client=client_for(app, bearer(token)),
             )
         key = await api_keys.issue(ctx, org_id=org.id, name=f"{name} bridge")
     return OrgWorld(

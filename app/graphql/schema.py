@@ -4,7 +4,7 @@ from functools import lru_cache
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
@@ -53,7 +53,13 @@ def _unexpected(error: GraphQLError) -> bool:
 def build_schema(
     *, max_depth: int = 12, max_aliases: int = 30, max_tokens: int = 2000, mask_errors: bool = True
 ) -> strawberry.Schema:
-    extensions = [limits_extension(max_depth, max_aliases, max_tokens)]
+    # Strawberry keeps parse and validation caches per maxsize, shared by the per-request
+    # extension instances; validation hits only when the rule classes are the same objects.
+    extensions = [
+        limits_extension(max_depth, max_aliases, max_tokens),
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
+    ]
     if mask_errors:
         extensions.append(
             lambda: MaskErrors(should_mask_error=_unexpected, error_message="Internal server error")

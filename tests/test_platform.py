@@ -1,0 +1,106 @@
+"""What every path shares: the error shape, OpenAPI, settings, and the committed schema."""
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from starlette.routing import Route
+
+from app.graphql.schema import print_sdl
+from app.settings import SettingsError, load_settings
+from tests.conftest import World, assert_error
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def test_unknown_path_and_method_answer_the_error_shape(world: World) -> None:
+    assert_error(await world.a.admin.client.get("/api/nothing-here"), 404, "not_found")
+    assert_error(await world.a.admin.client.put("/api/auth/me"), 405, "method_not_allowed")
+
+
+async def test_a_server_failure_is_500_without_a_trace(app: Any, world: World) -> None:
+    async def explode(request: Any) -> Any:
+        raise RuntimeError("secret internals: /work/main/resolvers")
+
+    app.router.routes.append(Route("/api/_explode", explode))
+    # Starlette re-raises after answering so the server can log it; uvicorn would.
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            response = await client.get("/api/_explode")
+    finally:
+        app.router.routes.pop()
+    error = assert_error(response, 500, "internal_error")
+    assert "secret" not in response.text and "Traceback" not in response.text
+    assert error["message"] == "internal server error"
+
+
+async def test_openapi_is_3_1_and_covers_the_routes_with_their_models(world: World) -> None:
+    response = await world.anon.get("/api/openapi.json")
+    assert response.status_code == 200
+    doc = response.json()
+    assert doc["openapi"].startswith("3.1")
+    paths = doc["paths"]
+    for path, method in [
+        ("/api/auth/me", "get"),
+        ("/api/auth/session", "post"),
+        ("/api/auth/session", "delete"),
+        ("/api/api-keys", "post"),
+        ("/api/api-keys", "get"),
+        ("/api/api-keys", "delete"),
+        ("/api/orgs/{id}/config", "patch"),
+    ]:
+        assert method in paths[path], (path, method)
+    create = paths["/api/api-keys"]["post"]
+    body_ref = create["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    schema = doc["components"]["schemas"][body_ref.rsplit("/", 1)[1]]
+    assert "name" in schema["properties"] and "name" in schema["required"]
+    assert schema.get("additionalProperties") is False
+    config = paths["/api/orgs/{id}/config"]["patch"]
+    ref = config["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert "queues" in doc["components"]["schemas"][ref.rsplit("/", 1)[1]]["properties"]
+    assert "ErrorOut" in doc["components"]["schemas"]
+    assert config["responses"]["422"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/ErrorOut"
+    )
+
+
+def test_schema_graphql_is_what_the_code_prints() -> None:
+    committed = (ROOT / "schema.graphql").read_text()
+    assert committed == print_sdl(), "schema.graphql is stale: run `make schema`"
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"INTAKEDESK_DATABASE_URL": "mysql://x"}, "INTAKEDESK_DATABASE_URL"),
+        ({"INTAKEDESK_STORAGE_URL": "s3://bucket"}, "INTAKEDESK_STORAGE_URL"),
+        ({"INTAKEDESK_AUTH": "ldap"}, "INTAKEDESK_AUTH"),
+        ({"INTAKEDESK_MAX_UPLOAD_BYTES": "lots"}, "INTAKEDESK_MAX_UPLOAD_BYTES"),
+        ({"INTAKEDESK_MAX_UPLOAD_BYTES": "0"}, "INTAKEDESK_MAX_UPLOAD_BYTES"),
+        ({"INTAKEDESK_PUBLIC_URL": "ftp://x"}, "INTAKEDESK_PUBLIC_URL"),
+        ({"INTAKEDESK_SECRET_KEY": "short"}, "SECRET_KEY"),
+        ({"INTAKEDESK_DATABSE_URL": "sqlite+aiosqlite:///x.db"}, "unknown setting"),
+        ({"INTAKEDESK_ENV": "production", "INTAKEDESK_AUTH": "local"}, "AUTH=local"),
+        ({"INTAKEDESK_ENV": "staging"}, "INTAKEDESK_ENV"),
+    ],
+)
+def test_a_bad_setting_is_one_clear_line(environ: dict[str, str], expected: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        load_settings(environ)
+    message = str(raised.value)
+    assert expected in message and "\n" not in message
+
+
+def test_production_needs_a_long_secret() -> None:
+    with pytest.raises(SettingsError, match="SECRET_KEY"):
+        load_settings({"INTAKEDESK_ENV": "production", "INTAKEDESK_AUTH": "firebase"})
+    settings = load_settings(
+        {
+            "INTAKEDESK_ENV": "production",
+            "INTAKEDESK_AUTH": "firebase",
+            "INTAKEDESK_SECRET_KEY": "s" * 40,
+        }
+    )
+    assert settings.auth == "firebase" and not settings.is_development
