@@ -31,8 +31,12 @@ async def seed(env: dict[str, str]) -> str:
     settings = load_settings(env)
     engine = create_engine(settings)
     async with transaction(session_factory(engine)) as session:
-        ctx = Context(session=session, settings=settings, storage=build_storage(settings),
-                      system_actor="bench")
+        ctx = Context(
+            session=session,
+            settings=settings,
+            storage=build_storage(settings),
+            system_actor="bench",
+        )
         org = await orgs.create(ctx, name="Bench Ortho")
         key = await api_keys.issue(ctx, org_id=org.id, name="bench")
     await engine.dispose()
@@ -42,10 +46,17 @@ async def seed(env: dict[str, str]) -> str:
 async def run(args: argparse.Namespace, app_url: str, floor_url: str, key: str) -> None:
     headers = {"x-api-key": key}
     opts = {"requests": args.requests, "concurrency": args.concurrency}
-    rest = await load("GET /api/auth/me (API key)", f"{app_url}/api/auth/me",
-                      headers=headers, **opts)
-    graphql = await load("POST /graphql { me } (API key)", f"{app_url}/graphql", method="POST",
-                         headers=headers, json={"query": ME_QUERY}, **opts)
+    rest = await load(
+        "GET /api/auth/me (API key)", f"{app_url}/api/auth/me", headers=headers, **opts
+    )
+    graphql = await load(
+        "POST /graphql { me } (API key)",
+        f"{app_url}/graphql",
+        method="POST",
+        headers=headers,
+        json={"query": ME_QUERY},
+        **opts,
+    )
     floor = await load("floor: bare Starlette, same JSON", f"{floor_url}/fixed", **opts)
     for figures in (floor, rest, graphql):
         print(figures.line())
@@ -76,8 +87,10 @@ def main() -> None:
         sample = httpx.get(f"{app_url}/api/auth/me", headers={"x-api-key": key}).json()
         floor_env = dict(env, BENCH_FLOOR_JSON=json.dumps(sample))
         floor_url = stack.enter_context(uvicorn_server("bench.floor_app:app", floor_env))
-        print(f"database: {args.db}; {args.requests} requests per endpoint, "
-              f"{args.concurrency} concurrent, one uvicorn worker each")
+        print(
+            f"database: {args.db}; {args.requests} requests per endpoint, "
+            f"{args.concurrency} concurrent, one uvicorn worker each"
+        )
         asyncio.run(run(args, app_url, floor_url, key))
 
 

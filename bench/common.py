@@ -17,7 +17,9 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN_DSN = os.environ.get("INTAKEDESK_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_DSN = os.environ.get(
+    "INTAKEDESK_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 
 
 def free_port() -> int:
@@ -69,8 +71,19 @@ def bench_env(database_url: str, files: Path, **extra: str) -> dict[str, str]:
 def uvicorn_server(target: str, env: dict[str, str], *, factory: bool = False) -> Iterator[str]:
     """Run ``target`` under uvicorn in a subprocess on a free loopback port; yields its URL."""
     port = free_port()
-    command = [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1",
-               "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        target,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     if factory:
         command.append("--factory")
     process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
@@ -83,7 +96,7 @@ def uvicorn_server(target: str, env: dict[str, str], *, factory: bool = False) -
                 break
             except httpx.TransportError:
                 if process.poll() is not None:
-                    raise RuntimeError(f"server {target} exited with {process.returncode}")
+                    raise RuntimeError(f"server {target} exited: {process.returncode}") from None
                 time.sleep(0.1)
         else:
             raise RuntimeError(f"server {target} did not start in 30 s")
@@ -112,13 +125,22 @@ class Figures:
         return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
     def line(self) -> str:
-        return (f"{self.name:<44} {self.rps:>8.0f} req/s   p50 {self.percentile(50):>7.2f} ms"
-                f"   p99 {self.percentile(99):>7.2f} ms   (n={self.requests})")
+        return (
+            f"{self.name:<44} {self.rps:>8.0f} req/s   p50 {self.percentile(50):>7.2f} ms"
+            f"   p99 {self.percentile(99):>7.2f} ms   (n={self.requests})"
+        )
 
 
 async def load(
-    name: str, url: str, *, requests: int, concurrency: int, method: str = "GET",
-    headers: dict[str, str] | None = None, json: Any = None, warmup: int = 20,
+    name: str,
+    url: str,
+    *,
+    requests: int,
+    concurrency: int,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    json: Any = None,
+    warmup: int = 20,
 ) -> Figures:
     """Send ``requests`` requests from ``concurrency`` workers; every answer must be 200."""
     latencies: list[float] = []

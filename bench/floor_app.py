@@ -19,5 +19,6 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True})
 
 
-app = Starlette(routes=[Route("/fixed", fixed, methods=["GET", "POST"]),
-                        Route("/healthz", healthz)])
+app = Starlette(
+    routes=[Route("/fixed", fixed, methods=["GET", "POST"]), Route("/healthz", healthz)]
+)

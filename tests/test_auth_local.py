@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import anyio
-
 from sqlmodel import col, select
 
 from app.auth.local import LocalVerifier
