@@ -12,6 +12,9 @@ from rest_compat.errors import domain_error_response
 
 # Signed file URLs carry their own proof; no credential is read there.
 _UNAUTHENTICATED_PREFIXES = ("/files/", "/healthz")
+# These replace or clear the session cookie: a revoked or expired one must not block
+# signing in again or logging out, so when it is the only credential it is set aside.
+_SESSION_PATH = "/api/auth/session"
 
 
 def credentials_from(headers: Headers, cookies: dict[str, str]) -> auth.Credentials:
@@ -23,6 +26,10 @@ def credentials_from(headers: Headers, cookies: dict[str, str]) -> auth.Credenti
         bearer=bearer,
         session_cookie=cookies.get(SESSION_COOKIE) or None,
     )
+
+
+def _only_cookie_on_session_path(path: str, credentials: auth.Credentials) -> bool:
+    return path == _SESSION_PATH and not (credentials.api_key or credentials.bearer)
 
 
 class ContextMiddleware:
@@ -50,8 +57,9 @@ class ContextMiddleware:
                     except Unauthenticated as exc:
                         # The refusal's audit event is kept; nothing else ran.
                         await session.commit()
-                        await domain_error_response(exc)(scope, receive, send)
-                        return
+                        if not _only_cookie_on_session_path(scope["path"], credentials):
+                            await domain_error_response(exc)(scope, receive, send)
+                            return
                     # The authentication's audit event and lastUsedAt stand on their own,
                     # whatever becomes of the operation.
                     await session.commit()

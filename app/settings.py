@@ -67,11 +67,6 @@ class Settings(BaseModel):
         if self.env is Env.production:
             if self.auth == "local":
                 raise ValueError("AUTH=local is refused when ENV=production; use firebase")
-            if os.environ.get("FIREBASE_AUTH_EMULATOR_HOST"):
-                raise ValueError(
-                    "FIREBASE_AUTH_EMULATOR_HOST is set with ENV=production: "
-                    "the emulator accepts unsigned tokens"
-                )
             if len(self.secret_key) < 32:
                 raise ValueError("SECRET_KEY of at least 32 characters is required in production")
         elif self.secret_key and len(self.secret_key) < 16:
@@ -106,6 +101,11 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         where = PREFIX + str(error["loc"][0]).upper() if error["loc"] else "settings"
         message = str(error["msg"]).removeprefix("Value error, ")
         raise SettingsError(f"{where}: {message}") from None
+    if settings.env is Env.production and environ.get("FIREBASE_AUTH_EMULATOR_HOST"):
+        raise SettingsError(
+            "FIREBASE_AUTH_EMULATOR_HOST is set with INTAKEDESK_ENV=production: "
+            "the emulator accepts unsigned tokens"
+        )
     if not settings.secret_key:
         settings = settings.model_copy(update={"secret_key": _development_secret(settings)})
     return settings

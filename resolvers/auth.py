@@ -71,7 +71,8 @@ async def _user_principal(
         _refuse(ctx, action, str(exc))
     user = await _user_for(ctx, identity)
     if user is None:
-        _refuse(ctx, action, "no IntakeDesk user for this identity", subject=identity.uid)
+        # The Firebase uid (up to 128 characters) is no user id: it goes in the details.
+        _refuse(ctx, action, "no IntakeDesk user for this identity", uid=identity.uid)
     if user.disabled:
         _refuse(ctx, action, "user is disabled", subject=user.id)
     if user.tokens_valid_after and identity.auth_time < user.tokens_valid_after:
@@ -104,7 +105,9 @@ async def _roles(ctx: Context, user_id: str) -> dict[str, Role]:
     return {org_id: Role(role) for org_id, role in rows.all()}
 
 
-def _refuse(ctx: Context, action: str, reason: str, subject: str | None = None) -> NoReturn:
+def _refuse(
+    ctx: Context, action: str, reason: str, subject: str | None = None, uid: str | None = None
+) -> NoReturn:
     audit.record(
         ctx,
         action,
@@ -112,7 +115,7 @@ def _refuse(ctx: Context, action: str, reason: str, subject: str | None = None) 
         outcome="denied",
         resource_id=subject,
         resource_type="user" if subject else None,
-        details={"reason": reason},
+        details={"reason": reason, "uid": uid} if uid else {"reason": reason},
     )
     raise Unauthenticated(reason)
 

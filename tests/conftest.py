@@ -5,6 +5,7 @@ PostgreSQL gets a fresh database per test session on 127.0.0.1:5432.
 Tests are isolated by tenancy: each one builds its own orgs with fresh ids.
 """
 
+import inspect
 import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
@@ -31,13 +32,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--db", default="sqlite", choices=["sqlite", "postgresql"])
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "anyio" not in item.keywords and getattr(item, "obj", None) is not None:
-            import inspect
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: object) -> None:
+    """Run every ``async def`` test under anyio, keeping its parametrize marks.
 
-            if inspect.iscoroutinefunction(item.obj):
-                item.add_marker(pytest.mark.anyio)
+    Marking at collection time (not after it) lets anyio's own hook see the mark
+    before the test's parameters are expanded.
+    """
+    if name.startswith("test") and inspect.iscoroutinefunction(obj):
+        pytest.mark.anyio(obj)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
