@@ -101,7 +101,11 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         where = PREFIX + str(error["loc"][0]).upper() if error["loc"] else "settings"
         message = str(error["msg"]).removeprefix("Value error, ")
         raise SettingsError(f"{where}: {message}") from None
-    if settings.env is Env.production and environ.get("FIREBASE_AUTH_EMULATOR_HOST"):
+    # firebase-admin reads the process environment whatever dict we were given.
+    emulator = environ.get("FIREBASE_AUTH_EMULATOR_HOST") or os.environ.get(
+        "FIREBASE_AUTH_EMULATOR_HOST"
+    )
+    if settings.env is Env.production and emulator:
         raise SettingsError(
             "FIREBASE_AUTH_EMULATOR_HOST is set with INTAKEDESK_ENV=production: "
             "the emulator accepts unsigned tokens"
