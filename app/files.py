@@ -1,14 +1,23 @@
-"""``/files/{key}``: the local storage backend's signed download and upload URLs."""
+"""``/files/{key}``: the local storage backend's signed download and upload URLs.
+
+The URL is the credential: it names the key, the method, an expiry and, for uploads,
+the content type, all under an HMAC. Like a GCS V4 signed URL, an upload must send
+the signed ``Content-Type`` header, so clients behave the same on both backends.
+"""
+
+import re
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from app.storage import StorageError
-from app.storage.local import LocalStorage
+from app.storage.local import LocalStorage, is_safe_key
 from resolvers import documents
 from resolvers.errors import NotFound, PayloadTooLarge
 from rest_compat.errors import error_response
+
+_DIGITS = re.compile(r"[0-9]{1,20}")
 
 
 async def serve_file(request: Request) -> Response:
@@ -16,6 +25,8 @@ async def serve_file(request: Request) -> Response:
     if not isinstance(storage, LocalStorage):
         return error_response(404, "not_found", "no such file")
     key = request.path_params["key"]
+    if not is_safe_key(key):
+        return error_response(404, "not_found", "no such file")
     params = request.query_params
     method = request.method
     extra = params.get("contentType", "") if method == "PUT" else params.get("fileName", "")
@@ -24,6 +35,10 @@ async def serve_file(request: Request) -> Response:
         key, method, params.get("expires", ""), extra, params.get("sig", "")
     ):
         return error_response(403, "forbidden", "the signed URL is invalid or has expired")
+    if method == "PUT" and request.headers.get("content-type", "").strip() != extra:
+        return error_response(
+            403, "forbidden", f"the upload must send the signed header Content-Type: {extra}"
+        )
     if method == "GET":
         try:
             data = await storage.get(key)
@@ -39,16 +54,15 @@ async def serve_file(request: Request) -> Response:
 async def _receive_upload(request: Request, storage: LocalStorage, key: str) -> Response:
     ctx = request.state.ctx
     limit = ctx.settings.max_upload_bytes
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        return error_response(
-            413, "payload_too_large", f"file is larger than the {limit}-byte limit"
-        )
+    too_large = PayloadTooLarge(f"file is larger than the {limit}-byte limit")
+    declared = request.headers.get("content-length", "")
+    if _DIGITS.fullmatch(declared) and int(declared) > limit:
+        raise too_large
     body = bytearray()
     async for chunk in request.stream():
         body.extend(chunk)
         if len(body) > limit:
-            raise PayloadTooLarge(f"file is larger than the {limit}-byte limit")
+            raise too_large
     try:
         document = await documents.receive_upload(ctx, storage_key=key, data=bytes(body))
     except NotFound:

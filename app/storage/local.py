@@ -2,8 +2,8 @@
 
 import hashlib
 import hmac
-import os
 import re
+import secrets
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +14,16 @@ from anyio import Path as AsyncPath
 from app.settings import Settings
 from app.storage import SignedUrl, StorageError
 
-_SAFE_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,299}$")
+# Segments start with a letter or digit: no "", ".", ".." or hidden names (our temp files).
+_SEGMENT = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+_SAFE_KEY = re.compile(rf"{_SEGMENT}(?:/{_SEGMENT})*")
+_MAX_KEY_LENGTH = 300
+_EXPIRES = re.compile(r"[0-9]{1,12}")
+_SIGNATURE = re.compile(r"[0-9a-f]{64}")
+
+
+def is_safe_key(key: str) -> bool:
+    return len(key) <= _MAX_KEY_LENGTH and _SAFE_KEY.fullmatch(key) is not None
 
 
 class LocalStorage:
@@ -30,17 +39,21 @@ class LocalStorage:
         return cls(Path(folder), secret_key=settings.secret_key, public_url=settings.public_url)
 
     def path_for(self, key: str) -> Path:
-        if not _SAFE_KEY.match(key) or ".." in key.split("/"):
+        if not is_safe_key(key):
             raise StorageError(f"invalid storage key {key!r}")
         return self.root / key
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:
         path = self.path_for(key)
         await AsyncPath(path.parent).mkdir(parents=True, exist_ok=True)
-        # Write aside and rename, so a reader never sees half a file.
-        temp = path.with_name(f".{path.name}.{os.getpid()}.part")
-        await AsyncPath(temp).write_bytes(data)
-        await AsyncPath(temp).replace(path)
+        # Write aside and rename, so a reader never sees half a file; a name of its own per
+        # write, so concurrent writers of one key never share a temp file.
+        temp = AsyncPath(path.with_name(f".{path.name}.{secrets.token_hex(8)}.part"))
+        try:
+            await temp.write_bytes(data)
+            await temp.replace(path)
+        finally:
+            await temp.unlink(missing_ok=True)
 
     async def get(self, key: str) -> bytes:
         try:
@@ -92,8 +105,13 @@ class LocalStorage:
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
     def verify(self, key: str, method: str, expires: str, extra: str, signature: str) -> bool:
-        """True when the URL was signed by us for this key, method and extra, and is unexpired."""
-        if not expires.isdigit() or int(expires) < time.time():
+        """True when the URL was signed by us for this key, method and extra, and is unexpired.
+
+        Query values are anything a client sends: only ASCII digits and lowercase hex pass on.
+        """
+        if not _EXPIRES.fullmatch(expires) or not _SIGNATURE.fullmatch(signature):
+            return False
+        if int(expires) < time.time():
             return False
         expected = self.sign(key, method, int(expires), extra)
         return hmac.compare_digest(expected, signature)
