@@ -4,10 +4,10 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.session_cookie import SESSION_COOKIE
 from resolvers import auth
 from resolvers.context import Context
 from resolvers.errors import Unauthenticated
-from rest_compat.auth import SESSION_COOKIE
 from rest_compat.errors import domain_error_response
 
 # Signed file URLs carry their own proof; no credential is read there.

@@ -1,10 +1,9 @@
 """/api/auth: who am I, and the HttpOnly ``__session`` cookie."""
 
-from datetime import datetime, timedelta
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from app.session_cookie import clear_session_cookie, session_lifetime, set_session_cookie
 from models import utcnow
 from resolvers import auth
 from resolvers.context import Context
@@ -12,8 +11,6 @@ from rest_compat.http import ApiRouter, json_response
 from rest_compat.schemas import Body, OkOut, Out, Timestamp
 
 router = ApiRouter(tag="Authentication")
-
-SESSION_COOKIE = "__session"
 
 
 class UserOut(Out):
@@ -87,21 +84,12 @@ async def get_me(request: Request, ctx: Context) -> MeOut:
 )
 async def create_session(request: Request, ctx: Context, body: SessionBody) -> JSONResponse:
     """Create a session cookie from a Firebase ID token."""
-    lifetime = timedelta(days=ctx.settings.session_cookie_days)
+    lifetime = session_lifetime(ctx.settings)
     cookie = await auth.create_session_cookie(
         ctx, request.app.state.verifier, id_token=body.id_token, expires_in=lifetime
     )
-    expires_at: datetime = utcnow() + lifetime
-    response = json_response(SessionOut(expires_at=expires_at))
-    response.set_cookie(
-        SESSION_COOKIE,
-        cookie,
-        max_age=int(lifetime.total_seconds()),
-        httponly=True,
-        secure=not ctx.settings.is_development,
-        samesite="lax",
-        path="/",
-    )
+    response = json_response(SessionOut(expires_at=utcnow() + lifetime))
+    set_session_cookie(response, cookie, ctx.settings)
     return response
 
 
@@ -111,11 +99,5 @@ async def delete_session(request: Request, ctx: Context) -> JSONResponse:
     if ctx.principal is not None:
         await auth.end_session(ctx, request.app.state.verifier)
     response = json_response(OkOut())
-    response.delete_cookie(
-        SESSION_COOKIE,
-        path="/",
-        httponly=True,
-        secure=not ctx.settings.is_development,
-        samesite="lax",
-    )
+    clear_session_cookie(response, ctx.settings)
     return response

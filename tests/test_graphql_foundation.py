@@ -148,3 +148,33 @@ async def test_a_document_is_validated_once_then_served_from_the_cache(
     for _ in range(3):
         assert "errors" not in await gql(world.a.admin.client, query)
     assert len(calls) == 1
+
+
+SIGN_IN = """
+mutation ($idToken: String!) {
+  createSession(idToken: $idToken) {
+    __typename
+    ... on CreateSessionSuccess { expiresAt me { user { email } } }
+    ... on MutationError { code message }
+  }
+}"""
+SIGN_OUT = "mutation { endSession { __typename ... on EndSessionSuccess { ok } } }"
+
+
+async def test_session_cookie_through_graphql(app: Any, world: World) -> None:
+    from tests.conftest import client_for
+
+    response = await world.anon.post(
+        "/graphql", json={"query": SIGN_IN, "variables": {"idToken": world.a.viewer.token}}
+    )
+    result = response.json()["data"]["createSession"]
+    assert result["me"]["user"]["email"] == world.a.viewer.email
+    set_cookie = response.headers["set-cookie"]
+    assert set_cookie.startswith("__session=") and "HttpOnly" in set_cookie
+    async with client_for(app, {"Cookie": set_cookie.split(";")[0]}) as browser:
+        assert (await gql(browser, ME))["data"]["me"]["user"]["email"] == world.a.viewer.email
+        out = await browser.post("/graphql", json={"query": SIGN_OUT})
+        assert out.json()["data"]["endSession"]["ok"] is True
+        assert "__session=" in out.headers["set-cookie"]
+    refused = await gql(world.anon, SIGN_IN, idToken="not-a-token")
+    assert refused["data"]["createSession"]["code"] == "unauthenticated"

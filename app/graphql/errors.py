@@ -46,14 +46,26 @@ class MutationError:
 
 
 async def run_mutation(
-    info: Info, operation: Callable[[], Awaitable[T]], success: Callable[[T], Any]
+    info: Info,
+    operation: Callable[[], Awaitable[T]],
+    success: Callable[[T], Any],
+    *,
+    refusal_as_data: bool = False,
 ) -> Any:
-    """One transaction per mutation: commit on success, roll back and report a domain error."""
+    """One transaction per mutation: commit on success, roll back and report a domain error.
+
+    A missing credential is a top-level error, except where checking a credential is the
+    mutation's very purpose (``refusal_as_data``: signing in), whose refusal is kept
+    in the audit trail and answered as data.
+    """
     session = info.context.ctx.session
     try:
         result = await operation()
         await session.flush()
     except Unauthenticated as exc:
+        if refusal_as_data:
+            await session.commit()
+            return MutationError.of(exc)
         await session.rollback()
         raise GraphQLError(exc.message, extensions={"code": "UNAUTHENTICATED"}) from None
     except DomainError as exc:

@@ -10,8 +10,10 @@ from strawberry.scalars import JSON
 from app.graphql.context import Info
 from app.graphql.errors import MutationError, or_null, run_mutation
 from app.graphql.node import Node, register_node
+from app.session_cookie import clear_session_cookie, session_lifetime, set_session_cookie
 from models import ApiKey as ApiKeyRow
 from models import Org as OrgRow
+from models import utcnow
 from resolvers import api_keys, auth, orgs
 from resolvers.access import require_principal
 from resolvers.errors import Unauthenticated
@@ -100,6 +102,17 @@ class RevokeApiKeySuccess:
 
 
 @strawberry.type
+class CreateSessionSuccess:
+    expires_at: datetime
+    me: Me
+
+
+@strawberry.type
+class EndSessionSuccess:
+    ok: bool = True
+
+
+@strawberry.type
 class UpdateOrgConfigSuccess:
     org: Org
 
@@ -109,6 +122,12 @@ CreateApiKeyResult = Annotated[
 ]
 RevokeApiKeyResult = Annotated[
     RevokeApiKeySuccess | MutationError, strawberry.union("RevokeApiKeyResult")
+]
+CreateSessionResult = Annotated[
+    CreateSessionSuccess | MutationError, strawberry.union("CreateSessionResult")
+]
+EndSessionResult = Annotated[
+    EndSessionSuccess | MutationError, strawberry.union("EndSessionResult")
 ]
 UpdateOrgConfigResult = Annotated[
     UpdateOrgConfigSuccess | MutationError, strawberry.union("UpdateOrgConfigResult")
@@ -162,6 +181,40 @@ async def _org_node(info: Info, id_: str) -> Org | None:
 
 @strawberry.type
 class OrgMutation:
+    @strawberry.mutation(description="Sign in: exchange an ID token for the __session cookie")
+    async def create_session(self, info: Info, id_token: str) -> CreateSessionResult:
+        ctx = info.context.ctx
+        verifier = info.context.request.app.state.verifier
+        lifetime = session_lifetime(ctx.settings)
+
+        async def sign_in() -> auth.Me:
+            cookie = await auth.create_session_cookie(
+                ctx, verifier, id_token=id_token, expires_in=lifetime
+            )
+            assert info.context.response is not None
+            set_session_cookie(info.context.response, cookie, ctx.settings)
+            return await auth.me(ctx)
+
+        return await run_mutation(
+            info,
+            sign_in,
+            lambda me: CreateSessionSuccess(expires_at=utcnow() + lifetime, me=_me(me)),
+            refusal_as_data=True,
+        )
+
+    @strawberry.mutation(description="Log out: clear the cookie and revoke the user's tokens")
+    async def end_session(self, info: Info) -> EndSessionResult:
+        ctx = info.context.ctx
+        verifier = info.context.request.app.state.verifier
+
+        async def sign_out() -> None:
+            if ctx.principal is not None:
+                await auth.end_session(ctx, verifier)
+            assert info.context.response is not None
+            clear_session_cookie(info.context.response, ctx.settings)
+
+        return await run_mutation(info, sign_out, lambda _: EndSessionSuccess())
+
     @strawberry.mutation(description="Generate a new API key (admin user token only)")
     async def create_api_key(
         self, info: Info, name: str, org_id: strawberry.ID | None = None
