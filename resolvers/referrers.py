@@ -1,0 +1,609 @@
+"""Referring practices and providers, the spellings that match them, and the org's locations.
+
+A referral names its referrer as it was written on the fax (``case.referrer_candidates``:
+``providerName``, ``practiceName``, ``npi``, ``phone``, ``fax``). A coordinator either
+matches the case to a known practice/provider (``match_referrer``) or creates them
+from what the fax said (``create_referrer``). Either way each spelling becomes an
+alias — keyed by ``alias_key`` so "Dr. John Smith, MD" and "john smith" are one — and
+``match_candidate`` recognises it on the next referral without anyone's help.
+
+Aliases are unique per (org, kind, key): matching the same spelling to another
+practice later moves the alias there (the newer decision wins).
+
+Referrers are bookkeeping, not the patient's care, so a closed case can still be
+matched or given a new referrer.
+"""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import or_
+from sqlmodel import col, select
+
+from models import (
+    AliasKind,
+    Case,
+    Location,
+    Practice,
+    Provider,
+    ReferrerAlias,
+    Role,
+    utcnow,
+)
+from resolvers import audit
+from resolvers.access import get_scoped, org_for
+
+# UNSET: "not sent", so the value read off the referral is taken.
+from resolvers.cases import UNSET, Unset, get_for_change
+from resolvers.context import Context
+from resolvers.errors import Conflict, ValidationFailed
+from resolvers.normalize import name_key, npi_valid, phone_e164, strip_titles
+from resolvers.pagination import Page, check_limit, paginate
+
+MAX_NAME = 300
+ADDRESS_LINES = ("line1", "line2", "city", "state", "zip")
+
+
+# Titles and credentials as they read once punctuation is gone: "M.D." is "m d".
+_TITLES = frozenset(("dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "prof"))
+_CREDENTIALS = frozenset(
+    ("md", "do", "np", "pa", "pac", "rn", "fnp", "dnp", "phd", "mbbs", "facp", "faafp")
+    + ("jr", "sr", "ii", "iii")
+)
+
+
+def alias_key(text: str | None) -> str:
+    """The spelling as matched: titles, credentials, case, accents and punctuation ignored.
+
+    ``Dr. John Smith, M.D.``, ``JOHN SMITH MD`` and ``john smith`` share one key. A
+    name is never stripped to nothing: its last word stays whatever it is.
+    """
+    words = name_key(text).split()
+    while len(words) > 1 and words[0] in _TITLES:
+        del words[0]
+    while len(words) > 1:
+        if words[-1] in _CREDENTIALS:
+            del words[-1]
+            continue
+        # Dotted initials: "m d", "f a c p", "ph d".
+        for size in (2, 3, 4, 5):
+            if len(words) > size and "".join(words[-size:]) in _CREDENTIALS:
+                del words[-size:]
+                break
+        else:
+            break
+    return " ".join(words)
+
+
+# -- matching a candidate read off a referral ----------------------------------------------------
+
+
+async def _alias(ctx: Context, org_id: str, kind: AliasKind, text: Any) -> ReferrerAlias | None:
+    key = alias_key(text) if isinstance(text, str) else ""
+    if not key:
+        return None
+    query = select(ReferrerAlias).where(
+        ReferrerAlias.org_id == org_id, ReferrerAlias.kind == kind, ReferrerAlias.key == key
+    )
+    return (await ctx.session.scalars(query)).first()
+
+
+async def _in_org(ctx: Context, model: Any, org_id: str, id_: str | None) -> Any:
+    row = await ctx.session.get(model, id_) if id_ else None
+    return row if row is not None and row.org_id == org_id else None
+
+
+async def _by_npi(ctx: Context, model: Any, org_id: str, npi: str) -> Any:
+    query = select(model).where(model.org_id == org_id, model.npi == npi).limit(1)
+    return (await ctx.session.scalars(query)).first()
+
+
+async def match_candidate(
+    ctx: Context, org_id: str, candidate: Mapping[str, Any]
+) -> tuple[Practice | None, Provider | None]:
+    """The known practice and provider a candidate names, through aliases or the NPI.
+
+    The provider is found by an alias of ``providerName`` or by ``npi``; the
+    practice by an alias of ``practiceName``, else as the provider's practice,
+    else by ``npi`` when no provider holds it. ``(None, None)`` when nothing matches.
+    """
+    provider: Provider | None = None
+    alias = await _alias(ctx, org_id, AliasKind.provider, candidate.get("providerName"))
+    if alias is not None:
+        provider = await _in_org(ctx, Provider, org_id, alias.provider_id)
+    npi = candidate.get("npi")
+    npi = npi if isinstance(npi, str) and npi_valid(npi) else None
+    if provider is None and npi:
+        provider = await _by_npi(ctx, Provider, org_id, npi)
+    practice: Practice | None = None
+    alias = await _alias(ctx, org_id, AliasKind.practice, candidate.get("practiceName"))
+    if alias is not None:
+        practice = await _in_org(ctx, Practice, org_id, alias.practice_id)
+    if practice is None and provider is not None:
+        practice = await _in_org(ctx, Practice, org_id, provider.practice_id)
+    if practice is None and provider is None and npi:
+        practice = await _by_npi(ctx, Practice, org_id, npi)
+    return practice, provider
+
+
+async def remember(
+    ctx: Context,
+    *,
+    org_id: str,
+    kind: AliasKind,
+    text: str,
+    practice_id: str | None,
+    provider_id: str | None = None,
+) -> ReferrerAlias | None:
+    """Record (or move) the alias of a spelling; ``None`` for a spelling with no letters."""
+    key = alias_key(text)
+    if not key:
+        return None
+    alias = await _alias(ctx, org_id, kind, text)
+    if alias is None:
+        alias = ReferrerAlias(
+            org_id=org_id,
+            kind=kind,
+            key=key[:MAX_NAME],
+            text=text.strip()[:MAX_NAME],
+            created_by=ctx.actor_id,
+        )
+    alias.text = text.strip()[:MAX_NAME]
+    alias.practice_id = practice_id
+    alias.provider_id = provider_id
+    ctx.session.add(alias)
+    return alias
+
+
+async def _remember_candidates(
+    ctx: Context, case: Case, practice: Practice | None, provider: Provider | None
+) -> list[ReferrerAlias]:
+    """Each spelling on the case's candidates (and the canonical names) → the chosen rows."""
+    spellings: dict[tuple[AliasKind, str], str] = {}
+    for candidate in case.referrer_candidates or []:
+        if not isinstance(candidate, dict):
+            continue
+        for kind, name, row in (
+            (AliasKind.practice, candidate.get("practiceName"), practice),
+            (AliasKind.provider, candidate.get("providerName"), provider),
+        ):
+            if row is not None and isinstance(name, str) and alias_key(name):
+                spellings.setdefault((kind, alias_key(name)), name)
+    for kind, row in ((AliasKind.practice, practice), (AliasKind.provider, provider)):
+        if row is not None and alias_key(row.name):
+            spellings.setdefault((kind, alias_key(row.name)), row.name)
+    aliases = []
+    for (kind, _key), text in spellings.items():
+        alias = await remember(
+            ctx,
+            org_id=case.org_id,
+            kind=kind,
+            text=text,
+            practice_id=practice.id if kind == AliasKind.practice and practice else None,
+            provider_id=provider.id if kind == AliasKind.provider and provider else None,
+        )
+        if alias is not None:
+            aliases.append(alias)
+    return aliases
+
+
+# -- linking a case to its referrer ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReferrerLink:
+    case: Case
+    practice: Practice | None
+    provider: Provider | None
+    aliases: list[ReferrerAlias] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+
+
+def _link(ctx: Context, case: Case, practice: Practice | None, provider: Provider | None) -> None:
+    if practice is not None:
+        case.practice_id = practice.id
+    if provider is not None:
+        case.provider_id = provider.id
+    case.updated_at = utcnow()
+    ctx.session.add(case)
+
+
+async def match_referrer(
+    ctx: Context, *, case_id: str, practice_id: str | None, provider_id: str | None
+) -> ReferrerLink:
+    """Link the case to a known practice and/or provider and remember its spellings.
+
+    A provider given alone brings its practice along, if it has one.
+    """
+    case = await get_for_change(ctx, case_id=case_id)
+    if not practice_id and not provider_id:
+        raise ValidationFailed("send practiceId, providerId or both", field="practiceId")
+    problems = []
+    practice = await _in_org(ctx, Practice, case.org_id, practice_id)
+    if practice_id and practice is None:
+        problems.append({"field": "practiceId", "message": f"no practice {practice_id} here"})
+    provider = await _in_org(ctx, Provider, case.org_id, provider_id)
+    if provider_id and provider is None:
+        problems.append({"field": "providerId", "message": f"no provider {provider_id} here"})
+    if problems:
+        raise ValidationFailed(problems[0]["message"], details=problems)
+    if practice is None and provider is not None:
+        practice = await _in_org(ctx, Practice, case.org_id, provider.practice_id)
+    _link(ctx, case, practice, provider)
+    aliases = await _remember_candidates(ctx, case, practice, provider)
+    _audit_link(ctx, case, practice, provider, created=[], aliases=aliases)
+    return ReferrerLink(case=case, practice=practice, provider=provider, aliases=aliases)
+
+
+@dataclass(frozen=True)
+class NewPractice:
+    """What a coordinator sends; a field left ``UNSET`` comes from the case's candidate."""
+
+    name: str | None | Unset = UNSET
+    npi: str | None | Unset = UNSET
+    phone: str | None | Unset = UNSET
+    fax: str | None | Unset = UNSET
+    address: dict[str, Any] | None | Unset = UNSET
+
+
+@dataclass(frozen=True)
+class NewProvider:
+    name: str | None | Unset = UNSET
+    npi: str | None | Unset = UNSET
+    phone: str | None | Unset = UNSET
+    fax: str | None | Unset = UNSET
+    # An existing practice of the org; by default the one created alongside, or the case's.
+    practice_id: str | None | Unset = UNSET
+
+
+def _candidate_with(case: Case, name_field: str) -> dict[str, Any]:
+    for candidate in case.referrer_candidates or []:
+        if isinstance(candidate, dict) and candidate.get(name_field):
+            return candidate
+    return {}
+
+
+def _pick(given: Any, default: Any) -> Any:
+    return default if given is UNSET else given
+
+
+class _Checks:
+    """Collects every wrong field so one 422 names them all."""
+
+    def __init__(self) -> None:
+        self.problems: list[dict[str, str]] = []
+
+    def wrong(self, field: str, message: str) -> None:
+        self.problems.append({"field": field, "message": message})
+
+    def name(self, field: str, value: Any, longest: int = MAX_NAME) -> str:
+        text = value.strip() if isinstance(value, str) else ""
+        if not text:
+            self.wrong(field, "a name is required")
+        elif len(text) > longest:
+            self.wrong(field, f"at most {longest} characters")
+        return text
+
+    def npi(self, field: str, value: Any) -> str | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        text = value.strip() if isinstance(value, str) else str(value)
+        if not npi_valid(text):
+            self.wrong(field, f"{text!r} is not a valid NPI (10 digits, correct check digit)")
+            return None
+        return text
+
+    def phone(self, field: str, value: Any) -> str | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        normal = phone_e164(value) if isinstance(value, str) else None
+        if normal is None:
+            self.wrong(field, f"{value!r} is not a phone number")
+        return normal
+
+    def address(self, field: str, value: Any) -> dict[str, Any] | None:
+        """``{line1, line2, city, state, zip}``: state as two letters, a US ZIP code."""
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.wrong(field, "an address is an object of line1, line2, city, state, zip")
+            return None
+        unknown = sorted(set(value) - set(ADDRESS_LINES))
+        if unknown:
+            self.wrong(f"{field}.{unknown[0]}", "not an address field")
+        clean = {
+            k: (str(value[k]).strip() or None) if value.get(k) else None for k in ADDRESS_LINES
+        }
+        if clean["state"] is not None:
+            clean["state"] = clean["state"].upper()
+            if not re.fullmatch(r"[A-Z]{2}", clean["state"]):
+                self.wrong(f"{field}.state", "state is the two-letter code")
+        if clean["zip"] is not None and not re.fullmatch(r"\d{5}(-\d{4})?", clean["zip"]):
+            self.wrong(f"{field}.zip", "zip is 5 digits (or ZIP+4)")
+        for key, text in clean.items():
+            if text is not None and len(text) > 200:
+                self.wrong(f"{field}.{key}", "at most 200 characters")
+        return clean if any(clean.values()) else None
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            first = self.problems[0]
+            raise ValidationFailed(
+                f"invalid {first['field']}: {first['message']}", details=self.problems
+            )
+
+
+def _new_practice(org_id: str, case: Case, given: NewPractice, checks: _Checks) -> Practice:
+    candidate = _candidate_with(case, "practiceName")
+    # The NPI on a referral is the provider's unless no provider is named.
+    default_npi = None if candidate.get("providerName") else candidate.get("npi")
+    return Practice(
+        org_id=org_id,
+        name=checks.name("practice.name", _pick(given.name, candidate.get("practiceName"))),
+        npi=checks.npi("practice.npi", _pick(given.npi, default_npi)),
+        phone=checks.phone("practice.phone", _pick(given.phone, candidate.get("phone"))),
+        fax=checks.phone("practice.fax", _pick(given.fax, candidate.get("fax"))),
+        address=checks.address("practice.address", _pick(given.address, candidate.get("address"))),
+        updated_at=utcnow(),
+    )
+
+
+def _new_provider(org_id: str, case: Case, given: NewProvider, checks: _Checks) -> Provider:
+    candidate = _candidate_with(case, "providerName")
+    return Provider(
+        org_id=org_id,
+        name=checks.name(
+            "provider.name", _pick(given.name, strip_titles(candidate.get("providerName")))
+        ),
+        npi=checks.npi("provider.npi", _pick(given.npi, candidate.get("npi"))),
+        phone=checks.phone("provider.phone", _pick(given.phone, None)),
+        fax=checks.phone("provider.fax", _pick(given.fax, None)),
+        updated_at=utcnow(),
+    )
+
+
+async def create_referrer(
+    ctx: Context,
+    *,
+    case_id: str,
+    practice: NewPractice | None = None,
+    provider: NewProvider | None = None,
+) -> ReferrerLink:
+    """Create the practice and/or provider the case's referral named, link them, learn aliases.
+
+    With neither given, each is created that the case's candidates name. Values
+    not sent default to the candidate's; an NPI must pass its check digit and
+    phones must read as phone numbers (422 naming the field). An NPI the org
+    already has answers 409: match the case to that row instead.
+    """
+    case = await get_for_change(ctx, case_id=case_id)
+    org_id = case.org_id
+    if practice is None and provider is None:
+        if _candidate_with(case, "practiceName"):
+            practice = NewPractice()
+        if _candidate_with(case, "providerName"):
+            provider = NewProvider()
+        if practice is None and provider is None:
+            raise ValidationFailed(
+                "the case has no referrer candidate to create from; send practice or provider",
+                field="practice",
+            )
+    checks = _Checks()
+    new_practice = _new_practice(org_id, case, practice, checks) if practice else None
+    new_provider = _new_provider(org_id, case, provider, checks) if provider else None
+    existing_practice = None
+    if provider is not None and provider.practice_id not in (UNSET, None):
+        existing_practice = await _in_org(ctx, Practice, org_id, provider.practice_id)
+        if existing_practice is None:
+            checks.wrong("provider.practiceId", f"no practice {provider.practice_id} here")
+    checks.raise_if_any()
+    await _refuse_known_npi(ctx, org_id, new_practice, new_provider)
+    created = []
+    if new_practice is not None:
+        ctx.session.add(new_practice)
+        created.append(new_practice.id)
+        _audit_created(ctx, "practice", new_practice.id, org_id, case.id)
+    if new_provider is not None:
+        if existing_practice is not None:
+            new_provider.practice_id = existing_practice.id
+        elif provider is not None and provider.practice_id is UNSET:
+            new_provider.practice_id = new_practice.id if new_practice else case.practice_id
+        ctx.session.add(new_provider)
+        created.append(new_provider.id)
+        _audit_created(ctx, "provider", new_provider.id, org_id, case.id)
+    linked_practice = new_practice or existing_practice
+    if linked_practice is None and new_provider is not None and new_provider.practice_id:
+        linked_practice = await _in_org(ctx, Practice, org_id, new_provider.practice_id)
+    _link(ctx, case, linked_practice, new_provider)
+    aliases = await _remember_candidates(ctx, case, linked_practice, new_provider)
+    _audit_link(ctx, case, linked_practice, new_provider, created=created, aliases=aliases)
+    return ReferrerLink(
+        case=case,
+        practice=linked_practice,
+        provider=new_provider,
+        aliases=aliases,
+        created=created,
+    )
+
+
+async def _refuse_known_npi(
+    ctx: Context, org_id: str, practice: Practice | None, provider: Provider | None
+) -> None:
+    for kind, model, row in (("practice", Practice, practice), ("provider", Provider, provider)):
+        if row is None or not row.npi:
+            continue
+        known = await _by_npi(ctx, model, org_id, row.npi)
+        if known is not None:
+            raise Conflict(
+                f"{kind} {known.id} ({known.name}) already has NPI {row.npi}; "
+                "match the case to it with match-referrer",
+                field=f"{kind}.npi",
+                details={"existingId": known.id},
+            )
+
+
+def _audit_created(ctx: Context, kind: str, id_: str, org_id: str, case_id: str) -> None:
+    audit.record(
+        ctx,
+        f"{kind}.create",
+        org_id=org_id,
+        resource_type=kind,
+        resource_id=id_,
+        details={"caseId": case_id},
+    )
+
+
+def _audit_link(
+    ctx: Context,
+    case: Case,
+    practice: Practice | None,
+    provider: Provider | None,
+    *,
+    created: list[str],
+    aliases: list[ReferrerAlias],
+) -> None:
+    audit.record(
+        ctx,
+        "case.referrer_link",
+        org_id=case.org_id,
+        resource_type="case",
+        resource_id=case.id,
+        details={
+            "practiceId": practice.id if practice else None,
+            "providerId": provider.id if provider else None,
+            "created": created,
+            "aliases": sorted(a.key for a in aliases),
+        },
+    )
+
+
+# -- lists for the dashboard -----------------------------------------------------------------------
+
+
+def _search(model: Any, kind: AliasKind, target: Any, org_id: str, q: str | None) -> Any:
+    """Name contains ``q`` (any case), the NPI is ``q``, or an alias of it contains ``q``."""
+    query = select(model).where(model.org_id == org_id)
+    text = (q or "").strip()
+    if not text:
+        return query
+    aliased = select(target).where(
+        ReferrerAlias.org_id == org_id,
+        ReferrerAlias.kind == kind,
+        col(ReferrerAlias.key).contains(alias_key(text) or text.lower(), autoescape=True),
+    )
+    return query.where(
+        or_(
+            col(model.name).icontains(text, autoescape=True),
+            model.npi == text,
+            col(model.id).in_(aliased),
+        )
+    )
+
+
+async def list_practices(
+    ctx: Context,
+    *,
+    org_id: str | None,
+    q: str | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[Practice]:
+    org = org_for(ctx, org_id)
+    query = _search(Practice, AliasKind.practice, ReferrerAlias.practice_id, org, q)
+    page: Page[Practice] = await paginate(
+        ctx.session, query, Practice, cursor=cursor, limit=check_limit(limit)
+    )
+    return page
+
+
+async def list_providers(
+    ctx: Context,
+    *,
+    org_id: str | None,
+    q: str | None = None,
+    practice_id: str | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[Provider]:
+    org = org_for(ctx, org_id)
+    query = _search(Provider, AliasKind.provider, ReferrerAlias.provider_id, org, q)
+    if practice_id:
+        query = query.where(Provider.practice_id == practice_id)
+    page: Page[Provider] = await paginate(
+        ctx.session, query, Provider, cursor=cursor, limit=check_limit(limit)
+    )
+    return page
+
+
+async def providers_of_practice(ctx: Context, *, practice_id: str) -> list[Provider]:
+    practice = await get_scoped(ctx, Practice, practice_id, resource="practice")
+    query = (
+        select(Provider)
+        .where(Provider.org_id == practice.org_id, Provider.practice_id == practice.id)
+        .order_by(col(Provider.name), col(Provider.id))
+    )
+    return list((await ctx.session.scalars(query)).all())
+
+
+# -- locations: the org's own clinics ------------------------------------------------------------
+
+
+async def list_locations(
+    ctx: Context,
+    *,
+    org_id: str | None,
+    include_inactive: bool = False,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[Location]:
+    org = org_for(ctx, org_id)
+    query = select(Location).where(Location.org_id == org)
+    if not include_inactive:
+        query = query.where(col(Location.active).is_(True))
+    page: Page[Location] = await paginate(
+        ctx.session, query, Location, cursor=cursor, limit=check_limit(limit)
+    )
+    return page
+
+
+async def create_location(
+    ctx: Context,
+    *,
+    org_id: str | None,
+    name: str,
+    emr_location_id: str | None = None,
+    phone: str | None = None,
+    address: dict[str, Any] | None = None,
+) -> Location:
+    """A clinic of the org (admin). Two clinics cannot share one EMR location id (409)."""
+    org = org_for(ctx, org_id, Role.admin)
+    checks = _Checks()
+    clean_name = checks.name("name", name, longest=200)
+    emr_id = emr_location_id.strip() if emr_location_id else None
+    if emr_id is not None and len(emr_id) > 100:
+        checks.wrong("emrLocationId", "at most 100 characters")
+    normal_phone = checks.phone("phone", phone)
+    clean_address = checks.address("address", address)
+    checks.raise_if_any()
+    if emr_id:
+        query = select(Location).where(Location.org_id == org, Location.emr_location_id == emr_id)
+        known = (await ctx.session.scalars(query)).first()
+        if known is not None:
+            raise Conflict(
+                f"location {known.id} ({known.name}) already has EMR location id {emr_id}",
+                field="emrLocationId",
+            )
+    location = Location(
+        org_id=org,
+        name=clean_name,
+        emr_location_id=emr_id,
+        phone=normal_phone,
+        address=clean_address,
+    )
+    ctx.session.add(location)
+    audit.record(
+        ctx, "location.create", org_id=org, resource_type="location", resource_id=location.id
+    )
+    return location
