@@ -193,8 +193,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except (SQLAlchemyError, OSError) as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        print(f"intakedesk: database or file error ({reason}); is the database migrated "
-              "(intakedesk migrate) and reachable?", file=sys.stderr)
+        print(
+            f"intakedesk: database or file error ({reason}); is the database migrated "
+            "(intakedesk migrate) and reachable?",
+            file=sys.stderr,
+        )
         return 1
     except KeyboardInterrupt:
         return 130
