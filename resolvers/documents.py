@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 
 from app.storage import SignedUrl
-from models import Document, DocumentType, utcnow
+from models import Document, DocumentStatus, DocumentType, Patient, Referral, Role, utcnow
 from resolvers import audit, uploads
+from resolvers.access import get_scoped, org_for
 from resolvers.context import Context
-from resolvers.errors import NotFound, ValidationFailed
+from resolvers.errors import Conflict, NotFound, ValidationFailed
+from resolvers.pagination import Page, check_limit, paginate
 
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._ ()-]+")
 
@@ -180,3 +182,256 @@ async def _first_with_hash(ctx: Context, document: Document) -> str | None:
         .limit(1)
     )
     return (await ctx.session.scalars(query)).first()
+
+
+# --- attaching, listing, reading, status ----------------------------------------------------
+
+# A read URL is for opening the file now, not for keeping.
+READ_URL_TTL_SECONDS = 300
+ERROR_MAX = 2000
+
+# ``uploaded`` is only where a document starts: nothing goes back to it. A
+# processed document can be processed again; a failed one retried, or marked
+# processed by a processor that skipped reporting ``processing``. A processed
+# document does not fail afterwards (reprocess it first). Setting the current
+# status again is accepted and changes nothing (a retried callback).
+TRANSITIONS: dict[DocumentStatus, frozenset[DocumentStatus]] = {
+    DocumentStatus.uploaded: frozenset(
+        {DocumentStatus.processing, DocumentStatus.processed, DocumentStatus.failed}
+    ),
+    DocumentStatus.processing: frozenset({DocumentStatus.processed, DocumentStatus.failed}),
+    DocumentStatus.failed: frozenset({DocumentStatus.processing, DocumentStatus.processed}),
+    DocumentStatus.processed: frozenset({DocumentStatus.processing}),
+}
+
+
+@dataclass(frozen=True)
+class Owners:
+    """The org, referral and patient a document belongs (or will belong) to."""
+
+    org_id: str
+    referral: Referral | None
+    patient: Patient | None
+
+
+async def owners(
+    ctx: Context,
+    *,
+    org_id: str | None,
+    referral_id: str | None,
+    patient_id: str | None,
+    minimum: Role,
+) -> Owners:
+    """The referral and/or patient named, all of one org (another org's is a 404)."""
+    if not referral_id and not patient_id:
+        raise ValidationFailed("referralId or patientId is required", field="referralId")
+    if org_id:
+        org_id = org_for(ctx, org_id, minimum)
+    referral = patient = None
+    if referral_id:
+        referral = await get_scoped(
+            ctx, Referral, referral_id, resource="referral", minimum=minimum
+        )
+        org_id = _same_org(org_id, referral.org_id, "referral", referral_id)
+    if patient_id:
+        patient = await get_scoped(ctx, Patient, patient_id, resource="patient", minimum=minimum)
+        org_id = _same_org(org_id, patient.org_id, "patient", patient_id)
+    assert org_id is not None
+    return Owners(org_id=org_id, referral=referral, patient=patient)
+
+
+def _same_org(org_id: str | None, row_org_id: str, resource: str, id_: str) -> str:
+    if org_id and row_org_id != org_id:
+        raise NotFound(f"{resource} {id_} not found")
+    return row_org_id
+
+
+async def _owners_for_attach(
+    ctx: Context, *, org_id: str | None, referral_id: str | None, patient_id: str | None
+) -> Owners:
+    found = await owners(
+        ctx,
+        org_id=org_id,
+        referral_id=referral_id,
+        patient_id=patient_id,
+        minimum=Role.coordinator,
+    )
+    referral, patient = found.referral, found.patient
+    if referral and patient and referral.patient_id and referral.patient_id != patient.id:
+        raise ValidationFailed(
+            f"referral {referral.id} is about another patient", field="patientId"
+        )
+    return found
+
+
+async def attach_pending(
+    ctx: Context,
+    *,
+    org_id: str | None,
+    referral_id: str | None,
+    patient_id: str | None,
+    file_name: str,
+    content_type: str | None,
+    size_bytes: int | None = None,
+    document_type: str | None = None,
+) -> PendingUpload:
+    """Attach a document whose bytes will come through a signed upload URL."""
+    kind = parse_document_type(document_type)
+    found = await _owners_for_attach(
+        ctx, org_id=org_id, referral_id=referral_id, patient_id=patient_id
+    )
+    if size_bytes is not None and size_bytes < 1:
+        raise ValidationFailed("sizeBytes must be positive", field="sizeBytes")
+    return await create_pending(
+        ctx,
+        org_id=found.org_id,
+        file_name=file_name,
+        content_type=content_type,
+        size_bytes=size_bytes,
+        document_type=kind,
+        referral_id=referral_id,
+        patient_id=patient_id,
+    )
+
+
+async def attach_file(
+    ctx: Context,
+    *,
+    org_id: str | None,
+    referral_id: str | None,
+    patient_id: str | None,
+    file_name: str,
+    data: bytes,
+    document_type: str | None = None,
+) -> Document:
+    """Attach a document whose bytes came in the request itself."""
+    kind = parse_document_type(document_type)
+    found = await _owners_for_attach(
+        ctx, org_id=org_id, referral_id=referral_id, patient_id=patient_id
+    )
+    return await store(
+        ctx,
+        org_id=found.org_id,
+        file_name=file_name,
+        data=data,
+        document_type=kind,
+        referral_id=referral_id,
+        patient_id=patient_id,
+    )
+
+
+async def list_page(
+    ctx: Context,
+    *,
+    org_id: str | None,
+    referral_id: str | None,
+    patient_id: str | None,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[Document]:
+    """Documents of a referral and/or a patient, newest first."""
+    limit = check_limit(limit)
+    found = await owners(
+        ctx, org_id=org_id, referral_id=referral_id, patient_id=patient_id, minimum=Role.viewer
+    )
+    query = select(Document).where(Document.org_id == found.org_id)
+    if referral_id:
+        query = query.where(Document.referral_id == referral_id)
+    if patient_id:
+        query = query.where(Document.patient_id == patient_id)
+    page: Page[Document] = await paginate(ctx.session, query, Document, cursor=cursor, limit=limit)
+    audit.record_many(
+        ctx,
+        "document.list",
+        org_id=found.org_id,
+        resource_type="document",
+        resource_ids=[d.id for d in page.items],
+    )
+    return page
+
+
+async def get_or_raise(
+    ctx: Context, *, document_id: str, org_id: str | None = None, minimum: Role = Role.viewer
+) -> Document:
+    document = await get_scoped(ctx, Document, document_id, resource="document", minimum=minimum)
+    if org_id and document.org_id != org_id:
+        raise NotFound(f"document {document_id} not found")
+    return document
+
+
+async def read(ctx: Context, *, document_id: str, org_id: str | None = None) -> Document:
+    document = await get_or_raise(ctx, document_id=document_id, org_id=org_id)
+    audit.record(
+        ctx,
+        "document.read",
+        org_id=document.org_id,
+        resource_type="document",
+        resource_id=document.id,
+    )
+    return document
+
+
+async def sign_read(ctx: Context, *, document_id: str, org_id: str | None = None) -> SignedUrl:
+    """A short-lived URL to download the document's bytes (a read of patient data)."""
+    document = await get_or_raise(ctx, document_id=document_id, org_id=org_id)
+    if document.uploaded_at is None:
+        raise Conflict(f"document {document.id} has no file: its upload never arrived")
+    ttl = min(ctx.settings.signed_url_ttl_seconds, READ_URL_TTL_SECONDS)
+    url = ctx.storage.download_url(document.storage_key, ttl, file_name=document.file_name)
+    audit.record(
+        ctx,
+        "document.read",
+        org_id=document.org_id,
+        resource_type="document",
+        resource_id=document.id,
+        details={"via": "signed_url", "expiresAt": url.expires_at.isoformat()},
+    )
+    return url
+
+
+def parse_status(value: str | None) -> DocumentStatus:
+    try:
+        return DocumentStatus(value or "")
+    except ValueError:
+        allowed = ", ".join(s.value for s in DocumentStatus)
+        raise ValidationFailed(f"status must be one of {allowed}", field="status") from None
+
+
+async def update_status(
+    ctx: Context,
+    *,
+    document_id: str,
+    status: str,
+    error: str | None = None,
+    org_id: str | None = None,
+) -> Document:
+    """Move a document through its processing states (see ``TRANSITIONS``)."""
+    new = parse_status(status)
+    error = (error or "").strip() or None
+    if error is not None and new != DocumentStatus.failed:
+        raise ValidationFailed("error is only kept with status failed", field="error")
+    if error is not None and len(error) > ERROR_MAX:
+        raise ValidationFailed(f"error must be at most {ERROR_MAX} characters", field="error")
+    document = await get_or_raise(
+        ctx, document_id=document_id, org_id=org_id, minimum=Role.coordinator
+    )
+    if document.uploaded_at is None:
+        raise Conflict(f"document {document.id} has no file yet: its upload never arrived")
+    old = DocumentStatus(document.status)
+    if new == old and (new != DocumentStatus.failed or error == document.error):
+        return document
+    if new != old and new not in TRANSITIONS[old]:
+        raise Conflict(f"a {old.value} document cannot become {new.value}", field="status")
+    document.status = new
+    document.error = error
+    document.updated_at = utcnow()
+    ctx.session.add(document)
+    audit.record(
+        ctx,
+        "document.status",
+        org_id=document.org_id,
+        resource_type="document",
+        resource_id=document.id,
+        details={"from": old.value, "to": new.value},
+    )
+    return document

@@ -5,10 +5,18 @@ A value that cannot be read is ``None``, never a guess (DESIGN §10).
 
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
-_NON_WORD = re.compile(r"[^a-z0-9 ]+")
 _SPACES = re.compile(r"\s+")
+# Apostrophes join a name ("O'Brien", "O’Brien" → "obrien"); other punctuation separates words.
+_APOSTROPHES = re.compile("['\u2018\u2019\u02bc\u02bb`\u00b4]")
+# Letters that Unicode does not decompose into a base letter and an accent.
+_BASE_LETTERS = str.maketrans(
+    {"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t", "æ": "ae", "œ": "oe"}
+)
+# Phone numbers are digits and the usual separators, nothing else ("MRN2223456789" is not one).
+_PHONE_TEXT = re.compile(r"\+?[0-9().\-/\s]*")
+_EXTENSION = re.compile(r"\s*(?:x|ext\.?|extension)\s*[0-9]+$", re.IGNORECASE)
 _TITLES = re.compile(
     r"^(dr|mr|mrs|ms|miss|mx|prof)\.?\s+|,?\s+(md|do|np|pa|pa-c|rn|fnp|dnp|phd|mbbs|jr|sr|ii|iii)\.?$",
     re.IGNORECASE,
@@ -30,10 +38,16 @@ def name_key(value: str | None) -> str:
     """Lower case, accents and punctuation removed, spaces folded: for search and matching."""
     if not value:
         return ""
-    text = unicodedata.normalize("NFKD", value)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = text.replace("-", " ").replace("'", "")
-    return _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
+    text = _APOSTROPHES.sub("", _without_accents(value)).casefold()
+    # Folding case can yield accented letters again ("İ" → "i̇"): strip once more.
+    text = _without_accents(text).translate(_BASE_LETTERS)
+    # Letters of every script are kept, so names in other scripts never share an empty key.
+    return " ".join("".join(c if c.isalnum() else " " for c in text).split())
+
+
+def _without_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def strip_titles(name: str | None) -> str | None:
@@ -54,24 +68,31 @@ def parse_dob(value: str | date | None, *, today: date | None = None) -> date | 
         return None
     if isinstance(value, datetime):
         value = value.date()
+    today = today or latest_date_on_earth()
     if isinstance(value, date):
         parsed: date | None = value
     else:
-        parsed = _parse_date(value.strip().replace(",", " "))
-    today = today or date.today()
+        parsed = read_date(value, today=today)
     if parsed is None or parsed > today or parsed.year < today.year - 130:
         return None
     return parsed
 
 
-def _parse_date(text: str) -> date | None:
-    text = _SPACES.sub(" ", text)
+def latest_date_on_earth() -> date:
+    """Today in UTC+14: a date of birth after this is in the future wherever the patient is."""
+    return (datetime.now(UTC) + timedelta(hours=14)).date()
+
+
+def read_date(text: str, *, today: date | None = None) -> date | None:
+    """A calendar date written in ISO or a common US form, past or future; else ``None``."""
+    text = _SPACES.sub(" ", text.strip().replace(",", " "))
+    today = today or latest_date_on_earth()
     for fmt in _DATE_FORMATS:
         try:
             parsed = datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-        if fmt == "%m/%d/%y" and parsed > date.today():
+        if fmt == "%m/%d/%y" and parsed > today:
             # Two-digit years are births: 09/01/45 is 1945, not 2045.
             parsed = parsed.replace(year=parsed.year - 100)
         return parsed
@@ -82,13 +103,16 @@ def phone_e164(value: str | None, default_country: str = "1") -> str | None:
     """``(555) 123-4567`` → ``+15551234567``; ``None`` when it is not a phone number."""
     if not value:
         return None
-    text = value.strip()
-    text = re.split(r"\s*(?:x|ext\.?|extension)\s*\d+$", text, flags=re.IGNORECASE)[0]
-    digits = re.sub(r"\D", "", text)
-    if text.startswith("+"):
-        return f"+{digits}" if 8 <= len(digits) <= 15 else None
+    text = _EXTENSION.sub("", value.strip())
+    if not _PHONE_TEXT.fullmatch(text):
+        return None
+    digits = re.sub(r"[^0-9]", "", text)
+    if text.startswith("+") and not digits.startswith("1"):
+        return f"+{digits}" if 8 <= len(digits) <= 15 and digits[0] != "0" else None
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
+    elif text.startswith("+"):
+        return None
     if len(digits) == 10 and digits[0] not in "01" and digits[3] not in "01":
         return f"+{default_country}{digits}"
     return None

@@ -1,21 +1,527 @@
-"""Patients: demographics, insurance, and matching a referral to a known patient."""
+"""Patients: demographics, insurance, search, and matching a referral to a known patient."""
 
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlmodel import select
+from sqlalchemy import ColumnElement, and_, func, or_
+from sqlmodel import col, select
 
-from models import Patient, utcnow
+from models import Case, Document, EmrDocumentItem, Patient, Referral, Role, utcnow
 from resolvers import audit
+from resolvers.access import get_scoped, org_for
 from resolvers.context import Context
-from resolvers.normalize import name_key, parse_dob, phone_e164
+from resolvers.errors import Conflict, NotFound, ValidationFailed
+from resolvers.normalize import latest_date_on_earth, name_key, parse_dob, phone_e164, read_date
+from resolvers.pagination import Page, check_limit, paginate
+
+SEXES = ("F", "M", "X", "U")
+# USPS codes: the states, DC, territories and military post offices.
+_STATE_CODES = (
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
+    "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC AS GU MP PR VI UM AA AE AP"
+)
+US_STATES = frozenset(_STATE_CODES.split())
+_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+_ZIP = re.compile(r"(\d{5})(?:-?(\d{4}))?")
+_TWO_DIGIT_YEAR = re.compile(r"\d{1,2}[/-]\d{1,2}[/-]\d{2}")
+_TIMESTAMP = re.compile(r"\d\s*T\s*\d|\d:\d", re.IGNORECASE)
+_NAME_MAX = 100
+_TEXT_MAX = 200
+# A search of more words than this is not a name.
+_MAX_NAME_TOKENS = 6
+# Wire names of the fields, for error details and the audit trail.
+FIELD_NAMES = {
+    "first_name": "firstName",
+    "last_name": "lastName",
+    "dob": "dob",
+    "sex": "sex",
+    "phone": "phone",
+    "email": "email",
+    "address": "address",
+    "insurance": "insurance",
+    "mrn": "mrn",
+}
+
+
+@dataclass(frozen=True)
+class Address:
+    line1: str | None = None
+    line2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+
+
+@dataclass(frozen=True)
+class Insurance:
+    provider: str | None = None
+    member_id: str | None = None
+    group_number: str | None = None
+
+
+@dataclass(frozen=True)
+class Deleted:
+    patient: Patient
+    deleted_document_ids: list[str]
+    detached_document_ids: list[str]
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+async def get_or_raise(
+    ctx: Context, *, patient_id: str, org_id: str | None = None, minimum: Role = Role.viewer
+) -> Patient:
+    """The patient, if the caller may see it (another org's is a 404, like a missing one)."""
+    patient = await get_scoped(ctx, Patient, patient_id, resource="patient", minimum=minimum)
+    if org_id and patient.org_id != org_id:
+        raise NotFound(f"patient {patient_id} not found")
+    return patient
+
+
+async def read(ctx: Context, *, patient_id: str, org_id: str | None = None) -> Patient:
+    patient = await get_or_raise(ctx, patient_id=patient_id, org_id=org_id)
+    audit.record(
+        ctx, "patient.read", org_id=patient.org_id, resource_type="patient", resource_id=patient.id
+    )
+    return patient
+
+
+async def search(
+    ctx: Context, *, org_id: str | None, q: str | None, cursor: str | None, limit: int | None
+) -> Page[Patient]:
+    """Patients of one org matching ``q``: a name in any order, DOB, phone, MRN or id.
+
+    The org is always the leading condition, on the ``(org_id, …)`` indexes
+    (names use the ``*_name_key`` columns), so no other org's rows are read.
+    """
+    org_id = org_for(ctx, org_id, Role.viewer)
+    limit = check_limit(limit)
+    query = select(Patient).where(Patient.org_id == org_id)
+    text = (q or "").strip()
+    if text:
+        query = query.where(or_(*search_conditions(text)))
+    page: Page[Patient] = await paginate(ctx.session, query, Patient, cursor=cursor, limit=limit)
+    audit.record_many(
+        ctx,
+        "patient.search",
+        org_id=org_id,
+        resource_type="patient",
+        resource_ids=[p.id for p in page.items],
+    )
+    return page
+
+
+def search_conditions(text: str) -> list[ColumnElement[bool]]:
+    """What ``text`` may mean; a patient matching any of them is found."""
+    if text.startswith("pat_"):
+        return [col(Patient.id) == text]
+    conditions: list[ColumnElement[bool]] = [col(Patient.mrn).in_(sorted({text, text.upper()}))]
+    dob = parse_dob(text)
+    if dob is not None:
+        conditions.append(col(Patient.dob) == dob)
+    phone = phone_e164(text)
+    if phone is not None:
+        conditions.append(col(Patient.phone) == phone)
+    tokens = name_key(text).split()
+    if any(c.isalpha() for c in text) and len(tokens) <= _MAX_NAME_TOKENS:
+        conditions.extend(_name_conditions(tokens))
+    return conditions
+
+
+def _name_conditions(tokens: list[str]) -> list[ColumnElement[bool]]:
+    """Name words in any order, each a word prefix: "jan do", "doe jane", "Doe, Jane".
+
+    The words split between first and last name at every point, either way
+    round; all of them may also be the start of one of the two names.
+    """
+    first, last = col(Patient.first_name_key), col(Patient.last_name_key)
+    whole = " ".join(tokens)
+    conditions = [_starts_word(first, whole), _starts_word(last, whole)]
+    for split in range(1, len(tokens)):
+        left, right = " ".join(tokens[:split]), " ".join(tokens[split:])
+        conditions.append(and_(_starts_word(first, left), _starts_word(last, right)))
+        conditions.append(and_(_starts_word(last, left), _starts_word(first, right)))
+    return conditions
+
+
+def _starts_word(column: Any, prefix: str) -> ColumnElement[bool]:
+    # Keys hold only letters, digits and single spaces, so no LIKE wildcard can sneak in.
+    condition: ColumnElement[bool] = or_(column.like(f"{prefix}%"), column.like(f"% {prefix}%"))
+    return condition
+
+
+# --- changing -----------------------------------------------------------------------------
+
+
+async def create(ctx: Context, *, org_id: str | None, fields: Mapping[str, Any]) -> Patient:
+    """A new patient. The same names and DOB as a patient of the org is a conflict."""
+    org_id = org_for(ctx, org_id, Role.coordinator)
+    clean = clean_fields(fields, creating=True)
+    patient = Patient(
+        org_id=org_id, first_name="", last_name="", first_name_key="", last_name_key=""
+    )
+    _apply(patient, clean)
+    await _check_unique(ctx, patient)
+    ctx.session.add(patient)
+    audit.record(
+        ctx, "patient.create", org_id=org_id, resource_type="patient", resource_id=patient.id
+    )
+    return patient
+
+
+async def update(
+    ctx: Context, *, patient_id: str, org_id: str | None, changes: Mapping[str, Any]
+) -> Patient:
+    """Change only the fields given; ``None`` clears an optional one."""
+    patient = await get_or_raise(
+        ctx, patient_id=patient_id, org_id=org_id, minimum=Role.coordinator
+    )
+    if not changes:
+        raise ValidationFailed("send at least one field to change", field="body")
+    clean = clean_fields(changes, creating=False)
+    _apply(patient, clean)
+    await _check_unique(ctx, patient)
+    patient.updated_at = utcnow()
+    ctx.session.add(patient)
+    audit.record(
+        ctx,
+        "patient.update",
+        org_id=patient.org_id,
+        resource_type="patient",
+        resource_id=patient.id,
+        details={"fields": sorted(FIELD_NAMES[name] for name in clean)},
+    )
+    return patient
+
+
+async def delete(ctx: Context, *, patient_id: str, org_id: str | None) -> Deleted:
+    """Delete a patient that no case or referral refers to.
+
+    Cases and referrals are clinical records: while one names the patient the
+    deletion is refused (409) rather than leaving them pointing at nothing.
+    Documents attached only to the patient go with it (rows and stored bytes);
+    documents that also belong to a referral stay with the referral, detached.
+    """
+    patient = await get_or_raise(
+        ctx, patient_id=patient_id, org_id=org_id, minimum=Role.coordinator
+    )
+    await _refuse_if_referenced(ctx, patient)
+    documents = list(
+        (
+            await ctx.session.scalars(
+                select(Document).where(
+                    Document.org_id == patient.org_id, Document.patient_id == patient.id
+                )
+            )
+        ).all()
+    )
+    doomed = [d for d in documents if d.referral_id is None]
+    detached = [d for d in documents if d.referral_id is not None]
+    await _refuse_if_queued(ctx, doomed)
+    now = utcnow()
+    for document in detached:
+        document.patient_id = None
+        document.updated_at = now
+        ctx.session.add(document)
+    for document in doomed:
+        await ctx.session.delete(document)
+        audit.record(
+            ctx,
+            "document.delete",
+            org_id=patient.org_id,
+            resource_type="document",
+            resource_id=document.id,
+            details={"with": patient.id},
+        )
+    await ctx.session.flush()
+    await ctx.session.delete(patient)
+    result = Deleted(
+        patient=patient,
+        deleted_document_ids=[d.id for d in doomed],
+        detached_document_ids=[d.id for d in detached],
+    )
+    audit.record(
+        ctx,
+        "patient.delete",
+        org_id=patient.org_id,
+        resource_type="patient",
+        resource_id=patient.id,
+        details={
+            "deletedDocumentIds": result.deleted_document_ids,
+            "detachedDocumentIds": result.detached_document_ids,
+        },
+    )
+    # The rows are gone from the transaction before the bytes go, so a refused
+    # deletion never loses a file; a failed commit after this point could.
+    await ctx.session.flush()
+    for document in doomed:
+        if document.uploaded_at is not None:
+            await ctx.storage.delete(document.storage_key)
+    return result
+
+
+async def _refuse_if_referenced(ctx: Context, patient: Patient) -> None:
+    cases = await _count(ctx, Case, patient)
+    referrals = await _count(ctx, Referral, patient)
+    if cases or referrals:
+        raise Conflict(
+            f"patient {patient.id} is referenced by {cases} case(s) and {referrals} "
+            "referral(s); it cannot be deleted while they refer to it",
+            details={"caseCount": cases, "referralCount": referrals},
+        )
+
+
+async def _count(ctx: Context, model: Any, patient: Patient) -> int:
+    query = (
+        select(func.count())
+        .select_from(model)
+        .where(model.org_id == patient.org_id, model.patient_id == patient.id)
+    )
+    return int((await ctx.session.scalars(query)).one())
+
+
+async def _refuse_if_queued(ctx: Context, documents: list[Document]) -> None:
+    if not documents:
+        return
+    query = (
+        select(EmrDocumentItem.id)
+        .where(col(EmrDocumentItem.document_id).in_([d.id for d in documents]))
+        .limit(1)
+    )
+    if (await ctx.session.scalars(query)).first() is not None:
+        raise Conflict("a document of this patient is in the EMR delivery queue")
+
+
+async def _check_unique(ctx: Context, patient: Patient) -> None:
+    """One record per person (names and DOB) and per MRN in an org."""
+    if patient.dob is not None:
+        query = select(Patient.id).where(
+            Patient.org_id == patient.org_id,
+            Patient.last_name_key == patient.last_name_key,
+            Patient.first_name_key == patient.first_name_key,
+            Patient.dob == patient.dob,
+            Patient.id != patient.id,
+        )
+        other = (await ctx.session.scalars(query.limit(1))).first()
+        if other is not None:
+            raise Conflict(
+                f"patient {other} has the same name and date of birth",
+                details={"existingPatientId": other},
+            )
+    if patient.mrn:
+        query = select(Patient.id).where(
+            Patient.org_id == patient.org_id, Patient.mrn == patient.mrn, Patient.id != patient.id
+        )
+        other = (await ctx.session.scalars(query.limit(1))).first()
+        if other is not None:
+            raise Conflict(
+                f"patient {other} already has MRN {patient.mrn}",
+                field="mrn",
+                details={"existingPatientId": other},
+            )
+
+
+def _apply(patient: Patient, clean: Mapping[str, Any]) -> None:
+    if "first_name" in clean or "last_name" in clean:
+        set_names(
+            patient,
+            clean.get("first_name", patient.first_name),
+            clean.get("last_name", patient.last_name),
+        )
+    for name in ("dob", "sex", "phone", "email", "address", "insurance", "mrn"):
+        if name in clean:
+            setattr(patient, name, clean[name])
+
+
+# --- validation ---------------------------------------------------------------------------
+
+
+def clean_fields(fields: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
+    """Checked and normalised values of the fields given, or every problem at once (422)."""
+    unknown = set(fields) - set(FIELD_NAMES)
+    if unknown:
+        raise ValueError(f"unknown patient fields {sorted(unknown)}")
+    clean: dict[str, Any] = {}
+    problems: list[dict[str, str]] = []
+    if creating:
+        for name in ("first_name", "last_name"):
+            if name not in fields:
+                problems.append({"field": FIELD_NAMES[name], "message": "is required"})
+    for name, value in fields.items():
+        try:
+            clean[name] = _CLEANERS[name](value)
+        except _Invalid as exc:
+            problems.extend(
+                {"field": field or FIELD_NAMES[name], "message": message}
+                for field, message in exc.problems
+            )
+    if problems:
+        first = problems[0]
+        raise ValidationFailed(f"{first['field']}: {first['message']}", details=problems)
+    return clean
+
+
+class _Invalid(Exception):
+    """One field's problems: ``(field or None for the field itself, message)`` pairs."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.problems = [(field, message)]
+
+
+def _text(value: Any, *, limit: int = _TEXT_MAX, field: str | None = None) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _Invalid("must be a string", field)
+    text = value.strip()
+    if len(text) > limit:
+        raise _Invalid(f"must be at most {limit} characters", field)
+    return text or None
+
+
+def _name(value: Any) -> str:
+    text = _text(value, limit=_NAME_MAX)
+    if text is None:
+        raise _Invalid("is required and cannot be empty")
+    if not name_key(text):
+        raise _Invalid("must contain letters")
+    return text
+
+
+def clean_dob(value: Any) -> date | None:
+    """A date of birth exactly as written: never shifted by a time zone, never guessed."""
+    if value is None or isinstance(value, date):
+        text = value.isoformat() if isinstance(value, date) else None
+    elif isinstance(value, str):
+        text = value.strip() or None
+    else:
+        raise _Invalid("must be a date written YYYY-MM-DD")
+    if text is None:
+        return None
+    if _TIMESTAMP.search(text):
+        raise _Invalid("must be a date (YYYY-MM-DD), not a timestamp")
+    if _TWO_DIGIT_YEAR.fullmatch(text):
+        raise _Invalid("write the year with four digits (MM/DD/YYYY)")
+    written = read_date(text)
+    if written is None:
+        raise _Invalid("is not a readable date; write YYYY-MM-DD or MM/DD/YYYY")
+    if written > latest_date_on_earth():
+        raise _Invalid("is in the future")
+    dob = parse_dob(written)
+    if dob is None:
+        raise _Invalid("is more than 130 years ago")
+    return dob
+
+
+def _sex(value: Any) -> str | None:
+    text = _text(value)
+    if text is None:
+        return None
+    if text.upper() not in SEXES:
+        raise _Invalid("must be one of F, M, X, U")
+    return text.upper()
+
+
+def _phone(value: Any) -> str | None:
+    text = _text(value)
+    if text is None:
+        return None
+    phone = phone_e164(text)
+    if phone is None:
+        raise _Invalid("is not a phone number; write it like (555) 123-4567 or +15551234567")
+    return phone
+
+
+def _email(value: Any) -> str | None:
+    text = _text(value, limit=320)
+    if text is None:
+        return None
+    if not _EMAIL.fullmatch(text):
+        raise _Invalid("is not an email address")
+    local, _, domain = text.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def _address(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, Address):
+        raise _Invalid("must be an object with line1, line2, city, state, zip")
+    parts = {"line1": _text, "line2": _text, "city": _text, "state": _state, "zip": _zip}
+    address: dict[str, Any] = {}
+    problems = []
+    for name, clean in parts.items():
+        try:
+            address[name] = clean(getattr(value, name), field=f"address.{name}")
+        except _Invalid as exc:
+            problems.extend(exc.problems)
+    if problems:
+        invalid = _Invalid(problems[0][1], problems[0][0])
+        invalid.problems = problems
+        raise invalid
+    return address if any(address.values()) else None
+
+
+def _state(value: Any, *, field: str) -> str | None:
+    state = _text(value, field=field)
+    if state is not None and state.upper() not in US_STATES:
+        raise _Invalid("must be a two-letter US state code such as CA", field)
+    return state.upper() if state else None
+
+
+def _zip(value: Any, *, field: str) -> str | None:
+    zip_code = _text(value, field=field)
+    if zip_code is None:
+        return None
+    match = _ZIP.fullmatch(zip_code)
+    if match is None:
+        raise _Invalid("must be 5 or 9 digits (12345 or 12345-6789)", field)
+    return "-".join(part for part in match.groups() if part)
+
+
+def _insurance(value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, Insurance):
+        raise _Invalid("must be an object with provider, memberId, groupNumber")
+    insurance = {
+        "provider": _text(value.provider, field="insurance.provider"),
+        "memberId": _text(value.member_id, limit=100, field="insurance.memberId"),
+        "groupNumber": _text(value.group_number, limit=100, field="insurance.groupNumber"),
+    }
+    return insurance if any(insurance.values()) else None
+
+
+def _mrn(value: Any) -> str | None:
+    return _text(value, limit=100)
+
+
+_CLEANERS = {
+    "first_name": _name,
+    "last_name": _name,
+    "dob": clean_dob,
+    "sex": _sex,
+    "phone": _phone,
+    "email": _email,
+    "address": _address,
+    "insurance": _insurance,
+    "mrn": _mrn,
+}
+
+
+# --- matching referrals to patients -------------------------------------------------------
 
 
 def set_names(patient: Patient, first_name: str, last_name: str) -> None:
     patient.first_name = first_name.strip()
     patient.last_name = last_name.strip()
-    patient.first_name_key = name_key(first_name)
-    patient.last_name_key = name_key(last_name)
+    patient.first_name_key = name_key(first_name)[:_NAME_MAX]
+    patient.last_name_key = name_key(last_name)[:_NAME_MAX]
 
 
 async def find_match(
@@ -28,8 +534,8 @@ async def find_match(
         select(Patient)
         .where(
             Patient.org_id == org_id,
-            Patient.last_name_key == name_key(last_name),
-            Patient.first_name_key == name_key(first_name),
+            Patient.last_name_key == name_key(last_name)[:_NAME_MAX],
+            Patient.first_name_key == name_key(first_name)[:_NAME_MAX],
             Patient.dob == dob,
         )
         .limit(1)
@@ -60,7 +566,7 @@ async def from_extraction(
         first_name_key="",
         last_name_key="",
         dob=dob,
-        sex=data.get("sex") if data.get("sex") in ("F", "M", "X", "U") else None,
+        sex=data.get("sex") if data.get("sex") in SEXES else None,
         phone=phone_e164(data.get("phone")),
         email=data.get("email"),
         address=data.get("address"),
