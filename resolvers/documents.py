@@ -10,7 +10,13 @@ from models import Document, DocumentStatus, DocumentType, Patient, Referral, Ro
 from resolvers import audit, uploads
 from resolvers.access import get_scoped, org_for
 from resolvers.context import Context
-from resolvers.errors import Conflict, NotFound, ValidationFailed
+from resolvers.errors import (
+    Conflict,
+    NotFound,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 from resolvers.pagination import Page, check_limit, paginate
 
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._ ()-]+")
@@ -142,6 +148,10 @@ async def receive_upload(ctx: Context, *, storage_key: str, data: bytes) -> Docu
     ).first()
     if document is None:
         raise NotFound("no document is waiting for this upload")
+    if document.uploaded_at is not None:
+        # A signed URL lives for minutes; once its bytes are in (and maybe processed),
+        # a second PUT must not swap the file under the record.
+        raise Conflict(f"document {document.id} already has its file; attach a new document")
     checked = uploads.check_file(data, ctx.settings.max_upload_bytes)
     await _keep(ctx, document, checked, data)
     audit.record(
@@ -155,8 +165,43 @@ async def receive_upload(ctx: Context, *, storage_key: str, data: bytes) -> Docu
     return document
 
 
+async def complete_from_storage(ctx: Context, document: Document) -> bool:
+    """Complete a document whose client uploaded straight to the bucket (gs:// signed URLs).
+
+    The local backend completes on the PUT itself; with Cloud Storage the bytes arrive
+    without passing through us, so they are checked the first time they are needed.
+    True when the document has its file now. Bytes that are not an accepted type are
+    removed from the bucket and the refusal raised, as on a direct upload.
+    """
+    if document.uploaded_at is not None:
+        return True
+    if not await ctx.storage.exists(document.storage_key):
+        return False
+    data = await ctx.storage.get(document.storage_key)
+    try:
+        checked = uploads.check_file(data, ctx.settings.max_upload_bytes)
+    except (PayloadTooLarge, UnsupportedMediaType, ValidationFailed):
+        await ctx.storage.delete(document.storage_key)
+        raise
+    await _keep(ctx, document, checked, data, store=False)
+    audit.record(
+        ctx,
+        "document.upload",
+        org_id=document.org_id,
+        resource_type="document",
+        resource_id=document.id,
+        details={"via": "bucket"},
+    )
+    return True
+
+
 async def _keep(
-    ctx: Context, document: Document, checked: uploads.CheckedFile, data: bytes
+    ctx: Context,
+    document: Document,
+    checked: uploads.CheckedFile,
+    data: bytes,
+    *,
+    store: bool = True,
 ) -> None:
     document.content_type = checked.content_type
     document.size_bytes = checked.size_bytes
@@ -165,7 +210,8 @@ async def _keep(
     document.uploaded_at = utcnow()
     document.updated_at = document.uploaded_at
     document.duplicate_of_id = await _first_with_hash(ctx, document)
-    await ctx.storage.put(document.storage_key, data, checked.content_type)
+    if store:
+        await ctx.storage.put(document.storage_key, data, checked.content_type)
     ctx.session.add(document)
 
 
@@ -374,7 +420,7 @@ async def read(ctx: Context, *, document_id: str, org_id: str | None = None) -> 
 async def sign_read(ctx: Context, *, document_id: str, org_id: str | None = None) -> SignedUrl:
     """A short-lived URL to download the document's bytes (a read of patient data)."""
     document = await get_or_raise(ctx, document_id=document_id, org_id=org_id)
-    if document.uploaded_at is None:
+    if not await complete_from_storage(ctx, document):
         raise Conflict(f"document {document.id} has no file: its upload never arrived")
     ttl = min(ctx.settings.signed_url_ttl_seconds, READ_URL_TTL_SECONDS)
     url = ctx.storage.download_url(document.storage_key, ttl, file_name=document.file_name)

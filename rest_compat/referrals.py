@@ -1,5 +1,528 @@
-"""REST routes: referrals."""
+"""REST routes: /api/referrals (list, create, read, upload, process, QA, triage, bulk, export)."""
 
-from rest_compat.http import ApiRouter
+import csv
+import io
+from collections.abc import AsyncIterator
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.requests import Request
+from starlette.responses import JSONResponse, StreamingResponse
+
+from models import Case, Job, Patient, Referral
+from resolvers import qa, referrals, triage
+from resolvers.context import Context
+from resolvers.errors import BadRequest, PayloadTooLarge, ValidationFailed
+from rest_compat.http import ApiRouter, is_multipart, parse_model
+from rest_compat.schemas import Body, Out, Query, Timestamp
+from rest_compat.shapes import CaseOut, DocumentOut, PatientOut, ReferralOut
 
 router = ApiRouter(tag="Referrals")
+
+# Room for the multipart boundaries and form fields around a file of the maximum size.
+MULTIPART_ENVELOPE = 64 * 1024
+INCLUDABLE = ("case", "patient", "documents")
+UPLOAD_ERRORS = (400, 401, 403, 404, 409, 413, 415, 422)
+
+
+# -- shapes -----------------------------------------------------------------------------------
+
+
+class JobOut(Out):
+    id: str
+    kind: str
+    status: str
+    attempts: int
+    error: str | None
+    run_after: Timestamp
+    created_at: Timestamp
+    updated_at: Timestamp
+
+    @classmethod
+    def of(cls, job: Job) -> "JobOut":
+        return cls.model_validate(job, from_attributes=True)
+
+
+class ReferralItemOut(ReferralOut):
+    document_count: int = 0
+    # Only with ?include=case,patient,documents.
+    case: CaseOut | None = None
+    patient: PatientOut | None = None
+    documents: list[DocumentOut] | None = None
+
+
+class ReferralListOut(Out):
+    items: list[ReferralItemOut]
+    count: int
+    next_cursor: str | None
+
+
+class ReferralDetailOut(ReferralOut):
+    documents: list[DocumentOut]
+    # The latest processing job, with its status.
+    job: JobOut | None
+
+
+class SignedUploadOut(Out):
+    url: str
+    method: str
+    headers: dict[str, str]
+    expires_at: Timestamp
+
+
+class DuplicateHintOut(Out):
+    document_id: str
+    referral_id: str | None
+
+
+class UploadedOut(ReferralDetailOut):
+    document: DocumentOut
+    # Where to PUT the bytes (JSON requests); null when the file came in the request.
+    upload: SignedUploadOut | None
+    # Same bytes already in the org: the earlier document and its referral.
+    likely_duplicate: DuplicateHintOut | None
+
+
+class ProcessOut(Out):
+    job: JobOut
+    referral: ReferralOut
+
+
+class QaIssueOut(Out):
+    field: str
+    code: str
+    severity: str
+    message: str
+
+
+class QaResultOut(Out):
+    passed: bool
+    issues: list[QaIssueOut]
+    checked_at: str
+
+
+class QaOut(Out):
+    referral_id: str
+    stage: str
+    qa: QaResultOut
+
+
+class TriageResultOut(Out):
+    level: int
+    priority_band: str | None
+    queue: str | None
+    source: str
+    rules: list[dict[str, Any]]
+    reason: str | None
+    set_by: str | None
+    set_at: str
+    automatic: dict[str, Any] | None
+
+
+class TriageOut(Out):
+    referral_id: str
+    stage: str
+    case_id: str | None
+    triage: TriageResultOut | None
+
+    @classmethod
+    def of(cls, referral: Referral) -> "TriageOut":
+        return cls(
+            referral_id=referral.id,
+            stage=referral.stage,
+            case_id=referral.case_id,
+            triage=TriageResultOut.model_validate(referral.triage) if referral.triage else None,
+        )
+
+
+class BulkErrorOut(Out):
+    code: str
+    message: str
+
+
+class BulkResultOut(Out):
+    id: str
+    ok: bool
+    case_id: str | None = None
+    error: BulkErrorOut | None = None
+
+
+class BulkOut(Out):
+    processed: int
+    results: list[BulkResultOut]
+
+
+# -- requests ---------------------------------------------------------------------------------
+
+
+class ListQuery(Query):
+    org_id: str | None = None
+    stage: str | None = None
+    q: str | None = None
+    received_from: str | None = None
+    received_to: str | None = None
+    cursor: str | None = None
+    limit: int | None = None
+    include: str | None = Field(default=None, description="case,patient,documents")
+
+
+class UploadBody(Body):
+    file_name: str = Field(min_length=1, max_length=1000)
+    content_type: str = Field(min_length=1, max_length=200)
+    size_bytes: int | None = Field(default=None, ge=0)
+    document_type: str | None = None
+
+
+class CreateReferralBody(UploadBody):
+    org_id: str | None = None
+    source: Literal["upload", "fax", "api"] | None = None
+    notes: str | None = Field(default=None, max_length=4000)
+
+
+class CreateFormFields(Body):
+    """The fields besides ``file`` of a multipart POST /api/referrals."""
+
+    org_id: str | None = None
+    document_type: str | None = None
+    source: Literal["upload", "fax", "api"] | None = None
+    notes: str | None = Field(default=None, max_length=4000)
+
+
+class UploadFormFields(Body):
+    document_type: str | None = None
+
+
+class TriageBody(Body):
+    level: Annotated[int, Field(ge=1, le=5)] | None = None
+    reason: str | None = Field(default=None, max_length=1000)
+    queue: str | None = None
+    priority_band: str | None = Field(default=None, pattern=r"^P[1-4]$")
+
+
+class BulkBody(Body):
+    org_id: str | None = None
+    action: Literal["move_to_triaged", "mark_duplicate"]
+    ids: list[str] = Field(min_length=1, max_length=referrals.MAX_BULK)
+    duplicate_of: str | None = None
+
+
+class ExportQuery(Query):
+    org_id: str | None = None
+    stage: str | None = None
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _answer(model: BaseModel, status: int = 200) -> JSONResponse:
+    """Serialise leaving out optional parts that were not asked for (``include``, bulk errors)."""
+    return JSONResponse(
+        model.model_dump(mode="json", by_alias=True, exclude_unset=True), status_code=status
+    )
+
+
+async def _detail(ctx: Context, referral: Referral) -> dict[str, Any]:
+    docs = (await referrals.documents_of(ctx, [referral])).get(referral.id, [])
+    job = await referrals.process_job_of(ctx, referral)
+    return {
+        **ReferralOut.of(referral).model_dump(),
+        "documents": [DocumentOut.of(d) for d in docs],
+        "job": JobOut.of(job) if job else None,
+    }
+
+
+async def _uploaded(ctx: Context, result: referrals.Upload) -> UploadedOut:
+    hint = result.likely_duplicate
+    signed = result.upload
+    return UploadedOut(
+        **await _detail(ctx, result.referral),
+        document=DocumentOut.of(result.document),
+        upload=SignedUploadOut(
+            url=signed.url,
+            method=signed.method,
+            headers=signed.headers,
+            expires_at=signed.expires_at,
+        )
+        if signed
+        else None,
+        likely_duplicate=DuplicateHintOut(
+            document_id=hint.document_id, referral_id=hint.referral_id
+        )
+        if hint
+        else None,
+    )
+
+
+async def _limited(request: Request, limit: int) -> AsyncIterator[bytes]:
+    received = 0
+    async for chunk in request.stream():
+        received += len(chunk)
+        if received > limit:
+            raise PayloadTooLarge(f"the request is larger than the {limit}-byte upload limit")
+        yield chunk
+
+
+async def read_upload_form(
+    request: Request, ctx: Context, fields_model: type[Body]
+) -> tuple[str, bytes, Any]:
+    """The ``file`` part of a multipart upload and its validated fields.
+
+    Content-Length is checked before a byte is read, and the stream is cut off
+    past the limit when the client sends none (chunked).
+    """
+    limit = ctx.settings.max_upload_bytes + MULTIPART_ENVELOPE
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"file is larger than the {ctx.settings.max_upload_bytes}-byte limit")
+    parser = MultiPartParser(request.headers, _limited(request, limit), max_files=1, max_fields=10)
+    try:
+        form = await parser.parse()
+    except MultiPartException as exc:
+        raise BadRequest(f"malformed multipart body: {exc.message}") from None
+    try:
+        files = [v for v in form.getlist("file") if isinstance(v, UploadFile)]
+        if not files:
+            raise ValidationFailed("a multipart upload needs a `file` part", field="file")
+        fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+        parsed = parse_model(fields_model, fields, where="form")
+        data = await files[0].read()
+        return files[0].filename or "", data, parsed
+    finally:
+        await form.close()
+
+
+# -- routes (fixed paths before /:id) ---------------------------------------------------------
+
+
+@router.get("/api/referrals", query=ListQuery, response=ReferralListOut)
+async def list_referrals(request: Request, ctx: Context, query: ListQuery) -> JSONResponse:
+    """List referrals for an organization (newest first; filters stage, q, receivedFrom/To)."""
+    include = {part.strip() for part in (query.include or "").split(",") if part.strip()}
+    unknown = include - set(INCLUDABLE)
+    if unknown:
+        raise ValidationFailed(
+            f"include accepts {', '.join(INCLUDABLE)}, not {sorted(unknown)[0]!r}", field="include"
+        )
+    page = await referrals.list_page(
+        ctx,
+        org_id=query.org_id,
+        stage=query.stage,
+        q=query.q,
+        received_from=query.received_from,
+        received_to=query.received_to,
+        cursor=query.cursor,
+        limit=query.limit,
+    )
+    rows = page.items
+    counts = await referrals.document_counts(ctx, rows)
+    extra: dict[str, dict[str, Any]] = {r.id: {} for r in rows}
+    if "documents" in include:
+        docs = await referrals.documents_of(ctx, rows)
+        for r in rows:
+            extra[r.id]["documents"] = [DocumentOut.of(d) for d in docs.get(r.id, [])]
+    if "case" in include:
+        case_rows = await referrals.linked(ctx, Case, [r.case_id for r in rows])
+        for r in rows:
+            case = case_rows.get(r.case_id or "")
+            extra[r.id]["case"] = CaseOut.of(case) if case else None
+    if "patient" in include:
+        patient_rows = await referrals.linked(ctx, Patient, [r.patient_id for r in rows])
+        for r in rows:
+            patient = patient_rows.get(r.patient_id or "")
+            extra[r.id]["patient"] = PatientOut.of(patient) if patient else None
+    items = [
+        ReferralItemOut(
+            **ReferralOut.of(r).model_dump(), document_count=counts.get(r.id, 0), **extra[r.id]
+        )
+        for r in rows
+    ]
+    return _answer(ReferralListOut(items=items, count=len(items), next_cursor=page.next_cursor))
+
+
+@router.post(
+    "/api/referrals",
+    body=CreateReferralBody,
+    response=UploadedOut,
+    status=201,
+    multipart=True,
+    errors=UPLOAD_ERRORS,
+)
+async def create_referral(
+    request: Request, ctx: Context, body: CreateReferralBody | None = None
+) -> UploadedOut:
+    """Create a new referral. Returns a signed URL for file upload (JSON), or stores the file
+    sent as multipart/form-data."""
+    if is_multipart(request):
+        file_name, data, fields = await read_upload_form(request, ctx, CreateFormFields)
+        result = await referrals.create_with_file(
+            ctx,
+            org_id=fields.org_id,
+            file_name=file_name,
+            data=data,
+            document_type=fields.document_type,
+            source=fields.source,
+            notes=fields.notes,
+        )
+    else:
+        assert body is not None
+        result = await referrals.create(
+            ctx,
+            org_id=body.org_id,
+            file_name=body.file_name,
+            content_type=body.content_type,
+            size_bytes=body.size_bytes,
+            document_type=body.document_type,
+            source=body.source,
+            notes=body.notes,
+        )
+    return await _uploaded(ctx, result)
+
+
+@router.post("/api/referrals/bulk", body=BulkBody, response=BulkOut)
+async def bulk_referrals(request: Request, ctx: Context, body: BulkBody) -> JSONResponse:
+    """Perform bulk actions (move to triaged, mark duplicate); each id succeeds or fails alone."""
+    results = await referrals.bulk(
+        ctx, org_id=body.org_id, action=body.action, ids=body.ids, duplicate_of=body.duplicate_of
+    )
+    out = []
+    for item in results:
+        entry = BulkResultOut(id=item.id, ok=item.ok)
+        if item.case_id:
+            entry.case_id = item.case_id
+        if item.error is not None:
+            entry.error = BulkErrorOut(code=item.error.code, message=item.error.message)
+        out.append(entry)
+    return _answer(BulkOut(processed=len(out), results=out))
+
+
+def csv_cell(value: str) -> str:
+    """Neutralise a cell a spreadsheet would run as a formula (=, +, -, @, tab, CR)."""
+    if value and value[0] in "=+-@\t\r":
+        return "'" + value
+    return value
+
+
+def _csv_line(values: list[str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow([csv_cell(v) for v in values])
+    return buffer.getvalue()
+
+
+@router.get(
+    "/api/referrals/export", query=ExportQuery, produces="text/csv", errors=(400, 401, 403, 422)
+)
+async def export_referrals(request: Request, ctx: Context, query: ExportQuery) -> StreamingResponse:
+    """Export referrals as CSV. Optional stage filter. Streamed, page by page."""
+    export = referrals.start_export(ctx, org_id=query.org_id, stage=query.stage)
+
+    async def lines() -> AsyncIterator[str]:
+        yield _csv_line(list(referrals.EXPORT_COLUMNS))
+        async for page in export.pages():
+            yield "".join(_csv_line(referrals.export_record(r)) for r in page)
+
+    return StreamingResponse(
+        lines(),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="referrals-{export.org_id}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.get("/api/referrals/:id", response=ReferralDetailOut)
+async def get_referral(request: Request, ctx: Context) -> ReferralDetailOut:
+    """Get a single referral by ID, with its documents, extraction, QA, triage and job."""
+    referral = await referrals.get(ctx, referral_id=request.path_params["id"])
+    return ReferralDetailOut(**await _detail(ctx, referral))
+
+
+@router.post(
+    "/api/referrals/:id/upload",
+    body=UploadBody,
+    response=UploadedOut,
+    status=201,
+    multipart=True,
+    errors=UPLOAD_ERRORS,
+)
+async def upload_to_referral(
+    request: Request, ctx: Context, body: UploadBody | None = None
+) -> UploadedOut:
+    """Upload an additional file to an existing referral (signed URL for JSON, or multipart)."""
+    referral_id = request.path_params["id"]
+    if is_multipart(request):
+        file_name, data, fields = await read_upload_form(request, ctx, UploadFormFields)
+        result = await referrals.add_file(
+            ctx,
+            referral_id=referral_id,
+            file_name=file_name,
+            data=data,
+            document_type=fields.document_type,
+        )
+    else:
+        assert body is not None
+        result = await referrals.add_upload(
+            ctx,
+            referral_id=referral_id,
+            file_name=body.file_name,
+            content_type=body.content_type,
+            size_bytes=body.size_bytes,
+            document_type=body.document_type,
+        )
+    return await _uploaded(ctx, result)
+
+
+@router.post(
+    "/api/referrals/:id/process",
+    response=ProcessOut,
+    status=202,
+    errors=(401, 403, 404, 409),
+)
+async def process_referral(request: Request, ctx: Context) -> ProcessOut:
+    """Trigger processing pipeline for a referral (queued; 202 with the job)."""
+    referral, job = await referrals.process(ctx, referral_id=request.path_params["id"])
+    return ProcessOut(job=JobOut.of(job), referral=ReferralOut.of(referral))
+
+
+@router.post("/api/referrals/:id/qa", response=QaOut, errors=(401, 403, 404, 409))
+async def run_qa(request: Request, ctx: Context) -> QaOut:
+    """Run quality-assurance checks on extracted data; a failing referral moves to review."""
+    referral = await qa.run(ctx, referral_id=request.path_params["id"])
+    return QaOut(
+        referral_id=referral.id,
+        stage=referral.stage,
+        qa=QaResultOut.model_validate(referral.qa),
+    )
+
+
+@router.get("/api/referrals/:id/triage", response=TriageOut, errors=(401, 403, 404))
+async def get_triage(request: Request, ctx: Context) -> TriageOut:
+    """Get current triage result for a referral (null when not triaged yet)."""
+    return TriageOut.of(await triage.current(ctx, referral_id=request.path_params["id"]))
+
+
+@router.post("/api/referrals/:id/triage", body=TriageBody, response=TriageOut, errors=UPLOAD_ERRORS)
+async def set_triage(request: Request, ctx: Context, body: TriageBody) -> TriageOut:
+    """Set or override triage: with `level` (and a `reason`) a manual override, without it the
+    org's automatic rules."""
+    referral_id = request.path_params["id"]
+    if body.level is None:
+        given = [f for f in ("reason", "queue", "priority_band") if getattr(body, f) is not None]
+        if given:
+            field = "priorityBand" if given[0] == "priority_band" else given[0]
+            raise ValidationFailed(
+                f"{field} is only taken with level (a manual override)", field=field
+            )
+        referral = await triage.run_automatic(ctx, referral_id=referral_id)
+    else:
+        referral = await triage.override(
+            ctx,
+            referral_id=referral_id,
+            level=body.level,
+            reason=body.reason or "",
+            queue=body.queue,
+            priority_band=body.priority_band,
+        )
+    return TriageOut.of(referral)

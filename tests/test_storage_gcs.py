@@ -1,5 +1,6 @@
 """The gs:// backend against fake-gcs-server, through the real google-cloud-storage library."""
 
+import hashlib
 import io
 import secrets
 import time
@@ -22,6 +23,7 @@ from app.storage import StorageError
 from app.storage.gcs import EMULATOR_ENV, GcsStorage
 from resolvers import documents, orgs
 from resolvers.context import Context
+from resolvers.errors import UnsupportedMediaType
 from tests import gcs_emulator as emulator
 from tests.conftest import make_settings
 from tests.gcs_emulator import GcsEmulator, free_port
@@ -281,3 +283,46 @@ async def test_app_on_gs_gives_documents_upload_urls_at_the_emulator(
         )
     assert response.status_code == 200, response.text
     assert await storage.get(key) == data
+
+
+async def test_a_direct_to_bucket_upload_completes_the_document_when_first_needed(
+    gcs_app: Any, gcs_env: GcsEmulator
+) -> None:
+    from models import Document
+
+    storage = gcs_app.state.storage
+
+    def system(session: Any) -> Context:
+        return Context(
+            session=session, settings=gcs_app.state.settings, storage=storage, system_actor="tests"
+        )
+
+    async with transaction(gcs_app.state.sessions) as session:
+        org = await orgs.create(system(session), name="Delta Spine")
+        good = await documents.create_pending(
+            system(session), org_id=org.id, file_name="fax.pdf", content_type="application/pdf"
+        )
+        bad = await documents.create_pending(
+            system(session), org_id=org.id, file_name="x.pdf", content_type="application/pdf"
+        )
+    async with httpx.AsyncClient() as client:
+        for pending, data in ((good, tiny_pdf()), (bad, b"MZ not a pdf at all")):
+            response = await client.put(
+                pending.upload.url, content=data, headers=pending.upload.headers
+            )
+            assert response.status_code == 200
+    async with transaction(gcs_app.state.sessions) as session:
+        document = await session.get(Document, good.document.id)
+        assert document is not None and document.uploaded_at is None
+        assert await documents.complete_from_storage(system(session), document)
+        assert document.sha256 == hashlib.sha256(tiny_pdf()).hexdigest()
+        assert document.page_count == 1 and document.size_bytes == len(tiny_pdf())
+    async with transaction(gcs_app.state.sessions) as session:
+        refused = await session.get(Document, bad.document.id)
+        assert refused is not None
+        with pytest.raises(UnsupportedMediaType):
+            await documents.complete_from_storage(system(session), refused)
+    assert not await storage.exists(bad.document.storage_key)
+    async with gcs_app.state.sessions() as session:
+        still = await session.get(Document, bad.document.id)
+        assert still is not None and still.uploaded_at is None

@@ -9,10 +9,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from strawberry.dataloader import DataLoader
 
 from models import (
+    AuditEvent,
     Case,
     ContactEvent,
     Document,
@@ -23,7 +26,7 @@ from models import (
     Referral,
     User,
 )
-from resolvers import audit
+from resolvers import audit, jobs
 from resolvers.access import visible_org_ids
 from resolvers.context import Context
 
@@ -173,3 +176,60 @@ class ContactEventsByCaseIdLoader(ByParentLoader):
 class ProvidersByPracticeIdLoader(ByParentLoader):
     model = Provider
     parent = "practice_id"
+
+
+class AuditEventsByResourceLoader(DataLoader[tuple[str, str], list[Any]]):
+    """The newest events about each record; keys are ``(resource_type, resource_id)``."""
+
+    per_record: ClassVar[int] = 50
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        super().__init__(load_fn=self._load)
+
+    async def _load(self, keys: Sequence[tuple[str, str]]) -> list[list[Any]]:
+        rank = (
+            func.row_number()
+            .over(
+                partition_by=(col(AuditEvent.resource_type), col(AuditEvent.resource_id)),
+                order_by=(col(AuditEvent.created_at).desc(), col(AuditEvent.id).desc()),
+            )
+            .label("rank")
+        )
+        ranked = (
+            select(AuditEvent, rank)
+            .where(
+                col(AuditEvent.resource_type).in_({kind for kind, _ in keys}),
+                col(AuditEvent.resource_id).in_({id_ for _, id_ in keys}),
+                col(AuditEvent.org_id).in_(visible_org_ids(self.ctx)),
+            )
+            .subquery()
+        )
+        event = aliased(AuditEvent, ranked)
+        query = (
+            select(event)
+            .where(ranked.c.rank <= self.per_record)
+            .order_by(ranked.c.created_at.desc(), ranked.c.id.desc())
+        )
+        grouped: dict[tuple[str, str], list[Any]] = defaultdict(list)
+        for row in (await self.ctx.session.scalars(query)).all():
+            grouped[(row.resource_type, row.resource_id)].append(row)
+        return [grouped.get(key, []) for key in keys]
+
+
+class ProcessJobByReferralIdLoader(DataLoader[str, Any]):
+    """The newest processing job of each referral, or ``None``."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        super().__init__(load_fn=self._load)
+
+    async def _load(self, keys: Sequence[str]) -> list[Any]:
+        newest = await jobs.latest_by_value(
+            self.ctx,
+            org_ids=visible_org_ids(self.ctx),
+            kind="process_referral",
+            key="referralId",
+            values=list(keys),
+        )
+        return [newest.get(key) for key in keys]

@@ -1,12 +1,180 @@
-"""Referral in the graph."""
+"""Referral in the graph: queries, links (case, patient, documents, referrer, …) and mutations."""
 
+from collections.abc import Awaitable
 from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
 
-from app.graphql.node import Node
+from app.graphql.context import Info
+from app.graphql.errors import MutationError, or_null, run_mutation
+from app.graphql.loaders import (
+    AuditEventsByResourceLoader,
+    CaseByIdLoader,
+    DocumentsByReferralIdLoader,
+    PatientByIdLoader,
+    PracticeByIdLoader,
+    ProcessJobByReferralIdLoader,
+    ProviderByIdLoader,
+    ReferralByIdLoader,
+)
+from app.graphql.node import Node, register_node
+from app.graphql.pagination import Connection, check_first
+from models import Job as JobRow
 from models import Referral as ReferralRow
+from models import ReferralStage
+from resolvers import qa, referrals, triage
+
+if TYPE_CHECKING:
+    from app.graphql.audit import AuditEvent
+    from app.graphql.cases import Case
+    from app.graphql.documents import Document
+    from app.graphql.patients import Patient
+    from app.graphql.referrers import Practice, Provider
+
+CaseType = Annotated["Case", strawberry.lazy("app.graphql.cases")]
+PatientType = Annotated["Patient", strawberry.lazy("app.graphql.patients")]
+DocumentType = Annotated["Document", strawberry.lazy("app.graphql.documents")]
+PracticeType = Annotated["Practice", strawberry.lazy("app.graphql.referrers")]
+ProviderType = Annotated["Provider", strawberry.lazy("app.graphql.referrers")]
+AuditEventType = Annotated["AuditEvent", strawberry.lazy("app.graphql.audit")]
+
+ReferralStageFilter = strawberry.enum(
+    Enum("ReferralStage", {s.name: s.value for s in ReferralStage}),  # type: ignore[misc]
+    description="Where a referral is: received → processing → review or triaged; "
+    "also duplicate and failed",
+)
+
+
+@strawberry.enum(description="What bulkReferralAction does to each referral")
+class BulkReferralActionKind(Enum):
+    MOVE_TO_TRIAGED = "move_to_triaged"
+    MARK_DUPLICATE = "mark_duplicate"
+
+
+def _timestamp(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+@strawberry.type
+class QaIssue:
+    field: str
+    code: str = strawberry.field(
+        description="missing, low_confidence, invalid, in_future, invalid_format, "
+        "invalid_check_digit"
+    )
+    severity: str = strawberry.field(description="error (fails QA) or warning")
+    message: str
+
+
+@strawberry.type
+class QaResult:
+    passed: bool
+    issues: list[QaIssue]
+    checked_at: datetime | None
+
+    @classmethod
+    def of(cls, data: dict[str, Any] | None) -> "QaResult | None":
+        if not isinstance(data, dict):
+            return None
+        return cls(
+            passed=bool(data.get("passed")),
+            issues=[
+                QaIssue(
+                    field=str(i.get("field")),
+                    code=str(i.get("code")),
+                    severity=str(i.get("severity")),
+                    message=str(i.get("message")),
+                )
+                for i in data.get("issues") or []
+                if isinstance(i, dict)
+            ],
+            checked_at=_timestamp(data.get("checkedAt")),
+        )
+
+
+@strawberry.type
+class TriageRuleHit:
+    name: str
+    level: int
+    queue: str | None
+    matched: JSON = strawberry.field(description='The cues found: [{"cue", "value"}]')
+
+
+@strawberry.type
+class Triage:
+    level: int
+    priority_band: str | None
+    queue: str | None
+    source: str = strawberry.field(description="auto or manual")
+    rules: list[TriageRuleHit] = strawberry.field(description="The rules that fired")
+    reason: str | None
+    set_by: str | None
+    set_at: datetime | None
+    automatic: JSON | None = strawberry.field(
+        description="For a manual override: the automatic result it replaced"
+    )
+
+    @classmethod
+    def of(cls, data: dict[str, Any] | None) -> "Triage | None":
+        if not isinstance(data, dict) or data.get("level") is None:
+            return None
+        return cls(
+            level=int(data["level"]),
+            priority_band=data.get("priorityBand"),
+            queue=data.get("queue"),
+            source=str(data.get("source") or "auto"),
+            rules=[
+                TriageRuleHit(
+                    name=str(r.get("name")),
+                    level=int(r.get("level") or 0),
+                    queue=r.get("queue"),
+                    matched=r.get("matched") or [],
+                )
+                for r in data.get("rules") or []
+                if isinstance(r, dict)
+            ],
+            reason=data.get("reason"),
+            set_by=data.get("setBy"),
+            set_at=_timestamp(data.get("setAt")),
+            automatic=data.get("automatic"),
+        )
+
+
+@strawberry.type
+class Job(Node):
+    kind: str
+    status: str = strawberry.field(description="queued, running, done or failed")
+    attempts: int
+    error: str | None
+    run_after: datetime
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_row(cls, row: JobRow) -> "Job":
+        return cls(
+            id=strawberry.ID(row.id),
+            kind=row.kind,
+            status=row.status,
+            attempts=row.attempts,
+            error=row.error,
+            run_after=row.run_after,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+
+@strawberry.type
+class ReferralReferrer:
+    practice: PracticeType | None = strawberry.field(description="Matched on the referral's case")
+    provider: ProviderType | None = strawberry.field(description="Matched on the referral's case")
+    extracted: JSON | None = strawberry.field(description="As read off the referral")
 
 
 @strawberry.type
@@ -18,8 +186,8 @@ class Referral(Node):
     patient_id: str | None
     duplicate_of: str | None
     extraction: JSON | None
-    qa: JSON | None
-    triage: JSON | None
+    qa: QaResult | None
+    triage: Triage | None
     error: str | None
     notes: str | None
     created_at: datetime
@@ -38,8 +206,8 @@ class Referral(Node):
             patient_id=row.patient_id,
             duplicate_of=row.duplicate_of_id,
             extraction=row.extraction,
-            qa=row.qa,
-            triage=row.triage,
+            qa=QaResult.of(row.qa),
+            triage=Triage.of(row.triage),
             error=row.error,
             notes=row.notes,
             created_at=row.created_at,
@@ -48,6 +216,386 @@ class Referral(Node):
             row=row,
         )
 
+    @strawberry.field(description="The case this referral was merged into")
+    async def case(self, info: Info) -> CaseType | None:
+        from app.graphql.cases import Case
 
-QUERY_TYPES: list[type] = []
-MUTATION_TYPES: list[type] = []
+        row = await _load(info, CaseByIdLoader, self.case_id)
+        return Case.from_row(row) if row else None
+
+    @strawberry.field
+    async def patient(self, info: Info) -> PatientType | None:
+        from app.graphql.patients import Patient
+
+        row = await _load(info, PatientByIdLoader, self.patient_id)
+        return Patient.from_row(row) if row else None
+
+    @strawberry.field(description="The referral's files, oldest first")
+    async def documents(self, info: Info) -> list[DocumentType]:
+        from app.graphql.documents import Document
+
+        rows = await info.context.loader(DocumentsByReferralIdLoader).load(self.row.id)
+        return [Document.from_row(r) for r in rows]
+
+    @strawberry.field(description="The original, when this referral is marked duplicate")
+    async def duplicate_of_referral(self, info: Info) -> "Referral | None":
+        row = await _load(info, ReferralByIdLoader, self.duplicate_of)
+        return Referral.from_row(row) if row else None
+
+    @strawberry.field(description="The practice and provider matched on the case, or as read")
+    async def referrer(self, info: Info) -> ReferralReferrer:
+        from app.graphql.referrers import Practice, Provider
+
+        case = await _load(info, CaseByIdLoader, self.case_id)
+        practice = await _load(info, PracticeByIdLoader, case.practice_id if case else None)
+        provider = await _load(info, ProviderByIdLoader, case.provider_id if case else None)
+        return ReferralReferrer(
+            practice=Practice.from_row(practice) if practice else None,
+            provider=Provider.from_row(provider) if provider else None,
+            extracted=(self.row.extraction or {}).get("referrer"),
+        )
+
+    @strawberry.field(description="The newest processing job, with its status")
+    async def job(self, info: Info) -> Job | None:
+        row = await info.context.loader(ProcessJobByReferralIdLoader).load(self.row.id)
+        return Job.from_row(row) if row else None
+
+    @strawberry.field(description="Who read or changed this referral, newest first (at most 50)")
+    async def audit_events(self, info: Info) -> list[AuditEventType]:
+        from app.graphql.audit import AuditEvent
+
+        rows = await info.context.loader(AuditEventsByResourceLoader).load(
+            ("referral", self.row.id)
+        )
+        return [AuditEvent.from_row(r) for r in rows]
+
+
+def _load(info: Info, loader: type, key: str | None) -> Awaitable[Any]:
+    if not key:
+        return _none()
+    result: Awaitable[Any] = info.context.loader(loader).load(key)
+    return result
+
+
+async def _none() -> None:
+    return None
+
+
+# -- queries ----------------------------------------------------------------------------------
+
+
+@strawberry.type
+class ReferralQuery:
+    @strawberry.field(description="An org's referrals, newest first (null for an org not yours)")
+    async def referrals(
+        self,
+        info: Info,
+        org_id: strawberry.ID | None = None,
+        first: int = 50,
+        after: str | None = None,
+        stage: list[ReferralStageFilter] | None = None,  # type: ignore[valid-type]
+        q: str | None = None,
+        received_from: Annotated[
+            str | None,
+            strawberry.argument(description="A date (whole day, org time zone) or a timestamp"),
+        ] = None,
+        received_to: str | None = None,
+    ) -> Connection[Referral] | None:
+        check_first(first)
+        ctx = info.context.ctx
+        stages = ",".join(s.value for s in stage) if stage else None
+        page = await or_null(
+            info,
+            lambda: referrals.list_page(
+                ctx,
+                org_id=org_id,
+                stage=stages,
+                q=q or None,
+                received_from=received_from,
+                received_to=received_to,
+                cursor=after,
+                limit=first,
+            ),
+        )
+        return Connection.of(page, Referral.from_row) if page is not None else None
+
+    @strawberry.field(description="One referral; null when missing or another org's")
+    async def referral(self, info: Info, id: strawberry.ID) -> Referral | None:
+        return await _referral_node(info, id)
+
+
+@register_node("ref_")
+async def _referral_node(info: Info, id_: str) -> Referral | None:
+    row = await or_null(info, lambda: referrals.get(info.context.ctx, referral_id=id_))
+    return Referral.from_row(row) if row else None
+
+
+# -- mutations --------------------------------------------------------------------------------
+
+
+@strawberry.type
+class UploadTicket:
+    url: str
+    method: str
+    headers: JSON
+    expires_at: datetime
+
+
+@strawberry.type
+class CreateReferralSuccess:
+    referral: Referral
+    document: DocumentType
+    upload: UploadTicket = strawberry.field(description="PUT the file's bytes here")
+
+
+@strawberry.type
+class AddReferralDocumentSuccess:
+    referral: Referral
+    document: DocumentType
+    upload: UploadTicket = strawberry.field(description="PUT the file's bytes here")
+
+
+@strawberry.type
+class ProcessReferralSuccess:
+    referral: Referral
+    job: Job
+
+
+@strawberry.type
+class RunReferralQaSuccess:
+    referral: Referral
+    qa: QaResult
+
+
+@strawberry.type
+class SetTriageSuccess:
+    referral: Referral
+    triage: Triage
+
+
+@strawberry.type
+class MarkReferralDuplicateSuccess:
+    referral: Referral
+
+
+@strawberry.type
+class BulkItemError:
+    code: str
+    message: str
+
+
+@strawberry.type
+class BulkReferralResult:
+    id: strawberry.ID
+    ok: bool
+    case_id: str | None = None
+    error: BulkItemError | None = None
+
+
+@strawberry.type
+class BulkReferralActionSuccess:
+    processed: int
+    results: list[BulkReferralResult]
+
+
+@strawberry.input
+class CreateReferralInput:
+    org_id: strawberry.ID | None = None
+    file_name: str
+    content_type: str
+    size_bytes: int | None = None
+    document_type: str | None = None
+    source: str | None = None
+    notes: str | None = None
+
+
+@strawberry.input
+class AddReferralDocumentInput:
+    referral_id: strawberry.ID
+    file_name: str
+    content_type: str
+    size_bytes: int | None = None
+    document_type: str | None = None
+
+
+@strawberry.input
+class SetTriageInput:
+    referral_id: strawberry.ID
+    level: int = strawberry.field(description="1 (most urgent) … 5")
+    reason: str
+    queue: str | None = None
+    priority_band: str | None = None
+
+
+@strawberry.input
+class BulkReferralActionInput:
+    org_id: strawberry.ID | None = None
+    action: BulkReferralActionKind
+    ids: list[strawberry.ID]
+    duplicate_of: strawberry.ID | None = None
+
+
+def _union(name: str, success: type) -> Any:
+    return Annotated[success | MutationError, strawberry.union(name)]
+
+
+CreateReferralResult = _union("CreateReferralResult", CreateReferralSuccess)
+AddReferralDocumentResult = _union("AddReferralDocumentResult", AddReferralDocumentSuccess)
+ProcessReferralResult = _union("ProcessReferralResult", ProcessReferralSuccess)
+RunReferralQaResult = _union("RunReferralQaResult", RunReferralQaSuccess)
+SetTriageResult = _union("SetTriageResult", SetTriageSuccess)
+MarkReferralDuplicateResult = _union("MarkReferralDuplicateResult", MarkReferralDuplicateSuccess)
+BulkReferralActionResult = _union("BulkReferralActionResult", BulkReferralActionSuccess)
+
+
+def _ticket(upload: referrals.Upload) -> UploadTicket:
+    signed = upload.upload
+    assert signed is not None
+    return UploadTicket(
+        url=signed.url, method=signed.method, headers=signed.headers, expires_at=signed.expires_at
+    )
+
+
+def _document(upload: referrals.Upload) -> Any:
+    from app.graphql.documents import Document
+
+    return Document.from_row(upload.document)
+
+
+def _triaged(row: ReferralRow) -> SetTriageSuccess:
+    result = Triage.of(row.triage)
+    assert result is not None
+    return SetTriageSuccess(referral=Referral.from_row(row), triage=result)
+
+
+def _bulk_result(item: referrals.BulkItem) -> BulkReferralResult:
+    return BulkReferralResult(
+        id=strawberry.ID(item.id),
+        ok=item.ok,
+        case_id=item.case_id,
+        error=BulkItemError(code=item.error.code, message=item.error.message)
+        if item.error
+        else None,
+    )
+
+
+@strawberry.type
+class ReferralMutation:
+    @strawberry.mutation(description="A new referral; answers the signed URL to PUT its file to")
+    async def create_referral(self, info: Info, input: CreateReferralInput) -> CreateReferralResult:
+        ctx = info.context.ctx
+        return await run_mutation(
+            info,
+            lambda: referrals.create(
+                ctx,
+                org_id=input.org_id,
+                file_name=input.file_name,
+                content_type=input.content_type,
+                size_bytes=input.size_bytes,
+                document_type=input.document_type,
+                source=input.source,
+                notes=input.notes,
+            ),
+            lambda up: CreateReferralSuccess(
+                referral=Referral.from_row(up.referral), document=_document(up), upload=_ticket(up)
+            ),
+        )
+
+    @strawberry.mutation(description="One more file for a referral; answers its signed upload URL")
+    async def add_referral_document(
+        self, info: Info, input: AddReferralDocumentInput
+    ) -> AddReferralDocumentResult:
+        ctx = info.context.ctx
+        return await run_mutation(
+            info,
+            lambda: referrals.add_upload(
+                ctx,
+                referral_id=input.referral_id,
+                file_name=input.file_name,
+                content_type=input.content_type,
+                size_bytes=input.size_bytes,
+                document_type=input.document_type,
+            ),
+            lambda up: AddReferralDocumentSuccess(
+                referral=Referral.from_row(up.referral), document=_document(up), upload=_ticket(up)
+            ),
+        )
+
+    @strawberry.mutation(description="Queue the processing pipeline for a referral")
+    async def process_referral(self, info: Info, id: strawberry.ID) -> ProcessReferralResult:
+        ctx = info.context.ctx
+        return await run_mutation(
+            info,
+            lambda: referrals.process(ctx, referral_id=id),
+            lambda done: ProcessReferralSuccess(
+                referral=Referral.from_row(done[0]), job=Job.from_row(done[1])
+            ),
+        )
+
+    @strawberry.mutation(description="Check the extraction; a failing referral moves to review")
+    async def run_referral_qa(self, info: Info, id: strawberry.ID) -> RunReferralQaResult:
+        ctx = info.context.ctx
+        return await run_mutation(
+            info,
+            lambda: qa.run(ctx, referral_id=id),
+            lambda row: RunReferralQaSuccess(
+                referral=Referral.from_row(row), qa=QaResult.of(row.qa)
+            ),
+        )
+
+    @strawberry.mutation(description="Override a referral's triage, with the reason why")
+    async def set_triage(self, info: Info, input: SetTriageInput) -> SetTriageResult:
+        ctx = info.context.ctx
+        return await run_mutation(
+            info,
+            lambda: triage.override(
+                ctx,
+                referral_id=input.referral_id,
+                level=input.level,
+                reason=input.reason,
+                queue=input.queue,
+                priority_band=input.priority_band,
+            ),
+            _triaged,
+        )
+
+    @strawberry.mutation(description="Triage a referral by the org's rules (replaces an override)")
+    async def run_automatic_triage(self, info: Info, referral_id: strawberry.ID) -> SetTriageResult:
+        ctx = info.context.ctx
+        return await run_mutation(
+            info, lambda: triage.run_automatic(ctx, referral_id=referral_id), _triaged
+        )
+
+    @strawberry.mutation(description="Mark a referral as a duplicate of another of the same org")
+    async def mark_referral_duplicate(
+        self, info: Info, id: strawberry.ID, duplicate_of: strawberry.ID
+    ) -> MarkReferralDuplicateResult:
+        ctx = info.context.ctx
+        return await run_mutation(
+            info,
+            lambda: referrals.mark_duplicate(ctx, referral_id=id, duplicate_of=duplicate_of),
+            lambda row: MarkReferralDuplicateSuccess(referral=Referral.from_row(row)),
+        )
+
+    @strawberry.mutation(description="Move to triaged or mark duplicate, each id on its own")
+    async def bulk_referral_action(
+        self, info: Info, input: BulkReferralActionInput
+    ) -> BulkReferralActionResult:
+        ctx = info.context.ctx
+        return await run_mutation(
+            info,
+            lambda: referrals.bulk(
+                ctx,
+                org_id=input.org_id,
+                action=input.action.value,
+                ids=[str(i) for i in input.ids],
+                duplicate_of=input.duplicate_of,
+            ),
+            lambda items: BulkReferralActionSuccess(
+                processed=len(items), results=[_bulk_result(i) for i in items]
+            ),
+        )
+
+
+QUERY_TYPES: list[type] = [ReferralQuery]
+MUTATION_TYPES: list[type] = [ReferralMutation]

@@ -1,0 +1,672 @@
+"""Referrals: incoming referral packets, their files, processing requests and bulk moves."""
+
+import contextlib
+import re
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from app.storage import SignedUrl
+from models import Case, Document, Job, Org, Referral, ReferralStage, Role, utcnow
+from resolvers import access, audit, cases, documents, jobs, orgs, triage
+from resolvers.context import Context
+from resolvers.errors import Conflict, DomainError, NotFound, ValidationFailed
+from resolvers.normalize import name_key
+from resolvers.org_config import OrgConfig
+from resolvers.pagination import Page, check_limit, paginate
+
+PROCESS_JOB = "process_referral"
+SOURCES = ("upload", "fax", "api")
+BULK_ACTIONS = ("move_to_triaged", "mark_duplicate")
+MAX_BULK = 500
+MAX_NOTES = 4000
+MAX_QUERY_TERMS = 8
+EXPORT_PAGE = 500
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+# -- search text ------------------------------------------------------------------------------
+
+
+def search_text_of(extraction: dict[str, Any] | None) -> str:
+    """What ``q`` searches: patient name, DOB (ISO and US forms), referrer names and NPI."""
+    ex = extraction or {}
+    patient = ex.get("patient") or {}
+    referrer = ex.get("referrer") or {}
+    parts = [patient.get("firstName"), patient.get("lastName")]
+    dob = patient.get("dob")
+    if isinstance(dob, str) and dob:
+        parts.append(dob)
+        with contextlib.suppress(ValueError):
+            parts.append(date.fromisoformat(dob).strftime("%m/%d/%Y"))
+    parts += [referrer.get("providerName"), referrer.get("practiceName"), referrer.get("npi")]
+    return name_key(" ".join(str(p) for p in parts if p))[:1000]
+
+
+def set_extraction(ctx: Context, referral: Referral, extraction: dict[str, Any] | None) -> None:
+    """Store an extraction (DESIGN §10 shape) and keep the search text in step with it."""
+    referral.extraction = extraction
+    referral.search_text = search_text_of(extraction)
+    referral.updated_at = utcnow()
+    ctx.session.add(referral)
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+async def config_for(ctx: Context, org_id: str) -> OrgConfig:
+    org = await ctx.session.get(Org, org_id)
+    if org is None:
+        raise NotFound(f"org {org_id} not found")
+    return orgs.config_of(org)
+
+
+async def get(ctx: Context, *, referral_id: str) -> Referral:
+    """One referral for a reader (viewer and up); the read is audited."""
+    referral = await access.get_scoped(ctx, Referral, referral_id, resource="referral")
+    audit.record(
+        ctx,
+        "referral.read",
+        org_id=referral.org_id,
+        resource_type="referral",
+        resource_id=referral.id,
+    )
+    return referral
+
+
+async def get_for_change(
+    ctx: Context, referral_id: str, *, minimum: Role = Role.coordinator
+) -> Referral:
+    """The referral, row-locked until the operation commits (PostgreSQL; SQLite serialises)."""
+    row = (
+        await ctx.session.get(Referral, referral_id, with_for_update=True) if referral_id else None
+    )
+    return access.check_row(ctx, row, "referral", referral_id, minimum)
+
+
+def parse_stages(value: str | None) -> list[ReferralStage]:
+    """``review`` or ``review,received``; unknown stages are a 422 naming the allowed ones."""
+    if not value:
+        return []
+    stages = []
+    for part in value.split(","):
+        try:
+            stages.append(ReferralStage(part.strip()))
+        except ValueError:
+            allowed = ", ".join(s.value for s in ReferralStage)
+            raise ValidationFailed(f"stage must be one of {allowed}", field="stage") from None
+    return stages
+
+
+def _bound(value: str | None, field: str, zone: ZoneInfo, *, end: bool) -> datetime | None:
+    """A date (whole day, in the org's time zone) or a timestamp; ``end`` bounds are exclusive."""
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        if _DATE_ONLY.match(text):
+            start = datetime.combine(date.fromisoformat(text), time.min, tzinfo=zone)
+            return start + timedelta(days=1) if end else start
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(
+            f"{field} must be a date (2026-01-31) or an ISO 8601 timestamp", field=field
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment + timedelta(microseconds=1) if end else moment
+
+
+async def list_page(
+    ctx: Context,
+    *,
+    org_id: str | None,
+    stage: str | None = None,
+    q: str | None = None,
+    received_from: str | None = None,
+    received_to: str | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[Referral]:
+    """A page of the org's referrals, newest first; the page shown is audited."""
+    org_id = access.org_for(ctx, org_id)
+    limit = check_limit(limit)
+    query = select(Referral).where(Referral.org_id == org_id)
+    stages = parse_stages(stage)
+    if stages:
+        query = query.where(col(Referral.stage).in_(stages))
+    for term in name_key(q).split()[:MAX_QUERY_TERMS]:
+        query = query.where(col(Referral.search_text).contains(term, autoescape=True))
+    if received_from or received_to:
+        zone = ZoneInfo((await config_for(ctx, org_id)).timezone)
+        start = _bound(received_from, "receivedFrom", zone, end=False)
+        stop = _bound(received_to, "receivedTo", zone, end=True)
+        if start and stop and start >= stop:
+            raise ValidationFailed("receivedFrom must be before receivedTo", field="receivedFrom")
+        if start:
+            query = query.where(Referral.created_at >= start)
+        if stop:
+            query = query.where(Referral.created_at < stop)
+    page: Page[Referral] = await paginate(ctx.session, query, Referral, cursor=cursor, limit=limit)
+    audit.record_many(
+        ctx,
+        "referral.list",
+        org_id=org_id,
+        resource_type="referral",
+        resource_ids=[r.id for r in page.items],
+    )
+    return page
+
+
+async def documents_of(ctx: Context, referrals: list[Referral]) -> dict[str, list[Document]]:
+    """The documents of each referral, oldest first, in one query."""
+    if not referrals:
+        return {}
+    query = (
+        select(Document)
+        .where(
+            col(Document.org_id).in_({r.org_id for r in referrals}),
+            col(Document.referral_id).in_([r.id for r in referrals]),
+        )
+        .order_by(col(Document.created_at), col(Document.id))
+    )
+    grouped: dict[str, list[Document]] = defaultdict(list)
+    for document in (await ctx.session.scalars(query)).all():
+        grouped[str(document.referral_id)].append(document)
+    return grouped
+
+
+async def document_counts(ctx: Context, referrals: list[Referral]) -> dict[str, int]:
+    if not referrals:
+        return {}
+    query = (
+        select(Document.referral_id, func.count())
+        .where(
+            col(Document.org_id).in_({r.org_id for r in referrals}),
+            col(Document.referral_id).in_([r.id for r in referrals]),
+        )
+        .group_by(col(Document.referral_id))
+    )
+    return {str(ref): int(n) for ref, n in (await ctx.session.execute(query)).all()}
+
+
+async def linked(ctx: Context, model: Any, ids: list[str | None]) -> dict[str, Any]:
+    """Cases or patients a page of referrals points at, in one query; the read is audited."""
+    wanted = sorted({i for i in ids if i})
+    if not wanted:
+        return {}
+    query = select(model).where(
+        col(model.id).in_(wanted), col(model.org_id).in_(access.visible_org_ids(ctx))
+    )
+    rows = {row.id: row for row in (await ctx.session.scalars(query)).all()}
+    resource = "case" if model is Case else "patient"
+    by_org: dict[str, list[str]] = defaultdict(list)
+    for row in rows.values():
+        by_org[row.org_id].append(row.id)
+    for org_id, row_ids in by_org.items():
+        audit.record_many(
+            ctx, f"{resource}.read", org_id=org_id, resource_type=resource, resource_ids=row_ids
+        )
+    return rows
+
+
+async def process_job_of(ctx: Context, referral: Referral) -> Job | None:
+    return await jobs.latest_for(
+        ctx, org_id=referral.org_id, kind=PROCESS_JOB, key="referralId", value=referral.id
+    )
+
+
+# -- creating and uploading -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DuplicateHint:
+    """An earlier document of the org with the same bytes, and the referral holding it."""
+
+    document_id: str
+    referral_id: str | None
+
+
+@dataclass(frozen=True)
+class Upload:
+    referral: Referral
+    document: Document
+    # The signed URL to PUT the bytes to (JSON flow); None when the bytes came with the request.
+    upload: SignedUrl | None
+    likely_duplicate: DuplicateHint | None
+
+
+def new_referral(
+    ctx: Context, *, org_id: str, source: str | None = None, notes: str | None = None
+) -> Referral:
+    """A received referral row (no access check: callers have done it, or are the system)."""
+    if source is None:
+        source = "api" if ctx.principal and ctx.principal.kind == "api_key" else "upload"
+    if source not in SOURCES:
+        raise ValidationFailed(f"source must be one of {', '.join(SOURCES)}", field="source")
+    if notes is not None and len(notes) > MAX_NOTES:
+        raise ValidationFailed(f"notes is longer than {MAX_NOTES} characters", field="notes")
+    referral = Referral(
+        org_id=org_id,
+        stage=ReferralStage.received,
+        source=source,
+        notes=notes or None,
+        created_by=ctx.actor_id,
+        updated_at=utcnow(),
+    )
+    ctx.session.add(referral)
+    audit.record(
+        ctx,
+        "referral.create",
+        org_id=org_id,
+        resource_type="referral",
+        resource_id=referral.id,
+        details={"source": source},
+    )
+    return referral
+
+
+async def create(
+    ctx: Context,
+    *,
+    org_id: str | None,
+    file_name: str,
+    content_type: str | None,
+    size_bytes: int | None = None,
+    document_type: str | None = None,
+    source: str | None = None,
+    notes: str | None = None,
+) -> Upload:
+    """A new referral with a document awaiting its bytes at a signed upload URL."""
+    org_id = access.org_for(ctx, org_id, Role.coordinator)
+    kind = documents.parse_document_type(document_type)
+    referral = new_referral(ctx, org_id=org_id, source=source, notes=notes)
+    await ctx.session.flush()
+    pending = await documents.create_pending(
+        ctx,
+        org_id=org_id,
+        file_name=file_name,
+        content_type=content_type,
+        size_bytes=size_bytes,
+        document_type=kind,
+        referral_id=referral.id,
+    )
+    return Upload(referral, pending.document, pending.upload, None)
+
+
+async def create_with_file(
+    ctx: Context,
+    *,
+    org_id: str | None,
+    file_name: str,
+    data: bytes,
+    document_type: str | None = None,
+    source: str | None = None,
+    notes: str | None = None,
+) -> Upload:
+    """A new referral with its file stored in the same request."""
+    org_id = access.org_for(ctx, org_id, Role.coordinator)
+    kind = documents.parse_document_type(document_type)
+    referral = new_referral(ctx, org_id=org_id, source=source, notes=notes)
+    await ctx.session.flush()
+    document = await documents.store(
+        ctx,
+        org_id=org_id,
+        file_name=file_name,
+        data=data,
+        document_type=kind,
+        referral_id=referral.id,
+    )
+    return Upload(referral, document, None, await _duplicate_hint(ctx, document))
+
+
+async def _referral_for_upload(ctx: Context, referral_id: str) -> Referral:
+    referral = await get_for_change(ctx, referral_id)
+    if referral.stage == ReferralStage.duplicate:
+        raise Conflict(f"referral {referral.id} is marked duplicate; add files to the original")
+    referral.updated_at = utcnow()
+    ctx.session.add(referral)
+    return referral
+
+
+async def add_upload(
+    ctx: Context,
+    *,
+    referral_id: str,
+    file_name: str,
+    content_type: str | None,
+    size_bytes: int | None = None,
+    document_type: str | None = None,
+) -> Upload:
+    """One more document for a referral, awaiting its bytes at a signed upload URL."""
+    referral = await _referral_for_upload(ctx, referral_id)
+    pending = await documents.create_pending(
+        ctx,
+        org_id=referral.org_id,
+        file_name=file_name,
+        content_type=content_type,
+        size_bytes=size_bytes,
+        document_type=documents.parse_document_type(document_type),
+        referral_id=referral.id,
+    )
+    return Upload(referral, pending.document, pending.upload, None)
+
+
+async def add_file(
+    ctx: Context,
+    *,
+    referral_id: str,
+    file_name: str,
+    data: bytes,
+    document_type: str | None = None,
+) -> Upload:
+    """One more document for a referral, its bytes stored in the same request."""
+    referral = await _referral_for_upload(ctx, referral_id)
+    document = await documents.store(
+        ctx,
+        org_id=referral.org_id,
+        file_name=file_name,
+        data=data,
+        document_type=documents.parse_document_type(document_type),
+        referral_id=referral.id,
+    )
+    return Upload(referral, document, None, await _duplicate_hint(ctx, document))
+
+
+async def _duplicate_hint(ctx: Context, document: Document) -> DuplicateHint | None:
+    if not document.duplicate_of_id:
+        return None
+    earlier = await ctx.session.get(Document, document.duplicate_of_id)
+    if earlier is None or earlier.org_id != document.org_id:
+        return None
+    return DuplicateHint(document_id=earlier.id, referral_id=earlier.referral_id)
+
+
+# -- processing -------------------------------------------------------------------------------
+
+
+async def process(ctx: Context, *, referral_id: str) -> tuple[Referral, Job]:
+    """Queue the processing pipeline for a referral whose files have all arrived."""
+    referral = await get_for_change(ctx, referral_id)
+    if referral.stage in (ReferralStage.triaged, ReferralStage.duplicate):
+        raise Conflict(f"referral {referral.id} is {referral.stage}; it is not reprocessed")
+    running = await jobs.latest_for(
+        ctx,
+        org_id=referral.org_id,
+        kind=PROCESS_JOB,
+        key="referralId",
+        value=referral.id,
+        active_only=True,
+    )
+    if running is not None:
+        raise Conflict(
+            f"referral {referral.id} is already being processed (job {running.id} is "
+            f"{running.status})",
+            details={"jobId": running.id},
+        )
+    files = (await documents_of(ctx, [referral])).get(referral.id, [])
+    if not files:
+        raise Conflict(f"referral {referral.id} has no documents to process")
+    waiting = [d.id for d in files if d.uploaded_at is None]
+    if waiting:
+        raise Conflict(
+            f"document {waiting[0]} is still awaiting its upload",
+            details={"documentIds": waiting},
+        )
+    job = jobs.enqueue(
+        ctx, org_id=referral.org_id, kind=PROCESS_JOB, payload={"referralId": referral.id}
+    )
+    referral.stage = ReferralStage.processing
+    referral.error = None
+    referral.updated_at = utcnow()
+    ctx.session.add(referral)
+    audit.record(
+        ctx,
+        "referral.process",
+        org_id=referral.org_id,
+        resource_type="referral",
+        resource_id=referral.id,
+        details={"jobId": job.id},
+    )
+    return referral, job
+
+
+# -- duplicates and bulk moves ----------------------------------------------------------------
+
+
+async def _in_org(ctx: Context, org_id: str, referral_id: str, *, lock: bool) -> Referral:
+    row = (
+        await ctx.session.get(Referral, referral_id, with_for_update=lock) if referral_id else None
+    )
+    if row is None or row.org_id != org_id:
+        raise NotFound(f"referral {referral_id} not found")
+    return row
+
+
+async def _original_of(ctx: Context, org_id: str, duplicate_of: str | None) -> Referral:
+    if not duplicate_of:
+        raise ValidationFailed(
+            "duplicateOf (the original referral's id) is required", field="duplicateOf"
+        )
+    original = await _in_org(ctx, org_id, duplicate_of, lock=False)
+    # Point at the root, so a chain of duplicates never forms.
+    if original.duplicate_of_id:
+        original = await _in_org(ctx, org_id, original.duplicate_of_id, lock=False)
+    return original
+
+
+def _mark(ctx: Context, referral: Referral, original: Referral) -> None:
+    if referral.id == original.id:
+        raise ValidationFailed("a referral cannot be a duplicate of itself", field="duplicateOf")
+    if referral.stage == ReferralStage.triaged:
+        raise Conflict(f"referral {referral.id} is already triaged into case {referral.case_id}")
+    if referral.stage == ReferralStage.processing:
+        raise Conflict(f"referral {referral.id} is being processed")
+    referral.stage = ReferralStage.duplicate
+    referral.duplicate_of_id = original.id
+    referral.updated_at = utcnow()
+    ctx.session.add(referral)
+    audit.record(
+        ctx,
+        "referral.mark_duplicate",
+        org_id=referral.org_id,
+        resource_type="referral",
+        resource_id=referral.id,
+        details={"duplicateOf": original.id},
+    )
+
+
+async def mark_duplicate(ctx: Context, *, referral_id: str, duplicate_of: str) -> Referral:
+    referral = await get_for_change(ctx, referral_id)
+    original = await _original_of(ctx, referral.org_id, duplicate_of)
+    _mark(ctx, referral, original)
+    return referral
+
+
+async def move_to_triaged(ctx: Context, referral: Referral, config: OrgConfig) -> Case:
+    """Triage (automatically, if nobody has) and attach to the patient's open case."""
+    if referral.stage == ReferralStage.duplicate:
+        raise Conflict(f"referral {referral.id} is a duplicate of {referral.duplicate_of_id}")
+    if referral.stage == ReferralStage.processing:
+        raise Conflict(f"referral {referral.id} is being processed")
+    if referral.triage is None and referral.extraction:
+        await triage.apply(
+            ctx, referral, triage.automatic(referral.extraction, config, set_by=ctx.actor_id)
+        )
+    case = await cases.attach_referral(ctx, referral)
+    if referral.stage != ReferralStage.triaged:
+        referral.stage = ReferralStage.triaged
+        referral.updated_at = utcnow()
+        ctx.session.add(referral)
+    return case
+
+
+@dataclass(frozen=True)
+class BulkItem:
+    id: str
+    ok: bool
+    case_id: str | None = None
+    error: DomainError | None = None
+
+
+async def bulk(
+    ctx: Context,
+    *,
+    org_id: str | None,
+    action: str,
+    ids: list[str],
+    duplicate_of: str | None = None,
+) -> list[BulkItem]:
+    """Apply ``action`` to each id in its own savepoint: one bad id never spoils the batch."""
+    org_id = access.org_for(ctx, org_id, Role.coordinator)
+    if action not in BULK_ACTIONS:
+        raise ValidationFailed(f"action must be one of {', '.join(BULK_ACTIONS)}", field="action")
+    if not 1 <= len(ids) <= MAX_BULK:
+        raise ValidationFailed(f"ids must hold 1 to {MAX_BULK} referral ids", field="ids")
+    original = None
+    if action == "mark_duplicate":
+        original = await _original_of(ctx, org_id, duplicate_of)
+    config = await config_for(ctx, org_id)
+    results = []
+    for referral_id in ids:
+        try:
+            async with ctx.session.begin_nested():
+                referral = await _in_org(ctx, org_id, referral_id, lock=True)
+                case_id = None
+                if original is not None:
+                    _mark(ctx, referral, original)
+                else:
+                    case_id = (await move_to_triaged(ctx, referral, config)).id
+            results.append(BulkItem(id=referral_id, ok=True, case_id=case_id))
+        except DomainError as exc:
+            results.append(BulkItem(id=referral_id, ok=False, error=exc))
+        except IntegrityError:
+            error = Conflict("the change conflicts with existing data")
+            results.append(BulkItem(id=referral_id, ok=False, error=error))
+    audit.record(
+        ctx,
+        "referral.bulk",
+        org_id=org_id,
+        resource_type="referral",
+        details={
+            "action": action,
+            "ok": [r.id for r in results if r.ok],
+            "failed": [r.id for r in results if not r.ok],
+        },
+    )
+    return results
+
+
+# -- export -----------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = (
+    "id",
+    "stage",
+    "source",
+    "receivedAt",
+    "patientFirstName",
+    "patientLastName",
+    "patientDob",
+    "patientPhone",
+    "insuranceProvider",
+    "insuranceMemberId",
+    "referrerProvider",
+    "referrerPractice",
+    "referrerNpi",
+    "reason",
+    "diagnosisCodes",
+    "urgency",
+    "triageLevel",
+    "priorityBand",
+    "queue",
+    "qaPassed",
+    "caseId",
+    "duplicateOf",
+    "error",
+)
+
+
+def export_record(referral: Referral) -> list[str]:
+    """One CSV row's values, in ``EXPORT_COLUMNS`` order (unquoted, not yet neutralised)."""
+    ex = referral.extraction or {}
+    patient, insurance = ex.get("patient") or {}, ex.get("insurance") or {}
+    referrer, clinical = ex.get("referrer") or {}, ex.get("clinical") or {}
+    tri, qa = referral.triage or {}, referral.qa or {}
+    values: list[Any] = [
+        referral.id,
+        str(referral.stage),
+        referral.source,
+        referral.created_at.isoformat().replace("+00:00", "Z"),
+        patient.get("firstName"),
+        patient.get("lastName"),
+        patient.get("dob"),
+        patient.get("phone"),
+        insurance.get("provider"),
+        insurance.get("memberId"),
+        referrer.get("providerName"),
+        referrer.get("practiceName"),
+        referrer.get("npi"),
+        clinical.get("reason"),
+        ";".join(str(c) for c in clinical.get("diagnosisCodes") or []),
+        clinical.get("urgency"),
+        tri.get("level"),
+        tri.get("priorityBand"),
+        tri.get("queue"),
+        qa.get("passed") if qa else None,
+        referral.case_id,
+        referral.duplicate_of_id,
+        referral.error,
+    ]
+    return ["" if v is None else str(v).lower() if isinstance(v, bool) else str(v) for v in values]
+
+
+@dataclass
+class Export:
+    ctx: Context
+    org_id: str
+    stages: list[ReferralStage]
+
+    async def pages(self) -> AsyncIterator[list[Referral]]:
+        """Keyset pages of the export; each page is audited and committed as it is sent."""
+        cursor: str | None = None
+        while True:
+            query = select(Referral).where(Referral.org_id == self.org_id)
+            if self.stages:
+                query = query.where(col(Referral.stage).in_(self.stages))
+            page: Page[Referral] = await paginate(
+                self.ctx.session, query, Referral, cursor=cursor, limit=EXPORT_PAGE
+            )
+            if page.items:
+                audit.record_many(
+                    self.ctx,
+                    "referral.export",
+                    org_id=self.org_id,
+                    resource_type="referral",
+                    resource_ids=[r.id for r in page.items],
+                )
+                await self.ctx.session.commit()
+                yield page.items
+            if page.next_cursor is None:
+                return
+            cursor = page.next_cursor
+
+
+def start_export(ctx: Context, *, org_id: str | None, stage: str | None) -> Export:
+    """Check access and the filter before the first byte is sent; the export is audited."""
+    org_id = access.org_for(ctx, org_id)
+    stages = parse_stages(stage)
+    audit.record(
+        ctx,
+        "referral.export_start",
+        org_id=org_id,
+        resource_type="referral",
+        details={"stage": [s.value for s in stages]},
+    )
+    return Export(ctx=ctx, org_id=org_id, stages=stages)

@@ -1,0 +1,179 @@
+"""POST /api/referrals/bulk: each id succeeds or fails on its own, in its own savepoint."""
+
+from typing import Any
+
+import pytest
+from sqlmodel import func, select
+
+from app.db import transaction
+from app.settings import Settings
+from models import Case, Patient, ReferralStage
+from tests.conftest import World, assert_error
+from tests.referral_fixtures import extraction, load_referral, person, seed_referral
+
+# Explicit, so that parametrized tests keep their parameters under anyio.
+pytestmark = pytest.mark.anyio
+
+
+async def case_count(app: Any, org_id: str) -> int:
+    async with transaction(app.state.sessions) as session:
+        query = select(func.count()).select_from(Case).where(Case.org_id == org_id)
+        return int(await session.scalar(query) or 0)
+
+
+async def test_move_to_triaged_attaches_cases_and_reports_each_failure(
+    app: Any, settings: Settings, world: World
+) -> None:
+    ann = await seed_referral(app, settings, world.a.id, extracted=person("Ann", "Lee"))
+    ann_again = await seed_referral(app, settings, world.a.id, extracted=person("ann", "LEE"))
+    bo = await seed_referral(
+        app,
+        settings,
+        world.a.id,
+        extracted=extraction(
+            patient={"firstName": "Bo", "lastName": "Yu"}, clinical={"urgency": "stat"}
+        ),
+    )
+    nameless = await seed_referral(app, settings, world.a.id, extracted=person("Cy", "Oh", dob=""))
+    dup = await seed_referral(
+        app, settings, world.a.id, extracted=person("Di", "Ma"), stage=ReferralStage.duplicate
+    )
+    foreign = await seed_referral(app, settings, world.b.id, extracted=person("Ed", "Fu"))
+    ids = [ann, "ref_missing", ann_again, foreign, nameless, dup, bo]
+
+    response = await world.a.coordinator.client.post(
+        "/api/referrals/bulk", json={"action": "move_to_triaged", "ids": ids}
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["processed"] == len(ids)
+    results = {r["id"]: r for r in body["results"]}
+    assert [r["id"] for r in body["results"]] == ids
+    assert results[ann]["ok"] and results[ann_again]["ok"] and results[bo]["ok"]
+    assert results[ann]["caseId"] == results[ann_again]["caseId"] != results[bo]["caseId"]
+    assert "error" not in results[ann]
+    assert results["ref_missing"] == {
+        "id": "ref_missing",
+        "ok": False,
+        "error": {"code": "not_found", "message": "referral ref_missing not found"},
+    }
+    assert results[foreign]["error"]["code"] == "not_found"
+    assert results[nameless]["error"]["code"] == "validation_failed"
+    assert results[dup]["error"]["code"] == "conflict"
+    assert "caseId" not in results[dup]
+
+    moved = await load_referral(app, bo)
+    assert moved.stage == ReferralStage.triaged and moved.case_id == results[bo]["caseId"]
+    assert moved.triage is not None and moved.triage["level"] == 1
+    async with transaction(app.state.sessions) as session:
+        case = await session.get(Case, results[bo]["caseId"])
+        assert case is not None and case.triage_level == 1 and case.priority_band == "P1"
+    # The failed ones were rolled back to the savepoint: not even the automatic triage stuck.
+    failed = await load_referral(app, nameless)
+    assert failed.stage == ReferralStage.received and failed.triage is None
+    assert failed.case_id is None
+    assert (await load_referral(app, foreign)).stage == ReferralStage.received
+    assert await case_count(app, world.a.id) == 2
+
+
+async def test_move_to_triaged_twice_answers_the_same_case(
+    app: Any, settings: Settings, world: World
+) -> None:
+    rid = await seed_referral(app, settings, world.a.id, extracted=person("Gil", "Ha"))
+    body = {"action": "move_to_triaged", "ids": [rid]}
+    first = (await world.a.key_client.post("/api/referrals/bulk", json=body)).json()
+    second = (await world.a.key_client.post("/api/referrals/bulk", json=body)).json()
+    assert first["results"][0]["caseId"] == second["results"][0]["caseId"]
+    assert await case_count(app, world.a.id) == 1
+
+
+async def test_mark_duplicate_points_at_the_original(
+    app: Any, settings: Settings, world: World
+) -> None:
+    original = await seed_referral(app, settings, world.a.id, extracted=person("Ivy", "Jo"))
+    copy_one = await seed_referral(app, settings, world.a.id)
+    copy_two = await seed_referral(app, settings, world.a.id)
+    triaged = await seed_referral(
+        app, settings, world.a.id, extracted=person("Kai", "Lu"), triaged=True
+    )
+    foreign = await seed_referral(app, settings, world.b.id)
+    response = await world.a.coordinator.client.post(
+        "/api/referrals/bulk",
+        json={
+            "action": "mark_duplicate",
+            "duplicateOf": original,
+            "ids": [copy_one, original, triaged, foreign],
+        },
+    )
+    results = {r["id"]: r for r in response.json()["results"]}
+    assert results[copy_one] == {"id": copy_one, "ok": True}
+    assert results[original]["error"]["code"] == "validation_failed"
+    assert results[triaged]["error"]["code"] == "conflict"
+    assert results[foreign]["error"]["code"] == "not_found"
+    marked = await load_referral(app, copy_one)
+    assert marked.stage == ReferralStage.duplicate and marked.duplicate_of_id == original
+    assert (await load_referral(app, original)).stage == ReferralStage.received
+
+    # A duplicate of a duplicate points at the root, so no chain forms.
+    chained = await world.a.coordinator.client.post(
+        "/api/referrals/bulk",
+        json={"action": "mark_duplicate", "duplicateOf": copy_one, "ids": [copy_two]},
+    )
+    assert chained.json()["results"][0]["ok"] is True
+    assert (await load_referral(app, copy_two)).duplicate_of_id == original
+
+
+@pytest.mark.parametrize(
+    ("payload", "status", "field"),
+    [
+        ({"action": "archive", "ids": ["ref_x"]}, 422, "action"),
+        ({"action": "move_to_triaged", "ids": []}, 422, "ids"),
+        ({"action": "move_to_triaged", "ids": [f"ref_{i}" for i in range(501)]}, 422, "ids"),
+        ({"action": "move_to_triaged"}, 422, "ids"),
+        ({"action": "mark_duplicate", "ids": ["ref_x"]}, 422, "duplicateOf"),
+        ({"action": "mark_duplicate", "ids": ["ref_x"], "duplicateOf": "ref_gone"}, 404, None),
+    ],
+)
+async def test_bad_bulk_requests_change_nothing(
+    app: Any,
+    settings: Settings,
+    world: World,
+    payload: dict[str, Any],
+    status: int,
+    field: str | None,
+) -> None:
+    error = assert_error(
+        await world.a.coordinator.client.post("/api/referrals/bulk", json=payload), status
+    )
+    if field:
+        assert error["details"][0]["field"] == field
+
+
+async def test_bulk_refusals_change_nothing(app: Any, settings: Settings, world: World) -> None:
+    rid = await seed_referral(app, settings, world.a.id, extracted=person("Mo", "No"))
+    foreign_original = await seed_referral(app, settings, world.b.id)
+    move = {"action": "move_to_triaged", "ids": [rid]}
+    assert_error(await world.a.viewer.client.post("/api/referrals/bulk", json=move), 403)
+    assert_error(
+        await world.b.admin.client.post("/api/referrals/bulk", json={**move, "orgId": world.a.id}),
+        403,
+    )
+    assert_error(
+        await world.a.admin.client.post(
+            "/api/referrals/bulk",
+            json={"action": "mark_duplicate", "ids": [rid], "duplicateOf": foreign_original},
+        ),
+        404,
+    )
+    assert_error(
+        await world.a.admin.client.post(
+            "/api/referrals/bulk", content=b"ids=1", headers={"content-type": "text/plain"}
+        ),
+        415,
+    )
+    assert (await load_referral(app, rid)).stage == ReferralStage.received
+    async with transaction(app.state.sessions) as session:
+        patients = await session.scalar(
+            select(func.count()).select_from(Patient).where(Patient.org_id == world.a.id)
+        )
+    assert patients == 0 and await case_count(app, world.a.id) == 0
