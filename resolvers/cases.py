@@ -484,6 +484,7 @@ async def attach_referral(ctx: Context, referral: Referral) -> Case:
     if referral.case_id:
         case = await ctx.session.get(Case, referral.case_id)
         if case is not None:
+            _mark_triaged(ctx, referral)
             return case
     patient_id = referral.patient_id
     if patient_id is None:
@@ -518,14 +519,17 @@ async def attach_referral(ctx: Context, referral: Referral) -> Case:
         if level is not None and (case.triage_level is None or level < case.triage_level):
             case.triage_level = level
             case.priority_band = triage.get("priorityBand") or case.priority_band
+        referrer = (referral.extraction or {}).get("referrer")
+        unmatched = case.practice_id is None and case.provider_id is None
+        if referrer and unmatched and referrer not in (case.referrer_candidates or []):
+            # A new list, so the JSON column is seen as changed.
+            case.referrer_candidates = [*(case.referrer_candidates or []), referrer]
         case.updated_at = now
         action = "case.join"
     ctx.session.add(case)
     referral.case_id = case.id
     referral.patient_id = patient_id
-    referral.stage = ReferralStage.triaged
-    referral.updated_at = now
-    ctx.session.add(referral)
+    _mark_triaged(ctx, referral)
     audit.record(
         ctx,
         action,
@@ -535,6 +539,13 @@ async def attach_referral(ctx: Context, referral: Referral) -> Case:
         details={"referralId": referral.id},
     )
     return case
+
+
+def _mark_triaged(ctx: Context, referral: Referral) -> None:
+    if referral.stage != ReferralStage.triaged:
+        referral.stage = ReferralStage.triaged
+        referral.updated_at = utcnow()
+        ctx.session.add(referral)
 
 
 async def _open_case_of(ctx: Context, *, org_id: str, patient_id: str) -> Case | None:

@@ -18,13 +18,19 @@ def enqueue(
     kind: str,
     payload: dict[str, Any],
     run_after: datetime | None = None,
+    dedupe_key: str | None = None,
 ) -> Job:
-    """Add a queued job to the operation's transaction: it runs only if the operation commits."""
+    """Add a queued job to the operation's transaction: it runs only if the operation commits.
+
+    With a ``dedupe_key`` the database refuses a second queued or running job with
+    the same key (an IntegrityError at flush, answered 409 by the faces).
+    """
     now = utcnow()
     job = Job(
         org_id=org_id,
         kind=kind,
         payload=payload,
+        dedupe_key=dedupe_key,
         run_after=run_after or now,
         created_by=ctx.actor_id,
         updated_at=now,

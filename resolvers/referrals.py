@@ -414,14 +414,18 @@ async def process(ctx: Context, *, referral_id: str) -> tuple[Referral, Job]:
     files = (await documents_of(ctx, [referral])).get(referral.id, [])
     if not files:
         raise Conflict(f"referral {referral.id} has no documents to process")
-    waiting = [d.id for d in files if d.uploaded_at is None]
+    waiting = [d.id for d in files if not await documents.complete_from_storage(ctx, d)]
     if waiting:
         raise Conflict(
             f"document {waiting[0]} is still awaiting its upload",
             details={"documentIds": waiting},
         )
     job = jobs.enqueue(
-        ctx, org_id=referral.org_id, kind=PROCESS_JOB, payload={"referralId": referral.id}
+        ctx,
+        org_id=referral.org_id,
+        kind=PROCESS_JOB,
+        payload={"referralId": referral.id},
+        dedupe_key=f"{PROCESS_JOB}:{referral.id}",
     )
     referral.stage = ReferralStage.processing
     referral.error = None
@@ -500,12 +504,7 @@ async def move_to_triaged(ctx: Context, referral: Referral, config: OrgConfig) -
         await triage.apply(
             ctx, referral, triage.automatic(referral.extraction, config, set_by=ctx.actor_id)
         )
-    case = await cases.attach_referral(ctx, referral)
-    if referral.stage != ReferralStage.triaged:
-        referral.stage = ReferralStage.triaged
-        referral.updated_at = utcnow()
-        ctx.session.add(referral)
-    return case
+    return await cases.attach_referral(ctx, referral)
 
 
 @dataclass(frozen=True)

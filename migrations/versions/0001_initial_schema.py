@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 05:09:52.430466
+Create Date: 2026-11-25 05:34:10.894246
 """
 
 from collections.abc import Sequence
@@ -85,6 +85,7 @@ def upgrade() -> None:
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('payload', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('dedupe_key', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
     sa.Column('result', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('max_attempts', sa.Integer(), nullable=False),
@@ -101,6 +102,7 @@ def upgrade() -> None:
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.create_index('ix_jobs_org_created', ['org_id', 'created_at'], unique=False)
         batch_op.create_index('ix_jobs_status_run_after', ['status', 'run_after'], unique=False)
+        batch_op.create_index('ux_jobs_active_dedupe_key', ['dedupe_key'], unique=True, postgresql_where=sa.text("status IN ('queued', 'running')"), sqlite_where=sa.text("status IN ('queued', 'running')"))
 
     op.create_table('locations',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -447,6 +449,7 @@ def downgrade() -> None:
 
     op.drop_table('locations')
     with op.batch_alter_table('jobs', schema=None) as batch_op:
+        batch_op.drop_index('ux_jobs_active_dedupe_key', postgresql_where=sa.text("status IN ('queued', 'running')"), sqlite_where=sa.text("status IN ('queued', 'running')"))
         batch_op.drop_index('ix_jobs_status_run_after')
         batch_op.drop_index('ix_jobs_org_created')
 
