@@ -2,13 +2,12 @@
 
 from starlette.requests import Request
 
-from app.storage import SignedUrl
 from resolvers import documents
 from resolvers.context import Context
 from rest_compat.http import ApiRouter, is_multipart
-from rest_compat.referrals import SignedUploadOut, read_upload_form
 from rest_compat.schemas import Body, Out, Query, Timestamp
 from rest_compat.shapes import DocumentOut
+from rest_compat.uploads import SignedUploadOut, read_upload_form
 
 router = ApiRouter(tag="Documents")
 
@@ -75,12 +74,6 @@ class UpdateStatusBody(Body):
     error: str | None = None
 
 
-def _upload_out(signed: SignedUrl) -> SignedUploadOut:
-    return SignedUploadOut(
-        url=signed.url, method=signed.method, headers=signed.headers, expires_at=signed.expires_at
-    )
-
-
 @router.get("/api/referral-documents", query=DocumentListQuery, response=DocumentListOut)
 async def list_documents(
     request: Request, ctx: Context, query: DocumentListQuery
@@ -106,7 +99,7 @@ async def list_documents(
     body=AttachDocumentBody,
     response=AttachedDocumentOut,
     status=201,
-    multipart=True,
+    form=AttachFormFields,
     errors=UPLOAD_ERRORS,
 )
 async def attach_document(
@@ -138,7 +131,7 @@ async def attach_document(
         document_type=body.document_type,
     )
     return AttachedDocumentOut(
-        **DocumentOut.of(pending.document).model_dump(), upload=_upload_out(pending.upload)
+        **DocumentOut.of(pending.document).model_dump(), upload=SignedUploadOut.of(pending.upload)
     )
 
 

@@ -31,8 +31,9 @@ class Operation:
     query: type[BaseModel] | None = None
     response: type[BaseModel] | None = None
     status: int = 200
-    # Extra request content types documented besides JSON (multipart uploads).
-    multipart: bool = False
+    # The form fields of a multipart/form-data upload (a `file` part besides them), for
+    # routes that take a file in the request as well as JSON.
+    form: type[BaseModel] | None = None
     # Extra response media types (CSV export) and error statuses worth listing.
     produces: str = "application/json"
     errors: tuple[int, ...] = (400, 401, 403, 404, 422)
@@ -105,7 +106,7 @@ def _endpoint(op: Operation) -> Callable[[Request], Awaitable[Response]]:
         kwargs: dict[str, Any] = {}
         if op.query is not None:
             kwargs["query"] = parse_model(op.query, dict(request.query_params), where="query")
-        if op.body is not None and not (op.multipart and is_multipart(request)):
+        if op.body is not None and not (op.form is not None and is_multipart(request)):
             kwargs["body"] = await parse_json_body(request, op.body)
         result = await op.handler(request, ctx, **kwargs)
         await ctx.session.commit()

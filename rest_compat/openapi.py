@@ -70,24 +70,27 @@ def _operation(op: Operation) -> dict[str, Any]:
     }
     if op.auth:
         doc["security"] = [{"bearer": []}, {"apiKey": []}, {"session": []}]
-    if op.body is not None or op.multipart:
+    if op.body is not None or op.form is not None:
         content: dict[str, Any] = {}
         if op.body is not None:
             content["application/json"] = {"schema": _ref(op.body)}
-        if op.multipart:
-            content["multipart/form-data"] = {
-                "schema": {
-                    "type": "object",
-                    "properties": {
-                        "file": {"type": "string", "contentMediaType": "application/octet-stream"},
-                        "orgId": {"type": "string"},
-                        "documentType": {"type": "string"},
-                    },
-                    "required": ["file"],
-                }
-            }
+        if op.form is not None:
+            content["multipart/form-data"] = {"schema": _form_schema(op.form)}
         doc["requestBody"] = {"required": True, "content": content}
     return doc
+
+
+def _form_schema(form: type[BaseModel]) -> dict[str, Any]:
+    """The form's fields plus the required ``file`` part."""
+    fields = form.model_json_schema(by_alias=True)
+    return {
+        "type": "object",
+        "properties": {
+            "file": {"type": "string", "contentMediaType": "application/octet-stream"},
+            **fields.get("properties", {}),
+        },
+        "required": ["file", *fields.get("required", [])],
+    }
 
 
 def _parameters(op: Operation) -> list[dict[str, Any]]:

@@ -6,23 +6,20 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
-from starlette.datastructures import UploadFile
-from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 from starlette.responses import JSONResponse, StreamingResponse
 
 from models import Case, Job, Patient, Referral
 from resolvers import qa, referrals, triage
 from resolvers.context import Context
-from resolvers.errors import BadRequest, PayloadTooLarge, ValidationFailed
-from rest_compat.http import ApiRouter, is_multipart, parse_model
+from resolvers.errors import ValidationFailed
+from rest_compat.http import ApiRouter, is_multipart
 from rest_compat.schemas import Body, Out, Query, Timestamp
 from rest_compat.shapes import CaseOut, DocumentOut, PatientOut, ReferralOut
+from rest_compat.uploads import SignedUploadOut, read_upload_form
 
 router = ApiRouter(tag="Referrals")
 
-# Room for the multipart boundaries and form fields around a file of the maximum size.
-MULTIPART_ENVELOPE = 64 * 1024
 INCLUDABLE = ("case", "patient", "documents")
 UPLOAD_ERRORS = (400, 401, 403, 404, 409, 413, 415, 422)
 
@@ -63,13 +60,6 @@ class ReferralDetailOut(ReferralOut):
     documents: list[DocumentOut]
     # The latest processing job, with its status.
     job: JobOut | None
-
-
-class SignedUploadOut(Out):
-    url: str
-    method: str
-    headers: dict[str, str]
-    expires_at: Timestamp
 
 
 class DuplicateHintOut(Out):
@@ -239,58 +229,13 @@ async def _uploaded(ctx: Context, result: referrals.Upload) -> UploadedOut:
     return UploadedOut(
         **await _detail(ctx, result.referral),
         document=DocumentOut.of(result.document),
-        upload=SignedUploadOut(
-            url=signed.url,
-            method=signed.method,
-            headers=signed.headers,
-            expires_at=signed.expires_at,
-        )
-        if signed
-        else None,
+        upload=SignedUploadOut.of(signed) if signed else None,
         likely_duplicate=DuplicateHintOut(
             document_id=hint.document_id, referral_id=hint.referral_id
         )
         if hint
         else None,
     )
-
-
-async def _limited(request: Request, limit: int) -> AsyncIterator[bytes]:
-    received = 0
-    async for chunk in request.stream():
-        received += len(chunk)
-        if received > limit:
-            raise PayloadTooLarge(f"the request is larger than the {limit}-byte upload limit")
-        yield chunk
-
-
-async def read_upload_form(
-    request: Request, ctx: Context, fields_model: type[Body]
-) -> tuple[str, bytes, Any]:
-    """The ``file`` part of a multipart upload and its validated fields.
-
-    Content-Length is checked before a byte is read, and the stream is cut off
-    past the limit when the client sends none (chunked).
-    """
-    limit = ctx.settings.max_upload_bytes + MULTIPART_ENVELOPE
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"file is larger than the {ctx.settings.max_upload_bytes}-byte limit")
-    parser = MultiPartParser(request.headers, _limited(request, limit), max_files=1, max_fields=10)
-    try:
-        form = await parser.parse()
-    except MultiPartException as exc:
-        raise BadRequest(f"malformed multipart body: {exc.message}") from None
-    try:
-        files = [v for v in form.getlist("file") if isinstance(v, UploadFile)]
-        if not files:
-            raise ValidationFailed("a multipart upload needs a `file` part", field="file")
-        fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
-        parsed = parse_model(fields_model, fields, where="form")
-        data = await files[0].read()
-        return files[0].filename or "", data, parsed
-    finally:
-        await form.close()
 
 
 # -- routes (fixed paths before /:id) ---------------------------------------------------------
@@ -346,7 +291,7 @@ async def list_referrals(request: Request, ctx: Context, query: ListQuery) -> JS
     body=CreateReferralBody,
     response=UploadedOut,
     status=201,
-    multipart=True,
+    form=CreateFormFields,
     errors=UPLOAD_ERRORS,
 )
 async def create_referral(
@@ -444,7 +389,7 @@ async def get_referral(request: Request, ctx: Context) -> ReferralDetailOut:
     body=UploadBody,
     response=UploadedOut,
     status=201,
-    multipart=True,
+    form=UploadFormFields,
     errors=UPLOAD_ERRORS,
 )
 async def upload_to_referral(

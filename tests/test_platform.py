@@ -104,3 +104,13 @@ def test_production_needs_a_long_secret() -> None:
         }
     )
     assert settings.auth == "firebase" and not settings.is_development
+
+
+async def test_openapi_documents_multipart_uploads_with_their_form_fields(world: World) -> None:
+    doc = (await world.anon.get("/api/openapi.json")).json()
+    create = doc["paths"]["/api/referrals"]["post"]["requestBody"]["content"]
+    form = create["multipart/form-data"]["schema"]
+    assert form["required"][0] == "file" and "orgId" in form["properties"]
+    attach = doc["paths"]["/api/referral-documents"]["post"]["requestBody"]["content"]
+    fields = attach["multipart/form-data"]["schema"]["properties"]
+    assert {"file", "referralId", "patientId"} <= set(fields)

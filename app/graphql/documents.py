@@ -11,7 +11,7 @@ from app.graphql.errors import MutationError, or_null, run_mutation
 from app.graphql.loaders import PatientByIdLoader, ReferralByIdLoader
 from app.graphql.node import Node, register_node
 from app.graphql.pagination import Connection, check_first
-from app.graphql.referrals import UploadTicket
+from app.graphql.uploads import UploadTicket
 from models import Document as DocumentRow
 from models import DocumentStatus
 from resolvers import documents
@@ -201,12 +201,7 @@ class DocumentMutation:
             ),
             lambda pending: AttachDocumentSuccess(
                 document=Document.from_row(pending.document),
-                upload=UploadTicket(
-                    url=pending.upload.url,
-                    method=pending.upload.method,
-                    headers=pending.upload.headers,
-                    expires_at=pending.upload.expires_at,
-                ),
+                upload=UploadTicket.of(pending.upload),
             ),
         )
 

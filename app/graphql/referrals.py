@@ -22,6 +22,7 @@ from app.graphql.loaders import (
 )
 from app.graphql.node import Node, register_node
 from app.graphql.pagination import Connection, check_first
+from app.graphql.uploads import UploadTicket
 from models import Job as JobRow
 from models import Referral as ReferralRow
 from models import ReferralStage
@@ -334,14 +335,6 @@ async def _referral_node(info: Info, id_: str) -> Referral | None:
 
 
 @strawberry.type
-class UploadTicket:
-    url: str
-    method: str
-    headers: JSON
-    expires_at: datetime
-
-
-@strawberry.type
 class CreateReferralSuccess:
     referral: Referral
     document: DocumentType
@@ -451,9 +444,7 @@ BulkReferralActionResult = _union("BulkReferralActionResult", BulkReferralAction
 def _ticket(upload: referrals.Upload) -> UploadTicket:
     signed = upload.upload
     assert signed is not None
-    return UploadTicket(
-        url=signed.url, method=signed.method, headers=signed.headers, expires_at=signed.expires_at
-    )
+    return UploadTicket.of(signed)
 
 
 def _document(upload: referrals.Upload) -> Any:
