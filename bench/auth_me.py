@@ -1,9 +1,11 @@
 """Requests/second and p50/p99 for who-am-I, against a bare Starlette floor in the same run.
 
-    .venv/bin/python bench/auth_me.py [--requests 2000] [--concurrency 10] [--db postgresql|sqlite]
+    .venv/bin/python bench/auth_me.py [--seconds 10] [--concurrency 10] [--db postgresql|sqlite]
 
 Each IntakeDesk request authenticates for real: the API key is looked up by hash,
 its lastUsedAt is updated and an audit event is written, then the answer is built.
+Load comes from wrk (Debian package ``wrk``) when it is installed, else from a
+Python client, which saturates before a bare Starlette endpoint does.
 """
 
 import argparse
@@ -13,10 +15,18 @@ import sys
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import bench_env, fresh_pg_database, load, uvicorn_server  # noqa: E402
+from bench.common import (  # noqa: E402
+    bench_env,
+    fresh_pg_database,
+    have_wrk,
+    load,
+    uvicorn_server,
+    wrk_load,
+)
 
 ME_QUERY = "{ me { principal orgId orgs { id name role } apiKey { id name prefix orgId } } }"
 
@@ -43,31 +53,53 @@ async def seed(env: dict[str, str]) -> str:
     return key.secret
 
 
-async def run(args: argparse.Namespace, app_url: str, floor_url: str, key: str) -> None:
+def measure(args: argparse.Namespace, app_url: str, floor_url: str, key: str) -> list[Any]:
     headers = {"x-api-key": key}
+    me = "GET /api/auth/me (API key)"
+    graph = "POST /graphql { me } (API key)"
+    floor = "floor: bare Starlette, same JSON"
+    if have_wrk() and not args.python_client:
+        print(f"load: wrk, {args.seconds} s per endpoint, {args.concurrency} connections")
+        opts: dict[str, Any] = {"seconds": args.seconds, "connections": args.concurrency}
+        return [
+            wrk_load(floor, f"{floor_url}/fixed", **opts),
+            wrk_load(me, f"{app_url}/api/auth/me", headers=headers, **opts),
+            wrk_load(
+                graph,
+                f"{app_url}/graphql",
+                method="POST",
+                headers={**headers, "content-type": "application/json"},
+                body=json.dumps({"query": ME_QUERY}),
+                **opts,
+            ),
+        ]
+    print(
+        f"load: Python client, {args.requests} requests, {args.concurrency} concurrent "
+        "(it saturates before the floor server does: install wrk for the real floor)"
+    )
     opts = {"requests": args.requests, "concurrency": args.concurrency}
-    rest = await load(
-        "GET /api/auth/me (API key)", f"{app_url}/api/auth/me", headers=headers, **opts
-    )
-    graphql = await load(
-        "POST /graphql { me } (API key)",
-        f"{app_url}/graphql",
-        method="POST",
-        headers=headers,
-        json={"query": ME_QUERY},
-        **opts,
-    )
-    floor = await load("floor: bare Starlette, same JSON", f"{floor_url}/fixed", **opts)
-    for figures in (floor, rest, graphql):
-        print(figures.line())
-    print(f"REST    /api/auth/me at {rest.rps / floor.rps:.0%} of the floor's throughput")
-    print(f"GraphQL {{ me }}      at {graphql.rps / floor.rps:.0%} of the floor's throughput")
+    return [
+        asyncio.run(load(floor, f"{floor_url}/fixed", **opts)),
+        asyncio.run(load(me, f"{app_url}/api/auth/me", headers=headers, **opts)),
+        asyncio.run(
+            load(
+                graph,
+                f"{app_url}/graphql",
+                method="POST",
+                headers=headers,
+                json={"query": ME_QUERY},
+                **opts,
+            )
+        ),
+    ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--seconds", type=int, default=10, help="per endpoint, with wrk")
+    parser.add_argument("--requests", type=int, default=2000, help="with the Python client")
     parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument("--python-client", action="store_true", help="do not use wrk")
     parser.add_argument("--db", choices=["postgresql", "sqlite"], default="postgresql")
     args = parser.parse_args()
     with ExitStack() as stack:
@@ -87,11 +119,12 @@ def main() -> None:
         sample = httpx.get(f"{app_url}/api/auth/me", headers={"x-api-key": key}).json()
         floor_env = dict(env, BENCH_FLOOR_JSON=json.dumps(sample))
         floor_url = stack.enter_context(uvicorn_server("bench.floor_app:app", floor_env))
-        print(
-            f"database: {args.db}; {args.requests} requests per endpoint, "
-            f"{args.concurrency} concurrent, one uvicorn worker each"
-        )
-        asyncio.run(run(args, app_url, floor_url, key))
+        print(f"database: {args.db}; one uvicorn worker per server")
+        floor, rest, graphql = measure(args, app_url, floor_url, key)
+        for figures in (floor, rest, graphql):
+            print(figures.line())
+        print(f"REST    /api/auth/me at {rest.rps / floor.rps:.0%} of the floor's throughput")
+        print(f"GraphQL {{ me }}      at {graphql.rps / floor.rps:.0%} of the floor's throughput")
 
 
 if __name__ == "__main__":

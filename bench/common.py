@@ -1,12 +1,16 @@
 """Shared bench plumbing: a fresh PostgreSQL database, a real uvicorn server, timing."""
 
 import asyncio
+import json
 import os
+import re
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -167,3 +171,80 @@ async def load(
 
 def median_ms(samples: list[float]) -> float:
     return statistics.median(samples)
+
+
+@dataclass
+class WrkFigures:
+    name: str
+    requests: int
+    rps: float
+    p50_ms: float
+    p99_ms: float
+
+    def line(self) -> str:
+        return (
+            f"{self.name:<44} {self.rps:>8.0f} req/s   p50 {self.p50_ms:>7.2f} ms"
+            f"   p99 {self.p99_ms:>7.2f} ms   (n={self.requests})"
+        )
+
+
+def have_wrk() -> bool:
+    return shutil.which("wrk") is not None
+
+
+def _ms(text: str) -> float:
+    value = float(re.sub(r"[a-z]+$", "", text))
+    unit = re.sub(r"^[0-9.]+", "", text)
+    return value * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk_load(
+    name: str,
+    url: str,
+    *,
+    seconds: int,
+    connections: int,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    body: str | None = None,
+) -> WrkFigures:
+    """Drive ``url`` with wrk (one thread, ``connections`` keep-alive connections).
+
+    wrk is a C load generator: unlike a Python client it does not become the
+    bottleneck before a bare Starlette endpoint does, so the floor is the server's.
+    Any non-2xx answer fails the run.
+    """
+    script = f"wrk.method = {json.dumps(method)}\n"
+    for key, value in (headers or {}).items():
+        script += f"wrk.headers[{json.dumps(key)}] = {json.dumps(value)}\n"
+    if body is not None:
+        script += f"wrk.body = {json.dumps(body)}\n"
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    try:
+        output = subprocess.run(
+            [
+                "wrk",
+                "-t1",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--latency",
+                "-s",
+                handle.name,
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=seconds + 60,
+        ).stdout
+    finally:
+        os.unlink(handle.name)
+    if "Non-2xx" in output:
+        raise RuntimeError(f"{name}: wrk saw error answers\n{output}")
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, flags=re.MULTILINE))
+    total = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
+    rps = float(re.search(r"Requests/sec:\s+([0-9.]+)", output).group(1))  # type: ignore[union-attr]
+    return WrkFigures(
+        name=name, requests=total, rps=rps, p50_ms=_ms(latency["50"]), p99_ms=_ms(latency["99"])
+    )

@@ -13,6 +13,10 @@ from resolvers.access import require_user
 from resolvers.context import Context, Principal
 from resolvers.errors import Unauthenticated
 
+# lastUsedAt is kept to the minute: writing it on every request would serialise a busy
+# key's requests on its row. Every single use is in the audit trail.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
 
 @dataclass(frozen=True)
 class Credentials:
@@ -45,14 +49,16 @@ async def authenticate(
 async def _api_key_principal(ctx: Context, secret: str) -> Principal:
     key = await api_keys.find_active(ctx, secret)
     if key is None:
-        _refuse(ctx, "auth.api_key", "unknown or revoked API key")
-    key.last_used_at = utcnow()
-    ctx.session.add(key)
+        await _refuse(ctx, "auth.api_key", "unknown or revoked API key")
+    now = utcnow()
+    if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
+        key.last_used_at = now
+        ctx.session.add(key)
     principal = Principal(
         kind="api_key", api_key=key, roles={key.org_id: Role.admin}, method="api_key"
     )
     ctx.principal = principal
-    audit.record(
+    await audit.record_now(
         ctx, "auth.api_key", org_id=key.org_id, resource_type="api_key", resource_id=key.id
     )
     return principal
@@ -68,18 +74,18 @@ async def _user_principal(
         else:
             identity = await verifier.verify_id_token(token)
     except InvalidCredential as exc:
-        _refuse(ctx, action, str(exc))
+        await _refuse(ctx, action, str(exc))
     user = await _user_for(ctx, identity)
     if user is None:
         # The Firebase uid (up to 128 characters) is no user id: it goes in the details.
-        _refuse(ctx, action, "no IntakeDesk user for this identity", uid=identity.uid)
+        await _refuse(ctx, action, "no IntakeDesk user for this identity", uid=identity.uid)
     if user.disabled:
-        _refuse(ctx, action, "user is disabled", subject=user.id)
+        await _refuse(ctx, action, "user is disabled", subject=user.id)
     if user.tokens_valid_after and identity.auth_time < user.tokens_valid_after:
-        _refuse(ctx, action, "token was revoked", subject=user.id)
+        await _refuse(ctx, action, "token was revoked", subject=user.id)
     principal = Principal(kind="user", user=user, roles=await _roles(ctx, user.id), method=method)
     ctx.principal = principal
-    audit.record(ctx, action, org_id=None, resource_type="user", resource_id=user.id)
+    await audit.record_now(ctx, action, org_id=None, resource_type="user", resource_id=user.id)
     return principal
 
 
@@ -105,10 +111,10 @@ async def _roles(ctx: Context, user_id: str) -> dict[str, Role]:
     return {org_id: Role(role) for org_id, role in rows.all()}
 
 
-def _refuse(
+async def _refuse(
     ctx: Context, action: str, reason: str, subject: str | None = None, uid: str | None = None
 ) -> NoReturn:
-    audit.record(
+    await audit.record_now(
         ctx,
         action,
         org_id=None,
@@ -158,7 +164,7 @@ async def create_session_cookie(
     try:
         cookie = await verifier.create_session_cookie(id_token, expires_in)
     except InvalidCredential as exc:
-        _refuse(ctx, "auth.session_create", str(exc))
+        await _refuse(ctx, "auth.session_create", str(exc))
     audit.record(
         ctx,
         "auth.session_create",

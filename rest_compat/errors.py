@@ -5,8 +5,8 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
 
 from resolvers import errors
 
@@ -76,6 +76,13 @@ async def on_integrity_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(409, "conflict", "the change conflicts with existing data")
 
 
+async def on_client_disconnect(request: Request, exc: Exception) -> Response:
+    """The client went away mid-request: nothing to answer, nothing to log as a failure."""
+    await _rollback(request)
+    log.info("client disconnected during %s %s", request.method, request.url.path)
+    return Response(status_code=400)
+
+
 async def on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return error_response(500, "internal_error", "internal server error")
@@ -85,5 +92,6 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     errors.DomainError: on_domain_error,
     HTTPException: on_http_error,
     IntegrityError: on_integrity_error,
+    ClientDisconnect: on_client_disconnect,
     Exception: on_unexpected_error,
 }
