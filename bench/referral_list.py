@@ -100,7 +100,7 @@ def _rows(org_id: str, count: int) -> tuple[list[dict[str, Any]], ...]:
 
 async def seed(env: dict[str, str], count: int) -> str:
     """An org, its API key, and ``count`` referrals with cases and patients."""
-    from sqlalchemy import insert
+    from sqlalchemy import insert, text
 
     from app.db import create_engine, session_factory, transaction
     from app.settings import load_settings
@@ -125,6 +125,10 @@ async def seed(env: dict[str, str], count: int) -> str:
         for offset in range(0, len(rows), BATCH):
             async with transaction(sessions) as session:
                 await session.execute(insert(model), rows[offset : offset + BATCH])
+    # Planner statistics, as a live database would have them (autovacuum lags a bulk load).
+    async with engine.connect() as connection:
+        await connection.execute(text("ANALYZE"))
+        await connection.commit()
     await engine.dispose()
     return key.secret
 
