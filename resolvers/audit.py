@@ -6,7 +6,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from models import AuditEvent, new_id, utcnow
+from models import AuditEvent, Role, new_id, utcnow
 from resolvers.context import Context
 
 
@@ -79,6 +79,12 @@ def _event(
         client_ip=ctx.client_ip,
         details=details or {},
     )
+
+
+def may_read_trail(ctx: Context, org_id: str) -> bool:
+    """The trail names who read what and from where: for the org's admins (and its API key)."""
+    principal = ctx.principal
+    return principal is not None and principal.roles.get(org_id) == Role.admin
 
 
 def record_many(

@@ -1,11 +1,15 @@
 """AuditEvent in the graph (linked from the records it is about)."""
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
+from app.graphql.context import Info
+from app.graphql.loaders import AuditEventsByResourceLoader
 from models import AuditEvent as AuditEventRow
+from resolvers import audit
 
 
 @strawberry.type
@@ -37,6 +41,14 @@ class AuditEvent:
             details=row.details,
             created_at=row.created_at,
         )
+
+
+async def trail_of(info: Info, resource_type: str, row: Any) -> list[AuditEvent] | None:
+    """The newest events about a record (at most 50); null unless the caller may read the trail."""
+    if not audit.may_read_trail(info.context.ctx, row.org_id):
+        return None
+    rows = await info.context.loader(AuditEventsByResourceLoader).load((resource_type, row.id))
+    return [AuditEvent.from_row(r) for r in rows]
 
 
 QUERY_TYPES: list[type] = []

@@ -11,11 +11,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.scalars import JSON
 
-from app.graphql.audit import AuditEvent
+from app.graphql.audit import AuditEvent, trail_of
 from app.graphql.context import Info
 from app.graphql.errors import MutationError, or_null, run_mutation
 from app.graphql.loaders import (
-    AuditEventsByResourceLoader,
     CaseByIdLoader,
     ContactEventsByCaseIdLoader,
     LocationByIdLoader,
@@ -38,7 +37,6 @@ from app.graphql.referrers import (
 )
 from models import Case as CaseRow
 from models import ContactEvent as ContactEventRow
-from models import Role
 from resolvers import cases, referrers
 
 if TYPE_CHECKING:
@@ -185,14 +183,11 @@ class Case(Node):
         )
 
     @strawberry.field(
-        description="The newest audit events about this case; null unless you are an org admin"
+        description="The newest audit events about this case (at most 50); null unless you "
+        "are an admin of its org"
     )
     async def audit_events(self, info: Info) -> list[AuditEvent] | None:
-        principal = info.context.ctx.principal
-        if principal is None or principal.roles.get(self.row.org_id) != Role.admin:
-            return None
-        rows = await info.context.loader(AuditEventsByResourceLoader).load(("case", self.row.id))
-        return [AuditEvent.from_row(r) for r in rows]
+        return await trail_of(info, "case", self.row)
 
 
 @strawberry.enum(name="CaseStatus")

@@ -5,11 +5,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from app.graphql.audit import AuditEvent
+from app.graphql.audit import AuditEvent, trail_of
 from app.graphql.context import Info
 from app.graphql.errors import MutationError, or_null, run_mutation
 from app.graphql.loaders import (
-    AuditEventsByResourceLoader,
     CasesByPatientIdLoader,
     DocumentsByPatientIdLoader,
     ReferralsByPatientIdLoader,
@@ -17,7 +16,6 @@ from app.graphql.loaders import (
 from app.graphql.node import Node, register_node
 from app.graphql.pagination import Connection, check_first
 from models import Patient as PatientRow
-from models import Role
 from resolvers import patients
 
 if TYPE_CHECKING:
@@ -119,15 +117,11 @@ class Patient(Node):
         return [Document.from_row(r) for r in rows]
 
     @strawberry.field(
-        description="The newest audit events about this patient; null unless you are an org admin"
+        description="The newest audit events about this patient (at most 50); null unless you "
+        "are an admin of its org"
     )
     async def audit_events(self, info: Info) -> list[AuditEvent] | None:
-        principal = info.context.ctx.principal
-        if principal is None or principal.roles.get(self.row.org_id) != Role.admin:
-            return None
-        key = ("patient", self.row.id)
-        rows = await info.context.loader(AuditEventsByResourceLoader).load(key)
-        return [AuditEvent.from_row(r) for r in rows]
+        return await trail_of(info, "patient", self.row)
 
 
 # -- queries ----------------------------------------------------------------------------------

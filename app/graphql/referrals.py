@@ -11,7 +11,6 @@ from strawberry.scalars import JSON
 from app.graphql.context import Info
 from app.graphql.errors import MutationError, or_null, run_mutation
 from app.graphql.loaders import (
-    AuditEventsByResourceLoader,
     CaseByIdLoader,
     DocumentsByReferralIdLoader,
     PatientByIdLoader,
@@ -261,14 +260,14 @@ class Referral(Node):
         row = await info.context.loader(ProcessJobByReferralIdLoader).load(self.row.id)
         return Job.from_row(row) if row else None
 
-    @strawberry.field(description="Who read or changed this referral, newest first (at most 50)")
-    async def audit_events(self, info: Info) -> list[AuditEventType]:
-        from app.graphql.audit import AuditEvent
+    @strawberry.field(
+        description="The newest audit events about this referral (at most 50); null unless you "
+        "are an admin of its org"
+    )
+    async def audit_events(self, info: Info) -> list[AuditEventType] | None:
+        from app.graphql.audit import trail_of
 
-        rows = await info.context.loader(AuditEventsByResourceLoader).load(
-            ("referral", self.row.id)
-        )
-        return [AuditEvent.from_row(r) for r in rows]
+        return await trail_of(info, "referral", self.row)
 
 
 def _load(info: Info, loader: type, key: str | None) -> Awaitable[Any]:
