@@ -6,13 +6,14 @@ from models.case import Case, CaseStatus, ContactEvent, ContactKind, EmrDocument
 from models.document import Document, DocumentStatus, DocumentType
 from models.emr import EmrChartItem, EmrDocumentItem, QueueStatus
 from models.job import Job, JobStatus
-from models.ordering import order_inserts_by_foreign_keys
+from models.ordering import align_timestamps, order_inserts_by_foreign_keys
 from models.org import ApiKey, Membership, Org, Role, User
 from models.patient import Patient
 from models.referral import Referral, ReferralStage
 from models.referrer import AliasKind, Location, Practice, Provider, ReferrerAlias
 
 order_inserts_by_foreign_keys()
+align_timestamps()
 
 __all__ = [
     "AliasKind",

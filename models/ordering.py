@@ -6,6 +6,7 @@ inserted before the API key that points at it. A write-only, never-loaded
 many-to-one relationship per foreign key gives it that order.
 """
 
+from sqlalchemy import event
 from sqlalchemy.orm import Mapper, relationship
 from sqlmodel import SQLModel
 
@@ -29,3 +30,22 @@ def order_inserts_by_foreign_keys() -> None:
                     lazy="raise",
                 ),
             )
+
+
+def align_timestamps() -> None:
+    """A new row's ``updated_at`` is never earlier than its ``created_at``.
+
+    Both default to "now", but resolvers often pass ``updated_at`` explicitly,
+    computed a few microseconds before the ``created_at`` default runs.
+    """
+    for mapper in SQLModel._sa_registry.mappers:  # type: ignore[attr-defined]
+        columns = mapper.local_table.columns
+        if "created_at" in columns and "updated_at" in columns:
+            event.listen(mapper, "before_insert", _not_before_creation)
+
+
+def _not_before_creation(mapper: Mapper, connection: object, target: object) -> None:
+    created = getattr(target, "created_at", None)
+    updated = getattr(target, "updated_at", None)
+    if created is not None and (updated is None or updated < created):
+        target.updated_at = created  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""The job table keeps at most one active job per dedupe key, in the database itself."""
+"""Rules the tables keep themselves: one active job per dedupe key, sane timestamps."""
 
 from typing import Any
 
@@ -48,3 +48,17 @@ async def test_a_second_active_job_with_the_same_key_is_refused(app: Any) -> Non
         jobs.enqueue(ctx, org_id=org.id, kind="process_referral", payload={}, dedupe_key=key)
         jobs.enqueue(ctx, org_id=org.id, kind="other", payload={})
         jobs.enqueue(ctx, org_id=org.id, kind="other", payload={})
+
+
+async def test_a_new_row_is_never_updated_before_it_was_created(app: Any) -> None:
+    from datetime import timedelta
+
+    from models import Referral, utcnow
+
+    async with transaction(app.state.sessions) as session:
+        org = await orgs.create(system(app, session), name="Clock Org")
+        referral = Referral(org_id=org.id, updated_at=utcnow() - timedelta(seconds=5))
+        session.add(referral)
+    async with app.state.sessions() as session:
+        stored = await session.get(Referral, referral.id)
+        assert stored is not None and stored.updated_at == stored.created_at
