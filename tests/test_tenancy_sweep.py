@@ -195,3 +195,28 @@ async def test_a_viewer_cannot_change_anything(app: Any, world: World, org_a: Or
         assert response.status_code == 403, (method, path, response.text)
         assert response.json()["error"]["code"] == "forbidden"
     assert await snapshot(app, world.a.id) == before
+
+
+NODE = "query ($id: ID!) { node(id: $id) { __typename id } }"
+
+
+async def test_graphql_node_answers_null_for_every_kind_of_org_a_row(
+    app: Any, world: World, org_a: OrgA
+) -> None:
+    from tests.conftest import gql
+
+    ids = [
+        org_a.referral,
+        org_a.case,
+        org_a.patient,
+        org_a.document,
+        org_a.practice,
+        org_a.location,
+        org_a.org,
+    ]
+    for id_ in ids:
+        own = await gql(world.a.viewer.client, NODE, id=id_)
+        assert own["data"]["node"]["id"] == id_, id_
+        for client in (world.b.admin.client, world.b.key_client):
+            foreign = await gql(client, NODE, id=id_)
+            assert foreign == {"data": {"node": None}}, (id_, foreign)
