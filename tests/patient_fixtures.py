@@ -2,39 +2,18 @@
 document tests. Patients go through the REST face; referrals and cases, whose own
 routes belong to other domains, are plain rows written through a system context."""
 
-import io
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
-from pypdf import PdfWriter
 from sqlalchemy import func
 from sqlmodel import col, select
 
 from app.db import transaction
 from models import AuditEvent, Case, Document, Patient, Referral, utcnow
 from resolvers.context import Context
-
-
-def pdf_bytes(pages: int = 1) -> bytes:
-    """A real, readable PDF; different bytes on every call."""
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=612, height=792)
-    writer.add_metadata({"/Title": secrets.token_hex(8)})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def png_bytes() -> bytes:
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", (3, 3), (secrets.randbelow(256), 7, 9)).save(out, format="PNG")
-    return out.getvalue()
 
 
 def patient_body(**overrides: Any) -> dict[str, Any]:

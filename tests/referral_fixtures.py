@@ -7,39 +7,17 @@ it will use: ``referrals.new_referral``, ``documents.store``,
 """
 
 import copy
-import io
-import secrets
 from datetime import datetime
 from typing import Any
 
 import httpx
-from pypdf import PdfWriter
 
 from app.db import transaction
 from app.settings import Settings
 from models import Practice, Provider, Referral, ReferralStage, utcnow
 from resolvers import cases, documents, referrals, triage
 from resolvers.context import Context
-
-
-def pdf_bytes(pages: int = 1) -> bytes:
-    """A real, readable PDF; unique bytes each call (so no accidental duplicate)."""
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=612, height=792)
-    writer.add_metadata({"/Title": secrets.token_hex(8)})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def png_bytes() -> bytes:
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", (4, 4), (secrets.randbelow(255), 0, 0)).save(out, format="PNG")
-    return out.getvalue()
-
+from tests.files import pdf_bytes
 
 EXTRACTION: dict[str, Any] = {
     "patient": {

@@ -4,7 +4,8 @@ from typing import Any
 
 from models import Document
 from tests.conftest import World, gql
-from tests.patient_fixtures import add_referral, create_patient, document_count, get_row, pdf_bytes
+from tests.files import pdf_bytes
+from tests.patient_fixtures import add_referral, create_patient, document_count, get_row
 
 DOCUMENTS = """
 query ($orgId: ID, $referralId: ID, $patientId: ID, $first: Int!, $after: String) {

@@ -12,14 +12,13 @@ import pytest
 
 from models import Document
 from tests.conftest import World, assert_error
+from tests.files import pdf_bytes, png_bytes
 from tests.patient_fixtures import (
     add_referral,
     audit_events,
     create_patient,
     document_count,
     get_row,
-    pdf_bytes,
-    png_bytes,
 )
 
 # Explicit, so that parametrized tests keep their parameters under anyio.

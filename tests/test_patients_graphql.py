@@ -4,14 +4,8 @@ from typing import Any
 
 from models import Patient
 from tests.conftest import World, gql
-from tests.patient_fixtures import (
-    add_case,
-    add_referral,
-    create_patient,
-    get_row,
-    patient_count,
-    pdf_bytes,
-)
+from tests.files import pdf_bytes
+from tests.patient_fixtures import add_case, add_referral, create_patient, get_row, patient_count
 
 SEARCH = """
 query ($orgId: ID, $q: String, $first: Int!, $after: String) {

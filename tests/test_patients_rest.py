@@ -7,6 +7,7 @@ import pytest
 
 from models import Document, Patient
 from tests.conftest import World, assert_error
+from tests.files import pdf_bytes
 from tests.patient_fixtures import (
     add_case,
     add_referral,
@@ -16,7 +17,6 @@ from tests.patient_fixtures import (
     get_row,
     patient_body,
     patient_count,
-    pdf_bytes,
 )
 
 # Explicit, so that parametrized tests keep their parameters under anyio.

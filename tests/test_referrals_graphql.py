@@ -7,7 +7,8 @@ import pytest
 from app.settings import Settings
 from models import ReferralStage
 from tests.conftest import World, gql
-from tests.referral_fixtures import extraction, load_referral, pdf_bytes, person, seed_referral
+from tests.files import pdf_bytes
+from tests.referral_fixtures import extraction, load_referral, person, seed_referral
 
 # Explicit, so that parametrized tests keep their parameters under anyio.
 pytestmark = pytest.mark.anyio

@@ -16,15 +16,8 @@ from app.main import create_app
 from app.settings import Settings
 from models import AuditEvent, Document, Job, Referral, ReferralStage
 from tests.conftest import World, assert_error, build_org, make_settings
-from tests.referral_fixtures import (
-    extraction,
-    load_referral,
-    pdf_bytes,
-    person,
-    png_bytes,
-    seed_referral,
-    upload,
-)
+from tests.files import pdf_bytes, png_bytes
+from tests.referral_fixtures import extraction, load_referral, person, seed_referral, upload
 
 # Explicit, so that parametrized tests keep their parameters under anyio.
 pytestmark = pytest.mark.anyio

@@ -1,7 +1,6 @@
 """The gs:// backend against fake-gcs-server, through the real google-cloud-storage library."""
 
 import hashlib
-import io
 import secrets
 import time
 from collections.abc import AsyncIterator
@@ -14,7 +13,6 @@ import httpx
 import pytest
 from google.auth import compute_engine
 from google.oauth2 import credentials as user_credentials
-from pypdf import PdfWriter
 
 from app.db import transaction
 from app.main import create_app
@@ -26,20 +24,12 @@ from resolvers.context import Context
 from resolvers.errors import UnsupportedMediaType
 from tests import gcs_emulator as emulator
 from tests.conftest import make_settings
+from tests.files import fixed_pdf
 from tests.gcs_emulator import GcsEmulator, free_port
 
 # The emulator's fixtures, made visible to this module's tests.
 gcs_emulator = emulator.gcs_emulator
 gcs_env = emulator.gcs_env
-
-
-def tiny_pdf(pages: int = 1) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=72, height=72)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def gcs_settings(database_url: str, tmp_path: Path, emulator: GcsEmulator, **overrides: Any) -> Any:
@@ -107,7 +97,7 @@ async def test_signed_upload_url_accepts_a_put_and_the_object_reads_back(
     assert query["X-Goog-Credential"].startswith("intakedesk-test@")
     assert abs((signed.expires_at - datetime.now(UTC)).total_seconds() - 600) < 5
 
-    data = tiny_pdf()
+    data = fixed_pdf()
     async with httpx.AsyncClient() as client:
         response = await client.put(signed.url, content=data, headers=signed.headers)
     assert response.status_code == 200, response.text
@@ -117,7 +107,7 @@ async def test_signed_upload_url_accepts_a_put_and_the_object_reads_back(
 
 async def test_signed_download_url_returns_the_bytes(gcs: GcsStorage, gcs_env: GcsEmulator) -> None:
     key = new_key()
-    data = tiny_pdf(2)
+    data = fixed_pdf(2)
     await gcs.put(key, data, "application/pdf")
     signed = gcs.download_url(key, 300, file_name='fax "1".pdf')
     assert signed.method == "GET"
@@ -276,7 +266,7 @@ async def test_app_on_gs_gives_documents_upload_urls_at_the_emulator(
     assert query_of(pending.upload.url)["X-Goog-Expires"] == str(ttl)
     assert pending.upload.expires_at.timestamp() == pytest.approx(time.time() + ttl, abs=5)
 
-    data = tiny_pdf()
+    data = fixed_pdf()
     async with httpx.AsyncClient() as client:
         response = await client.put(
             pending.upload.url, content=data, headers=pending.upload.headers
@@ -306,7 +296,7 @@ async def test_a_direct_to_bucket_upload_completes_the_document_when_first_neede
             system(session), org_id=org.id, file_name="x.pdf", content_type="application/pdf"
         )
     async with httpx.AsyncClient() as client:
-        for pending, data in ((good, tiny_pdf()), (bad, b"MZ not a pdf at all")):
+        for pending, data in ((good, fixed_pdf()), (bad, b"MZ not a pdf at all")):
             response = await client.put(
                 pending.upload.url, content=data, headers=pending.upload.headers
             )
@@ -315,8 +305,8 @@ async def test_a_direct_to_bucket_upload_completes_the_document_when_first_neede
         document = await session.get(Document, good.document.id)
         assert document is not None and document.uploaded_at is None
         assert await documents.complete_from_storage(system(session), document)
-        assert document.sha256 == hashlib.sha256(tiny_pdf()).hexdigest()
-        assert document.page_count == 1 and document.size_bytes == len(tiny_pdf())
+        assert document.sha256 == hashlib.sha256(fixed_pdf()).hexdigest()
+        assert document.page_count == 1 and document.size_bytes == len(fixed_pdf())
     async with transaction(gcs_app.state.sessions) as session:
         refused = await session.get(Document, bad.document.id)
         assert refused is not None

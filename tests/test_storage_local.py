@@ -1,7 +1,6 @@
 """The file:// backend: the app serves HMAC-signed, expiring upload and download URLs at /files/."""
 
 import hashlib
-import io
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -11,8 +10,6 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 import anyio
 import httpx
 import pytest
-from PIL import Image
-from pypdf import PdfWriter
 from sqlmodel import select
 
 from app.db import transaction
@@ -24,21 +21,7 @@ from resolvers import documents
 from resolvers.context import Context
 from rest_compat.shapes import DocumentOut
 from tests.conftest import World, assert_error
-
-
-def tiny_pdf(pages: int = 1) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=72, height=72)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def tiny_png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (2, 2), "white").save(out, format="PNG")
-    return out.getvalue()
+from tests.files import fixed_pdf, fixed_png
 
 
 @pytest.fixture
@@ -96,7 +79,7 @@ async def waiting(app: Any, settings: Settings, world: World) -> documents.Pendi
 async def test_signed_put_completes_the_document(
     app: Any, world: World, storage: LocalStorage, waiting: documents.PendingUpload
 ) -> None:
-    data = tiny_pdf(pages=2)
+    data = fixed_pdf(pages=2)
     upload = waiting.upload
     assert upload.method == "PUT"
     assert upload.headers == {"Content-Type": "application/pdf"}
@@ -130,7 +113,7 @@ async def test_signed_put_completes_the_document(
 async def test_the_type_is_taken_from_the_bytes_not_the_declaration(
     app: Any, world: World, waiting: documents.PendingUpload
 ) -> None:
-    response = await put(world.anon, waiting.upload, tiny_png())
+    response = await put(world.anon, waiting.upload, fixed_png())
     assert response.status_code == 200, response.text
     document = await load(app, waiting.document.id)
     assert document.content_type == "image/png"
@@ -141,7 +124,7 @@ async def test_download_url_returns_the_same_bytes(
     app: Any, settings: Settings, world: World, storage: LocalStorage
 ) -> None:
     waiting = await pending(app, settings, world.a.id)
-    data = tiny_pdf()
+    data = fixed_pdf()
     assert (await put(world.anon, waiting.upload, data)).status_code == 200
     document = await load(app, waiting.document.id)
 
@@ -169,7 +152,7 @@ async def test_upload_for_a_key_with_no_document_is_404(
     world: World, storage: LocalStorage
 ) -> None:
     upload = storage.upload_url(f"{world.a.id}/documents/doc_nothing", "application/pdf", 60)
-    assert_error(await put(world.anon, upload, tiny_pdf()), 404, "not_found")
+    assert_error(await put(world.anon, upload, fixed_pdf()), 404, "not_found")
     assert not await storage.exists(f"{world.a.id}/documents/doc_nothing")
 
 
@@ -191,7 +174,7 @@ async def test_tampered_signature_is_403(
     flipped = ("0" if sig[0] != "0" else "1") + sig[1:]
     response = await world.anon.put(
         with_query(waiting.upload.url, sig=flipped),
-        content=tiny_pdf(),
+        content=fixed_pdf(),
         headers=waiting.upload.headers,
     )
     await assert_refused_and_unchanged(app, storage, response, waiting)
@@ -205,7 +188,7 @@ async def test_a_signature_moved_to_another_key_is_403(
     # The query (signature) of the first document's URL on the second document's path.
     query = urlsplit(first.upload.url).query
     moved = f"http://testserver/files/{second.document.storage_key}?{query}"
-    response = await world.anon.put(moved, content=tiny_pdf(), headers=first.upload.headers)
+    response = await world.anon.put(moved, content=fixed_pdf(), headers=first.upload.headers)
     await assert_refused_and_unchanged(app, storage, response, second)
     assert_incomplete(await load(app, first.document.id))
 
@@ -225,7 +208,7 @@ async def test_an_upload_url_does_not_download_and_a_download_url_does_not_uploa
         download.url,
         with_query(download.url, method="PUT", contentType="application/pdf"),
     ):
-        response = await world.anon.put(url, content=tiny_pdf(), headers=waiting.upload.headers)
+        response = await world.anon.put(url, content=fixed_pdf(), headers=waiting.upload.headers)
         assert_error(response, 403, "forbidden")
     assert_incomplete(await load(app, waiting.document.id))
     assert await storage.get(key) == b"%PDF-1.4 earlier bytes"
@@ -235,7 +218,7 @@ async def test_a_changed_content_type_parameter_is_403(
     app: Any, world: World, storage: LocalStorage, waiting: documents.PendingUpload
 ) -> None:
     url = with_query(waiting.upload.url, contentType="image/png")
-    response = await world.anon.put(url, content=tiny_png(), headers={"Content-Type": "image/png"})
+    response = await world.anon.put(url, content=fixed_png(), headers={"Content-Type": "image/png"})
     await assert_refused_and_unchanged(app, storage, response, waiting)
 
 
@@ -243,7 +226,7 @@ async def test_an_upload_without_the_signed_content_type_header_is_403(
     app: Any, world: World, storage: LocalStorage, waiting: documents.PendingUpload
 ) -> None:
     for headers in ({}, {"Content-Type": "image/png"}, {"Content-Type": "text/plain"}):
-        response = await world.anon.put(waiting.upload.url, content=tiny_pdf(), headers=headers)
+        response = await world.anon.put(waiting.upload.url, content=fixed_pdf(), headers=headers)
         error = assert_error(response, 403, "forbidden")
         assert "Content-Type: application/pdf" in error["message"]
     assert_incomplete(await load(app, waiting.document.id))
@@ -257,7 +240,7 @@ async def test_an_expired_url_is_403(
     expired = int(time.time()) - 1
     sig = storage.sign(key, "PUT", expired, "application/pdf")
     url = with_query(waiting.upload.url, expires=str(expired), sig=sig)
-    response = await world.anon.put(url, content=tiny_pdf(), headers=waiting.upload.headers)
+    response = await world.anon.put(url, content=fixed_pdf(), headers=waiting.upload.headers)
     await assert_refused_and_unchanged(app, storage, response, waiting)
 
 
@@ -271,7 +254,7 @@ async def test_the_issued_url_stops_working_once_its_ttl_has_passed(
 ) -> None:
     later = waiting.upload.expires_at.timestamp() + 1
     monkeypatch.setattr("app.storage.local.time.time", lambda: later)
-    response = await put(world.anon, waiting.upload, tiny_pdf())
+    response = await put(world.anon, waiting.upload, fixed_pdf())
     await assert_refused_and_unchanged(app, storage, response, waiting)
 
 
@@ -295,7 +278,7 @@ async def test_malformed_signature_parameters_are_403_not_500(
     changes: dict[str, str],
 ) -> None:
     url = with_query(waiting.upload.url, **changes)
-    response = await world.anon.put(url, content=tiny_pdf(), headers=waiting.upload.headers)
+    response = await world.anon.put(url, content=fixed_pdf(), headers=waiting.upload.headers)
     await assert_refused_and_unchanged(app, storage, response, waiting)
 
 
@@ -309,7 +292,7 @@ async def test_a_url_without_its_query_is_403(
 async def test_other_methods_answer_405_in_the_error_shape(
     world: World, waiting: documents.PendingUpload
 ) -> None:
-    response = await world.anon.post(waiting.upload.url, content=tiny_pdf())
+    response = await world.anon.post(waiting.upload.url, content=fixed_pdf())
     assert_error(response, 405, "method_not_allowed")
 
 
@@ -348,7 +331,7 @@ async def test_a_declared_length_over_the_limit_is_413(
     storage: LocalStorage,
     waiting: documents.PendingUpload,
 ) -> None:
-    data = tiny_pdf() + b"\0" * (settings.max_upload_bytes + 1)
+    data = fixed_pdf() + b"\0" * (settings.max_upload_bytes + 1)
     response = await put(world.anon, waiting.upload, data)
     error = assert_error(response, 413, "payload_too_large")
     assert str(settings.max_upload_bytes) in error["message"]
@@ -368,7 +351,7 @@ async def test_a_streamed_body_over_the_limit_is_413(
 
     async def body() -> AsyncIterator[bytes]:
         nonlocal sent
-        yield tiny_pdf()
+        yield fixed_pdf()
         while sent <= settings.max_upload_bytes + len(chunk):
             sent += len(chunk)
             yield chunk
@@ -385,7 +368,7 @@ async def test_a_streamed_body_over_the_limit_is_413(
 async def test_a_streamed_body_under_the_limit_is_accepted(
     app: Any, world: World, waiting: documents.PendingUpload
 ) -> None:
-    data = tiny_pdf(pages=3)
+    data = fixed_pdf(pages=3)
 
     async def body() -> AsyncIterator[bytes]:
         for start in range(0, len(data), 100):
@@ -403,7 +386,7 @@ async def test_a_streamed_body_under_the_limit_is_accepted(
 async def test_identical_bytes_in_the_same_org_report_likely_duplicate_of(
     app: Any, settings: Settings, world: World
 ) -> None:
-    data = tiny_pdf(pages=2)
+    data = fixed_pdf(pages=2)
     first = await pending(app, settings, world.a.id)
     second = await pending(app, settings, world.a.id)
     elsewhere = await pending(app, settings, world.b.id)
@@ -455,7 +438,7 @@ async def test_traversal_keys_are_refused_even_when_signed(
         response = await world.anon.request(
             method,
             url,
-            content=tiny_pdf() if method == "PUT" else None,
+            content=fixed_pdf() if method == "PUT" else None,
             headers={"Content-Type": extra} if extra else {},
         )
         assert_error(response, 404, "not_found")
