@@ -220,3 +220,50 @@ async def test_graphql_node_answers_null_for_every_kind_of_org_a_row(
         for client in (world.b.admin.client, world.b.key_client):
             foreign = await gql(client, NODE, id=id_)
             assert foreign == {"data": {"node": None}}, (id_, foreign)
+
+
+# Routes that do not touch patient data (config, keys, referrer directories).
+NOT_PATIENT_DATA = {
+    "/api/api-keys",
+    "/api/orgs/:id/config",
+    "/api/locations",
+    "/api/practices",
+    "/api/providers",
+    "/api/cases/match-referrer",
+    "/api/cases/create-referrer",
+}
+
+
+async def audit_count(app: Any, org_id: str) -> int:
+    from sqlalchemy import func
+
+    from models import AuditEvent
+
+    async with app.state.sessions() as session:
+        query = select(func.count()).select_from(AuditEvent).where(AuditEvent.org_id == org_id)
+        return int((await session.execute(query)).scalar_one())
+
+
+async def test_every_read_or_change_of_patient_data_leaves_an_audit_event(
+    app: Any, world: World, org_a: OrgA
+) -> None:
+    # Reads first, then changes, the delete last: each request must add to A's trail.
+    plan = sorted(
+        (r for r in requests_for(org_a) if r[1] not in NOT_PATIENT_DATA),
+        key=lambda r: (r[0] != "GET", r[0] == "DELETE"),
+    )
+    refused: list[str] = []
+    for method, path, options in plan:
+        before = await audit_count(app, world.a.id)
+        response = await send(world.a.admin.client, method, path, options)
+        assert response.status_code < 400 or response.status_code == 409, (
+            method,
+            path,
+            response.text,
+        )
+        if response.status_code < 400:
+            assert await audit_count(app, world.a.id) > before, (method, path)
+        else:
+            refused.append(path)
+    # A triaged referral is not reprocessed; a patient with a case is not deleted.
+    assert refused == ["/api/referrals/:id/process", "/api/patients"]
