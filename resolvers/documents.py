@@ -326,8 +326,6 @@ async def attach_pending(
     found = await _owners_for_attach(
         ctx, org_id=org_id, referral_id=referral_id, patient_id=patient_id
     )
-    if size_bytes is not None and size_bytes < 1:
-        raise ValidationFailed("sizeBytes must be positive", field="sizeBytes")
     return await create_pending(
         ctx,
         org_id=found.org_id,

@@ -44,6 +44,8 @@ def check_declared(content_type: str | None, size_bytes: int | None, max_bytes: 
             f"contentType {content_type!r} is not accepted; send PDF, TIFF, PNG or JPEG",
             field="contentType",
         )
+    if size_bytes is not None and size_bytes < 1:
+        raise ValidationFailed("sizeBytes must be positive", field="sizeBytes")
     if size_bytes is not None and size_bytes > max_bytes:
         raise PayloadTooLarge(f"file is larger than the {max_bytes}-byte limit", field="sizeBytes")
     return declared

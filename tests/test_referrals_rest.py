@@ -516,3 +516,12 @@ async def test_openapi_lists_the_referral_paths(world: World) -> None:
         "/api/referrals/export",
     ):
         assert path in spec["paths"], path
+
+
+async def test_a_declared_size_below_one_byte_is_refused(world: World) -> None:
+    response = await world.a.coordinator.client.post(
+        "/api/referrals",
+        json={"fileName": "fax.pdf", "contentType": "application/pdf", "sizeBytes": 0},
+    )
+    error = assert_error(response, 422, "validation_failed")
+    assert error["details"][0]["field"] == "sizeBytes"
