@@ -12,7 +12,14 @@ from graphql import GraphQLError
 from sqlalchemy.exc import IntegrityError
 
 from app.graphql.context import Info
-from resolvers.errors import DomainError, Forbidden, NotFound, Unauthenticated, ValidationFailed
+from resolvers.errors import (
+    BadRequest,
+    DomainError,
+    Forbidden,
+    NotFound,
+    Unauthenticated,
+    ValidationFailed,
+)
 
 T = TypeVar("T")
 
@@ -86,7 +93,7 @@ async def or_null(info: Info, operation: Callable[[], Awaitable[T]]) -> T | None
         return None
     except Unauthenticated as exc:
         raise GraphQLError(exc.message, extensions={"code": "UNAUTHENTICATED"}) from None
-    except ValidationFailed as exc:
+    except (ValidationFailed, BadRequest) as exc:
         raise GraphQLError(
             exc.message, extensions={"code": "BAD_USER_INPUT", "field": exc.field}
         ) from None

@@ -13,6 +13,7 @@ from app.graphql.context import Info
 from app.graphql.limits import limits_extension
 from app.graphql.node import Node, resolve_node
 from app.graphql.scalars import SCALAR_MAP
+from resolvers.errors import DomainError
 
 
 @strawberry.type
@@ -45,8 +46,9 @@ Mutation = merge_types("Mutation", MUTATIONS)
 
 
 def _unexpected(error: GraphQLError) -> bool:
-    """Mask server failures only; our own refusals and limit errors stay readable."""
-    return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
+    """Mask server failures only; our own refusals, bad input and limit errors stay readable."""
+    original = error.original_error
+    return original is not None and not isinstance(original, GraphQLError | DomainError)
 
 
 @lru_cache(maxsize=4)
