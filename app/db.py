@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -123,3 +124,14 @@ async def transaction(
     """A session whose work commits on leaving the block and rolls back on error."""
     async with factory() as session, session.begin():
         yield session
+
+
+def is_data_error(exc: BaseException) -> bool:
+    """The database refused a value itself: too long for its column, out of range, malformed.
+
+    SQLAlchemy names it ``DataError`` for most drivers; through asyncpg it is a plain
+    ``DBAPIError`` whose SQLSTATE is of class 22 (data exception).
+    """
+    if isinstance(exc, DataError):
+        return True
+    return isinstance(exc, DBAPIError) and str(getattr(exc.orig, "sqlstate", "")).startswith("22")

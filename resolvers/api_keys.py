@@ -14,6 +14,7 @@ from resolvers.errors import NotFound, ValidationFailed
 
 KEY_PREFIX = "desk_"
 VISIBLE_CHARS = 12
+NAME_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ async def issue(ctx: Context, *, org_id: str, name: str) -> CreatedKey:
     name = name.strip()
     if not name:
         raise ValidationFailed("name must not be empty", field="name")
+    if len(name) > NAME_MAX:
+        raise ValidationFailed(f"name must be at most {NAME_MAX} characters", field="name")
     secret = generate_secret()
     key = ApiKey(
         org_id=org,

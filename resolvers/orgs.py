@@ -64,8 +64,8 @@ async def update_config(ctx: Context, *, org_id: str, changes: Any) -> Org:
 
 async def create(ctx: Context, *, name: str, org_id: str | None = None) -> Org:
     name = name.strip()
-    if not name:
-        raise ValidationFailed("name must not be empty", field="name")
+    if not name or len(name) > 200:
+        raise ValidationFailed("name must be 1 to 200 characters", field="name")
     if org_id is not None:
         if not org_id.startswith("org_") or len(org_id) > 40:
             raise ValidationFailed("an org id starts with org_ (at most 40 characters)", field="id")
@@ -89,7 +89,7 @@ async def add_member(
     except ValueError:
         raise ValidationFailed("role must be admin, coordinator or viewer", field="role") from None
     email = email.strip().lower()
-    if "@" not in email:
+    if "@" not in email or len(email) > 320:
         raise ValidationFailed("not an e-mail address", field="email")
     user = (await ctx.session.scalars(select(User).where(User.email == email))).first()
     if user is None:

@@ -3,11 +3,12 @@
 import logging
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
+from app.db import is_data_error
 from resolvers import errors
 
 log = logging.getLogger("intakedesk")
@@ -76,6 +77,19 @@ async def on_integrity_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(409, "conflict", "the change conflicts with existing data")
 
 
+async def on_database_error(request: Request, exc: Exception) -> JSONResponse:
+    """A refused value is bad input (422); any other database failure is ours (500).
+
+    The faces validate lengths first; this is the net under them, so a missed
+    check is a 422 and never a 500.
+    """
+    await _rollback(request)
+    if not is_data_error(exc):
+        return await on_unexpected_error(request, exc)
+    log.warning("data error on %s %s: %s", request.method, request.url.path, exc)
+    return error_response(422, "validation_failed", "a value is too long or out of range")
+
+
 async def on_client_disconnect(request: Request, exc: Exception) -> Response:
     """The client went away mid-request: nothing to answer, nothing to log as a failure."""
     await _rollback(request)
@@ -92,6 +106,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     errors.DomainError: on_domain_error,
     HTTPException: on_http_error,
     IntegrityError: on_integrity_error,
+    DBAPIError: on_database_error,
     ClientDisconnect: on_client_disconnect,
     Exception: on_unexpected_error,
 }

@@ -92,3 +92,10 @@ async def test_bad_input_is_refused_and_creates_nothing(app: Any, world: World) 
     async with app.state.sessions() as session:
         keys = (await session.scalars(select(ApiKey).where(ApiKey.org_id == world.a.id))).all()
     assert [k.id for k in keys] == [world.a.api_key_id]
+
+
+async def test_an_overlong_name_is_422_not_a_database_error(world: World) -> None:
+    error = assert_error(
+        await world.a.admin.client.post("/api/api-keys", json={"name": "k" * 201}), 422
+    )
+    assert error["details"][0]["field"] == "name"

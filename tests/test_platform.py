@@ -114,3 +114,42 @@ async def test_openapi_documents_multipart_uploads_with_their_form_fields(world:
     attach = doc["paths"]["/api/referral-documents"]["post"]["requestBody"]["content"]
     fields = attach["multipart/form-data"]["schema"]["properties"]
     assert {"file", "referralId", "patientId"} <= set(fields)
+
+
+async def test_a_value_the_database_refuses_is_422_not_500(app: Any, world: World) -> None:
+    from sqlalchemy.exc import DataError
+
+    async def refuse(request: Any) -> Any:
+        raise DataError("INSERT …", {}, Exception("value too long for type character varying"))
+
+    app.router.routes.append(Route("/api/_too_long", refuse))
+    try:
+        response = await world.a.admin.client.get("/api/_too_long")
+    finally:
+        app.router.routes.pop()
+    assert_error(response, 422, "validation_failed")
+
+
+async def test_a_value_too_long_for_its_column_is_422_on_postgresql(
+    app: Any, world: World, db_kind: str
+) -> None:
+    from starlette.responses import JSONResponse
+
+    from models import Org, utcnow
+
+    async def too_long(request: Any) -> Any:
+        session = request.state.ctx.session
+        session.add(Org(name="x" * 300, config={}, updated_at=utcnow()))
+        await session.flush()
+        await session.rollback()  # SQLite keeps any length: leave nothing behind
+        return JSONResponse({"stored": True})
+
+    app.router.routes.append(Route("/api/_too_long_column", too_long))
+    try:
+        response = await world.a.admin.client.get("/api/_too_long_column")
+    finally:
+        app.router.routes.pop()
+    if db_kind == "postgresql":
+        assert_error(response, 422, "validation_failed")
+    else:
+        assert response.status_code == 200

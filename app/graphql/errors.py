@@ -9,8 +9,9 @@ from typing import Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from app.db import is_data_error
 from app.graphql.context import Info
 from resolvers.errors import (
     BadRequest,
@@ -81,6 +82,13 @@ async def run_mutation(
     except IntegrityError:
         await session.rollback()
         return MutationError(code="conflict", message="the change conflicts with existing data")
+    except DBAPIError as exc:
+        await session.rollback()
+        if not is_data_error(exc):
+            raise
+        return MutationError(
+            code="validation_failed", message="a value is too long or out of range"
+        )
     await session.commit()
     return success(result)
 
