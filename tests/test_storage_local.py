@@ -110,6 +110,18 @@ async def test_signed_put_completes_the_document(
     assert [event.org_id for event in events] == [world.a.id]
 
 
+async def test_a_second_put_to_the_same_url_is_409_and_keeps_the_first_file(
+    app: Any, world: World, storage: LocalStorage, waiting: documents.PendingUpload
+) -> None:
+    first = fixed_pdf(pages=1)
+    assert (await put(world.anon, waiting.upload, first)).status_code == 200
+    response = await put(world.anon, waiting.upload, fixed_pdf(pages=3))
+    assert_error(response, 409, "conflict")
+    document = await load(app, waiting.document.id)
+    assert document.page_count == 1 and document.sha256 == hashlib.sha256(first).hexdigest()
+    assert (storage.root / document.storage_key).read_bytes() == first
+
+
 async def test_the_type_is_taken_from_the_bytes_not_the_declaration(
     app: Any, world: World, waiting: documents.PendingUpload
 ) -> None:
