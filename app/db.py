@@ -1,6 +1,7 @@
 """Async engine and sessions for SQLite (embedded) and PostgreSQL."""
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -34,21 +35,26 @@ def create_engine(settings: Settings) -> AsyncEngine:
             max_overflow=settings.db_pool_size,
             pool_pre_ping=True,
         )
-    event.listen(engine.sync_engine, "before_cursor_execute", _refuse_nul_characters)
+    event.listen(engine.sync_engine, "before_cursor_execute", _refuse_unstorable_text)
     return engine
 
 
-def _refuse_nul_characters(
+def _refuse_unstorable_text(
     conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
 ) -> None:
-    """PostgreSQL cannot store U+0000 in text or JSON; refuse it as bad input, on both databases.
+    """Refuse, as bad input and on both databases, text the database cannot store.
 
-    Checked here, on every value bound to any statement, so no path (a URL segment,
-    a query string, a JSON field, a GraphQL variable) can reach the database with one.
-    JSON values arrive serialised, where the character is the escape ``\\u0000``.
+    PostgreSQL cannot store U+0000 in text or JSON; and a lone surrogate (half of a
+    UTF-16 pair, which a JSON body may carry as ``"\\ud800"``) is not text at all:
+    neither driver can encode it. Checked here, on every value bound to any statement,
+    so no path (a URL segment, a query string, a JSON field, a GraphQL variable) can
+    reach the database with one. JSON values arrive serialised, where the characters
+    are escapes (``\\u0000``, an unpaired ``\\ud800``).
     """
     if _has_nul(parameters):
         raise BadRequest("text may not contain the NUL character (U+0000)")
+    if _has_lone_surrogate(parameters):
+        raise BadRequest("text may not contain a lone surrogate (U+D800 to U+DFFF)")
 
 
 def _has_nul(value: Any) -> bool:
@@ -58,6 +64,25 @@ def _has_nul(value: Any) -> bool:
         return any(_has_nul(v) for v in value.values())
     if isinstance(value, list | tuple):
         return any(_has_nul(v) for v in value)
+    return False
+
+
+_LONE_SURROGATE = re.compile(
+    "[\ud800-\udfff]"
+    # escaped, as serialised JSON carries them: a high half not followed by a low one,
+    # or a low half not preceded by a high one (a pair, such as an emoji's, is fine)
+    r"|\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return _LONE_SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_lone_surrogate(v) for v in value)
     return False
 
 

@@ -41,7 +41,7 @@ org, or null to unassign) and ``triageLevel`` (1…5; the band follows the org's
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, Final, Literal
 
@@ -419,6 +419,8 @@ def _checked_contact(contact: ContactInput) -> ContactKind:
     if when is not None:
         if when.tzinfo is None:
             problems.append({"field": "scheduledFor", "message": "scheduledFor needs a time zone"})
+        elif not _has_utc_time(when):
+            problems.append({"field": "scheduledFor", "message": "scheduledFor is out of range"})
         elif when < utcnow():
             problems.append({"field": "scheduledFor", "message": "scheduledFor is in the past"})
     if contact.reason and len(contact.reason) > MAX_REASON:
@@ -430,6 +432,16 @@ def _checked_contact(contact: ContactInput) -> ContactKind:
             f"invalid {problems[0]['field']}: {problems[0]['message']}", details=problems
         )
     return kind
+
+
+def _has_utc_time(moment: datetime) -> bool:
+    """Whether the moment is on the calendar in UTC, where it is stored: 9999-12-31T23:00
+    at -05:00 is a valid timestamp that falls past the calendar's end there."""
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        return False
+    return True
 
 
 async def log_contact(ctx: Context, *, case_id: str, contact: ContactInput) -> ContactLogged:

@@ -259,6 +259,16 @@ class Owners:
     referral: Referral | None
     patient: Patient | None
 
+    # The ids to store on a document are the rows' found, never the ids as given: an
+    # empty ``patientId`` names no patient and must not be stored as one.
+    @property
+    def referral_id(self) -> str | None:
+        return self.referral.id if self.referral else None
+
+    @property
+    def patient_id(self) -> str | None:
+        return self.patient.id if self.patient else None
+
 
 async def owners(
     ctx: Context,
@@ -333,8 +343,8 @@ async def attach_pending(
         content_type=content_type,
         size_bytes=size_bytes,
         document_type=kind,
-        referral_id=referral_id,
-        patient_id=patient_id,
+        referral_id=found.referral_id,
+        patient_id=found.patient_id,
     )
 
 
@@ -359,8 +369,8 @@ async def attach_file(
         file_name=file_name,
         data=data,
         document_type=kind,
-        referral_id=referral_id,
-        patient_id=patient_id,
+        referral_id=found.referral_id,
+        patient_id=found.patient_id,
     )
 
 

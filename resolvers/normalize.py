@@ -16,9 +16,12 @@ _BASE_LETTERS = str.maketrans(
 )
 # Phone numbers are digits and the usual separators, nothing else ("MRN2223456789" is not one).
 _PHONE_TEXT = re.compile(r"\+?[0-9().\-/\s]*")
-_EXTENSION = re.compile(r"\s*(?:x|ext\.?|extension)\s*[0-9]+$", re.IGNORECASE)
+# A match that may start with spaces starts at the first of them, "(?<!\s)": searching
+# from every space of a long run would take time quadratic in the run's length.
+_EXTENSION = re.compile(r"(?<!\s)\s*(?:x|ext\.?|extension)\s*[0-9]+$", re.IGNORECASE)
 _TITLES = re.compile(
-    r"^(dr|mr|mrs|ms|miss|mx|prof)\.?\s+|,?\s+(md|do|np|pa|pa-c|rn|fnp|dnp|phd|mbbs|jr|sr|ii|iii)\.?$",
+    r"^(dr|mr|mrs|ms|miss|mx|prof)\.?\s+"
+    r"|(?:,|(?<!\s))\s+(md|do|np|pa|pa-c|rn|fnp|dnp|phd|mbbs|jr|sr|ii|iii)\.?$",
     re.IGNORECASE,
 )
 _DATE_FORMATS = (

@@ -45,7 +45,9 @@ class OrgConfig(_Camel):
     def _known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            # OSError: a key that names no file but a directory ("America"), or one too long
+            # for a file name; both are just unknown zones.
             raise ValueError(f"unknown time zone {value!r}") from None
         return value
 

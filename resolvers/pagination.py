@@ -3,7 +3,7 @@
 import base64
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, and_, or_
@@ -31,8 +31,12 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         created, id_ = json.loads(raw)
-        return datetime.fromisoformat(created), str(id_)
-    except (ValueError, TypeError):
+        moment = datetime.fromisoformat(created)
+        # What this API issues: an aware timestamp (comparable to the UTC columns) and an id.
+        if moment.tzinfo is None or not (isinstance(id_, str) and id_.isprintable()):
+            raise ValueError(cursor)
+        return moment.astimezone(UTC), id_
+    except (ValueError, TypeError, OverflowError):
         raise ValidationFailed("cursor is not one this API issued", field="cursor") from None
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import ColumnElement, and_, false, func, or_
 from sqlmodel import col, select
 
 from models import Case, Document, EmrDocumentItem, Patient, Referral, Role, utcnow
@@ -149,6 +149,10 @@ def _name_conditions(tokens: list[str]) -> list[ColumnElement[bool]]:
 
 
 def _starts_word(column: Any, prefix: str) -> ColumnElement[bool]:
+    # A prefix longer than any key cannot start one (and SQLite refuses a LIKE pattern
+    # over 50,000 bytes as "too complex").
+    if len(prefix) > column.type.length:
+        return false()
     # Keys hold only letters, digits and single spaces, so no LIKE wildcard can sneak in.
     condition: ColumnElement[bool] = or_(column.like(f"{prefix}%"), column.like(f"% {prefix}%"))
     return condition

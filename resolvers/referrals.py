@@ -5,11 +5,11 @@ import re
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import MAXYEAR, UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import false, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
@@ -30,6 +30,7 @@ MAX_NOTES = 4000
 MAX_QUERY_TERMS = 8
 EXPORT_PAGE = 500
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SEARCH_TEXT_MAX = 1000  # Referral.search_text's length
 
 
 # -- search text ------------------------------------------------------------------------------
@@ -47,7 +48,7 @@ def search_text_of(extraction: dict[str, Any] | None) -> str:
         with contextlib.suppress(ValueError):
             parts.append(date.fromisoformat(dob).strftime("%m/%d/%Y"))
     parts += [referrer.get("providerName"), referrer.get("practiceName"), referrer.get("npi")]
-    return name_key(" ".join(str(p) for p in parts if p))[:1000]
+    return name_key(" ".join(str(p) for p in parts if p))[:_SEARCH_TEXT_MAX]
 
 
 def set_extraction(ctx: Context, referral: Referral, extraction: dict[str, Any] | None) -> None:
@@ -105,23 +106,47 @@ def parse_stages(value: str | None) -> list[ReferralStage]:
     return stages
 
 
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
+_LATEST = datetime.max.replace(tzinfo=UTC)
+
+
+class EmptyWindow(ValidationFailed):
+    """``receivedFrom`` is not before ``receivedTo``: REST refuses it, GraphQL answers no rows."""
+
+
+def parse_received(value: str) -> date | datetime:
+    """``receivedFrom``/``receivedTo``: a date (2026-01-31) or an ISO 8601 timestamp.
+
+    Raises ValueError for anything else; a face may check the format up front with it.
+    """
+    text = value.strip()
+    if _DATE_ONLY.match(text):
+        return date.fromisoformat(text)
+    return datetime.fromisoformat(text)
+
+
 def _bound(value: str | None, field: str, zone: ZoneInfo, *, end: bool) -> datetime | None:
     """A date (whole day, in the org's time zone) or a timestamp; ``end`` bounds are exclusive."""
     if not value:
         return None
-    text = value.strip()
     try:
-        if _DATE_ONLY.match(text):
-            start = datetime.combine(date.fromisoformat(text), time.min, tzinfo=zone)
-            return start + timedelta(days=1) if end else start
-        moment = datetime.fromisoformat(text)
+        parsed = parse_received(value)
     except ValueError:
         raise ValidationFailed(
             f"{field} must be a date (2026-01-31) or an ISO 8601 timestamp", field=field
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
-    return moment + timedelta(microseconds=1) if end else moment
+    if isinstance(parsed, datetime):
+        moment = parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+        step = timedelta(microseconds=1)
+    else:
+        moment = datetime.combine(parsed, time.min, tzinfo=zone)
+        step = timedelta(days=1)
+    try:
+        return (moment + step if end else moment).astimezone(UTC)
+    except OverflowError:
+        # Past an end of the calendar (9999-12-31 to the end of its day, year 1 east of
+        # UTC): the bound is that end of the calendar, not an error.
+        return _LATEST if moment.year == MAXYEAR else _EARLIEST
 
 
 async def list_page(
@@ -143,13 +168,18 @@ async def list_page(
     if stages:
         query = query.where(col(Referral.stage).in_(stages))
     for term in name_key(q).split()[:MAX_QUERY_TERMS]:
+        # A term longer than the search text cannot be in it (and SQLite refuses a LIKE
+        # pattern over 50,000 bytes as "too complex").
+        if len(term) > _SEARCH_TEXT_MAX:
+            query = query.where(false())
+            break
         query = query.where(col(Referral.search_text).contains(term, autoescape=True))
     if received_from or received_to:
         zone = ZoneInfo((await config_for(ctx, org_id)).timezone)
         start = _bound(received_from, "receivedFrom", zone, end=False)
         stop = _bound(received_to, "receivedTo", zone, end=True)
         if start and stop and start >= stop:
-            raise ValidationFailed("receivedFrom must be before receivedTo", field="receivedFrom")
+            raise EmptyWindow("receivedFrom must be before receivedTo", field="receivedFrom")
         if start:
             query = query.where(Referral.created_at >= start)
         if stop:

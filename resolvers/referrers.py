@@ -488,18 +488,25 @@ def _search(model: Any, kind: AliasKind, target: Any, org_id: str, q: str | None
     text = (q or "").strip()
     if not text:
         return query
+    key = alias_key(text) or text.lower()
     aliased = select(target).where(
         ReferrerAlias.org_id == org_id,
         ReferrerAlias.kind == kind,
-        col(ReferrerAlias.key).contains(alias_key(text) or text.lower(), autoescape=True),
+        col(ReferrerAlias.key).contains(key, autoescape=True),
     )
-    return query.where(
-        or_(
-            col(model.name).icontains(text, autoescape=True),
-            model.npi == text,
-            col(model.id).in_(aliased),
-        )
-    )
+    # Text longer than a column's values cannot be inside one (and SQLite refuses a LIKE
+    # pattern over 50,000 bytes as "too complex"): only the conditions that can hold.
+    conditions = [model.npi == text]
+    if len(text) <= _longest(model.name):
+        conditions.append(col(model.name).icontains(text, autoescape=True))
+    if len(key) <= _longest(ReferrerAlias.key):
+        conditions.append(col(model.id).in_(aliased))
+    return query.where(or_(*conditions))
+
+
+def _longest(column: Any) -> int:
+    """The most characters a value of a ``String(n)`` column has."""
+    return int(column.type.length)
 
 
 async def list_practices(

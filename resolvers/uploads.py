@@ -68,20 +68,43 @@ def check_file(data: bytes, max_bytes: int) -> CheckedFile:
 
 
 def count_pages(data: bytes, content_type: str) -> int:
-    if content_type == "application/pdf":
-        from pypdf import PdfReader
-        from pypdf.errors import PyPdfError
+    """Pages of a PDF, frames of a TIFF (1 for other images).
 
-        try:
-            return len(PdfReader(io.BytesIO(data)).pages)
-        except (PyPdfError, ValueError, KeyError, TypeError) as exc:
-            raise UnsupportedMediaType(f"PDF could not be read: {exc}", field="file") from None
-    if content_type == "image/tiff":
-        from PIL import Image, UnidentifiedImageError
-
-        try:
-            with Image.open(io.BytesIO(data)) as image:
-                return int(getattr(image, "n_frames", 1))
-        except (UnidentifiedImageError, OSError) as exc:
-            raise UnsupportedMediaType(f"TIFF could not be read: {exc}", field="file") from None
+    The bytes are the caller's: a parser may fail on them in any way it likes (pypdf
+    raises NotImplementedError for an unknown encryption, Pillow DecompressionBombError
+    for a TIFF that declares billions of pixels in a few bytes), and every such failure
+    is a file we cannot read, never a server error. Parsing touches nothing else, so
+    catching broadly here hides no bug of ours.
+    """
+    try:
+        if content_type == "application/pdf":
+            return _pdf_pages(data)
+        if content_type == "image/tiff":
+            return _tiff_frames(data)
+    except Exception as exc:
+        kind = "PDF" if content_type == "application/pdf" else "TIFF"
+        raise UnsupportedMediaType(
+            f"{kind} could not be read: {_reason(exc)}", field="file"
+        ) from None
     return 1
+
+
+def _pdf_pages(data: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def _tiff_frames(data: bytes) -> int:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return int(getattr(image, "n_frames", 1))
+    except UnidentifiedImageError:
+        # Its message names the in-memory buffer object, which means nothing to a client.
+        raise ValueError("not a readable TIFF image") from None
+
+
+def _reason(exc: Exception) -> str:
+    return str(exc) or type(exc).__name__

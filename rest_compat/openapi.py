@@ -81,9 +81,10 @@ def _operation(op: Operation) -> dict[str, Any]:
 
 
 def _form_schema(form: type[BaseModel]) -> dict[str, Any]:
-    """The form's fields plus the required ``file`` part."""
+    """The form's fields plus the required ``file`` part; other parts are refused, as the
+    form model refuses them (``additionalProperties``)."""
     fields = form.model_json_schema(by_alias=True)
-    return {
+    schema: dict[str, Any] = {
         "type": "object",
         "properties": {
             "file": {"type": "string", "contentMediaType": "application/octet-stream"},
@@ -91,6 +92,9 @@ def _form_schema(form: type[BaseModel]) -> dict[str, Any]:
         },
         "required": ["file", *fields.get("required", [])],
     }
+    if "additionalProperties" in fields:
+        schema["additionalProperties"] = fields["additionalProperties"]
+    return schema
 
 
 def _parameters(op: Operation) -> list[dict[str, Any]]:

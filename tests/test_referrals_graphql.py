@@ -15,7 +15,7 @@ pytestmark = pytest.mark.anyio
 
 LIST = """
 query ($orgId: ID, $first: Int!, $after: String, $stage: [ReferralStage!], $q: String,
-       $receivedFrom: String, $receivedTo: String) {
+       $receivedFrom: DateOrDateTime, $receivedTo: DateOrDateTime) {
   referrals(orgId: $orgId, first: $first, after: $after, stage: $stage, q: $q,
             receivedFrom: $receivedFrom, receivedTo: $receivedTo) {
     nodes { id stage }

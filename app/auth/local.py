@@ -80,6 +80,9 @@ class LocalVerifier:
             )
         except jwt.PyJWTError as exc:
             raise InvalidCredential(f"invalid token: {exc}") from None
+        except UnicodeError:
+            # Not even text a JWT could be made of (a lone surrogate from a JSON body).
+            raise InvalidCredential("invalid token: not a JWT") from None
         return VerifiedIdentity(
             uid=claims["sub"],
             email=claims.get("email"),

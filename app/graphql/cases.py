@@ -263,7 +263,7 @@ class CaseQuery:
 
 @register_node("case_")
 async def _case_node(info: Info, id_: str) -> Case | None:
-    row = await info.context.loader(CaseByIdLoader).load(id_)
+    row = await or_null(info, lambda: info.context.loader(CaseByIdLoader).load(id_))
     return Case.from_row(row) if row else None
 
 

@@ -10,6 +10,7 @@ from app.graphql.context import Info
 from app.graphql.errors import MutationError, or_null, run_mutation
 from app.graphql.loaders import PatientByIdLoader, ReferralByIdLoader
 from app.graphql.node import Node, register_node
+from app.graphql.orgs import require_principal_or_error
 from app.graphql.pagination import Connection, check_first
 from app.graphql.uploads import UploadTicket
 from models import Document as DocumentRow
@@ -92,8 +93,8 @@ class Document(Node):
 @strawberry.type
 class DocumentQuery:
     @strawberry.field(
-        description="Documents of a referral and/or a patient (one is required), newest first; "
-        "null when they are missing or another org's"
+        description="Documents of a referral and/or a patient, newest first; null when neither "
+        "is given, or when they are missing or another org's"
     )
     async def documents(
         self,
@@ -105,6 +106,9 @@ class DocumentQuery:
         after: str | None = None,
     ) -> Connection[Document] | None:
         check_first(first)
+        if not referral_id and not patient_id:
+            require_principal_or_error(info)
+            return None  # documents of nothing: nothing to answer, as for a missing referral
         ctx = info.context.ctx
         page = await or_null(
             info,

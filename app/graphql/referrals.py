@@ -21,11 +21,13 @@ from app.graphql.loaders import (
 )
 from app.graphql.node import Node, register_node
 from app.graphql.pagination import Connection, check_first
+from app.graphql.scalars import DateOrDateTime
 from app.graphql.uploads import UploadTicket
 from models import Job as JobRow
 from models import Referral as ReferralRow
 from models import ReferralStage
 from resolvers import qa, referrals, triage
+from resolvers.pagination import Page
 
 if TYPE_CHECKING:
     from app.graphql.audit import AuditEvent
@@ -295,29 +297,31 @@ class ReferralQuery:
         after: str | None = None,
         stage: list[ReferralStageFilter] | None = None,  # type: ignore[valid-type]
         q: str | None = None,
-        received_from: Annotated[
-            str | None,
-            strawberry.argument(description="A date (whole day, org time zone) or a timestamp"),
-        ] = None,
-        received_to: str | None = None,
+        received_from: DateOrDateTime | None = None,
+        received_to: DateOrDateTime | None = None,
     ) -> Connection[Referral] | None:
         check_first(first)
         ctx = info.context.ctx
         stages = ",".join(s.value for s in stage) if stage else None
-        page = await or_null(
-            info,
-            lambda: referrals.list_page(
-                ctx,
-                org_id=org_id,
-                stage=stages,
-                q=q or None,
-                received_from=received_from,
-                received_to=received_to,
-                cursor=after,
-                limit=first,
-            ),
-        )
-        return Connection.of(page, Referral.from_row) if page is not None else None
+
+        async def page() -> Page[ReferralRow]:
+            try:
+                return await referrals.list_page(
+                    ctx,
+                    org_id=org_id,
+                    stage=stages,
+                    q=q or None,
+                    received_from=received_from,
+                    received_to=received_to,
+                    cursor=after,
+                    limit=first,
+                )
+            except referrals.EmptyWindow:
+                # receivedFrom not before receivedTo: nothing was received in that window.
+                return Page(items=[], next_cursor=None)
+
+        found = await or_null(info, page)
+        return Connection.of(found, Referral.from_row) if found is not None else None
 
     @strawberry.field(description="One referral; null when missing or another org's")
     async def referral(self, info: Info, id: strawberry.ID) -> Referral | None:

@@ -252,19 +252,19 @@ class ReferrerMutation:
 
 @register_node("prac_")
 async def _practice_node(info: Info, id_: str) -> Practice | None:
-    row = await info.context.loader(PracticeByIdLoader).load(id_)
+    row = await or_null(info, lambda: info.context.loader(PracticeByIdLoader).load(id_))
     return Practice.from_row(row) if row else None
 
 
 @register_node("prov_")
 async def _provider_node(info: Info, id_: str) -> Provider | None:
-    row = await info.context.loader(ProviderByIdLoader).load(id_)
+    row = await or_null(info, lambda: info.context.loader(ProviderByIdLoader).load(id_))
     return Provider.from_row(row) if row else None
 
 
 @register_node("loc_")
 async def _location_node(info: Info, id_: str) -> Location | None:
-    row = await info.context.loader(LocationByIdLoader).load(id_)
+    row = await or_null(info, lambda: info.context.loader(LocationByIdLoader).load(id_))
     return Location.from_row(row) if row else None
 
 
