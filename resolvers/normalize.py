@@ -116,7 +116,9 @@ def phone_e164(value: str | None, default_country: str = "1") -> str | None:
         digits = digits[1:]
     elif text.startswith("+"):
         return None
-    if len(digits) == 10 and digits[0] not in "01" and digits[3] not in "01":
+    # The area code must start 2-9. The exchange is not checked: the published API's own
+    # example, +1 555 123-4567, has an exchange starting with 1, as fictional numbers do.
+    if len(digits) == 10 and digits[0] not in "01":
         return f"+{default_country}{digits}"
     return None
 

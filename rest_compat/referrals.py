@@ -100,15 +100,16 @@ class QaOut(Out):
 
 
 class TriageResultOut(Out):
+    # Read back from stored JSON: every part but the level may be missing on older rows.
     level: int
-    priority_band: str | None
-    queue: str | None
-    source: str
-    rules: list[dict[str, Any]]
-    reason: str | None
-    set_by: str | None
-    set_at: str
-    automatic: dict[str, Any] | None
+    priority_band: str | None = None
+    queue: str | None = None
+    source: str = "auto"
+    rules: list[dict[str, Any]] = []
+    reason: str | None = None
+    set_by: str | None = None
+    set_at: str | None = None
+    automatic: dict[str, Any] | None = None
 
 
 class TriageOut(Out):

@@ -339,3 +339,12 @@ async def test_triage_events_are_audited(app: Any, settings: Settings, world: Wo
         ("referral.triage_read", world.a.viewer.user_id),
     ]
     assert events[-2].details["reason"] == "red flags"
+
+
+async def test_a_stored_triage_with_only_its_level_reads_back(app: Any, world: World) -> None:
+    from tests.case_fixtures import make_case
+
+    made = await make_case(app, world.a.id)  # triage {"level", "priorityBand", "queue"} only
+    response = await world.a.viewer.client.get(f"/api/referrals/{made.referral_id}/triage")
+    assert response.status_code == 200, response.text
+    assert response.json()["triage"]["level"] == 3
