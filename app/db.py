@@ -2,7 +2,7 @@
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -51,20 +51,11 @@ def _refuse_unstorable_text(
     reach the database with one. JSON values arrive serialised, where the characters
     are escapes (``\\u0000``, an unpaired ``\\ud800``).
     """
-    if _has_nul(parameters):
+    texts = list(_strings(parameters))
+    if any("\x00" in text or "\\u0000" in text for text in texts):
         raise BadRequest("text may not contain the NUL character (U+0000)")
-    if _has_lone_surrogate(parameters):
+    if any(_LONE_SURROGATE.search(text) for text in texts):
         raise BadRequest("text may not contain a lone surrogate (U+D800 to U+DFFF)")
-
-
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value or "\\u0000" in value
-    if isinstance(value, dict):
-        return any(_has_nul(v) for v in value.values())
-    if isinstance(value, list | tuple):
-        return any(_has_nul(v) for v in value)
-    return False
 
 
 _LONE_SURROGATE = re.compile(
@@ -76,14 +67,16 @@ _LONE_SURROGATE = re.compile(
 )
 
 
-def _has_lone_surrogate(value: Any) -> bool:
+def _strings(value: Any) -> Iterator[str]:
+    """Every string bound to a statement, however the driver nests its parameters."""
     if isinstance(value, str):
-        return _LONE_SURROGATE.search(value) is not None
-    if isinstance(value, dict):
-        return any(_has_lone_surrogate(v) for v in value.values())
-    if isinstance(value, list | tuple):
-        return any(_has_lone_surrogate(v) for v in value)
-    return False
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
