@@ -438,7 +438,9 @@ async def test_delete_session_revokes_the_cookie_and_earlier_id_tokens_at_once(
     user = await fb.user_by_email(member.signed_in.email)
     assert user.tokens_valid_after is not None
     assert int(user.tokens_valid_after.timestamp()) > issued_at(token)
-    refusals = await fb.events("auth.session_cookie", resource_id=None, outcome="denied")
+    # Firebase's own revocation check or ours may refuse first (they compare whole seconds
+    # differently), so the refusal may or may not name the user: it must exist either way.
+    refusals = await fb.events("auth.session_cookie", outcome="denied")
     assert any(e.details["reason"] == cookie_error["message"] for e in refusals)
 
 
