@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DataError, DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -26,17 +26,25 @@ def create_engine(settings: Settings) -> AsyncEngine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(
+            url, connect_args={"timeout": settings.db_lock_timeout_seconds}
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
     else:
         engine = create_async_engine(
             url,
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_pool_size,
             pool_pre_ping=True,
+            connect_args={"server_settings": {"lock_timeout": _milliseconds(settings)}},
         )
     event.listen(engine.sync_engine, "before_cursor_execute", _refuse_unstorable_text)
     return engine
+
+
+def _milliseconds(settings: Settings) -> str:
+    return str(int(settings.db_lock_timeout_seconds * 1000))
 
 
 def _refuse_unstorable_text(
@@ -80,12 +88,29 @@ def _strings(value: Any) -> Iterator[str]:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own transaction control leaves SELECTs outside the transaction;
+    # _sqlite_begin_immediate takes over (SQLAlchemy's documented SQLite recipe).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin_immediate(connection: Any) -> None:
+    """Start every SQLite transaction as the single writer.
+
+    SQLite has no row locks, so ``SELECT … FOR UPDATE`` does nothing there. Left
+    to the driver, a transaction's reads run before its BEGIN, so two requests can
+    both see a case open and both close it. ``BEGIN IMMEDIATE`` takes the write lock
+    up front: transactions run one after another (waiting up to the busy timeout),
+    each reading what the previous one committed, as Rails and Django do on SQLite.
+    Every request writes an audit event anyway, so nothing that could run in
+    parallel is serialised. Handlers read upload bodies before their first statement,
+    so no client holds the lock while it sends.
+    """
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class SerialSession(AsyncSession):
@@ -153,3 +178,21 @@ def is_data_error(exc: BaseException) -> bool:
     if isinstance(exc, DataError):
         return True
     return isinstance(exc, DBAPIError) and str(getattr(exc.orig, "sqlstate", "")).startswith("22")
+
+
+CONTENTION_MESSAGE = "a concurrent change got in the way; try again"
+
+
+def is_contention(exc: BaseException) -> bool:
+    """The database gave up on the operation because of a concurrent one; a retry may pass.
+
+    PostgreSQL: SQLSTATE class 40 (a deadlock, a serialization failure) or 55P03 (a lock
+    still taken after ``lock_timeout``). SQLite: the write lock still taken after the
+    busy timeout. Both timeouts are ``INTAKEDESK_DB_LOCK_TIMEOUT_SECONDS``.
+    """
+    if not isinstance(exc, DBAPIError):
+        return False
+    sqlstate = str(getattr(exc.orig, "sqlstate", ""))
+    if sqlstate.startswith("40") or sqlstate == "55P03":
+        return True
+    return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)

@@ -1,14 +1,16 @@
 """Per request: authenticate once, then hand the route a Context with its own session."""
 
+from sqlalchemy.exc import DBAPIError
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.db import CONTENTION_MESSAGE, is_contention
 from app.session_cookie import SESSION_COOKIE
 from resolvers import auth
 from resolvers.context import Context
 from resolvers.errors import Unauthenticated
-from rest_compat.errors import domain_error_response
+from rest_compat.errors import domain_error_response, error_response
 
 # Signed file URLs carry their own proof; no credential is read there.
 _UNAUTHENTICATED_PREFIXES = ("/files/", "/healthz")
@@ -54,6 +56,14 @@ class ContextMiddleware:
                 if credentials.present:
                     try:
                         await auth.authenticate(ctx, credentials, state.verifier)
+                    except DBAPIError as exc:
+                        await session.rollback()
+                        if not is_contention(exc):
+                            raise
+                        await error_response(409, "conflict", CONTENTION_MESSAGE)(
+                            scope, receive, send
+                        )
+                        return
                     except Unauthenticated as exc:
                         # The refusal's audit event is kept; nothing else ran.
                         await session.commit()

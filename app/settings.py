@@ -39,6 +39,7 @@ class Settings(BaseModel):
     graphql_max_aliases: int = Field(default=30, ge=1)
     graphql_max_tokens: int = Field(default=2000, ge=50)
     db_pool_size: int = Field(default=10, ge=1)
+    db_lock_timeout_seconds: float = Field(default=15, gt=0, le=600)
     gcs_credentials_file: str | None = None
 
     @field_validator("database_url")

@@ -63,7 +63,7 @@ from models import (
     Role,
     utcnow,
 )
-from resolvers import audit, orgs, patients
+from resolvers import audit, locks, orgs, patients
 from resolvers.access import check_row, get_scoped, org_for
 from resolvers.context import Context
 from resolvers.errors import Conflict, ValidationFailed
@@ -511,6 +511,8 @@ async def attach_referral(ctx: Context, referral: Referral) -> Case:
         patient_id = patient.id
     triage = referral.triage or {}
     level = triage.get("level")
+    # Two referrals of one patient, triaged at once, join one case instead of opening two.
+    await locks.hold(ctx, "open-case", referral.org_id, patient_id)
     case = await _open_case_of(ctx, org_id=referral.org_id, patient_id=patient_id)
     now = utcnow()
     if case is None:

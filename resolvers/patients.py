@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, false, func, or_
 from sqlmodel import col, select
 
 from models import Case, Document, EmrDocumentItem, Patient, Referral, Role, utcnow
-from resolvers import audit
+from resolvers import audit, locks
 from resolvers.access import get_scoped, org_for
 from resolvers.context import Context
 from resolvers.errors import Conflict, NotFound, ValidationFailed
@@ -560,6 +560,8 @@ async def from_extraction(
     dob = parse_dob(data.get("dob"))
     if not first or not last or dob is None:
         return None
+    # Two referrals of one new patient, triaged at once, must not create two records.
+    await locks.hold(ctx, "patient-match", org_id, dob.isoformat())
     match = await find_match(ctx, org_id=org_id, first_name=first, last_name=last, dob=dob)
     if match is not None:
         return match

@@ -8,7 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
-from app.db import is_data_error
+from app.db import CONTENTION_MESSAGE, is_contention, is_data_error
 from resolvers import errors
 
 log = logging.getLogger("intakedesk")
@@ -78,12 +78,16 @@ async def on_integrity_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def on_database_error(request: Request, exc: Exception) -> JSONResponse:
-    """A refused value is bad input (422); any other database failure is ours (500).
+    """A refused value is bad input (422), a lost race a conflict to retry (409); any other
+    database failure is ours (500).
 
     The faces validate lengths first; this is the net under them, so a missed
     check is a 422 and never a 500.
     """
     await _rollback(request)
+    if is_contention(exc):
+        log.warning("contention on %s %s: %s", request.method, request.url.path, exc)
+        return error_response(409, "conflict", CONTENTION_MESSAGE)
     if not is_data_error(exc):
         return await on_unexpected_error(request, exc)
     log.warning("data error on %s %s: %s", request.method, request.url.path, exc)

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import anyio
 import pytest
 from sqlmodel import func, select
 
@@ -177,3 +178,29 @@ async def test_bulk_refusals_change_nothing(app: Any, settings: Settings, world:
             select(func.count()).select_from(Patient).where(Patient.org_id == world.a.id)
         )
     assert patients == 0 and await case_count(app, world.a.id) == 0
+
+
+async def test_triaging_one_patients_referrals_at_once_makes_one_patient_and_one_case(
+    app: Any, settings: Settings, world: World
+) -> None:
+    # Separate requests racing to match the same new patient and open their case.
+    ids = [
+        await seed_referral(app, settings, world.a.id, extracted=person("Nia", "Ro"))
+        for _ in range(8)
+    ]
+    clients = [world.a.coordinator.client, world.a.admin.client, world.a.key_client]
+    answers: list[Any] = []
+
+    async def triage_one(index: int, rid: str) -> None:
+        body = {"action": "move_to_triaged", "ids": [rid]}
+        answers.append(await clients[index % 3].post("/api/referrals/bulk", json=body))
+
+    async with anyio.create_task_group() as group:
+        for index, rid in enumerate(ids):
+            group.start_soon(triage_one, index, rid)
+    assert all(a.status_code == 200 and a.json()["results"][0]["ok"] for a in answers)
+    assert len({a.json()["results"][0]["caseId"] for a in answers}) == 1
+    assert await case_count(app, world.a.id) == 1
+    async with transaction(app.state.sessions) as session:
+        query = select(func.count()).select_from(Patient).where(Patient.org_id == world.a.id)
+        assert await session.scalar(query) == 1

@@ -11,7 +11,7 @@ import strawberry
 from graphql import GraphQLError
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from app.db import is_data_error
+from app.db import CONTENTION_MESSAGE, is_contention, is_data_error
 from app.graphql.context import Info
 from resolvers.errors import (
     BadRequest,
@@ -84,6 +84,8 @@ async def run_mutation(
         return MutationError(code="conflict", message="the change conflicts with existing data")
     except DBAPIError as exc:
         await session.rollback()
+        if is_contention(exc):
+            return MutationError(code="conflict", message=CONTENTION_MESSAGE)
         if not is_data_error(exc):
             raise
         return MutationError(
