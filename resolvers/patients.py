@@ -301,8 +301,13 @@ async def _refuse_if_queued(ctx: Context, documents: list[Document]) -> None:
 
 
 async def _check_unique(ctx: Context, patient: Patient) -> None:
-    """One record per person (names and DOB) and per MRN in an org."""
+    """One record per person (names and DOB) and per MRN in an org.
+
+    The locks make check and write one step: two requests creating the same person at
+    once cannot both find no one.
+    """
     if patient.dob is not None:
+        await locks.hold(ctx, "patient-match", patient.org_id, patient.dob.isoformat())
         query = select(Patient.id).where(
             Patient.org_id == patient.org_id,
             Patient.last_name_key == patient.last_name_key,
@@ -317,6 +322,7 @@ async def _check_unique(ctx: Context, patient: Patient) -> None:
                 details={"existingPatientId": other},
             )
     if patient.mrn:
+        await locks.hold(ctx, "patient-mrn", patient.org_id, patient.mrn)
         query = select(Patient.id).where(
             Patient.org_id == patient.org_id, Patient.mrn == patient.mrn, Patient.id != patient.id
         )

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import false, func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import col, select, update
 
 from app.storage import SignedUrl
 from models import Case, Document, Job, Org, Referral, ReferralStage, Role, utcnow
@@ -489,38 +489,56 @@ async def _original_of(ctx: Context, org_id: str, duplicate_of: str | None) -> R
         raise ValidationFailed(
             "duplicateOf (the original referral's id) is required", field="duplicateOf"
         )
-    original = await _in_org(ctx, org_id, duplicate_of, lock=False)
+    # Locked, so it cannot itself become a duplicate while copies are pointed at it.
+    original = await _in_org(ctx, org_id, duplicate_of, lock=True)
     # Point at the root, so a chain of duplicates never forms.
     if original.duplicate_of_id:
-        original = await _in_org(ctx, org_id, original.duplicate_of_id, lock=False)
+        original = await _in_org(ctx, org_id, original.duplicate_of_id, lock=True)
     return original
 
 
-def _mark(ctx: Context, referral: Referral, original: Referral) -> None:
+async def _mark(ctx: Context, referral: Referral, original: Referral) -> None:
     if referral.id == original.id:
         raise ValidationFailed("a referral cannot be a duplicate of itself", field="duplicateOf")
     if referral.stage == ReferralStage.triaged:
         raise Conflict(f"referral {referral.id} is already triaged into case {referral.case_id}")
     if referral.stage == ReferralStage.processing:
         raise Conflict(f"referral {referral.id} is being processed")
+    now = utcnow()
     referral.stage = ReferralStage.duplicate
     referral.duplicate_of_id = original.id
-    referral.updated_at = utcnow()
+    referral.updated_at = now
     ctx.session.add(referral)
+    # Its own duplicates follow it to the root, so no chain forms this way either.
+    repointed = (
+        await ctx.session.scalars(
+            update(Referral)
+            .where(
+                col(Referral.org_id) == referral.org_id,
+                col(Referral.duplicate_of_id) == referral.id,
+            )
+            .values(duplicate_of_id=original.id, updated_at=now)
+            .returning(col(Referral.id))
+            .execution_options(synchronize_session="fetch")
+        )
+    ).all()
+    details: dict[str, Any] = {"duplicateOf": original.id}
+    if repointed:
+        details["repointed"] = sorted(repointed)
     audit.record(
         ctx,
         "referral.mark_duplicate",
         org_id=referral.org_id,
         resource_type="referral",
         resource_id=referral.id,
-        details={"duplicateOf": original.id},
+        details=details,
     )
 
 
 async def mark_duplicate(ctx: Context, *, referral_id: str, duplicate_of: str) -> Referral:
     referral = await get_for_change(ctx, referral_id)
     original = await _original_of(ctx, referral.org_id, duplicate_of)
-    _mark(ctx, referral, original)
+    await _mark(ctx, referral, original)
     return referral
 
 
@@ -570,7 +588,7 @@ async def bulk(
                 referral = await _in_org(ctx, org_id, referral_id, lock=True)
                 case_id = None
                 if original is not None:
-                    _mark(ctx, referral, original)
+                    await _mark(ctx, referral, original)
                 else:
                     case_id = (await move_to_triaged(ctx, referral, config)).id
             results.append(BulkItem(id=referral_id, ok=True, case_id=case_id))

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 from typing import Any
 
+import anyio
 import pytest
 
 from models import Document, Patient
@@ -23,6 +24,27 @@ from tests.patient_fixtures import (
 pytestmark = pytest.mark.anyio
 
 # --- create -------------------------------------------------------------------------------
+
+
+async def test_creating_one_person_at_once_keeps_one_record(app: Any, world: World) -> None:
+    # Separate requests racing past the same-person and same-MRN checks.
+    same_person = patient_body(firstName="Ona", lastName="Race", dob="1990-02-03")
+    same_mrn = [patient_body(mrn="MRN-RACE") for _ in range(6)]
+    clients = [world.a.coordinator.client, world.a.admin.client, world.a.key_client]
+    answers: dict[str, list[int]] = {"person": [], "mrn": []}
+
+    async def create(kind: str, index: int, body: dict[str, Any]) -> None:
+        response = await clients[index % 3].post("/api/patients", json=body)
+        answers[kind].append(response.status_code)
+
+    before = await patient_count(app, world.a.id)
+    async with anyio.create_task_group() as group:
+        for index in range(6):
+            group.start_soon(create, "person", index, same_person)
+            group.start_soon(create, "mrn", index, same_mrn[index])
+    assert sorted(answers["person"]) == [201] + [409] * 5
+    assert sorted(answers["mrn"]) == [201] + [409] * 5
+    assert await patient_count(app, world.a.id) == before + 2
 
 
 async def test_create_normalises_and_answers_the_patient(app: Any, world: World) -> None:

@@ -8,7 +8,7 @@ from sqlmodel import func, select
 
 from app.db import transaction
 from app.settings import Settings
-from models import Case, Patient, ReferralStage
+from models import AuditEvent, Case, Patient, ReferralStage
 from tests.conftest import World, assert_error
 from tests.referral_fixtures import extraction, load_referral, person, seed_referral
 
@@ -122,6 +122,33 @@ async def test_mark_duplicate_points_at_the_original(
     )
     assert chained.json()["results"][0]["ok"] is True
     assert (await load_referral(app, copy_two)).duplicate_of_id == original
+
+
+async def test_marking_an_original_a_duplicate_moves_its_copies_to_the_new_root(
+    app: Any, settings: Settings, world: World
+) -> None:
+    original = await seed_referral(app, settings, world.a.id)
+    copies = [await seed_referral(app, settings, world.a.id) for _ in range(2)]
+    root = await seed_referral(app, settings, world.a.id)
+    bulk = "/api/referrals/bulk"
+    client = world.a.coordinator.client
+    body = {"action": "mark_duplicate", "duplicateOf": original, "ids": copies}
+    assert all(r["ok"] for r in (await client.post(bulk, json=body)).json()["results"])
+
+    body = {"action": "mark_duplicate", "duplicateOf": root, "ids": [original]}
+    assert (await client.post(bulk, json=body)).json()["results"][0]["ok"] is True
+    for rid in [original, *copies]:
+        assert (await load_referral(app, rid)).duplicate_of_id == root
+    async with transaction(app.state.sessions) as session:
+        query = select(AuditEvent).where(
+            AuditEvent.action == "referral.mark_duplicate", AuditEvent.resource_id == original
+        )
+        [event] = (await session.scalars(query)).all()
+    assert event.details == {"duplicateOf": root, "repointed": sorted(copies)}
+    # The root's copies are never marked twice over: the old original is a copy like them.
+    body = {"action": "mark_duplicate", "duplicateOf": copies[0], "ids": [root]}
+    refused = (await client.post(bulk, json=body)).json()["results"][0]
+    assert refused["error"]["code"] == "validation_failed"
 
 
 @pytest.mark.parametrize(
