@@ -4,7 +4,7 @@ from typing import Protocol, TypeVar
 
 from models import Role
 from resolvers.context import Context, Principal
-from resolvers.errors import Forbidden, NotFound, Unauthenticated, ValidationFailed
+from resolvers.errors import Forbidden, Unauthenticated, ValidationFailed, not_found
 
 
 class OrgRow(Protocol):
@@ -69,7 +69,7 @@ def check_row(ctx: Context, row: Row | None, resource: str, id_: str, minimum: R
     """A row of another org answers exactly as a missing one does (404)."""
     principal = require_principal(ctx)
     if row is None or row.org_id not in principal.roles:
-        raise NotFound(f"{resource} {id_} not found")
+        raise not_found(resource, id_)
     _check_role(principal, row.org_id, minimum)
     return row
 

@@ -10,7 +10,7 @@ from models import ApiKey, Role, utcnow
 from resolvers import audit
 from resolvers.access import org_for, require_user
 from resolvers.context import Context
-from resolvers.errors import NotFound, ValidationFailed
+from resolvers.errors import ValidationFailed, not_found
 
 KEY_PREFIX = "desk_"
 VISIBLE_CHARS = 12
@@ -84,7 +84,7 @@ async def revoke(ctx: Context, *, org_id: str | None, key_id: str) -> ApiKey:
     org = org_for(ctx, org_id, Role.admin)
     key = await ctx.session.get(ApiKey, key_id) if key_id else None
     if key is None or key.org_id != org or key.revoked_at is not None:
-        raise NotFound(f"api key {key_id} not found")
+        raise not_found("api key", key_id)
     key.revoked_at = utcnow()
     ctx.session.add(key)
     audit.record(ctx, "api_key.revoke", org_id=org, resource_type="api_key", resource_id=key.id)

@@ -16,6 +16,7 @@ from resolvers.errors import (
     PayloadTooLarge,
     UnsupportedMediaType,
     ValidationFailed,
+    not_found,
 )
 from resolvers.pagination import Page, check_limit, paginate
 
@@ -298,7 +299,7 @@ async def owners(
 
 def _same_org(org_id: str | None, row_org_id: str, resource: str, id_: str) -> str:
     if org_id and row_org_id != org_id:
-        raise NotFound(f"{resource} {id_} not found")
+        raise not_found(resource, id_)
     return row_org_id
 
 
@@ -409,7 +410,7 @@ async def get_or_raise(
 ) -> Document:
     document = await get_scoped(ctx, Document, document_id, resource="document", minimum=minimum)
     if org_id and document.org_id != org_id:
-        raise NotFound(f"document {document_id} not found")
+        raise not_found("document", document_id)
     return document
 
 

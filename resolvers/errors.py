@@ -52,5 +52,10 @@ class ValidationFailed(DomainError):
         super().__init__(message, field=field, details=details)
 
 
+# An id longer than any of ours is shown cut short: an error must not echo kilobytes back.
+_LONGEST_SHOWN_ID = 64
+
+
 def not_found(resource: str, id_: str) -> NotFound:
-    return NotFound(f"{resource} {id_} not found")
+    shown = id_ if len(id_) <= _LONGEST_SHOWN_ID else f"{id_[:_LONGEST_SHOWN_ID]}…"
+    return NotFound(f"{resource} {shown} not found")

@@ -9,7 +9,7 @@ from models import Membership, Org, Role, User, utcnow
 from resolvers import audit
 from resolvers.access import org_for
 from resolvers.context import Context
-from resolvers.errors import BadRequest, Conflict, NotFound, ValidationFailed
+from resolvers.errors import BadRequest, Conflict, ValidationFailed, not_found
 from resolvers.org_config import OrgConfig
 
 
@@ -18,9 +18,10 @@ def config_of(org: Org) -> OrgConfig:
 
 
 async def get(ctx: Context, *, org_id: str | None) -> Org:
-    org = await ctx.session.get(Org, org_for(ctx, org_id))
+    resolved = org_for(ctx, org_id)
+    org = await ctx.session.get(Org, resolved)
     if org is None:
-        raise NotFound(f"org {org_id} not found")
+        raise not_found("org", resolved)
     return org
 
 
@@ -30,7 +31,7 @@ async def update_config(ctx: Context, *, org_id: str, changes: Any) -> Org:
         raise BadRequest("the body must be a JSON object of config fields")
     org = await ctx.session.get(Org, org_for(ctx, org_id, Role.admin))
     if org is None:
-        raise NotFound(f"org {org_id} not found")
+        raise not_found("org", org_id)
     merged = {**config_of(org).public(), **changes}
     try:
         config = OrgConfig.model_validate(merged)
@@ -83,7 +84,7 @@ async def add_member(
     ctx: Context, *, org_id: str, email: str, role: str, uid: str | None = None
 ) -> User:
     if await ctx.session.get(Org, org_id) is None:
-        raise NotFound(f"org {org_id} not found")
+        raise not_found("org", org_id)
     try:
         role_value = Role(role)
     except ValueError:

@@ -13,7 +13,7 @@ from models import Case, Document, EmrDocumentItem, Patient, Referral, Role, utc
 from resolvers import audit, locks
 from resolvers.access import get_scoped, org_for
 from resolvers.context import Context
-from resolvers.errors import Conflict, NotFound, ValidationFailed
+from resolvers.errors import Conflict, ValidationFailed, not_found
 from resolvers.normalize import latest_date_on_earth, name_key, parse_dob, phone_e164, read_date
 from resolvers.pagination import Page, check_limit, paginate
 
@@ -78,7 +78,7 @@ async def get_or_raise(
     """The patient, if the caller may see it (another org's is a 404, like a missing one)."""
     patient = await get_scoped(ctx, Patient, patient_id, resource="patient", minimum=minimum)
     if org_id and patient.org_id != org_id:
-        raise NotFound(f"patient {patient_id} not found")
+        raise not_found("patient", patient_id)
     return patient
 
 

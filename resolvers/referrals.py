@@ -17,7 +17,7 @@ from app.storage import SignedUrl
 from models import Case, Document, Job, Org, Referral, ReferralStage, Role, utcnow
 from resolvers import access, audit, cases, documents, jobs, orgs, triage
 from resolvers.context import Context
-from resolvers.errors import Conflict, DomainError, NotFound, ValidationFailed
+from resolvers.errors import Conflict, DomainError, ValidationFailed, not_found
 from resolvers.normalize import name_key
 from resolvers.org_config import OrgConfig
 from resolvers.pagination import Page, check_limit, paginate
@@ -65,7 +65,7 @@ def set_extraction(ctx: Context, referral: Referral, extraction: dict[str, Any] 
 async def config_for(ctx: Context, org_id: str) -> OrgConfig:
     org = await ctx.session.get(Org, org_id)
     if org is None:
-        raise NotFound(f"org {org_id} not found")
+        raise not_found("org", org_id)
     return orgs.config_of(org)
 
 
@@ -480,7 +480,7 @@ async def _in_org(ctx: Context, org_id: str, referral_id: str, *, lock: bool) ->
         await ctx.session.get(Referral, referral_id, with_for_update=lock) if referral_id else None
     )
     if row is None or row.org_id != org_id:
-        raise NotFound(f"referral {referral_id} not found")
+        raise not_found("referral", referral_id)
     return row
 
 

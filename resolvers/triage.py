@@ -10,7 +10,7 @@ from typing import Any
 from models import Case, Org, Referral, ReferralStage, Role, utcnow
 from resolvers import access, audit, orgs
 from resolvers.context import Context
-from resolvers.errors import Conflict, NotFound, ValidationFailed
+from resolvers.errors import Conflict, ValidationFailed, not_found
 from resolvers.normalize import name_key
 from resolvers.org_config import OrgConfig, TriageRule
 
@@ -187,7 +187,7 @@ async def _referral(ctx: Context, referral_id: str, minimum: Role, lock: bool) -
 async def _config(ctx: Context, org_id: str) -> OrgConfig:
     org = await ctx.session.get(Org, org_id)
     if org is None:
-        raise NotFound(f"org {org_id} not found")
+        raise not_found("org", org_id)
     return orgs.config_of(org)
 
 

@@ -361,6 +361,12 @@ async def test_get_of_another_org_is_404_exactly_like_a_missing_one(
     assert await audit_events(app, world.b.id, "referral.read") == []
 
 
+async def test_a_very_long_unknown_id_is_not_echoed_in_full(world: World) -> None:
+    long_id = "ref_" + "x" * 5000
+    error = assert_error(await world.a.admin.client.get(f"/api/referrals/{long_id}"), 404)
+    assert error["message"] == f"referral {long_id[:64]}… not found"
+
+
 # -- upload to a referral -----------------------------------------------------------------------
 
 
