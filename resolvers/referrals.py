@@ -318,7 +318,6 @@ async def create(
     org_id = access.org_for(ctx, org_id, Role.coordinator)
     kind = documents.parse_document_type(document_type)
     referral = new_referral(ctx, org_id=org_id, source=source, notes=notes)
-    await ctx.session.flush()
     pending = await documents.create_pending(
         ctx,
         org_id=org_id,
@@ -345,7 +344,6 @@ async def create_with_file(
     org_id = access.org_for(ctx, org_id, Role.coordinator)
     kind = documents.parse_document_type(document_type)
     referral = new_referral(ctx, org_id=org_id, source=source, notes=notes)
-    await ctx.session.flush()
     document = await documents.store(
         ctx,
         org_id=org_id,
