@@ -16,7 +16,7 @@ from app.auth.verifier import build_verifier
 from app.db import create_engine, session_factory
 from app.graphql.schema import build_schema
 from app.graphql.view import GraphQLView
-from app.middleware import ContextMiddleware
+from app.middleware import GRAPHQL_PATH, ContextMiddleware
 from app.settings import Settings, get_settings
 from app.storage import build_storage
 from rest_compat import all_operations
@@ -64,7 +64,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/api/openapi.json", openapi_json, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route(GRAPHQL_PATH, graphql, methods=["GET", "POST"]),
             *files.routes,
             *starlette_routes(operations),
         ],

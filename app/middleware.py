@@ -3,15 +3,17 @@
 from sqlalchemy.exc import DBAPIError
 from starlette.datastructures import Headers
 from starlette.requests import Request
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.db import CONTENTION_MESSAGE, is_contention
 from app.session_cookie import SESSION_COOKIE
 from resolvers import auth
 from resolvers.context import Context
-from resolvers.errors import Unauthenticated
-from rest_compat.errors import domain_error_response, error_response
+from resolvers.errors import Conflict, DomainError, Unauthenticated
+from rest_compat.errors import domain_error_response
 
+GRAPHQL_PATH = "/graphql"
 # Signed file URLs carry their own proof; no credential is read there.
 _UNAUTHENTICATED_PREFIXES = ("/files/", "/healthz")
 # These replace or clear the session cookie: a revoked or expired one must not block
@@ -32,6 +34,20 @@ def credentials_from(headers: Headers, cookies: dict[str, str]) -> auth.Credenti
 
 def _only_cookie_on_session_path(path: str, credentials: auth.Credentials) -> bool:
     return path == _SESSION_PATH and not (credentials.api_key or credentials.bearer)
+
+
+def _refusal(path: str, exc: DomainError) -> JSONResponse:
+    """The request stops before any route: in the REST error shape, or on ``/graphql`` as
+    a top-level GraphQL error (DESIGN §8: a refused credential is one), same status."""
+    response = domain_error_response(exc)
+    if path != GRAPHQL_PATH:
+        return response
+    error = {"message": exc.message, "extensions": {"code": exc.code.upper()}}
+    return JSONResponse(
+        {"data": None, "errors": [error]},
+        status_code=response.status_code,
+        headers={k: v for k, v in response.headers.items() if k == "www-authenticate"},
+    )
 
 
 class ContextMiddleware:
@@ -60,15 +76,14 @@ class ContextMiddleware:
                         await session.rollback()
                         if not is_contention(exc):
                             raise
-                        await error_response(409, "conflict", CONTENTION_MESSAGE)(
-                            scope, receive, send
-                        )
+                        refusal = Conflict(CONTENTION_MESSAGE)
+                        await _refusal(scope["path"], refusal)(scope, receive, send)
                         return
                     except Unauthenticated as exc:
                         # The refusal's audit event is kept; nothing else ran.
                         await session.commit()
                         if not _only_cookie_on_session_path(scope["path"], credentials):
-                            await domain_error_response(exc)(scope, receive, send)
+                            await _refusal(scope["path"], exc)(scope, receive, send)
                             return
                     # The authentication's audit event and lastUsedAt stand on their own,
                     # whatever becomes of the operation.

@@ -239,6 +239,17 @@ async def gql(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[s
     return body
 
 
+def assert_graphql_refusal(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    """A request stopped before GraphQL ran: one top-level error with its code, no data."""
+    assert response.status_code == status, (response.status_code, response.text)
+    body = response.json()
+    assert body["data"] is None, body
+    [error] = body["errors"]
+    assert error["extensions"] == {"code": code}, body
+    assert isinstance(error["message"], str) and error["message"]
+    return dict(error)
+
+
 def assert_error(response: httpx.Response, status: int, code: str | None = None) -> dict[str, Any]:
     """The documented error shape, with the given status (and code)."""
     assert response.status_code == status, (response.status_code, response.text)

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from app.auth.local import LocalVerifier
 from app.settings import Settings
 from models import ApiKey, AuditEvent
-from tests.conftest import World, assert_error, client_for, gql
+from tests.conftest import World, assert_error, assert_graphql_refusal, client_for, gql
 
 
 async def audit_events(app: Any, **filters: str) -> list[AuditEvent]:
@@ -174,5 +174,9 @@ async def test_revoked_api_key_is_refused_on_the_next_request(world: World) -> N
     assert response.status_code == 200, response.text
     assert response.json()["revokedAt"]
     assert_error(await world.a.key_client.get("/api/auth/me"), 401)
+    graphql = await world.a.key_client.post("/graphql", json={"query": "{ me { principal } }"})
+    error = assert_graphql_refusal(graphql, 401, "UNAUTHENTICATED")
+    assert error["message"] == "unknown or revoked API key"
+    assert graphql.headers["www-authenticate"] == "Bearer"
     listed = (await world.a.admin.client.get("/api/api-keys")).json()
     assert world.a.api_key_id not in [k["id"] for k in listed["items"]]

@@ -11,7 +11,7 @@ from app.main import create_app
 from app.settings import Settings
 from models import ContactEvent
 from tests.case_fixtures import count_rows, make_case
-from tests.conftest import World, assert_error, client_for
+from tests.conftest import World, assert_error, assert_graphql_refusal, client_for
 
 CLOSE = {"type": "close", "reason": "done"}
 
@@ -69,7 +69,8 @@ async def test_a_case_locked_past_the_timeout_answers_conflict_and_writes_nothin
             }
         else:
             # SQLite: authentication already waits for the write lock, before GraphQL runs.
-            assert assert_error(graphql, 409, "conflict")["message"] == CONTENTION_MESSAGE
+            refusal = assert_graphql_refusal(graphql, 409, "CONFLICT")
+            assert refusal["message"] == CONTENTION_MESSAGE
         assert await count_rows(app, ContactEvent, case_id=made.id) == 0
         # Once the lock is gone, the same request goes through.
         retried = await client.post(url, json=CLOSE)
