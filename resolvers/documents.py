@@ -95,7 +95,7 @@ async def create_pending(
         patient_id=patient_id,
     )
     ctx.session.add(document)
-    url = ctx.storage.upload_url(
+    url = await ctx.storage.upload_url(
         document.storage_key, declared, ctx.settings.signed_url_ttl_seconds
     )
     audit.record(
@@ -432,7 +432,7 @@ async def sign_read(ctx: Context, *, document_id: str, org_id: str | None = None
     if not await complete_from_storage(ctx, document):
         raise Conflict(f"document {document.id} has no file: its upload never arrived")
     ttl = min(ctx.settings.signed_url_ttl_seconds, READ_URL_TTL_SECONDS)
-    url = ctx.storage.download_url(document.storage_key, ttl, file_name=document.file_name)
+    url = await ctx.storage.download_url(document.storage_key, ttl, file_name=document.file_name)
     audit.record(
         ctx,
         "document.read",

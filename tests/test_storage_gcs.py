@@ -85,7 +85,7 @@ async def test_signed_upload_url_accepts_a_put_and_the_object_reads_back(
     gcs: GcsStorage, gcs_env: GcsEmulator
 ) -> None:
     key = new_key()
-    signed = gcs.upload_url(key, "application/pdf", 600)
+    signed = await gcs.upload_url(key, "application/pdf", 600)
     assert signed.method == "PUT"
     assert signed.headers == {"Content-Type": "application/pdf"}
     assert signed.url.startswith(f"{gcs_env.url}/{gcs_env.bucket}/{key}?")
@@ -109,7 +109,7 @@ async def test_signed_download_url_returns_the_bytes(gcs: GcsStorage, gcs_env: G
     key = new_key()
     data = fixed_pdf(2)
     await gcs.put(key, data, "application/pdf")
-    signed = gcs.download_url(key, 300, file_name='fax "1".pdf')
+    signed = await gcs.download_url(key, 300, file_name='fax "1".pdf')
     assert signed.method == "GET"
     assert signed.url.startswith(f"{gcs_env.url}/{gcs_env.bucket}/{key}?")
     query = query_of(signed.url)
@@ -122,7 +122,7 @@ async def test_signed_download_url_returns_the_bytes(gcs: GcsStorage, gcs_env: G
 
 
 async def test_download_url_without_a_file_name_sets_no_disposition(gcs: GcsStorage) -> None:
-    signed = gcs.download_url(new_key(), 60)
+    signed = await gcs.download_url(new_key(), 60)
     assert "response-content-disposition" not in query_of(signed.url)
 
 
@@ -131,7 +131,7 @@ async def test_download_url_without_a_file_name_sets_no_disposition(gcs: GcsStor
 @pytest.mark.parametrize("key", ["../x", "org/../x", "org//x", "/org/x", "org/./x", "", "a\nb"])
 async def test_unsafe_keys_are_refused_before_any_call(gcs: GcsStorage, key: str) -> None:
     with pytest.raises(StorageError, match="invalid storage key"):
-        gcs.upload_url(key, "application/pdf", 60)
+        await gcs.upload_url(key, "application/pdf", 60)
     with pytest.raises(StorageError, match="invalid storage key"):
         await gcs.put(key, b"x", "application/pdf")
 
@@ -205,12 +205,12 @@ def test_no_credentials_at_all_is_a_settings_error(
         GcsStorage.from_settings(settings)
 
 
-def test_a_service_account_key_signs_production_urls_for_storage_googleapis_com(
+async def test_a_service_account_key_signs_production_urls_for_storage_googleapis_com(
     gcs_emulator: GcsEmulator, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv(EMULATOR_ENV, raising=False)
     storage = GcsStorage.from_settings(gcs_settings(database_url, tmp_path, gcs_emulator))
-    signed = storage.upload_url("org_1/documents/doc_1", "image/png", 60)
+    signed = await storage.upload_url("org_1/documents/doc_1", "image/png", 60)
     assert signed.url.startswith("https://storage.googleapis.com/")
     assert query_of(signed.url)["X-Goog-SignedHeaders"] == "content-type;host"
 
@@ -225,11 +225,11 @@ def test_metadata_credentials_sign_through_iam_with_their_email_and_token(gcs: G
     }
 
 
-def test_credentials_without_a_key_or_service_account_cannot_sign(gcs: GcsStorage) -> None:
+async def test_credentials_without_a_key_or_service_account_cannot_sign(gcs: GcsStorage) -> None:
     person = user_credentials.Credentials(token="user-token")
     storage = GcsStorage(gcs.bucket, signer=person)
     with pytest.raises(StorageError, match="cannot sign URLs"):
-        storage.upload_url("org_1/documents/doc_1", "application/pdf", 60)
+        await storage.upload_url("org_1/documents/doc_1", "application/pdf", 60)
 
 
 # --- the app on gs:// --------------------------------------------------------------------

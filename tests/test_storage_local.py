@@ -140,7 +140,7 @@ async def test_download_url_returns_the_same_bytes(
     assert (await put(world.anon, waiting.upload, data)).status_code == 200
     document = await load(app, waiting.document.id)
 
-    download = storage.download_url(document.storage_key, 60, file_name=document.file_name)
+    download = await storage.download_url(document.storage_key, 60, file_name=document.file_name)
     response = await world.anon.get(download.url)
 
     assert response.status_code == 200
@@ -148,7 +148,7 @@ async def test_download_url_returns_the_same_bytes(
     assert response.headers["content-type"] == "application/pdf"
     assert response.headers["content-disposition"] == 'attachment; filename="referral fax.pdf"'
     assert response.headers["cache-control"] == "private, no-store"
-    without_name = await world.anon.get(storage.download_url(document.storage_key, 60).url)
+    without_name = await world.anon.get((await storage.download_url(document.storage_key, 60)).url)
     assert without_name.content == data
     assert "content-disposition" not in without_name.headers
 
@@ -156,14 +156,14 @@ async def test_download_url_returns_the_same_bytes(
 async def test_download_of_a_file_not_uploaded_yet_is_404(
     world: World, storage: LocalStorage, waiting: documents.PendingUpload
 ) -> None:
-    download = storage.download_url(waiting.document.storage_key, 60)
+    download = await storage.download_url(waiting.document.storage_key, 60)
     assert_error(await world.anon.get(download.url), 404, "not_found")
 
 
 async def test_upload_for_a_key_with_no_document_is_404(
     world: World, storage: LocalStorage
 ) -> None:
-    upload = storage.upload_url(f"{world.a.id}/documents/doc_nothing", "application/pdf", 60)
+    upload = await storage.upload_url(f"{world.a.id}/documents/doc_nothing", "application/pdf", 60)
     assert_error(await put(world.anon, upload, fixed_pdf()), 404, "not_found")
     assert not await storage.exists(f"{world.a.id}/documents/doc_nothing")
 
@@ -215,7 +215,7 @@ async def test_an_upload_url_does_not_download_and_a_download_url_does_not_uploa
     swapped = with_query(waiting.upload.url, method="GET")
     assert_error(await world.anon.get(swapped), 403, "forbidden")
     # The GET URL used with PUT, as is and with its method parameter swapped.
-    download = storage.download_url(key, 60)
+    download = await storage.download_url(key, 60)
     for url in (
         download.url,
         with_query(download.url, method="PUT", contentType="application/pdf"),
@@ -420,11 +420,11 @@ BAD_KEYS = ["../x", "org/../../x", "org/./x", "org//x", "/etc/passwd", ".hidden"
 
 
 @pytest.mark.parametrize("key", BAD_KEYS)
-def test_unsafe_keys_are_refused_by_the_storage(storage: LocalStorage, key: str) -> None:
+async def test_unsafe_keys_are_refused_by_the_storage(storage: LocalStorage, key: str) -> None:
     with pytest.raises(StorageError, match="invalid storage key"):
-        storage.upload_url(key, "application/pdf", 60)
+        await storage.upload_url(key, "application/pdf", 60)
     with pytest.raises(StorageError, match="invalid storage key"):
-        storage.download_url(key, 60)
+        await storage.download_url(key, 60)
     with pytest.raises(StorageError, match="invalid storage key"):
         storage.path_for(key)
 

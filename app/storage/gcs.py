@@ -123,19 +123,19 @@ class GcsStorage:
 
         await _in_thread(delete_if_present, key)
 
-    def upload_url(self, key: str, content_type: str, ttl_seconds: int) -> SignedUrl:
+    async def upload_url(self, key: str, content_type: str, ttl_seconds: int) -> SignedUrl:
         # Content-Type is part of the signature: the PUT must send exactly this header.
-        return self._signed(
-            key, "PUT", ttl_seconds, {"content_type": content_type}, {"Content-Type": content_type}
-        )
+        extra = {"content_type": content_type}
+        headers = {"Content-Type": content_type}
+        return await to_thread.run_sync(self._signed, key, "PUT", ttl_seconds, extra, headers)
 
-    def download_url(
+    async def download_url(
         self, key: str, ttl_seconds: int, *, file_name: str | None = None
     ) -> SignedUrl:
         extra = {}
         if file_name:
             extra["response_disposition"] = f'attachment; filename="{_header_safe(file_name)}"'
-        return self._signed(key, "GET", ttl_seconds, extra, {})
+        return await to_thread.run_sync(self._signed, key, "GET", ttl_seconds, extra, {})
 
     def _signed(
         self,
@@ -145,6 +145,7 @@ class GcsStorage:
         extra: dict[str, str],
         headers: dict[str, str],
     ) -> SignedUrl:
+        """In a worker thread: signing through IAM (and refreshing its token) is HTTP."""
         blob = self._blob(key)
         expires_at = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=ttl_seconds)
         try:

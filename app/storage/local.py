@@ -67,7 +67,7 @@ class LocalStorage:
     async def delete(self, key: str) -> None:
         await AsyncPath(self.path_for(key)).unlink(missing_ok=True)
 
-    def upload_url(self, key: str, content_type: str, ttl_seconds: int) -> SignedUrl:
+    async def upload_url(self, key: str, content_type: str, ttl_seconds: int) -> SignedUrl:
         self.path_for(key)
         expires = int(time.time()) + ttl_seconds
         return SignedUrl(
@@ -77,7 +77,7 @@ class LocalStorage:
             expires_at=datetime.fromtimestamp(expires, UTC),
         )
 
-    def download_url(
+    async def download_url(
         self, key: str, ttl_seconds: int, *, file_name: str | None = None
     ) -> SignedUrl:
         self.path_for(key)
