@@ -58,6 +58,26 @@ def org_field() -> Any:
     return Field(foreign_key="orgs.id", max_length=40, index=False, nullable=False)
 
 
+# Tenancy in the schema itself: a row can only point at a row of its own org. Each
+# org-scoped table that others point at is unique on (org_id, id), and each pointer is a
+# foreign key on (org_id, <column>), so the database refuses a cross-org reference
+# whatever a resolver does. A null pointer is not checked (MATCH SIMPLE).
+
+
+def org_unique(table: str) -> sa.UniqueConstraint:
+    """Lets other tables of the org point at this one with :func:`same_org`."""
+    return sa.UniqueConstraint("org_id", "id", name=f"uq_{table}_org_id")
+
+
+def same_org(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
+    """``table.column`` names a row of ``target`` of the same org."""
+    return sa.ForeignKeyConstraint(
+        ["org_id", column],
+        [f"{target}.org_id", f"{target}.id"],
+        name=f"fk_{table}_{column}_same_org",
+    )
+
+
 def created_field() -> Any:
     return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 

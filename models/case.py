@@ -5,7 +5,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.base import created_field, id_field, json_field, org_field, timestamp_field
+from models.base import (
+    created_field,
+    id_field,
+    json_field,
+    org_field,
+    org_unique,
+    same_org,
+    timestamp_field,
+)
 
 
 class CaseStatus(StrEnum):
@@ -38,20 +46,25 @@ class Case(SQLModel, table=True):
         sa.Index("ix_cases_org_queue", "org_id", "queue"),
         sa.Index("ix_cases_org_band", "org_id", "priority_band"),
         sa.Index("ix_cases_org_location", "org_id", "location_id"),
+        org_unique("cases"),
+        same_org("cases", "patient_id", "patients"),
+        same_org("cases", "location_id", "locations"),
+        same_org("cases", "practice_id", "practices"),
+        same_org("cases", "provider_id", "providers"),
     )
 
     id: str = id_field("case_")
     org_id: str = org_field()
-    patient_id: str | None = Field(default=None, foreign_key="patients.id", max_length=40)
+    patient_id: str | None = Field(default=None, max_length=40)
     status: CaseStatus = Field(default=CaseStatus.open, sa_type=sa.String(20))
     close_reason: str | None = Field(default=None, max_length=500)
     triage_level: int | None = Field(default=None)
     priority_band: str | None = Field(default=None, max_length=2)
     queue: str | None = Field(default=None, max_length=100)
-    location_id: str | None = Field(default=None, foreign_key="locations.id", max_length=40)
+    location_id: str | None = Field(default=None, max_length=40)
     assignee_id: str | None = Field(default=None, foreign_key="users.id", max_length=40)
-    practice_id: str | None = Field(default=None, foreign_key="practices.id", max_length=40)
-    provider_id: str | None = Field(default=None, foreign_key="providers.id", max_length=40)
+    practice_id: str | None = Field(default=None, max_length=40)
+    provider_id: str | None = Field(default=None, max_length=40)
     # Referrer as read off the referrals while no practice/provider is matched.
     referrer_candidates: list[dict[str, Any]] = json_field(default_factory=list)
     reason: str | None = Field(default=None, max_length=2000)
@@ -75,11 +88,14 @@ class ContactKind(StrEnum):
 
 class ContactEvent(SQLModel, table=True):
     __tablename__ = "contact_events"
-    __table_args__ = (sa.Index("ix_contact_events_org_case", "org_id", "case_id", "created_at"),)
+    __table_args__ = (
+        sa.Index("ix_contact_events_org_case", "org_id", "case_id", "created_at"),
+        same_org("contact_events", "case_id", "cases"),
+    )
 
     id: str = id_field("ctc_")
     org_id: str = org_field()
-    case_id: str = Field(foreign_key="cases.id", max_length=40)
+    case_id: str = Field(max_length=40)
     kind: ContactKind = Field(sa_type=sa.String(20))
     channel: str | None = Field(default=None, max_length=20)  # phone, sms, email, mail, portal
     outcome: str | None = Field(default=None, max_length=40)

@@ -4,7 +4,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.base import created_field, id_field, org_field, timestamp_field
+from models.base import created_field, id_field, org_field, org_unique, same_org, timestamp_field
 
 
 class DocumentType(StrEnum):
@@ -29,12 +29,15 @@ class Document(SQLModel, table=True):
         sa.Index("ix_documents_org_patient", "org_id", "patient_id"),
         sa.Index("ix_documents_org_sha256", "org_id", "sha256"),
         sa.Index("ix_documents_storage_key", "storage_key", unique=True),
+        org_unique("documents"),
+        same_org("documents", "referral_id", "referrals"),
+        same_org("documents", "patient_id", "patients"),
     )
 
     id: str = id_field("doc_")
     org_id: str = org_field()
-    referral_id: str | None = Field(default=None, foreign_key="referrals.id", max_length=40)
-    patient_id: str | None = Field(default=None, foreign_key="patients.id", max_length=40)
+    referral_id: str | None = Field(default=None, max_length=40)
+    patient_id: str | None = Field(default=None, max_length=40)
     file_name: str = Field(max_length=255)
     content_type: str = Field(max_length=100)
     document_type: DocumentType = Field(default=DocumentType.referral, sa_type=sa.String(20))

@@ -6,7 +6,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.base import created_field, id_field, org_field, timestamp_field
+from models.base import created_field, id_field, org_field, org_unique, same_org, timestamp_field
 
 
 class QueueStatus(StrEnum):
@@ -17,11 +17,15 @@ class QueueStatus(StrEnum):
 
 class EmrChartItem(SQLModel, table=True):
     __tablename__ = "emr_chart_items"
-    __table_args__ = (sa.Index("ix_emr_chart_items_org_status", "org_id", "status", "created_at"),)
+    __table_args__ = (
+        sa.Index("ix_emr_chart_items_org_status", "org_id", "status", "created_at"),
+        org_unique("emr_chart_items"),
+        same_org("emr_chart_items", "case_id", "cases"),
+    )
 
     id: str = id_field("emrq_")
     org_id: str = org_field()
-    case_id: str = Field(foreign_key="cases.id", max_length=40)
+    case_id: str = Field(max_length=40)
     status: QueueStatus = Field(default=QueueStatus.pending, sa_type=sa.String(20))
     attempts: int = Field(default=0)
     last_message: str | None = Field(default=None, max_length=2000)
@@ -38,13 +42,16 @@ class EmrDocumentItem(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_emr_document_items_org_status", "org_id", "status", "created_at"),
         sa.Index("ix_emr_document_items_org_case", "org_id", "case_id"),
+        same_org("emr_document_items", "case_id", "cases"),
+        same_org("emr_document_items", "chart_item_id", "emr_chart_items"),
+        same_org("emr_document_items", "document_id", "documents"),
     )
 
     id: str = id_field("emrd_")
     org_id: str = org_field()
-    case_id: str = Field(foreign_key="cases.id", max_length=40)
-    chart_item_id: str = Field(foreign_key="emr_chart_items.id", max_length=40)
-    document_id: str | None = Field(default=None, foreign_key="documents.id", max_length=40)
+    case_id: str = Field(max_length=40)
+    chart_item_id: str = Field(max_length=40)
+    document_id: str | None = Field(default=None, max_length=40)
     document_type: str = Field(max_length=20)  # source, summary
     file_name: str = Field(max_length=255)
     content_type: str = Field(max_length=100)

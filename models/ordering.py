@@ -6,7 +6,9 @@ inserted before the API key that points at it. A write-only, never-loaded
 many-to-one relationship per foreign key gives it that order.
 """
 
-from sqlalchemy import event
+from typing import Any
+
+from sqlalchemy import Column, ForeignKeyConstraint, Table, event
 from sqlalchemy.orm import Mapper, relationship
 from sqlmodel import SQLModel
 
@@ -16,20 +18,36 @@ def order_inserts_by_foreign_keys() -> None:
     by_table = {mapper.local_table: mapper for mapper in mappers}
     for mapper in mappers:
         table = mapper.local_table
-        for fk in table.foreign_keys:
-            name = f"_fk_{fk.parent.name}"
+        assert isinstance(table, Table)
+        for constraint in table.foreign_key_constraints:
+            local, remote = _row_pointer(constraint)
+            name = f"_fk_{local.name}"
             if name in mapper.relationships:
                 continue
-            target = fk.column.table
+            target = remote.table
             mapper.add_property(
                 name,
                 relationship(
                     by_table[target].class_,
-                    foreign_keys=[fk.parent],
-                    remote_side=[fk.column] if target is table else None,
+                    primaryjoin=local == remote,
+                    foreign_keys=[local],
+                    remote_side=[remote] if target is table else None,
                     lazy="raise",
                 ),
             )
+
+
+def _row_pointer(constraint: ForeignKeyConstraint) -> tuple[Column[Any], Column[Any]]:
+    """The column that names the parent row, and the parent's id column.
+
+    A same-org key is (org_id, x_id) → (org_id, id); its org_id half is shared with the
+    row's own org key, so only x_id → id says which row comes first.
+    """
+    pairs = [(element.parent, element.column) for element in constraint.elements]
+    if len(pairs) > 1:
+        pairs = [(local, remote) for local, remote in pairs if local.name != "org_id"]
+    [(local, remote)] = pairs
+    return local, remote
 
 
 def align_timestamps() -> None:

@@ -4,7 +4,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.base import created_field, id_field, json_field, org_field, timestamp_field
+from models.base import (
+    created_field,
+    id_field,
+    json_field,
+    org_field,
+    org_unique,
+    timestamp_field,
+)
 
 
 class Patient(SQLModel, table=True):
@@ -15,6 +22,7 @@ class Patient(SQLModel, table=True):
         sa.Index("ix_patients_org_dob", "org_id", "dob"),
         sa.Index("ix_patients_org_phone", "org_id", "phone"),
         sa.Index("ix_patients_org_mrn", "org_id", "mrn"),
+        org_unique("patients"),
     )
 
     id: str = id_field("pat_")

@@ -5,7 +5,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.base import created_field, id_field, json_field, org_field, timestamp_field
+from models.base import (
+    created_field,
+    id_field,
+    json_field,
+    org_field,
+    org_unique,
+    same_org,
+    timestamp_field,
+)
 
 
 class ReferralStage(StrEnum):
@@ -24,15 +32,19 @@ class Referral(SQLModel, table=True):
         sa.Index("ix_referrals_org_stage_created", "org_id", "stage", "created_at", "id"),
         sa.Index("ix_referrals_org_case", "org_id", "case_id"),
         sa.Index("ix_referrals_org_patient", "org_id", "patient_id"),
+        org_unique("referrals"),
+        same_org("referrals", "case_id", "cases"),
+        same_org("referrals", "patient_id", "patients"),
+        same_org("referrals", "duplicate_of_id", "referrals"),
     )
 
     id: str = id_field("ref_")
     org_id: str = org_field()
     stage: ReferralStage = Field(default=ReferralStage.received, sa_type=sa.String(20))
     source: str = Field(default="upload", max_length=20)  # upload, fax, api
-    case_id: str | None = Field(default=None, foreign_key="cases.id", max_length=40)
-    patient_id: str | None = Field(default=None, foreign_key="patients.id", max_length=40)
-    duplicate_of_id: str | None = Field(default=None, foreign_key="referrals.id", max_length=40)
+    case_id: str | None = Field(default=None, max_length=40)
+    patient_id: str | None = Field(default=None, max_length=40)
+    duplicate_of_id: str | None = Field(default=None, max_length=40)
     # DESIGN §10 shape, written by the pipeline.
     extraction: dict[str, Any] | None = json_field(nullable=True)
     qa: dict[str, Any] | None = json_field(nullable=True)

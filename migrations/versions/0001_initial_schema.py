@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 05:34:10.894246
+Create Date: 2026-11-25 09:29:24.314081
 """
 
 from collections.abc import Sequence
@@ -114,7 +114,8 @@ def upgrade() -> None:
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['org_id'], ['orgs.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('org_id', 'id', name='uq_locations_org_id')
     )
     with op.batch_alter_table('locations', schema=None) as batch_op:
         batch_op.create_index('ix_locations_org_name', ['org_id', 'name'], unique=False)
@@ -148,7 +149,8 @@ def upgrade() -> None:
     sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
     sa.Column('updated_at', models.base.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['org_id'], ['orgs.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('org_id', 'id', name='uq_patients_org_id')
     )
     with op.batch_alter_table('patients', schema=None) as batch_op:
         batch_op.create_index('ix_patients_org_dob', ['org_id', 'dob'], unique=False)
@@ -168,7 +170,8 @@ def upgrade() -> None:
     sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
     sa.Column('updated_at', models.base.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['org_id'], ['orgs.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('org_id', 'id', name='uq_practices_org_id')
     )
     with op.batch_alter_table('practices', schema=None) as batch_op:
         batch_op.create_index('ix_practices_org_name', ['org_id', 'name'], unique=False)
@@ -184,9 +187,10 @@ def upgrade() -> None:
     sa.Column('fax', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
     sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
     sa.Column('updated_at', models.base.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['org_id', 'practice_id'], ['practices.org_id', 'practices.id'], name='fk_providers_practice_id_same_org'),
     sa.ForeignKeyConstraint(['org_id'], ['orgs.id'], ),
-    sa.ForeignKeyConstraint(['practice_id'], ['practices.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('org_id', 'id', name='uq_providers_org_id')
     )
     with op.batch_alter_table('providers', schema=None) as batch_op:
         batch_op.create_index('ix_providers_org_name', ['org_id', 'name'], unique=False)
@@ -216,12 +220,13 @@ def upgrade() -> None:
     sa.Column('updated_at', models.base.UTCDateTime(), nullable=False),
     sa.Column('closed_at', models.base.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['assignee_id'], ['users.id'], ),
-    sa.ForeignKeyConstraint(['location_id'], ['locations.id'], ),
+    sa.ForeignKeyConstraint(['org_id', 'location_id'], ['locations.org_id', 'locations.id'], name='fk_cases_location_id_same_org'),
+    sa.ForeignKeyConstraint(['org_id', 'patient_id'], ['patients.org_id', 'patients.id'], name='fk_cases_patient_id_same_org'),
+    sa.ForeignKeyConstraint(['org_id', 'practice_id'], ['practices.org_id', 'practices.id'], name='fk_cases_practice_id_same_org'),
+    sa.ForeignKeyConstraint(['org_id', 'provider_id'], ['providers.org_id', 'providers.id'], name='fk_cases_provider_id_same_org'),
     sa.ForeignKeyConstraint(['org_id'], ['orgs.id'], ),
-    sa.ForeignKeyConstraint(['patient_id'], ['patients.id'], ),
-    sa.ForeignKeyConstraint(['practice_id'], ['practices.id'], ),
-    sa.ForeignKeyConstraint(['provider_id'], ['providers.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('org_id', 'id', name='uq_cases_org_id')
     )
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.create_index('ix_cases_org_band', ['org_id', 'priority_band'], unique=False)
@@ -241,9 +246,9 @@ def upgrade() -> None:
     sa.Column('provider_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
     sa.Column('created_by', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
     sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['org_id', 'practice_id'], ['practices.org_id', 'practices.id'], name='fk_referrer_aliases_practice_id_same_org'),
+    sa.ForeignKeyConstraint(['org_id', 'provider_id'], ['providers.org_id', 'providers.id'], name='fk_referrer_aliases_provider_id_same_org'),
     sa.ForeignKeyConstraint(['org_id'], ['orgs.id'], ),
-    sa.ForeignKeyConstraint(['practice_id'], ['practices.id'], ),
-    sa.ForeignKeyConstraint(['provider_id'], ['providers.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('referrer_aliases', schema=None) as batch_op:
@@ -262,7 +267,7 @@ def upgrade() -> None:
     sa.Column('actor_type', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('actor_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
     sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], ),
+    sa.ForeignKeyConstraint(['org_id', 'case_id'], ['cases.org_id', 'cases.id'], name='fk_contact_events_case_id_same_org'),
     sa.ForeignKeyConstraint(['org_id'], ['orgs.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
@@ -282,9 +287,10 @@ def upgrade() -> None:
     sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
     sa.Column('updated_at', models.base.UTCDateTime(), nullable=False),
     sa.Column('completed_at', models.base.UTCDateTime(), nullable=True),
-    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], ),
+    sa.ForeignKeyConstraint(['org_id', 'case_id'], ['cases.org_id', 'cases.id'], name='fk_emr_chart_items_case_id_same_org'),
     sa.ForeignKeyConstraint(['org_id'], ['orgs.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('org_id', 'id', name='uq_emr_chart_items_org_id')
     )
     with op.batch_alter_table('emr_chart_items', schema=None) as batch_op:
         batch_op.create_index('ix_emr_chart_items_org_status', ['org_id', 'status', 'created_at'], unique=False)
@@ -307,11 +313,12 @@ def upgrade() -> None:
     sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
     sa.Column('updated_at', models.base.UTCDateTime(), nullable=False),
     sa.Column('processed_at', models.base.UTCDateTime(), nullable=True),
-    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], ),
-    sa.ForeignKeyConstraint(['duplicate_of_id'], ['referrals.id'], ),
+    sa.ForeignKeyConstraint(['org_id', 'case_id'], ['cases.org_id', 'cases.id'], name='fk_referrals_case_id_same_org'),
+    sa.ForeignKeyConstraint(['org_id', 'duplicate_of_id'], ['referrals.org_id', 'referrals.id'], name='fk_referrals_duplicate_of_id_same_org'),
+    sa.ForeignKeyConstraint(['org_id', 'patient_id'], ['patients.org_id', 'patients.id'], name='fk_referrals_patient_id_same_org'),
     sa.ForeignKeyConstraint(['org_id'], ['orgs.id'], ),
-    sa.ForeignKeyConstraint(['patient_id'], ['patients.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('org_id', 'id', name='uq_referrals_org_id')
     )
     with op.batch_alter_table('referrals', schema=None) as batch_op:
         batch_op.create_index('ix_referrals_org_case', ['org_id', 'case_id'], unique=False)
@@ -338,10 +345,11 @@ def upgrade() -> None:
     sa.Column('created_by', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
     sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
     sa.Column('updated_at', models.base.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['org_id', 'patient_id'], ['patients.org_id', 'patients.id'], name='fk_documents_patient_id_same_org'),
+    sa.ForeignKeyConstraint(['org_id', 'referral_id'], ['referrals.org_id', 'referrals.id'], name='fk_documents_referral_id_same_org'),
     sa.ForeignKeyConstraint(['org_id'], ['orgs.id'], ),
-    sa.ForeignKeyConstraint(['patient_id'], ['patients.id'], ),
-    sa.ForeignKeyConstraint(['referral_id'], ['referrals.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('org_id', 'id', name='uq_documents_org_id')
     )
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.create_index('ix_documents_org_patient', ['org_id', 'patient_id'], unique=False)
@@ -366,9 +374,9 @@ def upgrade() -> None:
     sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
     sa.Column('updated_at', models.base.UTCDateTime(), nullable=False),
     sa.Column('completed_at', models.base.UTCDateTime(), nullable=True),
-    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], ),
-    sa.ForeignKeyConstraint(['chart_item_id'], ['emr_chart_items.id'], ),
-    sa.ForeignKeyConstraint(['document_id'], ['documents.id'], ),
+    sa.ForeignKeyConstraint(['org_id', 'case_id'], ['cases.org_id', 'cases.id'], name='fk_emr_document_items_case_id_same_org'),
+    sa.ForeignKeyConstraint(['org_id', 'chart_item_id'], ['emr_chart_items.org_id', 'emr_chart_items.id'], name='fk_emr_document_items_chart_item_id_same_org'),
+    sa.ForeignKeyConstraint(['org_id', 'document_id'], ['documents.org_id', 'documents.id'], name='fk_emr_document_items_document_id_same_org'),
     sa.ForeignKeyConstraint(['org_id'], ['orgs.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
