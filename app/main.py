@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -26,6 +27,26 @@ from rest_compat.openapi import build_openapi
 
 VERSION = "0.1.0"
 log = logging.getLogger("intakedesk")
+
+
+def _cors(settings: Settings) -> list[Middleware]:
+    """Dashboards on their own origin call with the session cookie or a bearer token.
+
+    Outermost, so a preflight is answered before authentication. API keys are for
+    servers: a browser may not send ``x-api-key`` across origins.
+    """
+    if not settings.cors_origin_list:
+        return []
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            allow_credentials=True,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["authorization", "content-type"],
+            max_age=600,
+        )
+    ]
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -68,7 +89,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *files.routes,
             *starlette_routes(operations),
         ],
-        middleware=[Middleware(ContextMiddleware)],
+        middleware=[*_cors(settings), Middleware(ContextMiddleware)],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
     )

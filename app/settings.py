@@ -41,6 +41,8 @@ class Settings(BaseModel):
     db_pool_size: int = Field(default=10, ge=1)
     db_lock_timeout_seconds: float = Field(default=15, gt=0, le=600)
     gcs_credentials_file: str | None = None
+    # Browser origins of dashboards served from elsewhere, comma-separated; none by default.
+    cors_origins: str = ""
 
     @field_validator("database_url")
     @classmethod
@@ -54,6 +56,15 @@ class Settings(BaseModel):
     def _known_storage(cls, value: str) -> str:
         if not value.startswith(("file://", "gs://")) or value in ("file://", "gs://"):
             raise ValueError("must be file://<folder> or gs://<bucket>")
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        for origin in _split(value):
+            scheme, _, host = origin.partition("://")
+            if scheme not in ("http", "https") or not host or "/" in host:
+                raise ValueError(f"{origin!r} is no origin: scheme://host[:port], no path")
         return value
 
     @field_validator("public_url")
@@ -79,8 +90,16 @@ class Settings(BaseModel):
         return self.env is Env.development
 
     @property
+    def cors_origin_list(self) -> list[str]:
+        return _split(self.cors_origins)
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _split(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 def _field_env_names() -> dict[str, str]:

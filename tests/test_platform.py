@@ -9,7 +9,7 @@ from starlette.routing import Route
 
 from app.graphql.schema import print_sdl
 from app.settings import SettingsError, load_settings
-from tests.conftest import World, assert_error
+from tests.conftest import World, assert_error, client_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,6 +84,8 @@ def test_schema_graphql_is_what_the_code_prints() -> None:
         ({"INTAKEDESK_DATABSE_URL": "sqlite+aiosqlite:///x.db"}, "unknown setting"),
         ({"INTAKEDESK_ENV": "production", "INTAKEDESK_AUTH": "local"}, "AUTH=local"),
         ({"INTAKEDESK_ENV": "staging"}, "INTAKEDESK_ENV"),
+        ({"INTAKEDESK_CORS_ORIGINS": "https://a.example.com/app"}, "INTAKEDESK_CORS_ORIGINS"),
+        ({"INTAKEDESK_CORS_ORIGINS": "*"}, "INTAKEDESK_CORS_ORIGINS"),
     ],
 )
 def test_a_bad_setting_is_one_clear_line(environ: dict[str, str], expected: str) -> None:
@@ -153,3 +155,55 @@ async def test_a_value_too_long_for_its_column_is_422_on_postgresql(
         assert_error(response, 422, "validation_failed")
     else:
         assert response.status_code == 200
+
+
+DASHBOARD = "https://desk.example.com"
+
+
+@pytest.fixture
+async def cors_app(settings: Any) -> Any:
+    from app.main import create_app
+
+    application = create_app(settings.model_copy(update={"cors_origins": f" {DASHBOARD} ,"}))
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+async def test_a_dashboard_origin_may_call_with_credentials_and_no_other_may(
+    cors_app: Any, world: World
+) -> None:
+    preflight = {
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization, content-type",
+    }
+    async with client_for(cors_app) as client:
+        allowed = await client.options("/graphql", headers={"origin": DASHBOARD, **preflight})
+        other = await client.options(
+            "/graphql", headers={"origin": "https://evil.example", **preflight}
+        )
+        key_header = await client.options(
+            "/api/auth/me",
+            headers={
+                "origin": DASHBOARD,
+                "access-control-request-method": "GET",
+                "access-control-request-headers": "x-api-key",
+            },
+        )
+        me = await client.get("/api/auth/me", headers={**bearer_of(world), "origin": DASHBOARD})
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == DASHBOARD
+    assert allowed.headers["access-control-allow-credentials"] == "true"
+    assert other.status_code == 400 and "access-control-allow-origin" not in other.headers
+    assert key_header.status_code == 400
+    assert me.status_code == 200, me.text
+    assert me.headers["access-control-allow-origin"] == DASHBOARD
+
+
+async def test_without_configured_origins_no_cors_header_is_sent(world: World) -> None:
+    response = await world.a.admin.client.get("/api/auth/me", headers={"origin": DASHBOARD})
+    assert response.status_code == 200
+    assert "access-control-allow-origin" not in response.headers
+
+
+def bearer_of(world: World) -> dict[str, str]:
+    return {"authorization": world.a.admin.client.headers["authorization"]}
