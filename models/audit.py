@@ -28,5 +28,7 @@ class AuditEvent(SQLModel, table=True):
     resource_id: str | None = Field(default=None, max_length=40)
     outcome: str = Field(default="success", max_length=20)  # success, denied, failure
     client_ip: str | None = Field(default=None, max_length=64)
+    # The X-Request-Id of the request that did it: ties together one request's events.
+    request_id: str | None = Field(default=None, max_length=64)
     details: dict[str, Any] = json_field()
     created_at: datetime = created_field()

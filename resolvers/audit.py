@@ -53,6 +53,7 @@ async def record_now(
             resource_id=resource_id,
             outcome=outcome,
             client_ip=ctx.client_ip,
+            request_id=ctx.request_id,
             details=details or {},
             created_at=utcnow(),
         )
@@ -77,6 +78,7 @@ def _event(
         resource_id=resource_id,
         outcome=outcome,
         client_ip=ctx.client_ip,
+        request_id=ctx.request_id,
         details=details or {},
     )
 

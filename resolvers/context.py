@@ -36,6 +36,7 @@ class Context:
     storage: "Storage"
     principal: Principal | None = None
     client_ip: str | None = None
+    request_id: str | None = None
     # Set for administrative work from the command line or the worker ("cli", "worker").
     system_actor: str | None = None
 

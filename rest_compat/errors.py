@@ -102,8 +102,13 @@ async def on_client_disconnect(request: Request, exc: Exception) -> Response:
 
 
 async def on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return error_response(500, "internal_error", "internal server error")
+    request_id = getattr(request.state, "request_id", None)
+    log.exception("unhandled error on %s %s (%s)", request.method, request.url.path, request_id)
+    response = error_response(500, "internal_error", "internal server error")
+    if request_id:
+        # Answered outside the middleware that names every other answer.
+        response.headers["x-request-id"] = request_id
+    return response
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {

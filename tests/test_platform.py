@@ -28,12 +28,43 @@ async def test_a_server_failure_is_500_without_a_trace(app: Any, world: World) -
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            response = await client.get("/api/_explode")
+            response = await client.get("/api/_explode", headers={"x-request-id": "trace-500"})
     finally:
         app.router.routes.pop()
     error = assert_error(response, 500, "internal_error")
     assert "secret" not in response.text and "Traceback" not in response.text
     assert error["message"] == "internal server error"
+    assert response.headers["x-request-id"] == "trace-500"
+
+
+async def test_every_answer_names_its_request_and_keeps_a_sane_caller_id(world: World) -> None:
+    made = await world.a.admin.client.get("/api/auth/me")
+    refused = await world.anon.get("/api/auth/me")
+    kept = await world.anon.get("/healthz", headers={"x-request-id": "bridge-7f3a:42"})
+    replaced = await world.anon.get("/healthz", headers={"x-request-id": "no spaces please"})
+    too_long = await world.anon.get("/healthz", headers={"x-request-id": "x" * 65})
+    generated = [made, refused, replaced, too_long]
+    assert all(r.headers["x-request-id"].startswith("req_") for r in generated)
+    assert len({r.headers["x-request-id"] for r in generated}) == len(generated)
+    assert kept.headers["x-request-id"] == "bridge-7f3a:42"
+
+
+async def test_a_requests_audit_events_carry_its_id(app: Any, world: World) -> None:
+    from sqlmodel import select
+
+    from app.db import transaction
+    from models import AuditEvent
+
+    response = await world.a.key_client.post(
+        "/api/patients",
+        json={"firstName": "Rey", "lastName": "Quest", "dob": "1970-01-01"},
+        headers={"x-request-id": "bridge-req-1"},
+    )
+    assert response.status_code == 201, response.text
+    async with transaction(app.state.sessions) as session:
+        query = select(AuditEvent).where(AuditEvent.request_id == "bridge-req-1")
+        actions = sorted(e.action for e in (await session.scalars(query)).all())
+    assert actions == ["auth.api_key", "patient.create"]
 
 
 async def test_openapi_is_3_1_and_covers_the_routes_with_their_models(world: World) -> None:

@@ -23,6 +23,7 @@ class AuditEvent:
     resource_id: str | None
     outcome: str
     client_ip: str | None
+    request_id: str | None
     details: JSON
     created_at: datetime
 
@@ -38,6 +39,7 @@ class AuditEvent:
             resource_id=row.resource_id,
             outcome=row.outcome,
             client_ip=row.client_ip,
+            request_id=row.request_id,
             details=row.details,
             created_at=row.created_at,
         )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 09:29:24.314081
+Create Date: 2026-11-25 09:42:52.867385
 """
 
 from collections.abc import Sequence
@@ -31,6 +31,7 @@ def upgrade() -> None:
     sa.Column('resource_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
     sa.Column('outcome', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('client_ip', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('request_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('details', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id')
