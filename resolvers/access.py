@@ -75,7 +75,14 @@ def check_row(ctx: Context, row: Row | None, resource: str, id_: str, minimum: R
 
 
 async def get_scoped(
-    ctx: Context, model: type[Row], id_: str, *, resource: str, minimum: Role = Role.viewer
+    ctx: Context,
+    model: type[Row],
+    id_: str,
+    *,
+    resource: str,
+    minimum: Role = Role.viewer,
+    lock: bool = False,
 ) -> Row:
-    row = await ctx.session.get(model, id_) if id_ else None
+    """The row of the caller's org, or 404; ``lock`` holds it (FOR UPDATE) to change it."""
+    row = await ctx.session.get(model, id_, with_for_update=lock) if id_ else None
     return check_row(ctx, row, resource, id_, minimum)

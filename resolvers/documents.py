@@ -144,9 +144,9 @@ async def store(
 
 async def receive_upload(ctx: Context, *, storage_key: str, data: bytes) -> Document:
     """Bytes PUT to a signed upload URL: check them, keep them, complete the document."""
-    document = (
-        await ctx.session.scalars(select(Document).where(Document.storage_key == storage_key))
-    ).first()
+    # Locked: two PUTs to one URL at once must not both store, the second over the first.
+    query = select(Document).where(Document.storage_key == storage_key).with_for_update()
+    document = (await ctx.session.scalars(query)).first()
     if document is None:
         raise NotFound("no document is waiting for this upload")
     if document.uploaded_at is not None:
@@ -174,6 +174,10 @@ async def complete_from_storage(ctx: Context, document: Document) -> bool:
     True when the document has its file now. Bytes that are not an accepted type are
     removed from the bucket and the refusal raised, as on a direct upload.
     """
+    if document.uploaded_at is not None:
+        return True
+    # Locked and read again: another request may be completing it right now.
+    await ctx.session.refresh(document, with_for_update=True)
     if document.uploaded_at is not None:
         return True
     if not await ctx.storage.exists(document.storage_key):
@@ -406,9 +410,16 @@ async def list_page(
 
 
 async def get_or_raise(
-    ctx: Context, *, document_id: str, org_id: str | None = None, minimum: Role = Role.viewer
+    ctx: Context,
+    *,
+    document_id: str,
+    org_id: str | None = None,
+    minimum: Role = Role.viewer,
+    lock: bool = False,
 ) -> Document:
-    document = await get_scoped(ctx, Document, document_id, resource="document", minimum=minimum)
+    document = await get_scoped(
+        ctx, Document, document_id, resource="document", minimum=minimum, lock=lock
+    )
     if org_id and document.org_id != org_id:
         raise not_found("document", document_id)
     return document
@@ -468,7 +479,7 @@ async def update_status(
     if error is not None and len(error) > ERROR_MAX:
         raise ValidationFailed(f"error must be at most {ERROR_MAX} characters", field="error")
     document = await get_or_raise(
-        ctx, document_id=document_id, org_id=org_id, minimum=Role.coordinator
+        ctx, document_id=document_id, org_id=org_id, minimum=Role.coordinator, lock=True
     )
     if document.uploaded_at is None:
         raise Conflict(f"document {document.id} has no file yet: its upload never arrived")

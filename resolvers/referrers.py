@@ -32,7 +32,7 @@ from models import (
     Role,
     utcnow,
 )
-from resolvers import audit
+from resolvers import audit, locks
 from resolvers.access import get_scoped, org_for
 
 # UNSET: "not sent", so the value read off the referral is taken.
@@ -434,6 +434,7 @@ async def _refuse_known_npi(
     for kind, model, row in (("practice", Practice, practice), ("provider", Provider, provider)):
         if row is None or not row.npi:
             continue
+        await locks.hold(ctx, "npi", org_id, kind, row.npi)
         known = await _by_npi(ctx, model, org_id, row.npi)
         if known is not None:
             raise Conflict(
@@ -595,6 +596,7 @@ async def create_location(
     clean_address = checks.address("address", address)
     checks.raise_if_any()
     if emr_id:
+        await locks.hold(ctx, "emr-location", org, emr_id)
         query = select(Location).where(Location.org_id == org, Location.emr_location_id == emr_id)
         known = (await ctx.session.scalars(query)).first()
         if known is not None:

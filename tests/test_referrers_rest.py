@@ -2,6 +2,8 @@
 
 from typing import Any
 
+import anyio
+
 from app.db import transaction
 from models import Practice, Provider, ReferrerAlias
 from resolvers import referrers
@@ -330,6 +332,19 @@ async def test_admin_creates_locations_that_members_list(world: World) -> None:
     assert response.status_code == 200, response.text
     assert [i["name"] for i in response.json()["items"]] == ["South Clinic", "North Clinic"]
     assert_error(await world.a.viewer.client.get(f"/api/locations?orgId={world.b.id}"), 403)
+
+
+async def test_locations_created_at_once_keep_one_per_emr_location_id(world: World) -> None:
+    statuses: list[int] = []
+
+    async def create(name: str) -> None:
+        body = {"orgId": world.a.id, "name": name, "emrLocationId": "EMR_RACE"}
+        statuses.append((await world.a.admin.client.post("/api/locations", json=body)).status_code)
+
+    async with anyio.create_task_group() as group:
+        for n in range(6):
+            group.start_soon(create, f"Clinic {n}")
+    assert sorted(statuses) == [201] + [409] * 5
 
 
 async def test_creating_a_location_needs_admin_and_good_fields(world: World, app: Any) -> None:

@@ -122,6 +122,25 @@ async def test_a_second_put_to_the_same_url_is_409_and_keeps_the_first_file(
     assert (storage.root / document.storage_key).read_bytes() == first
 
 
+async def test_puts_to_one_url_at_once_store_one_file_matching_its_record(
+    app: Any, world: World, storage: LocalStorage, waiting: documents.PendingUpload
+) -> None:
+    bodies = [fixed_pdf(pages=n) for n in range(1, 7)]
+    statuses: list[int] = []
+
+    async def send(body: bytes) -> None:
+        statuses.append((await put(world.anon, waiting.upload, body)).status_code)
+
+    async with anyio.create_task_group() as group:
+        for body in bodies:
+            group.start_soon(send, body)
+    assert sorted(statuses) == [200] + [409] * 5
+    document = await load(app, waiting.document.id)
+    stored = (storage.root / document.storage_key).read_bytes()
+    assert stored in bodies and document.sha256 == hashlib.sha256(stored).hexdigest()
+    assert document.page_count == bodies.index(stored) + 1
+
+
 async def test_the_type_is_taken_from_the_bytes_not_the_declaration(
     app: Any, world: World, waiting: documents.PendingUpload
 ) -> None:
