@@ -13,6 +13,7 @@ class OrgRow(Protocol):
 
 
 Row = TypeVar("Row", bound=OrgRow)
+Model = TypeVar("Model")
 
 
 def require_principal(ctx: Context) -> Principal:
@@ -74,6 +75,17 @@ def check_row(ctx: Context, row: Row | None, resource: str, id_: str, minimum: R
     return row
 
 
+# ``SELECT … FOR NO KEY UPDATE`` (SQLite has no row locks; its transactions run one at a time).
+CHANGE_LOCK = {"key_share": True}
+
+
+async def locked_get(ctx: Context, model: type[Model], id_: str) -> Model | None:
+    """The row by id, locked and read afresh (a copy loaded earlier may be stale)."""
+    if not id_:
+        return None
+    return await ctx.session.get(model, id_, with_for_update=CHANGE_LOCK, populate_existing=True)
+
+
 async def get_scoped(
     ctx: Context,
     model: type[Row],
@@ -83,6 +95,10 @@ async def get_scoped(
     minimum: Role = Role.viewer,
     lock: bool = False,
 ) -> Row:
-    """The row of the caller's org, or 404; ``lock`` holds it (FOR UPDATE) to change it."""
-    row = await ctx.session.get(model, id_, with_for_update=lock) if id_ else None
+    """The row of the caller's org, or 404; ``lock`` holds it to change it.
+
+    The lock is PostgreSQL's FOR NO KEY UPDATE: it keeps other changers out but not
+    inserts of rows that point at this one, which only need its key to stay.
+    """
+    row = await locked_get(ctx, model, id_) if lock else await ctx.session.get(model, id_)
     return check_row(ctx, row, resource, id_, minimum)

@@ -131,7 +131,7 @@ async def get_for_change(ctx: Context, *, case_id: str) -> Case:
     query = (
         select(Case)
         .where(Case.id == case_id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     )
     row = (await ctx.session.scalars(query)).first() if case_id else None

@@ -73,10 +73,17 @@ class Deleted:
 
 
 async def get_or_raise(
-    ctx: Context, *, patient_id: str, org_id: str | None = None, minimum: Role = Role.viewer
+    ctx: Context,
+    *,
+    patient_id: str,
+    org_id: str | None = None,
+    minimum: Role = Role.viewer,
+    lock: bool = False,
 ) -> Patient:
     """The patient, if the caller may see it (another org's is a 404, like a missing one)."""
-    patient = await get_scoped(ctx, Patient, patient_id, resource="patient", minimum=minimum)
+    patient = await get_scoped(
+        ctx, Patient, patient_id, resource="patient", minimum=minimum, lock=lock
+    )
     if org_id and patient.org_id != org_id:
         raise not_found("patient", patient_id)
     return patient
@@ -182,7 +189,7 @@ async def update(
 ) -> Patient:
     """Change only the fields given; ``None`` clears an optional one."""
     patient = await get_or_raise(
-        ctx, patient_id=patient_id, org_id=org_id, minimum=Role.coordinator
+        ctx, patient_id=patient_id, org_id=org_id, minimum=Role.coordinator, lock=True
     )
     if not changes:
         raise ValidationFailed("send at least one field to change", field="body")
@@ -211,7 +218,7 @@ async def delete(ctx: Context, *, patient_id: str, org_id: str | None) -> Delete
     documents that also belong to a referral stay with the referral, detached.
     """
     patient = await get_or_raise(
-        ctx, patient_id=patient_id, org_id=org_id, minimum=Role.coordinator
+        ctx, patient_id=patient_id, org_id=org_id, minimum=Role.coordinator, lock=True
     )
     await _refuse_if_referenced(ctx, patient)
     documents = list(

@@ -86,10 +86,9 @@ async def get_for_change(
     ctx: Context, referral_id: str, *, minimum: Role = Role.coordinator
 ) -> Referral:
     """The referral, row-locked until the operation commits (PostgreSQL; SQLite serialises)."""
-    row = (
-        await ctx.session.get(Referral, referral_id, with_for_update=True) if referral_id else None
+    return await access.get_scoped(
+        ctx, Referral, referral_id, resource="referral", minimum=minimum, lock=True
     )
-    return access.check_row(ctx, row, "referral", referral_id, minimum)
 
 
 def parse_stages(value: str | None) -> list[ReferralStage]:
@@ -474,9 +473,10 @@ async def process(ctx: Context, *, referral_id: str) -> tuple[Referral, Job]:
 
 
 async def _in_org(ctx: Context, org_id: str, referral_id: str, *, lock: bool) -> Referral:
-    row = (
-        await ctx.session.get(Referral, referral_id, with_for_update=lock) if referral_id else None
-    )
+    if lock:
+        row = await access.locked_get(ctx, Referral, referral_id)
+    else:
+        row = await ctx.session.get(Referral, referral_id) if referral_id else None
     if row is None or row.org_id != org_id:
         raise not_found("referral", referral_id)
     return row

@@ -178,10 +178,9 @@ def manual(
 
 
 async def _referral(ctx: Context, referral_id: str, minimum: Role, lock: bool) -> Referral:
-    row = (
-        await ctx.session.get(Referral, referral_id, with_for_update=lock) if referral_id else None
+    return await access.get_scoped(
+        ctx, Referral, referral_id, resource="referral", minimum=minimum, lock=lock
     )
-    return access.check_row(ctx, row, "referral", referral_id, minimum)
 
 
 async def _config(ctx: Context, org_id: str) -> OrgConfig:

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+import anyio
+
 from models import Org
 from tests.conftest import World, assert_error
 
@@ -82,3 +84,25 @@ async def test_malformed_bodies(world: World) -> None:
     )
     assert_error(await admin.patch(path, json=[1, 2]), 400)
     assert_error(await admin.patch(path, content=b"x", headers={"content-type": "text/csv"}), 415)
+
+
+async def test_admins_changing_different_keys_at_once_keep_both_changes(world: World) -> None:
+    url = f"/api/orgs/{world.a.id}/config"
+    changes = [
+        (world.a.admin.client, {"timezone": "America/Denver"}),
+        (world.a.key_client, {"qaMinConfidence": 0.61}),
+        (world.a.admin.client, {"emrAutoQueue": True}),
+        (world.a.key_client, {"queues": ["intake", "ortho-race"]}),
+    ]
+    statuses: list[int] = []
+
+    async def patch(client: Any, body: dict[str, Any]) -> None:
+        statuses.append((await client.patch(url, json=body)).status_code)
+
+    async with anyio.create_task_group() as group:
+        for client, body in changes:
+            group.start_soon(patch, client, body)
+    assert statuses == [200] * len(changes)
+    config = (await world.a.admin.client.get(url)).json()["config"]
+    assert config["timezone"] == "America/Denver" and config["qaMinConfidence"] == 0.61
+    assert config["emrAutoQueue"] is True and config["queues"] == ["intake", "ortho-race"]
