@@ -3,7 +3,9 @@
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table)
@@ -31,8 +33,29 @@ async def _run_online() -> None:
         settings = settings.model_copy(update={"database_url": url})
     engine = create_engine(settings)
     async with engine.connect() as connection:
+        await _one_migrator_at_a_time(connection)
         await connection.run_sync(_configure)
+        await connection.commit()
     await engine.dispose()
+
+
+# Any constant both databases' integer type holds; it names the lock, nothing else.
+_MIGRATION_LOCK = 7_140_203_020
+
+
+async def _one_migrator_at_a_time(connection: AsyncConnection) -> None:
+    """Several instances starting at once must not run the same migration twice.
+
+    The lock is taken in the transaction the migrations then run in, before Alembic
+    reads the current revision, so a second migrator waits and then finds head.
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: any first statement begins
+    the transaction with ``BEGIN IMMEDIATE`` (``app/db.py``), the single write lock.
+    """
+    if connection.dialect.name == "postgresql":
+        lock = text("SELECT pg_advisory_xact_lock(:key)")
+        await connection.execute(lock, {"key": _MIGRATION_LOCK})
+    else:
+        await connection.execute(text("SELECT 1"))
 
 
 connection = context.config.attributes.get("connection")

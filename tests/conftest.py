@@ -9,6 +9,7 @@ import inspect
 import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,14 @@ def database_url(db_kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
         upgrade_head(url)
         yield url
         return
+    with empty_pg_database() as url:
+        upgrade_head(url)
+        yield url
+
+
+@contextmanager
+def empty_pg_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database for as long as the block runs."""
     import asyncio
 
     import asyncpg
@@ -80,10 +89,8 @@ def database_url(db_kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
     asyncio.run(admin(f'CREATE DATABASE "{name}"'))
     base = PG_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
-    url = f"{base}/{name}"
     try:
-        upgrade_head(url)
-        yield url
+        yield f"{base}/{name}"
     finally:
         asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 

@@ -3,6 +3,8 @@
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -11,23 +13,28 @@ import pytest
 
 from app.main import create_app
 from app.settings import load_settings
+from tests.conftest import empty_pg_database
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = [sys.executable, "-m", "app.cli"]
 
 
 @pytest.fixture
-def instance(tmp_path: Path, db_kind: str, database_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKEDESK_")}
-    env.update(
-        INTAKEDESK_DATABASE_URL=(
-            f"sqlite+aiosqlite:///{tmp_path}/cli.db" if db_kind == "sqlite" else database_url
-        ),
-        INTAKEDESK_STORAGE_URL=f"file://{tmp_path}/files",
-        INTAKEDESK_SECRET_KEY="cli-test-secret-0123456789abcdef",
-        INTAKEDESK_ENV="test",
-    )
-    return env
+def instance(tmp_path: Path, db_kind: str) -> Iterator[dict[str, str]]:
+    """The settings of a private instance on an empty, unmigrated database of its own."""
+    with ExitStack() as stack:
+        if db_kind == "sqlite":
+            url = f"sqlite+aiosqlite:///{tmp_path}/cli.db"
+        else:
+            url = stack.enter_context(empty_pg_database())
+        env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKEDESK_")}
+        env.update(
+            INTAKEDESK_DATABASE_URL=url,
+            INTAKEDESK_STORAGE_URL=f"file://{tmp_path}/files",
+            INTAKEDESK_SECRET_KEY="cli-test-secret-0123456789abcdef",
+            INTAKEDESK_ENV="test",
+        )
+        yield env
 
 
 def run(env: dict[str, str], *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
@@ -95,8 +102,6 @@ def test_errors_are_one_line_on_stderr(instance: dict[str, str], args: Any, mess
 
 
 def test_an_unmigrated_database_is_one_line_not_a_trace(instance: dict[str, str]) -> None:
-    if "sqlite" not in instance["INTAKEDESK_DATABASE_URL"]:
-        pytest.skip("the shared PostgreSQL test database is already migrated")
     result = run(instance, "orgs", "create", "--name", "X", ok=False)
     assert result.returncode == 1 and "intakedesk migrate" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
@@ -108,3 +113,21 @@ def test_a_bad_setting_stops_the_command_with_one_line(instance: dict[str, str])
     assert result.returncode == 2
     assert result.stderr.strip().startswith("intakedesk: INTAKEDESK_AUTH")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_instances_starting_at_once_migrate_once_and_all_start(instance: dict[str, str]) -> None:
+    # Four instances of a deployment run `migrate` against one empty database at once.
+    migrators = [
+        subprocess.Popen(
+            [*CLI, "migrate"],
+            env=instance,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    outcomes = [(m.wait(timeout=120), m.stderr.read() if m.stderr else "") for m in migrators]
+    assert [code for code, _ in outcomes] == [0] * 4, outcomes
+    assert last_line(run(instance, "orgs", "create", "--name", "After")).startswith("org_")
