@@ -563,6 +563,8 @@ def _mark_triaged(ctx: Context, referral: Referral) -> None:
 
 
 async def _open_case_of(ctx: Context, *, org_id: str, patient_id: str) -> Case | None:
+    # Locked: a case being closed right now is waited for, and then no longer matches
+    # (PostgreSQL re-checks the condition after the wait), so nothing joins a closed case.
     query = (
         select(Case)
         .where(
@@ -570,5 +572,7 @@ async def _open_case_of(ctx: Context, *, org_id: str, patient_id: str) -> Case |
         )
         .order_by(col(Case.created_at).desc())
         .limit(1)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
     )
     return (await ctx.session.scalars(query)).first()

@@ -8,7 +8,7 @@ from sqlmodel import func, select
 
 from app.db import transaction
 from app.settings import Settings
-from models import AuditEvent, Case, Patient, ReferralStage
+from models import AuditEvent, Case, CaseStatus, Patient, ReferralStage
 from tests.conftest import World, assert_error
 from tests.referral_fixtures import extraction, load_referral, person, seed_referral
 
@@ -231,3 +231,33 @@ async def test_triaging_one_patients_referrals_at_once_makes_one_patient_and_one
     async with transaction(app.state.sessions) as session:
         query = select(func.count()).select_from(Patient).where(Patient.org_id == world.a.id)
         assert await session.scalar(query) == 1
+
+
+async def test_a_referral_never_joins_a_case_being_closed_at_that_moment(
+    app: Any, settings: Settings, world: World
+) -> None:
+    first = await seed_referral(
+        app, settings, world.a.id, extracted=person("Ola", "Shut"), triaged=True
+    )
+    closing_id = (await load_referral(app, first)).case_id
+    second = await seed_referral(app, settings, world.a.id, extracted=person("Ola", "Shut"))
+    answers: list[Any] = []
+
+    async def triage() -> None:
+        body = {"action": "move_to_triaged", "ids": [second]}
+        answers.append(await world.a.coordinator.client.post("/api/referrals/bulk", json=body))
+
+    async with app.state.sessions() as closer:
+        case = await closer.get(Case, closing_id)
+        assert case is not None
+        case.status = CaseStatus.closed
+        closer.add(case)
+        await closer.flush()  # the row (PostgreSQL) or the database (SQLite) is now locked
+        async with anyio.create_task_group() as group:
+            group.start_soon(triage)
+            await anyio.sleep(0.5)  # the triage is now waiting for the close
+            await closer.commit()
+    [result] = answers[0].json()["results"]
+    assert result["ok"] is True and result["caseId"] != closing_id
+    moved = await load_referral(app, second)
+    assert moved.case_id == result["caseId"]
