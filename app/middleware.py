@@ -1,24 +1,20 @@
 """Per request: name it, authenticate once, then hand the route a Context with its own session."""
 
-import re
-
 from sqlalchemy.exc import DBAPIError
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.db import CONTENTION_MESSAGE, is_contention
+from app.request_id import REQUEST_ID_HEADER, answering_with, request_id_for
 from app.session_cookie import SESSION_COOKIE
-from models import new_id
 from resolvers import auth
 from resolvers.context import Context
 from resolvers.errors import Conflict, DomainError, Unauthenticated
 from rest_compat.errors import domain_error_response
 
 GRAPHQL_PATH = "/graphql"
-REQUEST_ID_HEADER = "x-request-id"
-_SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 # Signed file URLs carry their own proof; no credential is read there.
 _UNAUTHENTICATED_PREFIXES = ("/files/", "/healthz")
 # These replace or clear the session cookie: a revoked or expired one must not block
@@ -55,24 +51,6 @@ def _refusal(path: str, exc: DomainError) -> JSONResponse:
     )
 
 
-def _request_id(sent: str | None) -> str:
-    """The caller's X-Request-Id when it is a sane token, else a new one."""
-    if sent and _SANE_REQUEST_ID.fullmatch(sent):
-        return sent
-    return new_id("req_")
-
-
-def _answering_with(request_id: str, send: Send) -> Send:
-    """Every answer carries the request id, so a caller can quote it and we can find it."""
-
-    async def sending(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
-        await send(message)
-
-    return sending
-
-
 class ContextMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -83,9 +61,9 @@ class ContextMiddleware:
             return
         request = Request(scope)
         state = request.app.state
-        request_id = _request_id(request.headers.get(REQUEST_ID_HEADER))
+        request_id = request_id_for(request.headers.get(REQUEST_ID_HEADER))
         scope.setdefault("state", {})["request_id"] = request_id
-        send = _answering_with(request_id, send)
+        send = answering_with(request_id, send)
         async with state.sessions() as session:
             ctx = Context(
                 session=session,

@@ -9,6 +9,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
 from app.db import CONTENTION_MESSAGE, is_contention, is_data_error
+from app.request_id import REQUEST_ID_HEADER
 from resolvers import errors
 
 log = logging.getLogger("intakedesk")
@@ -107,7 +108,7 @@ async def on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     response = error_response(500, "internal_error", "internal server error")
     if request_id:
         # Answered outside the middleware that names every other answer.
-        response.headers["x-request-id"] = request_id
+        response.headers[REQUEST_ID_HEADER] = request_id
     return response
 
 

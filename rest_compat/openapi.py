@@ -39,6 +39,23 @@ def build_openapi(operations: list[Operation], version: str) -> dict[str, Any]:
         "paths": paths,
         "components": {
             "schemas": definitions.get("$defs", {}),
+            "parameters": {
+                "RequestId": {
+                    "name": "X-Request-Id",
+                    "in": "header",
+                    "required": False,
+                    "description": "Your id for this request (up to 64 letters, digits and "
+                    "._:-), echoed back and kept in the audit trail. Any other value is "
+                    "accepted and replaced by an id of ours.",
+                    "schema": {"type": "string"},
+                }
+            },
+            "headers": {
+                "RequestId": {
+                    "description": "This request's id (yours, if you sent a valid one)",
+                    "schema": {"type": "string"},
+                }
+            },
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "Firebase ID token"},
                 "apiKey": {"type": "apiKey", "in": "header", "name": "x-api-key"},
@@ -65,7 +82,7 @@ def _operation(op: Operation) -> dict[str, Any]:
         "summary": op.summary,
         "tags": [op.tag],
         "operationId": op.handler.__name__,
-        "parameters": _parameters(op),
+        "parameters": [*_parameters(op), {"$ref": "#/components/parameters/RequestId"}],
         "responses": _responses(op),
     }
     if op.auth:
@@ -125,4 +142,6 @@ def _responses(op: Operation) -> dict[str, Any]:
             "description": _ERROR_TEXT.get(status, "Error"),
             "content": {"application/json": {"schema": _ref(ErrorOut)}},
         }
+    for response in responses.values():
+        response["headers"] = {"X-Request-Id": {"$ref": "#/components/headers/RequestId"}}
     return responses

@@ -95,6 +95,14 @@ async def test_openapi_is_3_1_and_covers_the_routes_with_their_models(world: Wor
     assert config["responses"]["422"]["content"]["application/json"]["schema"]["$ref"].endswith(
         "/ErrorOut"
     )
+    # Every operation takes and answers X-Request-Id.
+    request_id = {"$ref": "#/components/parameters/RequestId"}
+    for operations in paths.values():
+        for operation in operations.values():
+            assert request_id in operation["parameters"]
+            for answer in operation["responses"].values():
+                assert "X-Request-Id" in answer["headers"]
+    assert doc["components"]["parameters"]["RequestId"]["in"] == "header"
 
 
 def test_schema_graphql_is_what_the_code_prints() -> None:

@@ -487,7 +487,7 @@ fuzz_settings = settings(
 
 def _query_parameters(doc: dict[str, Any], path: str, method: str) -> tuple[str, ...]:
     spec = doc["paths"][path][method.lower()]
-    return tuple(p["name"] for p in spec.get("parameters", []) if p["in"] == "query")
+    return tuple(p["name"] for p in spec.get("parameters", []) if p.get("in") == "query")
 
 
 @pytest.fixture(scope="module")
