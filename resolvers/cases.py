@@ -512,7 +512,7 @@ async def attach_referral(ctx: Context, referral: Referral) -> Case:
     triage = referral.triage or {}
     level = triage.get("level")
     # Two referrals of one patient, triaged at once, join one case instead of opening two.
-    await locks.hold(ctx, "open-case", referral.org_id, patient_id)
+    await locks.hold(ctx, locks.PATIENTS, referral.org_id)
     case = await _open_case_of(ctx, org_id=referral.org_id, patient_id=patient_id)
     now = utcnow()
     if case is None:

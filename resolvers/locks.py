@@ -9,6 +9,12 @@ from sqlalchemy import func, select
 
 from resolvers.context import Context
 
+# Matching or creating a patient, and opening or joining a patient's case, hold one lock
+# per org. One per patient would serialise less, but a bulk triage of 500 referrals would
+# then hold about 1,000 locks, and PostgreSQL's lock table is shared and bounded
+# (max_locks_per_transaction × connections). Intake volumes make one per org cheap.
+PATIENTS = "patients"
+
 
 async def hold(ctx: Context, *key: str) -> None:
     """Hold the lock named ``key`` until the transaction ends (savepoints do not release it).

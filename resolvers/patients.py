@@ -314,7 +314,7 @@ async def _check_unique(ctx: Context, patient: Patient) -> None:
     once cannot both find no one.
     """
     if patient.dob is not None:
-        await locks.hold(ctx, "patient-match", patient.org_id, patient.dob.isoformat())
+        await locks.hold(ctx, locks.PATIENTS, patient.org_id)
         query = select(Patient.id).where(
             Patient.org_id == patient.org_id,
             Patient.last_name_key == patient.last_name_key,
@@ -574,7 +574,7 @@ async def from_extraction(
     if not first or not last or dob is None:
         return None
     # Two referrals of one new patient, triaged at once, must not create two records.
-    await locks.hold(ctx, "patient-match", org_id, dob.isoformat())
+    await locks.hold(ctx, locks.PATIENTS, org_id)
     match = await find_match(ctx, org_id=org_id, first_name=first, last_name=last, dob=dob)
     if match is not None:
         return match
