@@ -71,6 +71,26 @@ async def test_create_referrer_takes_the_candidate_and_learns_its_spellings(
     assert {"practice.create", "provider.create", "case.referrer_link"} <= set(actions)
 
 
+async def test_referrers_created_at_once_keep_one_provider_per_npi(world: World, app: Any) -> None:
+    # Different names (no alias collides), one NPI: only the NPI check stands between them.
+    cases = [await make_case(app, world.a.id) for _ in range(5)]
+    statuses: list[int] = []
+
+    async def create(index: int, case_id: str) -> None:
+        body = {
+            "caseId": case_id,
+            "practice": {"name": f"Race Practice {index}", "npi": None},
+            "provider": {"name": f"Race Doctor {index}", "npi": "1234567893"},
+        }
+        response = await world.a.coordinator.client.post("/api/cases/create-referrer", json=body)
+        statuses.append(response.status_code)
+
+    async with anyio.create_task_group() as group:
+        for index, made in enumerate(cases):
+            group.start_soon(create, index, made.id)
+    assert sorted(statuses) == [201] + [409] * 4
+
+
 async def test_create_referrer_uses_the_values_sent_over_the_candidate(
     world: World, app: Any
 ) -> None:
