@@ -58,6 +58,8 @@ migration: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python bench/auth_me.py
 	$(BIN)/python bench/referral_list.py
+	$(BIN)/python bench/concurrent_writes.py --db sqlite
+	$(BIN)/python bench/concurrent_writes.py --db postgresql
 
 clean:
 	rm -rf $(VENV) node_modules data
