@@ -2,6 +2,7 @@
 
 import asyncio
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.util import await_
 
 from app.settings import Settings
 from resolvers.errors import BadRequest
@@ -30,7 +32,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
             url, connect_args={"timeout": settings.db_lock_timeout_seconds}
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
+        SqliteWriterQueue(settings.db_lock_timeout_seconds).listen(engine)
     else:
         engine = create_async_engine(
             url,
@@ -98,19 +100,51 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin_immediate(connection: Any) -> None:
-    """Start every SQLite transaction as the single writer.
+class SqliteWriterQueue:
+    """Start every SQLite transaction as the single writer, first come, first served.
 
     SQLite has no row locks, so ``SELECT … FOR UPDATE`` does nothing there. Left
     to the driver, a transaction's reads run before its BEGIN, so two requests can
     both see a case open and both close it. ``BEGIN IMMEDIATE`` takes the write lock
-    up front: transactions run one after another (waiting up to the busy timeout),
-    each reading what the previous one committed, as Rails and Django do on SQLite.
-    Every request writes an audit event anyway, so nothing that could run in
-    parallel is serialised. Handlers read upload bodies before their first statement,
-    so no client holds the lock while it sends.
+    up front: transactions run one after another, each reading what the previous one
+    committed, as Rails and Django do on SQLite. Every request writes an audit event
+    anyway, so nothing that could run in parallel is serialised. Handlers read upload
+    bodies before their first statement, so no client holds the lock while it sends.
+
+    Within the process, writers queue on an asyncio lock before ``BEGIN IMMEDIATE``:
+    SQLite's own busy handler polls with sleeps of up to 100 ms in no fair order, which
+    made the slowest of ten concurrent writers wait near a second. Another process
+    (the CLI, a worker) still meets SQLite's busy timeout. Both waits end after
+    ``INTAKEDESK_DB_LOCK_TIMEOUT_SECONDS`` as a "database is locked" error.
     """
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    def __init__(self, timeout_seconds: float) -> None:
+        self.timeout_seconds = timeout_seconds
+        self._lock = asyncio.Lock()
+
+    def listen(self, engine: AsyncEngine) -> None:
+        event.listen(engine.sync_engine, "begin", self._begin)
+        event.listen(engine.sync_engine, "commit", self._end)
+        event.listen(engine.sync_engine, "rollback", self._end)
+
+    def _begin(self, connection: Any) -> None:
+        # Runs inside SQLAlchemy's greenlet bridge, where a coroutine can be awaited.
+        try:
+            await_(asyncio.wait_for(self._lock.acquire(), self.timeout_seconds))
+        except TimeoutError:
+            raise OperationalError(
+                "BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked")
+            ) from None
+        connection.info["holds_writer_lock"] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            self._end(connection)
+            raise
+
+    def _end(self, connection: Any) -> None:
+        if connection.info.pop("holds_writer_lock", False):
+            self._lock.release()
 
 
 class SerialSession(AsyncSession):
