@@ -67,14 +67,25 @@ async def _api_key_principal(ctx: Context, secret: str) -> Principal:
 async def _user_principal(
     ctx: Context, verifier: TokenVerifier, token: str, method: str
 ) -> Principal:
-    action = f"auth.{method}"
+    identity = await _verified(ctx, verifier, token, method)
+    return await _principal_for(ctx, identity, method)
+
+
+async def _verified(
+    ctx: Context, verifier: TokenVerifier, token: str, method: str
+) -> VerifiedIdentity:
+    """The token's identity, checked by the issuer (a network call with Firebase)."""
     try:
         if method == "session_cookie":
-            identity = await verifier.verify_session_cookie(token)
-        else:
-            identity = await verifier.verify_id_token(token)
+            return await verifier.verify_session_cookie(token)
+        return await verifier.verify_id_token(token)
     except InvalidCredential as exc:
-        await _refuse(ctx, action, str(exc))
+        await _refuse(ctx, f"auth.{method}", str(exc))
+
+
+async def _principal_for(ctx: Context, identity: VerifiedIdentity, method: str) -> Principal:
+    """The IntakeDesk user behind a verified identity, with their roles."""
+    action = f"auth.{method}"
     user = await _user_for(ctx, identity)
     if user is None:
         # The Firebase uid (up to 128 characters) is no user id: it goes in the details.
@@ -160,11 +171,14 @@ async def create_session_cookie(
     ctx: Context, verifier: TokenVerifier, *, id_token: str, expires_in: timedelta
 ) -> str:
     """Exchange a fresh ID token for a session cookie (the caller must be a known user)."""
-    principal = await _user_principal(ctx, verifier, id_token, "id_token")
+    identity = await _verified(ctx, verifier, id_token, "id_token")
+    # Minted before the first statement of the transaction: on SQLite a transaction holds
+    # the one write lock, and this is a call to Firebase. Refused users never see it.
     try:
         cookie = await verifier.create_session_cookie(id_token, expires_in)
     except InvalidCredential as exc:
         await _refuse(ctx, "auth.session_create", str(exc))
+    principal = await _principal_for(ctx, identity, "id_token")
     audit.record(
         ctx,
         "auth.session_create",
