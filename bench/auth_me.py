@@ -20,8 +20,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import (  # noqa: E402
+    bench_database,
     bench_env,
-    fresh_pg_database,
     have_wrk,
     load,
     uvicorn_server,
@@ -104,13 +104,7 @@ def main() -> None:
     args = parser.parse_args()
     with ExitStack() as stack:
         files = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        if args.db == "postgresql":
-            database_url = stack.enter_context(fresh_pg_database())
-        else:
-            from app.migrate import upgrade_head
-
-            database_url = f"sqlite+aiosqlite:///{files}/bench.db"
-            upgrade_head(database_url)
+        database_url = stack.enter_context(bench_database(args.db, files))
         env = bench_env(database_url, files / "files")
         key = asyncio.run(seed(env))
         app_url = stack.enter_context(uvicorn_server("app.main:create_app", env, factory=True))

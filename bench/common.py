@@ -58,6 +58,21 @@ def fresh_pg_database() -> Iterator[str]:
         asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@contextmanager
+def bench_database(kind: str, folder: Path) -> Iterator[str]:
+    """A new, migrated database for one run: ``postgresql`` (dropped afterwards) or
+    ``sqlite`` (a file in ``folder``)."""
+    if kind == "postgresql":
+        with fresh_pg_database() as url:
+            yield url
+        return
+    from app.migrate import upgrade_head
+
+    url = f"sqlite+aiosqlite:///{folder}/bench.db"
+    upgrade_head(url)
+    yield url
+
+
 def bench_env(database_url: str, files: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("INTAKEDESK_")}
     env.update(

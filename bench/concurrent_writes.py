@@ -21,7 +21,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.auth_me import seed  # noqa: E402
-from bench.common import Figures, bench_env, fresh_pg_database, uvicorn_server  # noqa: E402
+from bench.common import Figures, bench_database, bench_env, uvicorn_server  # noqa: E402
 
 
 async def create_patients(url: str, key: str, *, requests: int, concurrency: int) -> Figures:
@@ -58,13 +58,7 @@ def main() -> None:
     args = parser.parse_args()
     with ExitStack() as stack:
         files = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        if args.db == "postgresql":
-            database_url = stack.enter_context(fresh_pg_database())
-        else:
-            from app.migrate import upgrade_head
-
-            database_url = f"sqlite+aiosqlite:///{files}/bench.db"
-            upgrade_head(database_url)
+        database_url = stack.enter_context(bench_database(args.db, files))
         env = bench_env(database_url, files / "files")
         key = asyncio.run(seed(env))
         url = stack.enter_context(uvicorn_server("app.main:create_app", env, factory=True))

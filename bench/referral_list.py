@@ -21,7 +21,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import bench_env, fresh_pg_database, load, uvicorn_server  # noqa: E402
+from bench.common import bench_database, bench_env, load, uvicorn_server  # noqa: E402
 
 GRAPHQL_PAGE = """
 query Page($first: Int!) {
@@ -203,13 +203,7 @@ def main() -> None:
         parser.error("--requests must be 1..100000 and --concurrency 1..64")
     with ExitStack() as stack:
         files = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-        if args.db == "postgresql":
-            database_url = stack.enter_context(fresh_pg_database())
-        else:
-            from app.migrate import upgrade_head
-
-            database_url = f"sqlite+aiosqlite:///{files}/bench.db"
-            upgrade_head(database_url)
+        database_url = stack.enter_context(bench_database(args.db, files))
         env = bench_env(database_url, files / "files")
         key = asyncio.run(seed(env, args.referrals))
         counts = asyncio.run(statements_per_request(env, key))
