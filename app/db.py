@@ -91,7 +91,7 @@ def _strings(value: Any) -> Iterator[str]:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # The driver's own transaction control leaves SELECTs outside the transaction;
-    # _sqlite_begin_immediate takes over (SQLAlchemy's documented SQLite recipe).
+    # SqliteWriterQueue begins them instead (SQLAlchemy's documented SQLite recipe).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")

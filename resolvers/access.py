@@ -1,6 +1,6 @@
 """Org scoping and roles. Every resolver that touches org data goes through here."""
 
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from models import Role
 from resolvers.context import Context, Principal
@@ -76,13 +76,18 @@ def check_row(ctx: Context, row: Row | None, resource: str, id_: str, minimum: R
 
 
 # ``SELECT … FOR NO KEY UPDATE`` (SQLite has no row locks; its transactions run one at a time).
-CHANGE_LOCK = {"key_share": True}
+CHANGE_LOCK: dict[str, Any] = {"key_share": True}
 
 
-async def locked_get(ctx: Context, model: type[Model], id_: str) -> Model | None:
-    """The row by id, locked and read afresh (a copy loaded earlier may be stale)."""
+async def get_row(
+    ctx: Context, model: type[Model], id_: str, *, lock: bool = False
+) -> Model | None:
+    """The row by id, unscoped; ``lock`` holds it and reads it afresh (a copy loaded
+    earlier may be stale)."""
     if not id_:
         return None
+    if not lock:
+        return await ctx.session.get(model, id_)
     return await ctx.session.get(model, id_, with_for_update=CHANGE_LOCK, populate_existing=True)
 
 
@@ -100,5 +105,5 @@ async def get_scoped(
     The lock is PostgreSQL's FOR NO KEY UPDATE: it keeps other changers out but not
     inserts of rows that point at this one, which only need its key to stay.
     """
-    row = await locked_get(ctx, model, id_) if lock else await ctx.session.get(model, id_)
+    row = await get_row(ctx, model, id_, lock=lock)
     return check_row(ctx, row, resource, id_, minimum)

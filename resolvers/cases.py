@@ -64,7 +64,7 @@ from models import (
     utcnow,
 )
 from resolvers import audit, locks, orgs, patients
-from resolvers.access import check_row, get_scoped, org_for
+from resolvers.access import CHANGE_LOCK, check_row, get_scoped, org_for
 from resolvers.context import Context
 from resolvers.errors import Conflict, ValidationFailed
 from resolvers.pagination import Page, check_limit, paginate
@@ -131,7 +131,7 @@ async def get_for_change(ctx: Context, *, case_id: str) -> Case:
     query = (
         select(Case)
         .where(Case.id == case_id)
-        .with_for_update(key_share=True)
+        .with_for_update(**CHANGE_LOCK)
         .execution_options(populate_existing=True)
     )
     row = (await ctx.session.scalars(query)).first() if case_id else None
@@ -572,7 +572,7 @@ async def _open_case_of(ctx: Context, *, org_id: str, patient_id: str) -> Case |
         )
         .order_by(col(Case.created_at).desc())
         .limit(1)
-        .with_for_update(key_share=True)
+        .with_for_update(**CHANGE_LOCK)
         .execution_options(populate_existing=True)
     )
     return (await ctx.session.scalars(query)).first()

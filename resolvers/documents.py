@@ -8,7 +8,7 @@ from sqlmodel import col, select
 from app.storage import SignedUrl
 from models import Document, DocumentStatus, DocumentType, Patient, Referral, Role, utcnow
 from resolvers import audit, uploads
-from resolvers.access import get_scoped, org_for
+from resolvers.access import CHANGE_LOCK, get_scoped, org_for
 from resolvers.context import Context
 from resolvers.errors import (
     Conflict,
@@ -145,7 +145,8 @@ async def store(
 async def receive_upload(ctx: Context, *, storage_key: str, data: bytes) -> Document:
     """Bytes PUT to a signed upload URL: check them, keep them, complete the document."""
     # Locked: two PUTs to one URL at once must not both store, the second over the first.
-    query = select(Document).where(Document.storage_key == storage_key).with_for_update()
+    query = select(Document).where(Document.storage_key == storage_key)
+    query = query.with_for_update(**CHANGE_LOCK)
     document = (await ctx.session.scalars(query)).first()
     if document is None:
         raise NotFound("no document is waiting for this upload")
@@ -177,7 +178,7 @@ async def complete_from_storage(ctx: Context, document: Document) -> bool:
     if document.uploaded_at is not None:
         return True
     # Locked and read again: another request may be completing it right now.
-    await ctx.session.refresh(document, with_for_update=True)
+    await ctx.session.refresh(document, with_for_update=CHANGE_LOCK)
     if document.uploaded_at is not None:
         return True
     if not await ctx.storage.exists(document.storage_key):

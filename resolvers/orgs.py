@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from models import Membership, Org, Role, User, utcnow
 from resolvers import audit
-from resolvers.access import locked_get, org_for
+from resolvers.access import get_row, org_for
 from resolvers.context import Context
 from resolvers.errors import BadRequest, Conflict, ValidationFailed, not_found
 from resolvers.org_config import OrgConfig
@@ -30,7 +30,7 @@ async def update_config(ctx: Context, *, org_id: str, changes: Any) -> Org:
     if not isinstance(changes, dict):
         raise BadRequest("the body must be a JSON object of config fields")
     # Locked: two admins changing different keys at once must not undo each other.
-    org = await locked_get(ctx, Org, org_for(ctx, org_id, Role.admin))
+    org = await get_row(ctx, Org, org_for(ctx, org_id, Role.admin), lock=True)
     if org is None:
         raise not_found("org", org_id)
     merged = {**config_of(org).public(), **changes}

@@ -473,10 +473,7 @@ async def process(ctx: Context, *, referral_id: str) -> tuple[Referral, Job]:
 
 
 async def _in_org(ctx: Context, org_id: str, referral_id: str, *, lock: bool) -> Referral:
-    if lock:
-        row = await access.locked_get(ctx, Referral, referral_id)
-    else:
-        row = await ctx.session.get(Referral, referral_id) if referral_id else None
+    row = await access.get_row(ctx, Referral, referral_id, lock=lock)
     if row is None or row.org_id != org_id:
         raise not_found("referral", referral_id)
     return row
