@@ -15,6 +15,18 @@ class DocumentType(StrEnum):
     other = "other"
 
 
+class PageType(StrEnum):
+    """What one page of a packet is (the pipeline's page classifier decides)."""
+
+    referral = "referral"  # the referral form or letter itself
+    clinical_notes = "clinical_notes"
+    lab = "lab"
+    imaging = "imaging"
+    insurance_card = "insurance_card"
+    cover_sheet = "cover_sheet"
+    other = "other"
+
+
 class DocumentStatus(StrEnum):
     uploaded = "uploaded"
     processing = "processing"
