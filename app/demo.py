@@ -4,9 +4,9 @@ import io
 from typing import Any
 
 from models import Org, Referral, ReferralStage, utcnow
+from models.values import name_key
 from resolvers import api_keys, cases, documents, orgs
 from resolvers.context import Context
-from resolvers.normalize import name_key
 
 DEMO_ORG = "org_demo"
 DEMO_EMAIL = "demo@intakedesk.local"

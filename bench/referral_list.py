@@ -43,7 +43,7 @@ BATCH = 1000
 def _rows(org_id: str, count: int) -> tuple[list[dict[str, Any]], ...]:
     """Patients, cases and referrals as column dicts, one of each per referral."""
     from models import Case, Patient, Referral, ReferralStage
-    from resolvers.normalize import name_key
+    from models.values import name_key
     from resolvers.referrals import search_text_of
 
     start = datetime(2026, 1, 1, tzinfo=UTC)

@@ -10,11 +10,11 @@ from sqlalchemy import ColumnElement, and_, false, func, or_
 from sqlmodel import col, select
 
 from models import Case, Document, EmrDocumentItem, Patient, Referral, Role, utcnow
+from models.values import latest_date_on_earth, name_key, parse_dob, phone_e164, read_date
 from resolvers import audit, locks
 from resolvers.access import get_scoped, org_for
 from resolvers.context import Context
 from resolvers.errors import Conflict, ValidationFailed, not_found
-from resolvers.normalize import latest_date_on_earth, name_key, parse_dob, phone_e164, read_date
 from resolvers.pagination import Page, check_limit, paginate
 
 SEXES = ("F", "M", "X", "U")

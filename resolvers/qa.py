@@ -11,10 +11,10 @@ from datetime import date
 from typing import Any
 
 from models import Referral, ReferralStage, Role, utcnow
+from models.values import npi_valid, parse_dob
 from resolvers import audit, referrals
 from resolvers.context import Context
 from resolvers.errors import Conflict
-from resolvers.normalize import npi_valid, parse_dob
 from resolvers.org_config import OrgConfig
 
 # ASCII digits only: \d would take any script's digits, and $ a trailing newline.

@@ -15,10 +15,10 @@ from sqlmodel import col, select, update
 
 from app.storage import SignedUrl
 from models import Case, Document, Job, Org, Referral, ReferralStage, Role, utcnow
+from models.values import name_key
 from resolvers import access, audit, cases, documents, jobs, orgs, triage
 from resolvers.context import Context
 from resolvers.errors import Conflict, DomainError, ValidationFailed, not_found
-from resolvers.normalize import name_key
 from resolvers.org_config import OrgConfig
 from resolvers.pagination import Page, check_limit, paginate
 

@@ -32,6 +32,7 @@ from models import (
     Role,
     utcnow,
 )
+from models.values import name_key, npi_valid, phone_e164, strip_titles
 from resolvers import audit, locks
 from resolvers.access import get_scoped, org_for
 
@@ -39,7 +40,6 @@ from resolvers.access import get_scoped, org_for
 from resolvers.cases import UNSET, Unset, get_for_change
 from resolvers.context import Context
 from resolvers.errors import Conflict, ValidationFailed
-from resolvers.normalize import name_key, npi_valid, phone_e164, strip_titles
 from resolvers.pagination import Page, check_limit, paginate
 
 MAX_NAME = 300

@@ -8,10 +8,10 @@ override it with a reason; the override keeps the automatic result it replaced.
 from typing import Any
 
 from models import Case, Org, Referral, ReferralStage, Role, utcnow
+from models.values import name_key
 from resolvers import access, audit, orgs
 from resolvers.context import Context
 from resolvers.errors import Conflict, ValidationFailed, not_found
-from resolvers.normalize import name_key
 from resolvers.org_config import OrgConfig, TriageRule
 
 # DESIGN: stat/emergent → 1, urgent → 2, routine → 4, anything else 3.

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from resolvers.normalize import name_key, parse_dob, phone_e164
+from models.values import name_key, parse_dob, phone_e164
 
 TODAY = date(2026, 11, 25)
 

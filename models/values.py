@@ -1,4 +1,4 @@
-"""Normalising what people and faxes write: names, dates of birth, phone numbers.
+"""Normalising what people and faxes write: names, dates of birth, phone numbers, NPIs.
 
 A value that cannot be read is ``None``, never a guess (DESIGN §10).
 """
