@@ -10,7 +10,17 @@ from sqlalchemy import ColumnElement, and_, false, func, or_
 from sqlmodel import col, select
 
 from models import Case, Document, EmrDocumentItem, Patient, Referral, Role, utcnow
-from models.values import latest_date_on_earth, name_key, parse_dob, phone_e164, read_date
+from models.values import (
+    STATE_RULE,
+    ZIP_RULE,
+    latest_date_on_earth,
+    name_key,
+    parse_dob,
+    phone_e164,
+    read_date,
+    us_state,
+    us_zip,
+)
 from resolvers import audit, locks
 from resolvers.access import get_scoped, org_for
 from resolvers.context import Context
@@ -18,14 +28,7 @@ from resolvers.errors import Conflict, ValidationFailed, not_found
 from resolvers.pagination import Page, check_limit, paginate
 
 SEXES = ("F", "M", "X", "U")
-# USPS codes: the states, DC, territories and military post offices.
-_STATE_CODES = (
-    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
-    "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC AS GU MP PR VI UM AA AE AP"
-)
-US_STATES = frozenset(_STATE_CODES.split())
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
-_ZIP = re.compile(r"(\d{5})(?:-?(\d{4}))?")
 _TWO_DIGIT_YEAR = re.compile(r"\d{1,2}[/-]\d{1,2}[/-]\d{2}")
 _TIMESTAMP = re.compile(r"\d\s*T\s*\d|\d:\d", re.IGNORECASE)
 _NAME_MAX = 100
@@ -485,20 +488,23 @@ def _address(value: Any) -> dict[str, Any] | None:
 
 
 def _state(value: Any, *, field: str) -> str | None:
-    state = _text(value, field=field)
-    if state is not None and state.upper() not in US_STATES:
-        raise _Invalid("must be a two-letter US state code such as CA", field)
-    return state.upper() if state else None
+    text = _text(value, field=field)
+    if text is None:
+        return None
+    state = us_state(text)
+    if state is None:
+        raise _Invalid(STATE_RULE, field)
+    return state
 
 
 def _zip(value: Any, *, field: str) -> str | None:
-    zip_code = _text(value, field=field)
-    if zip_code is None:
+    text = _text(value, field=field)
+    if text is None:
         return None
-    match = _ZIP.fullmatch(zip_code)
-    if match is None:
-        raise _Invalid("must be 5 or 9 digits (12345 or 12345-6789)", field)
-    return "-".join(part for part in match.groups() if part)
+    zip_code = us_zip(text)
+    if zip_code is None:
+        raise _Invalid(ZIP_RULE, field)
+    return zip_code
 
 
 def _insurance(value: Any) -> dict[str, Any] | None:
@@ -534,72 +540,13 @@ _CLEANERS = {
 # --- matching referrals to patients -------------------------------------------------------
 
 
+def name_key_of(name: str) -> str:
+    """A name as stored for matching (``first_name_key``/``last_name_key``)."""
+    return name_key(name)[:_NAME_MAX]
+
+
 def set_names(patient: Patient, first_name: str, last_name: str) -> None:
     patient.first_name = first_name.strip()
     patient.last_name = last_name.strip()
-    patient.first_name_key = name_key(first_name)[:_NAME_MAX]
-    patient.last_name_key = name_key(last_name)[:_NAME_MAX]
-
-
-async def find_match(
-    ctx: Context, *, org_id: str, first_name: str, last_name: str, dob: date | None
-) -> Patient | None:
-    """The same person: same names (ignoring case, accents, punctuation) and date of birth."""
-    if dob is None:
-        return None
-    query = (
-        select(Patient)
-        .where(
-            Patient.org_id == org_id,
-            Patient.last_name_key == name_key(last_name)[:_NAME_MAX],
-            Patient.first_name_key == name_key(first_name)[:_NAME_MAX],
-            Patient.dob == dob,
-        )
-        .limit(1)
-    )
-    return (await ctx.session.scalars(query)).first()
-
-
-async def from_extraction(
-    ctx: Context, *, org_id: str, extraction: dict[str, Any] | None
-) -> Patient | None:
-    """The extraction's patient: a known one if names and DOB match, else a new record.
-
-    ``None`` when the extraction lacks a first name, last name or readable DOB:
-    a patient is never created from a guess.
-    """
-    data = (extraction or {}).get("patient") or {}
-    first, last = data.get("firstName"), data.get("lastName")
-    dob = parse_dob(data.get("dob"))
-    if not first or not last or dob is None:
-        return None
-    # Two referrals of one new patient, triaged at once, must not create two records.
-    await locks.hold(ctx, locks.PATIENTS, org_id)
-    match = await find_match(ctx, org_id=org_id, first_name=first, last_name=last, dob=dob)
-    if match is not None:
-        return match
-    patient = Patient(
-        org_id=org_id,
-        first_name="",
-        last_name="",
-        first_name_key="",
-        last_name_key="",
-        dob=dob,
-        sex=data.get("sex") if data.get("sex") in SEXES else None,
-        phone=phone_e164(data.get("phone")),
-        email=data.get("email"),
-        address=data.get("address"),
-        insurance=(extraction or {}).get("insurance"),
-        updated_at=utcnow(),
-    )
-    set_names(patient, first, last)
-    ctx.session.add(patient)
-    audit.record(
-        ctx,
-        "patient.create",
-        org_id=org_id,
-        resource_type="patient",
-        resource_id=patient.id,
-        details={"from": "extraction"},
-    )
-    return patient
+    patient.first_name_key = name_key_of(first_name)
+    patient.last_name_key = name_key_of(last_name)
