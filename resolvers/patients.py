@@ -374,7 +374,7 @@ def clean_fields(fields: Mapping[str, Any], *, creating: bool) -> dict[str, Any]
     for name, value in fields.items():
         try:
             clean[name] = _CLEANERS[name](value)
-        except _Invalid as exc:
+        except InvalidValue as exc:
             problems.extend(
                 {"field": field or FIELD_NAMES[name], "message": message}
                 for field, message in exc.problems
@@ -385,7 +385,7 @@ def clean_fields(fields: Mapping[str, Any], *, creating: bool) -> dict[str, Any]
     return clean
 
 
-class _Invalid(Exception):
+class InvalidValue(Exception):
     """One field's problems: ``(field or None for the field itself, message)`` pairs."""
 
     def __init__(self, message: str, field: str | None = None) -> None:
@@ -393,23 +393,23 @@ class _Invalid(Exception):
         self.problems = [(field, message)]
 
 
-def _text(value: Any, *, limit: int = _TEXT_MAX, field: str | None = None) -> str | None:
+def clean_text(value: Any, *, limit: int = _TEXT_MAX, field: str | None = None) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise _Invalid("must be a string", field)
+        raise InvalidValue("must be a string", field)
     text = value.strip()
     if len(text) > limit:
-        raise _Invalid(f"must be at most {limit} characters", field)
+        raise InvalidValue(f"must be at most {limit} characters", field)
     return text or None
 
 
 def _name(value: Any) -> str:
-    text = _text(value, limit=_NAME_MAX)
+    text = clean_text(value, limit=_NAME_MAX)
     if text is None:
-        raise _Invalid("is required and cannot be empty")
+        raise InvalidValue("is required and cannot be empty")
     if not name_key(text):
-        raise _Invalid("must contain letters")
+        raise InvalidValue("must contain letters")
     return text
 
 
@@ -420,49 +420,49 @@ def clean_dob(value: Any) -> date | None:
     elif isinstance(value, str):
         text = value.strip() or None
     else:
-        raise _Invalid("must be a date written YYYY-MM-DD")
+        raise InvalidValue("must be a date written YYYY-MM-DD")
     if text is None:
         return None
     if _TIMESTAMP.search(text):
-        raise _Invalid("must be a date (YYYY-MM-DD), not a timestamp")
+        raise InvalidValue("must be a date (YYYY-MM-DD), not a timestamp")
     if _TWO_DIGIT_YEAR.fullmatch(text):
-        raise _Invalid("write the year with four digits (MM/DD/YYYY)")
+        raise InvalidValue("write the year with four digits (MM/DD/YYYY)")
     written = read_date(text)
     if written is None:
-        raise _Invalid("is not a readable date; write YYYY-MM-DD or MM/DD/YYYY")
+        raise InvalidValue("is not a readable date; write YYYY-MM-DD or MM/DD/YYYY")
     if written > latest_date_on_earth():
-        raise _Invalid("is in the future")
+        raise InvalidValue("is in the future")
     dob = parse_dob(written)
     if dob is None:
-        raise _Invalid("is more than 130 years ago")
+        raise InvalidValue("is more than 130 years ago")
     return dob
 
 
-def _sex(value: Any) -> str | None:
-    text = _text(value)
+def clean_sex(value: Any) -> str | None:
+    text = clean_text(value)
     if text is None:
         return None
     if text.upper() not in SEXES:
-        raise _Invalid("must be one of F, M, X, U")
+        raise InvalidValue("must be one of F, M, X, U")
     return text.upper()
 
 
-def _phone(value: Any) -> str | None:
-    text = _text(value)
+def clean_phone(value: Any) -> str | None:
+    text = clean_text(value)
     if text is None:
         return None
     phone = phone_e164(text)
     if phone is None:
-        raise _Invalid("is not a phone number; write it like (555) 123-4567 or +15551234567")
+        raise InvalidValue("is not a phone number; write it like (555) 123-4567 or +15551234567")
     return phone
 
 
-def _email(value: Any) -> str | None:
-    text = _text(value, limit=320)
+def clean_email(value: Any) -> str | None:
+    text = clean_text(value, limit=320)
     if text is None:
         return None
     if not _EMAIL.fullmatch(text):
-        raise _Invalid("is not an email address")
+        raise InvalidValue("is not an email address")
     local, _, domain = text.rpartition("@")
     return f"{local}@{domain.lower()}"
 
@@ -471,39 +471,45 @@ def _address(value: Any) -> dict[str, Any] | None:
     if value is None:
         return None
     if not isinstance(value, Address):
-        raise _Invalid("must be an object with line1, line2, city, state, zip")
-    parts = {"line1": _text, "line2": _text, "city": _text, "state": _state, "zip": _zip}
+        raise InvalidValue("must be an object with line1, line2, city, state, zip")
+    parts = {
+        "line1": clean_text,
+        "line2": clean_text,
+        "city": clean_text,
+        "state": clean_state,
+        "zip": clean_zip,
+    }
     address: dict[str, Any] = {}
     problems = []
     for name, clean in parts.items():
         try:
             address[name] = clean(getattr(value, name), field=f"address.{name}")
-        except _Invalid as exc:
+        except InvalidValue as exc:
             problems.extend(exc.problems)
     if problems:
-        invalid = _Invalid(problems[0][1], problems[0][0])
+        invalid = InvalidValue(problems[0][1], problems[0][0])
         invalid.problems = problems
         raise invalid
     return address if any(address.values()) else None
 
 
-def _state(value: Any, *, field: str) -> str | None:
-    text = _text(value, field=field)
+def clean_state(value: Any, *, field: str | None = None) -> str | None:
+    text = clean_text(value, field=field)
     if text is None:
         return None
     state = us_state(text)
     if state is None:
-        raise _Invalid(STATE_RULE, field)
+        raise InvalidValue(STATE_RULE, field)
     return state
 
 
-def _zip(value: Any, *, field: str) -> str | None:
-    text = _text(value, field=field)
+def clean_zip(value: Any, *, field: str | None = None) -> str | None:
+    text = clean_text(value, field=field)
     if text is None:
         return None
     zip_code = us_zip(text)
     if zip_code is None:
-        raise _Invalid(ZIP_RULE, field)
+        raise InvalidValue(ZIP_RULE, field)
     return zip_code
 
 
@@ -511,26 +517,26 @@ def _insurance(value: Any) -> dict[str, Any] | None:
     if value is None:
         return None
     if not isinstance(value, Insurance):
-        raise _Invalid("must be an object with provider, memberId, groupNumber")
+        raise InvalidValue("must be an object with provider, memberId, groupNumber")
     insurance = {
-        "provider": _text(value.provider, field="insurance.provider"),
-        "memberId": _text(value.member_id, limit=100, field="insurance.memberId"),
-        "groupNumber": _text(value.group_number, limit=100, field="insurance.groupNumber"),
+        "provider": clean_text(value.provider, field="insurance.provider"),
+        "memberId": clean_text(value.member_id, limit=100, field="insurance.memberId"),
+        "groupNumber": clean_text(value.group_number, limit=100, field="insurance.groupNumber"),
     }
     return insurance if any(insurance.values()) else None
 
 
 def _mrn(value: Any) -> str | None:
-    return _text(value, limit=100)
+    return clean_text(value, limit=100)
 
 
 _CLEANERS = {
     "first_name": _name,
     "last_name": _name,
     "dob": clean_dob,
-    "sex": _sex,
-    "phone": _phone,
-    "email": _email,
+    "sex": clean_sex,
+    "phone": clean_phone,
+    "email": clean_email,
     "address": _address,
     "insurance": _insurance,
     "mrn": _mrn,

@@ -31,21 +31,13 @@ from models.extraction import (
     Extraction,
     ExtractionMethod,
     FieldCorrection,
-    Sex,
     Urgency,
 )
 from models.values import (
-    E164,
-    STATE_RULE,
-    ZIP_RULE,
     npi_valid,
-    parse_dob,
-    phone_e164,
     strip_titles,
-    us_state,
-    us_zip,
 )
-from resolvers import access, audit, intake, matching, referrals, referrers
+from resolvers import access, audit, intake, matching, patients, referrals, referrers
 from resolvers.context import Context
 from resolvers.errors import Conflict, ValidationFailed, not_found
 
@@ -54,7 +46,6 @@ MAX_REASON = 2000
 MAX_CODES = 20
 # ICD-10-CM: a letter, two characters, then optionally a dot and up to four more.
 ICD10 = re.compile(r"[A-TV-Z][0-9][0-9AB](?:\.?[0-9A-TV-Z]{1,4})?")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 _REFERRER_ALIASES = {
     "referrer.providerName": AliasKind.provider,
     "referrer.practiceName": AliasKind.practice,
@@ -66,14 +57,7 @@ class _Wrong(ValueError):
 
 
 def _text(value: Any, limit: int = MAX_TEXT) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise _Wrong("must be text")
-    text = " ".join(value.split())
-    if len(text) > limit:
-        raise _Wrong(f"at most {limit} characters")
-    return text or None
+    return patients.clean_text(value, limit=limit)
 
 
 def _person_name(value: Any) -> str | None:
@@ -81,59 +65,8 @@ def _person_name(value: Any) -> str | None:
 
 
 def _dob(value: Any) -> str | None:
-    text = _text(value)
-    if text is None:
-        return None
-    dob = parse_dob(text)
-    if dob is None:
-        raise _Wrong("is not a date of birth (1985-03-15 or 03/15/1985, not in the future)")
-    return dob.isoformat()
-
-
-def _sex(value: Any) -> str | None:
-    text = _text(value)
-    if text is None:
-        return None
-    if text.upper() not in Sex.__members__:
-        raise _Wrong("must be one of " + ", ".join(Sex))
-    return text.upper()
-
-
-def _phone(value: Any) -> str | None:
-    text = _text(value)
-    if text is None:
-        return None
-    phone = phone_e164(text)
-    if phone is None or not E164.fullmatch(phone):
-        raise _Wrong("is not a phone number; write it like (555) 123-4567 or +15551234567")
-    return phone
-
-
-def _email(value: Any) -> str | None:
-    text = _text(value, 320)
-    if text is not None and not _EMAIL.fullmatch(text):
-        raise _Wrong("is not an email address")
-    return text
-
-
-def _state(value: Any) -> str | None:
-    text = _text(value)
-    if text is None:
-        return None
-    state = us_state(text)
-    if state is None:
-        raise _Wrong(STATE_RULE)
-    return state
-
-
-def _zip(value: Any) -> str | None:
-    text = _text(value)
-    if text is None:
-        return None
-    zip_code = us_zip(text)
-    if zip_code is None:
-        raise _Wrong(ZIP_RULE)
-    return zip_code
+    dob = patients.clean_dob(value)
+    return dob.isoformat() if dob else None
 
 
 def _npi(value: Any) -> str | None:
@@ -171,22 +104,22 @@ CLEANERS: dict[str, Callable[[Any], Any]] = {
     "patient.firstName": _text,
     "patient.lastName": _text,
     "patient.dob": _dob,
-    "patient.sex": _sex,
-    "patient.phone": _phone,
-    "patient.email": _email,
+    "patient.sex": patients.clean_sex,
+    "patient.phone": patients.clean_phone,
+    "patient.email": patients.clean_email,
     "patient.address.line1": _text,
     "patient.address.line2": _text,
     "patient.address.city": _text,
-    "patient.address.state": _state,
-    "patient.address.zip": _zip,
+    "patient.address.state": patients.clean_state,
+    "patient.address.zip": patients.clean_zip,
     "insurance.provider": _text,
     "insurance.memberId": _text,
     "insurance.groupNumber": _text,
     "referrer.providerName": _person_name,
     "referrer.npi": _npi,
     "referrer.practiceName": _text,
-    "referrer.phone": _phone,
-    "referrer.fax": _phone,
+    "referrer.phone": patients.clean_phone,
+    "referrer.fax": patients.clean_phone,
     "clinical.reason": lambda v: _text(v, MAX_REASON),
     "clinical.diagnosisCodes": _codes,
     "clinical.urgency": _urgency,
@@ -205,7 +138,7 @@ def clean_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
             continue
         try:
             clean[path] = cleaner(value)
-        except _Wrong as exc:
+        except (_Wrong, patients.InvalidValue) as exc:
             problems.append({"field": path, "message": f"{path} {exc}"})
     if not changes:
         problems.append({"field": "fields", "message": "send at least one field to change"})
