@@ -63,7 +63,7 @@ from models import (
     Role,
     utcnow,
 )
-from resolvers import audit, locks, orgs, patients
+from resolvers import audit, emr, locks, orgs, patients
 from resolvers.access import CHANGE_LOCK, check_row, get_scoped, org_for
 from resolvers.context import Context
 from resolvers.errors import Conflict, ValidationFailed
@@ -481,6 +481,8 @@ async def log_contact(ctx: Context, *, case_id: str, contact: ContactInput) -> C
         resource_id=case.id,
         details={"eventId": event.id, "from": previous.value, "to": status.value},
     )
+    if status == CaseStatus.scheduled:
+        await emr.auto_queue(ctx, case, "scheduled")
     return ContactLogged(case=case, event=event)
 
 
@@ -552,6 +554,9 @@ async def attach_referral(ctx: Context, referral: Referral) -> Case:
         resource_id=case.id,
         details={"referralId": referral.id},
     )
+    # Its documents follow the case into the EMR if the chart is there already.
+    await emr.documents_reached_case(ctx, case)
+    await emr.auto_queue(ctx, case, "triaged")
     return case
 
 
