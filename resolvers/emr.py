@@ -324,7 +324,7 @@ async def poll_charts(
                 col(Provider.org_id) == col(Case.org_id), col(Provider.id) == col(Case.provider_id)
             ),
         )
-        .where(EmrChartItem.org_id == org)
+        .where(col(EmrChartItem.org_id) == org)
     )
     query = _poll_filter(query, EmrChartItem, ids, limit)
     rows = (await ctx.session.execute(query)).all()
