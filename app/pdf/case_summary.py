@@ -16,7 +16,7 @@ from resolvers.case_summary import CaseSummary
 _CSS = """
 @page { size: letter; margin: 0.5in 0.55in 0.55in 0.55in;
         @frame footer { -pdf-frame-content: footer; bottom: 0.25in; margin-left: 0.55in;
-                        margin-right: 0.55in; height: 0.25in; } }
+                        margin-right: 0.55in; height: 0.4in; } }
 body { font-family: Helvetica; font-size: 10pt; color: #000; }
 h1 { font-size: 16pt; margin: 0; padding: 0; }
 h2 { font-size: 11pt; margin: 0; padding: 3pt 0 1pt 0; border-bottom: 1pt solid #000;
@@ -27,7 +27,8 @@ td.k { width: 17%; font-weight: bold; }
 td.v { width: 33%; }
 .head td { padding: 0; }
 .list td { border-bottom: 0.5pt solid #000; padding: 2pt 3pt 1pt 0; }
-.list th { text-align: left; font-weight: bold; border-bottom: 1pt solid #000; }
+.list th { text-align: left; font-weight: bold; border-bottom: 1pt solid #000;
+           padding: 0 3pt 2pt 0; }
 .small { font-size: 9pt; }
 """
 
@@ -52,7 +53,7 @@ def _html(s: CaseSummary) -> str:
 {_section("Contact history", _contacts(s))}
 {_section("Documents", _documents(s))}
 <div id="footer" class="small">Case {_t(s.case_id)} - generated {_when(s.generated_at)}
- by IntakeDesk for {_t(s.org_name)}. Contains protected health information.</div>
+ by IntakeDesk. Confidential: protected health information.</div>
 </body></html>"""
 
 
@@ -180,8 +181,18 @@ def _documents(s: CaseSummary) -> str:
     )
 
 
+# The PDF's built-in Helvetica has the Windows-1252 characters: accents, not arrows.
+_PLAIN = str.maketrans(
+    {"→": "->", "←": "<-", "–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"'}
+)
+
+
 def _t(value: object) -> str:
-    return escape(str(value)) if value not in (None, "") else "-"
+    if value in (None, ""):
+        return "-"
+    text = str(value).translate(_PLAIN)
+    text = text.encode("cp1252", errors="replace").decode("cp1252")
+    return escape(text)
 
 
 def _day(value: date | None) -> str:
