@@ -25,7 +25,7 @@ queuing, re-queuing), so concurrent requests serialise per case and never deadlo
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import anyio
@@ -782,9 +782,7 @@ async def _health_of(ctx: Context, model: Any, org: str) -> QueueHealth:
     ).one()
     pending, oldest, failing, dead = row
     if isinstance(oldest, datetime) and oldest.tzinfo is None:
-        from datetime import UTC
-
-        oldest = oldest.replace(tzinfo=UTC)
+        oldest = oldest.replace(tzinfo=UTC)  # an aggregate may come back as stored (naive)
     return QueueHealth(
         pending=int(pending), oldest_pending_at=oldest, failing=int(failing), dead=int(dead)
     )
