@@ -25,12 +25,11 @@ queuing, re-queuing), so concurrent requests serialise per case and never deadlo
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 import anyio
-from sqlalchemy import and_, func, or_
-from sqlalchemy import select as select_rows
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from app.pdf import render_case_summary
@@ -41,11 +40,8 @@ from models import (
     EmrDocumentItem,
     EmrDocumentStatus,
     EmrStatus,
-    Location,
     Org,
     Patient,
-    Practice,
-    Provider,
     QueueStatus,
     Role,
     utcnow,
@@ -61,41 +57,13 @@ SUMMARY_FILE_NAME = "Case_Summary.pdf"
 MAX_RESULTS = 500
 MAX_LEASE_SECONDS = 3600
 _MAX_MESSAGE = 2000
-_ACTIVE = (QueueStatus.pending, QueueStatus.processing)
+ACTIVE = (QueueStatus.pending, QueueStatus.processing)
 
 Outcome = Literal["success", "failed", "error"]
 Event = Literal["triaged", "scheduled"]
 
 
 # -- values ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Referrer:
-    practice_id: str | None
-    practice_name: str | None
-    provider_id: str | None
-    provider_name: str | None
-    npi: str | None
-    phone: str | None
-    fax: str | None
-
-
-@dataclass(frozen=True)
-class ChartEntry:
-    item: EmrChartItem
-    case: Case
-    patient: Patient | None
-    location: Location | None
-    referrer: Referrer | None
-
-
-@dataclass(frozen=True)
-class DocumentEntry:
-    item: EmrDocumentItem
-    mrn: str | None
-    download_url: str
-    expires_at: datetime
 
 
 @dataclass(frozen=True)
@@ -148,13 +116,13 @@ async def queue_case(ctx: Context, *, case_id: str, force: bool = False) -> EmrC
     if case.patient_id is None:
         raise ValidationFailed("the case has no patient to create a chart for", field="caseId")
     current = await _latest_chart_item(ctx, case, lock=True)
-    active = current is not None and current.status in _ACTIVE
+    active = current is not None and current.status in ACTIVE
     if (active or case.emr_status == EmrStatus.created) and not force:
         state = "queued" if active else "created"
         raise Conflict(
             f"case {case.id} is already {state} in the EMR; send force to queue it again"
         )
-    if current is not None and current.status in (*_ACTIVE, QueueStatus.dead):
+    if current is not None and current.status in (*ACTIVE, QueueStatus.dead):
         item = _reset(current)
     else:
         item = EmrChartItem(org_id=case.org_id, case_id=case.id, queued_by=ctx.actor_id)
@@ -280,190 +248,6 @@ async def _latest_completed_chart(ctx: Context, case: Case) -> EmrChartItem | No
         .limit(1)
     )
     return (await ctx.session.scalars(query)).first()
-
-
-# -- polls -------------------------------------------------------------------------------------
-
-
-async def poll_charts(
-    ctx: Context, *, org_id: str | None, lease: int | None = None, limit: int | None = None
-) -> tuple[str, list[ChartEntry]]:
-    """Every pending and processing chart item with its case data (see module docstring)."""
-    org = require_api_key(ctx, org_id)
-    _check_poll(lease, limit)
-    ids = await _leased(ctx, EmrChartItem, org, lease, limit) if lease else None
-    query = (
-        # Six entities: past what sqlmodel's typed select declares.
-        select_rows(EmrChartItem, Case, Patient, Location, Practice, Provider)
-        .join(
-            Case,
-            and_(
-                col(Case.org_id) == col(EmrChartItem.org_id),
-                col(Case.id) == col(EmrChartItem.case_id),
-            ),
-        )
-        .outerjoin(
-            Patient,
-            and_(col(Patient.org_id) == col(Case.org_id), col(Patient.id) == col(Case.patient_id)),
-        )
-        .outerjoin(
-            Location,
-            and_(
-                col(Location.org_id) == col(Case.org_id), col(Location.id) == col(Case.location_id)
-            ),
-        )
-        .outerjoin(
-            Practice,
-            and_(
-                col(Practice.org_id) == col(Case.org_id), col(Practice.id) == col(Case.practice_id)
-            ),
-        )
-        .outerjoin(
-            Provider,
-            and_(
-                col(Provider.org_id) == col(Case.org_id), col(Provider.id) == col(Case.provider_id)
-            ),
-        )
-        .where(col(EmrChartItem.org_id) == org)
-    )
-    query = _poll_filter(query, EmrChartItem, ids, limit)
-    rows = (await ctx.session.execute(query)).all()
-    entries = [
-        ChartEntry(item=i, case=c, patient=p, location=loc, referrer=_referrer(c, prac, prov))
-        for i, c, p, loc, prac, prov in rows
-    ]
-    audit.record_many(
-        ctx,
-        "emr.queue_poll",
-        org_id=org,
-        resource_type="emr_chart_item",
-        resource_ids=[e.item.id for e in entries],
-    )
-    return org, entries
-
-
-async def poll_documents(
-    ctx: Context, *, org_id: str | None, lease: int | None = None, limit: int | None = None
-) -> tuple[str, list[DocumentEntry]]:
-    """Every pending and processing document item, each with a fresh 15-minute URL."""
-    org = require_api_key(ctx, org_id)
-    _check_poll(lease, limit)
-    ids = await _leased(ctx, EmrDocumentItem, org, lease, limit) if lease else None
-    query = (
-        select(EmrDocumentItem, Patient.mrn, Case.emr_chart_id)
-        .join(
-            Case,
-            and_(
-                col(Case.org_id) == col(EmrDocumentItem.org_id),
-                col(Case.id) == col(EmrDocumentItem.case_id),
-            ),
-        )
-        .outerjoin(
-            Patient,
-            and_(col(Patient.org_id) == col(Case.org_id), col(Patient.id) == col(Case.patient_id)),
-        )
-        .where(EmrDocumentItem.org_id == org)
-    )
-    query = _poll_filter(query, EmrDocumentItem, ids, limit)
-    rows = (await ctx.session.execute(query)).all()
-    entries = []
-    for item, mrn, chart_id in rows:
-        url = await ctx.storage.download_url(
-            item.storage_key, DOWNLOAD_TTL_SECONDS, file_name=item.file_name
-        )
-        entries.append(
-            DocumentEntry(
-                item=item, mrn=mrn or chart_id, download_url=url.url, expires_at=url.expires_at
-            )
-        )
-    audit.record_many(
-        ctx,
-        "emr.document_queue_poll",
-        org_id=org,
-        resource_type="emr_document_item",
-        resource_ids=[e.item.id for e in entries],
-    )
-    return org, entries
-
-
-def _check_poll(lease: int | None, limit: int | None) -> None:
-    if lease is not None and not 1 <= lease <= MAX_LEASE_SECONDS:
-        raise ValidationFailed(f"lease must be 1 to {MAX_LEASE_SECONDS} seconds", field="lease")
-    if limit is not None and not 1 <= limit <= MAX_RESULTS:
-        raise ValidationFailed(f"limit must be 1 to {MAX_RESULTS}", field="limit")
-
-
-def _poll_filter(query: Any, model: Any, ids: list[str] | None, limit: int | None) -> Any:
-    if ids is not None:
-        query = query.where(col(model.id).in_(ids))
-    else:
-        query = query.where(col(model.status).in_(_ACTIVE))
-    query = query.order_by(col(model.created_at), col(model.id))
-    return query.limit(limit) if limit else query
-
-
-async def _leased(ctx: Context, model: Any, org: str, lease: int, limit: int | None) -> list[str]:
-    """Take the items no other bridge holds (pending, or leased and expired) for ``lease`` s.
-
-    ``SKIP LOCKED``: a second poller at the same moment passes over the rows the first is
-    taking instead of waiting for them and then taking them too. (SQLite runs one
-    writing transaction at a time.)
-    """
-    now = utcnow()
-    free = or_(
-        model.status == QueueStatus.pending,
-        and_(
-            model.status == QueueStatus.processing,
-            or_(col(model.lease_expires_at).is_(None), col(model.lease_expires_at) <= now),
-        ),
-    )
-    query = (
-        select(model)
-        .where(model.org_id == org, free)
-        .order_by(col(model.created_at), col(model.id))
-        .with_for_update(skip_locked=True, key_share=True)
-        .execution_options(populate_existing=True)
-    )
-    if limit:
-        query = query.limit(limit)
-    items = list((await ctx.session.scalars(query)).all())
-    until = now + timedelta(seconds=lease)
-    for item in items:
-        item.status = QueueStatus.processing
-        item.lease_expires_at = until
-        item.updated_at = now
-        ctx.session.add(item)
-    await ctx.session.flush()
-    return [item.id for item in items]
-
-
-def _referrer(case: Case, practice: Practice | None, provider: Provider | None) -> Referrer | None:
-    if practice is not None or provider is not None:
-        return Referrer(
-            practice_id=practice.id if practice else None,
-            practice_name=practice.name if practice else None,
-            provider_id=provider.id if provider else None,
-            provider_name=provider.name if provider else None,
-            npi=(provider.npi if provider else None) or (practice.npi if practice else None),
-            phone=(provider.phone if provider else None) or (practice.phone if practice else None),
-            fax=(provider.fax if provider else None) or (practice.fax if practice else None),
-        )
-    candidate = next(iter(case.referrer_candidates or []), None)
-    if not isinstance(candidate, dict):
-        return None
-    return Referrer(
-        practice_id=None,
-        practice_name=_text(candidate.get("practiceName")),
-        provider_id=None,
-        provider_name=_text(candidate.get("providerName")),
-        npi=_text(candidate.get("npi")),
-        phone=_text(candidate.get("phone")),
-        fax=_text(candidate.get("fax")),
-    )
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
 
 
 # -- callbacks ---------------------------------------------------------------------------------
@@ -770,10 +554,10 @@ async def _health_of(ctx: Context, model: Any, org: str) -> QueueHealth:
     row = (
         await ctx.session.execute(
             select(
-                func.count().filter(col(model.status).in_(_ACTIVE)),
-                func.min(model.created_at).filter(col(model.status).in_(_ACTIVE)),
+                func.count().filter(col(model.status).in_(ACTIVE)),
+                func.min(model.created_at).filter(col(model.status).in_(ACTIVE)),
                 func.count().filter(
-                    col(model.status).in_(_ACTIVE),
+                    col(model.status).in_(ACTIVE),
                     model.last_attempt_failed == True,  # noqa: E712
                 ),
                 func.count().filter(model.status == QueueStatus.dead),

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from models import Case, EmrDocumentItem, Patient
+from rest_compat.emr import ChartPollOut, DocumentPollOut
 from tests.case_fixtures import audit_details, count_rows, get_case
 from tests.conftest import World, assert_error
 from tests.emr_fixtures import (
@@ -45,6 +46,8 @@ async def test_documented_flow_from_queue_to_complete(
     # Two polls answer the same: polling is read-only.
     first, second = await poll(a.key_client), await poll(a.key_client)
     assert first == second
+    # The answer is the shape the OpenAPI document declares, key for key.
+    assert ChartPollOut.model_validate(first).model_dump(mode="json", by_alias=True) == first
     [item] = of_case(first, case_id)
     assert first["orgId"] == a.id and item["orgId"] == a.id and item["status"] == "pending"
     assert item["queueItemId"] == item_id and item["patientId"] == case["patientId"]
@@ -92,7 +95,10 @@ async def test_documented_flow_from_queue_to_complete(
     assert case["patient"]["mrn"] == "MRN12345"
     assert case["emrDocumentStatus"] == "pending"
 
-    documents = of_case(await poll(a.key_client, DOCUMENT_QUEUE), case_id)
+    document_poll = await poll(a.key_client, DOCUMENT_QUEUE)
+    declared = DocumentPollOut.model_validate(document_poll).model_dump(mode="json", by_alias=True)
+    assert declared == document_poll
+    documents = of_case(document_poll, case_id)
     assert sorted(d["documentType"] for d in documents) == ["source", "source", "summary"]
     for d in documents:
         assert d["mrn"] == "MRN12345" and d["status"] == "pending" and d["orgId"] == a.id
