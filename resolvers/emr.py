@@ -275,6 +275,7 @@ async def chart_callback(
             if outcome.ok:
                 _set_emr_status(ctx, case, EmrStatus.failed)
             outcomes.append(outcome)
+    _audit_callback(ctx, "emr.queue_callback", org, results, items)
     return outcomes
 
 
@@ -292,13 +293,36 @@ async def document_callback(
         if item is None:
             outcomes.append(_unknown(result))
         elif result.status == "success":
-            outcomes.append(_completed(ctx, item, "emr.document_delivered", result))
+            outcomes.append(_completed(ctx, item, result))
         else:
             outcomes.append(_failed(ctx, item, result, config.emr.max_attempts))
     await ctx.session.flush()
-    for case in cases.values():
-        await recompute_document_status(ctx, case)
+    await recompute_document_statuses(ctx, list(cases.values()))
+    _audit_callback(ctx, "emr.document_queue_callback", org, results, items)
     return outcomes
+
+
+def _audit_callback(
+    ctx: Context, action: str, org: str, results: list[CallbackResult], items: dict[str, Any]
+) -> None:
+    """One event per case a callback touched, naming each result and where it left the item."""
+    by_case: dict[str, list[dict[str, Any]]] = {}
+    for result in results:
+        item = items.get(result.queue_item_id)
+        if item is not None:
+            entry = {"queueItemId": item.id, "status": result.status, "now": str(item.status)}
+            by_case.setdefault(item.case_id, []).append(entry)
+    for case_id, entries in by_case.items():
+        failed = any(e["status"] != "success" for e in entries)
+        audit.record(
+            ctx,
+            action,
+            org_id=org,
+            resource_type="case",
+            resource_id=case_id,
+            outcome="failure" if failed else "success",
+            details={"results": entries},
+        )
 
 
 def _check_results(results: list[CallbackResult], *, chart: bool) -> None:
@@ -367,7 +391,7 @@ def _unknown(result: CallbackResult) -> CallbackOutcome:
     )
 
 
-def _completed(ctx: Context, item: Any, action: str, result: CallbackResult) -> CallbackOutcome:
+def _completed(ctx: Context, item: Any, result: CallbackResult) -> CallbackOutcome:
     if item.status == QueueStatus.completed:
         return CallbackOutcome(item.id, ok=True)  # a repeated success: nothing more to do
     now = utcnow()
@@ -379,14 +403,6 @@ def _completed(ctx: Context, item: Any, action: str, result: CallbackResult) -> 
     item.completed_at = now
     item.updated_at = now
     ctx.session.add(item)
-    audit.record(
-        ctx,
-        action,
-        org_id=item.org_id,
-        resource_type="case",
-        resource_id=item.case_id,
-        details={"queueItemId": item.id},
-    )
     return CallbackOutcome(item.id, ok=True)
 
 
@@ -405,15 +421,6 @@ def _failed(
     item.status = QueueStatus.dead if dead else QueueStatus.pending
     item.updated_at = utcnow()
     ctx.session.add(item)
-    audit.record(
-        ctx,
-        "emr.delivery_failed" if isinstance(item, EmrDocumentItem) else "emr.chart_failed",
-        org_id=item.org_id,
-        resource_type="case",
-        resource_id=item.case_id,
-        outcome="failure",
-        details={"queueItemId": item.id, "status": result.status, "dead": dead},
-    )
     return CallbackOutcome(item.id, ok=True)
 
 
@@ -428,7 +435,7 @@ async def _chart_succeeded(
         return CallbackOutcome(item.id, ok=True)
     chart_id = (result.emr_chart_id or "").strip()
     item.emr_chart_id = chart_id
-    _completed(ctx, item, "emr.chart_created", result)
+    _completed(ctx, item, result)
     case.emr_chart_id = chart_id
     _set_emr_status(ctx, case, EmrStatus.created)
     ctx.session.add(case)
@@ -495,29 +502,46 @@ async def _queue_summary(ctx: Context, case: Case, chart: EmrChartItem) -> EmrDo
 
 
 async def recompute_document_status(ctx: Context, case: Case) -> EmrDocumentStatus:
-    """``none`` without items, ``error`` while an unfinished item's last attempt failed,
-    ``pending`` while any is unfinished, else ``complete``."""
+    await recompute_document_statuses(ctx, [case])
+    return EmrDocumentStatus(case.emr_document_status)
+
+
+async def recompute_document_statuses(ctx: Context, cases: list[Case]) -> None:
+    """Each case's ``emrDocumentStatus`` from its items, in one query: ``none`` without
+    items, ``error`` while an unfinished item's last attempt failed, ``pending`` while any
+    is unfinished, else ``complete``."""
+    if not cases:
+        return
     rows = (
         await ctx.session.execute(
-            select(EmrDocumentItem.status, EmrDocumentItem.last_attempt_failed, func.count())
-            .where(EmrDocumentItem.org_id == case.org_id, EmrDocumentItem.case_id == case.id)
-            .group_by(col(EmrDocumentItem.status), col(EmrDocumentItem.last_attempt_failed))
+            select(
+                EmrDocumentItem.case_id, EmrDocumentItem.status, EmrDocumentItem.last_attempt_failed
+            )
+            .where(
+                EmrDocumentItem.org_id == cases[0].org_id,
+                col(EmrDocumentItem.case_id).in_([c.id for c in cases]),
+            )
+            .distinct()
         )
     ).all()
-    unfinished = [(status, failed) for status, failed, _ in rows if status != QueueStatus.completed]
-    if not rows:
-        status = EmrDocumentStatus.none
-    elif any(failed for _, failed in unfinished):
-        status = EmrDocumentStatus.error
-    elif unfinished:
-        status = EmrDocumentStatus.pending
-    else:
-        status = EmrDocumentStatus.complete
-    if case.emr_document_status != status:
-        case.emr_document_status = status
-        case.updated_at = utcnow()
-        ctx.session.add(case)
-    return status
+    states: dict[str, list[tuple[str, bool]]] = {}
+    for case_id, status, failed in rows:
+        states.setdefault(case_id, []).append((status, failed))
+    for case in cases:
+        status = _document_status(states.get(case.id, []))
+        if case.emr_document_status != status:
+            case.emr_document_status = status
+            case.updated_at = utcnow()
+            ctx.session.add(case)
+
+
+def _document_status(states: list[tuple[str, bool]]) -> EmrDocumentStatus:
+    unfinished = [failed for status, failed in states if status != QueueStatus.completed]
+    if not states:
+        return EmrDocumentStatus.none
+    if any(unfinished):
+        return EmrDocumentStatus.error
+    return EmrDocumentStatus.pending if unfinished else EmrDocumentStatus.complete
 
 
 # -- staff views -------------------------------------------------------------------------------
