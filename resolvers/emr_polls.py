@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, case, or_
 from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 
@@ -107,7 +107,15 @@ _CHART_COLUMNS: tuple[Any, ...] = (
     Case.location_id,
     Case.triage_level,
     Case.priority_band,
-    Case.referrer_candidates,
+    # The referral's own words are needed only while no practice/provider is matched:
+    # decoding every case's candidates (JSON) would cost more than the rest of a row.
+    case(
+        (
+            and_(col(Case.practice_id).is_(None), col(Case.provider_id).is_(None)),
+            col(Case.referrer_candidates)[0],
+        ),
+        else_=None,
+    ),
     Patient.first_name,
     Patient.last_name,
     Patient.dob,
@@ -166,7 +174,7 @@ async def poll_charts(
 
 def _chart_entry(org: str, row: Any) -> ChartEntry:
     (item_id, status, case_id, attempts, message, patient_id, location_id, level, band) = row[:9]
-    candidates, first, last, dob, sex, phone, email, address, insurance = row[9:18]
+    candidate, first, last, dob, sex, phone, email, address, insurance = row[9:18]
     emr_location_id = row[18]
     return ChartEntry(
         queue_item_id=item_id,
@@ -182,7 +190,7 @@ def _chart_entry(org: str, row: Any) -> ChartEntry:
         email=email,
         address=address,
         insurance=insurance,
-        referrer=_referrer(candidates, row[19:24], row[24:29]),
+        referrer=_referrer(candidate, row[19:24], row[24:29]),
         location_id=location_id,
         emr_location_id=emr_location_id,
         triage_level=level,
@@ -192,7 +200,7 @@ def _chart_entry(org: str, row: Any) -> ChartEntry:
     )
 
 
-def _referrer(candidates: Any, practice: Any, provider: Any) -> Referrer | None:
+def _referrer(candidate: Any, practice: Any, provider: Any) -> Referrer | None:
     """The matched practice/provider; while none is matched, the referral's own words."""
     practice_id, practice_name, practice_npi, practice_phone, practice_fax = practice
     provider_id, provider_name, provider_npi, provider_phone, provider_fax = provider
@@ -206,7 +214,6 @@ def _referrer(candidates: Any, practice: Any, provider: Any) -> Referrer | None:
             phone=provider_phone or practice_phone,
             fax=provider_fax or practice_fax,
         )
-    candidate = next(iter(candidates or []), None)
     if not isinstance(candidate, dict):
         return None
     return Referrer(

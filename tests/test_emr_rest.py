@@ -353,3 +353,40 @@ async def test_chart_success_sets_patient_mrn_in_one_transaction(
     assert [d["documentType"] for d in docs] == ["summary"]
     assert await count_rows(app, Patient, mrn="X9") == 1
     assert await count_rows(app, Case, id=case_id, emr_chart_id="X9") == 1
+
+
+async def test_unmatched_referrer_is_sent_as_the_referral_wrote_it(
+    app: Any, settings: Any, world: World
+) -> None:
+    a = world.a
+    case_id = await triaged_case(app, settings, a.id, referrer=False)
+    await queue(a.coordinator.client, case_id)
+    [item] = of_case(await poll(a.key_client), case_id)
+    assert item["referrer"] == {
+        "practiceId": None,
+        "practiceName": "Valley Family Medicine",
+        "providerId": None,
+        "providerName": "John Smith",
+        "npi": "1234567893",
+        "phone": "+15550001111",
+        "fax": "+15550002222",
+    }
+
+
+async def test_callbacks_leave_one_audit_event_per_case(
+    app: Any, settings: Any, world: World
+) -> None:
+    a = world.a
+    case_id = await triaged_case(app, settings, a.id)
+    item_id = (await queue(a.coordinator.client, case_id)).json()["queueItemId"]
+    await callback(
+        a.key_client,
+        CHART_CALLBACK,
+        {"queueItemId": item_id, "status": "failed", "message": "busy"},
+        {"queueItemId": item_id, "status": "success", "emrChartId": "M5"},
+    )
+    [details] = await audit_details(app, org_id=a.id, action="emr.queue_callback")
+    assert details["results"] == [
+        {"queueItemId": item_id, "status": "failed", "now": "completed"},
+        {"queueItemId": item_id, "status": "success", "now": "completed"},
+    ]
