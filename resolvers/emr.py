@@ -43,11 +43,19 @@ from models import (
     Org,
     Patient,
     QueueStatus,
+    Referral,
     Role,
     utcnow,
 )
 from resolvers import audit, case_summary, orgs
-from resolvers.access import CHANGE_LOCK, get_scoped, org_for, require_principal, require_user
+from resolvers.access import (
+    CHANGE_LOCK,
+    get_row,
+    get_scoped,
+    org_for,
+    require_principal,
+    require_user,
+)
 from resolvers.context import Context
 from resolvers.errors import Conflict, Forbidden, ValidationFailed
 
@@ -174,6 +182,19 @@ async def documents_reached_case(ctx: Context, case: Case) -> list[EmrDocumentIt
     if added:
         await recompute_document_status(ctx, case)
     return added
+
+
+async def document_arrived(ctx: Context, document: Document) -> None:
+    """A file added to a referral of a case whose chart exists goes to that chart too."""
+    if document.referral_id is None or document.uploaded_at is None:
+        return
+    referral = await ctx.session.get(Referral, document.referral_id)
+    if referral is None or referral.case_id is None:
+        return
+    # Locked as a chart callback locks it: the two never both queue this document.
+    case = await get_row(ctx, Case, referral.case_id, lock=True)
+    if case is not None:
+        await documents_reached_case(ctx, case)
 
 
 async def requeue_item(ctx: Context, *, item_id: str) -> EmrChartItem | EmrDocumentItem:

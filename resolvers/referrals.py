@@ -16,7 +16,7 @@ from sqlmodel import col, select, update
 from app.storage import SignedUrl
 from models import Case, Document, Job, Org, Referral, ReferralStage, Role, utcnow
 from models.values import name_key
-from resolvers import access, audit, cases, documents, jobs, orgs, triage
+from resolvers import access, audit, cases, documents, emr, jobs, orgs, triage
 from resolvers.context import Context
 from resolvers.errors import Conflict, DomainError, ValidationFailed, not_found
 from resolvers.org_config import OrgConfig
@@ -404,6 +404,7 @@ async def add_file(
         document_type=documents.parse_document_type(document_type),
         referral_id=referral.id,
     )
+    await emr.document_arrived(ctx, document)
     return Upload(referral, document, None, await _duplicate_hint(ctx, document))
 
 

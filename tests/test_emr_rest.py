@@ -20,7 +20,8 @@ from tests.emr_fixtures import (
     queue,
     triaged_case,
 )
-from tests.referral_fixtures import extraction, seed_referral
+from tests.files import pdf_bytes
+from tests.referral_fixtures import extraction, load_referral, seed_referral, upload
 
 
 async def download(world: World, url: str) -> bytes:
@@ -390,3 +391,42 @@ async def test_callbacks_leave_one_audit_event_per_case(
         {"queueItemId": item_id, "status": "failed", "now": "completed"},
         {"queueItemId": item_id, "status": "success", "now": "completed"},
     ]
+
+
+async def test_files_added_to_a_charted_case_go_to_its_chart(
+    app: Any, settings: Any, world: World
+) -> None:
+    a = world.a
+    referral_id = await seed_referral(
+        app, settings, a.id, extracted=extraction(), documents_count=1, triaged=True
+    )
+    case_id = (await load_referral(app, referral_id)).case_id
+    assert case_id is not None
+    item_id = (await queue(a.coordinator.client, case_id)).json()["queueItemId"]
+    await callback(
+        a.key_client,
+        CHART_CALLBACK,
+        {"queueItemId": item_id, "status": "success", "emrChartId": "M77"},
+    )
+    before = {d["queueItemId"] for d in of_case(await poll(a.key_client, DOCUMENT_QUEUE), case_id)}
+
+    added = await upload(
+        a.coordinator.client, f"/api/referrals/{referral_id}/upload", file_name="labs.pdf"
+    )
+    assert added.status_code in (200, 201), added.text
+    signed = await a.coordinator.client.post(
+        f"/api/referrals/{referral_id}/upload",
+        json={"fileName": "imaging.pdf", "contentType": "application/pdf"},
+    )
+    assert signed.status_code in (200, 201), signed.text
+    target = signed.json()["upload"]
+    parts = urlsplit(target["url"])
+    put = await world.anon.put(
+        f"{parts.path}?{parts.query}", content=pdf_bytes(), headers=target["headers"]
+    )
+    assert put.status_code == 200, put.text
+
+    after = of_case(await poll(a.key_client, DOCUMENT_QUEUE), case_id)
+    new = sorted(d["fileName"] for d in after if d["queueItemId"] not in before)
+    assert new == ["imaging.pdf", "labs.pdf"]
+    assert all(d["mrn"] == "M77" for d in after)
