@@ -56,6 +56,13 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--email", required=True)
 
     commands.add_parser("export-schema", help="rewrite schema.graphql")
+
+    bridge = commands.add_parser("bridge", help="reference EMR bridge: drain the EMR queues")
+    bridge.add_argument("--url", required=True, help="the IntakeDesk base URL")
+    bridge.add_argument("--key", required=True, help="an API key (desk_…) of the org")
+    bridge.add_argument("--out", required=True, type=Path, help="folder standing in for the EMR")
+    bridge.add_argument("--once", action="store_true", help="drain both queues, then exit")
+    bridge.add_argument("--interval", type=float, default=10.0, help="seconds between polls")
     return parser
 
 
@@ -152,11 +159,37 @@ def cmd_export_schema(settings: Settings, args: argparse.Namespace) -> str:
     return str(path)
 
 
+def cmd_bridge(settings: Settings, args: argparse.Namespace) -> str:
+    import httpx
+
+    from app.bridge import BridgeError, run
+
+    try:
+        clean, line = run(args.url, args.key, args.out, once=args.once, interval=args.interval)
+    except (httpx.HTTPError, BridgeError) as exc:
+        raise CliError(f"bridge: {exc}") from None
+    if not clean:
+        raise CliError(f"bridge: {line}")
+    return line
+
+
+def serving_url(host: str, port: int) -> str:
+    """Where this server is reached from this machine: signed file URLs are built on it."""
+    if host in ("0.0.0.0", ""):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> str:
     import uvicorn
 
     from app.main import create_app
 
+    if "public_url" not in settings.model_fields_set:
+        # Without INTAKEDESK_PUBLIC_URL, links name the port actually served, not 8000.
+        settings = settings.model_copy(update={"public_url": serving_url(args.host, args.port)})
     cmd_migrate(settings, args)
     if args.demo:
         from app.demo import load_demo
@@ -176,6 +209,7 @@ COMMANDS: dict[tuple[str, str | None], Callable[[Settings, argparse.Namespace], 
     ("api-keys", "create"): cmd_api_keys_create,
     ("dev-token", None): cmd_dev_token,
     ("export-schema", None): cmd_export_schema,
+    ("bridge", None): cmd_bridge,
 }
 
 

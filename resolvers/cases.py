@@ -63,7 +63,7 @@ from models import (
     utcnow,
 )
 from models.extraction import is_priority_band, is_triage_level
-from resolvers import audit, orgs
+from resolvers import audit, emr, orgs
 from resolvers.access import CHANGE_LOCK, check_row, get_scoped, org_for
 from resolvers.context import Context
 from resolvers.errors import Conflict, ValidationFailed
@@ -479,6 +479,8 @@ async def log_contact(ctx: Context, *, case_id: str, contact: ContactInput) -> C
         resource_id=case.id,
         details={"eventId": event.id, "from": previous.value, "to": status.value},
     )
+    if status == CaseStatus.scheduled:
+        await emr.auto_queue(ctx, case, "scheduled")
     return ContactLogged(case=case, event=event)
 
 

@@ -7,7 +7,7 @@ from sqlmodel import col, select
 
 from app.storage import SignedUrl
 from models import Document, DocumentStatus, DocumentType, Patient, Referral, Role, utcnow
-from resolvers import audit, uploads
+from resolvers import audit, emr, uploads
 from resolvers.access import CHANGE_LOCK, get_scoped, org_for
 from resolvers.context import Context
 from resolvers.errors import (
@@ -164,6 +164,7 @@ async def receive_upload(ctx: Context, *, storage_key: str, data: bytes) -> Docu
         resource_id=document.id,
         details={"via": "signed_url"},
     )
+    await emr.document_arrived(ctx, document)
     return document
 
 

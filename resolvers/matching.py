@@ -30,7 +30,7 @@ from models import (
 )
 from models.extraction import ExtractedReferrer, Extraction
 from models.values import name_key, npi_valid, parse_dob, phone_e164
-from resolvers import audit, cases, locks, patients, referrers
+from resolvers import audit, cases, emr, locks, patients, referrers
 from resolvers.access import CHANGE_LOCK
 from resolvers.context import Context
 from resolvers.errors import ValidationFailed
@@ -280,6 +280,9 @@ async def attach_referral(ctx: Context, referral: Referral) -> Case:
         resource_id=case.id,
         details={"referralId": referral.id},
     )
+    # Its documents follow the case into the EMR if the chart is there already.
+    await emr.documents_reached_case(ctx, case)
+    await emr.auto_queue(ctx, case, "triaged")
     return case
 
 

@@ -1,6 +1,6 @@
 """The shape of an org's configuration. PATCH merges keys; the merged whole must validate."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -24,8 +24,20 @@ class TriageRule(_Camel):
     queue: str | None = None
 
 
+class EmrConfig(_Camel):
+    """How cases reach the EMR queue and how long a failing item is retried."""
+
+    # With ``emrAutoQueue``, the event that queues a case: its first triaged referral,
+    # or the first time it is scheduled.
+    auto_queue_on: Literal["triaged", "scheduled"] = "triaged"
+    # Failed callbacks an item may collect before it is ``dead`` (out of the poll until
+    # staff re-queue it). None: retried for ever, as documented.
+    max_attempts: int | None = Field(default=None, ge=1, le=1000)
+
+
 class OrgConfig(_Camel):
     emr_auto_queue: bool = False
+    emr: EmrConfig = Field(default_factory=EmrConfig)
     queues: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
         default_factory=lambda: ["intake"], min_length=1
     )

@@ -17,7 +17,7 @@ from app.storage import SignedUrl
 from models import Case, Document, Job, Org, Referral, ReferralStage, Role, utcnow
 from models.extraction import Extraction
 from models.values import name_key
-from resolvers import access, audit, documents, jobs, matching, orgs, triage
+from resolvers import access, audit, documents, emr, jobs, matching, orgs, triage
 from resolvers.context import Context
 from resolvers.errors import Conflict, DomainError, ValidationFailed, not_found
 from resolvers.org_config import OrgConfig
@@ -403,6 +403,7 @@ async def add_file(
         document_type=documents.parse_document_type(document_type),
         referral_id=referral.id,
     )
+    await emr.document_arrived(ctx, document)
     return Upload(referral, document, None, await _duplicate_hint(ctx, document))
 
 

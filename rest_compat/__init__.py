@@ -5,6 +5,7 @@ from rest_compat import (
     auth,
     cases,
     documents,
+    emr,
     orgs,
     patients,
     referrals,
@@ -24,6 +25,7 @@ ROUTERS = (
     referrers.router,
     patients.router,
     documents.router,
+    emr.router,
 )
 
 

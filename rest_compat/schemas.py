@@ -7,12 +7,12 @@ from pydantic import BaseModel, ConfigDict, PlainSerializer
 from pydantic.alias_generators import to_camel
 
 
-def _iso_z(value: datetime) -> str:
+def iso_z(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 # UTC, ISO 8601 with "Z" (DESIGN §4).
-Timestamp = Annotated[datetime, PlainSerializer(_iso_z, return_type=str)]
+Timestamp = Annotated[datetime, PlainSerializer(iso_z, return_type=str)]
 
 
 class Body(BaseModel):

@@ -41,6 +41,7 @@ from models.extraction import PriorityBand
 from resolvers import cases, referrers
 
 if TYPE_CHECKING:
+    from app.graphql.emr import EmrChartItem, EmrDocumentItem
     from app.graphql.patients import Patient
     from app.graphql.referrals import Referral
 
@@ -186,6 +187,22 @@ class Case(Node):
         return User(
             id=strawberry.ID(row.id), email=row.email, uid=row.uid, display_name=row.display_name
         )
+
+    @strawberry.field(description="Its requests to create the EMR chart, oldest first")
+    async def emr_chart_items(
+        self, info: Info
+    ) -> list[Annotated["EmrChartItem", strawberry.lazy("app.graphql.emr")]]:
+        from app.graphql.emr import chart_items_of
+
+        return await chart_items_of(info, self.row.id)
+
+    @strawberry.field(description="Its documents and summary queued for the EMR, oldest first")
+    async def emr_document_items(
+        self, info: Info
+    ) -> list[Annotated["EmrDocumentItem", strawberry.lazy("app.graphql.emr")]]:
+        from app.graphql.emr import document_items_of
+
+        return await document_items_of(info, self.row.id)
 
     @strawberry.field(
         description="The newest audit events about this case (at most 50); null unless you "
