@@ -46,6 +46,7 @@ class Case(SQLModel, table=True):
         sa.Index("ix_cases_org_queue", "org_id", "queue"),
         sa.Index("ix_cases_org_band", "org_id", "priority_band"),
         sa.Index("ix_cases_org_location", "org_id", "location_id"),
+        sa.Index("ix_cases_org_closed", "org_id", "closed_at"),
         org_unique("cases"),
         same_org("cases", "patient_id", "patients"),
         same_org("cases", "location_id", "locations"),
@@ -90,6 +91,9 @@ class ContactEvent(SQLModel, table=True):
     __tablename__ = "contact_events"
     __table_args__ = (
         sa.Index("ix_contact_events_org_case", "org_id", "case_id", "created_at"),
+        # Reporting: first attempt / first scheduling of a case, and events of a kind in a range.
+        sa.Index("ix_contact_events_org_case_kind", "org_id", "case_id", "kind", "created_at"),
+        sa.Index("ix_contact_events_org_kind_created", "org_id", "kind", "created_at"),
         same_org("contact_events", "case_id", "cases"),
     )
 

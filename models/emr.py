@@ -19,6 +19,7 @@ class EmrChartItem(SQLModel, table=True):
     __tablename__ = "emr_chart_items"
     __table_args__ = (
         sa.Index("ix_emr_chart_items_org_status", "org_id", "status", "created_at"),
+        sa.Index("ix_emr_chart_items_org_completed", "org_id", "completed_at"),
         org_unique("emr_chart_items"),
         same_org("emr_chart_items", "case_id", "cases"),
     )

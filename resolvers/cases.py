@@ -559,6 +559,7 @@ def _mark_triaged(ctx: Context, referral: Referral) -> None:
     if referral.stage != ReferralStage.triaged:
         referral.stage = ReferralStage.triaged
         referral.updated_at = utcnow()
+        referral.triaged_at = referral.updated_at
         ctx.session.add(referral)
 
 

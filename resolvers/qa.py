@@ -128,6 +128,7 @@ async def run(ctx: Context, *, referral_id: str) -> Referral:
     referral.qa = result.as_json(now.isoformat().replace("+00:00", "Z"))
     if not result.passed and referral.stage not in _SETTLED:
         referral.stage = ReferralStage.review
+        referral.needed_review = True
     referral.updated_at = now
     ctx.session.add(referral)
     audit.record(

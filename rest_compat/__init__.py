@@ -1,6 +1,16 @@
 """The documented REST paths. Each module holds one domain's routes on an ``ApiRouter``."""
 
-from rest_compat import api_keys, auth, cases, documents, orgs, patients, referrals, referrers
+from rest_compat import (
+    api_keys,
+    auth,
+    cases,
+    documents,
+    orgs,
+    patients,
+    referrals,
+    referrers,
+    reporting,
+)
 from rest_compat.http import Operation
 
 # Order matters where paths overlap: fixed paths (/api/referrals/bulk) before /:id.
@@ -13,6 +23,7 @@ ROUTERS = (
     referrers.router,
     patients.router,
     documents.router,
+    reporting.router,
 )
 
 
