@@ -13,7 +13,7 @@ from models import Case, Job, Patient, Referral
 from resolvers import qa, referrals, triage
 from resolvers.context import Context
 from resolvers.errors import ValidationFailed
-from rest_compat.http import ApiRouter, is_multipart
+from rest_compat.http import ApiRouter, is_multipart, total_if_asked
 from rest_compat.schemas import Body, Out, Query, Timestamp
 from rest_compat.shapes import CaseOut, DocumentOut, PatientOut, ReferralOut
 from rest_compat.uploads import SignedUploadOut, read_upload_form
@@ -54,6 +54,7 @@ class ReferralListOut(Out):
     items: list[ReferralItemOut]
     count: int
     next_cursor: str | None
+    total: int | None = None  # all pages, only when asked (?total=true)
 
 
 class ReferralDetailOut(ReferralOut):
@@ -157,6 +158,7 @@ class ListQuery(Query):
     cursor: str | None = None
     limit: int | None = None
     include: str | None = Field(default=None, description="case,patient,documents")
+    total: bool = Field(default=False, description="also answer total: all pages' count")
 
 
 class UploadBody(Body):
@@ -284,7 +286,10 @@ async def list_referrals(request: Request, ctx: Context, query: ListQuery) -> JS
         )
         for r in rows
     ]
-    return _answer(ReferralListOut(items=items, count=len(items), next_cursor=page.next_cursor))
+    out = ReferralListOut(items=items, count=len(items), next_cursor=page.next_cursor)
+    if query.total:
+        out.total = await total_if_asked(ctx, page, query.total)
+    return _answer(out)
 
 
 @router.post(
