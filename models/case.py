@@ -47,6 +47,9 @@ class Case(SQLModel, table=True):
         sa.Index("ix_cases_org_band", "org_id", "priority_band"),
         sa.Index("ix_cases_org_location", "org_id", "location_id"),
         sa.Index("ix_cases_org_closed", "org_id", "closed_at"),
+        # Reporting: the backlog's ages and oldest cases; the EMR charts failing now.
+        sa.Index("ix_cases_org_status_received", "org_id", "status", "first_received_at"),
+        sa.Index("ix_cases_org_emr_status", "org_id", "emr_status"),
         org_unique("cases"),
         same_org("cases", "patient_id", "patients"),
         same_org("cases", "location_id", "locations"),
@@ -78,6 +81,9 @@ class Case(SQLModel, table=True):
     created_at: datetime = created_field()
     updated_at: datetime = timestamp_field(nullable=False)
     closed_at: datetime | None = timestamp_field()
+    # When the case's first (earliest) referral was received: kept by attach_referral, so
+    # the backlog ages cases without reading their referrals. The case's creation without one.
+    first_received_at: datetime = created_field()
 
 
 class ContactKind(StrEnum):

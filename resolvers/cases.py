@@ -526,6 +526,7 @@ async def attach_referral(ctx: Context, referral: Referral) -> Case:
             queue=triage.get("queue"),
             referrer_candidates=[referrer] if referrer else [],
             reason=(extraction.get("clinical") or {}).get("reason"),
+            first_received_at=referral.created_at,
             updated_at=now,
         )
         action = "case.create"
@@ -538,6 +539,7 @@ async def attach_referral(ctx: Context, referral: Referral) -> Case:
         if referrer and unmatched and referrer not in (case.referrer_candidates or []):
             # A new list, so the JSON column is seen as changed.
             case.referrer_candidates = [*(case.referrer_candidates or []), referrer]
+        case.first_received_at = min(case.first_received_at, referral.created_at)
         case.updated_at = now
         action = "case.join"
     ctx.session.add(case)

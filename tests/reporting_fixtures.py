@@ -93,6 +93,8 @@ class Builder:
     def case(self, name: str, created: datetime, **values: Any) -> Case:
         if "patient_id" not in values:
             values["patient_id"] = self.patient(name + "_patient", "Pat", name.title()).id
+        # As attach_referral keeps it: the earliest referral's receipt (creation without one).
+        values.setdefault("first_received_at", created)
         return self.add(
             name, Case(org_id=self.org_id, created_at=created, updated_at=created, **values)
         )

@@ -1,5 +1,6 @@
 """GET /api/backlog and GraphQL backlog: open cases and waiting referrals by age."""
 
+from datetime import timedelta
 from typing import Any
 
 from tests.case_fixtures import audit_details
@@ -10,16 +11,30 @@ from tests.reporting_fixtures import Builder, ago, build, set_config
 async def fill(b: Builder) -> None:
     loc = b.location("loc1", "North Clinic")
     await b.flush()
+    first = ago(days=40, hours=2)
     k1 = b.case(
-        "k1", ago(days=1), status="open", priority_band="P1", queue="intake", location_id=loc.id
+        "k1",
+        ago(days=1),
+        status="open",
+        priority_band="P1",
+        queue="intake",
+        location_id=loc.id,
+        first_received_at=first,
     )
-    k2 = b.case("k2", ago(days=5), status="contacting", priority_band="P2", queue="spine")
+    k2 = b.case(
+        "k2",
+        ago(days=5),
+        status="contacting",
+        priority_band="P2",
+        queue="spine",
+        first_received_at=ago(days=5, hours=3),
+    )
     b.case("k3", ago(days=10, hours=1), status="open", queue="intake")  # no referral
     k4 = b.case("k4", ago(days=50), status="scheduled", priority_band="P1")
     b.case("k5", ago(days=60), status="closed", closed_at=ago(days=2))
     await b.flush()
     # k1's first referral was received 40 days ago (a second came yesterday).
-    b.referral("r1a", ago(days=40, hours=2), stage="triaged", case_id=k1.id)
+    b.referral("r1a", first, stage="triaged", case_id=k1.id)
     b.referral("r1b", ago(days=1), stage="triaged", case_id=k1.id)
     b.referral("r2", ago(days=5, hours=3), stage="triaged", case_id=k2.id)
     b.referral("r4", ago(days=50), stage="triaged", case_id=k4.id)
@@ -143,3 +158,30 @@ async def test_graphql_backlog(app: Any, world: World) -> None:
     assert backlog["oldestCases"] == [{"caseId": ids["k1"], "ageDays": 40, "firstName": "Pat"}]
     foreign = await gql(world.b.viewer.client, BACKLOG, org=world.a.id)
     assert foreign["data"] == {"backlog": None}
+
+
+async def test_the_write_path_keeps_the_first_receipt_of_a_case(app: Any, world: World) -> None:
+    """attach_referral keeps first_received_at at the earliest referral of the case."""
+    from app.db import transaction
+    from models import Case, Referral, utcnow
+    from resolvers import cases
+    from tests.case_fixtures import make_case, system_context
+
+    made = await make_case(app, world.a.id)
+    async with transaction(app.state.sessions) as session:
+        case = await session.get(Case, made.id)
+        referral = await session.get(Referral, made.referral_id)
+        assert case is not None and referral is not None
+        assert case.first_received_at == referral.created_at
+        earlier = Referral(
+            org_id=world.a.id,
+            patient_id=case.patient_id,
+            triage={"level": 2, "priorityBand": "P1"},
+            created_at=referral.created_at - timedelta(days=3),
+            updated_at=utcnow(),
+        )
+        session.add(earlier)
+        joined = await cases.attach_referral(system_context(app, session), earlier)
+        assert joined.id == case.id
+    body = (await world.a.viewer.client.get("/api/backlog")).json()
+    assert [(c["caseId"], c["ageDays"]) for c in body["oldestCases"]] == [(made.id, 3)]

@@ -111,3 +111,57 @@ async def test_graphql_mix(world: World, data: dict[str, str]) -> None:
 def test_icd10_chapter_of(code: str, chapter: str | None) -> None:
     found = icd10.chapter_of(code)
     assert (found.key if found else None) == chapter
+
+
+CODES = [
+    "A41.9",
+    "b20",
+    "C50.9",
+    "D49.6",
+    "D50.0",
+    "E11.9",
+    "F32.A",
+    "G43.909",
+    "H40.9",
+    "H66.90",
+    "I10",
+    "J45.909",
+    "K21.9",
+    "L40.0",
+    "M17.11",
+    "N18.3",
+    "O9A.119",
+    "P07.30",
+    "Q21.1",
+    "R07.9",
+    "S82.101A",
+    "T78.40XA",
+    "U07.1",
+    "V43.52",
+    "Y93.89",
+    "Z01.818",
+    " m54.5 ",
+    "M1",
+    "9999",
+    "",
+    "W",
+]
+
+
+async def test_sql_chapters_agree_with_the_python_mapping(app: Any, world: World) -> None:
+    from collections import Counter
+
+    from tests.reporting_fixtures import Builder, at, extraction
+
+    async def coded(b: Builder) -> None:
+        for i, code in enumerate(CODES):
+            b.referral(f"c{i}", at("2026-03-08 12:00"), extraction=extraction(None, code))
+
+    await build(app, world.a.id, coded)
+    expected = Counter(
+        (c.key if (c := icd10.chapter_of(code)) else icd10.UNKNOWN) for code in CODES
+    )
+    params = {"from": "2026-03-08", "to": "2026-03-08"}
+    body = (await world.a.viewer.client.get("/api/mix", params=params)).json()
+    assert {r["key"]: r["count"] for r in body["byIcd10Chapter"]} == dict(expected)
+    assert len(expected) == 23  # every one of the 22 chapters, and unknown

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 07:03:28.958930
+Create Date: 2026-12-01 07:27:50.295594
 """
 
 from collections.abc import Sequence
@@ -220,6 +220,7 @@ def upgrade() -> None:
     sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
     sa.Column('updated_at', models.base.UTCDateTime(), nullable=False),
     sa.Column('closed_at', models.base.UTCDateTime(), nullable=True),
+    sa.Column('first_received_at', models.base.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['assignee_id'], ['users.id'], ),
     sa.ForeignKeyConstraint(['org_id', 'location_id'], ['locations.org_id', 'locations.id'], name='fk_cases_location_id_same_org'),
     sa.ForeignKeyConstraint(['org_id', 'patient_id'], ['patients.org_id', 'patients.id'], name='fk_cases_patient_id_same_org'),
@@ -233,10 +234,12 @@ def upgrade() -> None:
         batch_op.create_index('ix_cases_org_band', ['org_id', 'priority_band'], unique=False)
         batch_op.create_index('ix_cases_org_closed', ['org_id', 'closed_at'], unique=False)
         batch_op.create_index('ix_cases_org_created', ['org_id', 'created_at', 'id'], unique=False)
+        batch_op.create_index('ix_cases_org_emr_status', ['org_id', 'emr_status'], unique=False)
         batch_op.create_index('ix_cases_org_location', ['org_id', 'location_id'], unique=False)
         batch_op.create_index('ix_cases_org_patient', ['org_id', 'patient_id'], unique=False)
         batch_op.create_index('ix_cases_org_queue', ['org_id', 'queue'], unique=False)
         batch_op.create_index('ix_cases_org_status_created', ['org_id', 'status', 'created_at'], unique=False)
+        batch_op.create_index('ix_cases_org_status_received', ['org_id', 'status', 'first_received_at'], unique=False)
 
     op.create_table('referrer_aliases',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -431,10 +434,12 @@ def downgrade() -> None:
 
     op.drop_table('referrer_aliases')
     with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_index('ix_cases_org_status_received')
         batch_op.drop_index('ix_cases_org_status_created')
         batch_op.drop_index('ix_cases_org_queue')
         batch_op.drop_index('ix_cases_org_patient')
         batch_op.drop_index('ix_cases_org_location')
+        batch_op.drop_index('ix_cases_org_emr_status')
         batch_op.drop_index('ix_cases_org_created')
         batch_op.drop_index('ix_cases_org_closed')
         batch_op.drop_index('ix_cases_org_band')

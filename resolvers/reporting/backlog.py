@@ -3,9 +3,9 @@
 - **Open cases** are cases whose status is ``open`` or ``contacting``: not yet scheduled,
   not closed. Each is counted by status, priority band, queue and location.
 - A case's **age** is the whole days (24-hour periods) since its *first* referral was
-  received (the case's own creation when it has none). Ages fall in the org's aging
-  buckets: ``backlogAgingDays`` lists each bucket's last day (default ``[2, 7, 14, 30]``:
-  0-2, 3-7, 8-14, 15-30 and 31+ days).
+  received (``first_received_at``, kept by the write path; its creation without one).
+  Ages fall in the org's aging buckets: ``backlogAgingDays`` lists each bucket's last
+  day (default ``[2, 7, 14, 30]``: 0-2, 3-7, 8-14, 15-30 and 31+ days).
 - **Oldest cases** lists the oldest open cases with the patient's name (the only names in
   any report); reading it is audited as a read of those patients and cases.
 - **Waiting referrals** are referrals in ``received`` or ``processing`` (not read yet) and
@@ -19,7 +19,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from models import CaseStatus, ReferralStage
-from models.base import UTCDateTime
 from resolvers import audit
 from resolvers.context import Context
 from resolvers.errors import ValidationFailed
@@ -122,21 +121,15 @@ async def backlog(ctx: Context, *, org_id: str | None, oldest: int | None = None
     now_epoch = int(scope.now.timestamp())
     session = ctx.session
 
-    first_received = (
-        sa.select(sa.func.min(R.created_at))
-        .where(R.org_id == C.org_id, R.case_id == C.id)
-        .scalar_subquery()
-    )
-    received = sa.type_coerce(sa.func.coalesce(first_received, C.created_at), UTCDateTime)
     cases = (
         sa.select(
-            C.id.label("id"),
-            C.status.label("status"),
+            C.id,
+            C.status,
             C.priority_band.label("band"),
-            C.queue.label("queue"),
-            C.location_id.label("location_id"),
-            C.patient_id.label("patient_id"),
-            received.label("received_at"),
+            C.queue,
+            C.location_id,
+            C.patient_id,
+            C.first_received_at.label("received_at"),
         )
         .where(C.org_id == org, C.status.in_(OPEN_STATUSES))
         .subquery("open_cases")

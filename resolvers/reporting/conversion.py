@@ -12,17 +12,20 @@ referral sent again, not another patient to convert):
   channel and referring practice), without patient names.
 - ``review``: the share that QA sent to review, and the fields QA found missing most often
   among those (as the referral's last QA result lists them).
+
+A case reached ``scheduled`` when its ``scheduledFor`` is set (kept when the case is later
+closed) or its status is ``scheduled``. The counts are one statement (``received.py``).
 """
 
 from datetime import datetime, timedelta
-from typing import Any
 
 import sqlalchemy as sa
 
-from models import CaseStatus, ReferralStage
+from models import CaseStatus
 from models.base import UTCDateTime
 from resolvers.context import Context
 from resolvers.periods import Period
+from resolvers.reporting import received
 from resolvers.reporting.common import (
     CASES,
     NONE_KEY,
@@ -33,7 +36,6 @@ from resolvers.reporting.common import (
     Scope,
     ratio,
 )
-from resolvers.reporting.sql import in_period, json_text
 
 R, C, P = REFERRALS.c, CASES.c, PRACTICES.c
 DEFAULT_LEAK_LIST = 50
@@ -71,20 +73,16 @@ class Conversion(Row):
     missing_fields: list[FieldCount]
 
 
-def _converted() -> Any:
-    return sa.or_(C.scheduled_for.is_not(None), C.status == CaseStatus.scheduled)
-
-
-def _rates(rows: list[tuple[str | None, str | None, int, int]]) -> list[Rate]:
+def _rates(groups: list[received.Group]) -> list[Rate]:
     found = [
         Rate(
-            key=key or NONE_KEY,
-            label=label or key or NONE_KEY,
-            total=total,
-            count=int(done or 0),
-            rate=ratio(int(done or 0), total),
+            key=g.key or NONE_KEY,
+            label=g.label or g.key or NONE_KEY,
+            total=g.count,
+            count=g.converted,
+            rate=ratio(g.converted, g.count),
         )
-        for key, label, total, done in rows
+        for g in groups
     ]
     return sorted(found, key=lambda r: (-r.total, r.key))
 
@@ -92,59 +90,61 @@ def _rates(rows: list[tuple[str | None, str | None, int, int]]) -> list[Rate]:
 async def conversion(
     ctx: Context, scope: Scope, period: Period, *, leak_list: int = DEFAULT_LEAK_LIST
 ) -> Conversion:
-    org, session = scope.org_id, ctx.session
-    joined = REFERRALS.outerjoin(CASES, sa.and_(C.org_id == R.org_id, C.id == R.case_id)).outerjoin(
-        PRACTICES, sa.and_(P.org_id == R.org_id, P.id == C.practice_id)
-    )
-    counted = sa.and_(
-        R.org_id == org,
-        in_period(R.created_at, period),
-        R.stage != ReferralStage.duplicate,
-    )
-    done = sa.func.sum(sa.case((_converted(), 1), else_=0))
-
-    async def grouped(key: Any, label: Any) -> list[Rate]:
-        query = (
-            sa.select(key, label, sa.func.count(), done)
-            .select_from(joined)
-            .where(counted)
-            .group_by(key, label)
-        )
-        return _rates([tuple(r) for r in (await session.execute(query)).all()])  # type: ignore[misc]
-
-    payer = sa.func.nullif(sa.func.trim(json_text(R.extraction, "insurance", "provider")), "")
-    by_practice = await grouped(C.practice_id, P.name)
-    by_payer = await grouped(payer, payer)
-    by_band = await grouped(C.priority_band, C.priority_band)
-    total = sum(r.total for r in by_band)
-    scheduled = sum(r.count for r in by_band)
-
+    org = scope.org_id
+    rows = received.received(org, period)
     leak_cutoff = scope.now - timedelta(days=scope.config.leak_days)
     leaking = sa.and_(
-        counted,
-        R.created_at <= leak_cutoff,
-        sa.or_(
-            R.case_id.is_(None),
-            sa.and_(sa.not_(_converted()), C.status != CaseStatus.closed),
-        ),
+        rows.c.received_at <= leak_cutoff,
+        sa.or_(rows.c.case_id.is_(None), sa.and_(rows.c.converted == 0, rows.c.closed == 0)),
     )
-    leaked = await session.scalar(sa.select(sa.func.count()).select_from(joined).where(leaking))
-    rows = await session.execute(
-        sa.select(
-            R.id,
-            R.case_id,
-            R.stage,
-            R.source,
-            C.practice_id,
-            P.name,
-            R.created_at,
+    groups = await received.grouped(
+        ctx,
+        rows,
+        {
+            "practice": ("practice_id", "practice_name"),
+            "payer": ("payer", "payer"),
+            "band": ("band", "band"),
+        },
+        {"all": sa.true(), "leaked": leaking, "review": rows.c.needed_review.is_(True)},
+    )
+    everything = groups["all"][0] if groups["all"] else received.Group(None, None, 0, 0)
+    leaked = groups["leaked"][0].count if groups["leaked"] else 0
+    needed = groups["review"][0].count if groups["review"] else 0
+    return Conversion(
+        referrals=everything.count,
+        scheduled=everything.converted,
+        rate=ratio(everything.converted, everything.count),
+        by_practice=_rates(groups["practice"]),
+        by_payer=_rates(groups["payer"]),
+        by_priority_band=_rates(groups["band"]),
+        leak_days=scope.config.leak_days,
+        leaked=leaked,
+        leaked_referrals=await _leaked(ctx, scope, period, leak_cutoff, leak_list),
+        needed_review=needed,
+        review_rate=ratio(needed, everything.count),
+        missing_fields=await _missing_fields(ctx, org, period),
+    )
+
+
+async def _leaked(
+    ctx: Context, scope: Scope, period: Period, cutoff: datetime, limit: int
+) -> list[LeakedReferral]:
+    """The oldest leaked referrals (no names): an index walk in receipt order."""
+    query = (
+        sa.select(R.id, R.case_id, R.stage, R.source, C.practice_id, P.name, R.created_at)
+        .select_from(received.joined())
+        .where(
+            received.counted(scope.org_id, period),
+            R.created_at <= cutoff,
+            sa.or_(
+                R.case_id.is_(None),
+                sa.and_(sa.not_(received.converted()), C.status != CaseStatus.closed),
+            ),
         )
-        .select_from(joined)
-        .where(leaking)
         .order_by(R.created_at, R.id)
-        .limit(leak_list)
+        .limit(limit)
     )
-    leaked_referrals = [
+    return [
         LeakedReferral(
             referral_id=r[0],
             case_id=r[1],
@@ -155,24 +155,8 @@ async def conversion(
             received_at=r[6],
             age_days=(scope.now - r[6]).days,
         )
-        for r in rows.all()
+        for r in (await ctx.session.execute(query)).all()
     ]
-
-    needed = await session.scalar(sa.select(sa.func.count()).where(counted, R.needed_review))
-    return Conversion(
-        referrals=total,
-        scheduled=scheduled,
-        rate=ratio(scheduled, total),
-        by_practice=by_practice,
-        by_payer=by_payer,
-        by_priority_band=by_band,
-        leak_days=scope.config.leak_days,
-        leaked=leaked or 0,
-        leaked_referrals=leaked_referrals,
-        needed_review=needed or 0,
-        review_rate=ratio(needed or 0, total),
-        missing_fields=await _missing_fields(ctx, org, period),
-    )
 
 
 # The issues of the referral's QA result, one row each: JSON on SQLite, JSONB on PostgreSQL.

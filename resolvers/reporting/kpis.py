@@ -202,12 +202,12 @@ async def compute(
         acc.attempts[int(index)] = int(attempts or 0)
 
     # Times from receipt, over the referrals received in the range.
-    for name, durations in _durations(org, period, interval).items():
-        spreads = await percentiles(session, durations)
-        acc.timing[name] = {
-            i: Durations(count=s.count, median_hours=s.median_hours, p90_hours=s.p90_hours)
-            for i, s in spreads.items()
-        }
+    for (measure, index), spread in (
+        await percentiles(session, _durations(org, period, interval))
+    ).items():
+        acc.timing.setdefault(measure, {})[index] = Durations(
+            count=spread.count, median_hours=spread.median_hours, p90_hours=spread.p90_hours
+        )
 
     # EMR charts created in the range.
     b = bucket(Q.completed_at)
@@ -248,38 +248,53 @@ def _first_schedulings(org: str, period: Period) -> sa.Select[Any]:
     )
 
 
-def _durations(org: str, period: Period, interval: Interval | None) -> dict[str, sa.Select[Any]]:
+def _durations(org: str, period: Period, interval: Interval | None) -> Any:
+    """(measure, bucket, seconds) of every referral received in the range that got there.
+
+    The first attempt and first scheduling at or after receipt come from one join of the
+    range's referrals to their cases' events, grouped per referral (a common table used
+    twice), so the events are read once.
+    """
     received = sa.and_(R.org_id == org, in_period(R.created_at, period))
-    b = bucket_of(R.created_at, period, interval).label("bucket")
-    found: dict[str, sa.Select[Any]] = {
-        "to_triage": sa.select(
-            b, (epoch(R.triaged_at) - epoch(R.created_at)).label("seconds")
-        ).where(received, R.triaged_at.is_not(None))
-    }
-    for name, kind in (
-        ("to_first_attempt", ContactKind.attempt),
-        ("to_scheduled", ContactKind.scheduled),
-    ):
-        event = CONTACTS.alias("reached").c
-        reached = (
-            sa.select(sa.func.min(event.created_at))
-            .where(
-                event.org_id == org,
-                event.case_id == R.case_id,
-                event.kind == kind,
-                event.created_at >= R.created_at,
+    bucket = bucket_of(R.created_at, period, interval).label("bucket")
+    triage = sa.select(
+        sa.literal("to_triage").label("measure"),
+        bucket,
+        (epoch(R.triaged_at) - epoch(R.created_at)).label("seconds"),
+    ).where(received, R.triaged_at.is_not(None))
+    reached = (
+        sa.select(
+            bucket,
+            R.created_at.label("received"),
+            sa.func.min(sa.case((E.kind == ContactKind.attempt, E.created_at))).label("attempt"),
+            sa.func.min(sa.case((E.kind == ContactKind.scheduled, E.created_at))).label(
+                "scheduled"
+            ),
+        )
+        .select_from(
+            REFERRALS.join(
+                CONTACTS,
+                sa.and_(
+                    E.org_id == R.org_id,
+                    E.case_id == R.case_id,
+                    E.kind.in_((ContactKind.attempt, ContactKind.scheduled)),
+                    E.created_at >= R.created_at,
+                ),
             )
-            .scalar_subquery()
         )
-        inner = (
-            sa.select(b, R.created_at.label("received"), reached.label("reached"))
-            .where(received, R.case_id.is_not(None))
-            .subquery(name)
-        )
-        found[name] = sa.select(
-            inner.c.bucket, (epoch(inner.c.reached) - epoch(inner.c.received)).label("seconds")
-        ).where(inner.c.reached.is_not(None))
-    return found
+        .where(received)
+        .group_by(R.id, R.created_at)
+        .cte("reached")
+    )
+    events = [
+        sa.select(
+            sa.literal(measure),
+            reached.c.bucket,
+            epoch(reached.c[column]) - epoch(reached.c.received),
+        ).where(reached.c[column].is_not(None))
+        for measure, column in (("to_first_attempt", "attempt"), ("to_scheduled", "scheduled"))
+    ]
+    return sa.union_all(triage, *events)
 
 
 async def emr_now(ctx: Context, scope: Scope) -> EmrNow:

@@ -93,35 +93,39 @@ class Spread:
     p90_hours: float | None
 
 
-async def percentiles(session: AsyncSession, durations: sa.Select[Any]) -> dict[int, Spread]:
-    """Per bucket, the median and p90 of ``durations`` (columns ``bucket``, ``seconds``)."""
+async def percentiles(session: AsyncSession, durations: Any) -> dict[tuple[str, int], Spread]:
+    """Per measure and bucket, the median and p90 of ``durations`` (a selectable with
+    columns ``measure``, ``bucket``, ``seconds``), in one statement."""
     d = durations.subquery("d")
+    group = (d.c.measure, d.c.bucket)
     ranked = sa.select(
+        d.c.measure,
         d.c.bucket,
         d.c.seconds,
-        sa.func.row_number().over(partition_by=d.c.bucket, order_by=d.c.seconds).label("rn"),
-        sa.func.count().over(partition_by=d.c.bucket).label("n"),
+        sa.func.row_number().over(partition_by=group, order_by=d.c.seconds).label("rn"),
+        sa.func.count().over(partition_by=group).label("n"),
     ).subquery("ranked")
     n = ranked.c.n - 1
     wanted = []
     for a, b in (MEDIAN, P90):
         wanted.append(ranked.c.rn == 1 + (a * n) // b)
         wanted.append(ranked.c.rn == 1 + (a * n + b - 1) // b)
-    query = sa.select(ranked.c.bucket, ranked.c.rn, ranked.c.n, ranked.c.seconds).where(
-        sa.or_(*wanted)
-    )
-    values: dict[int, dict[int, float]] = {}
-    counts: dict[int, int] = {}
-    for bucket, rn, count, seconds in (await session.execute(query)).all():
-        values.setdefault(int(bucket), {})[int(rn)] = float(seconds)
-        counts[int(bucket)] = int(count)
+    query = sa.select(
+        ranked.c.measure, ranked.c.bucket, ranked.c.rn, ranked.c.n, ranked.c.seconds
+    ).where(sa.or_(*wanted))
+    values: dict[tuple[str, int], dict[int, float]] = {}
+    counts: dict[tuple[str, int], int] = {}
+    for measure, bucket, rn, count, seconds in (await session.execute(query)).all():
+        key = (str(measure), int(bucket))
+        values.setdefault(key, {})[int(rn)] = float(seconds)
+        counts[key] = int(count)
     return {
-        bucket: Spread(
-            count=counts[bucket],
-            median_hours=_interpolated(ranks, counts[bucket], MEDIAN),
-            p90_hours=_interpolated(ranks, counts[bucket], P90),
+        key: Spread(
+            count=counts[key],
+            median_hours=_interpolated(ranks, counts[key], MEDIAN),
+            p90_hours=_interpolated(ranks, counts[key], P90),
         )
-        for bucket, ranks in values.items()
+        for key, ranks in values.items()
     }
 
 
