@@ -240,8 +240,9 @@ ORDER = (
 
 
 def _uniform(rows: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, Any]]]:
+    """Columns, and the rows in the order a live database received them (by creation)."""
     columns = sorted({key for row in rows for key in row})
-    return columns, rows
+    return columns, sorted(rows, key=lambda row: row["created_at"])
 
 
 async def load_postgresql(url: str, rows: Rows) -> None:
@@ -430,8 +431,12 @@ async def explain(env: dict[str, str], key: str, slower_than_ms: float) -> None:
                 f"== {path}: {total:.1f} ms, {len(seen)} statements, "
                 f"{sum(e for _, _, e in seen):.1f} ms in SQL"
             )
+            for statement, _, elapsed in seen:
+                print(f"   {elapsed:7.1f} ms  {' '.join(statement.split())[:110]}")
             for statement, params, elapsed in seen:
-                if elapsed < slower_than_ms:
+                if elapsed < slower_than_ms or not statement.lstrip().startswith(
+                    ("SELECT", "WITH")
+                ):
                     continue
                 print(f"-- {elapsed:.1f} ms\n{statement}")
                 prefix = (

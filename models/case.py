@@ -48,7 +48,16 @@ class Case(SQLModel, table=True):
         sa.Index("ix_cases_org_location", "org_id", "location_id"),
         sa.Index("ix_cases_org_closed", "org_id", "closed_at"),
         # Reporting: the backlog's ages and oldest cases; the EMR charts failing now.
-        sa.Index("ix_cases_org_status_received", "org_id", "status", "first_received_at"),
+        # (covering the backlog's groups, so PostgreSQL reads the index alone)
+        sa.Index(
+            "ix_cases_org_status_received",
+            "org_id",
+            "status",
+            "first_received_at",
+            "priority_band",
+            "queue",
+            "location_id",
+        ),
         sa.Index("ix_cases_org_emr_status", "org_id", "emr_status"),
         org_unique("cases"),
         same_org("cases", "patient_id", "patients"),

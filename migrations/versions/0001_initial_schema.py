@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 07:27:50.295594
+Create Date: 2026-12-01 07:37:36.622381
 """
 
 from collections.abc import Sequence
@@ -239,7 +239,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_cases_org_patient', ['org_id', 'patient_id'], unique=False)
         batch_op.create_index('ix_cases_org_queue', ['org_id', 'queue'], unique=False)
         batch_op.create_index('ix_cases_org_status_created', ['org_id', 'status', 'created_at'], unique=False)
-        batch_op.create_index('ix_cases_org_status_received', ['org_id', 'status', 'first_received_at'], unique=False)
+        batch_op.create_index('ix_cases_org_status_received', ['org_id', 'status', 'first_received_at', 'priority_band', 'queue', 'location_id'], unique=False)
 
     op.create_table('referrer_aliases',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),

@@ -183,8 +183,19 @@ async def _location_names(ctx: Context, org: str, ids: list[str]) -> dict[str, s
 async def _oldest_cases(
     ctx: Context, org: str, cases: Any, now_epoch: int, limit: int
 ) -> list[BacklogCase]:
+    # The oldest of each open status walks its index in order; the two short lists merge.
+    each = [
+        sa.select(C.id, C.first_received_at)
+        .where(C.org_id == org, C.status == status)
+        .order_by(C.first_received_at, C.id)
+        .limit(limit)
+        .subquery(f"oldest_{status.value}")
+        for status in OPEN_STATUSES
+    ]
+    ids = sa.union_all(*(sa.select(o.c.id) for o in each)).subquery("oldest")
     query = (
         sa.select(cases, PT.first_name, PT.last_name)
+        .where(cases.c.id.in_(sa.select(ids.c.id)))
         .outerjoin(PATIENTS, sa.and_(PT.org_id == org, PT.id == cases.c.patient_id))
         .order_by(cases.c.received_at, cases.c.id)
         .limit(limit)
