@@ -148,7 +148,7 @@ CODES = [
 ]
 
 
-async def test_sql_chapters_agree_with_the_python_mapping(app: Any, world: World) -> None:
+async def test_codes_as_written_fall_in_their_chapters(app: Any, world: World) -> None:
     from collections import Counter
 
     from tests.reporting_fixtures import Builder, at, extraction

@@ -1,8 +1,9 @@
 """ICD-10 chapters, from the first three characters of a code (one letter, two digits/letters).
 
-The one home of the mapping: ``chapter_of`` for Python, ``chapter_sql`` for a query.
-Ranges are ICD-10-CM's chapter blocks; a code outside every block (a typo, an empty
-value) has no chapter and is reported as ``unknown``.
+The one home of the mapping, ``chapter_of``. A query groups by ``head_sql`` (the code's
+first three characters, a few hundred values at most) and the groups are folded into
+chapters here. Ranges are ICD-10-CM's chapter blocks; a code outside every block (a typo,
+an empty value) has no chapter and is reported as ``unknown``.
 """
 
 from dataclasses import dataclass
@@ -58,8 +59,12 @@ def chapter_of(code: str | None) -> Chapter | None:
     return next((c for c in CHAPTERS if c.first <= head <= c.last), None)
 
 
-def chapter_sql(code: Any) -> Any:
-    """The chapter key (``M00-M99``) of a code expression, or ``'unknown'``."""
-    head = sa.func.upper(sa.func.substr(sa.func.trim(code), 1, 3))
-    whens = [(sa.and_(head >= c.first, head <= c.last), c.key) for c in CHAPTERS]
-    return sa.case((sa.func.length(head) < 3, UNKNOWN), *whens, else_=UNKNOWN)
+def head_sql(code: Any) -> Any:
+    """The first three characters of a code expression, upper case (what ``chapter_of``
+    reads)."""
+    return sa.func.upper(sa.func.substr(sa.func.trim(code), 1, 3))
+
+
+def chapter_key(head: str | None) -> str:
+    found = chapter_of(head)
+    return found.key if found else UNKNOWN

@@ -44,7 +44,7 @@ async def mix(ctx: Context, scope: Scope, period: Period) -> Mix:
         rows,
         {
             "category": ("category", "category"),
-            "chapter": ("chapter", "chapter"),
+            "chapter": ("code_head", "code_head"),
             "practice": ("practice_id", "practice_name"),
             "payer": ("payer", "payer"),
             "band": ("band", "band"),
@@ -56,10 +56,13 @@ async def mix(ctx: Context, scope: Scope, period: Period) -> Mix:
     def shared(name: str) -> list[Share]:
         return shares([(g.key, g.label, g.count) for g in groups[name]])
 
-    chapters = [
-        s.model_copy(update={"label": icd10.BY_KEY[s.key].title}) if s.key in icd10.BY_KEY else s
-        for s in shared("chapter")
-    ]
+    by_chapter: dict[str, int] = {}
+    for g in groups["chapter"]:
+        key = icd10.chapter_key(g.key)
+        by_chapter[key] = by_chapter.get(key, 0) + g.count
+    chapters = shares(
+        [(k, icd10.BY_KEY[k].title if k in icd10.BY_KEY else k, n) for k, n in by_chapter.items()]
+    )
     return Mix(
         referrals=sum(g.count for g in groups["band"]),
         by_reason_category=shared("category"),

@@ -57,8 +57,8 @@ def received(org: str, period: Period) -> Any:
             L.name.label("location_name"),
             payer.label("payer"),
             sa.func.nullif(json_text(R.triage, "rules", 0, "name"), "").label("category"),
-            icd10.chapter_sql(json_text(R.extraction, "clinical", "diagnosisCodes", 0)).label(
-                "chapter"
+            icd10.head_sql(json_text(R.extraction, "clinical", "diagnosisCodes", 0)).label(
+                "code_head"
             ),
             sa.case((converted(), 1), else_=0).label("converted"),
             sa.case((C.status == CaseStatus.closed, 1), else_=0).label("closed"),
