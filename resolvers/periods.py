@@ -127,6 +127,9 @@ def resolve(
 ) -> Period:
     """The range asked for: by default the last 30 local days up to today. Weekly ranges
     widen to whole weeks, Monday to Sunday."""
+    for value, name in ((first, "from"), (last, "to")):
+        if value is not None and not date(1971, 1, 1) <= value <= date(9998, 12, 31):
+            raise ValidationFailed(f"{name} must be between 1971 and 9998", field=name)
     today = today_in(zone, now)
     last = last or (today if first is None else min(today, first + timedelta(DEFAULT_DAYS - 1)))
     first = first or last - timedelta(days=DEFAULT_DAYS - 1)
@@ -137,6 +140,4 @@ def resolve(
         last += timedelta(days=6 - last.weekday())
     if (last - first).days + 1 > MAX_DAYS:
         raise ValidationFailed(f"a range spans at most {MAX_DAYS} days", field="to")
-    if first.year < 1971 or last.year > 9998:
-        raise ValidationFailed("dates must be between 1971 and 9998", field="from")
     return Period(zone=zone, first=first, last=last)

@@ -62,3 +62,15 @@ def test_percentile_twin_interpolates_like_percentile_cont() -> None:
     assert percentile_of([2, 4, 10], 0.5) == 4
     assert percentile_of([2, 4, 10], 0.9) == pytest.approx(8.8)
     assert percentile_of([4, 5.5], 0.5) == 4.75
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [(date(9999, 12, 31), None), (None, date(9999, 12, 31)), (date(1, 1, 1), None)],
+)
+def test_dates_at_the_ends_of_the_calendar_are_refused_not_overflowed(
+    first: date | None, last: date | None
+) -> None:
+    for interval in Interval:
+        with pytest.raises(ValidationFailed):
+            resolve("UTC", first=first, last=last, now=NOW, interval=interval)
