@@ -28,7 +28,6 @@ waiting for the EMR bridge whose last attempt did not fail; ``emr.failing``, wai
 whose last attempt failed, plus cases whose ``emrStatus`` is ``failed`` without one.
 """
 
-from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -324,7 +323,3 @@ async def emr_now(ctx: Context, scope: Scope) -> EmrNow:
         )
     )
     return EmrNow(pending=counts.get(False, 0), failing=counts.get(True, 0) + (failed_cases or 0))
-
-
-def bucket_dates(period: Period, interval: Interval) -> list[date]:
-    return period.bucket_starts(interval)
