@@ -37,6 +37,8 @@ class Operation:
     form: type[BaseModel] | None = None
     # Extra response media types (CSV export) and error statuses worth listing.
     produces: str = "application/json"
+    # Other media types the same answer comes in when asked (``?format=csv``).
+    also_produces: tuple[str, ...] = ()
     errors: tuple[int, ...] = (400, 401, 403, 404, 422)
     auth: bool = True
 

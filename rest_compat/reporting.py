@@ -62,7 +62,13 @@ async def overview_stats(request: Request, ctx: Context, query: RangeQuery) -> m
     return await metrics.overview(ctx, org_id=query.org_id, first=query.from_, last=query.to)
 
 
-@router.get("/api/metrics", query=MetricsQuery, response=metrics.Metrics, errors=READ_ERRORS)
+@router.get(
+    "/api/metrics",
+    query=MetricsQuery,
+    response=metrics.Metrics,
+    also_produces=("text/csv",),
+    errors=READ_ERRORS,
+)
 async def get_metrics(request: Request, ctx: Context, query: MetricsQuery) -> Any:
     """Detailed operational metrics: the KPIs per day or week (``?format=csv`` for CSV)."""
     found = await metrics.metrics(
@@ -75,7 +81,13 @@ async def get_metrics(request: Request, ctx: Context, query: MetricsQuery) -> An
     return _csv(header, [[r[h] for h in header] for r in rows], f"metrics-{found.range.from_}")
 
 
-@router.get("/api/mix", query=MixQuery, response=metrics.MixReport, errors=READ_ERRORS)
+@router.get(
+    "/api/mix",
+    query=MixQuery,
+    response=metrics.MixReport,
+    also_produces=("text/csv",),
+    errors=READ_ERRORS,
+)
 async def get_mix(request: Request, ctx: Context, query: MixQuery) -> Any:
     """Case mix / referral-type distribution (``?format=csv`` for CSV)."""
     found = await metrics.mix(ctx, org_id=query.org_id, first=query.from_, last=query.to)

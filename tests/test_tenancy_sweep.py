@@ -122,6 +122,10 @@ def requests_for(a: OrgA) -> list[tuple[str, str, dict[str, Any]]]:
             "/api/referral-documents/update-status",
             {"json": {"documentId": a.document, "status": "processing"}},
         ),
+        ("GET", "/api/backlog", {"params": {"orgId": a.org}}),
+        ("GET", "/api/dashboard/overview-stats", {"params": {"orgId": a.org}}),
+        ("GET", "/api/metrics", {"params": {"orgId": a.org, "format": "csv"}}),
+        ("GET", "/api/mix", {"params": {"orgId": a.org}}),
     ]
 
 
@@ -231,6 +235,10 @@ NOT_PATIENT_DATA = {
     "/api/providers",
     "/api/cases/match-referrer",
     "/api/cases/create-referrer",
+    # Reports of counts and shares, without a patient (the backlog's oldest cases are read).
+    "/api/dashboard/overview-stats",
+    "/api/metrics",
+    "/api/mix",
 }
 
 
