@@ -60,6 +60,8 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/referral_list.py
 	$(BIN)/python bench/concurrent_writes.py --db sqlite
 	$(BIN)/python bench/concurrent_writes.py --db postgresql
+	$(BIN)/python bench/reporting.py --db sqlite
+	$(BIN)/python bench/reporting.py --db postgresql
 
 clean:
 	rm -rf $(VENV) node_modules data

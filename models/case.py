@@ -45,6 +45,19 @@ class Case(SQLModel, table=True):
         sa.Index("ix_cases_org_queue", "org_id", "queue"),
         sa.Index("ix_cases_org_band", "org_id", "priority_band"),
         sa.Index("ix_cases_org_location", "org_id", "location_id"),
+        sa.Index("ix_cases_org_closed", "org_id", "closed_at"),
+        # Reporting: the backlog's ages and oldest cases; the EMR charts failing now.
+        # (covering the backlog's groups, so PostgreSQL reads the index alone)
+        sa.Index(
+            "ix_cases_org_status_received",
+            "org_id",
+            "status",
+            "first_received_at",
+            "priority_band",
+            "queue",
+            "location_id",
+        ),
+        sa.Index("ix_cases_org_emr_status", "org_id", "emr_status"),
         org_unique("cases"),
         same_org("cases", "patient_id", "patients"),
         same_org("cases", "location_id", "locations"),
@@ -81,6 +94,9 @@ class Case(SQLModel, table=True):
     created_at: datetime = created_field()
     updated_at: datetime = timestamp_field(nullable=False)
     closed_at: datetime | None = timestamp_field()
+    # When the case's first (earliest) referral was received: kept by attach_referral, so
+    # the backlog ages cases without reading their referrals. The case's creation without one.
+    first_received_at: datetime = created_field()
 
 
 class ContactKind(StrEnum):
@@ -94,6 +110,9 @@ class ContactEvent(SQLModel, table=True):
     __tablename__ = "contact_events"
     __table_args__ = (
         sa.Index("ix_contact_events_org_case", "org_id", "case_id", "created_at"),
+        # Reporting: first attempt / first scheduling of a case, and events of a kind in a range.
+        sa.Index("ix_contact_events_org_case_kind", "org_id", "case_id", "kind", "created_at"),
+        sa.Index("ix_contact_events_org_kind_created", "org_id", "kind", "created_at"),
         same_org("contact_events", "case_id", "cases"),
     )
 

@@ -22,6 +22,7 @@ class EmrChartItem(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_emr_chart_items_org_status", "org_id", "status", "created_at"),
         sa.Index("ix_emr_chart_items_org_case", "org_id", "case_id"),
+        sa.Index("ix_emr_chart_items_org_completed", "org_id", "completed_at"),
         org_unique("emr_chart_items"),
         same_org("emr_chart_items", "case_id", "cases"),
     )

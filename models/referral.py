@@ -29,7 +29,8 @@ class Referral(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_referrals_org_created", "org_id", "created_at", "id"),
         sa.Index("ix_referrals_org_stage_created", "org_id", "stage", "created_at", "id"),
-        sa.Index("ix_referrals_org_case", "org_id", "case_id"),
+        # created_at: a case's first receipt (backlog aging) is read from the index alone.
+        sa.Index("ix_referrals_org_case", "org_id", "case_id", "created_at"),
         sa.Index("ix_referrals_org_patient", "org_id", "patient_id"),
         org_unique("referrals"),
         same_org("referrals", "case_id", "cases"),
@@ -60,3 +61,8 @@ class Referral(SQLModel, table=True):
     # Who confirmed the extraction (a person's review), and when.
     confirmed_by: str | None = Field(default=None, max_length=40)
     confirmed_at: datetime | None = timestamp_field()
+    # When the referral was linked to a case (stage ``triaged``); reporting's time to triage.
+    triaged_at: datetime | None = timestamp_field()
+    # Set when QA first sent the referral to review; kept after the review is done, so
+    # reporting can tell the share of referrals that needed a person.
+    needed_review: bool = Field(default=False)

@@ -23,6 +23,9 @@ async def recheck(ctx: Context, referral: Referral) -> None:
     referral.qa = qa.check(extraction, config)
     if referral.stage not in _SETTLED:
         referral.stage = ReferralStage.review
+    if not referral.qa.passed:
+        # Kept once set: reporting's share of referrals that needed a person.
+        referral.needed_review = True
     automatic = triage.automatic(extraction, config, set_by=ctx.actor_id)
     current = referral.triage
     if current is not None and current.source == "manual":

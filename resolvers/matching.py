@@ -260,10 +260,12 @@ async def attach_referral(ctx: Context, referral: Referral) -> Case:
             patient_id=patient_id,
             referrer_candidates=[],
             reason=extraction.clinical.reason,
+            first_received_at=referral.created_at,
             updated_at=utcnow(),
         )
         action = "case.create"
     else:
+        case.first_received_at = min(case.first_received_at, referral.created_at)
         action = "case.join"
     await _link_referrer(ctx, case, extraction.referrer)
     ctx.session.add(case)
@@ -304,6 +306,7 @@ def _mark_triaged(ctx: Context, referral: Referral) -> None:
     if referral.stage != ReferralStage.triaged:
         referral.stage = ReferralStage.triaged
         referral.updated_at = utcnow()
+        referral.triaged_at = referral.updated_at
         ctx.session.add(referral)
 
 

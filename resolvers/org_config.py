@@ -56,6 +56,13 @@ class OrgConfig(_Camel):
     qa_min_confidence: float = Field(default=0.8, ge=0, le=1)
     duplicate_window_days: int = Field(default=30, ge=0, le=3650)
     timezone: str = "UTC"
+    # Reporting (resolvers/reporting/): upper bounds, in whole days, of the backlog's aging
+    # buckets (default 0-2, 3-7, 8-14, 15-30, 31+), and the days after receipt when a referral
+    # that is neither scheduled nor closed counts as leaked.
+    backlog_aging_days: list[Annotated[int, Field(ge=0, le=3650)]] = Field(
+        default_factory=lambda: [2, 7, 14, 30], min_length=1, max_length=12
+    )
+    leak_days: int = Field(default=14, ge=1, le=3650)
 
     @field_validator("timezone")
     @classmethod
@@ -66,6 +73,13 @@ class OrgConfig(_Camel):
             # OSError: a key that names no file but a directory ("America"), or one too long
             # for a file name; both are just unknown zones.
             raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("backlog_aging_days")
+    @classmethod
+    def _ascending(cls, value: list[int]) -> list[int]:
+        if any(b <= a for a, b in zip(value, value[1:], strict=False)):
+            raise ValueError("bucket bounds must be strictly ascending")
         return value
 
     @field_validator("priority_bands")

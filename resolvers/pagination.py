@@ -2,11 +2,11 @@
 
 import base64
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, and_, or_
+from sqlalchemy import Select, and_, func, or_, select
 
 from resolvers.errors import ValidationFailed
 
@@ -20,6 +20,16 @@ MAX_LIMIT = 500
 class Page(Generic[T]):
     items: list[T]
     next_cursor: str | None
+    # The filtered query, before the cursor and the limit: what ``total`` counts.
+    matching: Select[Any] | None = field(default=None, compare=False, repr=False)
+
+    async def total(self, session: Any) -> int:
+        """How many rows match the filters over all pages (one COUNT, on demand: a
+        dashboard's total, not the page's ``count``)."""
+        if self.matching is None:
+            return len(self.items)
+        counted = select(func.count()).select_from(self.matching.order_by(None).subquery())
+        return int(await session.scalar(counted) or 0)
 
 
 def encode_cursor(created_at: datetime, id_: str) -> str:
@@ -52,6 +62,7 @@ async def paginate(
     session: Any, query: Select[Any], model: Any, *, cursor: str | None, limit: int
 ) -> Page[Any]:
     """Run ``query`` (already filtered) ordered by (created_at, id) descending."""
+    matching = query
     if cursor:
         created, id_ = decode_cursor(cursor)
         query = query.where(
@@ -62,4 +73,4 @@ async def paginate(
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = encode_cursor(rows[-1].created_at, rows[-1].id) if more and rows else None
-    return Page(items=rows, next_cursor=next_cursor)
+    return Page(items=rows, next_cursor=next_cursor, matching=matching)

@@ -112,6 +112,7 @@ async def run(ctx: Context, *, referral_id: str) -> Referral:
     referral.qa = result
     if not result.passed and referral.stage not in _SETTLED:
         referral.stage = ReferralStage.review
+        referral.needed_review = True
     referral.updated_at = utcnow()
     ctx.session.add(referral)
     audit.record(

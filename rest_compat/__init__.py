@@ -10,6 +10,7 @@ from rest_compat import (
     patients,
     referrals,
     referrers,
+    reporting,
     review,
 )
 from rest_compat.http import Operation
@@ -26,6 +27,7 @@ ROUTERS = (
     patients.router,
     documents.router,
     emr.router,
+    reporting.router,
 )
 
 

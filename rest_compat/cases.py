@@ -10,7 +10,7 @@ from models import Case, Patient, ReferrerAlias
 from resolvers import cases, referrers
 from resolvers.context import Context
 from resolvers.errors import ValidationFailed
-from rest_compat.http import ApiRouter
+from rest_compat.http import ApiRouter, total_if_asked
 from rest_compat.referrers import ReferrerAddressIn
 from rest_compat.schemas import Body, Out, Query
 from rest_compat.shapes import (
@@ -49,6 +49,7 @@ class CaseListOut(Out):
     items: list[CaseListItemOut]
     count: int
     next_cursor: str | None
+    total: int | None = None  # all pages, only when asked (?total=true)
 
 
 class CaseDetailOut(CaseOut):
@@ -120,6 +121,7 @@ class CaseListQuery(Query):
     assignee_id: str | None = None
     cursor: str | None = None
     limit: int | None = None
+    total: bool = Field(default=False, description="also answer total: all pages' count")
 
 
 class UpdateCaseBody(Body):
@@ -192,7 +194,12 @@ async def list_cases(request: Request, ctx: Context, query: CaseListQuery) -> Ca
     )
     patients = await cases.patients_of(ctx, page.items)
     items = [_list_item(row, patients) for row in page.items]
-    return CaseListOut(items=items, count=len(items), next_cursor=page.next_cursor)
+    return CaseListOut(
+        items=items,
+        count=len(items),
+        next_cursor=page.next_cursor,
+        total=await total_if_asked(ctx, page, query.total),
+    )
 
 
 def _list_item(row: Case, patients: dict[str, Patient]) -> CaseListItemOut:

@@ -1,10 +1,11 @@
 """REST routes: /api/referral-documents (list, attach, signed read URL, status)."""
 
+from pydantic import Field
 from starlette.requests import Request
 
 from resolvers import documents
 from resolvers.context import Context
-from rest_compat.http import ApiRouter, is_multipart
+from rest_compat.http import ApiRouter, is_multipart, total_if_asked
 from rest_compat.schemas import Body, Out, Query, Timestamp
 from rest_compat.shapes import DocumentOut
 from rest_compat.uploads import SignedUploadOut, read_upload_form
@@ -20,12 +21,14 @@ class DocumentListQuery(Query):
     patient_id: str | None = None
     limit: int | None = None
     cursor: str | None = None
+    total: bool = Field(default=False, description="also answer total: all pages' count")
 
 
 class DocumentListOut(Out):
     items: list[DocumentOut]
     count: int
     next_cursor: str | None
+    total: int | None = None  # all pages, only when asked (?total=true)
 
 
 class AttachDocumentBody(Body):
@@ -91,6 +94,7 @@ async def list_documents(
         items=[DocumentOut.of(d) for d in page.items],
         count=len(page.items),
         next_cursor=page.next_cursor,
+        total=await total_if_asked(ctx, page, query.total),
     )
 
 

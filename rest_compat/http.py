@@ -16,6 +16,7 @@ from starlette.routing import Route
 
 from resolvers.context import Context
 from resolvers.errors import BadRequest, UnsupportedMediaType, ValidationFailed
+from resolvers.pagination import Page
 
 Handler = Callable[..., Awaitable[Any]]
 
@@ -36,6 +37,8 @@ class Operation:
     form: type[BaseModel] | None = None
     # Extra response media types (CSV export) and error statuses worth listing.
     produces: str = "application/json"
+    # Other media types the same answer comes in when asked (``?format=csv``).
+    also_produces: tuple[str, ...] = ()
     errors: tuple[int, ...] = (400, 401, 403, 404, 422)
     auth: bool = True
 
@@ -117,9 +120,18 @@ def _endpoint(op: Operation) -> Callable[[Request], Awaitable[Response]]:
     return endpoint
 
 
+async def total_if_asked(ctx: Context, page: Page[Any], asked: bool) -> int | None:
+    """A list's ``total`` over all pages, for ``?total=true``; ``count`` stays the page's."""
+    return await page.total(ctx.session) if asked else None
+
+
 def json_response(result: Any, status: int = 200) -> JSONResponse:
     if isinstance(result, BaseModel):
-        result = result.model_dump(mode="json", by_alias=True)
+        # A list's ``total`` is answered only when asked for (``?total=true``).
+        unasked = "total" in type(result).model_fields and result.total is None
+        result = result.model_dump(
+            mode="json", by_alias=True, exclude={"total"} if unasked else None
+        )
     return JSONResponse(result, status_code=status)
 
 

@@ -136,6 +136,8 @@ def _responses(op: Operation) -> dict[str, Any]:
         ok["content"] = {op.produces: {"schema": _ref(op.response)}}
     elif op.produces != "application/json":
         ok["content"] = {op.produces: {"schema": {"type": "string"}}}
+    for media in op.also_produces:
+        ok.setdefault("content", {})[media] = {"schema": {"type": "string"}}
     responses: dict[str, Any] = {str(op.status): ok}
     for status in op.errors:
         responses[str(status)] = {

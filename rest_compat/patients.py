@@ -2,12 +2,13 @@
 
 from typing import Any
 
+from pydantic import Field
 from starlette.requests import Request
 
 from resolvers import patients
 from resolvers.context import Context
 from resolvers.errors import ValidationFailed
-from rest_compat.http import ApiRouter
+from rest_compat.http import ApiRouter, total_if_asked
 from rest_compat.schemas import Body, Out, Query
 from rest_compat.shapes import PatientOut
 
@@ -65,6 +66,7 @@ class PatientSearchQuery(Query):
     q: str | None = None
     limit: int | None = None
     cursor: str | None = None
+    total: bool = Field(default=False, description="also answer total: all pages' count")
 
 
 class OrgQuery(Query):
@@ -80,6 +82,7 @@ class PatientListOut(Out):
     items: list[PatientOut]
     count: int
     next_cursor: str | None
+    total: int | None = None  # all pages, only when asked (?total=true)
 
 
 class DeletedPatientOut(Out):
@@ -119,6 +122,7 @@ async def search_patients(
         items=[PatientOut.of(p) for p in page.items],
         count=len(page.items),
         next_cursor=page.next_cursor,
+        total=await total_if_asked(ctx, page, query.total),
     )
 
 

@@ -14,7 +14,7 @@ from models.extraction import QaResult, TriageResult
 from resolvers import qa, referrals, triage
 from resolvers.context import Context
 from resolvers.errors import ValidationFailed
-from rest_compat.http import ApiRouter, is_multipart
+from rest_compat.http import ApiRouter, is_multipart, total_if_asked
 from rest_compat.schemas import Body, Out, Query, Timestamp
 from rest_compat.shapes import CaseOut, DocumentOut, PatientOut, ReferralOut
 from rest_compat.uploads import SignedUploadOut, read_upload_form
@@ -55,6 +55,7 @@ class ReferralListOut(Out):
     items: list[ReferralItemOut]
     count: int
     next_cursor: str | None
+    total: int | None = None  # all pages, only when asked (?total=true)
 
 
 class ReferralDetailOut(ReferralOut):
@@ -132,6 +133,7 @@ class ListQuery(Query):
     cursor: str | None = None
     limit: int | None = None
     include: str | None = Field(default=None, description="case,patient,documents")
+    total: bool = Field(default=False, description="also answer total: all pages' count")
 
 
 class UploadBody(Body):
@@ -259,7 +261,10 @@ async def list_referrals(request: Request, ctx: Context, query: ListQuery) -> JS
         )
         for r in rows
     ]
-    return _answer(ReferralListOut(items=items, count=len(items), next_cursor=page.next_cursor))
+    out = ReferralListOut(items=items, count=len(items), next_cursor=page.next_cursor)
+    if query.total:
+        out.total = await total_if_asked(ctx, page, query.total)
+    return _answer(out)
 
 
 @router.post(

@@ -2,11 +2,12 @@
 
 from typing import Any
 
+from pydantic import Field
 from starlette.requests import Request
 
 from resolvers import referrers
 from resolvers.context import Context
-from rest_compat.http import ApiRouter
+from rest_compat.http import ApiRouter, total_if_asked
 from rest_compat.schemas import Body, Out, Query
 from rest_compat.shapes import LocationOut, PracticeOut, ProviderOut
 
@@ -30,6 +31,7 @@ class PageQuery(Query):
     org_id: str | None = None
     cursor: str | None = None
     limit: int | None = None
+    total: bool = Field(default=False, description="also answer total: all pages' count")
 
 
 class LocationListQuery(PageQuery):
@@ -49,18 +51,21 @@ class LocationListOut(Out):
     items: list[LocationOut]
     count: int
     next_cursor: str | None
+    total: int | None = None  # all pages, only when asked (?total=true)
 
 
 class PracticeListOut(Out):
     items: list[PracticeOut]
     count: int
     next_cursor: str | None
+    total: int | None = None  # all pages, only when asked (?total=true)
 
 
 class ProviderListOut(Out):
     items: list[ProviderOut]
     count: int
     next_cursor: str | None
+    total: int | None = None  # all pages, only when asked (?total=true)
 
 
 class CreateLocationBody(Body):
@@ -84,7 +89,12 @@ async def list_locations(
         limit=query.limit,
     )
     items = [LocationOut.of(row) for row in page.items]
-    return LocationListOut(items=items, count=len(items), next_cursor=page.next_cursor)
+    return LocationListOut(
+        items=items,
+        count=len(items),
+        next_cursor=page.next_cursor,
+        total=await total_if_asked(ctx, page, query.total),
+    )
 
 
 @router.post(
@@ -116,7 +126,12 @@ async def list_practices(
         ctx, org_id=query.org_id, q=query.q, cursor=query.cursor, limit=query.limit
     )
     items = [PracticeOut.of(row) for row in page.items]
-    return PracticeListOut(items=items, count=len(items), next_cursor=page.next_cursor)
+    return PracticeListOut(
+        items=items,
+        count=len(items),
+        next_cursor=page.next_cursor,
+        total=await total_if_asked(ctx, page, query.total),
+    )
 
 
 @router.get("/api/providers", query=ProviderListQuery, response=ProviderListOut)
@@ -133,4 +148,9 @@ async def list_providers(
         limit=query.limit,
     )
     items = [ProviderOut.of(row) for row in page.items]
-    return ProviderListOut(items=items, count=len(items), next_cursor=page.next_cursor)
+    return ProviderListOut(
+        items=items,
+        count=len(items),
+        next_cursor=page.next_cursor,
+        total=await total_if_asked(ctx, page, query.total),
+    )

@@ -10,7 +10,8 @@ order, so the refusals come before the changes), and every answer must be:
 
 - HTTP 200, never the masked "Internal server error";
 - free of top-level errors from a resolver, except the kinds DESIGN keeps: UNAUTHENTICATED,
-  and BAD_USER_INPUT for an out-of-range ``first``, a cursor this API did not issue, or
+  and BAD_USER_INPUT for an out-of-range ``first`` (or a report's ``oldest``, ``from``,
+  ``to``), a cursor this API did not issue, or
   text no database can store (U+0000, a lone surrogate: app/db.py); errors about the
   request itself (a value its scalar refuses, a syntax error) carry no path and are fine
   as long as they are readable;
@@ -532,6 +533,8 @@ def _non_null(type_: Any, name: str, root: str) -> st.SearchStrategy[Any]:
         "DateOrDateTime": weighted(
             (2, st.sampled_from(DATES + TIMESTAMPS)), (2, DATETIMES), (1, texts("when"))
         ),
+        # A report's local day: any calendar date, or text the scalar refuses.
+        "Date": weighted((4, st.dates().map(str)), (1, st.sampled_from(DATES))),
         "JSON": weighted((3, CONFIG), (1, JSON_VALUES)) if name == "config" else JSON_VALUES,
     }
     return strategies[scalar]
@@ -700,7 +703,9 @@ def _allowed(error: dict[str, Any]) -> bool:
     code = extensions.get("code")
     if code == "UNAUTHENTICATED":
         return True
-    if code == "BAD_USER_INPUT" and extensions.get("field") in {"first", "cursor"}:
+    # Reports: a count to list or a range of days out of bounds, as for ``first``.
+    bounded = {"first", "cursor", "oldest", "from", "to"}
+    if code == "BAD_USER_INPUT" and extensions.get("field") in bounded:
         return True
     return code == "BAD_USER_INPUT" and error.get("message") in BAD_TEXT
 
@@ -812,6 +817,7 @@ def extreme(kind: str, root: str, text: str) -> Operation:
             "Float": 1e308,
             "DateTime": "9999-12-31T23:00:00-05:00",
             "DateOrDateTime": "9999-12-31",
+            "Date": "9999-12-31",
             "JSON": {"timezone": text, "queues": [text], "defaultQueue": text},
         }
         return fixed.get(type_.name, text)

@@ -136,6 +136,10 @@ def requests_for(a: OrgA) -> list[tuple[str, str, dict[str, Any]]]:
         ("GET", "/api/emr/document-queue", {"params": {"orgId": a.org}}),
         ("POST", "/api/emr/queue/callback", {"json": {"orgId": a.org, "results": []}}),
         ("POST", "/api/emr/document-queue/callback", {"json": {"orgId": a.org, "results": []}}),
+        ("GET", "/api/backlog", {"params": {"orgId": a.org}}),
+        ("GET", "/api/dashboard/overview-stats", {"params": {"orgId": a.org}}),
+        ("GET", "/api/metrics", {"params": {"orgId": a.org, "format": "csv"}}),
+        ("GET", "/api/mix", {"params": {"orgId": a.org}}),
     ]
 
 
@@ -246,6 +250,10 @@ NOT_PATIENT_DATA = {
     "/api/providers",
     "/api/cases/match-referrer",
     "/api/cases/create-referrer",
+    # Reports of counts and shares, without a patient (the backlog's oldest cases are read).
+    "/api/dashboard/overview-stats",
+    "/api/metrics",
+    "/api/mix",
 }
 
 

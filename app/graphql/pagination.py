@@ -1,6 +1,6 @@
 """Connections: ``first`` ≤ 100 and an opaque ``after`` cursor, the REST cursor format."""
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -22,6 +22,13 @@ class PageInfo:
 class Connection(Generic[T]):
     nodes: list[T]
     page_info: PageInfo
+    page: strawberry.Private[Page[Any] | None] = None
+
+    @strawberry.field(description="How many match the filters over all pages (one COUNT)")
+    async def total_count(self, info: strawberry.Info) -> int:
+        if self.page is None:
+            return len(self.nodes)
+        return await self.page.total(info.context.ctx.session)
 
     @classmethod
     def of(cls, page: Page, convert: object = None) -> "Connection[T]":
@@ -31,6 +38,7 @@ class Connection(Generic[T]):
             page_info=PageInfo(
                 has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor
             ),
+            page=page,
         )
 
 

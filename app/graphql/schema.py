@@ -17,6 +17,7 @@ from app.graphql import (
     patients,
     referrals,
     referrers,
+    reporting,
     review,
 )
 from app.graphql.context import Info
@@ -35,7 +36,7 @@ class NodeQuery:
 
 
 # Each domain module lists its Query and Mutation types; the schema merges them all.
-_DOMAINS = (orgs, referrals, review, cases, patients, documents, referrers, audit, emr)
+_DOMAINS = (orgs, referrals, review, cases, patients, documents, referrers, audit, emr, reporting)
 QUERIES: tuple[type, ...] = (NodeQuery, *(t for d in _DOMAINS for t in d.QUERY_TYPES))
 MUTATIONS: tuple[type, ...] = tuple(t for d in _DOMAINS for t in d.MUTATION_TYPES)
 # Types reachable only through Node or lazy links still belong in the schema.

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 08:25:04.212190
+Create Date: 2026-12-01 08:28:41.694119
 """
 
 from collections.abc import Sequence
@@ -221,6 +221,7 @@ def upgrade() -> None:
     sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
     sa.Column('updated_at', models.base.UTCDateTime(), nullable=False),
     sa.Column('closed_at', models.base.UTCDateTime(), nullable=True),
+    sa.Column('first_received_at', models.base.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['assignee_id'], ['users.id'], ),
     sa.ForeignKeyConstraint(['org_id', 'location_id'], ['locations.org_id', 'locations.id'], name='fk_cases_location_id_same_org'),
     sa.ForeignKeyConstraint(['org_id', 'patient_id'], ['patients.org_id', 'patients.id'], name='fk_cases_patient_id_same_org'),
@@ -232,11 +233,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.create_index('ix_cases_org_band', ['org_id', 'priority_band'], unique=False)
+        batch_op.create_index('ix_cases_org_closed', ['org_id', 'closed_at'], unique=False)
         batch_op.create_index('ix_cases_org_created', ['org_id', 'created_at', 'id'], unique=False)
+        batch_op.create_index('ix_cases_org_emr_status', ['org_id', 'emr_status'], unique=False)
         batch_op.create_index('ix_cases_org_location', ['org_id', 'location_id'], unique=False)
         batch_op.create_index('ix_cases_org_patient', ['org_id', 'patient_id'], unique=False)
         batch_op.create_index('ix_cases_org_queue', ['org_id', 'queue'], unique=False)
         batch_op.create_index('ix_cases_org_status_created', ['org_id', 'status', 'created_at'], unique=False)
+        batch_op.create_index('ix_cases_org_status_received', ['org_id', 'status', 'first_received_at', 'priority_band', 'queue', 'location_id'], unique=False)
 
     op.create_table('referrer_aliases',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -275,6 +279,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('contact_events', schema=None) as batch_op:
         batch_op.create_index('ix_contact_events_org_case', ['org_id', 'case_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_contact_events_org_case_kind', ['org_id', 'case_id', 'kind', 'created_at'], unique=False)
+        batch_op.create_index('ix_contact_events_org_kind_created', ['org_id', 'kind', 'created_at'], unique=False)
 
     op.create_table('emr_chart_items',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -297,6 +303,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('emr_chart_items', schema=None) as batch_op:
         batch_op.create_index('ix_emr_chart_items_org_case', ['org_id', 'case_id'], unique=False)
+        batch_op.create_index('ix_emr_chart_items_org_completed', ['org_id', 'completed_at'], unique=False)
         batch_op.create_index('ix_emr_chart_items_org_status', ['org_id', 'status', 'created_at'], unique=False)
 
     op.create_table('referrals',
@@ -319,6 +326,8 @@ def upgrade() -> None:
     sa.Column('processed_at', models.base.UTCDateTime(), nullable=True),
     sa.Column('confirmed_by', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
     sa.Column('confirmed_at', models.base.UTCDateTime(), nullable=True),
+    sa.Column('triaged_at', models.base.UTCDateTime(), nullable=True),
+    sa.Column('needed_review', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['org_id', 'case_id'], ['cases.org_id', 'cases.id'], name='fk_referrals_case_id_same_org'),
     sa.ForeignKeyConstraint(['org_id', 'duplicate_of_id'], ['referrals.org_id', 'referrals.id'], name='fk_referrals_duplicate_of_id_same_org'),
     sa.ForeignKeyConstraint(['org_id', 'patient_id'], ['patients.org_id', 'patients.id'], name='fk_referrals_patient_id_same_org'),
@@ -327,7 +336,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('org_id', 'id', name='uq_referrals_org_id')
     )
     with op.batch_alter_table('referrals', schema=None) as batch_op:
-        batch_op.create_index('ix_referrals_org_case', ['org_id', 'case_id'], unique=False)
+        batch_op.create_index('ix_referrals_org_case', ['org_id', 'case_id', 'created_at'], unique=False)
         batch_op.create_index('ix_referrals_org_created', ['org_id', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_referrals_org_patient', ['org_id', 'patient_id'], unique=False)
         batch_op.create_index('ix_referrals_org_stage_created', ['org_id', 'stage', 'created_at', 'id'], unique=False)
@@ -440,10 +449,13 @@ def downgrade() -> None:
     op.drop_table('referrals')
     with op.batch_alter_table('emr_chart_items', schema=None) as batch_op:
         batch_op.drop_index('ix_emr_chart_items_org_status')
+        batch_op.drop_index('ix_emr_chart_items_org_completed')
         batch_op.drop_index('ix_emr_chart_items_org_case')
 
     op.drop_table('emr_chart_items')
     with op.batch_alter_table('contact_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_contact_events_org_kind_created')
+        batch_op.drop_index('ix_contact_events_org_case_kind')
         batch_op.drop_index('ix_contact_events_org_case')
 
     op.drop_table('contact_events')
@@ -452,11 +464,14 @@ def downgrade() -> None:
 
     op.drop_table('referrer_aliases')
     with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_index('ix_cases_org_status_received')
         batch_op.drop_index('ix_cases_org_status_created')
         batch_op.drop_index('ix_cases_org_queue')
         batch_op.drop_index('ix_cases_org_patient')
         batch_op.drop_index('ix_cases_org_location')
+        batch_op.drop_index('ix_cases_org_emr_status')
         batch_op.drop_index('ix_cases_org_created')
+        batch_op.drop_index('ix_cases_org_closed')
         batch_op.drop_index('ix_cases_org_band')
 
     op.drop_table('cases')

@@ -1,0 +1,109 @@
+"""The referrals received in a range, duplicates left out, with what their case says.
+
+Conversion and mix both count these rows several ways. They are read once, as one common
+table expression, and every count is one ``GROUP BY`` of it in a single ``UNION ALL``
+statement: one pass over the range's referrals and their cases, however many figures.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from models import CaseStatus, ReferralStage
+from resolvers.context import Context
+from resolvers.periods import Period
+from resolvers.reporting import icd10
+from resolvers.reporting.common import CASES, LOCATIONS, PRACTICES, REFERRALS
+from resolvers.reporting.sql import in_period, json_text
+
+R, C, P, L = REFERRALS.c, CASES.c, PRACTICES.c, LOCATIONS.c
+
+
+def converted() -> Any:
+    """The case reached ``scheduled``: scheduled now, or scheduled once and since closed."""
+    return sa.or_(C.scheduled_for.is_not(None), C.status == CaseStatus.scheduled)
+
+
+def joined() -> Any:
+    """Referrals with their case, its practice and location (each of the same org)."""
+    return (
+        REFERRALS.outerjoin(CASES, sa.and_(C.org_id == R.org_id, C.id == R.case_id))
+        .outerjoin(PRACTICES, sa.and_(P.org_id == R.org_id, P.id == C.practice_id))
+        .outerjoin(LOCATIONS, sa.and_(L.org_id == R.org_id, L.id == C.location_id))
+    )
+
+
+def counted(org: str, period: Period) -> Any:
+    return sa.and_(
+        R.org_id == org,
+        in_period(R.created_at, period),
+        R.stage != ReferralStage.duplicate,
+    )
+
+
+def received(org: str, period: Period) -> Any:
+    """One row per counted referral: the values every dimension groups by."""
+    payer = sa.func.nullif(sa.func.trim(json_text(R.extraction, "insurance", "provider")), "")
+    return (
+        sa.select(
+            R.created_at.label("received_at"),
+            R.case_id,
+            R.needed_review,
+            C.practice_id,
+            P.name.label("practice_name"),
+            C.priority_band.label("band"),
+            C.location_id,
+            L.name.label("location_name"),
+            payer.label("payer"),
+            sa.func.nullif(json_text(R.triage, "rules", 0, "name"), "").label("category"),
+            icd10.head_sql(json_text(R.extraction, "clinical", "diagnosisCodes", 0)).label(
+                "code_head"
+            ),
+            sa.case((converted(), 1), else_=0).label("converted"),
+            sa.case((C.status == CaseStatus.closed, 1), else_=0).label("closed"),
+        )
+        .select_from(joined())
+        .where(counted(org, period))
+        .cte("received")
+    )
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str | None
+    label: str | None
+    count: int
+    converted: int
+
+
+async def grouped(
+    ctx: Context, rows: Any, dimensions: dict[str, tuple[str, str]], extra: dict[str, Any]
+) -> dict[str, list[Group]]:
+    """Per dimension (name → key column, label column of ``rows``), the groups with their
+    count and how many converted; ``extra`` adds single counts (name → condition)."""
+    parts = [
+        sa.select(
+            sa.literal(name).label("dimension"),
+            rows.c[key].label("key"),
+            rows.c[label].label("label"),
+            sa.func.count().label("n"),
+            sa.func.sum(rows.c.converted).label("done"),
+        ).group_by(rows.c[key], rows.c[label])
+        for name, (key, label) in dimensions.items()
+    ]
+    parts += [
+        sa.select(
+            sa.literal(name),
+            sa.null(),
+            sa.null(),
+            sa.func.count(),
+            sa.func.sum(rows.c.converted),
+        ).where(condition)
+        for name, condition in extra.items()
+    ]
+    found: dict[str, list[Group]] = {name: [] for name in [*dimensions, *extra]}
+    for dimension, key, label, n, done in (await ctx.session.execute(sa.union_all(*parts))).all():
+        if n:
+            found[dimension].append(Group(key, label, int(n), int(done or 0)))
+    return found
