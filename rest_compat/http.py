@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from resolvers.access import require_principal
 from resolvers.context import Context
 from resolvers.errors import BadRequest, UnsupportedMediaType, ValidationFailed
 
@@ -103,6 +104,10 @@ def starlette_routes(operations: list[Operation]) -> list[Route]:
 def _endpoint(op: Operation) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         ctx = context_of(request)
+        if op.auth:
+            # Who is asking comes first: an anonymous request is a 401 before its query
+            # string or body is read, so nothing about the request is judged for a stranger.
+            require_principal(ctx)
         kwargs: dict[str, Any] = {}
         if op.query is not None:
             kwargs["query"] = parse_model(op.query, dict(request.query_params), where="query")
