@@ -43,6 +43,17 @@ class Settings(BaseModel):
     gcs_credentials_file: str | None = None
     # Browser origins of dashboards served from elsewhere, comma-separated; none by default.
     cors_origins: str = ""
+    # Safe to retry, safe to expose (issue #14): how long an Idempotency-Key is kept,
+    # rate limits ("N/second|minute|hour|day"; orgs may override them), a shared store
+    # for the limits of several instances, the GraphQL cost budget and introspection.
+    idempotency_ttl_hours: int = Field(default=24, ge=1, le=24 * 30)
+    redis_url: str | None = None
+    rate_limit_api_key: str = "1200/minute"
+    rate_limit_user: str = "600/minute"
+    rate_limit_session: str = "10/minute"
+    graphql_max_cost: int = Field(default=10_000, ge=1)
+    # Introspection of /graphql: on in development, off elsewhere unless set.
+    graphql_introspection: bool | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -67,6 +78,21 @@ class Settings(BaseModel):
                 raise ValueError(f"{origin!r} is no origin: scheme://host[:port], no path")
         return value
 
+    @field_validator("rate_limit_api_key", "rate_limit_user", "rate_limit_session")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        from app.rate_limit import parse_rate
+
+        parse_rate(value)
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("redis://", "rediss://")):
+            raise ValueError("must be a redis:// or rediss:// URL")
+        return value or None
+
     @field_validator("public_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
@@ -88,6 +114,12 @@ class Settings(BaseModel):
     @property
     def is_development(self) -> bool:
         return self.env is Env.development
+
+    @property
+    def introspection_allowed(self) -> bool:
+        if self.graphql_introspection is None:
+            return self.is_development
+        return self.graphql_introspection
 
     @property
     def cors_origin_list(self) -> list[str]:

@@ -14,6 +14,7 @@ from resolvers import qa, referrals, triage
 from resolvers.context import Context
 from resolvers.errors import ValidationFailed
 from rest_compat.http import ApiRouter, is_multipart
+from rest_compat.idempotency import Answer, Idempotent
 from rest_compat.schemas import Body, Out, Query, Timestamp
 from rest_compat.shapes import CaseOut, DocumentOut, PatientOut, ReferralOut
 from rest_compat.uploads import SignedUploadOut, read_upload_form
@@ -170,6 +171,9 @@ class CreateReferralBody(UploadBody):
     org_id: str | None = None
     source: Literal["upload", "fax", "api"] | None = None
     notes: str | None = Field(default=None, max_length=4000)
+    # The sending system's id: a second create with it (same org and source) answers 200
+    # with the referral it made first.
+    external_id: str | None = Field(default=None, min_length=1, max_length=200)
 
 
 class CreateFormFields(Body):
@@ -179,6 +183,7 @@ class CreateFormFields(Body):
     document_type: str | None = None
     source: Literal["upload", "fax", "api"] | None = None
     notes: str | None = Field(default=None, max_length=4000)
+    external_id: str | None = Field(default=None, min_length=1, max_length=200)
 
 
 class UploadFormFields(Body):
@@ -239,6 +244,14 @@ async def _uploaded(ctx: Context, result: referrals.Upload) -> UploadedOut:
     )
 
 
+async def _upload_again(request: Request, ctx: Context, document_id: str) -> UploadedOut:
+    return await _uploaded(ctx, await referrals.upload_again(ctx, document_id=document_id))
+
+
+# A create or an upload makes a document (and a referral): a retry answers it again.
+IDEMPOTENT_UPLOAD = Idempotent("document", lambda out: out.document.id, _upload_again)
+
+
 # -- routes (fixed paths before /:id) ---------------------------------------------------------
 
 
@@ -294,10 +307,12 @@ async def list_referrals(request: Request, ctx: Context, query: ListQuery) -> JS
     status=201,
     form=CreateFormFields,
     errors=UPLOAD_ERRORS,
+    idempotent=IDEMPOTENT_UPLOAD,
+    also_ok=(200,),
 )
 async def create_referral(
     request: Request, ctx: Context, body: CreateReferralBody | None = None
-) -> UploadedOut:
+) -> UploadedOut | Answer:
     """Create a new referral. Returns a signed URL for file upload (JSON), or stores the file
     sent as multipart/form-data."""
     if is_multipart(request):
@@ -310,6 +325,7 @@ async def create_referral(
             document_type=fields.document_type,
             source=fields.source,
             notes=fields.notes,
+            external_id=fields.external_id,
         )
     else:
         assert body is not None
@@ -322,7 +338,10 @@ async def create_referral(
             document_type=body.document_type,
             source=body.source,
             notes=body.notes,
+            external_id=body.external_id,
         )
+    if result.existing:
+        return Answer(await _uploaded(ctx, result), 200)
     return await _uploaded(ctx, result)
 
 
@@ -392,6 +411,7 @@ async def get_referral(request: Request, ctx: Context) -> ReferralDetailOut:
     status=201,
     form=UploadFormFields,
     errors=UPLOAD_ERRORS,
+    idempotent=IDEMPOTENT_UPLOAD,
 )
 async def upload_to_referral(
     request: Request, ctx: Context, body: UploadBody | None = None
