@@ -18,6 +18,7 @@ from app.db import create_engine, session_factory
 from app.graphql.schema import build_schema
 from app.graphql.view import GraphQLView
 from app.middleware import GRAPHQL_PATH, ContextMiddleware
+from app.rate_limit import RateLimiter
 from app.settings import Settings, get_settings
 from app.storage import build_storage
 from rest_compat import all_operations
@@ -96,4 +97,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.storage = build_storage(settings)
     app.state.verifier = build_verifier(settings)
+    app.state.rate_limiter = RateLimiter(settings)
     return app

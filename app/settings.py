@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from limits import parse as parse_rate
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 PREFIX = "INTAKEDESK_"
@@ -48,6 +49,8 @@ class Settings(BaseModel):
     # for the limits of several instances, the GraphQL cost budget and introspection.
     idempotency_ttl_hours: int = Field(default=24, ge=1, le=24 * 30)
     redis_url: str | None = None
+    # Names this deployment's keys in a Redis that others share too.
+    redis_key_prefix: str = Field(default="intakedesk", min_length=1, max_length=100)
     rate_limit_api_key: str = "1200/minute"
     rate_limit_user: str = "600/minute"
     rate_limit_session: str = "10/minute"
@@ -81,9 +84,10 @@ class Settings(BaseModel):
     @field_validator("rate_limit_api_key", "rate_limit_user", "rate_limit_session")
     @classmethod
     def _rate(cls, value: str) -> str:
-        from app.rate_limit import parse_rate
-
-        parse_rate(value)
+        try:
+            parse_rate(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is no rate: N/second, minute, hour or day") from None
         return value
 
     @field_validator("redis_url")

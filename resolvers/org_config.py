@@ -3,6 +3,7 @@
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from limits import parse as parse_rate
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic.alias_generators import to_camel
 
@@ -25,6 +26,25 @@ class TriageRule(_Camel):
     queue: str | None = None
 
 
+class RateLimits(_Camel):
+    """The org's own rate limits ("N/second|minute|hour|day"), over the settings' ones."""
+
+    api_key: str | None = None
+    user: str | None = None
+
+    @field_validator("api_key", "user")
+    @classmethod
+    def _rate(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                parse_rate(value)
+            except ValueError:
+                raise ValueError(
+                    f"{value!r} is no rate: say N/second, minute, hour or day"
+                ) from None
+        return value
+
+
 class OrgConfig(_Camel):
     emr_auto_queue: bool = False
     queues: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
@@ -39,6 +59,7 @@ class OrgConfig(_Camel):
     qa_min_confidence: float = Field(default=0.8, ge=0, le=1)
     duplicate_window_days: int = Field(default=30, ge=0, le=3650)
     timezone: str = "UTC"
+    rate_limits: RateLimits = Field(default_factory=RateLimits)
 
     @field_validator("timezone")
     @classmethod

@@ -19,6 +19,7 @@ _ERROR_TEXT = {
     413: "Too large",
     415: "Content type not accepted",
     422: "Validation failed; details name each field",
+    429: "Over the rate limit: retry after Retry-After seconds (RateLimit, RateLimit-Policy)",
 }
 
 
@@ -65,6 +66,20 @@ def build_openapi(operations: list[Operation], version: str) -> dict[str, Any]:
                 "RequestId": {
                     "description": "This request's id (yours, if you sent a valid one)",
                     "schema": {"type": "string"},
+                },
+                "RateLimit": {
+                    "description": 'What is left of your budget: "policy";r=<requests left>;'
+                    "t=<seconds until it refills> (IETF RateLimit header fields)",
+                    "schema": {"type": "string"},
+                },
+                "RateLimitPolicy": {
+                    "description": 'Your budget: "policy";q=<requests>;w=<window seconds>; '
+                    "policy is api_key, user or anonymous (per client address)",
+                    "schema": {"type": "string"},
+                },
+                "RetryAfter": {
+                    "description": "Seconds until the budget refills",
+                    "schema": {"type": "integer"},
                 },
                 "IdempotentReplayed": {
                     "description": "true when this answers again a create made before "
@@ -162,7 +177,8 @@ def _responses(op: Operation) -> dict[str, Any]:
     responses: dict[str, Any] = {str(op.status): ok}
     for status in op.also_ok:
         responses[str(status)] = {**ok, "description": "OK (it existed already)"}
-    errors = set(op.errors)
+    # Every operation draws on a budget: the caller's, or the client address's (signing in).
+    errors = set(op.errors) | {429}
     if op.idempotent is not None:
         errors |= {409, 422}  # a retry while the first runs; a key reused for another request
     for status in sorted(errors):
@@ -171,7 +187,12 @@ def _responses(op: Operation) -> dict[str, Any]:
             "content": {"application/json": {"schema": _ref(ErrorOut)}},
         }
     for response in responses.values():
-        response["headers"] = {"X-Request-Id": {"$ref": "#/components/headers/RequestId"}}
+        response["headers"] = {
+            "X-Request-Id": {"$ref": "#/components/headers/RequestId"},
+            "RateLimit": {"$ref": "#/components/headers/RateLimit"},
+            "RateLimit-Policy": {"$ref": "#/components/headers/RateLimitPolicy"},
+        }
+    responses["429"]["headers"]["Retry-After"] = {"$ref": "#/components/headers/RetryAfter"}
     if op.idempotent is not None:
         ok["headers"]["Idempotent-Replayed"] = {"$ref": "#/components/headers/IdempotentReplayed"}
     return responses
