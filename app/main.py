@@ -59,6 +59,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         max_aliases=settings.graphql_max_aliases,
         max_tokens=settings.graphql_max_tokens,
         mask_errors=not settings.is_development,
+        max_cost=settings.graphql_max_cost,
+        introspection=settings.introspection_allowed,
     )
     graphql = GraphQLView(
         schema,

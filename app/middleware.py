@@ -7,12 +7,12 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.db import CONTENTION_MESSAGE, is_contention
-from app.rate_limit import Draw, RateLimiter
+from app.rate_limit import RateLimiter, over_limit
 from app.request_id import REQUEST_ID_HEADER, answering_with, request_id_for
 from app.session_cookie import SESSION_COOKIE
 from resolvers import auth
 from resolvers.context import Context
-from resolvers.errors import Conflict, DomainError, RateLimited, Unauthenticated
+from resolvers.errors import Conflict, DomainError, Unauthenticated
 from rest_compat.errors import domain_error_response
 
 GRAPHQL_PATH = "/graphql"
@@ -51,14 +51,6 @@ def _refusal(path: str, exc: DomainError) -> JSONResponse:
         headers={
             k: v for k, v in response.headers.items() if k in ("www-authenticate", "retry-after")
         },
-    )
-
-
-def over_limit(draw: Draw) -> RateLimited:
-    return RateLimited(
-        f"rate limit exceeded ({draw.limit} per {draw.window_seconds} s for this "
-        f"{draw.policy.replace('_', ' ')}); retry after {max(1, draw.reset_in)} s",
-        retry_after=max(1, draw.reset_in),
     )
 
 

@@ -20,6 +20,7 @@ from limits.errors import StorageError
 from app.settings import Settings
 from resolvers import orgs
 from resolvers.context import Context, Principal
+from resolvers.errors import RateLimited
 from resolvers.org_config import RateLimits
 
 log = logging.getLogger("intakedesk")
@@ -54,6 +55,14 @@ class Draw:
         if not self.allowed:
             headers["Retry-After"] = str(max(1, self.reset_in))
         return headers
+
+
+def over_limit(draw: Draw) -> RateLimited:
+    return RateLimited(
+        f"rate limit exceeded ({draw.limit} per {draw.window_seconds} s for this "
+        f"{draw.policy.replace('_', ' ')}); retry after {max(1, draw.reset_in)} s",
+        retry_after=max(1, draw.reset_in),
+    )
 
 
 @dataclass(frozen=True)
