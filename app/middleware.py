@@ -116,8 +116,9 @@ class ContextMiddleware:
                     # whatever becomes of the operation.
                     await session.commit()
                 send = with_rate_limit_headers(scope, send)
-                if ctx.principal is not None or refused or _draws_anonymously(scope["path"]):
-                    limiter: RateLimiter = state.rate_limiter
+                limiter: RateLimiter | None = state.rate_limiter
+                drawing = ctx.principal is not None or refused or _draws_anonymously(scope["path"])
+                if limiter is not None and drawing:
                     budget = await limiter.budget_for(ctx)
                     draw = await limiter.draw(budget)
                     scope["state"]["rate_limit"] = draw

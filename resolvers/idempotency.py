@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func
+from sqlalchemy import and_, delete, func, literal
 from sqlmodel import col, select
 
 from models import IdempotencyKey, utcnow
@@ -80,20 +80,12 @@ async def claim(
         operation=operation,
         fingerprint=fingerprint,
     )
-    if not await _try_lock(ctx, held):
+    locked, record = await _lock_and_read(ctx, held)
+    if not locked:
         await _refused(ctx, held, "in_progress")
         raise Conflict(
             f"a request with this {HEADER} is still being processed; retry it in a moment"
         )
-    record = (
-        await ctx.session.scalars(
-            select(IdempotencyKey).where(
-                col(IdempotencyKey.credential_id) == held.credential_id,
-                col(IdempotencyKey.org_id) == held.org_id,
-                col(IdempotencyKey.key) == held.key,
-            )
-        )
-    ).first()
     if record is not None and record.expires_at <= utcnow():
         await ctx.session.execute(delete(IdempotencyKey).where(col(IdempotencyKey.id) == record.id))
         record = None
@@ -138,23 +130,27 @@ def remember(
     )
 
 
-async def purge_expired(ctx: Context) -> int:
-    """Forget keys past their time (``intakedesk`` maintenance; a key is also forgotten
-    when it is next used after it expired)."""
-    result = await ctx.session.execute(
-        delete(IdempotencyKey).where(col(IdempotencyKey.expires_at) <= utcnow())
+async def _lock_and_read(ctx: Context, held: Claim) -> tuple[bool, IdempotencyKey | None]:
+    """Try the key's lock and read its record, in one statement (one round trip).
+
+    PostgreSQL: a transaction-scoped advisory lock, tried, never waited for. A twin that
+    commits between this statement's snapshot and the lock leaves a record unseen here;
+    the unique scope then refuses the second insert (409), so one row is made all the same.
+    SQLite needs no lock: this transaction is the only writer until it ends.
+    """
+    scope = and_(
+        col(IdempotencyKey.credential_id) == held.credential_id,
+        col(IdempotencyKey.org_id) == held.org_id,
+        col(IdempotencyKey.key) == held.key,
     )
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
-async def _try_lock(ctx: Context, held: Claim) -> bool:
     if ctx.session.get_bind().dialect.name != "postgresql":
-        return True  # SQLite: this transaction is the only writer until it ends.
+        return True, (await ctx.session.scalars(select(IdempotencyKey).where(scope))).first()
     name = f"idempotency:{held.credential_id}:{held.org_id}:{held.key}"
-    locked = await ctx.session.scalar(
-        select(func.pg_try_advisory_xact_lock(func.hashtextextended(name, 0)))
-    )
-    return bool(locked)
+    lock = func.pg_try_advisory_xact_lock(func.hashtextextended(name, 0))
+    one = select(literal(1).label("one")).subquery()
+    query = select(lock, IdempotencyKey).select_from(one.outerjoin(IdempotencyKey, scope))
+    locked, record = (await ctx.session.execute(query)).one()
+    return bool(locked), record
 
 
 def _audit_org(ctx: Context, held: Claim) -> str | None:
