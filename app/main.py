@@ -44,7 +44,15 @@ def _cors(settings: Settings) -> list[Middleware]:
             allow_origins=settings.cors_origin_list,
             allow_credentials=True,
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
-            allow_headers=["authorization", "content-type"],
+            allow_headers=["authorization", "content-type", "idempotency-key"],
+            # A dashboard reads its budget and knows a replay when it sees one.
+            expose_headers=[
+                "RateLimit",
+                "RateLimit-Policy",
+                "Retry-After",
+                "Idempotent-Replayed",
+                "X-Request-Id",
+            ],
             max_age=600,
         )
     ]
