@@ -57,6 +57,7 @@ migration: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/auth_me.py
+	$(BIN)/python bench/safety.py
 	$(BIN)/python bench/referral_list.py
 	$(BIN)/python bench/concurrent_writes.py --db sqlite
 	$(BIN)/python bench/concurrent_writes.py --db postgresql

@@ -18,6 +18,7 @@ from app.db import create_engine, session_factory
 from app.graphql.schema import build_schema
 from app.graphql.view import GraphQLView
 from app.middleware import GRAPHQL_PATH, ContextMiddleware
+from app.rate_limit import RateLimiter
 from app.settings import Settings, get_settings
 from app.storage import build_storage
 from rest_compat import all_operations
@@ -43,7 +44,15 @@ def _cors(settings: Settings) -> list[Middleware]:
             allow_origins=settings.cors_origin_list,
             allow_credentials=True,
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
-            allow_headers=["authorization", "content-type"],
+            allow_headers=["authorization", "content-type", "idempotency-key"],
+            # A dashboard reads its budget and knows a replay when it sees one.
+            expose_headers=[
+                "RateLimit",
+                "RateLimit-Policy",
+                "Retry-After",
+                "Idempotent-Replayed",
+                "X-Request-Id",
+            ],
             max_age=600,
         )
     ]
@@ -58,6 +67,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         max_aliases=settings.graphql_max_aliases,
         max_tokens=settings.graphql_max_tokens,
         mask_errors=not settings.is_development,
+        max_cost=settings.graphql_max_cost,
+        introspection=settings.introspection_allowed,
     )
     graphql = GraphQLView(
         schema,
@@ -96,4 +107,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.storage = build_storage(settings)
     app.state.verifier = build_verifier(settings)
+    app.state.rate_limiter = RateLimiter(settings)
     return app

@@ -1,12 +1,13 @@
 """Per request: name it, authenticate once, then hand the route a Context with its own session."""
 
 from sqlalchemy.exc import DBAPIError
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.db import CONTENTION_MESSAGE, is_contention
+from app.rate_limit import RateLimiter, over_limit
 from app.request_id import REQUEST_ID_HEADER, answering_with, request_id_for
 from app.session_cookie import SESSION_COOKIE
 from resolvers import auth
@@ -47,8 +48,30 @@ def _refusal(path: str, exc: DomainError) -> JSONResponse:
     return JSONResponse(
         {"data": None, "errors": [error]},
         status_code=response.status_code,
-        headers={k: v for k, v in response.headers.items() if k == "www-authenticate"},
+        headers={
+            k: v for k, v in response.headers.items() if k in ("www-authenticate", "retry-after")
+        },
     )
+
+
+def _draws_anonymously(path: str) -> bool:
+    """Requests without a principal that may sign in, or guess: drawn per client address."""
+    return path in (_SESSION_PATH, GRAPHQL_PATH)
+
+
+def with_rate_limit_headers(scope: Scope, send: Send) -> Send:
+    """``send``, adding the headers of the request's latest draw (a GraphQL request draws
+    again once its cost is known)."""
+
+    async def sending(message: Message) -> None:
+        draw = scope.get("state", {}).get("rate_limit")
+        if message["type"] == "http.response.start" and draw is not None:
+            headers = MutableHeaders(scope=message)
+            for name, value in draw.headers().items():
+                headers[name] = value
+        await send(message)
+
+    return sending
 
 
 class ContextMiddleware:
@@ -74,6 +97,7 @@ class ContextMiddleware:
             )
             if not scope["path"].startswith(_UNAUTHENTICATED_PREFIXES):
                 credentials = credentials_from(request.headers, request.cookies)
+                refused: Unauthenticated | None = None
                 if credentials.present:
                     try:
                         await auth.authenticate(ctx, credentials, state.verifier)
@@ -86,12 +110,24 @@ class ContextMiddleware:
                         return
                     except Unauthenticated as exc:
                         # The refusal's audit event is kept; nothing else ran.
-                        await session.commit()
                         if not _only_cookie_on_session_path(scope["path"], credentials):
-                            await _refusal(scope["path"], exc)(scope, receive, send)
-                            return
+                            refused = exc
                     # The authentication's audit event and lastUsedAt stand on their own,
                     # whatever becomes of the operation.
                     await session.commit()
+                send = with_rate_limit_headers(scope, send)
+                limiter: RateLimiter | None = state.rate_limiter
+                drawing = ctx.principal is not None or refused or _draws_anonymously(scope["path"])
+                if limiter is not None and drawing:
+                    budget = await limiter.budget_for(ctx)
+                    draw = await limiter.draw(budget)
+                    scope["state"]["rate_limit"] = draw
+                    scope["state"]["rate_limit_budget"] = budget
+                    if not draw.allowed:
+                        await _refusal(scope["path"], over_limit(draw))(scope, receive, send)
+                        return
+                if refused is not None:
+                    await _refusal(scope["path"], refused)(scope, receive, send)
+                    return
             scope.setdefault("state", {})["ctx"] = ctx
             await self.app(scope, receive, send)

@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from limits import parse as parse_rate
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 PREFIX = "INTAKEDESK_"
@@ -43,6 +44,19 @@ class Settings(BaseModel):
     gcs_credentials_file: str | None = None
     # Browser origins of dashboards served from elsewhere, comma-separated; none by default.
     cors_origins: str = ""
+    # Safe to retry, safe to expose (issue #14): how long an Idempotency-Key is kept,
+    # rate limits ("N/second|minute|hour|day"; orgs may override them), a shared store
+    # for the limits of several instances, the GraphQL cost budget and introspection.
+    idempotency_ttl_hours: int = Field(default=24, ge=1, le=24 * 30)
+    redis_url: str | None = None
+    # Names this deployment's keys in a Redis that others share too.
+    redis_key_prefix: str = Field(default="intakedesk", min_length=1, max_length=100)
+    rate_limit_api_key: str = "1200/minute"
+    rate_limit_user: str = "600/minute"
+    rate_limit_session: str = "10/minute"
+    graphql_max_cost: int = Field(default=10_000, ge=1)
+    # Introspection of /graphql: on in development, off elsewhere unless set.
+    graphql_introspection: bool | None = None
 
     @field_validator("database_url")
     @classmethod
@@ -67,6 +81,22 @@ class Settings(BaseModel):
                 raise ValueError(f"{origin!r} is no origin: scheme://host[:port], no path")
         return value
 
+    @field_validator("rate_limit_api_key", "rate_limit_user", "rate_limit_session")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        try:
+            parse_rate(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is no rate: N/second, minute, hour or day") from None
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("redis://", "rediss://")):
+            raise ValueError("must be a redis:// or rediss:// URL")
+        return value or None
+
     @field_validator("public_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
@@ -88,6 +118,12 @@ class Settings(BaseModel):
     @property
     def is_development(self) -> bool:
         return self.env is Env.development
+
+    @property
+    def introspection_allowed(self) -> bool:
+        if self.graphql_introspection is None:
+            return self.is_development
+        return self.graphql_introspection
 
     @property
     def cors_origin_list(self) -> list[str]:

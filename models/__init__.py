@@ -5,6 +5,7 @@ from models.base import new_id, utcnow
 from models.case import Case, CaseStatus, ContactEvent, ContactKind, EmrDocumentStatus, EmrStatus
 from models.document import Document, DocumentStatus, DocumentType
 from models.emr import EmrChartItem, EmrDocumentItem, QueueStatus
+from models.idempotency import IdempotencyKey
 from models.job import Job, JobStatus
 from models.ordering import align_timestamps, order_inserts_by_foreign_keys
 from models.org import ApiKey, Membership, Org, Role, User
@@ -32,6 +33,7 @@ __all__ = [
     "EmrDocumentStatus",
     "EmrStatus",
     "FieldReview",
+    "IdempotencyKey",
     "Job",
     "JobStatus",
     "Location",

@@ -32,6 +32,15 @@ class Referral(SQLModel, table=True):
         # created_at: a case's first receipt (backlog aging) is read from the index alone.
         sa.Index("ix_referrals_org_case", "org_id", "case_id", "created_at"),
         sa.Index("ix_referrals_org_patient", "org_id", "patient_id"),
+        # The sending system's id: a second create with it answers the first (as a FHIR
+        # conditional create does). NULLs are distinct, so referrals without one are free.
+        sa.Index(
+            "ux_referrals_org_source_external_id",
+            "org_id",
+            "source",
+            "external_id",
+            unique=True,
+        ),
         org_unique("referrals"),
         same_org("referrals", "case_id", "cases"),
         same_org("referrals", "patient_id", "patients"),
@@ -42,6 +51,7 @@ class Referral(SQLModel, table=True):
     org_id: str = org_field()
     stage: ReferralStage = Field(default=ReferralStage.received, sa_type=sa.String(20))
     source: str = Field(default="upload", max_length=20)  # upload, fax, api
+    external_id: str | None = Field(default=None, max_length=200)
     case_id: str | None = Field(default=None, max_length=40)
     patient_id: str | None = Field(default=None, max_length=40)
     duplicate_of_id: str | None = Field(default=None, max_length=40)

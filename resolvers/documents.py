@@ -439,6 +439,18 @@ async def read(ctx: Context, *, document_id: str, org_id: str | None = None) -> 
     return document
 
 
+async def upload_again(ctx: Context, *, document_id: str) -> tuple[Document, SignedUrl | None]:
+    """A document as its create answered it, again (an idempotent retry): with a fresh
+    signed upload URL while its bytes have not arrived."""
+    document = await read(ctx, document_id=document_id)
+    if document.sha256 is not None:
+        return document, None
+    url = await ctx.storage.upload_url(
+        document.storage_key, document.content_type, ctx.settings.signed_url_ttl_seconds
+    )
+    return document, url
+
+
 async def sign_read(ctx: Context, *, document_id: str, org_id: str | None = None) -> SignedUrl:
     """A short-lived URL to download the document's bytes (a read of patient data)."""
     document = await get_or_raise(ctx, document_id=document_id, org_id=org_id)

@@ -41,6 +41,16 @@ class UnsupportedMediaType(DomainError):
     code = "unsupported_media_type"
 
 
+class RateLimited(DomainError):
+    """Over the caller's rate limit; ``retry_after`` seconds until the budget refills."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class ValidationFailed(DomainError):
     """One or more inputs are wrong; ``details`` is ``[{"field": …, "message": …}]``."""
 

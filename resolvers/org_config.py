@@ -3,6 +3,7 @@
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from limits import parse as parse_rate
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic.alias_generators import to_camel
 
@@ -35,6 +36,25 @@ class EmrConfig(_Camel):
     max_attempts: int | None = Field(default=None, ge=1, le=1000)
 
 
+class RateLimits(_Camel):
+    """The org's own rate limits ("N/second|minute|hour|day"), over the settings' ones."""
+
+    api_key: str | None = None
+    user: str | None = None
+
+    @field_validator("api_key", "user")
+    @classmethod
+    def _rate(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                parse_rate(value)
+            except ValueError:
+                raise ValueError(
+                    f"{value!r} is no rate: say N/second, minute, hour or day"
+                ) from None
+        return value
+
+
 class OrgConfig(_Camel):
     emr_auto_queue: bool = False
     emr: EmrConfig = Field(default_factory=EmrConfig)
@@ -63,6 +83,7 @@ class OrgConfig(_Camel):
         default_factory=lambda: [2, 7, 14, 30], min_length=1, max_length=12
     )
     leak_days: int = Field(default=14, ge=1, le=3650)
+    rate_limits: RateLimits = Field(default_factory=RateLimits)
 
     @field_validator("timezone")
     @classmethod

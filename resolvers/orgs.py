@@ -3,14 +3,14 @@
 from typing import Any
 
 from pydantic import ValidationError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from models import Membership, Org, Role, User, utcnow
 from resolvers import audit
 from resolvers.access import get_row, org_for
 from resolvers.context import Context
 from resolvers.errors import BadRequest, Conflict, ValidationFailed, not_found
-from resolvers.org_config import OrgConfig
+from resolvers.org_config import OrgConfig, RateLimits
 
 
 def config_of(org: Org) -> OrgConfig:
@@ -116,3 +116,13 @@ async def add_member(
         details={"role": role_value.value},
     )
     return user
+
+
+async def rate_limits_of(ctx: Context, org_ids: list[str]) -> dict[str, RateLimits]:
+    """Each org's own rate limits (no access check: read for the rate limiter itself)."""
+    if not org_ids:
+        return {}
+    rows = await ctx.session.execute(select(Org.id, Org.config).where(col(Org.id).in_(org_ids)))
+    return {
+        org_id: OrgConfig.model_validate(config or {}).rate_limits for org_id, config in rows.all()
+    }

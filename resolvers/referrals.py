@@ -4,7 +4,7 @@ import contextlib
 import re
 from collections import defaultdict
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import MAXYEAR, UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,7 +17,7 @@ from app.storage import SignedUrl
 from models import Case, Document, Job, Org, Referral, ReferralStage, Role, utcnow
 from models.extraction import Extraction
 from models.values import name_key
-from resolvers import access, audit, documents, emr, jobs, matching, orgs, triage
+from resolvers import access, audit, documents, emr, jobs, locks, matching, orgs, triage
 from resolvers.context import Context
 from resolvers.errors import Conflict, DomainError, ValidationFailed, not_found
 from resolvers.org_config import OrgConfig
@@ -28,6 +28,7 @@ SOURCES = ("upload", "fax", "api")
 BULK_ACTIONS = ("move_to_triaged", "mark_duplicate")
 MAX_BULK = 500
 MAX_NOTES = 4000
+MAX_EXTERNAL_ID = 200
 MAX_QUERY_TERMS = 8
 EXPORT_PAGE = 500
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -269,22 +270,68 @@ class Upload:
     # The signed URL to PUT the bytes to (JSON flow); None when the bytes came with the request.
     upload: SignedUrl | None
     likely_duplicate: DuplicateHint | None
+    # The referral existed already with this externalId: nothing was created.
+    existing: bool = False
 
 
-def new_referral(
-    ctx: Context, *, org_id: str, source: str | None = None, notes: str | None = None
-) -> Referral:
-    """A received referral row (no access check: callers have done it, or are the system)."""
+def source_of(ctx: Context, source: str | None) -> str:
     if source is None:
         source = "api" if ctx.principal and ctx.principal.kind == "api_key" else "upload"
     if source not in SOURCES:
         raise ValidationFailed(f"source must be one of {', '.join(SOURCES)}", field="source")
+    return source
+
+
+async def _existing(
+    ctx: Context, org_id: str, source: str | None, external_id: str | None
+) -> Upload | None:
+    """The referral the sending system already sent under ``external_id`` (FHIR's
+    conditional create): held by name, so two creates with one id make one referral."""
+    if external_id is None:
+        return None
+    external_id = external_id.strip()
+    if not external_id or len(external_id) > MAX_EXTERNAL_ID:
+        raise ValidationFailed(
+            f"externalId must be 1 to {MAX_EXTERNAL_ID} characters", field="externalId"
+        )
+    source = source_of(ctx, source)
+    await locks.hold(ctx, "referral-external-id", org_id, source, external_id)
+    query = select(Referral).where(
+        Referral.org_id == org_id,
+        Referral.source == source,
+        Referral.external_id == external_id,
+    )
+    found = (await ctx.session.scalars(query)).first()
+    if found is None:
+        return None
+    first = (
+        await ctx.session.scalars(
+            select(Document.id)
+            .where(Document.org_id == org_id, Document.referral_id == found.id)
+            .order_by(col(Document.created_at), col(Document.id))
+        )
+    ).first()
+    again = await upload_again(ctx, document_id=first or "")
+    return replace(again, existing=True)
+
+
+def new_referral(
+    ctx: Context,
+    *,
+    org_id: str,
+    source: str | None = None,
+    notes: str | None = None,
+    external_id: str | None = None,
+) -> Referral:
+    """A received referral row (no access check: callers have done it, or are the system)."""
+    source = source_of(ctx, source)
     if notes is not None and len(notes) > MAX_NOTES:
         raise ValidationFailed(f"notes is longer than {MAX_NOTES} characters", field="notes")
     referral = Referral(
         org_id=org_id,
         stage=ReferralStage.received,
         source=source,
+        external_id=external_id.strip() if external_id else None,
         notes=notes or None,
         created_by=ctx.actor_id,
         updated_at=utcnow(),
@@ -311,11 +358,15 @@ async def create(
     document_type: str | None = None,
     source: str | None = None,
     notes: str | None = None,
+    external_id: str | None = None,
 ) -> Upload:
     """A new referral with a document awaiting its bytes at a signed upload URL."""
     org_id = access.org_for(ctx, org_id, Role.coordinator)
     kind = documents.parse_document_type(document_type)
-    referral = new_referral(ctx, org_id=org_id, source=source, notes=notes)
+    existing = await _existing(ctx, org_id, source, external_id)
+    if existing is not None:
+        return existing
+    referral = new_referral(ctx, org_id=org_id, source=source, notes=notes, external_id=external_id)
     pending = await documents.create_pending(
         ctx,
         org_id=org_id,
@@ -337,11 +388,15 @@ async def create_with_file(
     document_type: str | None = None,
     source: str | None = None,
     notes: str | None = None,
+    external_id: str | None = None,
 ) -> Upload:
     """A new referral with its file stored in the same request."""
     org_id = access.org_for(ctx, org_id, Role.coordinator)
     kind = documents.parse_document_type(document_type)
-    referral = new_referral(ctx, org_id=org_id, source=source, notes=notes)
+    existing = await _existing(ctx, org_id, source, external_id)
+    if existing is not None:
+        return existing
+    referral = new_referral(ctx, org_id=org_id, source=source, notes=notes, external_id=external_id)
     document = await documents.store(
         ctx,
         org_id=org_id,
@@ -405,6 +460,13 @@ async def add_file(
     )
     await emr.document_arrived(ctx, document)
     return Upload(referral, document, None, await _duplicate_hint(ctx, document))
+
+
+async def upload_again(ctx: Context, *, document_id: str) -> Upload:
+    """What a create or an upload answered, again (an idempotent retry), from the rows."""
+    document, url = await documents.upload_again(ctx, document_id=document_id)
+    referral = await get(ctx, referral_id=document.referral_id or "")
+    return Upload(referral, document, url, await _duplicate_hint(ctx, document))
 
 
 async def _duplicate_hint(ctx: Context, document: Document) -> DuplicateHint | None:

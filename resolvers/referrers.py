@@ -573,3 +573,8 @@ async def create_location(
         ctx, "location.create", org_id=org, resource_type="location", resource_id=location.id
     )
     return location
+
+
+async def get_location(ctx: Context, *, location_id: str) -> Location:
+    """A clinic of the caller's orgs (another org's answers 404 as a missing one)."""
+    return await get_scoped(ctx, Location, location_id, resource="location")

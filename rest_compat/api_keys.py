@@ -5,8 +5,9 @@ from starlette.requests import Request
 from models import ApiKey
 from resolvers import api_keys
 from resolvers.context import Context
-from resolvers.errors import ValidationFailed
+from resolvers.errors import Conflict, ValidationFailed
 from rest_compat.http import ApiRouter
+from rest_compat.idempotency import Idempotent
 from rest_compat.schemas import Body, Out, Query, Timestamp
 
 router = ApiRouter(tag="API Keys")
@@ -57,7 +58,21 @@ class RevokeApiKeyBody(Body):
     key_id: str | None = None
 
 
-@router.post("/api/api-keys", body=CreateApiKeyBody, response=CreatedApiKeyOut, status=201)
+async def _api_key_again(request: Request, ctx: Context, key_id: str) -> CreatedApiKeyOut:
+    # The secret is shown once: a retry learns the key exists, never its secret again.
+    raise Conflict(
+        f"the API key this request made exists ({key_id}); its secret was shown once, "
+        "in the first answer, and is not shown again: revoke it and create another if lost"
+    )
+
+
+@router.post(
+    "/api/api-keys",
+    body=CreateApiKeyBody,
+    response=CreatedApiKeyOut,
+    status=201,
+    idempotent=Idempotent("api_key", lambda out: out.id, _api_key_again),
+)
 async def create_api_key(
     request: Request, ctx: Context, body: CreateApiKeyBody
 ) -> CreatedApiKeyOut:

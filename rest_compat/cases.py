@@ -11,6 +11,7 @@ from resolvers import cases, referrers
 from resolvers.context import Context
 from resolvers.errors import ValidationFailed
 from rest_compat.http import ApiRouter, total_if_asked
+from rest_compat.idempotency import Idempotent
 from rest_compat.referrers import ReferrerAddressIn
 from rest_compat.schemas import Body, Out, Query
 from rest_compat.shapes import (
@@ -272,12 +273,19 @@ async def update_case(request: Request, ctx: Context, body: UpdateCaseBody) -> C
     return CaseOut.of(case)
 
 
+async def _contact_again(request: Request, ctx: Context, event_id: str) -> ContactLoggedOut:
+    event = await cases.get_contact_event(ctx, event_id=event_id)
+    case = await cases.get(ctx, case_id=event.case_id)
+    return ContactLoggedOut(case=CaseOut.of(case), contact_event=ContactEventOut.of(event))
+
+
 @router.post(
     "/api/cases/:caseId/contact",
     body=LogContactBody,
     response=ContactLoggedOut,
     status=201,
     errors=WRITE_ERRORS,
+    idempotent=Idempotent("contact_event", lambda out: out.contact_event.id, _contact_again),
 )
 async def log_contact(request: Request, ctx: Context, body: LogContactBody) -> ContactLoggedOut:
     """Log a contact attempt, mark scheduled, close, or add a note."""

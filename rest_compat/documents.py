@@ -6,6 +6,7 @@ from starlette.requests import Request
 from resolvers import documents
 from resolvers.context import Context
 from rest_compat.http import ApiRouter, is_multipart, total_if_asked
+from rest_compat.idempotency import Idempotent
 from rest_compat.schemas import Body, Out, Query, Timestamp
 from rest_compat.shapes import DocumentOut
 from rest_compat.uploads import SignedUploadOut, read_upload_form
@@ -98,6 +99,12 @@ async def list_documents(
     )
 
 
+async def _attached_again(request: Request, ctx: Context, document_id: str) -> AttachedDocumentOut:
+    document, url = await documents.upload_again(ctx, document_id=document_id)
+    upload = SignedUploadOut.of(url) if url else None
+    return AttachedDocumentOut(**DocumentOut.of(document).model_dump(), upload=upload)
+
+
 @router.post(
     "/api/referral-documents",
     body=AttachDocumentBody,
@@ -105,6 +112,7 @@ async def list_documents(
     status=201,
     form=AttachFormFields,
     errors=UPLOAD_ERRORS,
+    idempotent=Idempotent("document", lambda out: out.id, _attached_again),
 )
 async def attach_document(
     request: Request, ctx: Context, body: AttachDocumentBody | None = None

@@ -23,6 +23,7 @@ STATUS = {
     errors.PayloadTooLarge: 413,
     errors.UnsupportedMediaType: 415,
     errors.ValidationFailed: 422,
+    errors.RateLimited: 429,
 }
 
 _HTTP_CODES = {
@@ -35,6 +36,7 @@ _HTTP_CODES = {
     413: "payload_too_large",
     415: "unsupported_media_type",
     422: "validation_failed",
+    429: "rate_limited",
     500: "internal_error",
 }
 
@@ -50,7 +52,10 @@ def domain_error_response(exc: errors.DomainError) -> JSONResponse:
     details = exc.details
     if details is None and exc.field is not None:
         details = [{"field": exc.field, "message": exc.message}]
-    return error_response(status, exc.code, exc.message, details)
+    response = error_response(status, exc.code, exc.message, details)
+    if isinstance(exc, errors.RateLimited):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 async def _rollback(request: Request) -> None:

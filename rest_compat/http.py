@@ -14,9 +14,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from resolvers.access import require_principal
 from resolvers.context import Context
 from resolvers.errors import BadRequest, UnsupportedMediaType, ValidationFailed
 from resolvers.pagination import Page
+from rest_compat import idempotency
+from rest_compat.idempotency import Answer, Idempotent
 
 Handler = Callable[..., Awaitable[Any]]
 
@@ -41,6 +44,10 @@ class Operation:
     also_produces: tuple[str, ...] = ()
     errors: tuple[int, ...] = (400, 401, 403, 404, 422)
     auth: bool = True
+    # Other success statuses with the same answer (a conditional create that found its row).
+    also_ok: tuple[int, ...] = ()
+    # A create that takes an Idempotency-Key (rest_compat/idempotency.py says how to opt in).
+    idempotent: Idempotent | None = None
 
 
 @dataclass
@@ -106,15 +113,30 @@ def starlette_routes(operations: list[Operation]) -> list[Route]:
 def _endpoint(op: Operation) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         ctx = context_of(request)
-        kwargs: dict[str, Any] = {}
-        if op.query is not None:
-            kwargs["query"] = parse_model(op.query, dict(request.query_params), where="query")
-        if op.body is not None and not (op.form is not None and is_multipart(request)):
-            kwargs["body"] = await parse_json_body(request, op.body)
-        result = await op.handler(request, ctx, **kwargs)
+        if op.auth:
+            # Who is asking comes first: an anonymous request is a 401 before its query
+            # string or body is read, so nothing about the request is judged for a stranger.
+            require_principal(ctx)
+        if op.idempotent is not None and idempotency.HEADER in request.headers:
+            outcome = await idempotency.run(
+                op.idempotent,
+                request,
+                ctx,
+                operation=f"{op.method} {op.path}",
+                status=op.status,
+                call=lambda: _call(op, request, ctx),
+            )
+            await ctx.session.commit()
+            response = json_response(outcome.body, outcome.status)
+            if outcome.replayed:
+                response.headers[idempotency.REPLAYED_HEADER] = "true"
+            return response
+        result = await _call(op, request, ctx)
         await ctx.session.commit()
         if isinstance(result, Response):
             return result
+        if isinstance(result, Answer):
+            return json_response(result.body, result.status)
         return json_response(result, op.status)
 
     return endpoint
@@ -123,6 +145,15 @@ def _endpoint(op: Operation) -> Callable[[Request], Awaitable[Response]]:
 async def total_if_asked(ctx: Context, page: Page[Any], asked: bool) -> int | None:
     """A list's ``total`` over all pages, for ``?total=true``; ``count`` stays the page's."""
     return await page.total(ctx.session) if asked else None
+
+
+async def _call(op: Operation, request: Request, ctx: Context) -> Any:
+    kwargs: dict[str, Any] = {}
+    if op.query is not None:
+        kwargs["query"] = parse_model(op.query, dict(request.query_params), where="query")
+    if op.body is not None and not (op.form is not None and is_multipart(request)):
+        kwargs["body"] = await parse_json_body(request, op.body)
+    return await op.handler(request, ctx, **kwargs)
 
 
 def json_response(result: Any, status: int = 200) -> JSONResponse:

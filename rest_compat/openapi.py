@@ -19,6 +19,7 @@ _ERROR_TEXT = {
     413: "Too large",
     415: "Content type not accepted",
     422: "Validation failed; details name each field",
+    429: "Over the rate limit: retry after Retry-After seconds (RateLimit, RateLimit-Policy)",
 }
 
 
@@ -48,13 +49,43 @@ def build_openapi(operations: list[Operation], version: str) -> dict[str, Any]:
                     "._:-), echoed back and kept in the audit trail. Any other value is "
                     "accepted and replaced by an id of ours.",
                     "schema": {"type": "string"},
-                }
+                },
+                "IdempotencyKey": {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": False,
+                    "description": "Your unique key for this create (a UUID), kept "
+                    "per credential and org for a day: a retry with the same key and the "
+                    "same request creates nothing and answers again what the first created "
+                    "(with Idempotent-Replayed: true); the same key with another request is "
+                    "a 422; a retry while the first still runs is a 409 to retry.",
+                    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                },
             },
             "headers": {
                 "RequestId": {
                     "description": "This request's id (yours, if you sent a valid one)",
                     "schema": {"type": "string"},
-                }
+                },
+                "RateLimit": {
+                    "description": 'What is left of your budget: "policy";r=<requests left>;'
+                    "t=<seconds until it refills> (IETF RateLimit header fields)",
+                    "schema": {"type": "string"},
+                },
+                "RateLimitPolicy": {
+                    "description": 'Your budget: "policy";q=<requests>;w=<window seconds>; '
+                    "policy is api_key, user or anonymous (per client address)",
+                    "schema": {"type": "string"},
+                },
+                "RetryAfter": {
+                    "description": "Seconds until the budget refills",
+                    "schema": {"type": "integer"},
+                },
+                "IdempotentReplayed": {
+                    "description": "true when this answers again a create made before "
+                    "with the same Idempotency-Key",
+                    "schema": {"type": "string", "enum": ["true"]},
+                },
             },
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "Firebase ID token"},
@@ -82,7 +113,7 @@ def _operation(op: Operation) -> dict[str, Any]:
         "summary": op.summary,
         "tags": [op.tag],
         "operationId": op.handler.__name__,
-        "parameters": [*_parameters(op), {"$ref": "#/components/parameters/RequestId"}],
+        "parameters": [*_parameters(op), *_header_parameters(op)],
         "responses": _responses(op),
     }
     if op.auth:
@@ -95,6 +126,13 @@ def _operation(op: Operation) -> dict[str, Any]:
             content["multipart/form-data"] = {"schema": _form_schema(op.form)}
         doc["requestBody"] = {"required": True, "content": content}
     return doc
+
+
+def _header_parameters(op: Operation) -> list[dict[str, str]]:
+    params = [{"$ref": "#/components/parameters/RequestId"}]
+    if op.idempotent is not None:
+        params.append({"$ref": "#/components/parameters/IdempotencyKey"})
+    return params
 
 
 def _form_schema(form: type[BaseModel]) -> dict[str, Any]:
@@ -139,11 +177,24 @@ def _responses(op: Operation) -> dict[str, Any]:
     for media in op.also_produces:
         ok.setdefault("content", {})[media] = {"schema": {"type": "string"}}
     responses: dict[str, Any] = {str(op.status): ok}
-    for status in op.errors:
+    for status in op.also_ok:
+        responses[str(status)] = {**ok, "description": "OK (it existed already)"}
+    # Every operation draws on a budget: the caller's, or the client address's (signing in).
+    errors = set(op.errors) | {429}
+    if op.idempotent is not None:
+        errors |= {409, 422}  # a retry while the first runs; a key reused for another request
+    for status in sorted(errors):
         responses[str(status)] = {
             "description": _ERROR_TEXT.get(status, "Error"),
             "content": {"application/json": {"schema": _ref(ErrorOut)}},
         }
     for response in responses.values():
-        response["headers"] = {"X-Request-Id": {"$ref": "#/components/headers/RequestId"}}
+        response["headers"] = {
+            "X-Request-Id": {"$ref": "#/components/headers/RequestId"},
+            "RateLimit": {"$ref": "#/components/headers/RateLimit"},
+            "RateLimit-Policy": {"$ref": "#/components/headers/RateLimitPolicy"},
+        }
+    responses["429"]["headers"]["Retry-After"] = {"$ref": "#/components/headers/RetryAfter"}
+    if op.idempotent is not None:
+        ok["headers"]["Idempotent-Replayed"] = {"$ref": "#/components/headers/IdempotentReplayed"}
     return responses

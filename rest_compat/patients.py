@@ -9,6 +9,7 @@ from resolvers import patients
 from resolvers.context import Context
 from resolvers.errors import ValidationFailed
 from rest_compat.http import ApiRouter, total_if_asked
+from rest_compat.idempotency import Idempotent
 from rest_compat.schemas import Body, Out, Query
 from rest_compat.shapes import PatientOut
 
@@ -126,12 +127,17 @@ async def search_patients(
     )
 
 
+async def _patient_again(request: Request, ctx: Context, patient_id: str) -> PatientOut:
+    return PatientOut.of(await patients.read(ctx, patient_id=patient_id))
+
+
 @router.post(
     "/api/patients",
     body=CreatePatientBody,
     response=PatientOut,
     status=201,
     errors=CHANGE_ERRORS,
+    idempotent=Idempotent("patient", lambda out: out.id, _patient_again),
 )
 async def create_patient(request: Request, ctx: Context, body: CreatePatientBody) -> PatientOut:
     """Create a new patient record (409 if one with the same names and DOB exists)."""

@@ -15,6 +15,7 @@ from resolvers import qa, referrals, triage
 from resolvers.context import Context
 from resolvers.errors import ValidationFailed
 from rest_compat.http import ApiRouter, is_multipart, total_if_asked
+from rest_compat.idempotency import Answer, Idempotent
 from rest_compat.schemas import Body, Out, Query, Timestamp
 from rest_compat.shapes import CaseOut, DocumentOut, PatientOut, ReferralOut
 from rest_compat.uploads import SignedUploadOut, read_upload_form
@@ -147,6 +148,9 @@ class CreateReferralBody(UploadBody):
     org_id: str | None = None
     source: Literal["upload", "fax", "api"] | None = None
     notes: str | None = Field(default=None, max_length=4000)
+    # The sending system's id: a second create with it (same org and source) answers 200
+    # with the referral it made first.
+    external_id: str | None = Field(default=None, min_length=1, max_length=200)
 
 
 class CreateFormFields(Body):
@@ -156,6 +160,7 @@ class CreateFormFields(Body):
     document_type: str | None = None
     source: Literal["upload", "fax", "api"] | None = None
     notes: str | None = Field(default=None, max_length=4000)
+    external_id: str | None = Field(default=None, min_length=1, max_length=200)
 
 
 class UploadFormFields(Body):
@@ -216,6 +221,14 @@ async def _uploaded(ctx: Context, result: referrals.Upload) -> UploadedOut:
     )
 
 
+async def _upload_again(request: Request, ctx: Context, document_id: str) -> UploadedOut:
+    return await _uploaded(ctx, await referrals.upload_again(ctx, document_id=document_id))
+
+
+# A create or an upload makes a document (and a referral): a retry answers it again.
+IDEMPOTENT_UPLOAD = Idempotent("document", lambda out: out.document.id, _upload_again)
+
+
 # -- routes (fixed paths before /:id) ---------------------------------------------------------
 
 
@@ -274,10 +287,12 @@ async def list_referrals(request: Request, ctx: Context, query: ListQuery) -> JS
     status=201,
     form=CreateFormFields,
     errors=UPLOAD_ERRORS,
+    idempotent=IDEMPOTENT_UPLOAD,
+    also_ok=(200,),
 )
 async def create_referral(
     request: Request, ctx: Context, body: CreateReferralBody | None = None
-) -> UploadedOut:
+) -> UploadedOut | Answer:
     """Create a new referral. Returns a signed URL for file upload (JSON), or stores the file
     sent as multipart/form-data."""
     if is_multipart(request):
@@ -290,6 +305,7 @@ async def create_referral(
             document_type=fields.document_type,
             source=fields.source,
             notes=fields.notes,
+            external_id=fields.external_id,
         )
     else:
         assert body is not None
@@ -302,7 +318,10 @@ async def create_referral(
             document_type=body.document_type,
             source=body.source,
             notes=body.notes,
+            external_id=body.external_id,
         )
+    if result.existing:
+        return Answer(await _uploaded(ctx, result), 200)
     return await _uploaded(ctx, result)
 
 
@@ -372,6 +391,7 @@ async def get_referral(request: Request, ctx: Context) -> ReferralDetailOut:
     status=201,
     form=UploadFormFields,
     errors=UPLOAD_ERRORS,
+    idempotent=IDEMPOTENT_UPLOAD,
 )
 async def upload_to_referral(
     request: Request, ctx: Context, body: UploadBody | None = None

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from resolvers import referrers
 from resolvers.context import Context
 from rest_compat.http import ApiRouter, total_if_asked
+from rest_compat.idempotency import Idempotent
 from rest_compat.schemas import Body, Out, Query
 from rest_compat.shapes import LocationOut, PracticeOut, ProviderOut
 
@@ -97,12 +98,17 @@ async def list_locations(
     )
 
 
+async def _location_again(request: Request, ctx: Context, location_id: str) -> LocationOut:
+    return LocationOut.of(await referrers.get_location(ctx, location_id=location_id))
+
+
 @router.post(
     "/api/locations",
     body=CreateLocationBody,
     response=LocationOut,
     status=201,
     errors=(400, 401, 403, 409, 415, 422),
+    idempotent=Idempotent("location", lambda out: out.id, _location_again),
 )
 async def create_location(request: Request, ctx: Context, body: CreateLocationBody) -> LocationOut:
     """Add a clinic to the org (admin), with the id the EMR knows it by."""

@@ -183,6 +183,7 @@ class ReferralOut(Out):
     org_id: str
     stage: str
     source: str
+    external_id: str | None = None
     case_id: str | None
     patient_id: str | None
     duplicate_of: str | None
@@ -202,6 +203,7 @@ class ReferralOut(Out):
             org_id=row.org_id,
             stage=row.stage,
             source=row.source,
+            external_id=row.external_id,
             case_id=row.case_id,
             patient_id=row.patient_id,
             duplicate_of=row.duplicate_of_id,

@@ -103,6 +103,10 @@ def make_settings(database_url: str, files: Path, **overrides: Any) -> Settings:
         "INTAKEDESK_AUTH": "local",
         "INTAKEDESK_SECRET_KEY": "test-secret-key-0123456789abcdef",
         "INTAKEDESK_PUBLIC_URL": "http://testserver",
+        # The suite sends far more than a caller would: limits are tested on apps of their own.
+        "INTAKEDESK_RATE_LIMIT_API_KEY": "1000000/minute",
+        "INTAKEDESK_RATE_LIMIT_USER": "1000000/minute",
+        "INTAKEDESK_RATE_LIMIT_SESSION": "1000000/minute",
     }
     environ.update({f"INTAKEDESK_{k.upper()}": str(v) for k, v in overrides.items()})
     return load_settings(environ)

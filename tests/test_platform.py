@@ -236,6 +236,8 @@ async def test_a_dashboard_origin_may_call_with_credentials_and_no_other_may(
     assert key_header.status_code == 400
     assert me.status_code == 200, me.text
     assert me.headers["access-control-allow-origin"] == DASHBOARD
+    exposed = me.headers["access-control-expose-headers"].lower()
+    assert "ratelimit" in exposed and "retry-after" in exposed
 
 
 async def test_without_configured_origins_no_cors_header_is_sent(world: World) -> None:

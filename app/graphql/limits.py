@@ -1,4 +1,4 @@
-"""Depth, alias and token limits.
+"""Depth, alias and token limits, and introspection (off unless allowed).
 
 The validation rule classes are built once per limit value and reused: strawberry
 caches validation by the rule classes, so building them per request would
@@ -8,21 +8,29 @@ re-validate every document every time.
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
-from graphql import ASTValidationRule
+from graphql import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules, SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
 
 @lru_cache(maxsize=8)
-def limit_rules(max_depth: int, max_aliases: int) -> tuple[type[ASTValidationRule], ...]:
-    return (depth_rule(max_depth, None, None), alias_rule(max_aliases))
+def limit_rules(
+    max_depth: int, max_aliases: int, introspection: bool = True
+) -> tuple[type[ASTValidationRule], ...]:
+    rules: tuple[type[ASTValidationRule], ...] = (
+        depth_rule(max_depth, None, None),
+        alias_rule(max_aliases),
+    )
+    if not introspection:
+        rules += (NoSchemaIntrospectionCustomRule,)
+    return rules
 
 
 def limits_extension(
-    max_depth: int, max_aliases: int, max_tokens: int
+    max_depth: int, max_aliases: int, max_tokens: int, introspection: bool = True
 ) -> Callable[[], SchemaExtension]:
-    rules = list(limit_rules(max_depth, max_aliases))
+    rules = list(limit_rules(max_depth, max_aliases, introspection))
 
     class QueryLimits(AddValidationRules):
         def __init__(self) -> None:

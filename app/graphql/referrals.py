@@ -99,6 +99,9 @@ class Referral(Node):
     org_id: str
     stage: str
     source: str
+    external_id: str | None = strawberry.field(
+        description="The sending system's id for it, unique per org and source"
+    )
     case_id: str | None
     patient_id: str | None
     duplicate_of: str | None
@@ -119,6 +122,7 @@ class Referral(Node):
             org_id=row.org_id,
             stage=row.stage,
             source=row.source,
+            external_id=row.external_id,
             case_id=row.case_id,
             patient_id=row.patient_id,
             duplicate_of=row.duplicate_of_id,

@@ -21,6 +21,7 @@ from app.graphql import (
     review,
 )
 from app.graphql.context import Info
+from app.graphql.cost import cost_extension
 from app.graphql.limits import limits_extension
 from app.graphql.node import Node, resolve_node
 from app.graphql.scalars import SCALAR_MAP
@@ -64,12 +65,19 @@ def _unexpected(error: GraphQLError) -> bool:
 
 @lru_cache(maxsize=4)
 def build_schema(
-    *, max_depth: int = 12, max_aliases: int = 30, max_tokens: int = 2000, mask_errors: bool = True
+    *,
+    max_depth: int = 12,
+    max_aliases: int = 30,
+    max_tokens: int = 2000,
+    mask_errors: bool = True,
+    max_cost: int = 10_000,
+    introspection: bool = True,
 ) -> strawberry.Schema:
     # Strawberry keeps parse and validation caches per maxsize, shared by the per-request
     # extension instances; validation hits only when the rule classes are the same objects.
     extensions = [
-        limits_extension(max_depth, max_aliases, max_tokens),
+        limits_extension(max_depth, max_aliases, max_tokens, introspection),
+        cost_extension(max_cost),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
     ]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 08:28:41.694119
+Create Date: 2026-12-01 08:31:08.448933
 """
 
 from collections.abc import Sequence
@@ -39,6 +39,24 @@ def upgrade() -> None:
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.create_index('ix_audit_events_org_created', ['org_id', 'created_at'], unique=False)
         batch_op.create_index('ix_audit_events_org_resource', ['org_id', 'resource_type', 'resource_id'], unique=False)
+
+    op.create_table('idempotency_keys',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('credential_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('org_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+    sa.Column('operation', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('fingerprint', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('resource_type', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('resource_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('status_code', sa.Integer(), nullable=False),
+    sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', models.base.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('credential_id', 'org_id', 'key', name='uq_idempotency_keys_scope')
+    )
+    with op.batch_alter_table('idempotency_keys', schema=None) as batch_op:
+        batch_op.create_index('ix_idempotency_keys_expires_at', ['expires_at'], unique=False)
 
     op.create_table('orgs',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -311,6 +329,7 @@ def upgrade() -> None:
     sa.Column('org_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('stage', sa.String(length=20), nullable=False),
     sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('external_id', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('case_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
     sa.Column('patient_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
     sa.Column('duplicate_of_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
@@ -340,6 +359,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_referrals_org_created', ['org_id', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_referrals_org_patient', ['org_id', 'patient_id'], unique=False)
         batch_op.create_index('ix_referrals_org_stage_created', ['org_id', 'stage', 'created_at', 'id'], unique=False)
+        batch_op.create_index('ux_referrals_org_source_external_id', ['org_id', 'source', 'external_id'], unique=True)
 
     op.create_table('documents',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -441,6 +461,7 @@ def downgrade() -> None:
 
     op.drop_table('documents')
     with op.batch_alter_table('referrals', schema=None) as batch_op:
+        batch_op.drop_index('ux_referrals_org_source_external_id')
         batch_op.drop_index('ix_referrals_org_stage_created')
         batch_op.drop_index('ix_referrals_org_patient')
         batch_op.drop_index('ix_referrals_org_created')
@@ -518,6 +539,10 @@ def downgrade() -> None:
 
     op.drop_table('users')
     op.drop_table('orgs')
+    with op.batch_alter_table('idempotency_keys', schema=None) as batch_op:
+        batch_op.drop_index('ix_idempotency_keys_expires_at')
+
+    op.drop_table('idempotency_keys')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_events_org_resource')
         batch_op.drop_index('ix_audit_events_org_created')
