@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 import models  # noqa: F401  (every table registered before the first query)
-from app import files
+from app import files, health
 from app.auth.verifier import build_verifier
 from app.db import create_engine, session_factory
 from app.graphql.schema import build_schema
@@ -68,14 +68,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def openapi_json(request: Request) -> JSONResponse:
         return JSONResponse(openapi)
 
-    async def healthz(request: Request) -> JSONResponse:
-        return JSONResponse({"ok": True})
-
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         engine = create_engine(settings)
         app.state.engine = engine
         app.state.sessions = session_factory(engine)
+        app.state.migration_heads = health.migration_heads(settings.database_url)
         try:
             yield
         finally:
@@ -84,7 +82,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=[
             Route("/api/openapi.json", openapi_json, methods=["GET"]),
-            Route("/healthz", healthz, methods=["GET"]),
+            *health.routes,
             Route(GRAPHQL_PATH, graphql, methods=["GET", "POST"]),
             *files.routes,
             *starlette_routes(operations),

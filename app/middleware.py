@@ -15,8 +15,8 @@ from resolvers.errors import Conflict, DomainError, Unauthenticated
 from rest_compat.errors import domain_error_response
 
 GRAPHQL_PATH = "/graphql"
-# Signed file URLs carry their own proof; no credential is read there.
-_UNAUTHENTICATED_PREFIXES = ("/files/", "/healthz")
+# Signed file URLs carry their own proof; probes need none. No credential is read there.
+_UNAUTHENTICATED_PREFIXES = ("/files/", "/healthz", "/readyz")
 # These replace or clear the session cookie: a revoked or expired one must not block
 # signing in again or logging out, so when it is the only credential it is set aside.
 _SESSION_PATH = "/api/auth/session"
