@@ -179,6 +179,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> str:
     import uvicorn
 
     from app.main import create_app
+    from app.observability import configure_logging
 
     cmd_migrate(settings, args)
     if args.demo:
@@ -187,7 +188,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> str:
         for line in _run(settings, load_demo):
             print(line, flush=True)
     print(f"IntakeDesk on http://{args.host}:{args.port} (GraphiQL at /graphql)", flush=True)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    configure_logging()  # JSON lines; one per request replaces uvicorn's access log
+    uvicorn.run(
+        create_app(settings), host=args.host, port=args.port, log_config=None, access_log=False
+    )
     return "stopped"
 
 

@@ -12,12 +12,13 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 import models  # noqa: F401  (every table registered before the first query)
-from app import files, health
+from app import files, health, prom
 from app.auth.verifier import build_verifier
 from app.db import create_engine, session_factory
 from app.graphql.schema import build_schema
 from app.graphql.view import GraphQLView
 from app.middleware import GRAPHQL_PATH, ContextMiddleware
+from app.observability import RequestLog
 from app.settings import Settings, get_settings
 from app.storage import build_storage
 from rest_compat import all_operations
@@ -75,7 +76,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         app.state.sessions = session_factory(engine)
         app.state.migration_heads = health.migration_heads(settings.database_url)
         try:
-            yield
+            async with prom.serving_metrics(settings, engine):
+                yield
         finally:
             await engine.dispose()
 
@@ -87,7 +89,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *files.routes,
             *starlette_routes(operations),
         ],
-        middleware=[*_cors(settings), Middleware(ContextMiddleware)],
+        middleware=[Middleware(RequestLog), *_cors(settings), Middleware(ContextMiddleware)],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
     )

@@ -7,6 +7,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.db import CONTENTION_MESSAGE, is_contention
+from app.observability import request_id_var
 from app.request_id import REQUEST_ID_HEADER, answering_with, request_id_for
 from app.session_cookie import SESSION_COOKIE
 from resolvers import auth
@@ -63,6 +64,7 @@ class ContextMiddleware:
         state = request.app.state
         request_id = request_id_for(request.headers.get(REQUEST_ID_HEADER))
         scope.setdefault("state", {})["request_id"] = request_id
+        request_id_var.set(request_id)  # log lines written for this request carry it
         send = answering_with(request_id, send)
         async with state.sessions() as session:
             ctx = Context(

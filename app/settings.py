@@ -43,6 +43,9 @@ class Settings(BaseModel):
     gcs_credentials_file: str | None = None
     # Browser origins of dashboards served from elsewhere, comma-separated; none by default.
     cors_origins: str = ""
+    # Prometheus /metrics on a port of its own (app/prom.py); 0 = off.
+    metrics_port: int = Field(default=0, ge=0, le=65535)
+    metrics_host: str = "127.0.0.1"
 
     @field_validator("database_url")
     @classmethod
