@@ -106,10 +106,11 @@ def _caller_of(scope: Scope) -> tuple[str | None, str]:
     principal = getattr(ctx, "principal", None)
     if principal is None:
         return None, "none"
-    if principal.api_key is not None:
-        return principal.api_key.org_id, principal.method or "api_key"
+    # Plain values only: the request's rows may be expired by a rollback by now. An API
+    # key has one org in ``roles``; a user of several orgs, the one the request named.
     orgs = list(principal.roles)
-    return (orgs[0] if len(orgs) == 1 else None), principal.method or principal.kind
+    org = orgs[0] if len(orgs) == 1 else getattr(ctx, "asked_org_id", None)
+    return org, principal.method or principal.kind
 
 
 class RequestLog:
@@ -136,7 +137,10 @@ class RequestLog:
             await self.app(scope, receive, sending)
         finally:
             request_id_var.reset(token)
-            self._record(scope, status, time.perf_counter() - started)
+            try:
+                self._record(scope, status, time.perf_counter() - started)
+            except Exception:  # a log or metric must never fail a request
+                access_log.exception("could not record the request")
 
     @staticmethod
     def _record(scope: Scope, status: int, seconds: float) -> None:

@@ -14,10 +14,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from resolvers import access
 from resolvers.context import Context
 from resolvers.errors import BadRequest, UnsupportedMediaType, ValidationFailed
+from rest_compat.field_errors import message_for
 
 Handler = Callable[..., Awaitable[Any]]
+ORG_ID = "orgId"
 
 
 @dataclass
@@ -38,6 +41,11 @@ class Operation:
     produces: str = "application/json"
     errors: tuple[int, ...] = (400, 401, 403, 404, 422)
     auth: bool = True
+
+    @property
+    def org_scoped(self) -> bool:
+        """Acts on one org's data: takes ``orgId`` (README, "Calling it"), declared or not."""
+        return self.auth and not self.path.startswith("/api/auth/")
 
 
 @dataclass
@@ -104,10 +112,14 @@ def _endpoint(op: Operation) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         ctx = context_of(request)
         kwargs: dict[str, Any] = {}
+        if op.org_scoped:
+            access.ask_org(ctx, request.query_params.get(ORG_ID))
         if op.query is not None:
             kwargs["query"] = parse_model(op.query, dict(request.query_params), where="query")
         if op.body is not None and not (op.form is not None and is_multipart(request)):
-            kwargs["body"] = await parse_json_body(request, op.body)
+            kwargs["body"] = await parse_json_body(
+                request, op.body, ctx=ctx if op.org_scoped else None
+            )
         result = await op.handler(request, ctx, **kwargs)
         await ctx.session.commit()
         if isinstance(result, Response):
@@ -127,7 +139,11 @@ def is_multipart(request: Request) -> bool:
     return request.headers.get("content-type", "").startswith("multipart/form-data")
 
 
-async def parse_json_body(request: Request, model: type[BaseModel]) -> Any:
+async def parse_json_body(
+    request: Request, model: type[BaseModel], *, ctx: Context | None = None
+) -> Any:
+    """The body, validated; with ``ctx`` (an org-scoped operation) its ``orgId`` is noted,
+    whether or not the model declares one."""
     content_type = request.headers.get("content-type", "")
     raw = await request.body()
     if not content_type.startswith("application/json") and not (not content_type and not raw):
@@ -138,7 +154,23 @@ async def parse_json_body(request: Request, model: type[BaseModel]) -> Any:
         data = json.loads(raw) if raw else {}
     except (ValueError, UnicodeDecodeError):
         raise BadRequest("the body is not valid JSON") from None
-    return parse_model(model, data, where="body")
+    if ctx is None:
+        return parse_model(model, data, where="body")
+    return parse_with_org(ctx, model, data, where="body")
+
+
+def parse_with_org(ctx: Context, model: type[BaseModel], data: Any, *, where: str) -> Any:
+    """``parse_model`` for an org-scoped operation: ``orgId`` is taken out of a model that
+    has no field for it (so it is never an unknown field), and noted either way."""
+    if isinstance(data, dict) and ORG_ID in data and "org_id" not in model.model_fields:
+        data = dict(data)
+        asked = data.pop(ORG_ID)
+        if asked is not None and not isinstance(asked, str):
+            raise ValidationFailed("orgId must be a string", field=ORG_ID)
+        access.ask_org(ctx, asked)
+    parsed = parse_model(model, data, where=where)
+    access.ask_org(ctx, getattr(parsed, "org_id", None))
+    return parsed
 
 
 def parse_model(model: type[BaseModel], data: Any, *, where: str) -> Any:
@@ -147,14 +179,16 @@ def parse_model(model: type[BaseModel], data: Any, *, where: str) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise validation_failed(exc, where) from None
+        raise validation_failed(exc, where, model) from None
 
 
-def validation_failed(exc: ValidationError, where: str) -> ValidationFailed:
+def validation_failed(
+    exc: ValidationError, where: str, model: type[BaseModel] | None = None
+) -> ValidationFailed:
     details = [
         {
             "field": ".".join(str(p) for p in err["loc"]) or where,
-            "message": str(err["msg"]).removeprefix("Value error, "),
+            "message": message_for(err, model),
         }
         for err in exc.errors()
     ]
