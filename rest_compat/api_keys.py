@@ -6,7 +6,7 @@ from models import ApiKey
 from resolvers import api_keys
 from resolvers.context import Context
 from resolvers.errors import ValidationFailed
-from rest_compat.http import ApiRouter
+from rest_compat.http import USER_CREDENTIALS, ApiRouter
 from rest_compat.schemas import Body, Out, Query, Timestamp
 
 router = ApiRouter(tag="API Keys")
@@ -57,7 +57,13 @@ class RevokeApiKeyBody(Body):
     key_id: str | None = None
 
 
-@router.post("/api/api-keys", body=CreateApiKeyBody, response=CreatedApiKeyOut, status=201)
+@router.post(
+    "/api/api-keys",
+    body=CreateApiKeyBody,
+    response=CreatedApiKeyOut,
+    status=201,
+    credentials=USER_CREDENTIALS,
+)
 async def create_api_key(
     request: Request, ctx: Context, body: CreateApiKeyBody
 ) -> CreatedApiKeyOut:
@@ -66,18 +72,25 @@ async def create_api_key(
     return CreatedApiKeyOut(**ApiKeyOut.of(created.api_key).model_dump(), key=created.secret)
 
 
-@router.get("/api/api-keys", query=OrgQuery, response=ApiKeyListOut)
+@router.get("/api/api-keys", query=OrgQuery, response=ApiKeyListOut, credentials=USER_CREDENTIALS)
 async def list_api_keys(request: Request, ctx: Context, query: OrgQuery) -> ApiKeyListOut:
-    """List active API Keys."""
+    """List active API Keys (requires User Token)."""
     keys = await api_keys.list_active(ctx, org_id=query.org_id)
     return ApiKeyListOut(items=[ApiKeyOut.of(k) for k in keys], count=len(keys))
 
 
-@router.delete("/api/api-keys", query=RevokeQuery, body=RevokeApiKeyBody, response=ApiKeyOut)
+@router.delete(
+    "/api/api-keys",
+    query=RevokeQuery,
+    body=RevokeApiKeyBody,
+    response=ApiKeyOut,
+    credentials=USER_CREDENTIALS,
+)
 async def revoke_api_key(
     request: Request, ctx: Context, query: RevokeQuery, body: RevokeApiKeyBody
 ) -> ApiKeyOut:
-    """Revoke an API Key (id in the body or the query string); it stops working at once."""
+    """Revoke an API Key (requires User Token; id in the body or the query string); it stops
+    working at once."""
     key_id = body.id or body.key_id or query.id
     if not key_id:
         raise ValidationFailed("id of the key to revoke is required", field="id")

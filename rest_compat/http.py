@@ -21,6 +21,7 @@ from rest_compat.field_errors import message_for
 
 Handler = Callable[..., Awaitable[Any]]
 ORG_ID = "orgId"
+USER_CREDENTIALS = ("bearer", "session")
 
 
 @dataclass
@@ -41,6 +42,9 @@ class Operation:
     produces: str = "application/json"
     errors: tuple[int, ...] = (400, 401, 403, 404, 422)
     auth: bool = True
+    # The credentials the server accepts here (the OpenAPI security schemes): an operation
+    # only a person may perform (``require_user``) leaves out ``apiKey``.
+    credentials: tuple[str, ...] = ("bearer", "apiKey", "session")
 
     @property
     def org_scoped(self) -> bool:
