@@ -70,10 +70,10 @@ def ask_org(ctx: Context, org_id: str | None) -> None:
     if not org_id:
         return
     if ctx.asked_org_id and ctx.asked_org_id != org_id:
-        raise ValidationFailed(
+        # No record is of two orgs: refused like a request for an org not the caller's.
+        raise Forbidden(
             f"orgId {org_id} differs from the orgId sent elsewhere in the request "
-            f"({ctx.asked_org_id})",
-            field="orgId",
+            f"({ctx.asked_org_id})"
         )
     principal = require_principal(ctx)
     if principal.api_key is not None and principal.api_key.org_id != org_id:

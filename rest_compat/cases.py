@@ -12,7 +12,7 @@ from resolvers.context import Context
 from resolvers.errors import ValidationFailed
 from rest_compat.http import ApiRouter
 from rest_compat.referrers import ReferrerAddressIn
-from rest_compat.schemas import Body, Out, Query
+from rest_compat.schemas import Body, Limit, Out, Query
 from rest_compat.shapes import (
     CaseOut,
     ContactEventOut,
@@ -119,7 +119,7 @@ class CaseListQuery(Query):
     location_id: str | None = None
     assignee_id: str | None = None
     cursor: str | None = None
-    limit: int | None = None
+    limit: Limit = None
 
 
 class UpdateCaseBody(Body):

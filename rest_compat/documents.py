@@ -2,10 +2,11 @@
 
 from starlette.requests import Request
 
+from models import DocumentStatus
 from resolvers import documents
 from resolvers.context import Context
 from rest_compat.http import ApiRouter, is_multipart
-from rest_compat.schemas import Body, Out, Query, Timestamp
+from rest_compat.schemas import Body, Limit, Out, Query, Timestamp
 from rest_compat.shapes import DocumentOut
 from rest_compat.uploads import SignedUploadOut, read_upload_form
 
@@ -18,7 +19,7 @@ class DocumentListQuery(Query):
     org_id: str | None = None
     referral_id: str | None = None
     patient_id: str | None = None
-    limit: int | None = None
+    limit: Limit = None
     cursor: str | None = None
 
 
@@ -69,7 +70,7 @@ class SignedReadOut(Out):
 class UpdateStatusBody(Body):
     document_id: str
     org_id: str | None = None
-    status: str
+    status: DocumentStatus
     # Why processing failed (status failed only).
     error: str | None = None
 

@@ -8,7 +8,7 @@ from resolvers import patients
 from resolvers.context import Context
 from resolvers.errors import ValidationFailed
 from rest_compat.http import ApiRouter
-from rest_compat.schemas import Body, Out, Query
+from rest_compat.schemas import Body, Limit, Out, Query
 from rest_compat.shapes import PatientOut
 
 router = ApiRouter(tag="Patients")
@@ -63,7 +63,7 @@ class DeletePatientBody(Body):
 class PatientSearchQuery(Query):
     org_id: str | None = None
     q: str | None = None
-    limit: int | None = None
+    limit: Limit = None
     cursor: str | None = None
 
 

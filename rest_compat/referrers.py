@@ -7,7 +7,7 @@ from starlette.requests import Request
 from resolvers import referrers
 from resolvers.context import Context
 from rest_compat.http import ApiRouter
-from rest_compat.schemas import Body, Out, Query
+from rest_compat.schemas import Body, Limit, Out, Query
 from rest_compat.shapes import LocationOut, PracticeOut, ProviderOut
 
 router = ApiRouter(tag="Referrers")
@@ -29,7 +29,7 @@ class ReferrerAddressIn(Body):
 class PageQuery(Query):
     org_id: str | None = None
     cursor: str | None = None
-    limit: int | None = None
+    limit: Limit = None
 
 
 class LocationListQuery(PageQuery):
