@@ -1,5 +1,6 @@
 """/api/api-keys: create, list and revoke (a user token with the admin role only)."""
 
+from pydantic import Field
 from starlette.requests import Request
 
 from models import ApiKey
@@ -39,7 +40,7 @@ class ApiKeyListOut(Out):
 
 class CreateApiKeyBody(Body):
     org_id: str | None = None
-    name: str
+    name: str = Field(min_length=1, max_length=api_keys.NAME_MAX)
 
 
 class OrgQuery(Query):

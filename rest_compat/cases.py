@@ -6,7 +6,7 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, Field, StrictInt
 from starlette.requests import Request
 
-from models import Case, Patient, ReferrerAlias
+from models import Case, CaseStatus, Patient, ReferrerAlias
 from resolvers import cases, referrers
 from resolvers.context import Context
 from resolvers.errors import ValidationFailed
@@ -113,9 +113,9 @@ class ReferrerLinkOut(Out):
 
 class CaseListQuery(Query):
     org_id: str | None = None
-    status: str | None = None
+    status: CaseStatus | None = None
     queue: str | None = None
-    priority_band: str | None = None
+    priority_band: str | None = Field(default=None, pattern=r"^P[1-4]$")
     location_id: str | None = None
     assignee_id: str | None = None
     cursor: str | None = None

@@ -150,13 +150,28 @@ def _parameters(op: Operation) -> list[dict[str, Any]]:
     if op.query is not None:
         schema = op.query.model_json_schema(by_alias=True)
         required = set(schema.get("required", []))
+        definitions = schema.get("$defs", {})
         for name, prop in schema.get("properties", {}).items():
+            prop = _inlined(prop, definitions)
             params.append(
                 {"name": name, "in": "query", "required": name in required, "schema": prop}
             )
     if op.org_scoped and not any(p["name"] == ORG_ID for p in params):
         params.append({"name": ORG_ID, "in": "query", "required": False, **ORG_ID_PARAMETER})
     return params
+
+
+def _inlined(schema: Any, definitions: dict[str, Any]) -> Any:
+    """A parameter's schema with its ``#/$defs/…`` references (an enum) written out: a
+    parameter's schema stands alone in the document, where those would point nowhere."""
+    if isinstance(schema, dict):
+        ref = schema.get("$ref", "")
+        if ref.startswith("#/$defs/"):
+            return _inlined(definitions[ref.removeprefix("#/$defs/")], definitions)
+        return {key: _inlined(value, definitions) for key, value in schema.items()}
+    if isinstance(schema, list):
+        return [_inlined(item, definitions) for item in schema]
+    return schema
 
 
 def _responses(op: Operation) -> dict[str, Any]:

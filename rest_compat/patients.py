@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from pydantic import ConfigDict
 from starlette.requests import Request
 
 from resolvers import patients
@@ -45,6 +46,10 @@ class PatientFieldsIn(Body):
 
 
 class CreatePatientBody(PatientFieldsIn):
+    # Both names are required to create one; the resolver checks them with every other
+    # field, so one answer names every problem: the document says so without the model.
+    model_config = ConfigDict(json_schema_extra={"required": ["firstName", "lastName"]})
+
     org_id: str | None = None
 
 

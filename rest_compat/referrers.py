@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from pydantic import Field
 from starlette.requests import Request
 
 from resolvers import referrers
@@ -65,7 +66,7 @@ class ProviderListOut(Out):
 
 class CreateLocationBody(Body):
     org_id: str | None = None
-    name: str
+    name: str = Field(min_length=1)
     emr_location_id: str | None = None
     phone: str | None = None
     address: ReferrerAddressIn | None = None
