@@ -1,4 +1,4 @@
-"""``intakedesk``: serve, migrate and administer an instance (DESIGN §9).
+"""``intakedesk``: serve, migrate and administer an instance.
 
 Each command prints its result as its last line; errors print one line to
 stderr and exit non-zero.
@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from app import cli_admin
 from app.settings import Settings, SettingsError, get_settings
 from resolvers.errors import DomainError
 
@@ -25,35 +26,52 @@ class CliError(Exception):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="intakedesk", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="intakedesk",
+        description="Serve, migrate and administer an IntakeDesk instance. Every command "
+        "reads the INTAKEDESK_* settings and prints its result as its last line.",
+        epilog="intakedesk COMMAND --help describes each command; README.md has examples.",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="migrate, then run the API")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--demo", action="store_true", help="load a demo org first")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    serve.add_argument(
+        "--demo", action="store_true", help="load (or reuse) a demo org first; print a key"
+    )
 
     commands.add_parser("migrate", help="alembic upgrade head")
 
-    orgs = commands.add_parser("orgs").add_subparsers(dest="action", required=True)
-    create_org = orgs.add_parser("create")
-    create_org.add_argument("--name", required=True)
-    create_org.add_argument("--id", dest="org_id")
+    orgs = commands.add_parser("orgs", help="create and list orgs").add_subparsers(
+        dest="action", required=True
+    )
+    create_org = orgs.add_parser("create", help="make an org; prints its id last")
+    create_org.add_argument("--name", required=True, help="refused if an org has it already")
+    create_org.add_argument("--id", dest="org_id", help="a fixed id (org_…) instead of a new one")
+    create_org.add_argument(
+        "--allow-duplicate-name", action="store_true", help="make it even if the name is taken"
+    )
 
-    users = commands.add_parser("users").add_subparsers(dest="action", required=True)
-    add_user = users.add_parser("add")
-    add_user.add_argument("--org", required=True)
+    users = commands.add_parser("users", help="an org's members").add_subparsers(
+        dest="action", required=True
+    )
+    add_user = users.add_parser("add", help="add a member or change their role; prints the id")
+    add_user.add_argument("--org", required=True, help="org id (org_…)")
     add_user.add_argument("--email", required=True)
     add_user.add_argument("--role", required=True, choices=["admin", "coordinator", "viewer"])
-    add_user.add_argument("--uid")
+    add_user.add_argument("--uid", help="their Firebase uid, if known")
 
-    keys = commands.add_parser("api-keys").add_subparsers(dest="action", required=True)
-    create_key = keys.add_parser("create")
-    create_key.add_argument("--org", required=True)
-    create_key.add_argument("--name", required=True)
+    keys = commands.add_parser("api-keys", help="an org's API keys").add_subparsers(
+        dest="action", required=True
+    )
+    create_key = keys.add_parser("create", help="make a key; prints the secret last, once")
+    create_key.add_argument("--org", required=True, help="org id (org_…)")
+    create_key.add_argument("--name", required=True, help="what uses it, e.g. EMR bridge")
+    cli_admin.add_parsers(orgs, users, keys)
 
     token = commands.add_parser("dev-token", help="local auth: print an ID token")
-    token.add_argument("--email", required=True)
+    token.add_argument("--email", required=True, help="a user added with users add")
 
     commands.add_parser("export-schema", help="rewrite schema.graphql")
 
@@ -99,7 +117,12 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> str:
 def cmd_orgs_create(settings: Settings, args: argparse.Namespace) -> str:
     from resolvers import orgs
 
-    org = _run(settings, lambda ctx: orgs.create(ctx, name=args.name, org_id=args.org_id))
+    org = _run(
+        settings,
+        lambda ctx: orgs.create(
+            ctx, name=args.name, org_id=args.org_id, unique_name=not args.allow_duplicate_name
+        ),
+    )
     return org.id
 
 
@@ -186,6 +209,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> str:
     import uvicorn
 
     from app.main import create_app
+    from app.observability import configure_logging
 
     if "public_url" not in settings.model_fields_set:
         # Without INTAKEDESK_PUBLIC_URL, links name the port actually served, not 8000.
@@ -197,7 +221,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> str:
         for line in _run(settings, load_demo):
             print(line, flush=True)
     print(f"IntakeDesk on http://{args.host}:{args.port} (GraphiQL at /graphql)", flush=True)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    configure_logging()  # JSON lines; one per request replaces uvicorn's access log
+    uvicorn.run(
+        create_app(settings), host=args.host, port=args.port, log_config=None, access_log=False
+    )
     return "stopped"
 
 
@@ -210,6 +237,7 @@ COMMANDS: dict[tuple[str, str | None], Callable[[Settings, argparse.Namespace], 
     ("dev-token", None): cmd_dev_token,
     ("export-schema", None): cmd_export_schema,
     ("bridge", None): cmd_bridge,
+    **cli_admin.COMMANDS,
 }
 
 

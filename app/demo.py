@@ -3,14 +3,17 @@
 import io
 from typing import Any
 
-from models import Org, Referral, ReferralStage, utcnow
-from models.extraction import Extraction, TriageResult
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from models import Case, Org, Referral, ReferralStage, utcnow
 from models.values import name_key
-from resolvers import api_keys, documents, matching, orgs
+from resolvers import api_keys, cases, documents, orgs
 from resolvers.context import Context
 
 DEMO_ORG = "org_demo"
 DEMO_EMAIL = "demo@intakedesk.local"
+DEMO_KEY_NAME = "demo"
 
 SAMPLES: list[dict[str, Any]] = [
     {
@@ -126,23 +129,68 @@ def render_referral_pdf(sample: dict[str, Any]) -> bytes:
 
 
 async def load_demo(ctx: Context) -> list[str]:
-    """Create (once) the demo org and its referrals; always print a fresh key and token."""
+    """Create (once) the demo org and its referrals, then say what it really holds.
+
+    A key's secret is kept only as a hash, so a restart cannot print the same key
+    again: it rotates the demo key instead, revoking the previous one and saying so.
+    """
     from app.cli import dev_token
 
     org = await ctx.session.get(Org, DEMO_ORG)
+    created = org is None
     if org is None:
         org = await orgs.create(ctx, name="Demo Orthopedics", org_id=DEMO_ORG)
         await orgs.add_member(ctx, org_id=org.id, email=DEMO_EMAIL, role="admin")
         await ctx.session.flush()
         for sample in SAMPLES:
             await _sample_referral(ctx, org.id, sample)
-    key = await api_keys.issue(ctx, org_id=DEMO_ORG, name="demo")
+    key, revoked = await rotate_demo_key(ctx)
     token = await dev_token(ctx, DEMO_EMAIL)
-    return [
-        f"demo org: {DEMO_ORG} ({len(SAMPLES)} sample referrals)",
+    await ctx.session.flush()
+    lines = [
+        await describe_demo_org(ctx, created=created),
         f"demo API key (x-api-key): {key.secret}",
-        f"demo login token (Authorization: Bearer …, 1 hour): {token}",
     ]
+    if revoked:
+        lines.append(f"rotated: the previous demo key ({', '.join(revoked)}) is revoked")
+    lines.append(f"demo login token (Authorization: Bearer …, 1 hour): {token}")
+    return lines
+
+
+async def rotate_demo_key(ctx: Context) -> tuple[api_keys.CreatedKey, list[str]]:
+    """A new demo key; the earlier ones named ``demo`` are revoked (the ids returned).
+    Keys made by hand in the demo org under other names are left alone."""
+    revoked = []
+    for old in await api_keys.of_org(ctx, org_id=DEMO_ORG):
+        if old.name == DEMO_KEY_NAME:
+            await api_keys.withdraw(ctx, org_id=DEMO_ORG, key_id=old.id)
+            revoked.append(old.prefix + "…")
+    return await api_keys.issue(ctx, org_id=DEMO_ORG, name=DEMO_KEY_NAME), revoked
+
+
+async def describe_demo_org(ctx: Context, *, created: bool) -> str:
+    """What the demo org holds now, counted, not assumed: a reused org has what the
+    last runs (and anyone trying the API) left in it."""
+    by_stage = dict(
+        (
+            await ctx.session.execute(
+                select(Referral.stage, func.count())
+                .where(Referral.org_id == DEMO_ORG)
+                .group_by(col(Referral.stage))
+            )
+        ).all()
+    )
+    cases_count = await ctx.session.scalar(
+        select(func.count()).select_from(Case).where(col(Case.org_id) == DEMO_ORG)
+    )
+    total = sum(by_stage.values())
+    stages = ", ".join(f"{by_stage[s]} {s}" for s in ReferralStage if by_stage.get(s))
+    how = "created" if created else "reused"
+    return (
+        f"demo org: {DEMO_ORG} ({how}): {total} referral{'' if total == 1 else 's'}"
+        f"{f' ({stages})' if stages else ''}, {cases_count or 0} case"
+        f"{'' if cases_count == 1 else 's'}"
+    )
 
 
 async def _sample_referral(ctx: Context, org_id: str, sample: dict[str, Any]) -> None:
@@ -152,19 +200,17 @@ async def _sample_referral(ctx: Context, org_id: str, sample: dict[str, Any]) ->
         org_id=org_id,
         stage=ReferralStage.review,
         source="fax",
-        extraction=Extraction.model_validate(extraction),
-        triage=TriageResult.model_validate(
-            {
-                "level": level,
-                "priorityBand": {1: "P1", 2: "P1", 4: "P3"}[level],
-                "queue": "intake",
-                "source": "auto",
-                "rules": [],
-                "reason": None,
-                "setBy": None,
-                "setAt": utcnow().isoformat().replace("+00:00", "Z"),
-            }
-        ),
+        extraction=extraction,
+        triage={
+            "level": level,
+            "priorityBand": {1: "P1", 2: "P1", 4: "P3"}[level],
+            "queue": "intake",
+            "source": "auto",
+            "rules": [],
+            "reason": None,
+            "setBy": None,
+            "setAt": utcnow().isoformat().replace("+00:00", "Z"),
+        },
         search_text=name_key(
             f"{sample['first']} {sample['last']} {sample['dob']} "
             f"{sample['provider']} {sample['practice']}"
@@ -182,4 +228,4 @@ async def _sample_referral(ctx: Context, org_id: str, sample: dict[str, Any]) ->
         data=render_referral_pdf(sample),
     )
     if sample["triaged"]:
-        await matching.attach_referral(ctx, referral)
+        await cases.attach_referral(ctx, referral)

@@ -12,12 +12,13 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 import models  # noqa: F401  (every table registered before the first query)
-from app import files
+from app import files, health, prom
 from app.auth.verifier import build_verifier
 from app.db import create_engine, session_factory
 from app.graphql.schema import build_schema
 from app.graphql.view import GraphQLView
 from app.middleware import GRAPHQL_PATH, ContextMiddleware
+from app.observability import RequestLog
 from app.rate_limit import RateLimiter
 from app.settings import Settings, get_settings
 from app.storage import build_storage
@@ -79,28 +80,27 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def openapi_json(request: Request) -> JSONResponse:
         return JSONResponse(openapi)
 
-    async def healthz(request: Request) -> JSONResponse:
-        return JSONResponse({"ok": True})
-
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         engine = create_engine(settings)
         app.state.engine = engine
         app.state.sessions = session_factory(engine)
+        app.state.migration_heads = health.migration_heads(settings.database_url)
         try:
-            yield
+            async with prom.serving_metrics(settings, engine):
+                yield
         finally:
             await engine.dispose()
 
     app = Starlette(
         routes=[
             Route("/api/openapi.json", openapi_json, methods=["GET"]),
-            Route("/healthz", healthz, methods=["GET"]),
+            *health.routes,
             Route(GRAPHQL_PATH, graphql, methods=["GET", "POST"]),
             *files.routes,
             *starlette_routes(operations),
         ],
-        middleware=[*_cors(settings), Middleware(ContextMiddleware)],
+        middleware=[Middleware(RequestLog), *_cors(settings), Middleware(ContextMiddleware)],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
     )

@@ -7,6 +7,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.db import CONTENTION_MESSAGE, is_contention
+from app.observability import request_id_var
 from app.rate_limit import RateLimiter, over_limit
 from app.request_id import REQUEST_ID_HEADER, answering_with, request_id_for
 from app.session_cookie import SESSION_COOKIE
@@ -16,8 +17,8 @@ from resolvers.errors import Conflict, DomainError, Unauthenticated
 from rest_compat.errors import domain_error_response
 
 GRAPHQL_PATH = "/graphql"
-# Signed file URLs carry their own proof; no credential is read there.
-_UNAUTHENTICATED_PREFIXES = ("/files/", "/healthz")
+# Signed file URLs carry their own proof; probes need none. No credential is read there.
+_UNAUTHENTICATED_PREFIXES = ("/files/", "/healthz", "/readyz")
 # These replace or clear the session cookie: a revoked or expired one must not block
 # signing in again or logging out, so when it is the only credential it is set aside.
 _SESSION_PATH = "/api/auth/session"
@@ -86,6 +87,7 @@ class ContextMiddleware:
         state = request.app.state
         request_id = request_id_for(request.headers.get(REQUEST_ID_HEADER))
         scope.setdefault("state", {})["request_id"] = request_id
+        request_id_var.set(request_id)  # log lines written for this request carry it
         send = answering_with(request_id, send)
         async with state.sessions() as session:
             ctx = Context(

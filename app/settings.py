@@ -57,6 +57,9 @@ class Settings(BaseModel):
     graphql_max_cost: int = Field(default=10_000, ge=1)
     # Introspection of /graphql: on in development, off elsewhere unless set.
     graphql_introspection: bool | None = None
+    # Prometheus /metrics on a port of its own (app/prom.py); 0 = off.
+    metrics_port: int = Field(default=0, ge=0, le=65535)
+    metrics_host: str = "127.0.0.1"
 
     @field_validator("database_url")
     @classmethod

@@ -46,6 +46,7 @@ def _check_role(principal: Principal, org_id: str, minimum: Role) -> None:
 def org_for(ctx: Context, org_id: str | None, minimum: Role = Role.viewer) -> str:
     """The org an operation acts on: the one asked for, or the caller's only org."""
     principal = require_principal(ctx)
+    org_id = org_id or ctx.asked_org_id
     if principal.api_key is not None:
         key_org = principal.api_key.org_id
         if org_id and org_id != key_org:
@@ -62,6 +63,24 @@ def org_for(ctx: Context, org_id: str | None, minimum: Role = Role.viewer) -> st
     return org_id
 
 
+def ask_org(ctx: Context, org_id: str | None) -> None:
+    """The caller named an org (``orgId``) for an operation on rows that carry their own:
+    a row of another org then answers 404, like a missing one (``check_row``). An API key
+    naming another org than its own is refused outright, as ``org_for`` refuses it."""
+    if not org_id:
+        return
+    if ctx.asked_org_id and ctx.asked_org_id != org_id:
+        # No record is of two orgs: refused like a request for an org not the caller's.
+        raise Forbidden(
+            f"orgId {org_id} differs from the orgId sent elsewhere in the request "
+            f"({ctx.asked_org_id})"
+        )
+    principal = require_principal(ctx)
+    if principal.api_key is not None and principal.api_key.org_id != org_id:
+        raise Forbidden("this API key belongs to another org")
+    ctx.asked_org_id = org_id
+
+
 def visible_org_ids(ctx: Context) -> list[str]:
     return list(require_principal(ctx).roles)
 
@@ -70,6 +89,8 @@ def check_row(ctx: Context, row: Row | None, resource: str, id_: str, minimum: R
     """A row of another org answers exactly as a missing one does (404)."""
     principal = require_principal(ctx)
     if row is None or row.org_id not in principal.roles:
+        raise not_found(resource, id_)
+    if ctx.asked_org_id and row.org_id != ctx.asked_org_id:
         raise not_found(resource, id_)
     _check_role(principal, row.org_id, minimum)
     return row

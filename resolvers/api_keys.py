@@ -8,7 +8,7 @@ from sqlmodel import col, select
 
 from models import ApiKey, Role, utcnow
 from resolvers import audit
-from resolvers.access import org_for, require_user
+from resolvers.access import get_row, org_for, require_user
 from resolvers.context import Context
 from resolvers.errors import ValidationFailed, not_found
 
@@ -81,11 +81,27 @@ async def list_active(ctx: Context, *, org_id: str | None) -> list[ApiKey]:
 
 async def revoke(ctx: Context, *, org_id: str | None, key_id: str) -> ApiKey:
     require_user(ctx)
-    org = org_for(ctx, org_id, Role.admin)
-    key = await ctx.session.get(ApiKey, key_id) if key_id else None
-    if key is None or key.org_id != org or key.revoked_at is not None:
+    return await withdraw(ctx, org_id=org_for(ctx, org_id, Role.admin), key_id=key_id)
+
+
+async def withdraw(ctx: Context, *, org_id: str | None, key_id: str) -> ApiKey:
+    """Revoke an active key (of ``org_id`` when given); callers check who may (``revoke``
+    above, or the CLI). It stops working at once: every request looks the hash up."""
+    key = await get_row(ctx, ApiKey, key_id, lock=True)
+    if key is None or (org_id and key.org_id != org_id) or key.revoked_at is not None:
         raise not_found("api key", key_id)
     key.revoked_at = utcnow()
     ctx.session.add(key)
-    audit.record(ctx, "api_key.revoke", org_id=org, resource_type="api_key", resource_id=key.id)
+    audit.record(
+        ctx, "api_key.revoke", org_id=key.org_id, resource_type="api_key", resource_id=key.id
+    )
     return key
+
+
+async def of_org(ctx: Context, *, org_id: str, include_revoked: bool = False) -> list[ApiKey]:
+    """An org's keys, newest first, for the CLI (``list_active`` is the users' way)."""
+    query = select(ApiKey).where(ApiKey.org_id == org_id)
+    if not include_revoked:
+        query = query.where(col(ApiKey.revoked_at).is_(None))
+    query = query.order_by(col(ApiKey.created_at).desc(), ApiKey.id)
+    return list((await ctx.session.scalars(query)).all())

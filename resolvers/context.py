@@ -39,6 +39,9 @@ class Context:
     request_id: str | None = None
     # Set for administrative work from the command line or the worker ("cli", "worker").
     system_actor: str | None = None
+    # The org the caller named (``orgId``) where the operation takes no org of its own:
+    # a row of any other org is then a 404 (access.check_row), as a missing one is.
+    asked_org_id: str | None = None
 
     @property
     def actor_type(self) -> str:

@@ -1,12 +1,13 @@
 """/api/api-keys: create, list and revoke (a user token with the admin role only)."""
 
+from pydantic import Field
 from starlette.requests import Request
 
 from models import ApiKey
 from resolvers import api_keys
 from resolvers.context import Context
 from resolvers.errors import Conflict, ValidationFailed
-from rest_compat.http import ApiRouter
+from rest_compat.http import USER_CREDENTIALS, ApiRouter
 from rest_compat.idempotency import Idempotent
 from rest_compat.schemas import Body, Out, Query, Timestamp
 
@@ -40,7 +41,7 @@ class ApiKeyListOut(Out):
 
 class CreateApiKeyBody(Body):
     org_id: str | None = None
-    name: str
+    name: str = Field(min_length=1, max_length=api_keys.NAME_MAX)
 
 
 class OrgQuery(Query):
@@ -72,6 +73,7 @@ async def _api_key_again(request: Request, ctx: Context, key_id: str) -> Created
     response=CreatedApiKeyOut,
     status=201,
     idempotent=Idempotent("api_key", lambda out: out.id, _api_key_again),
+    credentials=USER_CREDENTIALS,
 )
 async def create_api_key(
     request: Request, ctx: Context, body: CreateApiKeyBody
@@ -81,18 +83,25 @@ async def create_api_key(
     return CreatedApiKeyOut(**ApiKeyOut.of(created.api_key).model_dump(), key=created.secret)
 
 
-@router.get("/api/api-keys", query=OrgQuery, response=ApiKeyListOut)
+@router.get("/api/api-keys", query=OrgQuery, response=ApiKeyListOut, credentials=USER_CREDENTIALS)
 async def list_api_keys(request: Request, ctx: Context, query: OrgQuery) -> ApiKeyListOut:
-    """List active API Keys."""
+    """List active API Keys (requires User Token)."""
     keys = await api_keys.list_active(ctx, org_id=query.org_id)
     return ApiKeyListOut(items=[ApiKeyOut.of(k) for k in keys], count=len(keys))
 
 
-@router.delete("/api/api-keys", query=RevokeQuery, body=RevokeApiKeyBody, response=ApiKeyOut)
+@router.delete(
+    "/api/api-keys",
+    query=RevokeQuery,
+    body=RevokeApiKeyBody,
+    response=ApiKeyOut,
+    credentials=USER_CREDENTIALS,
+)
 async def revoke_api_key(
     request: Request, ctx: Context, query: RevokeQuery, body: RevokeApiKeyBody
 ) -> ApiKeyOut:
-    """Revoke an API Key (id in the body or the query string); it stops working at once."""
+    """Revoke an API Key (requires User Token; id in the body or the query string); it stops
+    working at once."""
     key_id = body.id or body.key_id or query.id
     if not key_id:
         raise ValidationFailed("id of the key to revoke is required", field="id")

@@ -6,14 +6,14 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, Field, StrictInt
 from starlette.requests import Request
 
-from models import Case, Patient, ReferrerAlias
+from models import Case, CaseStatus, Patient, ReferrerAlias
 from resolvers import cases, referrers
 from resolvers.context import Context
 from resolvers.errors import ValidationFailed
 from rest_compat.http import ApiRouter, total_if_asked
 from rest_compat.idempotency import Idempotent
 from rest_compat.referrers import ReferrerAddressIn
-from rest_compat.schemas import Body, Out, Query
+from rest_compat.schemas import Body, Limit, Out, Query
 from rest_compat.shapes import (
     CaseOut,
     ContactEventOut,
@@ -115,13 +115,13 @@ class ReferrerLinkOut(Out):
 
 class CaseListQuery(Query):
     org_id: str | None = None
-    status: str | None = None
+    status: CaseStatus | None = None
     queue: str | None = None
-    priority_band: str | None = None
+    priority_band: str | None = Field(default=None, pattern=r"^P[1-4]$")
     location_id: str | None = None
     assignee_id: str | None = None
     cursor: str | None = None
-    limit: int | None = None
+    limit: Limit = None
     total: bool = Field(default=False, description="also answer total: all pages' count")
 
 

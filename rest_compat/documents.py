@@ -3,11 +3,12 @@
 from pydantic import Field
 from starlette.requests import Request
 
+from models import DocumentStatus
 from resolvers import documents
 from resolvers.context import Context
 from rest_compat.http import ApiRouter, is_multipart, total_if_asked
 from rest_compat.idempotency import Idempotent
-from rest_compat.schemas import Body, Out, Query, Timestamp
+from rest_compat.schemas import Body, Limit, Out, Query, Timestamp
 from rest_compat.shapes import DocumentOut
 from rest_compat.uploads import SignedUploadOut, read_upload_form
 
@@ -20,7 +21,7 @@ class DocumentListQuery(Query):
     org_id: str | None = None
     referral_id: str | None = None
     patient_id: str | None = None
-    limit: int | None = None
+    limit: Limit = None
     cursor: str | None = None
     total: bool = Field(default=False, description="also answer total: all pages' count")
 
@@ -73,7 +74,7 @@ class SignedReadOut(Out):
 class UpdateStatusBody(Body):
     document_id: str
     org_id: str | None = None
-    status: str
+    status: DocumentStatus
     # Why processing failed (status failed only).
     error: str | None = None
 

@@ -11,10 +11,12 @@ from starlette.responses import Response
 from models import EmrChartItem
 from resolvers import emr, emr_polls
 from resolvers.context import Context
-from rest_compat.http import ApiRouter
+from rest_compat.http import USER_CREDENTIALS, ApiRouter
 from rest_compat.schemas import Body, Out, Query, Timestamp, iso_z
 from rest_compat.shapes import AddressOut, CaseOut, InsuranceOut
 
+# The bridge's polls and callbacks take an API key only (a user token is 403).
+BRIDGE_CREDENTIALS = ("apiKey",)
 router = ApiRouter(tag="EMR")
 
 WRITE_ERRORS = (400, 401, 403, 404, 409, 415, 422)
@@ -233,7 +235,11 @@ def _results(body: ChartCallbackBody | DocumentCallbackBody) -> list[emr.Callbac
 
 
 @router.post(
-    "/api/cases/:caseId/emr-queue", body=QueueCaseBody, response=QueuedOut, errors=WRITE_ERRORS
+    "/api/cases/:caseId/emr-queue",
+    body=QueueCaseBody,
+    response=QueuedOut,
+    errors=WRITE_ERRORS,
+    credentials=USER_CREDENTIALS,
 )
 async def queue_case(request: Request, ctx: Context, body: QueueCaseBody) -> QueuedOut:
     """Manually queue a case for EMR chart creation (user token; 409 if queued or created)."""
@@ -246,7 +252,13 @@ async def queue_case(request: Request, ctx: Context, body: QueueCaseBody) -> Que
     )
 
 
-@router.get("/api/emr/queue", query=PollQuery, response=ChartPollOut, errors=BRIDGE_ERRORS)
+@router.get(
+    "/api/emr/queue",
+    query=PollQuery,
+    response=ChartPollOut,
+    errors=BRIDGE_ERRORS,
+    credentials=BRIDGE_CREDENTIALS,
+)
 async def poll_queue(request: Request, ctx: Context, query: PollQuery) -> Response:
     """Poll pending queue items for chart creation (API key; read-only unless leased)."""
     org, entries = await emr_polls.poll_charts(
@@ -260,6 +272,7 @@ async def poll_queue(request: Request, ctx: Context, query: PollQuery) -> Respon
     body=ChartCallbackBody,
     response=CallbackOut,
     errors=BRIDGE_ERRORS,
+    credentials=BRIDGE_CREDENTIALS,
 )
 async def queue_callback(request: Request, ctx: Context, body: ChartCallbackBody) -> object:
     """Report chart creation results; a success queues the case's documents and summary."""
@@ -268,7 +281,11 @@ async def queue_callback(request: Request, ctx: Context, body: ChartCallbackBody
 
 
 @router.get(
-    "/api/emr/document-queue", query=PollQuery, response=DocumentPollOut, errors=BRIDGE_ERRORS
+    "/api/emr/document-queue",
+    query=PollQuery,
+    response=DocumentPollOut,
+    errors=BRIDGE_ERRORS,
+    credentials=BRIDGE_CREDENTIALS,
 )
 async def poll_document_queue(request: Request, ctx: Context, query: PollQuery) -> Response:
     """Poll pending document items, each with a fresh signed download URL (15 min TTL)."""
@@ -284,6 +301,7 @@ async def poll_document_queue(request: Request, ctx: Context, query: PollQuery) 
     body=DocumentCallbackBody,
     response=CallbackOut,
     errors=BRIDGE_ERRORS,
+    credentials=BRIDGE_CREDENTIALS,
 )
 async def document_queue_callback(
     request: Request, ctx: Context, body: DocumentCallbackBody

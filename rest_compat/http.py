@@ -14,14 +14,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from resolvers import access
 from resolvers.access import require_principal
 from resolvers.context import Context
 from resolvers.errors import BadRequest, UnsupportedMediaType, ValidationFailed
 from resolvers.pagination import Page
 from rest_compat import idempotency
+from rest_compat.field_errors import message_for
 from rest_compat.idempotency import Answer, Idempotent
 
 Handler = Callable[..., Awaitable[Any]]
+ORG_ID = "orgId"
+USER_CREDENTIALS = ("bearer", "session")
 
 
 @dataclass
@@ -48,6 +52,14 @@ class Operation:
     also_ok: tuple[int, ...] = ()
     # A create that takes an Idempotency-Key (rest_compat/idempotency.py says how to opt in).
     idempotent: Idempotent | None = None
+    # The credentials the server accepts here (the OpenAPI security schemes): an operation
+    # only a person may perform (``require_user``) leaves out ``apiKey``.
+    credentials: tuple[str, ...] = ("bearer", "apiKey", "session")
+
+    @property
+    def org_scoped(self) -> bool:
+        """Acts on one org's data: takes ``orgId`` (README, "Calling it"), declared or not."""
+        return self.auth and not self.path.startswith("/api/auth/")
 
 
 @dataclass
@@ -149,10 +161,12 @@ async def total_if_asked(ctx: Context, page: Page[Any], asked: bool) -> int | No
 
 async def _call(op: Operation, request: Request, ctx: Context) -> Any:
     kwargs: dict[str, Any] = {}
+    if op.org_scoped:
+        access.ask_org(ctx, request.query_params.get(ORG_ID))
     if op.query is not None:
         kwargs["query"] = parse_model(op.query, dict(request.query_params), where="query")
     if op.body is not None and not (op.form is not None and is_multipart(request)):
-        kwargs["body"] = await parse_json_body(request, op.body)
+        kwargs["body"] = await parse_json_body(request, op.body, ctx=ctx if op.org_scoped else None)
     return await op.handler(request, ctx, **kwargs)
 
 
@@ -170,7 +184,11 @@ def is_multipart(request: Request) -> bool:
     return request.headers.get("content-type", "").startswith("multipart/form-data")
 
 
-async def parse_json_body(request: Request, model: type[BaseModel]) -> Any:
+async def parse_json_body(
+    request: Request, model: type[BaseModel], *, ctx: Context | None = None
+) -> Any:
+    """The body, validated; with ``ctx`` (an org-scoped operation) its ``orgId`` is noted,
+    whether or not the model declares one."""
     content_type = request.headers.get("content-type", "")
     raw = await request.body()
     if not content_type.startswith("application/json") and not (not content_type and not raw):
@@ -181,7 +199,23 @@ async def parse_json_body(request: Request, model: type[BaseModel]) -> Any:
         data = json.loads(raw) if raw else {}
     except (ValueError, UnicodeDecodeError):
         raise BadRequest("the body is not valid JSON") from None
-    return parse_model(model, data, where="body")
+    if ctx is None:
+        return parse_model(model, data, where="body")
+    return parse_with_org(ctx, model, data, where="body")
+
+
+def parse_with_org(ctx: Context, model: type[BaseModel], data: Any, *, where: str) -> Any:
+    """``parse_model`` for an org-scoped operation: ``orgId`` is taken out of a model that
+    has no field for it (so it is never an unknown field), and noted either way."""
+    if isinstance(data, dict) and ORG_ID in data and "org_id" not in model.model_fields:
+        data = dict(data)
+        asked = data.pop(ORG_ID)
+        if asked is not None and not isinstance(asked, str):
+            raise ValidationFailed("orgId must be a string", field=ORG_ID)
+        access.ask_org(ctx, asked)
+    parsed = parse_model(model, data, where=where)
+    access.ask_org(ctx, getattr(parsed, "org_id", None))
+    return parsed
 
 
 def parse_model(model: type[BaseModel], data: Any, *, where: str) -> Any:
@@ -190,14 +224,16 @@ def parse_model(model: type[BaseModel], data: Any, *, where: str) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise validation_failed(exc, where) from None
+        raise validation_failed(exc, where, model) from None
 
 
-def validation_failed(exc: ValidationError, where: str) -> ValidationFailed:
+def validation_failed(
+    exc: ValidationError, where: str, model: type[BaseModel] | None = None
+) -> ValidationFailed:
     details = [
         {
             "field": ".".join(str(p) for p in err["loc"]) or where,
-            "message": str(err["msg"]).removeprefix("Value error, "),
+            "message": message_for(err, model),
         }
         for err in exc.errors()
     ]

@@ -5,7 +5,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from rest_compat.http import Operation
+from rest_compat.http import ORG_ID, Operation
 from rest_compat.schemas import ErrorOut
 
 REF = "#/components/schemas/{model}"
@@ -31,6 +31,10 @@ def build_openapi(operations: list[Operation], version: str) -> dict[str, Any]:
     _, definitions = models_json_schema(
         sorted(keyed, key=lambda pair: pair[0].__name__), ref_template=REF
     )
+    schemas = definitions.get("$defs", {})
+    for op in operations:
+        if op.org_scoped and op.body is not None and op.body.__name__ in schemas:
+            _with_org_id(schemas[op.body.__name__])
     paths: dict[str, dict[str, Any]] = {}
     for op in operations:
         paths.setdefault(_openapi_path(op.path), {})[op.method.lower()] = _operation(op)
@@ -39,7 +43,7 @@ def build_openapi(operations: list[Operation], version: str) -> dict[str, Any]:
         "info": {"title": "IntakeDesk API", "version": version},
         "paths": paths,
         "components": {
-            "schemas": definitions.get("$defs", {}),
+            "schemas": schemas,
             "parameters": {
                 "RequestId": {
                     "name": "X-Request-Id",
@@ -117,13 +121,17 @@ def _operation(op: Operation) -> dict[str, Any]:
         "responses": _responses(op),
     }
     if op.auth:
-        doc["security"] = [{"bearer": []}, {"apiKey": []}, {"session": []}]
+        doc["security"] = [{scheme: []} for scheme in op.credentials]
+        if "apiKey" not in op.credentials:
+            doc["description"] = "A user's token or session only: an API key is refused (403)."
     if op.body is not None or op.form is not None:
         content: dict[str, Any] = {}
         if op.body is not None:
             content["application/json"] = {"schema": _ref(op.body)}
         if op.form is not None:
-            content["multipart/form-data"] = {"schema": _form_schema(op.form)}
+            content["multipart/form-data"] = {
+                "schema": _form_schema(op.form, org_scoped=op.org_scoped)
+            }
         doc["requestBody"] = {"required": True, "content": content}
     return doc
 
@@ -135,7 +143,24 @@ def _header_parameters(op: Operation) -> list[dict[str, str]]:
     return params
 
 
-def _form_schema(form: type[BaseModel]) -> dict[str, Any]:
+ORG_ID_PARAMETER: dict[str, Any] = {
+    "description": "The org to act on: optional for a user of one org and for an API key "
+    "(whose org it must be); a record of another org answers 404.",
+    "schema": {"type": "string"},
+}
+
+
+def _with_org_id(schema: dict[str, Any]) -> dict[str, Any]:
+    """An org-scoped body takes ``orgId`` whether or not its model names it (the REST
+    wrapper takes it out before the model sees it)."""
+    properties = schema.setdefault("properties", {})
+    properties.setdefault(
+        ORG_ID, {"type": "string", "description": ORG_ID_PARAMETER["description"]}
+    )
+    return schema
+
+
+def _form_schema(form: type[BaseModel], *, org_scoped: bool) -> dict[str, Any]:
     """The form's fields plus the required ``file`` part; other parts are refused, as the
     form model refuses them (``additionalProperties``)."""
     fields = form.model_json_schema(by_alias=True)
@@ -147,6 +172,8 @@ def _form_schema(form: type[BaseModel]) -> dict[str, Any]:
         },
         "required": ["file", *fields.get("required", [])],
     }
+    if org_scoped:
+        _with_org_id(schema)
     if "additionalProperties" in fields:
         schema["additionalProperties"] = fields["additionalProperties"]
     return schema
@@ -161,11 +188,28 @@ def _parameters(op: Operation) -> list[dict[str, Any]]:
     if op.query is not None:
         schema = op.query.model_json_schema(by_alias=True)
         required = set(schema.get("required", []))
+        definitions = schema.get("$defs", {})
         for name, prop in schema.get("properties", {}).items():
+            prop = _inlined(prop, definitions)
             params.append(
                 {"name": name, "in": "query", "required": name in required, "schema": prop}
             )
+    if op.org_scoped and not any(p["name"] == ORG_ID for p in params):
+        params.append({"name": ORG_ID, "in": "query", "required": False, **ORG_ID_PARAMETER})
     return params
+
+
+def _inlined(schema: Any, definitions: dict[str, Any]) -> Any:
+    """A parameter's schema with its ``#/$defs/…`` references (an enum) written out: a
+    parameter's schema stands alone in the document, where those would point nowhere."""
+    if isinstance(schema, dict):
+        ref = schema.get("$ref", "")
+        if ref.startswith("#/$defs/"):
+            return _inlined(definitions[ref.removeprefix("#/$defs/")], definitions)
+        return {key: _inlined(value, definitions) for key, value in schema.items()}
+    if isinstance(schema, list):
+        return [_inlined(item, definitions) for item in schema]
+    return schema
 
 
 def _responses(op: Operation) -> dict[str, Any]:

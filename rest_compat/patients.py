@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 from starlette.requests import Request
 
 from resolvers import patients
@@ -10,7 +10,7 @@ from resolvers.context import Context
 from resolvers.errors import ValidationFailed
 from rest_compat.http import ApiRouter, total_if_asked
 from rest_compat.idempotency import Idempotent
-from rest_compat.schemas import Body, Out, Query
+from rest_compat.schemas import Body, Limit, Out, Query
 from rest_compat.shapes import PatientOut
 
 router = ApiRouter(tag="Patients")
@@ -47,6 +47,10 @@ class PatientFieldsIn(Body):
 
 
 class CreatePatientBody(PatientFieldsIn):
+    # Both names are required to create one; the resolver checks them with every other
+    # field, so one answer names every problem: the document says so without the model.
+    model_config = ConfigDict(json_schema_extra={"required": ["firstName", "lastName"]})
+
     org_id: str | None = None
 
 
@@ -65,7 +69,7 @@ class DeletePatientBody(Body):
 class PatientSearchQuery(Query):
     org_id: str | None = None
     q: str | None = None
-    limit: int | None = None
+    limit: Limit = None
     cursor: str | None = None
     total: bool = Field(default=False, description="also answer total: all pages' count")
 

@@ -16,7 +16,7 @@ from resolvers.context import Context
 from resolvers.errors import ValidationFailed
 from rest_compat.http import ApiRouter, is_multipart, total_if_asked
 from rest_compat.idempotency import Answer, Idempotent
-from rest_compat.schemas import Body, Out, Query, Timestamp
+from rest_compat.schemas import Body, Limit, Out, Query, Stages, Timestamp, one_of_listed
 from rest_compat.shapes import CaseOut, DocumentOut, PatientOut, ReferralOut
 from rest_compat.uploads import SignedUploadOut, read_upload_form
 
@@ -125,15 +125,20 @@ class BulkOut(Out):
 # -- requests ---------------------------------------------------------------------------------
 
 
+INCLUDE_PATTERN = one_of_listed(list(INCLUDABLE), empty_items=True)
+
+
 class ListQuery(Query):
     org_id: str | None = None
-    stage: str | None = None
+    stage: Stages = None
     q: str | None = None
     received_from: str | None = None
     received_to: str | None = None
     cursor: str | None = None
-    limit: int | None = None
-    include: str | None = Field(default=None, description="case,patient,documents")
+    limit: Limit = None
+    include: str | None = Field(
+        default=None, description="case,patient,documents", pattern=INCLUDE_PATTERN
+    )
     total: bool = Field(default=False, description="also answer total: all pages' count")
 
 
@@ -183,7 +188,7 @@ class BulkBody(Body):
 
 class ExportQuery(Query):
     org_id: str | None = None
-    stage: str | None = None
+    stage: Stages = None
 
 
 # -- helpers ----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from resolvers import referrers
 from resolvers.context import Context
 from rest_compat.http import ApiRouter, total_if_asked
 from rest_compat.idempotency import Idempotent
-from rest_compat.schemas import Body, Out, Query
+from rest_compat.schemas import Body, Limit, Out, Query
 from rest_compat.shapes import LocationOut, PracticeOut, ProviderOut
 
 router = ApiRouter(tag="Referrers")
@@ -31,7 +31,7 @@ class ReferrerAddressIn(Body):
 class PageQuery(Query):
     org_id: str | None = None
     cursor: str | None = None
-    limit: int | None = None
+    limit: Limit = None
     total: bool = Field(default=False, description="also answer total: all pages' count")
 
 
@@ -71,7 +71,7 @@ class ProviderListOut(Out):
 
 class CreateLocationBody(Body):
     org_id: str | None = None
-    name: str
+    name: str = Field(min_length=1)
     emr_location_id: str | None = None
     phone: str | None = None
     address: ReferrerAddressIn | None = None

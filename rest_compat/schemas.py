@@ -3,13 +3,32 @@
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 from pydantic.alias_generators import to_camel
 
 
 def iso_z(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
+
+def one_of_listed(words: list[str], *, empty_items: bool) -> str:
+    """A pattern for a comma-separated list of ``words``, spaces allowed around each item,
+    as the resolvers split and strip it; ``empty_items``: ``a,,b`` (ignored) passes too."""
+    word = "(?:" + "|".join(words) + ")"
+    if empty_items:
+        return rf"^\s*(?:{word}\s*)?(?:,\s*(?:{word})?\s*)*$"
+    return rf"^$|^\s*{word}\s*(?:,\s*{word}\s*)*$"
+
+
+# A page size, as resolvers.pagination.check_limit takes it (declared so the OpenAPI
+# document says what the server refuses).
+Limit = Annotated[int | None, Field(ge=1, le=500)]
+# ``review`` or ``review,received`` (resolvers.referrals.parse_stages).
+STAGES = ["received", "processing", "review", "triaged", "duplicate", "failed"]
+Stages = Annotated[
+    str | None,
+    Field(pattern=one_of_listed(STAGES, empty_items=False), description="stage[,stage…]"),
+]
 
 # UTC, ISO 8601 with "Z" (DESIGN §4).
 Timestamp = Annotated[datetime, PlainSerializer(iso_z, return_type=str)]

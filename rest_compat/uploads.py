@@ -11,7 +11,7 @@ from starlette.requests import Request
 from app.storage import SignedUrl
 from resolvers.context import Context
 from resolvers.errors import BadRequest, PayloadTooLarge, ValidationFailed
-from rest_compat.http import parse_model
+from rest_compat.http import parse_with_org
 from rest_compat.schemas import Body, Out, Timestamp
 
 # Room for the multipart boundaries and form fields around a file of the maximum size.
@@ -67,7 +67,7 @@ async def read_upload_form(
         if not files:
             raise ValidationFailed("a multipart upload needs a `file` part", field="file")
         fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
-        parsed = parse_model(fields_model, fields, where="form")
+        parsed = parse_with_org(ctx, fields_model, fields, where="form")
         data = await files[0].read()
         return files[0].filename or "", data, parsed
     finally:

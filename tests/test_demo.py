@@ -8,7 +8,9 @@ from resolvers.context import Context
 from tests.conftest import client_for
 
 
-async def test_demo_loads_once_and_always_prints_a_working_key(app: Any, ctx: Context) -> None:
+async def test_demo_loads_once_and_always_prints_a_working_key_revoking_the_last(
+    app: Any, ctx: Context
+) -> None:
     lines = await load_demo(ctx)
     again = await load_demo(ctx)
     await ctx.session.commit()
@@ -25,5 +27,8 @@ async def test_demo_loads_once_and_always_prints_a_working_key(app: Any, ctx: Co
     assert len(referrals) == len(SAMPLES)
     assert all(d.content_type == "application/pdf" and d.page_count == 1 for d in documents)
     assert len(cases) == sum(1 for s in SAMPLES if s["triaged"])
-    async with client_for(app, {"x-api-key": key}) as client:
+    # The restart rotated the key: the latest one works, the earlier one is revoked.
+    async with client_for(app, {"x-api-key": again[1].rsplit(" ", 1)[1]}) as client:
         assert (await client.get("/api/auth/me")).json()["orgId"] == DEMO_ORG
+    async with client_for(app, {"x-api-key": key}) as client:
+        assert (await client.get("/api/auth/me")).status_code == 401

@@ -34,6 +34,10 @@ class Storage(Protocol):
         self, key: str, ttl_seconds: int, *, file_name: str | None = None
     ) -> SignedUrl: ...
 
+    async def ping(self) -> None:
+        """Raise ``StorageError`` unless the backend answers (``/readyz``)."""
+        ...
+
 
 def build_storage(settings: Settings) -> Storage:
     if settings.storage_url.startswith("gs://"):

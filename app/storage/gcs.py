@@ -114,6 +114,16 @@ class GcsStorage:
         found: bool = await _in_thread(lambda: blob.exists(retry=self._retry), key)
         return found
 
+    async def ping(self) -> None:
+        # Listing one name needs only what the app already has (objects.list), and a
+        # missing bucket answers 404 here, where a missing object's exists() would not.
+        client = self.bucket.client
+
+        def list_one() -> None:
+            list(client.list_blobs(self.bucket, max_results=1, retry=self._retry))
+
+        await _in_thread(list_one, self.bucket.name)
+
     async def delete(self, key: str) -> None:
         blob = self._blob(key)
 

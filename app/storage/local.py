@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import os
 import re
 import secrets
 import time
@@ -66,6 +67,11 @@ class LocalStorage:
 
     async def delete(self, key: str) -> None:
         await AsyncPath(self.path_for(key)).unlink(missing_ok=True)
+
+    async def ping(self) -> None:
+        root = AsyncPath(self.root)
+        if not await root.is_dir() or not os.access(self.root, os.W_OK | os.X_OK):
+            raise StorageError(f"{self.root} is not a writable folder")
 
     async def upload_url(self, key: str, content_type: str, ttl_seconds: int) -> SignedUrl:
         self.path_for(key)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 08:31:08.448933
+Create Date: 2026-12-01 08:33:02.211379
 """
 
 from collections.abc import Sequence
