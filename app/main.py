@@ -2,7 +2,7 @@
 
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -20,6 +20,7 @@ from app.graphql.view import GraphQLView
 from app.middleware import GRAPHQL_PATH, ContextMiddleware
 from app.settings import Settings, get_settings
 from app.storage import build_storage
+from app.worker import Worker, running
 from rest_compat import all_operations
 from rest_compat.errors import EXCEPTION_HANDLERS
 from rest_compat.http import starlette_routes
@@ -76,10 +77,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
         engine = create_engine(settings)
         app.state.engine = engine
         app.state.sessions = session_factory(engine)
-        try:
-            yield
-        finally:
-            await engine.dispose()
+        async with AsyncExitStack() as stack:
+            if settings.is_sqlite or settings.serve_worker:
+                worker = Worker(
+                    settings, engine=engine, sessions=app.state.sessions, storage=app.state.storage
+                )
+                await stack.enter_async_context(running(worker))
+            try:
+                yield
+            finally:
+                await stack.aclose()
+                await engine.dispose()
 
     app = Starlette(
         routes=[

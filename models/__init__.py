@@ -5,7 +5,7 @@ from models.base import new_id, utcnow
 from models.case import Case, CaseStatus, ContactEvent, ContactKind, EmrDocumentStatus, EmrStatus
 from models.document import Document, DocumentStatus, DocumentType
 from models.emr import EmrChartItem, EmrDocumentItem, QueueStatus
-from models.job import Job, JobStatus
+from models.job import Job, JobStatus, JobStep
 from models.ordering import align_timestamps, order_inserts_by_foreign_keys
 from models.org import ApiKey, Membership, Org, Role, User
 from models.patient import Patient
@@ -32,6 +32,7 @@ __all__ = [
     "EmrStatus",
     "Job",
     "JobStatus",
+    "JobStep",
     "Location",
     "Membership",
     "Org",

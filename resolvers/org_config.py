@@ -27,6 +27,8 @@ class TriageRule(_Camel):
 
 class OrgConfig(_Camel):
     emr_auto_queue: bool = False
+    # A referral whose files have all arrived is processed without anyone asking.
+    auto_process: bool = True
     queues: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
         default_factory=lambda: ["intake"], min_length=1
     )
