@@ -69,8 +69,10 @@ _LAB = _cues(
 _IMAGING = _cues(
     (3.0, r"\bimpression\s*:?"),
     (2.0, r"\bfindings\s*:?"),
-    r"\b(?:mri|mra|ct|cta|x-?ray|radiograph(?:s|y)?|ultrasound|sonograph\w*|"(
-        1.5, r"mammogra\w+|pet(?:/ct)?|dexa|fluoroscop\w*|nuclear\s+medicine)\b"
+    (
+        1.5,
+        r"\b(?:mri|mra|ct|cta|x-?ray|radiograph(?:s|y)?|ultrasound|sonograph\w*"
+        r"|mammogra\w+|pet(?:/ct)?|dexa|fluoroscop\w*|nuclear\s+medicine)\b",
     ),
     (3.0, r"\bradiolog(?:y|ist)\b|\bimaging\s+report\b|\bradiology\s+report\b"),
     (2.5, r"\btechnique\s*:|\bcomparison\s*:|\bclinical\s+(?:history|indication)\s*:"),
