@@ -44,6 +44,11 @@ def sniff(data: bytes) -> str:
     raise PipelineError("the file is not a PDF, TIFF, PNG or JPEG")
 
 
+def describe(content_type: str) -> str:
+    """What a coordinator calls the file: "PDF", "TIFF image"."""
+    return _KIND.get(content_type, "file")
+
+
 @contextmanager
 def open_pdf(data: bytes, limits: Limits) -> Iterator[pdfium.PdfDocument]:
     try:
@@ -98,7 +103,7 @@ class ImageFrame:
 @contextmanager
 def open_image(data: bytes, content_type: str, limits: Limits) -> Iterator[Image.Image]:
     """Pillow's lazy view of an image file: the header is read, no pixel is decoded yet."""
-    kind = _KIND.get(content_type, "image")
+    kind = describe(content_type)
     try:
         image = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError:
@@ -117,14 +122,15 @@ def frame_count(image: Image.Image, content_type: str, limits: Limits) -> int:
     try:
         frames = int(getattr(image, "n_frames", 1)) if content_type == TIFF else 1
     except Exception:
-        raise PipelineError(f"the {_KIND[content_type]} is damaged and cannot be opened") from None
+        kind = describe(content_type)
+        raise PipelineError(f"the {kind} is damaged and cannot be opened") from None
     _check_page_count(frames, limits)
     return frames
 
 
 def load_frame(image: Image.Image, content_type: str, index: int, limits: Limits) -> ImageFrame:
     """Decode frame ``index``, after checking its declared size against the bomb limit."""
-    kind = _KIND.get(content_type, "image")
+    kind = describe(content_type)
     try:
         frame = ImageSequence.Iterator(image)[index] if index else image
         check_pixels(frame.size, limits, kind)

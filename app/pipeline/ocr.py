@@ -113,12 +113,16 @@ def recognize(image: Image.Image, *, dpi: int, deadline: float) -> OcrResult:
         raise PipelineTimeout("reading the page took too long")
     text = api.GetUTF8Text()
     words: list[Word] = []
-    iterator = api.GetIterator()
+    iterator = api.GetIterator() if text.strip() else None
     level = tesserocr.RIL.WORD
-    for item in tesserocr.iterate_level(iterator, level):
-        word = item.GetUTF8Text(level)
-        if word and word.strip():
-            words.append(Word(text=word, confidence=round(item.Confidence(level) / 100, 3)))
+    if iterator is not None:
+        for item in tesserocr.iterate_level(iterator, level):
+            # An empty word (a picture Tesseract took for text) has no text to return.
+            if item.Empty(level):
+                continue
+            word = item.GetUTF8Text(level).strip()
+            if word:
+                words.append(Word(text=word, confidence=round(item.Confidence(level) / 100, 3)))
     api.Clear()
     confidence = sum(w.confidence for w in words) / len(words) if words else 0.0
     return OcrResult(text=text, words=tuple(words), confidence=round(confidence, 3))

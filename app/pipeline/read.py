@@ -36,7 +36,7 @@ def page_count(data: bytes, content_type: str = "", limits: Limits = DEFAULT_LIM
         for index in range(frames):
             if index:
                 image.seek(index)
-            files.check_pixels(image.size, limits, "image")
+            files.check_pixels(image.size, limits, files.describe(kind))
         return frames
 
 
