@@ -32,8 +32,10 @@ from resolvers import jobs, pipeline
 from resolvers.context import Context
 
 log = logging.getLogger("intakedesk.worker")
-# How long an idle worker waits before looking at the queue again (a NOTIFY wakes it sooner).
-IDLE_POLL = timedelta(seconds=5)
+# How long an idle worker waits before looking at the queue again. A new job's NOTIFY
+# wakes it sooner, but a job put back for a retry sends none: the wait is also the most
+# a retry is late by, so it follows the first backoff, within these bounds.
+IDLE_POLL_SECONDS = (0.5, 5.0)
 STOP_GRACE_SECONDS = 10
 
 
@@ -79,7 +81,7 @@ class Worker:
             await self._requeue_unfinished(pgq)
             concurrent = max(2, self.pool.processes)
             await pgq.run(
-                dequeue_timeout=IDLE_POLL,
+                dequeue_timeout=self._idle_poll(),
                 batch_size=1,
                 max_concurrent_tasks=concurrent,
                 heartbeat_timeout=timedelta(seconds=self.settings.worker_heartbeat_seconds),
@@ -90,6 +92,10 @@ class Worker:
             self.pool.close()
             if connection is not None:
                 await connection.close()
+
+    def _idle_poll(self) -> timedelta:
+        low, high = IDLE_POLL_SECONDS
+        return timedelta(seconds=min(high, max(low, self.settings.job_retry_seconds)))
 
     def stop(self) -> None:
         self._stopping.set()

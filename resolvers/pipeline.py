@@ -175,6 +175,12 @@ def _remaining(deadline: float, runner: Runner) -> float:
     return left
 
 
+def _hard_limit(limits: Limits, deadline: float, runner: Runner) -> float:
+    """When the pool kills a call: past the page's own limit (which the reader checks and
+    answers with a clear reason), or at the referral's deadline."""
+    return min(limits.page_seconds * 1.5 + 2, _remaining(deadline, runner))
+
+
 # -- steps outside transactions ---------------------------------------------------------------
 
 
@@ -210,7 +216,7 @@ async def _read(
                 str(path),
                 file.content_type,
                 limits,
-                timeout=min(limits.page_seconds, _remaining(deadline, runner)),
+                timeout=_hard_limit(limits, deadline, runner),
                 what="opening the file",
             )
         )
@@ -231,11 +237,13 @@ async def _read(
                     number=number,
                     document_index=document_index,
                     limits=limits,
-                    timeout=min(limits.page_seconds, _remaining(deadline, runner)),
+                    timeout=_hard_limit(limits, deadline, runner),
                     what=f"reading page {number}",
                 )
             )
             await _progress(runner, started, page=number)
+    if not any(page.text.strip() for page in packet):
+        raise PipelineError("no text could be read on any page: the pages look empty")
     return packet
 
 

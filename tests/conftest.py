@@ -103,6 +103,8 @@ def make_settings(database_url: str, files: Path, **overrides: Any) -> Settings:
         "INTAKEDESK_AUTH": "local",
         "INTAKEDESK_SECRET_KEY": "test-secret-key-0123456789abcdef",
         "INTAKEDESK_PUBLIC_URL": "http://testserver",
+        # A transient fault (storage away) is retried at once, not after seconds.
+        "INTAKEDESK_JOB_RETRY_SECONDS": "0.05",
     }
     environ.update({f"INTAKEDESK_{k.upper()}": str(v) for k, v in overrides.items()})
     return load_settings(environ)
