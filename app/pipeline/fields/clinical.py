@@ -42,9 +42,8 @@ def read_code(raw: str) -> tuple[str | None, bool]:
     if head[0].isdigit() and icd10.is_code(first + head + rest.upper()):
         return icd10.dotted(first + head + rest), repaired
     alt = rest.upper().replace("O", "0").replace("I", "1").replace("L", "1")
-    if alt != rest.upper():
-        if icd10.is_code(first + head + alt):
-            return icd10.dotted(first + head + alt), True
+    if alt != rest.upper() and icd10.is_code(first + head + alt):
+        return icd10.dotted(first + head + alt), True
     return None, False
 
 

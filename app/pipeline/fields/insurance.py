@@ -3,7 +3,7 @@
 import re
 from collections.abc import Iterable, Iterator
 
-from app.pipeline.fields.confidence import Candidate, candidate, label_score
+from app.pipeline.fields.confidence import LABEL_ALONE, Candidate, candidate, label_score
 from app.pipeline.fields.labels import INSURANCE, Labeled
 from app.pipeline.types import PageText
 
@@ -13,6 +13,14 @@ GROUP = "insurance.groupNumber"
 
 # An identifier: letters and digits (a dash or space inside), at least one digit.
 _IDENTIFIER = re.compile(r"^(?=[A-Za-z0-9\-]*[0-9])[A-Za-z0-9][A-Za-z0-9\-]{2,24}")
+# Words a payer's name has ("Plan: Tricare" is insurance; "Plan: follow up" is not).
+_PAYER = re.compile(
+    r"\b(?:aetna|cigna|humana|medicare|medicaid|tricare|kaiser|anthem|molina|ambetter|wellcare"
+    r"|united ?health(?:care)?|uhc|blue (?:cross|shield)|bcbs|oscar|health ?net|highmark"
+    r"|caresource|amerigroup|centene|oxford|emblem|insurance|health plan|hmo|ppo|epo|pos"
+    r"|advantage|assurance|mutual|medi-cal|champva)\b",
+    re.IGNORECASE,
+)
 _NONE = re.compile(r"^(?:n/?a|none|unknown|self[- ]?pay|not provided|pending)\b", re.IGNORECASE)
 
 
@@ -35,6 +43,13 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
     by_number = {p.number: p for p in pages}
     for item in items:
         score = label_score(item, INSURANCE)
+        if (
+            not score
+            and item.kind == "insurer"
+            and item.owner is None
+            and _PAYER.search(item.value)
+        ):
+            score = LABEL_ALONE
         if not score:
             continue
         page = by_number[item.page]

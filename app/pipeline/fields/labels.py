@@ -41,7 +41,12 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         "name",
         REFERRER,
     ),
-    (r"(?:provider|physician|doctor|clinician) name|provider|physician|doctor", "name", None),
+    (
+        r"(?:provider|physician|doctor|clinician|practitioner) name|provider|physician|doctor"
+        r"|clinician|practitioner",
+        "provider",
+        None,
+    ),
     (r"from|sender", "name", REFERRER),
     (
         r"referred to|refer to|referral to|consultant|specialist|receiving (?:provider|practice)"
@@ -51,11 +56,12 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     ),
     # -- patient facts
     (r"(?:patient |pt\.? )?(?:dob|d\.o\.b\.?|date of birth|birth ?date|born)", "dob", None),
-    (r"(?:patient )?(?:sex|gender|sex/gender|gender/sex)", "sex", None),
+    (r"(?:patient )?(?:sex|gender|sex/gender|gender/sex|m/f|f/m)", "sex", None),
     (r"e-?mail(?: address)?", "email", None),
     # -- contact numbers
     (
-        r"(?:home|cell|mobile|patient|pt\.?) (?:phone|telephone|tel\.?|ph\.?)(?: number| no\.?| #)?",
+        r"(?:home|cell|mobile|patient|pt\.?) (?:phone|telephone|tel\.?|ph\.?)"
+        r"(?: number| no\.?| #)?",
         "phone",
         PATIENT,
     ),
@@ -85,6 +91,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         "insurer",
         INSURANCE,
     ),
+    (r"plan", "insurer", None),  # an insurance plan under "Insurance", a care plan in notes
     (r"secondary insurance|secondary payer|secondary", "insurer", OTHER),
     (
         r"member(?: id| #| number| no\.?)|subscriber(?: id| #| number| no\.?)"
@@ -95,7 +102,12 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     ),
     (r"group(?: #| number| no\.?| id)?|grp\.?(?: #)?", "group", INSURANCE),
     # -- referrer
-    (r"(?:provider |referring |physician )?npi(?: #| number| no\.?)?", "npi", None),
+    (
+        r"(?:provider |referring |physician |prescriber )?npi(?: #| number| no\.?)?"
+        r"|national provider (?:id|identifier|number)",
+        "npi",
+        None,
+    ),
     (
         r"(?:referring )?(?:practice|clinic|facility|organization|office)(?: name)?|medical group",
         "practice",
@@ -115,13 +127,18 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         "diagnosis",
         CLINICAL,
     ),
-    (r"urgency(?: level)?|priority|referral priority|referral urgency|urgent\?", "urgency", None),
+    (
+        r"(?:referral |appointment |visit |scheduling |clinical )?(?:urgency|priority)(?: level)?"
+        r"|urgent\?|triage",
+        "urgency",
+        None,
+    ),
     # -- labels whose values we never take, so that they end the value before them
     (
         r"mrn|patient id|pt\\.? id|patient #|patient number|chart(?: #| number)?|account"
         r"|medical record(?: number| #| no\.?)?|ssn|social security(?: number| #)?|age"
         r"|date|referral date|date of referral|visit date|date of service|dos|signature|signed"
-        r"|medications?|allergies|history|hpi|assessment|plan|pages?|subject|cc"
+        r"|medications?|allergies|history|hpi|assessment|pages?|subject|cc"
         r"|time|notes?|comments?|relationship(?: to patient)?|employer|language|race|ethnicity"
         r"|marital status|tax id|tin|dea|license(?: #)?|upin|taxonomy|effective date|copay"
         r"|account(?: #| number)?|encounter(?: #)?|appointment|auth(?:orization)?(?: #| number)?"
@@ -201,10 +218,16 @@ _LABEL_AT = re.compile(
 # Without a colon a label counts only at the start of a line and only if it is a strong one
 # (several words or an acronym): "Date of Birth 01/02/1980", "DOB 01/02/1980".
 _STRONG_AT_START = re.compile(
-    r"^\s*(?P<label>patient name|date of birth|dob|d\.o\.b\.|npi|member id|group (?:number|#)"
-    r"|policy (?:number|#)|subscriber id|referring (?:provider|physician)|referred by"
-    r"|reason for referral|diagnosis|icd-?10 codes?|insurance|sex|gender|phone|fax)"
-    r"(?P<hint>)(?P<tail>\s+)(?=\S)",
+    r"^\s*(?P<label>" + "|".join(f"(?:{p})" for p, _, _ in _LEXICON) + r")"
+    r"(?P<hint>\s*\([^)]{1,30}\))?(?P<tail>\s+)(?=\S)",
+    re.IGNORECASE,
+)
+# Words that start sentences as often as they label a table row.
+_WEAK_AT_START = re.compile(
+    r"^(?:first|last|to|from|re|regarding|pt\.?|patient|request|reason|history|plan|status|type"
+    r"|notes?|time|date|results?|order|exam|findings|impression|assessment|age|street|unit"
+    r"|state|city|id|provider|physician|doctor|specialist|consultant|sender|referring|insured"
+    r"|subscriber|signed|signature|priority|attention|title)$",
     re.IGNORECASE,
 )
 _KINDS = [(re.compile(f"(?:{p})", re.IGNORECASE), kind, owner) for p, kind, owner in _LEXICON]
@@ -226,9 +249,14 @@ def classify(label_text: str) -> tuple[str, str | None]:
 def find_labels(line: str) -> list[Label]:
     labels: list[Label] = []
     strong = _STRONG_AT_START.match(line)
-    if strong and not _LABEL_AT.match(line.lstrip()):
+    if (
+        strong
+        and not _LABEL_AT.match(line.lstrip())
+        and (not _WEAK_AT_START.match(strong["label"]) or _table_row(line))
+    ):
         kind, owner = classify(strong["label"])
-        labels.append(Label(kind, owner, strong.start("label"), strong.end(), ""))
+        hint = (strong["hint"] or "").strip(" ()").lower()
+        labels.append(Label(kind, owner, strong.start("label"), strong.end(), hint))
     position = labels[-1].end if labels else 0
     while True:
         match = _LABEL_AT.search(line, position)
@@ -241,6 +269,12 @@ def find_labels(line: str) -> list[Label]:
         hint = (match["hint"] or "").strip(" ()").lower()
         labels.append(Label(kind, owner, match.start("label"), match.end(), hint))
     return labels
+
+
+def _table_row(line: str) -> bool:
+    """A short line that cannot be a sentence: "Provider Hannah S. St. Clair, DO"."""
+    words = line.split()
+    return len(words) <= 7 and not re.search(r"[.!?]\s*$|\b(?:is|was|has|the|and|for)\b", line)
 
 
 def _stands_as_label(line: str, match: re.Match[str]) -> bool:
@@ -322,6 +356,8 @@ def labeled_values(page: PageText) -> Iterator[Labeled]:
             if label.kind in ("name", "insurer") and label.owner is not None:
                 # "Patient: Jane Doe" / "From: Dr. Wu   Fax: …": what follows is theirs
                 section = label.owner
+            elif label.kind == "provider" and section in (None, PATIENT) and value:
+                section = REFERRER
             if not value:
                 continue
             yield Labeled(

@@ -12,12 +12,13 @@ from nameparser import HumanName
 
 from app.pipeline.fields.confidence import (
     LABEL_ALONE,
+    LABEL_IN_SECTION,
     NARRATIVE,
     Candidate,
     candidate,
     label_score,
 )
-from app.pipeline.fields.labels import PATIENT, REFERRER, Labeled
+from app.pipeline.fields.labels import OTHER, PATIENT, RECIPIENT, REFERRER, Labeled
 from app.pipeline.types import PageText
 from models.extraction import Sex
 from models.values import name_key, strip_titles
@@ -54,11 +55,13 @@ _PARTICLES = {
     "al",
     "el",
 }
-_PART = r"[A-Z][A-Za-z'\u2019\-]*\.?|[a-z]{1,3}(?= [A-Z])"  # "de la Cruz": small particles
+_UPPER = r"[A-Z\u00c0-\u00d6\u00d8-\u00de]"
+_LETTER = r"[^\W\d_]"
+_PART = rf"{_UPPER}(?:{_LETTER}|['\u2019\-])*\.?|[a-z]{{1,3}}(?= [A-Z])"  # "de la Cruz": small particles
 _NAME_RUN = re.compile(
     rf"^(?:{_TITLE}\s+)?(?P<name>(?:{_PART})(?:,?\s+(?:{_PART})){{0,4}})", re.IGNORECASE
 )
-_WORD = re.compile(r"[A-Za-z'\u2019\-.]+")
+_WORD = re.compile(r"(?:[^\W\d_]|['\u2019\-.])+")
 _NOT_NAME = re.compile(
     r"^(?:dob|d\.o\.b|date|sex|age|mrn|phone|male|female|patient|the|and|with|for|is|was"
     r"|a|an|of|at|in|on|to|by|who|has|npi|referral|referred|please|thank|thanks|see|from"
@@ -79,7 +82,7 @@ class Name:
 
     @property
     def full(self) -> str:
-        return f"{self.first} {self.last}"
+        return " ".join(part for part in (self.first, self.middle, self.last) if part)
 
 
 def read_name(value: str, hint: str = "") -> Name | None:
@@ -150,7 +153,10 @@ def _case(part: str) -> str:
 
 
 # "I am referring my patient Jane Doe", "Mr. John Roe is a 45-year-old", "RE: Jane Doe"
-_NAME = r"[A-Z][A-Za-z'\u2019\-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Za-z'\u2019\-]+){1,2}"
+_NAME = (
+    rf"{_UPPER}(?:{_LETTER}|['\u2019\-])+(?:\s+{_UPPER}\.?)?"
+    rf"(?:\s+(?:St\.\s+)?{_UPPER}(?:{_LETTER}|['\u2019\-])+){{1,2}}"
+)
 _PATIENT_SENTENCES = (
     re.compile(
         rf"\b(?:referring|refer|referred|seeing|evaluate|see)\s+(?:my|our|this|the)?\s*"
@@ -175,6 +181,8 @@ def patient_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> I
     for item in items:
         page = by_number[item.page]
         score = label_score(item, PATIENT)
+        if not score and item.owner is None and item.kind in ("name", "first", "last"):
+            score = LABEL_ALONE  # "Name: …" under no heading: the patient, most likely
         if not score:
             continue
         if item.kind == "name":
@@ -207,11 +215,12 @@ def _both(name: Name, score: float, page: PageText, raw: str, line: int) -> Iter
 def provider_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
     for item in items:
-        if item.kind != "name":
+        if item.kind == "name":
+            score = label_score(item, REFERRER)
+        elif item.kind == "provider":
+            score = _provider_label_score(item)
+        else:
             continue
-        score = label_score(item, REFERRER)
-        if not score and item.owner is None and _is_provider_label_context(item):
-            score = LABEL_ALONE * 0.9
         if not score:
             continue
         name = read_name(item.value, item.hint)
@@ -237,8 +246,15 @@ def provider_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> 
                     break
 
 
-def _is_provider_label_context(item: Labeled) -> bool:
-    return False
+def _provider_label_score(item: Labeled) -> float:
+    """ "Provider: …": the referrer's under a referrer heading or none; not the recipient's."""
+    if item.owner == REFERRER:
+        return LABEL_IN_SECTION
+    if item.owner is None:
+        return LABEL_ALONE
+    if item.owner in (RECIPIENT, OTHER):
+        return 0.0
+    return LABEL_ALONE * 0.9
 
 
 def _provider(name: Name, score: float, page: PageText, raw: str, line: int) -> Candidate:
