@@ -22,6 +22,14 @@ T = TypeVar("T")
 TASKS_PER_PROCESS = 200
 
 
+def _context() -> multiprocessing.context.BaseContext:
+    """Not fork: the parent runs an event loop and threads. The fork server imports the
+    pipeline once (seconds: OCR, the ICD-10 code set), and every pool process starts from it."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["app.pipeline_tasks"])
+    return context
+
+
 def pool_size(configured: int) -> int:
     return configured or os.cpu_count() or 1
 
@@ -32,22 +40,27 @@ class CpuPool:
     def __init__(self, processes: int) -> None:
         self.processes = processes
         self._pool: ProcessPool | None = None
+        self._starting = asyncio.Lock()
 
-    def _started(self) -> ProcessPool:
-        if self._pool is None:
-            self._pool = ProcessPool(
-                max_workers=self.processes,
-                max_tasks=TASKS_PER_PROCESS,
-                # Not fork: the parent runs an event loop and threads.
-                context=multiprocessing.get_context("forkserver"),
-            )
-        return self._pool
+    async def _started(self) -> ProcessPool:
+        """The pool, started in a thread: starting the fork server imports the pipeline,
+        seconds the event loop must not wait through."""
+        async with self._starting:
+            if self._pool is None:
+                self._pool = await asyncio.to_thread(self._new_pool)
+            return self._pool
+
+    def _new_pool(self) -> ProcessPool:
+        return ProcessPool(
+            max_workers=self.processes, max_tasks=TASKS_PER_PROCESS, context=_context()
+        )
 
     async def run(
         self, function: Callable[..., T], *args: Any, timeout: float, what: str, **kwargs: Any
     ) -> T:
         """``function(*args, **kwargs)`` in a pool process; ``what`` names it in a refusal."""
-        future = self._started().schedule(function, args=args, kwargs=kwargs, timeout=timeout)
+        pool = await self._started()
+        future = pool.schedule(function, args=args, kwargs=kwargs, timeout=timeout)
         try:
             return await asyncio.wrap_future(future)
         except FutureTimeout:
@@ -56,6 +69,13 @@ class CpuPool:
             raise PipelineError(
                 f"{what} stopped the reader (exit code {exc.exitcode}); the file may be damaged"
             ) from None
+
+    async def warm(self) -> None:
+        """Start the processes now, so the first page does not wait for them."""
+        from app import pipeline_tasks
+
+        for _ in range(self.processes):
+            await self.run(pipeline_tasks.ready, timeout=300, what="starting the reader")
 
     def close(self) -> None:
         if self._pool is not None:

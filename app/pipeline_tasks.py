@@ -7,9 +7,14 @@ PDF is not pickled to a pool process once per page; the copy is read from the pa
 from collections.abc import Sequence
 from pathlib import Path
 
-from app.pipeline import read
+from app.pipeline import fields, read
 from app.pipeline.types import Limits, PageText
 from models.extraction import Extraction
+
+
+def ready() -> bool:
+    """A call that does nothing: importing this module in a pool process is the work."""
+    return True
 
 
 def count_pages(path: str, content_type: str, limits: Limits) -> int:
@@ -27,6 +32,4 @@ def read_page(
 
 
 def extract(packet: Sequence[PageText]) -> Extraction:
-    from app.pipeline import fields  # TODO(worker): top-level once the fields branch is merged
-
     return fields.extract(packet)

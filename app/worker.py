@@ -77,6 +77,7 @@ class Worker:
         self._pgq = pgq
         if self._stopping.is_set():
             pgq.shutdown.set()
+        warming = asyncio.create_task(self._warm())
         try:
             await self._requeue_unfinished(pgq)
             concurrent = max(2, self.pool.processes)
@@ -87,11 +88,18 @@ class Worker:
                 heartbeat_timeout=timedelta(seconds=self.settings.worker_heartbeat_seconds),
             )
         finally:
+            warming.cancel()
             if self.settings.is_sqlite:
                 queue.detach_local(self.engine)
             self.pool.close()
             if connection is not None:
                 await connection.close()
+
+    async def _warm(self) -> None:
+        try:
+            await self.pool.warm()
+        except Exception:
+            log.warning("the reader processes did not start ahead of work", exc_info=True)
 
     def _idle_poll(self) -> timedelta:
         low, high = IDLE_POLL_SECONDS
