@@ -4,8 +4,9 @@ import io
 from typing import Any
 
 from models import Org, Referral, ReferralStage, utcnow
+from models.extraction import Extraction, TriageResult
 from models.values import name_key
-from resolvers import api_keys, cases, documents, orgs
+from resolvers import api_keys, documents, matching, orgs
 from resolvers.context import Context
 
 DEMO_ORG = "org_demo"
@@ -151,17 +152,19 @@ async def _sample_referral(ctx: Context, org_id: str, sample: dict[str, Any]) ->
         org_id=org_id,
         stage=ReferralStage.review,
         source="fax",
-        extraction=extraction,
-        triage={
-            "level": level,
-            "priorityBand": {1: "P1", 2: "P1", 4: "P3"}[level],
-            "queue": "intake",
-            "source": "auto",
-            "rules": [],
-            "reason": None,
-            "setBy": None,
-            "setAt": utcnow().isoformat().replace("+00:00", "Z"),
-        },
+        extraction=Extraction.model_validate(extraction),
+        triage=TriageResult.model_validate(
+            {
+                "level": level,
+                "priorityBand": {1: "P1", 2: "P1", 4: "P3"}[level],
+                "queue": "intake",
+                "source": "auto",
+                "rules": [],
+                "reason": None,
+                "setBy": None,
+                "setAt": utcnow().isoformat().replace("+00:00", "Z"),
+            }
+        ),
         search_text=name_key(
             f"{sample['first']} {sample['last']} {sample['dob']} "
             f"{sample['provider']} {sample['practice']}"
@@ -179,4 +182,4 @@ async def _sample_referral(ctx: Context, org_id: str, sample: dict[str, Any]) ->
         data=render_referral_pdf(sample),
     )
     if sample["triaged"]:
-        await cases.attach_referral(ctx, referral)
+        await matching.attach_referral(ctx, referral)

@@ -11,8 +11,17 @@ from sqlmodel import SQLModel
 import models  # noqa: F401  (registers every table)
 from app.db import create_engine
 from app.settings import load_settings
+from models.extraction import PydanticJSON
 
 target_metadata = SQLModel.metadata
+
+
+def _render_item(kind: str, obj: object, autogen_context: object) -> str | bool:
+    """A typed JSON column is plain JSON (JSONB on PostgreSQL) in the schema."""
+    if kind == "type" and isinstance(obj, PydanticJSON):
+        autogen_context.imports.add("from sqlalchemy.dialects import postgresql")  # type: ignore[attr-defined]
+        return "sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql')"
+    return False
 
 
 def _configure(connection: Connection) -> None:
@@ -21,6 +30,7 @@ def _configure(connection: Connection) -> None:
         target_metadata=target_metadata,
         compare_type=True,
         render_as_batch=connection.dialect.name == "sqlite",
+        render_item=_render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

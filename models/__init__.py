@@ -11,6 +11,7 @@ from models.org import ApiKey, Membership, Org, Role, User
 from models.patient import Patient
 from models.referral import Referral, ReferralStage
 from models.referrer import AliasKind, Location, Practice, Provider, ReferrerAlias
+from models.review import FieldReview
 
 order_inserts_by_foreign_keys()
 align_timestamps()
@@ -30,6 +31,7 @@ __all__ = [
     "EmrDocumentItem",
     "EmrDocumentStatus",
     "EmrStatus",
+    "FieldReview",
     "Job",
     "JobStatus",
     "JobStep",

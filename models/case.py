@@ -1,6 +1,5 @@
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -8,12 +7,12 @@ from sqlmodel import Field, SQLModel
 from models.base import (
     created_field,
     id_field,
-    json_field,
     org_field,
     org_unique,
     same_org,
     timestamp_field,
 )
+from models.extraction import ExtractedReferrer, PydanticJSON
 
 
 class CaseStatus(StrEnum):
@@ -59,6 +58,9 @@ class Case(SQLModel, table=True):
     status: CaseStatus = Field(default=CaseStatus.open, sa_type=sa.String(20))
     close_reason: str | None = Field(default=None, max_length=500)
     triage_level: int | None = Field(default=None)
+    # Who set the case's own triage (PATCH); while None, the case follows its most urgent
+    # referral.
+    triage_set_by: str | None = Field(default=None, max_length=40)
     priority_band: str | None = Field(default=None, max_length=2)
     queue: str | None = Field(default=None, max_length=100)
     location_id: str | None = Field(default=None, max_length=40)
@@ -66,7 +68,9 @@ class Case(SQLModel, table=True):
     practice_id: str | None = Field(default=None, max_length=40)
     provider_id: str | None = Field(default=None, max_length=40)
     # Referrer as read off the referrals while no practice/provider is matched.
-    referrer_candidates: list[dict[str, Any]] = json_field(default_factory=list)
+    referrer_candidates: list[ExtractedReferrer] = Field(
+        default_factory=list, sa_type=PydanticJSON(list[ExtractedReferrer]), nullable=False
+    )
     reason: str | None = Field(default=None, max_length=2000)
     scheduled_for: datetime | None = timestamp_field()
     emr_status: EmrStatus = Field(default=EmrStatus.not_queued, sa_type=sa.String(20))

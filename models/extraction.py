@@ -8,10 +8,10 @@ is a new value (``Extraction.with_value``), which is also what tells the ORM to 
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 from pydantic.alias_generators import to_camel
 
 from models.base import JSONType
@@ -28,6 +28,18 @@ class PriorityBand(StrEnum):
     P2 = "P2"
     P3 = "P3"
     P4 = "P4"
+
+
+def is_triage_level(value: object) -> bool:
+    return (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and MOST_URGENT_LEVEL <= value <= LEAST_URGENT_LEVEL
+    )
+
+
+def is_priority_band(value: object) -> bool:
+    return isinstance(value, str) and value in PriorityBand._value2member_map_
 
 
 class Urgency(StrEnum):
@@ -122,12 +134,8 @@ class ExtractedClinical(Camel):
     @field_validator("urgency", mode="before")
     @classmethod
     def _urgency_word(cls, value: object) -> object:
-        if value is None or isinstance(value, Urgency):
-            return value
-        urgency = Urgency.read(value)
-        if urgency is None:
-            raise ValueError("urgency must be stat, urgent or routine")
-        return urgency
+        # A word that names no urgency is no cue at all (not a guess).
+        return value if value is None or isinstance(value, Urgency) else Urgency.read(value)
 
 
 class FieldCorrection(Camel):
@@ -209,7 +217,8 @@ def _snake(part: str) -> str:
 def _replaced(model: BaseModel, head: str, rest: str, value: Any) -> Any:
     name = _snake(head)
     if not rest:
-        return model.model_copy(update={name: value})
+        # Validated, so a value is held as its type says (an enum member, not its text).
+        return type(model).model_validate({**dict(model), name: value})
     child = getattr(model, name)
     if child is None:
         child = type(model).model_fields[name].annotation.__args__[0]()  # type: ignore[union-attr]
@@ -219,10 +228,15 @@ def _replaced(model: BaseModel, head: str, rest: str, value: Any) -> Any:
 # -- QA ---------------------------------------------------------------------------------------
 
 
+class QaSeverity(StrEnum):
+    error = "error"  # fails QA: the referral waits in review
+    warning = "warning"  # shown, but does not fail QA
+
+
 class QaIssue(Camel):
     field: str
     code: str  # missing, low_confidence, invalid, in_future, invalid_format, invalid_check_digit
-    severity: Literal["error", "warning"] = "error"
+    severity: QaSeverity = QaSeverity.error
     message: str
 
 
@@ -240,7 +254,7 @@ class QaResult(Camel):
 
 
 class TriageCue(Camel):
-    cue: Literal["keyword", "diagnosisCode", "urgency"]
+    cue: str  # keyword, diagnosisCode or urgency
     value: str
 
 
@@ -266,27 +280,26 @@ class TriageResult(Camel):
 
 # -- storage ----------------------------------------------------------------------------------
 
-M = TypeVar("M", bound=BaseModel)
 
-
-class PydanticJSON(sa.TypeDecorator[Any], Generic[M]):
-    """A JSON column that holds one of the models above, in its camelCase wire form."""
+class PydanticJSON(sa.TypeDecorator[Any]):
+    """A JSON column holding a typed value (a model above, or a list of one) in wire form."""
 
     impl = JSONType
     cache_ok = True
 
-    def __init__(self, model: type[M]) -> None:
+    def __init__(self, kind: Any) -> None:
         super().__init__()
-        self.model = model
+        self.kind = kind
+        self.adapter: TypeAdapter[Any] = TypeAdapter(kind)
 
     def process_bind_param(self, value: Any, dialect: sa.Dialect) -> Any:
         if value is None:
             return None
-        if isinstance(value, BaseModel):
-            return value.model_dump(mode="json", by_alias=True)
-        return self.model.model_validate(value).model_dump(mode="json", by_alias=True)
+        return self.adapter.dump_python(
+            self.adapter.validate_python(value), mode="json", by_alias=True
+        )
 
-    def process_result_value(self, value: Any, dialect: sa.Dialect) -> M | None:
+    def process_result_value(self, value: Any, dialect: sa.Dialect) -> Any:
         if value is None:
             return None
-        return self.model.model_validate(value)
+        return self.adapter.validate_python(value)

@@ -1,6 +1,5 @@
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -8,12 +7,12 @@ from sqlmodel import Field, SQLModel
 from models.base import (
     created_field,
     id_field,
-    json_field,
     org_field,
     org_unique,
     same_org,
     timestamp_field,
 )
+from models.extraction import Extraction, PydanticJSON, QaResult, TriageResult
 
 
 class ReferralStage(StrEnum):
@@ -45,11 +44,11 @@ class Referral(SQLModel, table=True):
     case_id: str | None = Field(default=None, max_length=40)
     patient_id: str | None = Field(default=None, max_length=40)
     duplicate_of_id: str | None = Field(default=None, max_length=40)
-    # DESIGN §10 shape, written by the pipeline.
-    extraction: dict[str, Any] | None = json_field(nullable=True)
-    qa: dict[str, Any] | None = json_field(nullable=True)
+    # DESIGN §10 shape, written by the pipeline or entered by a person.
+    extraction: Extraction | None = Field(default=None, sa_type=PydanticJSON(Extraction))
+    qa: QaResult | None = Field(default=None, sa_type=PydanticJSON(QaResult))
     # Current triage; a manual override keeps the automatic result it replaced.
-    triage: dict[str, Any] | None = json_field(nullable=True)
+    triage: TriageResult | None = Field(default=None, sa_type=PydanticJSON(TriageResult))
     # Lower-cased "first last dob referrer" text the list's `q` filter searches.
     search_text: str = Field(default="", max_length=1000)
     error: str | None = Field(default=None, max_length=2000)
@@ -58,3 +57,6 @@ class Referral(SQLModel, table=True):
     created_at: datetime = created_field()
     updated_at: datetime = timestamp_field(nullable=False)
     processed_at: datetime | None = timestamp_field()
+    # Who confirmed the extraction (a person's review), and when.
+    confirmed_by: str | None = Field(default=None, max_length=40)
+    confirmed_at: datetime | None = timestamp_field()

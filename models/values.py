@@ -8,6 +8,8 @@ import unicodedata
 from datetime import UTC, date, datetime, timedelta
 
 _SPACES = re.compile(r"\s+")
+# A stored phone number. ASCII digits only: \d would take any script's digits.
+E164 = re.compile(r"\+[1-9][0-9]{7,14}")
 # Apostrophes join a name ("O'Brien", "O’Brien" → "obrien"); other punctuation separates words.
 _APOSTROPHES = re.compile("['\u2018\u2019\u02bc\u02bb`\u00b4]")
 # Letters that Unicode does not decompose into a base letter and an accent.
@@ -19,11 +21,20 @@ _PHONE_TEXT = re.compile(r"\+?[0-9().\-/\s]*")
 # A match that may start with spaces starts at the first of them, "(?<!\s)": searching
 # from every space of a long run would take time quadratic in the run's length.
 _EXTENSION = re.compile(r"(?<!\s)\s*(?:x|ext\.?|extension)\s*[0-9]+$", re.IGNORECASE)
-_TITLES = re.compile(
-    r"^(dr|mr|mrs|ms|miss|mx|prof)\.?\s+"
-    r"|(?:,|(?<!\s))\s+(md|do|np|pa|pa-c|rn|fnp|dnp|phd|mbbs|jr|sr|ii|iii)\.?$",
-    re.IGNORECASE,
+# Titles before a name and credentials after it, as they read once punctuation is gone
+# ("M.D." is "m d"): the one list both the title stripper and the alias key use.
+TITLES = frozenset(("dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "prof"))
+CREDENTIALS = frozenset(
+    ("md", "do", "np", "pa", "pac", "rn", "fnp", "dnp", "phd", "mbbs", "facp", "faafp")
+    + ("jr", "sr", "ii", "iii")
 )
+# USPS codes: the states, DC, territories and military post offices.
+_STATE_CODES = (
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
+    "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC AS GU MP PR VI UM AA AE AP"
+)
+US_STATES = frozenset(_STATE_CODES.split())
+_ZIP = re.compile(r"(\d{5})(?:-?(\d{4}))?")
 _DATE_FORMATS = (
     "%Y-%m-%d",
     "%m/%d/%Y",
@@ -53,16 +64,65 @@ def _without_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def _credential_words(words: list[str]) -> int:
+    """How many of the last words spell a credential ("md", or "m d" from "M.D."), or 0."""
+    for size in (1, 2, 3, 4, 5):
+        if len(words) > size and "".join(words[-size:]) in CREDENTIALS:
+            return size
+    return 0
+
+
+def title_free_words(text: str | None) -> list[str]:
+    """The name's words as keys, titles before and credentials after it removed.
+
+    A name is never stripped to nothing: its last word stays whatever it is.
+    """
+    words = name_key(text).split()
+    while len(words) > 1 and words[0] in TITLES:
+        del words[0]
+    while (size := _credential_words(words)) > 0:
+        del words[-size:]
+    return words
+
+
+_WORD = re.compile(r"[^\s,]+")
+
+
 def strip_titles(name: str | None) -> str | None:
-    """``Dr. John Smith, MD`` → ``John Smith``."""
+    """``Dr. John Smith, M.D.`` → ``John Smith``: titles and credentials gone, the rest as
+    written."""
     if not name:
         return None
-    previous = None
-    text = name.strip()
-    while previous != text:
-        previous = text
-        text = _TITLES.sub("", text).strip(" ,")
-    return text or None
+    words = list(_WORD.finditer(name))
+    keys = [name_key(w.group()).replace(" ", "") for w in words]
+    first = 0
+    while len(words) - first > 1 and keys[first] in TITLES:
+        first += 1
+    kept = keys[first:]
+    while (size := _credential_words(kept)) > 0:
+        kept = kept[:-size]
+    if not kept:
+        return None
+    last = first + len(kept) - 1
+    return name[words[first].start() : words[last].end()].strip(" ,") or None
+
+
+STATE_RULE = "must be a two-letter US state code such as CA"
+ZIP_RULE = "must be 5 or 9 digits (12345 or 12345-6789)"
+
+
+def us_state(value: str | None) -> str | None:
+    """``ca`` → ``CA``; ``None`` when it is not a USPS state or territory code."""
+    text = (value or "").strip().upper()
+    return text if text in US_STATES else None
+
+
+def us_zip(value: str | None) -> str | None:
+    """``902101234`` → ``90210-1234``; ``None`` when it is not a 5- or 9-digit ZIP code."""
+    match = _ZIP.fullmatch((value or "").strip())
+    if match is None:
+        return None
+    return "-".join(part for part in match.groups() if part)
 
 
 def parse_dob(value: str | date | None, *, today: date | None = None) -> date | None:

@@ -39,7 +39,6 @@ org, or null to unassign) and ``triageLevel`` (1…5; the band follows the org's
 ``priorityBands`` unless ``priorityBand`` is sent too). A closed case is not edited (409).
 """
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
@@ -63,7 +62,8 @@ from models import (
     Role,
     utcnow,
 )
-from resolvers import audit, locks, orgs, patients
+from models.extraction import is_priority_band, is_triage_level
+from resolvers import audit, orgs
 from resolvers.access import CHANGE_LOCK, check_row, get_scoped, org_for
 from resolvers.context import Context
 from resolvers.errors import Conflict, ValidationFailed
@@ -89,7 +89,6 @@ OUTCOMES = (
     "declined",
     "bounced",
 )
-BAND_PATTERN = re.compile(r"^P[1-4]$")
 MAX_NOTE = 4000
 MAX_REASON = 500
 
@@ -211,7 +210,7 @@ async def list_cases(
             raise ValidationFailed("status must be one of " + ", ".join(CaseStatus), field="status")
         query = query.where(Case.status == filters.status)
     if filters.priority_band is not None:
-        if not BAND_PATTERN.match(filters.priority_band):
+        if not is_priority_band(filters.priority_band):
             raise ValidationFailed("priorityBand must be P1, P2, P3 or P4", field="priorityBand")
         query = query.where(Case.priority_band == filters.priority_band)
     if filters.queue is not None:
@@ -288,9 +287,7 @@ async def update(
             wrong("locationId", f"no location {location_id} in this org")
         elif not location.active:
             wrong("locationId", f"location {location_id} is inactive")
-    if priority_band is not UNSET and (
-        priority_band is None or not BAND_PATTERN.match(priority_band)
-    ):
+    if priority_band is not UNSET and (not is_priority_band(priority_band)):
         wrong("priorityBand", "priorityBand must be P1, P2, P3 or P4")
     if queue is not UNSET and (queue is None or queue not in config.queues):
         wrong("queue", "queue must be one of the org's queues: " + ", ".join(config.queues))
@@ -300,9 +297,7 @@ async def update(
             wrong("assigneeId", f"user {assignee_id} is not a member of this org")
         elif Role(membership.role).rank < Role.coordinator.rank:
             wrong("assigneeId", "a viewer cannot be assigned cases")
-    if triage_level is not UNSET and (
-        triage_level is None or isinstance(triage_level, bool) or not 1 <= triage_level <= 5
-    ):
+    if triage_level is not UNSET and (not is_triage_level(triage_level)):
         wrong("triageLevel", "triageLevel must be 1 (most urgent) to 5")
     if problems:
         raise ValidationFailed(
@@ -328,6 +323,9 @@ async def update(
             continue
         changes[field] = [getattr(case, attribute), value]
         setattr(case, attribute, value)
+    if "triageLevel" in changes or "priorityBand" in changes:
+        # The case's own triage now, no longer its most urgent referral's.
+        case.triage_set_by = ctx.actor_id or ctx.actor_type
     if changes:
         case.updated_at = utcnow()
         ctx.session.add(case)
@@ -484,95 +482,34 @@ async def log_contact(ctx: Context, *, case_id: str, contact: ContactInput) -> C
     return ContactLogged(case=case, event=event)
 
 
-# -- building cases from referrals -------------------------------------------------------------
+# -- the case's triage -------------------------------------------------------------------------
 
 
-async def attach_referral(ctx: Context, referral: Referral) -> Case:
-    """Join the patient's open case, or open a new one, and mark the referral triaged.
-
-    The patient is the referral's, or the one its extraction names (matched or
-    created). The more urgent triage of the case and the referral wins.
-    """
-    if referral.case_id:
-        case = await ctx.session.get(Case, referral.case_id)
-        if case is not None:
-            _mark_triaged(ctx, referral)
-            return case
-    patient_id = referral.patient_id
-    if patient_id is None:
-        patient = await patients.from_extraction(
-            ctx, org_id=referral.org_id, extraction=referral.extraction
-        )
-        if patient is None:
-            raise ValidationFailed(
-                "the referral names no patient (first name, last name and DOB are needed)",
-                field="patientId",
-            )
-        patient_id = patient.id
-    triage = referral.triage or {}
-    level = triage.get("level")
-    # Two referrals of one patient, triaged at once, join one case instead of opening two.
-    await locks.hold(ctx, locks.PATIENTS, referral.org_id)
-    case = await _open_case_of(ctx, org_id=referral.org_id, patient_id=patient_id)
-    now = utcnow()
-    if case is None:
-        extraction = referral.extraction or {}
-        referrer = extraction.get("referrer")
-        case = Case(
-            org_id=referral.org_id,
-            patient_id=patient_id,
-            triage_level=level,
-            priority_band=triage.get("priorityBand"),
-            queue=triage.get("queue"),
-            referrer_candidates=[referrer] if referrer else [],
-            reason=(extraction.get("clinical") or {}).get("reason"),
-            updated_at=now,
-        )
-        action = "case.create"
-    else:
-        if level is not None and (case.triage_level is None or level < case.triage_level):
-            case.triage_level = level
-            case.priority_band = triage.get("priorityBand") or case.priority_band
-        referrer = (referral.extraction or {}).get("referrer")
-        unmatched = case.practice_id is None and case.provider_id is None
-        if referrer and unmatched and referrer not in (case.referrer_candidates or []):
-            # A new list, so the JSON column is seen as changed.
-            case.referrer_candidates = [*(case.referrer_candidates or []), referrer]
-        case.updated_at = now
-        action = "case.join"
-    ctx.session.add(case)
-    referral.case_id = case.id
-    referral.patient_id = patient_id
-    _mark_triaged(ctx, referral)
-    audit.record(
-        ctx,
-        action,
-        org_id=referral.org_id,
-        resource_type="case",
-        resource_id=case.id,
-        details={"referralId": referral.id},
+async def follow_referrals(ctx: Context, case: Case, *, joining: Referral | None = None) -> None:
+    """The case's level, band and queue follow its most urgent referral (``joining`` counts
+    though not yet stored), unless a person set the case's own (``triage_set_by``)."""
+    if case.triage_set_by is not None:
+        return
+    query = select(Referral).where(
+        Referral.org_id == case.org_id,
+        Referral.case_id == case.id,
+        Referral.stage != ReferralStage.duplicate,
     )
-    return case
-
-
-def _mark_triaged(ctx: Context, referral: Referral) -> None:
-    if referral.stage != ReferralStage.triaged:
-        referral.stage = ReferralStage.triaged
-        referral.updated_at = utcnow()
-        ctx.session.add(referral)
-
-
-async def _open_case_of(ctx: Context, *, org_id: str, patient_id: str) -> Case | None:
-    # Locked: a case being closed right now is waited for, and then no longer matches
-    # (PostgreSQL re-checks the condition after the wait), so nothing joins a closed case.
-    query = (
-        select(Case)
-        .where(
-            Case.org_id == org_id, Case.patient_id == patient_id, Case.status != CaseStatus.closed
-        )
-        .order_by(col(Case.created_at).desc())
-        .limit(1)
-        .with_for_update(**CHANGE_LOCK)
-        .execution_options(populate_existing=True)
+    rows = {r.id: r for r in (await ctx.session.scalars(query)).all()}
+    if joining is not None:
+        rows[joining.id] = joining
+    results = [r.triage for r in rows.values() if r.triage is not None]
+    if not results:
+        return
+    most_urgent = min(results, key=lambda t: t.level)
+    changed = (most_urgent.level, most_urgent.priority_band, most_urgent.queue) != (
+        case.triage_level,
+        case.priority_band,
+        case.queue,
     )
-    return (await ctx.session.scalars(query)).first()
+    if changed:
+        case.triage_level = most_urgent.level
+        case.priority_band = most_urgent.priority_band
+        case.queue = most_urgent.queue or case.queue
+        case.updated_at = utcnow()
+        ctx.session.add(case)

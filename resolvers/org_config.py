@@ -6,8 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic.alias_generators import to_camel
 
-TriageLevel = Annotated[int, Field(ge=1, le=5)]
-Band = Annotated[str, Field(pattern=r"^P[1-4]$")]
+from models.extraction import LEAST_URGENT_LEVEL, MOST_URGENT_LEVEL, PriorityBand, TriageLevel
 
 
 class _Camel(BaseModel):
@@ -34,8 +33,14 @@ class OrgConfig(_Camel):
     )
     default_queue: str = "intake"
     # triage level (1 most urgent … 5) → priority band
-    priority_bands: dict[str, Band] = Field(
-        default_factory=lambda: {"1": "P1", "2": "P1", "3": "P2", "4": "P3", "5": "P4"}
+    priority_bands: dict[str, PriorityBand] = Field(
+        default_factory=lambda: {
+            "1": PriorityBand.P1,
+            "2": PriorityBand.P1,
+            "3": PriorityBand.P2,
+            "4": PriorityBand.P3,
+            "5": PriorityBand.P4,
+        }
     )
     triage_rules: list[TriageRule] = Field(default_factory=list)
     qa_min_confidence: float = Field(default=0.8, ge=0, le=1)
@@ -55,8 +60,9 @@ class OrgConfig(_Camel):
 
     @field_validator("priority_bands")
     @classmethod
-    def _levels(cls, value: dict[str, str]) -> dict[str, str]:
-        wrong = sorted(set(value) - {"1", "2", "3", "4", "5"})
+    def _levels(cls, value: dict[str, PriorityBand]) -> dict[str, PriorityBand]:
+        levels = {str(n) for n in range(MOST_URGENT_LEVEL, LEAST_URGENT_LEVEL + 1)}
+        wrong = sorted(set(value) - levels)
         if wrong:
             raise ValueError(f"keys must be triage levels 1-5, not {wrong[0]!r}")
         return value
@@ -69,7 +75,7 @@ class OrgConfig(_Camel):
             raise ValueError(f"{value!r} is not one of queues")
         return value
 
-    def band_for(self, level: int | None) -> str | None:
+    def band_for(self, level: int | None) -> PriorityBand | None:
         return self.priority_bands.get(str(level)) if level is not None else None
 
     def public(self) -> dict[str, object]:

@@ -10,7 +10,17 @@ from sqlalchemy import ColumnElement, and_, false, func, or_
 from sqlmodel import col, select
 
 from models import Case, Document, EmrDocumentItem, Patient, Referral, Role, utcnow
-from models.values import latest_date_on_earth, name_key, parse_dob, phone_e164, read_date
+from models.values import (
+    STATE_RULE,
+    ZIP_RULE,
+    latest_date_on_earth,
+    name_key,
+    parse_dob,
+    phone_e164,
+    read_date,
+    us_state,
+    us_zip,
+)
 from resolvers import audit, locks
 from resolvers.access import get_scoped, org_for
 from resolvers.context import Context
@@ -18,14 +28,7 @@ from resolvers.errors import Conflict, ValidationFailed, not_found
 from resolvers.pagination import Page, check_limit, paginate
 
 SEXES = ("F", "M", "X", "U")
-# USPS codes: the states, DC, territories and military post offices.
-_STATE_CODES = (
-    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
-    "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC AS GU MP PR VI UM AA AE AP"
-)
-US_STATES = frozenset(_STATE_CODES.split())
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
-_ZIP = re.compile(r"(\d{5})(?:-?(\d{4}))?")
 _TWO_DIGIT_YEAR = re.compile(r"\d{1,2}[/-]\d{1,2}[/-]\d{2}")
 _TIMESTAMP = re.compile(r"\d\s*T\s*\d|\d:\d", re.IGNORECASE)
 _NAME_MAX = 100
@@ -371,7 +374,7 @@ def clean_fields(fields: Mapping[str, Any], *, creating: bool) -> dict[str, Any]
     for name, value in fields.items():
         try:
             clean[name] = _CLEANERS[name](value)
-        except _Invalid as exc:
+        except InvalidValue as exc:
             problems.extend(
                 {"field": field or FIELD_NAMES[name], "message": message}
                 for field, message in exc.problems
@@ -382,7 +385,7 @@ def clean_fields(fields: Mapping[str, Any], *, creating: bool) -> dict[str, Any]
     return clean
 
 
-class _Invalid(Exception):
+class InvalidValue(Exception):
     """One field's problems: ``(field or None for the field itself, message)`` pairs."""
 
     def __init__(self, message: str, field: str | None = None) -> None:
@@ -390,23 +393,23 @@ class _Invalid(Exception):
         self.problems = [(field, message)]
 
 
-def _text(value: Any, *, limit: int = _TEXT_MAX, field: str | None = None) -> str | None:
+def clean_text(value: Any, *, limit: int = _TEXT_MAX, field: str | None = None) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise _Invalid("must be a string", field)
+        raise InvalidValue("must be a string", field)
     text = value.strip()
     if len(text) > limit:
-        raise _Invalid(f"must be at most {limit} characters", field)
+        raise InvalidValue(f"must be at most {limit} characters", field)
     return text or None
 
 
 def _name(value: Any) -> str:
-    text = _text(value, limit=_NAME_MAX)
+    text = clean_text(value, limit=_NAME_MAX)
     if text is None:
-        raise _Invalid("is required and cannot be empty")
+        raise InvalidValue("is required and cannot be empty")
     if not name_key(text):
-        raise _Invalid("must contain letters")
+        raise InvalidValue("must contain letters")
     return text
 
 
@@ -417,49 +420,49 @@ def clean_dob(value: Any) -> date | None:
     elif isinstance(value, str):
         text = value.strip() or None
     else:
-        raise _Invalid("must be a date written YYYY-MM-DD")
+        raise InvalidValue("must be a date written YYYY-MM-DD")
     if text is None:
         return None
     if _TIMESTAMP.search(text):
-        raise _Invalid("must be a date (YYYY-MM-DD), not a timestamp")
+        raise InvalidValue("must be a date (YYYY-MM-DD), not a timestamp")
     if _TWO_DIGIT_YEAR.fullmatch(text):
-        raise _Invalid("write the year with four digits (MM/DD/YYYY)")
+        raise InvalidValue("write the year with four digits (MM/DD/YYYY)")
     written = read_date(text)
     if written is None:
-        raise _Invalid("is not a readable date; write YYYY-MM-DD or MM/DD/YYYY")
+        raise InvalidValue("is not a readable date; write YYYY-MM-DD or MM/DD/YYYY")
     if written > latest_date_on_earth():
-        raise _Invalid("is in the future")
+        raise InvalidValue("is in the future")
     dob = parse_dob(written)
     if dob is None:
-        raise _Invalid("is more than 130 years ago")
+        raise InvalidValue("is more than 130 years ago")
     return dob
 
 
-def _sex(value: Any) -> str | None:
-    text = _text(value)
+def clean_sex(value: Any) -> str | None:
+    text = clean_text(value)
     if text is None:
         return None
     if text.upper() not in SEXES:
-        raise _Invalid("must be one of F, M, X, U")
+        raise InvalidValue("must be one of F, M, X, U")
     return text.upper()
 
 
-def _phone(value: Any) -> str | None:
-    text = _text(value)
+def clean_phone(value: Any) -> str | None:
+    text = clean_text(value)
     if text is None:
         return None
     phone = phone_e164(text)
     if phone is None:
-        raise _Invalid("is not a phone number; write it like (555) 123-4567 or +15551234567")
+        raise InvalidValue("is not a phone number; write it like (555) 123-4567 or +15551234567")
     return phone
 
 
-def _email(value: Any) -> str | None:
-    text = _text(value, limit=320)
+def clean_email(value: Any) -> str | None:
+    text = clean_text(value, limit=320)
     if text is None:
         return None
     if not _EMAIL.fullmatch(text):
-        raise _Invalid("is not an email address")
+        raise InvalidValue("is not an email address")
     local, _, domain = text.rpartition("@")
     return f"{local}@{domain.lower()}"
 
@@ -468,63 +471,72 @@ def _address(value: Any) -> dict[str, Any] | None:
     if value is None:
         return None
     if not isinstance(value, Address):
-        raise _Invalid("must be an object with line1, line2, city, state, zip")
-    parts = {"line1": _text, "line2": _text, "city": _text, "state": _state, "zip": _zip}
+        raise InvalidValue("must be an object with line1, line2, city, state, zip")
+    parts = {
+        "line1": clean_text,
+        "line2": clean_text,
+        "city": clean_text,
+        "state": clean_state,
+        "zip": clean_zip,
+    }
     address: dict[str, Any] = {}
     problems = []
     for name, clean in parts.items():
         try:
             address[name] = clean(getattr(value, name), field=f"address.{name}")
-        except _Invalid as exc:
+        except InvalidValue as exc:
             problems.extend(exc.problems)
     if problems:
-        invalid = _Invalid(problems[0][1], problems[0][0])
+        invalid = InvalidValue(problems[0][1], problems[0][0])
         invalid.problems = problems
         raise invalid
     return address if any(address.values()) else None
 
 
-def _state(value: Any, *, field: str) -> str | None:
-    state = _text(value, field=field)
-    if state is not None and state.upper() not in US_STATES:
-        raise _Invalid("must be a two-letter US state code such as CA", field)
-    return state.upper() if state else None
-
-
-def _zip(value: Any, *, field: str) -> str | None:
-    zip_code = _text(value, field=field)
-    if zip_code is None:
+def clean_state(value: Any, *, field: str | None = None) -> str | None:
+    text = clean_text(value, field=field)
+    if text is None:
         return None
-    match = _ZIP.fullmatch(zip_code)
-    if match is None:
-        raise _Invalid("must be 5 or 9 digits (12345 or 12345-6789)", field)
-    return "-".join(part for part in match.groups() if part)
+    state = us_state(text)
+    if state is None:
+        raise InvalidValue(STATE_RULE, field)
+    return state
+
+
+def clean_zip(value: Any, *, field: str | None = None) -> str | None:
+    text = clean_text(value, field=field)
+    if text is None:
+        return None
+    zip_code = us_zip(text)
+    if zip_code is None:
+        raise InvalidValue(ZIP_RULE, field)
+    return zip_code
 
 
 def _insurance(value: Any) -> dict[str, Any] | None:
     if value is None:
         return None
     if not isinstance(value, Insurance):
-        raise _Invalid("must be an object with provider, memberId, groupNumber")
+        raise InvalidValue("must be an object with provider, memberId, groupNumber")
     insurance = {
-        "provider": _text(value.provider, field="insurance.provider"),
-        "memberId": _text(value.member_id, limit=100, field="insurance.memberId"),
-        "groupNumber": _text(value.group_number, limit=100, field="insurance.groupNumber"),
+        "provider": clean_text(value.provider, field="insurance.provider"),
+        "memberId": clean_text(value.member_id, limit=100, field="insurance.memberId"),
+        "groupNumber": clean_text(value.group_number, limit=100, field="insurance.groupNumber"),
     }
     return insurance if any(insurance.values()) else None
 
 
 def _mrn(value: Any) -> str | None:
-    return _text(value, limit=100)
+    return clean_text(value, limit=100)
 
 
 _CLEANERS = {
     "first_name": _name,
     "last_name": _name,
     "dob": clean_dob,
-    "sex": _sex,
-    "phone": _phone,
-    "email": _email,
+    "sex": clean_sex,
+    "phone": clean_phone,
+    "email": clean_email,
     "address": _address,
     "insurance": _insurance,
     "mrn": _mrn,
@@ -534,72 +546,13 @@ _CLEANERS = {
 # --- matching referrals to patients -------------------------------------------------------
 
 
+def name_key_of(name: str) -> str:
+    """A name as stored for matching (``first_name_key``/``last_name_key``)."""
+    return name_key(name)[:_NAME_MAX]
+
+
 def set_names(patient: Patient, first_name: str, last_name: str) -> None:
     patient.first_name = first_name.strip()
     patient.last_name = last_name.strip()
-    patient.first_name_key = name_key(first_name)[:_NAME_MAX]
-    patient.last_name_key = name_key(last_name)[:_NAME_MAX]
-
-
-async def find_match(
-    ctx: Context, *, org_id: str, first_name: str, last_name: str, dob: date | None
-) -> Patient | None:
-    """The same person: same names (ignoring case, accents, punctuation) and date of birth."""
-    if dob is None:
-        return None
-    query = (
-        select(Patient)
-        .where(
-            Patient.org_id == org_id,
-            Patient.last_name_key == name_key(last_name)[:_NAME_MAX],
-            Patient.first_name_key == name_key(first_name)[:_NAME_MAX],
-            Patient.dob == dob,
-        )
-        .limit(1)
-    )
-    return (await ctx.session.scalars(query)).first()
-
-
-async def from_extraction(
-    ctx: Context, *, org_id: str, extraction: dict[str, Any] | None
-) -> Patient | None:
-    """The extraction's patient: a known one if names and DOB match, else a new record.
-
-    ``None`` when the extraction lacks a first name, last name or readable DOB:
-    a patient is never created from a guess.
-    """
-    data = (extraction or {}).get("patient") or {}
-    first, last = data.get("firstName"), data.get("lastName")
-    dob = parse_dob(data.get("dob"))
-    if not first or not last or dob is None:
-        return None
-    # Two referrals of one new patient, triaged at once, must not create two records.
-    await locks.hold(ctx, locks.PATIENTS, org_id)
-    match = await find_match(ctx, org_id=org_id, first_name=first, last_name=last, dob=dob)
-    if match is not None:
-        return match
-    patient = Patient(
-        org_id=org_id,
-        first_name="",
-        last_name="",
-        first_name_key="",
-        last_name_key="",
-        dob=dob,
-        sex=data.get("sex") if data.get("sex") in SEXES else None,
-        phone=phone_e164(data.get("phone")),
-        email=data.get("email"),
-        address=data.get("address"),
-        insurance=(extraction or {}).get("insurance"),
-        updated_at=utcnow(),
-    )
-    set_names(patient, first, last)
-    ctx.session.add(patient)
-    audit.record(
-        ctx,
-        "patient.create",
-        org_id=org_id,
-        resource_type="patient",
-        resource_id=patient.id,
-        details={"from": "extraction"},
-    )
-    return patient
+    patient.first_name_key = name_key_of(first_name)
+    patient.last_name_key = name_key_of(last_name)

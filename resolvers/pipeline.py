@@ -46,9 +46,10 @@ from models import (
     utcnow,
 )
 from models.extraction import Extraction
-from resolvers import access, audit, qa, referrals
+from resolvers import access, audit, intake, qa, referrals
 from resolvers.context import Context
 from resolvers.errors import DomainError
+from resolvers.org_config import OrgConfig
 
 log = logging.getLogger("intakedesk.pipeline")
 
@@ -344,11 +345,8 @@ async def _finish(
             document.status = DocumentStatus.processed
             document.updated_at = now
             session.add(document)
-        # The column is still a dict until the typed-model change lands in main.
-        referrals.set_extraction(ctx, referral, extraction.model_dump(mode="json", by_alias=True))
+        referrals.set_extraction(ctx, referral, extraction)
         referral.processed_at = now
-        # Out of ``processing`` before the checks, which refuse a referral being processed.
-        referral.stage = ReferralStage.review
         session.add(referral)
         await _advance(ctx, referral)
         job.status = JobStatus.done
@@ -365,22 +363,23 @@ async def _finish(
 
 
 async def _advance(ctx: Context, referral: Referral) -> None:
-    """QA, then (when it passes) triage and the case.
-
-    Stand-in for ``resolvers.intake.advance`` (the lead's), which also matches referrers and
-    finds duplicates; it replaces this function at merge.
-    """
-    config = await referrals.config_for(ctx, referral.org_id)
-    result = qa.check(referral.extraction or {}, config)
-    referral.qa = result.as_json(utcnow().isoformat().replace("+00:00", "Z"))
+    """QA, triage, duplicates and the case (``intake.advance``); what it refuses leaves the
+    referral in review, for a person, rather than failing a run whose reading went well."""
+    # Out of ``processing`` first: the steps after it refuse a referral being processed.
+    referral.stage = ReferralStage.review
     ctx.session.add(referral)
-    if not result.passed:
-        return  # stays in review, with the fields to confirm
     try:
         async with ctx.session.begin_nested():
-            await referrals.move_to_triaged(ctx, referral, config)
+            await intake.advance(ctx, referral)
     except DomainError as exc:
-        log.info("referral %s stays in review: %s", referral.id, exc.message)
+        log.warning("referral %s stays in review: %s", referral.id, exc.message)
+        referral.qa = qa.check(referral.extraction or Extraction(), await _config(ctx, referral))
+        referral.stage = ReferralStage.review
+        ctx.session.add(referral)
+
+
+async def _config(ctx: Context, referral: Referral) -> OrgConfig:
+    return await referrals.config_for(ctx, referral.org_id)
 
 
 async def _fail(runner: Runner, started: _Run, reason: str) -> None:

@@ -17,8 +17,9 @@ from sqlmodel import col, select, update
 from app import queue
 from app.storage import SignedUrl
 from models import Case, Document, Job, Org, Referral, ReferralStage, Role, utcnow
+from models.extraction import Extraction
 from models.values import name_key
-from resolvers import access, audit, cases, documents, jobs, orgs, triage
+from resolvers import access, audit, documents, jobs, matching, orgs, triage
 from resolvers.context import Context
 from resolvers.errors import Conflict, DomainError, ValidationFailed, not_found
 from resolvers.org_config import OrgConfig
@@ -38,22 +39,20 @@ _SEARCH_TEXT_MAX = 1000  # Referral.search_text's length
 # -- search text ------------------------------------------------------------------------------
 
 
-def search_text_of(extraction: dict[str, Any] | None) -> str:
+def search_text_of(extraction: Extraction | None) -> str:
     """What ``q`` searches: patient name, DOB (ISO and US forms), referrer names and NPI."""
-    ex = extraction or {}
-    patient = ex.get("patient") or {}
-    referrer = ex.get("referrer") or {}
-    parts = [patient.get("firstName"), patient.get("lastName")]
-    dob = patient.get("dob")
-    if isinstance(dob, str) and dob:
+    ex = extraction or Extraction()
+    parts = [ex.patient.first_name, ex.patient.last_name]
+    dob = ex.patient.dob
+    if dob:
         parts.append(dob)
         with contextlib.suppress(ValueError):
             parts.append(date.fromisoformat(dob).strftime("%m/%d/%Y"))
-    parts += [referrer.get("providerName"), referrer.get("practiceName"), referrer.get("npi")]
-    return name_key(" ".join(str(p) for p in parts if p))[:_SEARCH_TEXT_MAX]
+    parts += [ex.referrer.provider_name, ex.referrer.practice_name, ex.referrer.npi]
+    return name_key(" ".join(p for p in parts if p))[:_SEARCH_TEXT_MAX]
 
 
-def set_extraction(ctx: Context, referral: Referral, extraction: dict[str, Any] | None) -> None:
+def set_extraction(ctx: Context, referral: Referral, extraction: Extraction | None) -> None:
     """Store an extraction (DESIGN §10 shape) and keep the search text in step with it."""
     referral.extraction = extraction
     referral.search_text = search_text_of(extraction)
@@ -587,7 +586,7 @@ async def move_to_triaged(ctx: Context, referral: Referral, config: OrgConfig) -
         await triage.apply(
             ctx, referral, triage.automatic(referral.extraction, config, set_by=ctx.actor_id)
         )
-    return await cases.attach_referral(ctx, referral)
+    return await matching.attach_referral(ctx, referral)
 
 
 @dataclass(frozen=True)
@@ -677,31 +676,30 @@ EXPORT_COLUMNS = (
 
 def export_record(referral: Referral) -> list[str]:
     """One CSV row's values, in ``EXPORT_COLUMNS`` order (unquoted, not yet neutralised)."""
-    ex = referral.extraction or {}
-    patient, insurance = ex.get("patient") or {}, ex.get("insurance") or {}
-    referrer, clinical = ex.get("referrer") or {}, ex.get("clinical") or {}
-    tri, qa = referral.triage or {}, referral.qa or {}
+    ex = referral.extraction or Extraction()
+    patient, insurance, referrer, clinical = ex.patient, ex.insurance, ex.referrer, ex.clinical
+    tri, qa = referral.triage, referral.qa
     values: list[Any] = [
         referral.id,
         str(referral.stage),
         referral.source,
         referral.created_at.isoformat().replace("+00:00", "Z"),
-        patient.get("firstName"),
-        patient.get("lastName"),
-        patient.get("dob"),
-        patient.get("phone"),
-        insurance.get("provider"),
-        insurance.get("memberId"),
-        referrer.get("providerName"),
-        referrer.get("practiceName"),
-        referrer.get("npi"),
-        clinical.get("reason"),
-        ";".join(str(c) for c in clinical.get("diagnosisCodes") or []),
-        clinical.get("urgency"),
-        tri.get("level"),
-        tri.get("priorityBand"),
-        tri.get("queue"),
-        qa.get("passed") if qa else None,
+        patient.first_name,
+        patient.last_name,
+        patient.dob,
+        patient.phone,
+        insurance.provider,
+        insurance.member_id,
+        referrer.provider_name,
+        referrer.practice_name,
+        referrer.npi,
+        clinical.reason,
+        ";".join(clinical.diagnosis_codes),
+        clinical.urgency.value if clinical.urgency else None,
+        tri.level if tri else None,
+        tri.priority_band.value if tri and tri.priority_band else None,
+        tri.queue if tri else None,
+        qa.passed if qa else None,
         referral.case_id,
         referral.duplicate_of_id,
         referral.error,

@@ -14,8 +14,6 @@ Referrers are bookkeeping, not the patient's care, so a closed case can still be
 matched or given a new referrer.
 """
 
-import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +30,17 @@ from models import (
     Role,
     utcnow,
 )
-from models.values import name_key, npi_valid, phone_e164, strip_titles
+from models.extraction import ExtractedReferrer
+from models.values import (
+    STATE_RULE,
+    ZIP_RULE,
+    npi_valid,
+    phone_e164,
+    strip_titles,
+    title_free_words,
+    us_state,
+    us_zip,
+)
 from resolvers import audit, locks
 from resolvers.access import get_scoped, org_for
 
@@ -46,41 +54,18 @@ MAX_NAME = 300
 ADDRESS_LINES = ("line1", "line2", "city", "state", "zip")
 
 
-# Titles and credentials as they read once punctuation is gone: "M.D." is "m d".
-_TITLES = frozenset(("dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "prof"))
-_CREDENTIALS = frozenset(
-    ("md", "do", "np", "pa", "pac", "rn", "fnp", "dnp", "phd", "mbbs", "facp", "faafp")
-    + ("jr", "sr", "ii", "iii")
-)
-
-
 def alias_key(text: str | None) -> str:
     """The spelling as matched: titles, credentials, case, accents and punctuation ignored.
 
-    ``Dr. John Smith, M.D.``, ``JOHN SMITH MD`` and ``john smith`` share one key. A
-    name is never stripped to nothing: its last word stays whatever it is.
+    ``Dr. John Smith, M.D.``, ``JOHN SMITH MD`` and ``john smith`` share one key.
     """
-    words = name_key(text).split()
-    while len(words) > 1 and words[0] in _TITLES:
-        del words[0]
-    while len(words) > 1:
-        if words[-1] in _CREDENTIALS:
-            del words[-1]
-            continue
-        # Dotted initials: "m d", "f a c p", "ph d".
-        for size in (2, 3, 4, 5):
-            if len(words) > size and "".join(words[-size:]) in _CREDENTIALS:
-                del words[-size:]
-                break
-        else:
-            break
-    return " ".join(words)
+    return " ".join(title_free_words(text))
 
 
-# -- matching a candidate read off a referral ----------------------------------------------------
+# -- aliases and lookups (matching.py reads a referral's candidate with these) ----------------
 
 
-async def _alias(ctx: Context, org_id: str, kind: AliasKind, text: Any) -> ReferrerAlias | None:
+async def alias_of(ctx: Context, org_id: str, kind: AliasKind, text: Any) -> ReferrerAlias | None:
     key = alias_key(text) if isinstance(text, str) else ""
     if not key:
         return None
@@ -90,42 +75,14 @@ async def _alias(ctx: Context, org_id: str, kind: AliasKind, text: Any) -> Refer
     return (await ctx.session.scalars(query)).first()
 
 
-async def _in_org(ctx: Context, model: Any, org_id: str, id_: str | None) -> Any:
+async def row_in_org(ctx: Context, model: Any, org_id: str, id_: str | None) -> Any:
     row = await ctx.session.get(model, id_) if id_ else None
     return row if row is not None and row.org_id == org_id else None
 
 
-async def _by_npi(ctx: Context, model: Any, org_id: str, npi: str) -> Any:
+async def by_npi(ctx: Context, model: Any, org_id: str, npi: str) -> Any:
     query = select(model).where(model.org_id == org_id, model.npi == npi).limit(1)
     return (await ctx.session.scalars(query)).first()
-
-
-async def match_candidate(
-    ctx: Context, org_id: str, candidate: Mapping[str, Any]
-) -> tuple[Practice | None, Provider | None]:
-    """The known practice and provider a candidate names, through aliases or the NPI.
-
-    The provider is found by an alias of ``providerName`` or by ``npi``; the
-    practice by an alias of ``practiceName``, else as the provider's practice,
-    else by ``npi`` when no provider holds it. ``(None, None)`` when nothing matches.
-    """
-    provider: Provider | None = None
-    alias = await _alias(ctx, org_id, AliasKind.provider, candidate.get("providerName"))
-    if alias is not None:
-        provider = await _in_org(ctx, Provider, org_id, alias.provider_id)
-    npi = candidate.get("npi")
-    npi = npi if isinstance(npi, str) and npi_valid(npi) else None
-    if provider is None and npi:
-        provider = await _by_npi(ctx, Provider, org_id, npi)
-    practice: Practice | None = None
-    alias = await _alias(ctx, org_id, AliasKind.practice, candidate.get("practiceName"))
-    if alias is not None:
-        practice = await _in_org(ctx, Practice, org_id, alias.practice_id)
-    if practice is None and provider is not None:
-        practice = await _in_org(ctx, Practice, org_id, provider.practice_id)
-    if practice is None and provider is None and npi:
-        practice = await _by_npi(ctx, Practice, org_id, npi)
-    return practice, provider
 
 
 async def remember(
@@ -141,7 +98,7 @@ async def remember(
     key = alias_key(text)
     if not key:
         return None
-    alias = await _alias(ctx, org_id, kind, text)
+    alias = await alias_of(ctx, org_id, kind, text)
     if alias is None:
         alias = ReferrerAlias(
             org_id=org_id,
@@ -162,18 +119,15 @@ async def _remember_candidates(
 ) -> list[ReferrerAlias]:
     """Each spelling on the case's candidates (and the canonical names) → the chosen rows."""
     spellings: dict[tuple[AliasKind, str], str] = {}
-    for candidate in case.referrer_candidates or []:
-        if not isinstance(candidate, dict):
-            continue
-        for kind, name, row in (
-            (AliasKind.practice, candidate.get("practiceName"), practice),
-            (AliasKind.provider, candidate.get("providerName"), provider),
-        ):
-            if row is not None and isinstance(name, str) and alias_key(name):
-                spellings.setdefault((kind, alias_key(name)), name)
-    for kind, row in ((AliasKind.practice, practice), (AliasKind.provider, provider)):
-        if row is not None and alias_key(row.name):
-            spellings.setdefault((kind, alias_key(row.name)), row.name)
+    written: list[tuple[AliasKind, str | None, Practice | Provider | None]] = []
+    for candidate in case.referrer_candidates:
+        written.append((AliasKind.practice, candidate.practice_name, practice))
+        written.append((AliasKind.provider, candidate.provider_name, provider))
+    written.append((AliasKind.practice, practice.name if practice else None, practice))
+    written.append((AliasKind.provider, provider.name if provider else None, provider))
+    for kind, name, row in written:
+        if row is not None and name and alias_key(name):
+            spellings.setdefault((kind, alias_key(name)), name)
     aliases = []
     for (kind, _key), text in spellings.items():
         alias = await remember(
@@ -221,16 +175,16 @@ async def match_referrer(
     if not practice_id and not provider_id:
         raise ValidationFailed("send practiceId, providerId or both", field="practiceId")
     problems = []
-    practice = await _in_org(ctx, Practice, case.org_id, practice_id)
+    practice = await row_in_org(ctx, Practice, case.org_id, practice_id)
     if practice_id and practice is None:
         problems.append({"field": "practiceId", "message": f"no practice {practice_id} here"})
-    provider = await _in_org(ctx, Provider, case.org_id, provider_id)
+    provider = await row_in_org(ctx, Provider, case.org_id, provider_id)
     if provider_id and provider is None:
         problems.append({"field": "providerId", "message": f"no provider {provider_id} here"})
     if problems:
         raise ValidationFailed(problems[0]["message"], details=problems)
     if practice is None and provider is not None:
-        practice = await _in_org(ctx, Practice, case.org_id, provider.practice_id)
+        practice = await row_in_org(ctx, Practice, case.org_id, provider.practice_id)
     _link(ctx, case, practice, provider)
     aliases = await _remember_candidates(ctx, case, practice, provider)
     _audit_link(ctx, case, practice, provider, created=[], aliases=aliases)
@@ -258,10 +212,11 @@ class NewProvider:
     practice_id: str | None | Unset = UNSET
 
 
-def _candidate_with(case: Case, name_field: str) -> dict[str, Any]:
-    for candidate in case.referrer_candidates or []:
-        if isinstance(candidate, dict) and candidate.get(name_field):
+def _candidate_with(case: Case, name_field: str) -> ExtractedReferrer:
+    for candidate in case.referrer_candidates:
+        if getattr(candidate, name_field):
             return candidate
+    return ExtractedReferrer()
     return {}
 
 
@@ -317,11 +272,15 @@ class _Checks:
             k: (str(value[k]).strip() or None) if value.get(k) else None for k in ADDRESS_LINES
         }
         if clean["state"] is not None:
-            clean["state"] = clean["state"].upper()
-            if not re.fullmatch(r"[A-Z]{2}", clean["state"]):
-                self.wrong(f"{field}.state", "state is the two-letter code")
-        if clean["zip"] is not None and not re.fullmatch(r"\d{5}(-\d{4})?", clean["zip"]):
-            self.wrong(f"{field}.zip", "zip is 5 digits (or ZIP+4)")
+            state = us_state(clean["state"])
+            if state is None:
+                self.wrong(f"{field}.state", STATE_RULE)
+            clean["state"] = state
+        if clean["zip"] is not None:
+            zip_code = us_zip(clean["zip"])
+            if zip_code is None:
+                self.wrong(f"{field}.zip", ZIP_RULE)
+            clean["zip"] = zip_code
         for key, text in clean.items():
             if text is not None and len(text) > 200:
                 self.wrong(f"{field}.{key}", "at most 200 characters")
@@ -336,28 +295,26 @@ class _Checks:
 
 
 def _new_practice(org_id: str, case: Case, given: NewPractice, checks: _Checks) -> Practice:
-    candidate = _candidate_with(case, "practiceName")
+    candidate = _candidate_with(case, "practice_name")
     # The NPI on a referral is the provider's unless no provider is named.
-    default_npi = None if candidate.get("providerName") else candidate.get("npi")
+    default_npi = None if candidate.provider_name else candidate.npi
     return Practice(
         org_id=org_id,
-        name=checks.name("practice.name", _pick(given.name, candidate.get("practiceName"))),
+        name=checks.name("practice.name", _pick(given.name, candidate.practice_name)),
         npi=checks.npi("practice.npi", _pick(given.npi, default_npi)),
-        phone=checks.phone("practice.phone", _pick(given.phone, candidate.get("phone"))),
-        fax=checks.phone("practice.fax", _pick(given.fax, candidate.get("fax"))),
-        address=checks.address("practice.address", _pick(given.address, candidate.get("address"))),
+        phone=checks.phone("practice.phone", _pick(given.phone, candidate.phone)),
+        fax=checks.phone("practice.fax", _pick(given.fax, candidate.fax)),
+        address=checks.address("practice.address", _pick(given.address, None)),
         updated_at=utcnow(),
     )
 
 
 def _new_provider(org_id: str, case: Case, given: NewProvider, checks: _Checks) -> Provider:
-    candidate = _candidate_with(case, "providerName")
+    candidate = _candidate_with(case, "provider_name")
     return Provider(
         org_id=org_id,
-        name=checks.name(
-            "provider.name", _pick(given.name, strip_titles(candidate.get("providerName")))
-        ),
-        npi=checks.npi("provider.npi", _pick(given.npi, candidate.get("npi"))),
+        name=checks.name("provider.name", _pick(given.name, strip_titles(candidate.provider_name))),
+        npi=checks.npi("provider.npi", _pick(given.npi, candidate.npi)),
         phone=checks.phone("provider.phone", _pick(given.phone, None)),
         fax=checks.phone("provider.fax", _pick(given.fax, None)),
         updated_at=utcnow(),
@@ -381,9 +338,9 @@ async def create_referrer(
     case = await get_for_change(ctx, case_id=case_id)
     org_id = case.org_id
     if practice is None and provider is None:
-        if _candidate_with(case, "practiceName"):
+        if _candidate_with(case, "practice_name").practice_name:
             practice = NewPractice()
-        if _candidate_with(case, "providerName"):
+        if _candidate_with(case, "provider_name").provider_name:
             provider = NewProvider()
         if practice is None and provider is None:
             raise ValidationFailed(
@@ -395,7 +352,7 @@ async def create_referrer(
     new_provider = _new_provider(org_id, case, provider, checks) if provider else None
     existing_practice = None
     if provider is not None and provider.practice_id not in (UNSET, None):
-        existing_practice = await _in_org(ctx, Practice, org_id, provider.practice_id)
+        existing_practice = await row_in_org(ctx, Practice, org_id, provider.practice_id)
         if existing_practice is None:
             checks.wrong("provider.practiceId", f"no practice {provider.practice_id} here")
     checks.raise_if_any()
@@ -415,7 +372,7 @@ async def create_referrer(
         _audit_created(ctx, "provider", new_provider.id, org_id, case.id)
     linked_practice = new_practice or existing_practice
     if linked_practice is None and new_provider is not None and new_provider.practice_id:
-        linked_practice = await _in_org(ctx, Practice, org_id, new_provider.practice_id)
+        linked_practice = await row_in_org(ctx, Practice, org_id, new_provider.practice_id)
     _link(ctx, case, linked_practice, new_provider)
     aliases = await _remember_candidates(ctx, case, linked_practice, new_provider)
     _audit_link(ctx, case, linked_practice, new_provider, created=created, aliases=aliases)
@@ -435,7 +392,7 @@ async def _refuse_known_npi(
         if row is None or not row.npi:
             continue
         await locks.hold(ctx, "npi", org_id, kind, row.npi)
-        known = await _by_npi(ctx, model, org_id, row.npi)
+        known = await by_npi(ctx, model, org_id, row.npi)
         if known is not None:
             raise Conflict(
                 f"{kind} {known.id} ({known.name}) already has NPI {row.npi}; "

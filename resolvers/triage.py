@@ -5,24 +5,28 @@ most urgent level wins and every rule that fired is listed. A person may
 override it with a reason; the override keeps the automatic result it replaced.
 """
 
-from typing import Any
-
 from models import Case, Org, Referral, ReferralStage, Role, utcnow
+from models.extraction import (
+    LEAST_URGENT_LEVEL,
+    MOST_URGENT_LEVEL,
+    Extraction,
+    FiredRule,
+    PriorityBand,
+    TriageCue,
+    TriageResult,
+    Urgency,
+    is_triage_level,
+)
 from models.values import name_key
-from resolvers import access, audit, orgs
+from resolvers import access, audit, cases, orgs
 from resolvers.context import Context
 from resolvers.errors import Conflict, ValidationFailed, not_found
 from resolvers.org_config import OrgConfig, TriageRule
 
 # DESIGN: stat/emergent → 1, urgent → 2, routine → 4, anything else 3.
-URGENCY_LEVELS = {"stat": 1, "emergent": 1, "emergency": 1, "urgent": 2, "routine": 4}
+URGENCY_LEVELS = {Urgency.stat: 1, Urgency.urgent: 2, Urgency.routine: 4}
 DEFAULT_LEVEL = 3
-BANDS = ("P1", "P2", "P3", "P4")
 MAX_REASON = 1000
-
-
-def _now_iso() -> str:
-    return utcnow().isoformat().replace("+00:00", "Z")
 
 
 def _code_key(code: str) -> str:
@@ -30,12 +34,12 @@ def _code_key(code: str) -> str:
 
 
 def _rule_matches(
-    rule: TriageRule, reason: str, codes: list[str], urgency: str
-) -> list[dict[str, str]]:
-    """The cues of ``rule`` found in the referral, as ``{"cue", "value"}`` pairs."""
+    rule: TriageRule, reason: str, codes: list[str], urgency: Urgency | None
+) -> list[TriageCue]:
+    """The cues of ``rule`` found in the referral."""
     padded = f" {reason} "
     matched = [
-        {"cue": "keyword", "value": keyword}
+        TriageCue(cue="keyword", value=keyword)
         for keyword in rule.keywords
         if name_key(keyword) and f" {name_key(keyword)} " in padded
     ]
@@ -44,44 +48,36 @@ def _rule_matches(
             (c for c in codes if _code_key(prefix) and c.startswith(_code_key(prefix))), None
         )
         if hit is not None:
-            matched.append({"cue": "diagnosisCode", "value": hit})
-    if urgency and urgency in {u.strip().lower() for u in rule.urgency}:
-        matched.append({"cue": "urgency", "value": urgency})
+            matched.append(TriageCue(cue="diagnosisCode", value=hit))
+    if urgency is not None and urgency in {Urgency.read(u) for u in rule.urgency}:
+        matched.append(TriageCue(cue="urgency", value=urgency.value))
     return matched
 
 
 def automatic(
-    extraction: dict[str, Any] | None, config: OrgConfig, *, set_by: str | None
-) -> dict[str, Any]:
+    extraction: Extraction | None, config: OrgConfig, *, set_by: str | None
+) -> TriageResult:
     """The automatic triage of an extraction under an org's rules (pure: the pipeline uses it)."""
-    clinical = (extraction or {}).get("clinical") or {}
-    urgency = str(clinical.get("urgency") or "").strip().lower()
-    reason = name_key(clinical.get("reason"))
-    codes = [_code_key(str(c)) for c in clinical.get("diagnosisCodes") or [] if c]
+    clinical = (extraction or Extraction()).clinical
+    urgency = clinical.urgency
+    reason = name_key(clinical.reason)
+    codes = [_code_key(c) for c in clinical.diagnosis_codes if c]
 
-    level = URGENCY_LEVELS.get(urgency, DEFAULT_LEVEL)
-    fired: list[dict[str, Any]] = []
-    if urgency in URGENCY_LEVELS:
-        fired.append(
-            {
-                "name": "urgency",
-                "level": level,
-                "queue": None,
-                "matched": [{"cue": "urgency", "value": urgency}],
-            }
-        )
-    queue, queue_level = None, DEFAULT_LEVEL + 10
+    level = URGENCY_LEVELS.get(urgency, DEFAULT_LEVEL) if urgency else DEFAULT_LEVEL
+    fired: list[FiredRule] = []
+    if urgency is not None:
+        cue = TriageCue(cue="urgency", value=urgency.value)
+        fired.append(FiredRule(name="urgency", level=level, matched=[cue]))
+    queue, queue_level = None, LEAST_URGENT_LEVEL + 1
     for rule in config.triage_rules:
         matched = _rule_matches(rule, reason, codes, urgency)
         if not matched:
             continue
-        fired.append(
-            {"name": rule.name, "level": rule.level, "queue": rule.queue, "matched": matched}
-        )
+        fired.append(FiredRule(name=rule.name, level=rule.level, queue=rule.queue, matched=matched))
         level = min(level, rule.level)
         if rule.queue in config.queues and rule.level < queue_level:
             queue, queue_level = rule.queue, rule.level
-    return _shape(
+    return TriageResult(
         level=level,
         priority_band=config.band_for(level),
         queue=queue or config.default_queue,
@@ -89,65 +85,57 @@ def automatic(
         rules=fired,
         reason=_explain(level, fired),
         set_by=set_by,
-        automatic=None,
+        set_at=utcnow(),
     )
 
 
-def _explain(level: int, fired: list[dict[str, Any]]) -> str:
+def _explain(level: int, fired: list[FiredRule]) -> str:
     if not fired:
         return f"no urgency cue or rule matched: default level {level}"
-    steps = ", ".join(f"{r['name']} → {r['level']}" for r in fired)
+    steps = ", ".join(f"{r.name} → {r.level}" for r in fired)
     return f"level {level}, the most urgent of: {steps}"
 
 
-def _shape(
-    *,
-    level: int,
-    priority_band: str | None,
-    queue: str | None,
-    source: str,
-    rules: list[dict[str, Any]],
-    reason: str,
-    set_by: str | None,
-    automatic: dict[str, Any] | None,
-) -> dict[str, Any]:
-    return {
-        "level": level,
-        "priorityBand": priority_band,
-        "queue": queue,
-        "source": source,
-        "rules": rules,
-        "reason": reason,
-        "setBy": set_by,
-        "setAt": _now_iso(),
-        "automatic": automatic,
-    }
-
-
-def automatic_part(current: dict[str, Any] | None) -> dict[str, Any] | None:
+def automatic_part(current: TriageResult | None) -> TriageResult | None:
     """The automatic result behind the current triage, if there is one."""
-    if not current:
+    if current is None:
         return None
-    if current.get("source") == "auto":
-        return {k: v for k, v in current.items() if k != "automatic"}
-    automatic_result: dict[str, Any] | None = current.get("automatic")
-    return automatic_result
+    if current.source == "auto":
+        return current.model_copy(update={"automatic": None})
+    return current.automatic
+
+
+def check_level(level: object, field: str = "level") -> int:
+    """A triage level, 1 (most urgent) to 5; anything else is a 422 naming ``field``."""
+    if not is_triage_level(level):
+        raise ValidationFailed(
+            f"{field} must be a whole number from {MOST_URGENT_LEVEL} (most urgent) "
+            f"to {LEAST_URGENT_LEVEL}",
+            field=field,
+        )
+    assert isinstance(level, int)
+    return level
+
+
+def check_band(band: object, field: str = "priorityBand") -> PriorityBand:
+    try:
+        return PriorityBand(str(band))
+    except ValueError:
+        allowed = ", ".join(b.value for b in PriorityBand)
+        raise ValidationFailed(f"{field} must be one of {allowed}", field=field) from None
 
 
 def manual(
     *,
-    current: dict[str, Any] | None,
+    current: TriageResult | None,
     config: OrgConfig,
     level: int,
     reason: str,
     queue: str | None,
     priority_band: str | None,
     set_by: str | None,
-) -> dict[str, Any]:
-    if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 5:
-        raise ValidationFailed(
-            "level must be a whole number from 1 (most urgent) to 5", field="level"
-        )
+) -> TriageResult:
+    level = check_level(level)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("a manual triage needs a reason", field="reason")
@@ -157,19 +145,19 @@ def manual(
         raise ValidationFailed(
             f"queue must be one of the org's queues: {', '.join(config.queues)}", field="queue"
         )
-    if priority_band is not None and priority_band not in BANDS:
-        raise ValidationFailed("priorityBand must be one of P1, P2, P3, P4", field="priorityBand")
-    kept_queue = (current or {}).get("queue")
+    band = check_band(priority_band) if priority_band is not None else None
+    kept_queue = current.queue if current else None
     if kept_queue not in config.queues:
         kept_queue = config.default_queue
-    return _shape(
+    return TriageResult(
         level=level,
-        priority_band=priority_band or config.band_for(level),
+        priority_band=band or config.band_for(level),
         queue=queue or kept_queue,
         source="manual",
         rules=[],
         reason=reason,
         set_by=set_by,
+        set_at=utcnow(),
         automatic=automatic_part(current),
     )
 
@@ -243,20 +231,15 @@ def _check_triageable(referral: Referral) -> None:
         raise Conflict(f"referral {referral.id} is a duplicate; it is not triaged")
 
 
-async def apply(ctx: Context, referral: Referral, result: dict[str, Any]) -> None:
-    """Make ``result`` the referral's triage, and its case's when it has one."""
-    now = utcnow()
+async def apply(ctx: Context, referral: Referral, result: TriageResult) -> None:
+    """Make ``result`` the referral's triage; its case follows its most urgent referral."""
     referral.triage = result
-    referral.updated_at = now
+    referral.updated_at = utcnow()
     ctx.session.add(referral)
     if referral.case_id:
         case = await ctx.session.get(Case, referral.case_id)
         if case is not None:
-            case.triage_level = result["level"]
-            case.priority_band = result["priorityBand"]
-            case.queue = result["queue"]
-            case.updated_at = now
-            ctx.session.add(case)
+            await cases.follow_referrals(ctx, case)
     audit.record(
         ctx,
         "referral.triage",
@@ -264,9 +247,9 @@ async def apply(ctx: Context, referral: Referral, result: dict[str, Any]) -> Non
         resource_type="referral",
         resource_id=referral.id,
         details={
-            "level": result["level"],
-            "source": result["source"],
+            "level": result.level,
+            "source": result.source,
             "caseId": referral.case_id,
-            "reason": result["reason"],
+            "reason": result.reason,
         },
     )

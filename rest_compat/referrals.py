@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, StreamingResponse
 
 from models import Case, Job, Patient, Referral
+from models.extraction import QaResult, TriageResult
 from resolvers import jobs, qa, referrals, triage
 from resolvers.context import Context
 from resolvers.errors import ValidationFailed
@@ -86,43 +87,17 @@ class ProcessOut(Out):
     referral: ReferralOut
 
 
-class QaIssueOut(Out):
-    field: str
-    code: str
-    severity: str
-    message: str
-
-
-class QaResultOut(Out):
-    passed: bool
-    issues: list[QaIssueOut]
-    checked_at: str
-
-
 class QaOut(Out):
     referral_id: str
     stage: str
-    qa: QaResultOut
-
-
-class TriageResultOut(Out):
-    # Read back from stored JSON: every part but the level may be missing on older rows.
-    level: int
-    priority_band: str | None = None
-    queue: str | None = None
-    source: str = "auto"
-    rules: list[dict[str, Any]] = []
-    reason: str | None = None
-    set_by: str | None = None
-    set_at: str | None = None
-    automatic: dict[str, Any] | None = None
+    qa: QaResult
 
 
 class TriageOut(Out):
     referral_id: str
     stage: str
     case_id: str | None
-    triage: TriageResultOut | None
+    triage: TriageResult | None
 
     @classmethod
     def of(cls, referral: Referral) -> "TriageOut":
@@ -130,7 +105,7 @@ class TriageOut(Out):
             referral_id=referral.id,
             stage=referral.stage,
             case_id=referral.case_id,
-            triage=TriageResultOut.model_validate(referral.triage) if referral.triage else None,
+            triage=referral.triage,
         )
 
 
@@ -227,7 +202,7 @@ def _answer(model: BaseModel, status: int = 200) -> JSONResponse:
     )
 
 
-async def _detail(ctx: Context, referral: Referral) -> dict[str, Any]:
+async def detail_of(ctx: Context, referral: Referral) -> dict[str, Any]:
     docs = (await referrals.documents_of(ctx, [referral])).get(referral.id, [])
     job = await referrals.process_job_of(ctx, referral)
     return {
@@ -241,7 +216,7 @@ async def _uploaded(ctx: Context, result: referrals.Upload) -> UploadedOut:
     hint = result.likely_duplicate
     signed = result.upload
     return UploadedOut(
-        **await _detail(ctx, result.referral),
+        **await detail_of(ctx, result.referral),
         document=DocumentOut.of(result.document),
         upload=SignedUploadOut.of(signed) if signed else None,
         likely_duplicate=DuplicateHintOut(
@@ -395,7 +370,7 @@ async def export_referrals(request: Request, ctx: Context, query: ExportQuery) -
 async def get_referral(request: Request, ctx: Context) -> ReferralDetailOut:
     """Get a single referral by ID, with its documents, extraction, QA, triage and job."""
     referral = await referrals.get(ctx, referral_id=request.path_params["id"])
-    return ReferralDetailOut(**await _detail(ctx, referral))
+    return ReferralDetailOut(**await detail_of(ctx, referral))
 
 
 @router.post(
@@ -463,7 +438,7 @@ async def run_qa(request: Request, ctx: Context) -> QaOut:
     return QaOut(
         referral_id=referral.id,
         stage=referral.stage,
-        qa=QaResultOut.model_validate(referral.qa),
+        qa=referral.qa,
     )
 
 

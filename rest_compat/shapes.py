@@ -5,9 +5,9 @@ timestamps in UTC with Z. Each has ``of(row)`` to build it from a table row.
 """
 
 from datetime import date
-from typing import Any
 
 from models import Case, ContactEvent, Document, Location, Patient, Practice, Provider, Referral
+from models.extraction import ExtractedReferrer, Extraction, QaResult, TriageResult
 from rest_compat.schemas import Out, Timestamp
 
 
@@ -107,7 +107,7 @@ class ReferrerOut(Out):
     practice_id: str | None
     provider_id: str | None
     # As read off the referrals, while no practice/provider is matched.
-    candidates: list[dict[str, Any]]
+    candidates: list[ExtractedReferrer]
 
 
 class ContactEventOut(Out):
@@ -165,7 +165,7 @@ class CaseOut(Out):
             referrer=ReferrerOut(
                 practice_id=row.practice_id,
                 provider_id=row.provider_id,
-                candidates=row.referrer_candidates or [],
+                candidates=row.referrer_candidates,
             ),
             reason=row.reason,
             scheduled_for=row.scheduled_for,
@@ -186,9 +186,9 @@ class ReferralOut(Out):
     case_id: str | None
     patient_id: str | None
     duplicate_of: str | None
-    extraction: dict[str, Any] | None
-    qa: dict[str, Any] | None
-    triage: dict[str, Any] | None
+    extraction: Extraction | None
+    qa: QaResult | None
+    triage: TriageResult | None
     error: str | None
     notes: str | None
     created_at: Timestamp

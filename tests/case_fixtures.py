@@ -10,7 +10,8 @@ from sqlmodel import col, select
 
 from app.db import transaction
 from models import AuditEvent, Referral, utcnow
-from resolvers import cases
+from models.extraction import Extraction, TriageResult
+from resolvers import matching
 from resolvers.context import Context
 
 REFERRER = {
@@ -51,12 +52,14 @@ async def make_case(
         ctx = system_context(app, session)
         referral = Referral(
             org_id=org_id,
-            extraction=extraction,
-            triage=triage or {"level": 3, "priorityBand": "P2", "queue": "intake"},
+            extraction=Extraction.model_validate(extraction),
+            triage=TriageResult.model_validate(
+                triage or {"level": 3, "priorityBand": "P2", "queue": "intake"}
+            ),
             updated_at=utcnow(),
         )
         session.add(referral)
-        case = await cases.attach_referral(ctx, referral)
+        case = await matching.attach_referral(ctx, referral)
         made = MadeCase(id=case.id, patient_id=str(case.patient_id), referral_id=referral.id)
     return made
 

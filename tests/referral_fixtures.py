@@ -3,7 +3,7 @@
 Referrals reach ``review`` or ``triaged`` only through the pipeline (a later
 piece), so ``seed_referral`` plays the pipeline's part with the same resolvers
 it will use: ``referrals.new_referral``, ``documents.store``,
-``referrals.set_extraction`` and ``cases.attach_referral``.
+``referrals.set_extraction`` and ``matching.attach_referral``.
 """
 
 import copy
@@ -15,7 +15,8 @@ import httpx
 from app.db import transaction
 from app.settings import Settings
 from models import Practice, Provider, Referral, ReferralStage, utcnow
-from resolvers import cases, documents, jobs, referrals, triage
+from models.extraction import Extraction
+from resolvers import documents, jobs, matching, referrals, triage
 from resolvers.context import Context
 from tests.files import pdf_bytes
 
@@ -106,7 +107,7 @@ async def seed_referral(
                 referral_id=referral.id,
             )
         if extracted is not None:
-            referrals.set_extraction(ctx, referral, extracted)
+            referrals.set_extraction(ctx, referral, Extraction.model_validate(extracted))
         if stage is not None:
             referral.stage = stage
         if triaged:
@@ -114,7 +115,7 @@ async def seed_referral(
             await triage.apply(
                 ctx, referral, triage.automatic(referral.extraction, config, set_by=None)
             )
-            case = await cases.attach_referral(ctx, referral)
+            case = await matching.attach_referral(ctx, referral)
             if referrer:
                 practice = Practice(
                     org_id=org_id, name="Valley Family Medicine", updated_at=utcnow()

@@ -65,7 +65,7 @@ async def test_move_to_triaged_attaches_cases_and_reports_each_failure(
 
     moved = await load_referral(app, bo)
     assert moved.stage == ReferralStage.triaged and moved.case_id == results[bo]["caseId"]
-    assert moved.triage is not None and moved.triage["level"] == 1
+    assert moved.triage is not None and moved.triage.level == 1
     async with transaction(app.state.sessions) as session:
         case = await session.get(Case, results[bo]["caseId"])
         assert case is not None and case.triage_level == 1 and case.priority_band == "P1"

@@ -37,7 +37,7 @@ query ($first: Int!) {
       case { id status triageLevel priorityBand }
       patient { id firstName lastName dob }
       documents { id fileName pageCount }
-      referrer { practice { id name } provider { id name npi } extracted }
+      referrer { practice { id name } provider { id name npi } extracted { providerName npi } }
     }
   }
 }"""
@@ -45,9 +45,9 @@ query ($first: Int!) {
 ONE = """
 query ($id: ID!) {
   referral(id: $id) {
-    id stage extraction
+    id stage extraction { method patient { firstName dob sex } clinical { urgency } }
     qa { passed issues { field code severity } checkedAt }
-    triage { level priorityBand queue source rules { name level matched } setBy }
+    triage { level priorityBand queue source rules { name level matched { cue value } } setBy }
     case { id } patient { firstName } documents { fileName uploadComplete }
     duplicateOfReferral { id }
     job { id status kind }
@@ -101,7 +101,9 @@ SET_TRIAGE = """
 mutation ($input: SetTriageInput!) {
   setTriage(input: $input) {
     __typename
-    ... on SetTriageSuccess { triage { level priorityBand queue source reason automatic } }
+    ... on SetTriageSuccess {
+      triage { level priorityBand queue source reason automatic { level source } }
+    }
     ... on MutationError { code message field }
   }
 }"""
@@ -181,6 +183,11 @@ async def test_referral_with_its_links_and_node(app: Any, settings: Settings, wo
     ref = body["data"]["referral"]
     assert ref["stage"] == "triaged" and ref["case"]["id"]
     assert ref["patient"] == {"firstName": "Jane"}
+    assert ref["extraction"] == {
+        "method": "text",
+        "patient": {"firstName": "Jane", "dob": "1985-03-15", "sex": "F"},
+        "clinical": {"urgency": "routine"},
+    }
     assert ref["documents"] == [{"fileName": "fax-0.pdf", "uploadComplete": True}]
     assert ref["qa"]["passed"] is True and ref["qa"]["checkedAt"].endswith("Z")
     assert ref["triage"]["source"] == "auto" and ref["triage"]["level"] == 4
@@ -342,7 +349,8 @@ async def test_process_qa_and_triage_mutations(app: Any, settings: Settings, wor
     assert viewer["code"] == "forbidden"
     foreign = (await gql(world.b.admin.client, AUTO_TRIAGE, id=rid))["data"]["runAutomaticTriage"]
     assert foreign["code"] == "not_found"
-    assert (await load_referral(app, rid)).triage["source"] == "manual"  # type: ignore[index]
+    stored = await load_referral(app, rid)
+    assert stored.triage is not None and stored.triage.source == "manual"
 
 
 async def test_duplicate_and_bulk_mutations(app: Any, settings: Settings, world: World) -> None:

@@ -11,6 +11,7 @@ from sqlmodel import select
 from app.db import transaction
 from app.settings import Settings
 from models import Case, ReferralStage
+from models.extraction import Extraction, Urgency
 from resolvers import qa, triage
 from resolvers.org_config import OrgConfig
 from tests.conftest import World, assert_error
@@ -47,7 +48,8 @@ async def test_qa_passes_a_complete_extraction_and_keeps_the_stage(
     assert body["qa"]["passed"] is True and body["qa"]["issues"] == []
     assert body["qa"]["checkedAt"].endswith("Z") and body["stage"] == "received"
     stored = await load_referral(app, rid)
-    assert stored.qa == body["qa"]
+    assert stored.qa is not None
+    assert stored.qa.model_dump(mode="json", by_alias=True) == body["qa"]
 
 
 async def test_qa_reports_each_problem_and_moves_the_referral_to_review(
@@ -122,8 +124,12 @@ async def test_qa_failing_on_a_triaged_referral_keeps_it_triaged(
 @given(st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 1, 1)))
 def test_qa_flags_exactly_the_impossible_birth_dates(dob: date) -> None:
     today = date(2026, 6, 1)
-    result = qa.check(extraction(patient={"dob": dob.isoformat()}), OrgConfig(), today=today)
-    dob_codes = {i["code"] for i in result.issues if i["field"] == "patient.dob"}
+    result = qa.check(
+        Extraction.model_validate(extraction(patient={"dob": dob.isoformat()})),
+        OrgConfig(),
+        today=today,
+    )
+    dob_codes = {i.code for i in result.issues if i.field == "patient.dob"}
     if dob > today:
         assert dob_codes == {"in_future"}
     elif dob.year < today.year - 130:
@@ -134,8 +140,8 @@ def test_qa_flags_exactly_the_impossible_birth_dates(dob: date) -> None:
 
 @given(st.text(max_size=20))
 def test_qa_accepts_only_e164_phones(phone: str) -> None:
-    result = qa.check(extraction(patient={"phone": phone}), OrgConfig())
-    codes = {i["code"] for i in result.issues if i["field"] == "patient.phone"}
+    result = qa.check(Extraction.model_validate(extraction(patient={"phone": phone})), OrgConfig())
+    codes = {i.code for i in result.issues if i.field == "patient.phone"}
     if not phone:
         assert codes == {"missing"}
     elif phone.startswith("+") and phone[1:].isascii() and phone[1:].isdigit():
@@ -220,12 +226,15 @@ def test_automatic_triage_takes_the_most_urgent_cue(urgency: str, levels: list[i
         }
     )
     result = triage.automatic(
-        extraction(clinical={"urgency": urgency, "reason": "knee pain"}), config, set_by=None
+        Extraction.model_validate(extraction(clinical={"urgency": urgency, "reason": "knee pain"})),
+        config,
+        set_by=None,
     )
-    base = triage.URGENCY_LEVELS.get(urgency, triage.DEFAULT_LEVEL)
-    assert result["level"] == min([base, *levels])
-    assert result["priorityBand"] == config.band_for(result["level"])
-    assert [r["name"] for r in result["rules"] if r["name"] != "urgency"] == [
+    cue = Urgency.read(urgency)
+    base = triage.URGENCY_LEVELS[cue] if cue else triage.DEFAULT_LEVEL
+    assert result.level == min([base, *levels])
+    assert result.priority_band == config.band_for(result.level)
+    assert [r.name for r in result.rules if r.name != "urgency"] == [
         f"r{i}" for i in range(len(levels))
     ]
 

@@ -6,7 +6,8 @@ import anyio
 
 from app.db import transaction
 from models import Practice, Provider, ReferrerAlias
-from resolvers import referrers
+from models.extraction import ExtractedReferrer
+from resolvers import matching
 from tests.case_fixtures import (
     REFERRER,
     audit_actions,
@@ -28,8 +29,8 @@ async def create_referrer(client: Any, body: dict[str, Any]) -> dict[str, Any]:
 
 async def match(app: Any, org_id: str, candidate: dict[str, Any]) -> tuple[str | None, str | None]:
     async with transaction(app.state.sessions) as session:
-        practice, provider = await referrers.match_candidate(
-            system_context(app, session), org_id, candidate
+        practice, provider = await matching.match_candidate(
+            system_context(app, session), org_id, ExtractedReferrer.model_validate(candidate)
         )
         return (practice.id if practice else None, provider.id if provider else None)
 

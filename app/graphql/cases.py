@@ -9,11 +9,11 @@ from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
-from strawberry.scalars import JSON
 
 from app.graphql.audit import AuditEvent, trail_of
 from app.graphql.context import Info
 from app.graphql.errors import MutationError, or_null, run_mutation
+from app.graphql.extraction import ExtractedReferrer
 from app.graphql.loaders import (
     CaseByIdLoader,
     ContactEventsByCaseIdLoader,
@@ -37,6 +37,7 @@ from app.graphql.referrers import (
 )
 from models import Case as CaseRow
 from models import ContactEvent as ContactEventRow
+from models.extraction import PriorityBand
 from resolvers import cases, referrers
 
 if TYPE_CHECKING:
@@ -87,7 +88,9 @@ class Case(Node):
     assignee_id: str | None
     practice_id: str | None
     provider_id: str | None
-    referrer_candidates: JSON
+    referrer_candidates: list[ExtractedReferrer] = strawberry.field(
+        description="The referrers read off its referrals, while none is matched"
+    )
     reason: str | None
     scheduled_for: datetime | None
     emr_status: str
@@ -113,7 +116,9 @@ class Case(Node):
             assignee_id=row.assignee_id,
             practice_id=row.practice_id,
             provider_id=row.provider_id,
-            referrer_candidates=row.referrer_candidates or [],
+            referrer_candidates=[
+                ExtractedReferrer.from_pydantic(c) for c in row.referrer_candidates
+            ],
             reason=row.reason,
             scheduled_for=row.scheduled_for,
             emr_status=row.emr_status,
@@ -198,14 +203,6 @@ class CaseStatusValue(Enum):
     closed = "closed"
 
 
-@strawberry.enum(name="PriorityBand")
-class PriorityBandValue(Enum):
-    P1 = "P1"
-    P2 = "P2"
-    P3 = "P3"
-    P4 = "P4"
-
-
 @strawberry.enum(name="ContactKind")
 class ContactKindValue(Enum):
     attempt = "attempt"
@@ -234,7 +231,7 @@ class CaseQuery:
         after: str | None = None,
         status: CaseStatusValue | None = None,
         queue: str | None = None,
-        priority_band: PriorityBandValue | None = None,
+        priority_band: PriorityBand | None = None,
         location_id: strawberry.ID | None = None,
         assignee_id: strawberry.ID | None = None,
     ) -> Connection[Case] | None:
@@ -281,7 +278,7 @@ async def _contact_event_node(info: Info, id_: str) -> ContactEvent | None:
 class UpdateCaseInput:
     id: strawberry.ID
     location_id: strawberry.ID | None = strawberry.UNSET
-    priority_band: PriorityBandValue | None = strawberry.UNSET
+    priority_band: PriorityBand | None = strawberry.UNSET
     queue: str | None = strawberry.UNSET
     assignee_id: strawberry.ID | None = strawberry.UNSET
     triage_level: int | None = strawberry.UNSET

@@ -6,10 +6,17 @@ from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
-from strawberry.scalars import JSON
 
 from app.graphql.context import Info
 from app.graphql.errors import MutationError, or_null, run_mutation
+from app.graphql.extraction import (
+    ExtractedReferrer,
+    Extraction,
+    QaResult,
+    Triage,
+    qa_of,
+    triage_of,
+)
 from app.graphql.loaders import (
     CaseByIdLoader,
     DocumentsByReferralIdLoader,
@@ -56,98 +63,6 @@ class BulkReferralActionKind(Enum):
     MARK_DUPLICATE = "mark_duplicate"
 
 
-def _timestamp(value: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
-
-
-@strawberry.type
-class QaIssue:
-    field: str
-    code: str = strawberry.field(
-        description="missing, low_confidence, invalid, in_future, invalid_format, "
-        "invalid_check_digit"
-    )
-    severity: str = strawberry.field(description="error (fails QA) or warning")
-    message: str
-
-
-@strawberry.type
-class QaResult:
-    passed: bool
-    issues: list[QaIssue]
-    checked_at: datetime | None
-
-    @classmethod
-    def of(cls, data: dict[str, Any] | None) -> "QaResult | None":
-        if not isinstance(data, dict):
-            return None
-        return cls(
-            passed=bool(data.get("passed")),
-            issues=[
-                QaIssue(
-                    field=str(i.get("field")),
-                    code=str(i.get("code")),
-                    severity=str(i.get("severity")),
-                    message=str(i.get("message")),
-                )
-                for i in data.get("issues") or []
-                if isinstance(i, dict)
-            ],
-            checked_at=_timestamp(data.get("checkedAt")),
-        )
-
-
-@strawberry.type
-class TriageRuleHit:
-    name: str
-    level: int
-    queue: str | None
-    matched: JSON = strawberry.field(description='The cues found: [{"cue", "value"}]')
-
-
-@strawberry.type
-class Triage:
-    level: int
-    priority_band: str | None
-    queue: str | None
-    source: str = strawberry.field(description="auto or manual")
-    rules: list[TriageRuleHit] = strawberry.field(description="The rules that fired")
-    reason: str | None
-    set_by: str | None
-    set_at: datetime | None
-    automatic: JSON | None = strawberry.field(
-        description="For a manual override: the automatic result it replaced"
-    )
-
-    @classmethod
-    def of(cls, data: dict[str, Any] | None) -> "Triage | None":
-        if not isinstance(data, dict) or data.get("level") is None:
-            return None
-        return cls(
-            level=int(data["level"]),
-            priority_band=data.get("priorityBand"),
-            queue=data.get("queue"),
-            source=str(data.get("source") or "auto"),
-            rules=[
-                TriageRuleHit(
-                    name=str(r.get("name")),
-                    level=int(r.get("level") or 0),
-                    queue=r.get("queue"),
-                    matched=r.get("matched") or [],
-                )
-                for r in data.get("rules") or []
-                if isinstance(r, dict)
-            ],
-            reason=data.get("reason"),
-            set_by=data.get("setBy"),
-            set_at=_timestamp(data.get("setAt")),
-            automatic=data.get("automatic"),
-        )
-
-
 @strawberry.type(description="A processing run of a referral")
 class Job(Node):
     kind: str
@@ -184,7 +99,7 @@ class Job(Node):
 class ReferralReferrer:
     practice: PracticeType | None = strawberry.field(description="Matched on the referral's case")
     provider: ProviderType | None = strawberry.field(description="Matched on the referral's case")
-    extracted: JSON | None = strawberry.field(description="As read off the referral")
+    extracted: ExtractedReferrer | None = strawberry.field(description="As read off the referral")
 
 
 @strawberry.type
@@ -195,7 +110,7 @@ class Referral(Node):
     case_id: str | None
     patient_id: str | None
     duplicate_of: str | None
-    extraction: JSON | None
+    extraction: Extraction | None
     qa: QaResult | None
     triage: Triage | None
     error: str | None
@@ -215,9 +130,9 @@ class Referral(Node):
             case_id=row.case_id,
             patient_id=row.patient_id,
             duplicate_of=row.duplicate_of_id,
-            extraction=row.extraction,
-            qa=QaResult.of(row.qa),
-            triage=Triage.of(row.triage),
+            extraction=Extraction.of(row.extraction),
+            qa=qa_of(row.qa),
+            triage=triage_of(row.triage),
             error=row.error,
             notes=row.notes,
             created_at=row.created_at,
@@ -262,7 +177,9 @@ class Referral(Node):
         return ReferralReferrer(
             practice=Practice.from_row(practice) if practice else None,
             provider=Provider.from_row(provider) if provider else None,
-            extracted=(self.row.extraction or {}).get("referrer"),
+            extracted=ExtractedReferrer.from_pydantic(self.row.extraction.referrer)
+            if self.row.extraction
+            else None,
         )
 
     @strawberry.field(description="The newest processing job, with its status")
@@ -465,7 +382,7 @@ def _document(upload: referrals.Upload) -> Any:
 
 
 def _triaged(row: ReferralRow) -> SetTriageSuccess:
-    result = Triage.of(row.triage)
+    result = triage_of(row.triage)
     assert result is not None
     return SetTriageSuccess(referral=Referral.from_row(row), triage=result)
 
@@ -553,9 +470,7 @@ class ReferralMutation:
         return await run_mutation(
             info,
             lambda: qa.run(ctx, referral_id=id),
-            lambda row: RunReferralQaSuccess(
-                referral=Referral.from_row(row), qa=QaResult.of(row.qa)
-            ),
+            lambda row: RunReferralQaSuccess(referral=Referral.from_row(row), qa=qa_of(row.qa)),
         )
 
     @strawberry.mutation(description="Override a referral's triage, with the reason why")

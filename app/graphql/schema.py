@@ -8,7 +8,7 @@ from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from app.graphql import audit, cases, documents, orgs, patients, referrals, referrers
+from app.graphql import audit, cases, documents, orgs, patients, referrals, referrers, review
 from app.graphql.context import Info
 from app.graphql.limits import limits_extension
 from app.graphql.node import Node, resolve_node
@@ -25,7 +25,7 @@ class NodeQuery:
 
 
 # Each domain module lists its Query and Mutation types; the schema merges them all.
-_DOMAINS = (orgs, referrals, cases, patients, documents, referrers, audit)
+_DOMAINS = (orgs, referrals, review, cases, patients, documents, referrers, audit)
 QUERIES: tuple[type, ...] = (NodeQuery, *(t for d in _DOMAINS for t in d.QUERY_TYPES))
 MUTATIONS: tuple[type, ...] = tuple(t for d in _DOMAINS for t in d.MUTATION_TYPES)
 # Types reachable only through Node or lazy links still belong in the schema.

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 07:04:20.340551
+Create Date: 2026-12-01 07:33:45.977296
 """
 
 from collections.abc import Sequence
@@ -180,6 +180,7 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('close_reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
     sa.Column('triage_level', sa.Integer(), nullable=True),
+    sa.Column('triage_set_by', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
     sa.Column('priority_band', sqlmodel.sql.sqltypes.AutoString(length=2), nullable=True),
     sa.Column('queue', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
     sa.Column('location_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
@@ -289,6 +290,8 @@ def upgrade() -> None:
     sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
     sa.Column('updated_at', models.base.UTCDateTime(), nullable=False),
     sa.Column('processed_at', models.base.UTCDateTime(), nullable=True),
+    sa.Column('confirmed_by', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('confirmed_at', models.base.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['org_id', 'case_id'], ['cases.org_id', 'cases.id'], name='fk_referrals_case_id_same_org'),
     sa.ForeignKeyConstraint(['org_id', 'duplicate_of_id'], ['referrals.org_id', 'referrals.id'], name='fk_referrals_duplicate_of_id_same_org'),
     sa.ForeignKeyConstraint(['org_id', 'patient_id'], ['patients.org_id', 'patients.id'], name='fk_referrals_patient_id_same_org'),
@@ -332,6 +335,23 @@ def upgrade() -> None:
         batch_op.create_index('ix_documents_org_referral', ['org_id', 'referral_id'], unique=False)
         batch_op.create_index('ix_documents_org_sha256', ['org_id', 'sha256'], unique=False)
         batch_op.create_index('ix_documents_storage_key', ['storage_key'], unique=True)
+
+    op.create_table('field_reviews',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('org_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('referral_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('field', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('machine_confidence', sa.Float(), nullable=False),
+    sa.Column('corrected', sa.Boolean(), nullable=False),
+    sa.Column('method', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True),
+    sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['org_id', 'referral_id'], ['referrals.org_id', 'referrals.id'], name='fk_field_reviews_referral_id_same_org'),
+    sa.ForeignKeyConstraint(['org_id'], ['orgs.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('org_id', 'referral_id', 'field', name='uq_field_reviews_field')
+    )
+    with op.batch_alter_table('field_reviews', schema=None) as batch_op:
+        batch_op.create_index('ix_field_reviews_org_field', ['org_id', 'field', 'created_at'], unique=False)
 
     op.create_table('jobs',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -401,6 +421,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_jobs_org_referral_created')
 
     op.drop_table('jobs')
+    with op.batch_alter_table('field_reviews', schema=None) as batch_op:
+        batch_op.drop_index('ix_field_reviews_org_field')
+
+    op.drop_table('field_reviews')
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.drop_index('ix_documents_storage_key')
         batch_op.drop_index('ix_documents_org_sha256')
