@@ -119,6 +119,12 @@ class Worker:
             raise RetryRequested(
                 delay=timedelta(seconds=later.delay), reason=later.reason
             ) from None
+        except Exception:
+            # The run could not even record its outcome (the database went away): PgQueuer
+            # keeps the job and tries again; the run's attempts bound how often.
+            log.exception("run %s could not record its outcome", job_id)
+            delay = timedelta(seconds=max(1.0, self.settings.job_retry_seconds))
+            raise RetryRequested(delay=delay, reason="could not record the outcome") from None
 
     async def _requeue_unfinished(self, pgq: PgQueuer) -> None:
         """Queue again every run a stopped process left queued or running (the truth is ours)."""
@@ -140,6 +146,7 @@ class Worker:
 async def running(worker: Worker) -> AsyncIterator[Worker]:
     """Run ``worker`` in the background for the length of the block (``serve``'s lifespan)."""
     task = asyncio.create_task(worker.run(), name="intakedesk-worker")
+    task.add_done_callback(_report_stop)
     try:
         yield worker
     finally:
@@ -149,7 +156,12 @@ async def running(worker: Worker) -> AsyncIterator[Worker]:
         except (TimeoutError, asyncio.CancelledError):
             task.cancel()
         except Exception:
-            log.exception("the worker stopped with an error")
+            pass  # reported as it stopped
+
+
+def _report_stop(task: "asyncio.Task[None]") -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("the worker stopped: no background jobs run", exc_info=task.exception())
 
 
 async def run_forever(settings: Settings) -> None:
