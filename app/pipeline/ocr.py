@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
+from app.pipeline.ocr_fixes import mend
 from app.pipeline.types import PipelineTimeout, Word
 
 _api = None
@@ -132,12 +133,12 @@ def recognize(image: Image.Image, *, dpi: int, deadline: float) -> OcrResult:
             # An empty word (a picture Tesseract took for text) has no text to return.
             if item.Empty(level):
                 continue
-            word = item.GetUTF8Text(level).strip()
+            word = mend(item.GetUTF8Text(level).strip())
             if word:
                 words.append(Word(text=word, confidence=round(item.Confidence(level) / 100, 3)))
     api.Clear()
     confidence = sum(w.confidence for w in words) / len(words) if words else 0.0
-    return OcrResult(text=text, words=tuple(words), confidence=round(confidence, 3))
+    return OcrResult(text=mend(text), words=tuple(words), confidence=round(confidence, 3))
 
 
 def _mean(grey: Image.Image) -> float:
