@@ -8,7 +8,16 @@ A fax cover sheet speaks for the sender's fax machine only: nothing else is read
 
 from collections.abc import Iterator, Sequence
 
-from app.pipeline.fields import address, clinical, dates, insurance, people, phones, referrer
+from app.pipeline.fields import (
+    address,
+    clinical,
+    dates,
+    insurance,
+    narrative,
+    people,
+    phones,
+    referrer,
+)
 from app.pipeline.fields.confidence import Candidate, choose
 from app.pipeline.fields.labels import Labeled, labeled_values
 from app.pipeline.types import PageText
@@ -56,6 +65,7 @@ def _candidates(pages: Sequence[PageText], items: list[Labeled]) -> Iterator[Can
     yield from clinical.code_candidates(pages, items)
     yield from clinical.urgency_candidates(pages, items)
     yield from clinical.reason_candidates(pages, items)
+    yield from narrative.candidates(pages)
 
 
 def _without_cover_sheets(found: list[Candidate]) -> list[Candidate]:

@@ -35,7 +35,8 @@ _CSZ = re.compile(
     re.IGNORECASE,
 )
 _UNIT = re.compile(
-    r"(?:,\s*|\s+)(?P<unit>(?:apt|apartment|suite|ste|unit|bldg|building|floor|fl|rm|room|#)"
+    r"(?:,\s*|\s+)(?P<unit>(?:apt|apartment|suite|ste|unit|bldg|building|floor|fl|rm|room|lot"
+    r"|space|spc|trlr|trailer|#)"
     r"\.?\s*#?\s*[A-Za-z0-9\-]+)\s*$",
     re.IGNORECASE,
 )

@@ -358,6 +358,8 @@ def labeled_values(page: PageText) -> Iterator[Labeled]:
                 section = label.owner
             elif label.kind == "provider" and section in (None, PATIENT) and value:
                 section = REFERRER
+            elif label.kind in ("name", "first", "last") and section is None and value:
+                section = PATIENT  # a form's first "Name:" is the patient's
             if not value:
                 continue
             yield Labeled(

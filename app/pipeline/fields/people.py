@@ -57,7 +57,8 @@ _PARTICLES = {
 }
 _UPPER = r"[A-Z\u00c0-\u00d6\u00d8-\u00de]"
 _LETTER = r"[^\W\d_]"
-_PART = rf"{_UPPER}(?:{_LETTER}|['\u2019\-])*\.?|[a-z]{{1,3}}(?= [A-Z])"  # "de la Cruz": small particles
+# A capitalised word, or a small particle before one ("de la Cruz").
+_PART = rf"{_UPPER}(?:{_LETTER}|['\u2019\-])*\.?|[a-z]{{1,3}}(?= [A-Z])"
 _NAME_RUN = re.compile(
     rf"^(?:{_TITLE}\s+)?(?P<name>(?:{_PART})(?:,?\s+(?:{_PART})){{0,4}})", re.IGNORECASE
 )
