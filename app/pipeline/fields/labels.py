@@ -56,7 +56,12 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     ),
     # -- patient facts
     (r"(?:patient |pt\.? )?(?:dob|d\.o\.b\.?|date of birth|birth ?date|born)", "dob", None),
-    (r"(?:patient )?(?:sex|gender|sex/gender|gender/sex|m/f|f/m)", "sex", None),
+    (
+        r"(?:patient )?(?:sex|gender|sex/gender|gender/sex|m/f|f/m)"
+        r"(?: at birth| assigned at birth)?",
+        "sex",
+        None,
+    ),
     (r"e-?mail(?: address)?", "email", None),
     # -- contact numbers
     (
@@ -67,7 +72,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     ),
     (
         r"(?:home |cell |mobile |primary |work |daytime |contact |office |main |patient |pt\.? )?"
-        r"(?:phone|telephone|tel\.?|ph\.?)(?: number| no\.?| #)?|cell|mobile|contact number",
+        r"(?:phone|telephone|tel\.?|ph\.?)(?: number| no\.?| #)?|cell|mobile|contact number"
+        r"|office (?:#|no\.?|number)|main (?:#|number)",
         "phone",
         None,
     ),
@@ -217,11 +223,12 @@ _LABEL_AT = re.compile(
 )
 # Without a colon a label counts only at the start of a line and only if it is a strong one
 # (several words or an acronym): "Date of Birth 01/02/1980", "DOB 01/02/1980".
-_STRONG_AT_START = re.compile(
-    r"^\s*(?P<label>" + "|".join(f"(?:{p})" for p, _, _ in _LEXICON) + r")"
-    r"(?P<hint>\s*\([^)]{1,30}\))?(?P<tail>\s+)(?=\S)",
-    re.IGNORECASE,
-)
+_AT_START = [
+    re.compile(
+        rf"^\s*(?P<label>{p})(?P<hint>\s*\([^)]{{1,30}}\))?(?P<tail>\s+)(?=\S)", re.IGNORECASE
+    )
+    for p, _, _ in _LEXICON
+]
 # Words that start sentences as often as they label a table row.
 _WEAK_AT_START = re.compile(
     r"^(?:first|last|to|from|re|regarding|pt\.?|patient|request|reason|history|plan|status|type"
@@ -248,7 +255,7 @@ def classify(label_text: str) -> tuple[str, str | None]:
 
 def find_labels(line: str) -> list[Label]:
     labels: list[Label] = []
-    strong = _STRONG_AT_START.match(line)
+    strong = _longest_at_start(line)
     if (
         strong
         and not _LABEL_AT.match(line.lstrip())
@@ -269,6 +276,12 @@ def find_labels(line: str) -> list[Label]:
         hint = (match["hint"] or "").strip(" ()").lower()
         labels.append(Label(kind, owner, match.start("label"), match.end(), hint))
     return labels
+
+
+def _longest_at_start(line: str) -> re.Match[str] | None:
+    """ "Patient Address 12 Main St" is an address, not "Patient" named "Address 12 Main St"."""
+    found = [m for m in (p.match(line) for p in _AT_START) if m is not None]
+    return max(found, key=lambda m: m.end("label"), default=None)
 
 
 def _table_row(line: str) -> bool:

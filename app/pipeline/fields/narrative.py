@@ -25,7 +25,8 @@ _LIVES_AT = re.compile(
 )
 _ZIP_END = re.compile(r"\b\d{5}(?:-\d{4})?\b")
 _REACHED_AT = re.compile(
-    r"\b(?:reached|contacted|called|phone(?: number)?|cell|telephone|mobile)\s+(?:is\s+|at\s+|on\s+)?"
+    r"\b(?:reached|contacted|called|phone(?: number)?|cell|telephone|mobile)\s+"
+    r"(?:is\s+|at\s+|on\s+)?"
     r"(?P<phone>\+?[\d(][\d()\s.\-]{9,16}\d)",
     re.IGNORECASE,
 )

@@ -69,7 +69,7 @@ _NOT_NAME = re.compile(
     r"|your|my|our|this|that|she|he|they|her|his|pt|yo|y/o|year|old|gender|unknown|none"
     r"|n/a|na|address|insurance|fax|tel|email|first|last|name|signature|signed|clinic"
     r"|medical|center|hospital|health|family|medicine|practice|group|associates|office"
-    r"|street|st|ave|road|rd|suite|blvd)$",
+    r"|street|ave|road|rd|suite|blvd)$",
     re.IGNORECASE,
 )
 _CREDENTIAL_WORD = re.compile(rf"^(?:{_CREDENTIALS}|{_SUFFIX})\.?,?$", re.IGNORECASE)
@@ -192,8 +192,8 @@ def patient_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> I
                 continue
             yield from _both(name, score, page, item.value, item.line)
         elif item.kind in ("first", "last"):
-            word = _leading_name(item.value).split(" ")[0] if item.value else ""
-            if not word or not _plausible(word):
+            word = _leading_name(item.value) if item.value else ""
+            if not word or len(word.split()) > 3 or not _plausible(word):
                 continue
             path = FIRST if item.kind == "first" else LAST
             yield candidate(
