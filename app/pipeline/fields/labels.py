@@ -101,11 +101,12 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     (r"secondary insurance|secondary payer|secondary", "insurer", OTHER),
     (
         r"member(?: id| #| number| no\.?)|subscriber(?: id| #| number| no\.?)"
-        r"|policy(?: id| #| number| no\.?)?|insurance id|ins\.? id|id(?: #| number| no\.?)"
-        r"|medicaid id|medicare id|mbi|member/subscriber id|id",
+        r"|policy(?: id| #| number| no\.?)?|insurance id|ins\.? id"
+        r"|medicaid id|medicare id|mbi|member/subscriber id",
         "member_id",
         INSURANCE,
     ),
+    (r"id(?: #| number| no\.?)?", "member_id", None),  # on an insurance card, under Insurance
     (r"group(?: #| number| no\.?| id)?|grp\.?(?: #)?", "group", INSURANCE),
     # -- referrer
     (
@@ -123,7 +124,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     (
         r"reason for (?:referral|consult(?:ation)?|visit|request)|referral reason|reason"
         r"|chief complaint|indication|clinical indication|presenting problem|clinical question"
-        r"|services? requested|request",
+        r"|services? requested|request|diagnosis ?/ ?reason|reason ?/ ?diagnosis",
         "reason",
         CLINICAL,
     ),
@@ -141,7 +142,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     ),
     # -- labels whose values we never take, so that they end the value before them
     (
-        r"mrn|patient id|pt\\.? id|patient #|patient number|chart(?: #| number)?|account"
+        r"mrn|specimen id|accession(?: #| number)?|sample id|order id|patient id|pt\\.? id|patient #|patient number|chart(?: #| number)?|account"
         r"|medical record(?: number| #| no\.?)?|ssn|social security(?: number| #)?|age"
         r"|date|referral date|date of referral|visit date|date of service|dos|signature|signed"
         r"|medications?|allergies|history|hpi|assessment|pages?|subject|cc"
@@ -369,12 +370,17 @@ def labeled_values(page: PageText) -> Iterator[Labeled]:
             if label.kind in ("name", "insurer") and label.owner is not None:
                 # "Patient: Jane Doe" / "From: Dr. Wu   Fax: …": what follows is theirs
                 section = label.owner
-            elif label.kind == "provider" and section in (None, PATIENT) and value:
+            elif label.kind == "provider" and section != RECIPIENT and value:
                 section = REFERRER
             elif label.kind in ("name", "first", "last") and section is None and value:
                 section = PATIENT  # a form's first "Name:" is the patient's
             if not value:
                 continue
+            if label.kind == "diagnosis" and i + 1 == len(labels):
+                more = _codes_below(lines, line_of_value)
+                if more:
+                    value = f"{value} {more[0]}"
+                    line_of_value = skip_until = more[1]
             yield Labeled(
                 label.kind,
                 label.owner or _owner_in(section, label.kind),
@@ -401,6 +407,21 @@ def _owner_in(section: str | None, kind: str) -> str | None:
     if allowed is not None and section not in allowed:
         return None
     return section
+
+
+_CODE_START = re.compile(r"^\s*[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?\b")
+
+
+def _codes_below(lines: list[str], index: int) -> tuple[str, int] | None:
+    """A list of diagnoses that runs on to the next lines, each starting with a code."""
+    taken: list[str] = []
+    last = index
+    for j in range(index + 1, min(len(lines), index + 6)):
+        if not _CODE_START.match(lines[j]) or find_labels(lines[j]):
+            break
+        taken.append(lines[j].strip())
+        last = j
+    return (" ".join(taken), last) if taken else None
 
 
 def _value_below(lines: list[str], index: int, *, many: bool = False) -> tuple[str, int] | None:
