@@ -4,7 +4,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from app.pipeline.fields.confidence import LABEL_ALONE, Candidate, candidate, label_score
-from app.pipeline.fields.labels import INSURANCE, Labeled
+from app.pipeline.fields.labels import INSURANCE, OTHER, RECIPIENT, Labeled
 from app.pipeline.types import PageText
 
 PROVIDER = "insurance.provider"
@@ -46,7 +46,7 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
         if (
             not score
             and item.kind == "insurer"
-            and item.owner is None
+            and item.owner not in (OTHER, RECIPIENT)
             and _PAYER.search(item.value)
         ):
             score = LABEL_ALONE

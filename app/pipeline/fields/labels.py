@@ -142,7 +142,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     ),
     # -- labels whose values we never take, so that they end the value before them
     (
-        r"mrn|specimen id|accession(?: #| number)?|sample id|order id|patient id|pt\\.? id|patient #|patient number|chart(?: #| number)?|account"
+        r"mrn|specimen id|accession(?: #| number)?|sample id|order id|patient id|pt\.? id"
+        r"|patient #|patient number|chart(?: #| number)?|account"
         r"|medical record(?: number| #| no\.?)?|ssn|social security(?: number| #)?|age"
         r"|date|referral date|date of referral|visit date|date of service|dos|signature|signed"
         r"|medications?|allergies|history|hpi|assessment|pages?|subject|cc"
@@ -219,14 +220,15 @@ _LABEL_AT = re.compile(
     _WORD_BEFORE
     + "(?P<label>"
     + "|".join(f"(?:{p})" for p, _, _ in _LEXICON)
-    + r")(?P<hint>\s*\([^)]{1,30}\))?(?P<tail>\s*[:#]|(?=\s{2,}|\t|\s*\||\s*$))",
+    + r")(?P<hint>\s*\((?=[^)]*[A-Za-z])[^)]{1,30}\))?(?P<tail>\s*[:#]|(?=\s{2,}|\t|\s*\||\s*$))",
     re.IGNORECASE,
 )
 # Without a colon a label counts only at the start of a line and only if it is a strong one
 # (several words or an acronym): "Date of Birth 01/02/1980", "DOB 01/02/1980".
 _AT_START = [
     re.compile(
-        rf"^\s*(?P<label>{p})(?P<hint>\s*\([^)]{{1,30}}\))?(?P<tail>\s+)(?=\S)", re.IGNORECASE
+        rf"^\s*(?P<label>{p})(?P<hint>\s*\((?=[^)]*[A-Za-z])[^)]{{1,30}}\))?(?P<tail>\s+)(?=\S)",
+        re.IGNORECASE,
     )
     for p, _, _ in _LEXICON
 ]
