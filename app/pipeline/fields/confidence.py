@@ -107,17 +107,28 @@ def choose(candidates: Iterable[Candidate]) -> Chosen | None:
             by_key.setdefault(c.key, []).append(c)
     if not by_key:
         return None
-    ranked = sorted(by_key.values(), key=lambda group: _support(group), reverse=True)
+    # The referral's own pages decide; notes, labs and cards agree with them or stand in
+    # for them, but their other names (the notes' author, a family member) never outvote them.
+    primary = {k: [c for c in g if _on_referral(c)] for k, g in by_key.items()}
+    primary = {k: g for k, g in primary.items() if g}
+    deciding = primary or by_key
+    ranked = sorted(deciding, key=lambda k: _support(deciding[k]), reverse=True)
     best = ranked[0]
-    confidence = _support(best)
-    if len(ranked) > 1:
-        rival = _support(ranked[1])
-        if rival >= confidence * _CONFLICT_RATIO:
-            confidence *= _CONFLICT_FACTOR
-        else:
-            confidence *= 1 - 0.3 * rival
-    top = max(best, key=lambda c: c.score)
+    confidence = _support(by_key[best])
+    rivals = [_support(deciding[k]) for k in ranked[1:]]
+    if primary:
+        rivals += [0.5 * _support(g) for k, g in by_key.items() if k not in primary]
+    rival = max(rivals, default=0.0)
+    if rival >= confidence * _CONFLICT_RATIO:
+        confidence *= _CONFLICT_FACTOR
+    else:
+        confidence *= 1 - 0.3 * rival
+    top = max(deciding[best], key=lambda c: c.score)
     return Chosen(top.value, round(min(confidence, 0.995), 3), top.page.number)
+
+
+def _on_referral(c: Candidate) -> bool:
+    return c.page.page_type in (None, PageType.referral)
 
 
 def _support(group: Sequence[Candidate]) -> float:

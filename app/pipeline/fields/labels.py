@@ -73,6 +73,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     (
         r"(?:home |cell |mobile |primary |work |daytime |contact |office |main |patient |pt\.? )?"
         r"(?:phone|telephone|tel\.?|ph\.?)(?: number| no\.?| #)?|cell|mobile|contact number"
+        r"|contact (?:#|no\.?|phone)"
         r"|office (?:#|no\.?|number)|main (?:#|number)",
         "phone",
         None,
@@ -259,9 +260,10 @@ def classify(label_text: str) -> tuple[str, str | None]:
 def find_labels(line: str) -> list[Label]:
     labels: list[Label] = []
     strong = _longest_at_start(line)
+    colon = _LABEL_AT.match(line)
     if (
         strong
-        and not _LABEL_AT.match(line.lstrip())
+        and (colon is None or colon.end("label") < strong.end("label"))
         and (not _WEAK_AT_START.match(strong["label"]) or _table_row(line))
     ):
         kind, owner = classify(strong["label"])

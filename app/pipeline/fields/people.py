@@ -125,7 +125,8 @@ def _leading_name(value: str) -> str:
         bare = word.strip(",;:.()")
         if _CREDENTIAL_WORD.match(word) and kept:
             break
-        if not _WORD.fullmatch(word.rstrip(",;:")) or _NOT_NAME.match(bare):
+        initial = kept and re.fullmatch(r"[A-Z]\.?,?", word) is not None  # "Grace A. Nguyen"
+        if not initial and (not _WORD.fullmatch(word.rstrip(",;:")) or _NOT_NAME.match(bare)):
             break
         kept.append(word)
         if word.endswith((";", ":")):
