@@ -105,6 +105,8 @@ class FieldScore:
     right: bool
     confidence: float  # the extraction's confidence in the value it gave (0 when empty)
     stated: bool  # the truth has a value
+    truth: object = None
+    got: object = None
 
 
 def score_fields(truth: Extraction, got: Extraction) -> list[FieldScore]:
@@ -116,9 +118,8 @@ def score_fields(truth: Extraction, got: Extraction) -> list[FieldScore]:
             right = _absent(g) and confidence == 0.0
         else:
             right = not _absent(g) and same(path, t, g)
-        scores.append(
-            FieldScore(path, right, confidence if not _absent(g) else 0.0, not _absent(t))
-        )
+        given = confidence if not _absent(g) else 0.0
+        scores.append(FieldScore(path, right, given, not _absent(t), _value(t), _value(g)))
     return scores
 
 
@@ -274,6 +275,17 @@ def report(outcomes: list[Outcome]) -> None:
         print(f"  FAILED {o.layout} seed={o.seed} scanned={o.scanned}: {o.error}")
 
 
+def misses(outcomes: list[Outcome], limit: int) -> None:
+    """The wrong fields themselves, most confident first: what to look at next."""
+    wrong = [(o, fs) for o in outcomes for fs in o.fields if not fs.right]
+    wrong.sort(key=lambda pair: -pair[1].confidence)
+    print(f"\nWrong fields ({len(wrong)}; showing {min(limit, len(wrong))}, most confident first)")
+    for o, fs in wrong[:limit]:
+        kind = "scanned" if o.scanned else "typed"
+        print(f"  {o.layout}/{o.seed}/{kind} {fs.path}: truth={fs.truth!r} got={fs.got!r} "
+              f"conf={fs.confidence:.2f}")  # fmt: skip
+
+
 def speed(outcomes: list[Outcome]) -> None:
     rows = []
     for name, s in (("typed", False), ("scanned", True)):
@@ -318,6 +330,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="process pool for the throughput run (0: skip it)")  # fmt: skip
     parser.add_argument("--dump", type=Path, help="write the packets' files and truth here")
+    parser.add_argument("--misses", type=int, default=0, help="print this many wrong fields")
     args = parser.parse_args(argv)
 
     kinds = [False] if args.typed else [True] if args.scanned else [False, True]
@@ -341,6 +354,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     # Accuracy and seconds per page: one packet after another, in this process.
     outcomes = [run_one(p) for p in packets]
     report(outcomes)
+    if args.misses:
+        misses(outcomes, args.misses)
     speed(outcomes)
 
     if args.workers:
