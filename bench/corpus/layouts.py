@@ -8,6 +8,7 @@ import dataclasses
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bench.corpus.context import Ctx
 from bench.corpus.people import Facts
@@ -491,6 +492,57 @@ def _intake(c: Ctx) -> list[str]:
     ]
 
 
+# -- 8. practice-management printout: monospace, capitals, several fields a line ---------------
+
+
+def _mono(c: Ctx) -> list[str]:
+    f, w, r, rng = c.f, c.w, c.f.referrer, c.rng
+
+    def line(*pairs: tuple[str, str]) -> str:
+        cells = [f"{k}: {v}".ljust(34) if i < len(pairs) - 1 else f"{k}: {v}"
+                 for i, (k, v) in enumerate(pairs) if v]  # fmt: skip
+        return esc("".join(cells).upper()).replace(" ", "&nbsp;") + "<br/>"
+
+    a = f.address
+    address = (
+        f"{a.line1}{' ' + a.line2 if a.line2 else ''}, {a.city} {a.state} {a.zip}" if a else ""
+    )
+    sex = {"F": "F", "M": "M", "X": "X", "U": "U"}.get(f.sex or "", "")
+    urgency = {"stat": "STAT", "urgent": "URGENT", "routine": "ROUTINE"}.get(f.urgency or "", "")
+    codes = " ".join(f.codes)
+    auth = f"{rng.randint(10**6, 10**7 - 1)}"
+    body = (
+        line(("Referral No", auth), ("Date", w.date(f.sent)))
+        + "<br/>"
+        + line(("Patient", Writer.last_first(f.patient)), ("DOB", w.dob(f.dob)))
+        + line(("Sex", sex), ("Ph", w.phone(f.phone) if f.phone else ""))
+        + line(("Addr", address))
+        + (line(("Email", f.email or "")) if f.email else "")
+        + "<br/>"
+        + line(("Ins", f.payer or "SELF PAY"), ("Mbr", f.member_id or ""))
+        + (line(("Grp", f.group)) if f.group else "")
+        + "<br/>"
+        + line(("Ref By", f"{Writer.last_first(r.person)} {r.credential}"), ("NPI", r.npi))
+        + line(("Practice", r.practice))
+        + line(("Ph", w.phone(r.phone)), ("Fax", w.phone(r.fax)))
+        + "<br/>"
+        + line(("Refer To", f.reason.specialty), ("Priority", urgency))
+        + line(("Dx", codes))
+        + line(("Reason", f.reason.text))
+        + "<br/>"
+        + line(
+            ("Visits Auth", str(rng.randint(1, 6))),
+            ("Expires", w.date(f.sent + timedelta(days=365))),
+        )  # fmt: skip
+    )
+    return [
+        f"<p class='mono'>{esc(r.practice.upper())}<br/>"
+        f"{'=' * 72}<br/>{esc(rng.choice(('REFERRAL AUTHORIZATION', 'OUTGOING REFERRAL')))}"
+        f"<br/>{'=' * 72}<br/><br/>{body}<br/>{'-' * 72}<br/>"
+        f"PRINTED {esc(w.date(f.sent))} USER {esc(f.sender.last.upper())}</p>"
+    ]
+
+
 LAYOUTS: dict[str, Layout] = {
     layout.name: layout
     for layout in (
@@ -501,5 +553,6 @@ LAYOUTS: dict[str, Layout] = {
         Layout("checkbox", _checkbox, _keep, "boxed form, labels above values, check boxes"),
         Layout("fax_table", _fax_table, _keep, "letterhead, patient table, referrer in footer"),
         Layout("intake", _intake, _keep, "two-column intake sheet, abbreviated labels"),
+        Layout("mono", _mono, _keep, "monospace capitals printout, several fields a line"),
     )
 }
