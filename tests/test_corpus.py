@@ -161,7 +161,7 @@ def test_each_page_is_the_type_the_truth_says(layout: str) -> None:
 
 
 def test_a_scanned_packet_has_no_text_layer_and_is_grey_and_tilted() -> None:
-    packet = generate(5, "letter", scanned=True)
+    packet = generate(9, "checkbox", scanned=True)
     assert packet.truth.method == "ocr"
     assert all(not text for text in page_texts(packet))
     images = page_images(packet)
