@@ -1,7 +1,7 @@
 """Extraction bench: the pipeline against the synthetic corpus's ground truth.
 
-    .venv/bin/python -m bench.extraction --per-layout 4 --seed 1 --both
-    .venv/bin/python -m bench.extraction --per-layout 2 --dump /tmp/corpus   # look at them
+    .venv/bin/python bench/extraction.py --per-layout 4 --seed 1 --both [--misses 40]
+    .venv/bin/python bench/extraction.py --per-layout 2 --dump /tmp/corpus   # look at them
 
 Generates N packets of every layout (typed PDFs and/or scanned faxes), reads each with the
 pipeline (``app.pipeline.read.read_packet`` then ``app.pipeline.fields.extract``), and
@@ -31,6 +31,8 @@ from concurrent.futures import ProcessPoolExecutor  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import Packet, generate, layouts  # noqa: E402
 from models.extraction import FIELD_PATHS, Extraction  # noqa: E402
