@@ -70,12 +70,16 @@ PRACTICE_WORDS = (
     ("St. Luke's", "Community Clinic"), ("Prairie", "Pediatrics & Family Care"),
     ("Harbor", "Medical Associates"), ("Oakwood", "Family Health Center"),
 )  # fmt: skip
-# Receiving specialty clinics (the fax is addressed TO them: never the referrer).
-RECEIVERS = (
-    "Summit Orthopedics & Sports Medicine", "Heartland Cardiology Associates",
-    "Metro Gastroenterology", "Capital Neurology Specialists", "Bayview Dermatology",
-    "Regional Endocrine Center", "Pulmonary & Sleep Consultants",
-)  # fmt: skip
+# Receiving specialty clinics by specialty (the fax is addressed TO them: never the referrer).
+RECEIVERS = {
+    "Orthopedics": ("Summit Orthopedics & Sports Medicine", "Bone & Joint Institute"),
+    "Cardiology": ("Heartland Cardiology Associates", "Coastal Heart & Vascular"),
+    "Gastroenterology": ("Metro Gastroenterology", "Digestive Health Specialists"),
+    "Neurology": ("Capital Neurology Specialists", "NeuroCare Associates"),
+    "Endocrinology": ("Regional Endocrine Center", "Diabetes & Thyroid Clinic"),
+    "Pulmonology": ("Pulmonary & Sleep Consultants", "Lung Health Associates"),
+    "Dermatology": ("Bayview Dermatology", "Skin Cancer & Dermatology Institute"),
+}
 
 
 @dataclass(frozen=True)
@@ -309,7 +313,7 @@ def facts(rng: random.Random, *, today: date) -> Facts:
         reason=reason,
         codes=tuple(code for code, _ in reason.codes[:n_codes]),
         urgency=rng.choices(("stat", "urgent", "routine", None), (8, 30, 45, 17))[0],
-        receiver=rng.choice(RECEIVERS),
+        receiver=rng.choice(RECEIVERS[reason.specialty]),
         receiver_phone=phone(rng),
         receiver_fax=phone(rng),
         sent=today - timedelta(days=rng.randint(0, 20)),
