@@ -40,6 +40,12 @@ _UNIT = re.compile(
     r"\.?\s*#?\s*[A-Za-z0-9\-]+)\s*$",
     re.IGNORECASE,
 )
+_STREET_END = re.compile(
+    r"\b(?:st|street|ave|avenue|rd|road|dr|drive|ln|lane|blvd|boulevard|way|ct|court|pl|place"
+    r"|cir|circle|pkwy|parkway|hwy|highway|ter|terrace|trl|trail|sq|square|loop|row|run|pike"
+    r"|(?:apt|apartment|suite|ste|unit|lot|#)\.?\s*#?\s*[A-Za-z0-9\-]+)\.?(?=\s)",
+    re.IGNORECASE,
+)
 _STREET = re.compile(r"^\s*(?:\d+[A-Za-z]?|P\.?\s?O\.?\s+Box)\s+\S", re.IGNORECASE)
 
 
@@ -55,6 +61,14 @@ def split_address(text: str) -> dict[str, str] | None:
     text = " ".join(text.split()).strip(" ,")
     parts: dict[str, str] = {}
     csz = _CSZ.search(text)
+    if csz is not None and not text[: csz.start()].rstrip().endswith(","):
+        # "9075 Maple Dr Des Moines, IA 50377": the street ends at its last suffix or unit
+        street_end = None
+        for match in _STREET_END.finditer(text[: csz.end("city")]):
+            street_end = match.end()
+        if street_end is not None and text[street_end:].lstrip()[:1] != ",":
+            text = f"{text[:street_end]}, {text[street_end:].lstrip()}"
+            csz = _CSZ.search(text)
     if csz is not None:
         head = text[: csz.start()].rstrip(" ,")
         # "123 Main St Anytown CA 90210": the city is the words after the street's last comma

@@ -28,7 +28,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     # -- names
     (r"(?:patient|pt\.?|client|member)(?:'s)? (?:full )?name", "name", PATIENT),
     (r"name of patient|patient|pt\.?", "name", PATIENT),
-    (r"re|regarding", "name", PATIENT),
+    (r"re|regarding", "name", None),  # "RE: Jane Doe", but also "Re: Thyroid nodule"
     (r"(?:full )?name", "name", None),
     (r"(?:patient |pt\.? )?(?:first|given) name|first|fname", "first", None),
     (r"(?:patient |pt\.? )?(?:last|family) name|surname|last|lname", "last", None),
@@ -37,6 +37,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         r"referring (?:provider|physician|doctor|clinician|md|practitioner|provider name"
         r"|physician name)|referred by|referral from|ordering (?:provider|physician|md)"
         r"|requesting (?:provider|physician)|requested by|referrer|referring|sending provider"
+        r"|ref\.? by|referred from"
         r"|primary care (?:physician|provider)|pcp",
         "name",
         REFERRER,
@@ -103,7 +104,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     (
         r"member(?: id| #| number| no\.?)|subscriber(?: id| #| number| no\.?)"
         r"|policy(?: id| #| number| no\.?)?|insurance id|ins\.? id"
-        r"|medicaid id|medicare id|mbi|member/subscriber id",
+        r"|medicaid id|medicare id|mbi|member/subscriber id|mbr(?: id| #| no\.?)?",
         "member_id",
         INSURANCE,
     ),
@@ -314,6 +315,12 @@ def section_of(line: str) -> str | None:
     for pattern, owner in _SECTION_LINE:
         if pattern.match(line):
             return owner
+    # "INSURANCE / REFERRING": the first part opens the section
+    first, slash, _ = line.partition("/")
+    if slash and first.strip():
+        for pattern, owner in _SECTION_LINE:
+            if pattern.match(first):
+                return owner
     return None
 
 
@@ -346,12 +353,13 @@ def labeled_values(page: PageText) -> Iterator[Labeled]:
         if heading is not None and not _opens_a_text(line):
             section = heading
             labels = find_labels(line)
-            # "Referring Provider:" alone on its line, the name under it
-            if labels and labels[0].kind == "name" and labels[0].owner in (PATIENT, REFERRER):
+            # "Referring Provider:" / "REFERRING PRACTICE" alone on its line, the value under it
+            if labels and labels[0].kind in ("name", "provider", "practice"):
                 under = _value_below(lines, index)
                 if under is not None:
+                    owner = labels[0].owner or heading
                     yield Labeled(
-                        "name", labels[0].owner, True, under[0], page.number, under[1], "", True
+                        labels[0].kind, owner, True, under[0], page.number, under[1], "", True
                     )
             continue
         opened = _heading_start(line)

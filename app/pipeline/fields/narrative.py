@@ -40,14 +40,28 @@ _MEMBER_ID = re.compile(
     re.IGNORECASE,
 )
 _GROUP = re.compile(
-    r"\bgroup\s+(?:id|#|number|no\.?)?\s*(?:is\s+)?[:#]?\s*(?P<id>[A-Z0-9][A-Z0-9\-]{2,24})\b",
+    r"(?:\bgroup\s+(?:id|#|number|no\.?)|(?:,|\band)\s+group)\s*(?:is\s+)?[:#]?\s*"
+    r"(?P<id>[A-Z0-9][A-Z0-9\-]{2,24})\b",
     re.IGNORECASE,
 )
 
 
 def sentences(page: PageText) -> list[str]:
-    text = " ".join(page.text.split())
-    return re.split(r"(?<=[a-z0-9)][.!?])\s+(?=[A-Z])", text)
+    """The page's sentences; a short line (a form's row, a heading) ends one."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in page.text.split("\n"):
+        current.append(line.strip())
+        if len(line.strip()) < 60:
+            paragraphs.append(" ".join(current))
+            current = []
+    paragraphs.append(" ".join(current))
+    found: list[str] = []
+    for paragraph in paragraphs:
+        text = " ".join(paragraph.split())
+        if text:
+            found += re.split(r"(?<=[a-z0-9)][.!?])\s+(?=[A-Z])", text)
+    return found
 
 
 def candidates(pages: Sequence[PageText]) -> Iterator[Candidate]:

@@ -110,6 +110,8 @@ def read_name(value: str, hint: str = "") -> Name | None:
         last, first, middle = words[0], words[1], " ".join(words[2:])
     if not first or not last or not _plausible(first) or not _plausible(last):
         return None
+    if _lower_word(first) or _lower_word(last):
+        return None  # "Thyroid nodule" is no name; "de la Cruz" is one
     return Name(_case(first), _case(last), _case(middle))
 
 
@@ -132,6 +134,12 @@ def _leading_name(value: str) -> str:
         if word.endswith((";", ":")):
             break
     return "".join(kept).strip(" ,;:")
+
+
+def _lower_word(part: str) -> bool:
+    """ "nodule", "jane": a word a name would capitalise ("de la Cruz" ends capitalised)."""
+    words = part.split()
+    return bool(words) and words[-1][:1].islower()
 
 
 def _plausible(part: str) -> bool:
@@ -273,7 +281,8 @@ _SEX_WORDS = {
     "u": Sex.U, "unknown": Sex.U, "undisclosed": Sex.U,
 }  # fmt: skip
 _SEX_BOX = re.compile(
-    r"(?P<mark>\[\s*[xX✓✔]\s*\]|\(\s*[xX✓✔]\s*\)|[☒☑✔✓■])\s*(?P<word>female|male|f|m|other|x)\b",
+    r"(?P<mark>\[\s*[xX✓✔]\s*\]|\(\s*[xX✓✔]\s*\)|[☒☑✔✓■])\s*"
+    r"(?P<word>female|male|f|m|other|x|unknown|undisclosed|non-?binary)\b",
     re.IGNORECASE,
 )
 _SEX_BOXES = re.compile(r"[\[(]\s*[\])]|[☐□]")

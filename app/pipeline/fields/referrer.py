@@ -60,6 +60,7 @@ def read_practice(value: str) -> str | None:
 def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
     labelled_npi_lines: set[tuple[int, int]] = set()
+    labelled_practice = False
     for item in items:
         page = by_number[item.page]
         if page.page_type == PageType.cover_sheet:
@@ -73,7 +74,8 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
         elif item.kind == "practice":
             score = label_score(item, REFERRER) or (LABEL_ALONE if item.owner is None else 0.0)
             practice = read_practice(item.value)
-            if practice and score:
+            if practice and score and (item.owner is not None or _PRACTICE_WORDS.search(practice)):
+                labelled_practice = True
                 yield candidate(
                     PRACTICE,
                     practice,
@@ -108,7 +110,8 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
                 npi, sure = read_npi(match["npi"])
                 if npi:
                     yield candidate(NPI, npi, NARRATIVE * sure, page, match["npi"], line=number)
-        yield from _letterhead(page, lines)
+        if not labelled_practice:
+            yield from _letterhead(page, lines)
 
 
 def _letterhead(page: PageText, lines: list[str]) -> Iterator[Candidate]:
