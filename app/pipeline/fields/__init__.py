@@ -17,9 +17,10 @@ from app.pipeline.fields import (
     people,
     phones,
     referrer,
+    rows,
 )
 from app.pipeline.fields.confidence import Candidate, choose
-from app.pipeline.fields.labels import Labeled, labeled_values
+from app.pipeline.fields.labels import Labeled, Row, labeled_values
 from app.pipeline.types import PageText
 from models.document import PageType
 from models.extraction import FIELD_PATHS, Extraction, ExtractionMethod
@@ -28,7 +29,9 @@ __all__ = ["extract"]
 
 
 def extract(pages: Sequence[PageText]) -> Extraction:
-    items = [item for page in pages for item in labeled_values(page)]
+    read = [item for page in pages for item in labeled_values(page)]
+    items = [item for item in read if isinstance(item, Labeled)]
+    items += [cell for row in read if isinstance(row, Row) for cell in rows.expand(row)]
     by_path: dict[str, list[Candidate]] = {path: [] for path in FIELD_PATHS}
     for proposed in _candidates(pages, items):
         by_path[proposed.path].append(proposed)

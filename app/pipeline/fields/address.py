@@ -29,7 +29,7 @@ STATES = {
 }  # fmt: skip
 _CODES = set(STATES.values())
 _STATE = "|".join([*sorted(STATES, key=len, reverse=True), *sorted(_CODES)])
-_CSZ = re.compile(
+CSZ = re.compile(
     rf"(?P<city>[A-Za-z][A-Za-z .'\-]*?)\s*,?\s+(?P<state>{_STATE})\.?,?\s+"
     r"(?P<zip>[0-9OIl]{5}(?:-[0-9OIl]{4})?)\s*$",
     re.IGNORECASE,
@@ -46,7 +46,7 @@ _STREET_END = re.compile(
     r"|(?:apt|apartment|suite|ste|unit|lot|#)\.?\s*#?\s*[A-Za-z0-9\-]+)\.?(?=\s)",
     re.IGNORECASE,
 )
-_STREET = re.compile(r"^\s*(?:\d+[A-Za-z]?|P\.?\s?O\.?\s+Box)\s+\S", re.IGNORECASE)
+STREET = re.compile(r"^\s*(?:\d+[A-Za-z]?|P\.?\s?O\.?\s+Box)\s+\S", re.IGNORECASE)
 
 
 def state_code(text: str) -> str | None:
@@ -60,7 +60,7 @@ def split_address(text: str) -> dict[str, str] | None:
     """``123 Main St, Apt 4B, Anytown, CA 90210`` → its parts; None if no street is there."""
     text = " ".join(text.split()).strip(" ,")
     parts: dict[str, str] = {}
-    csz = _CSZ.search(text)
+    csz = CSZ.search(text)
     if csz is not None and not text[: csz.start()].rstrip().endswith(","):
         # "9075 Maple Dr Des Moines, IA 50377": the street ends at its last suffix or unit
         street_end = None
@@ -68,11 +68,11 @@ def split_address(text: str) -> dict[str, str] | None:
             street_end = match.end()
         if street_end is not None and text[street_end:].lstrip()[:1] != ",":
             text = f"{text[:street_end]}, {text[street_end:].lstrip()}"
-            csz = _CSZ.search(text)
+            csz = CSZ.search(text)
     if csz is not None:
         head = text[: csz.start()].rstrip(" ,")
         # "123 Main St Anytown CA 90210": the city is the words after the street's last comma
-        if "," not in csz["city"] and "," not in head and head and not _STREET.match(head):
+        if "," not in csz["city"] and "," not in head and head and not STREET.match(head):
             return None
         state = state_code(csz["state"])
         if state:
@@ -83,7 +83,7 @@ def split_address(text: str) -> dict[str, str] | None:
         parts["line2"] = unit["unit"]
         text = text[: unit.start()].rstrip(" ,")
     if text:
-        if not _STREET.match(text):
+        if not STREET.match(text):
             return None
         parts["line1"] = text
     return parts or None
@@ -104,9 +104,9 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
         if item.kind == "address":
             value = item.value
             lines = page.text.split("\n")
-            if not _CSZ.search(value) and item.line + 1 < len(lines):
+            if not CSZ.search(value) and item.line + 1 < len(lines):
                 following = lines[item.line + 1].strip()
-                if _CSZ.fullmatch(following):
+                if CSZ.fullmatch(following):
                     value = f"{value}, {following}"
             parts = split_address(value)
             if not parts:
@@ -151,7 +151,7 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
             if match:
                 yield candidate(ZIP, match.group(0), score, page, item.value, line=item.line)
         elif item.kind == "csz":
-            match = _CSZ.search(item.value)
+            match = CSZ.search(item.value)
             if match and state_code(match["state"]):
                 for path, value in (
                     (CITY, _city(match["city"])),

@@ -14,7 +14,7 @@ GROUP = "insurance.groupNumber"
 # An identifier: letters and digits (a dash or space inside), at least one digit.
 _IDENTIFIER = re.compile(r"^(?=[A-Za-z0-9\-]*[0-9])[A-Za-z0-9][A-Za-z0-9\-]{2,24}")
 # Words a payer's name has ("Plan: Tricare" is insurance; "Plan: follow up" is not).
-_PAYER = re.compile(
+PAYER = re.compile(
     r"\b(?:aetna|cigna|humana|medicare|medicaid|tricare|kaiser|anthem|molina|ambetter|wellcare"
     r"|united ?health(?:care)?|uhc|blue (?:cross|shield)|bcbs|oscar|health ?net|highmark"
     r"|caresource|amerigroup|centene|oxford|emblem|insurance|health plan|hmo|ppo|epo|pos"
@@ -47,7 +47,7 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
             not score
             and item.kind == "insurer"
             and item.owner not in (OTHER, RECIPIENT)
-            and _PAYER.search(item.value)
+            and PAYER.search(item.value)
         ):
             score = LABEL_ALONE
         if not score:

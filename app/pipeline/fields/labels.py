@@ -215,6 +215,20 @@ class Labeled:
     line: int
     hint: str = ""
     below: bool = False  # read from the line(s) under the label
+    in_row: bool = False  # one column of a header row, matched to its value by shape
+
+
+@dataclass(frozen=True)
+class Row:
+    """A header row of labels ("Patient Name Birthdate Sex Mobile") and the lines under it.
+
+    Without column positions the values are matched to their labels by their shapes
+    (``rows.py``)."""
+
+    labels: tuple[tuple[str, str | None], ...]  # (kind, owner) per column, left to right
+    lines: tuple[str, ...]
+    page: int
+    line: int  # of the first value line
 
 
 _WORD_BEFORE = r"(?:(?<=^)|(?<=[\s|;,(\[]))"
@@ -341,7 +355,41 @@ def _clean(value: str) -> str:
     return " ".join(value.replace("\t", " ").split()).strip(" |;,:-")
 
 
-def labeled_values(page: PageText) -> Iterator[Labeled]:
+_AT_POSITION = [
+    (re.compile(rf"(?:{p})(?=[\s/]|$)", re.IGNORECASE), kind, owner) for p, kind, owner in _LEXICON
+]
+
+
+def header_row(line: str) -> list[tuple[str, str | None]] | None:
+    """The labels of a line made of labels only, left to right; None for any other line."""
+    found: list[tuple[str, str | None]] = []
+    position = 0
+    text = line.rstrip()
+    while position < len(text):
+        if text[position] in " /|\t":
+            position += 1
+            continue
+        matches = [(m, k, o) for p, k, o in _AT_POSITION if (m := p.match(text, position))]
+        if not matches:
+            return None
+        match, kind, owner = max(matches, key=lambda x: x[0].end())
+        found.append((kind, owner))
+        position = match.end()
+    values = [k for k, _ in found if k != "skip"]
+    return found if len(found) >= 2 and values else None
+
+
+def _row_block(lines: list[str], index: int) -> list[str]:
+    block: list[str] = []
+    for j in range(index + 1, min(len(lines), index + 6)):
+        text = lines[j].strip()
+        if not text or find_labels(text) or section_of(text) is not None or header_row(text):
+            break
+        block.append(text)
+    return block
+
+
+def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
     """Every labelled value on a page, with the section it stands in."""
     lines = page.text.split("\n")
     section: str | None = None
@@ -349,6 +397,16 @@ def labeled_values(page: PageText) -> Iterator[Labeled]:
     for index, line in enumerate(lines):
         if index <= skip_until:
             continue
+        row = header_row(line)
+        if row is not None:
+            block = _row_block(lines, index)
+            if block:
+                owned = tuple((kind, owner or _owner_in(section, kind)) for kind, owner in row)
+                yield Row(owned, tuple(block), page.number, index + 1)
+                if any(owner == PATIENT for _, owner in row):
+                    section = PATIENT
+                skip_until = index + len(block)
+                continue
         heading = section_of(line)
         if heading is not None and not _opens_a_text(line):
             section = heading

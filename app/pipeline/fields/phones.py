@@ -15,14 +15,14 @@ REFERRER_PHONE = "referrer.phone"
 REFERRER_FAX = "referrer.fax"
 
 _D = r"[0-9OoIl|]"
-_PHONE = re.compile(
+PHONE = re.compile(
     rf"(?<![0-9A-Za-z])(?:\+?1[\s.\-]?)?\(?{_D}{{3}}\)?[\s.\-]*{_D}{{3}}[\s.\-]*{_D}{{4}}(?![0-9])"
 )
 
 
 def read_phone(text: str) -> tuple[str | None, bool]:
     """The first phone number written in ``text``, E.164, and whether OCR repair was needed."""
-    match = _PHONE.search(text)
+    match = PHONE.search(text)
     if match is None:
         return None, False
     fixed = as_digits(match.group(0))
@@ -70,7 +70,7 @@ def _letterhead(item: Labeled, page: PageText) -> float:
 # -- email -----------------------------------------------------------------------------------
 
 EMAIL = "patient.email"
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+EMAIL_SHAPE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 
 
 def email_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
@@ -79,7 +79,7 @@ def email_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Ite
         if item.kind != "email":
             continue
         score = label_score(item, PATIENT)
-        match = _EMAIL.search(item.value)
+        match = EMAIL_SHAPE.search(item.value)
         if match and score:
             email = match.group(0).lower().rstrip(".")
             yield candidate(EMAIL, email, score, by_number[item.page], item.value, line=item.line)
