@@ -7,6 +7,7 @@ A fax cover sheet speaks for the sender's fax machine only: nothing else is read
 """
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from app.pipeline.fields import (
     address,
@@ -29,9 +30,8 @@ __all__ = ["extract"]
 
 
 def extract(pages: Sequence[PageText]) -> Extraction:
-    read = [item for page in pages for item in labeled_values(page)]
-    items = [item for item in read if isinstance(item, Labeled)]
-    items += [cell for row in read if isinstance(row, Row) for cell in rows.expand(row)]
+    pages = _with_a_referral(pages)
+    items = labelled(pages)
     by_path: dict[str, list[Candidate]] = {path: [] for path in FIELD_PATHS}
     for proposed in _candidates(pages, items):
         by_path[proposed.path].append(proposed)
@@ -53,6 +53,23 @@ def extract(pages: Sequence[PageText]) -> Extraction:
             "method": _method(pages, set(source_pages.values())),
         }
     )
+
+
+def labelled(pages: Sequence[PageText]) -> list[Labeled]:
+    """Every labelled value of the packet, header rows' values matched by shape."""
+    read = [item for page in pages for item in labeled_values(page)]
+    items = [item for item in read if isinstance(item, Labeled)]
+    return items + [cell for row in read if isinstance(row, Row) for cell in rows.expand(row)]
+
+
+def _with_a_referral(pages: Sequence[PageText]) -> Sequence[PageText]:
+    """A packet where no page was classified as the referral: its unclassified pages are."""
+    if any(p.page_type in (None, PageType.referral) for p in pages):
+        return pages
+    return [
+        replace(p, page_type=PageType.referral) if p.page_type == PageType.other else p
+        for p in pages
+    ]
 
 
 def _candidates(pages: Sequence[PageText], items: list[Labeled]) -> Iterator[Candidate]:

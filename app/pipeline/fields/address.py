@@ -3,9 +3,10 @@
 import re
 from collections.abc import Iterable, Iterator
 
-from app.pipeline.fields.confidence import Candidate, candidate, label_score
-from app.pipeline.fields.labels import PATIENT, Labeled
+from app.pipeline.fields.confidence import SHAPE_ONLY, Candidate, candidate, label_score
+from app.pipeline.fields.labels import PATIENT, Labeled, find_labels
 from app.pipeline.types import PageText
+from models.document import PageType
 
 LINE1 = "patient.address.line1"
 LINE2 = "patient.address.line2"
@@ -94,8 +95,45 @@ def _city(text: str) -> str:
     return city.title() if city.isupper() else city
 
 
+_IDENTITY = re.compile(r"\b(?:MRN|DOB|D\.O\.B|home|sex|gender|patient)\b", re.IGNORECASE)
+
+
+def _unlabelled(page: PageText) -> Iterator[Candidate]:
+    """An address standing under the patient's identity (an EHR banner), without a label."""
+    if page.page_type not in (None, PageType.referral):
+        return
+    lines = page.text.split("\n")
+    for i, line in enumerate(lines):
+        if i < 2 or not STREET.match(line) or find_labels(line):
+            continue
+        if not _IDENTITY.search(" ".join(lines[max(0, i - 4) : i])):
+            continue
+        value = line
+        if not CSZ.search(line) and i + 1 < len(lines) and CSZ.fullmatch(lines[i + 1].strip()):
+            value = f"{line}, {lines[i + 1].strip()}"
+        parts = split_address(value)
+        if parts and "zip" in parts:
+            for key, path in _PATHS.items():
+                if key in parts:
+                    yield candidate(
+                        path,
+                        parts[key],
+                        SHAPE_ONLY * 1.35,
+                        page,
+                        value,
+                        key=parts[key].lower(),
+                        line=i,
+                    )
+            return
+
+
+_PATHS = {"line1": LINE1, "line2": LINE2, "city": CITY, "state": STATE, "zip": ZIP}
+
+
 def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
+    for page in by_number.values():
+        yield from _unlabelled(page)
     for item in items:
         score = label_score(item, PATIENT)
         if not score:

@@ -51,7 +51,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     (r"from|sender", "name", REFERRER),
     (
         r"referred to|refer to|referral to|consultant|specialist|receiving (?:provider|practice)"
-        r"|to provider|attention|attn\.?|specialty|department|service requested|to|recipient",
+        r"|to provider|attention|attn\.?|specialty|service requested|to|recipient",
         "name",
         RECIPIENT,
     ),
@@ -65,6 +65,13 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     ),
     (r"e-?mail(?: address)?", "email", None),
     # -- contact numbers
+    (
+        r"(?:(?:dept|department|office|clinic|practice|provider)\.? )?(?:phone|ph|tel)\.?"
+        r" ?/ ?fax(?: #| no\.?| number)?",
+        "phone_fax",
+        None,
+    ),
+    (r"home|work|cell", "phone", PATIENT),
     (
         r"(?:home|cell|mobile|patient|pt\.?) (?:phone|telephone|tel\.?|ph\.?)"
         r"(?: number| no\.?| #)?",
@@ -122,6 +129,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         "practice",
         None,
     ),
+    (r"department|dept\.?", "department", None),  # the ordering one, or the one referred to
     # -- clinical
     (
         r"reason for (?:referral|consult(?:ation)?|visit|request)|referral reason|reason"
@@ -355,6 +363,12 @@ def _clean(value: str) -> str:
     return " ".join(value.replace("\t", " ").split()).strip(" |;,:-")
 
 
+_SALUTATION = re.compile(r"^\s*(?:dear|hello|hi|to whom)\b", re.IGNORECASE)
+_SIGN_OFF = re.compile(
+    r"^\s*(?:sincerely|regards|best regards|kind regards|respectfully|thank you|thanks"
+    r"|warm regards|cordially|yours truly)[,.]?\s*$",
+    re.IGNORECASE,
+)
 _AT_POSITION = [
     (re.compile(rf"(?:{p})(?=[\s/]|$)", re.IGNORECASE), kind, owner) for p, kind, owner in _LEXICON
 ]
@@ -397,6 +411,10 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
     for index, line in enumerate(lines):
         if index <= skip_until:
             continue
+        if _SALUTATION.match(line):
+            section = None  # a letter's body: no one's section
+        elif _SIGN_OFF.match(line):
+            section = REFERRER  # what follows "Sincerely," is the sender's
         row = header_row(line)
         if row is not None:
             block = _row_block(lines, index)

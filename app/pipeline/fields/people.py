@@ -14,6 +14,7 @@ from app.pipeline.fields.confidence import (
     LABEL_ALONE,
     LABEL_IN_SECTION,
     NARRATIVE,
+    SHAPE_ONLY,
     Candidate,
     candidate,
     label_score,
@@ -68,7 +69,9 @@ _NOT_NAME = re.compile(
     r"|a|an|of|at|in|on|to|by|who|has|npi|referral|referred|please|thank|thanks|see|from"
     r"|your|my|our|this|that|she|he|they|her|his|pt|yo|y/o|year|old|gender|unknown|none"
     r"|n/a|na|address|insurance|fax|tel|email|first|last|name|signature|signed|clinic"
-    r"|medical|center|hospital|health|family|medicine|practice|group|associates|office"
+    r"|medical|center|hospital|health|family|medicine|practice|group|associates|office|care"
+    r"|primary|pediatrics|orthopedics|cardiology|partners|specialists|institute|services"
+    r"|llc|inc|pc|clinics|healthcare|system|department|dept"
     r"|street|ave|road|rd|suite|blvd)$",
     re.IGNORECASE,
 )
@@ -177,6 +180,12 @@ _PATIENT_SENTENCES = (
     ),
     re.compile(rf"(?:^|\.\s+)(?:Mr|Mrs|Ms|Miss)\.?\s+(?P<name>{_NAME}),?\s+(?:\(|is\s|a\s|an\s)"),
 )
+# An EHR banner: "JACKSON, PÁDRAIG" alone on a line over MRN/DOB, or "(MRN 55071464)" after it.
+_BANNER = re.compile(
+    r"^\s*(?P<name>[^\W\d_][^,\d\[\]():]{0,40},\s*[^\W\d_][^,\d\[\]():]{0,40}?)\s*"
+    r"(?P<tail>\((?:MRN|DOB|D\.O\.B)[^)]*\).*)?$"
+)
+_IDENTITY = re.compile(r"\b(?:MRN|DOB|D\.O\.B|date of birth)\b", re.IGNORECASE)
 _SIGN_OFF = re.compile(
     r"^\s*(?:sincerely|regards|best regards|kind regards|respectfully|thank you|thanks"
     r"|warm regards|cordially)[,.]?\s*$",
@@ -209,7 +218,15 @@ def patient_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> I
                 path, _case(word), score, page, item.value, key=name_key(word), line=item.line
             )
     for page in by_number.values():
-        for number, line in enumerate(page.text.split("\n")):
+        lines = page.text.split("\n")
+        for number, line in enumerate(lines):
+            banner = _BANNER.match(line)
+            if banner and (
+                banner["tail"] or _IDENTITY.search(" ".join(lines[number + 1 : number + 4]))
+            ):
+                name = read_name(banner["name"])
+                if name is not None:
+                    yield from _both(name, SHAPE_ONLY * 1.35, page, banner["name"], number)
             for pattern in _PATIENT_SENTENCES:
                 for match in pattern.finditer(line):
                     name = read_name(match["name"])

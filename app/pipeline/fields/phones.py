@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from app.pipeline.fields.confidence import LABEL_ALONE, Candidate, candidate, label_score
 from app.pipeline.fields.labels import PATIENT, REFERRER, Labeled
@@ -33,6 +34,15 @@ def read_phone(text: str) -> tuple[str | None, bool]:
 def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
     for item in items:
+        if item.kind == "phone_fax":
+            # "Phone / Fax 802-399-3998 / 802-572-4941"
+            numbers = list(PHONE.finditer(item.value))
+            if len(numbers) == 2:
+                for kind, number_match in zip(("phone", "fax"), numbers, strict=True):
+                    yield from candidates(
+                        pages, [replace(item, kind=kind, value=number_match.group(0))]
+                    )
+            continue
         if item.kind not in ("phone", "fax"):
             continue
         page = by_number[item.page]
