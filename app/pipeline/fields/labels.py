@@ -72,6 +72,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         None,
     ),
     (r"home|work|cell", "phone", PATIENT),
+    (r"t|p|o", "phone_short", None),  # "| T 555-123-4567 | F 555-123-4568": a footer's
+    (r"f", "fax_short", None),
     (
         r"(?:home|cell|mobile|patient|pt\.?) (?:phone|telephone|tel\.?|ph\.?)"
         r"(?: number| no\.?| #)?",
@@ -134,7 +136,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     (
         r"reason for (?:referral|consult(?:ation)?|visit|request)|referral reason|reason"
         r"|chief complaint|indication|clinical indication|presenting problem|clinical question"
-        r"|services? requested|request|diagnosis ?/ ?reason|reason ?/ ?diagnosis",
+        r"|services? requested|requested service|request|diagnosis ?/ ?reason"
+        r"|reason ?/ ?diagnosis",
         "reason",
         CLINICAL,
     ),
@@ -244,7 +247,8 @@ _LABEL_AT = re.compile(
     _WORD_BEFORE
     + "(?P<label>"
     + "|".join(f"(?:{p})" for p, _, _ in _LEXICON)
-    + r")(?P<hint>\s*\((?=[^)]*[A-Za-z])[^)]{1,30}\))?(?P<tail>\s*[:#]|(?=\s{2,}|\t|\s*\||\s*$))",
+    + r")(?P<hint>\s*\((?=[^)]*[A-Za-z])[^)]{1,30}\))?"
+    + r"(?P<tail>\s*[:#]|(?=\s{2,}|\t|\s*\||\s*$)|(?P<space>(?= \S)))",
     re.IGNORECASE,
 )
 # Without a colon a label counts only at the start of a line and only if it is a strong one
@@ -286,7 +290,11 @@ def find_labels(line: str) -> list[Label]:
     colon = _LABEL_AT.match(line)
     if (
         strong
-        and (colon is None or colon.end("label") < strong.end("label"))
+        and (
+            colon is None
+            or not _stands_as_label(line, colon)
+            or colon.end("label") < strong.end("label")
+        )
         and (not _WEAK_AT_START.match(strong["label"]) or _table_row(line))
     ):
         kind, owner = classify(strong["label"])
@@ -323,6 +331,9 @@ def _stands_as_label(line: str, match: re.Match[str]) -> bool:
     if ":" in match["tail"] or "#" in match["tail"]:
         return True
     before = line[: match.start("label")]
+    if match["space"] is not None:
+        # "| NPI 1234567893 |": a cell of a footer; at a line's start see _longest_at_start
+        return bool(re.search(r"\|\s*$", before))
     return not before.strip() or bool(re.search(r"(?:\s{2,}|\t|\|)\s*$", before))
 
 
@@ -369,6 +380,11 @@ _SIGN_OFF = re.compile(
     r"|warm regards|cordially|yours truly)[,.]?\s*$",
     re.IGNORECASE,
 )
+_SIGNATURE = re.compile(
+    r"^\s*(?:dr\.?\s+)?[^\W\d_][\w'.\- ]{2,40},?\s+(?:md|do|np|pa-c|pa|fnp|dnp|mbbs|aprn)\b"
+    r"(?!\s*:)",
+    re.IGNORECASE,
+)
 _AT_POSITION = [
     (re.compile(rf"(?:{p})(?=[\s/]|$)", re.IGNORECASE), kind, owner) for p, kind, owner in _LEXICON
 ]
@@ -383,6 +399,10 @@ def header_row(line: str) -> list[tuple[str, str | None]] | None:
         if text[position] in " /|\t":
             position += 1
             continue
+        hint = re.match(r"\([^)]{0,30}\)", text[position:])
+        if hint and found:
+            position += hint.end()
+            continue
         matches = [(m, k, o) for p, k, o in _AT_POSITION if (m := p.match(text, position))]
         if not matches:
             return None
@@ -390,6 +410,8 @@ def header_row(line: str) -> list[tuple[str, str | None]] | None:
         found.append((kind, owner))
         position = match.end()
     values = [k for k, _ in found if k != "skip"]
+    if len(found) >= 3 and found[0][0] != "name" and re.match(r"\s*patient\s", text, re.I):
+        found.insert(0, ("name", PATIENT))  # "Patient DOB Sex Phone": "Patient" is a column
     return found if len(found) >= 2 and values else None
 
 
@@ -413,8 +435,8 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             continue
         if _SALUTATION.match(line):
             section = None  # a letter's body: no one's section
-        elif _SIGN_OFF.match(line):
-            section = REFERRER  # what follows "Sincerely," is the sender's
+        elif _SIGN_OFF.match(line) or _SIGNATURE.match(line):
+            section = REFERRER  # what follows "Sincerely," or "Jane Roe, MD |" is the sender's
         row = header_row(line)
         if row is not None:
             block = _row_block(lines, index)

@@ -191,6 +191,12 @@ _SIGN_OFF = re.compile(
     r"|warm regards|cordially)[,.]?\s*$",
     re.IGNORECASE,
 )
+# "Keisha D. Hernández, MD | NPI 1837569288 | …": a signature line of a form's footer.
+_SIGNATURE_LINE = re.compile(
+    rf"^\s*(?P<name>(?:dr\.?\s+)?[^\W\d_][\w'.\- ]{{2,40}},?\s+(?:{_CREDENTIALS}))\b"
+    r"[\s,|]*(?:\||npi\b)",
+    re.IGNORECASE,
+)
 _SIGNED_BY = re.compile(r"(?:electronically )?signed by\s*:?\s*(?P<name>.+)$", re.IGNORECASE)
 _WITH_CREDENTIAL = re.compile(rf"^\s*(?:dr\.?\s+)?.+,?\s+(?:{_CREDENTIALS})\b", re.IGNORECASE)
 
@@ -256,6 +262,11 @@ def provider_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> 
     for page in by_number.values():
         lines = page.text.split("\n")
         for number, line in enumerate(lines):
+            footer = _SIGNATURE_LINE.match(line)
+            if footer:
+                name = read_name(footer["name"])
+                if name is not None:
+                    yield _provider(name, NARRATIVE, page, footer["name"], number)
             signed = _SIGNED_BY.search(line)
             if signed:
                 name = read_name(signed["name"])

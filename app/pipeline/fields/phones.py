@@ -43,6 +43,11 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
                         pages, [replace(item, kind=kind, value=number_match.group(0))]
                     )
             continue
+        if item.kind in ("phone_short", "fax_short") and PHONE.match(item.value):
+            # a one-letter label counts only when a number follows it at once
+            kind = item.kind.removesuffix("_short")
+            yield from candidates(pages, [replace(item, kind=kind)])
+            continue
         if item.kind not in ("phone", "fax"):
             continue
         page = by_number[item.page]

@@ -59,9 +59,12 @@ def expand(row: Row) -> Iterator[Labeled]:
             yield take("npi", owners["npi"], npi.group(0), i)
             free = free.replace(npi.group(0), " ")
         if "name" in kinds and i == 0:
-            name = read_name(free.strip())
-            if name is not None:
-                yield take("name", owners["name"], free.strip(), i)
+            # the name is what stands before the first value of another shape
+            shapes = [m.start() for p in (DATE, PHONE, EMAIL_SHAPE, _SEX) if (m := p.search(line))]
+            head = line[: min(shapes, default=len(line))].strip()
+            if read_name(head) is not None:
+                yield take("name", owners["name"], head, i)
+                free = free.replace(head, " ", 1)
         if "sex" in kinds and (sex := _SEX.search(free)) and i == 0:
             yield take("sex", owners["sex"], sex.group(0), i)
         if "insurer" in kinds and (payer := PAYER.search(free)):
