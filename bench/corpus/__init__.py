@@ -130,7 +130,11 @@ def generate(seed: int, layout: str, scanned: bool) -> Packet:
     if rng.random() < (0.55 if scanned else 0.3):
         body.insert(0, _Page(pages.cover_sheet(ctx, len(body) + 1), PageType.cover_sheet))
 
-    pdfs = [render.html_page_pdf(page.html) for page in body]
+    # A practice prints in one typeface: a sans serif or a serif.
+    font = rng.choice(("Helvetica", "Helvetica", "Times-Roman"))
+    pdfs = [
+        render.html_page_pdf(f"<div style='font-family: {font}'>{page.html}</div>") for page in body
+    ]
     stem = f"{layout}-{seed}"
     if scanned:
         files = _fax_files(ctx, body, pdfs, stem)
@@ -178,6 +182,7 @@ def _fax_files(ctx: Ctx, body: list[_Page], pdfs: list[bytes], stem: str) -> lis
     )
     sender_fax = ctx.w.phone(f.referrer.fax, rng.choice((0, 2)))
     style = rng.randrange(3)
+    standard = rng.random() < 0.2  # the fax's standard mode: 200 x 100 dpi
     images = []
     total = len(body)
     for number, pdf in enumerate(pdfs, start=1):
@@ -193,7 +198,7 @@ def _fax_files(ctx: Ctx, body: list[_Page], pdfs: list[bytes], stem: str) -> lis
             header = (
                 f"{when}  FAX {sender_fax}  -> {ctx.w.phone(f.receiver_fax, 0)}  p{number}/{total}"  # noqa: E501
             )
-        images.append(render.fax_degrade(image, header, rng))
+        images.append(render.fax_degrade(image, header, rng, standard))
     kind = rng.choices(("pdf", "tiff", "png", "jpeg"), (45, 25, 15, 15))[0]
     if kind == "pdf":
         return [PacketFile(f"{stem}-fax.pdf", render.images_pdf(images), "application/pdf")]
