@@ -7,7 +7,7 @@ receiving clinic's fax, a family member, a radiologist, earlier dates, the lab's
 from datetime import timedelta
 
 from bench.corpus.context import Ctx
-from bench.corpus.people import MEDICATIONS, Person, phone
+from bench.corpus.people import MEDICATIONS, Person, npi, phone
 from bench.corpus.writing import Writer, esc
 
 
@@ -149,7 +149,7 @@ def imaging(c: Ctx) -> str:
         "<h3>IMPRESSION</h3><p>1. Findings as above, correlate clinically.<br/>"
         "2. No acute abnormality.</p>"
         f"<p class='small'>Dictated and electronically signed by {esc(Writer.full(radiologist))}, "
-        f"MD, Radiologist, on {date_text}.</p>"
+        f"MD, Radiologist (NPI {npi(rng)}), on {date_text}.</p>"
     )
 
 
