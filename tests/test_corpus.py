@@ -4,6 +4,7 @@ import io
 from functools import cache
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
 import pytest
 from PIL import Image, ImageOps
 
@@ -96,17 +97,20 @@ def page_texts(packet: Packet) -> list[str | None]:
 
 
 def page_images(packet: Packet) -> list[Image.Image]:
+    """Each page as the image it was sent as (the picture inside an image-only PDF)."""
     images = []
     for f in packet.files:
         if f.content_type == "application/pdf":
             doc = pdfium.PdfDocument(f.data)
-            images += [doc[i].render(scale=1.0).to_pil().convert("L") for i in range(len(doc))]
+            for i in range(len(doc)):
+                (picture,) = doc[i].get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE])
+                images.append(picture.get_bitmap().to_pil())
             doc.close()
         else:
             image = Image.open(io.BytesIO(f.data))
             for frame in range(getattr(image, "n_frames", 1)):
                 image.seek(frame)
-                images.append(image.convert("L").reduce(2))
+                images.append(image.copy())
     return images
 
 
@@ -161,14 +165,16 @@ def test_each_page_is_the_type_the_truth_says(layout: str) -> None:
 
 
 def test_a_scanned_packet_has_no_text_layer_and_is_grey_and_tilted() -> None:
-    packet = generate(9, "checkbox", scanned=True)
+    packet = generate(15, "checkbox", scanned=True)
     assert packet.truth.method == "ocr"
+    assert [f.content_type for f in packet.files] == ["application/pdf"]
     assert all(not text for text in page_texts(packet))
     images = page_images(packet)
     assert len(images) == len(packet.page_types)
     for page in images:
-        assert sum(1 for n in page.histogram() if n) > 16  # grey levels, not black on white
-        assert abs(skew(page)) >= 0.25  # tilted (the generator tilts by 0.3 to 2 degrees)
+        assert page.mode == "L" and page.size == (1700, 2200)  # letter at 200 dpi, greyscale
+        assert sum(1 for n in page.histogram() if n) > 64  # grey levels, not black on white
+        assert abs(skew(page.reduce(2))) >= 0.25  # tilted by 0.3 to 2 degrees
 
 
 def test_the_bench_scores_the_truth_right_and_an_empty_reading_wrong() -> None:
