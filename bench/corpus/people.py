@@ -6,12 +6,12 @@ says) and the way this packet writes it (``dob_text``, ``phone_text`` …).
 """
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 FIRST_F = (
     "Jane", "Maria", "Aaliyah", "Chloé", "Zoë", "Siobhan", "Mei", "Priya", "Fatima", "Olga",
-    "Renée", "Grace", "Keisha", "Hannah", "Lucía", "Nguyen", "Ana", "Brittany", "Dorothy",
+    "Renée", "Grace", "Keisha", "Hannah", "Lucía", "Linh", "Ana", "Brittany", "Dorothy",
     "Esther", "Mary Ann", "Ingrid", "Yolanda", "Bernadette", "Thuy", "Leila", "Joanna",
 )  # fmt: skip
 FIRST_M = (
@@ -211,7 +211,6 @@ class Facts:
     other_doctor: Person  # a consultant/radiologist/prior doctor named in other pages
     sender: Person  # the staff member who sent the fax
     sender_phone: str
-    extras: dict[str, str] = field(default_factory=dict)
 
 
 def npi(rng: random.Random) -> str:
