@@ -239,3 +239,100 @@ def test_mixed_methods() -> None:
     ocr = PageText(2, "Insurance: Cigna\nMember ID: C99887766\n", "ocr", 0.9, (), PageType.referral)
     e = extract([page("Patient Name: Jane Doe\n"), ocr])
     assert e.method == "mixed"
+
+
+EHR = """Mercy Health System Printed 11/28/2026 13:51 by Ann Clerk [12800]
+RAMIREZ, THUY
+MRN: 43102516
+DOB: 02/03/1990, Age: 36 y.o. Sex: F
+Home: 804-900-8476
+7771 Oak Ave, Apt 4B
+Tulsa, OK 74142
+REFERRAL ORDER
+Referral to Bone & Joint Institute (Orthopedics)
+Ordering Provider Esther T. Yamamoto, MD [NPI: 1245319599]
+Department Lakeside Internal Medicine
+Dept Phone / Fax 217-714-7431 / 217-303-8196
+Reason for referral Low back pain with left sciatica
+Diagnoses
+Lumbago with sciatica, left side [M54.42]
+Coverage
+Payor Plan Subscriber ID Group Subscriber
+TRICARE TRICARE MEDICARE
+ADV
+63624912603 MACLEOD,
+BERNADETTE
+Order comments
+"""
+
+
+def test_an_ehr_printout_with_a_banner_and_a_coverage_table() -> None:
+    e = extract([page(EHR)])
+    assert (e.patient.first_name, e.patient.last_name) == ("Thuy", "Ramirez")
+    assert e.patient.phone == "+18049008476"
+    assert e.patient.address is not None
+    assert (e.patient.address.line1, e.patient.address.zip) == ("7771 Oak Ave", "74142")
+    assert e.referrer.provider_name == "Esther T. Yamamoto"
+    assert e.referrer.npi == "1245319599"
+    assert e.referrer.practice_name == "Lakeside Internal Medicine"
+    assert (e.referrer.phone, e.referrer.fax) == ("+12177147431", "+12173038196")
+    assert e.clinical.diagnosis_codes == ["M54.42"]
+    assert e.insurance.provider == "TRICARE"
+    assert e.insurance.member_id == "63624912603"
+    # a banner is read by its shape alone: shown, never as sure
+    assert e.confidence["patient.lastName"] < 0.9
+
+
+HEADER_ROWS = """Riverside Primary Care
+Patient Name Birthdate Sex at birth Mobile
+Okafor, Fatima 02/21/1953 FEMALE 614.815.3290
+Addr Primary Insurance Subscriber ID Group No.
+2397 Park Ave
+Reno, NV 89503
+BCBS of Texas ZGP221580717 275461
+Reason for referral: Left rotator cuff tear
+Keisha D. Hernandez, MD | NPI 1837569288 | Riverside Primary Care | T 775.222.5736 | F 775.955.1613
+"""
+
+
+def test_a_header_row_over_its_values_matches_them_by_shape() -> None:
+    e = extract([page(HEADER_ROWS)])
+    assert (e.patient.first_name, e.patient.last_name) == ("Fatima", "Okafor")
+    assert (e.patient.dob, e.patient.sex) == ("1953-02-21", Sex.F)
+    assert e.patient.phone == "+16148153290"
+    assert e.patient.address is not None and e.patient.address.city == "Reno"
+    assert e.insurance.provider == "BCBS of Texas"
+    assert (e.insurance.member_id, e.insurance.group_number) == ("ZGP221580717", "275461")
+    assert e.referrer.provider_name == "Keisha D. Hernandez"
+    assert e.referrer.npi == "1837569288"
+    assert (e.referrer.phone, e.referrer.fax) == ("+17752225736", "+17759551613")
+
+
+def test_a_letters_sentences_give_address_phone_insurance_and_urgency() -> None:
+    text = """Dear Colleague,
+Thank you for seeing Hannah Jackson, date of birth 01/10/1949, a 77 year old female whom I am
+referring for iron deficiency anemia. She lives at 3515 Park Ave, Baton Rouge, LA 70808-6498 and
+can be reached at (503) 206-2906. Her insurance is Molina Healthcare, member ID 71091569324,
+group GRP516552. This referral is urgent.
+Sincerely,
+Thuy Muller, PA-C
+NPI: 1245319599
+"""
+    e = extract([page(text)])
+    assert e.patient.dob == "1949-01-10"
+    assert e.patient.address is not None
+    assert (e.patient.address.line1, e.patient.address.city) == ("3515 Park Ave", "Baton Rouge")
+    assert e.patient.address.zip == "70808-6498"
+    assert e.patient.phone == "+15032062906"
+    assert e.insurance.provider == "Molina Healthcare"
+    assert (e.insurance.member_id, e.insurance.group_number) == ("71091569324", "GRP516552")
+    assert e.clinical.urgency == Urgency.urgent
+    assert e.clinical.reason is not None and e.clinical.reason.startswith("iron deficiency")
+    assert e.referrer.provider_name == "Thuy Muller"
+    assert e.referrer.npi == "1245319599"
+
+
+def test_a_family_members_phone_in_the_notes_is_not_the_patients() -> None:
+    notes = "Accompanied by wife, Robert Okafor, who can be reached at (515) 471-1396.\n"
+    e = extract([page("Patient Name: Ann Okafor\n"), page(notes, 2, PageType.clinical_notes)])
+    assert e.patient.phone is None

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from app.graphql.context import Info
-from app.graphql.errors import MutationError, run_mutation
+from app.graphql.errors import MutationError, or_null, run_mutation
 from app.graphql.referrals import Referral
 from resolvers import review
 
@@ -64,11 +64,16 @@ ConfirmReferralResult = _union("ConfirmReferralResult", ConfirmReferralSuccess)
 
 @strawberry.type
 class ReviewQuery:
-    @strawberry.field(description="The org's live extraction accuracy per field")
+    @strawberry.field(
+        description="The org's live extraction accuracy per field; null for an org not yours"
+    )
     async def extraction_accuracy(
         self, info: Info, org_id: str | None = None, since: datetime | None = None
-    ) -> list[FieldAccuracy]:
-        rows = await review.accuracy(info.context.ctx, org_id=org_id, since=since)
+    ) -> list[FieldAccuracy] | None:
+        ctx = info.context.ctx
+        rows = await or_null(info, lambda: review.accuracy(ctx, org_id=org_id, since=since))
+        if rows is None:
+            return None
         return [
             FieldAccuracy(
                 field=r.field,

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from app.pipeline import files, ocr, pages
@@ -19,6 +20,7 @@ from app.pipeline.types import Limits, PageText, PipelineError, PipelineTimeout
 
 DEFAULT_LIMITS = Limits()
 LETTER_WIDTH_INCHES = 8.5
+MIN_SCAN_DPI = 200
 
 
 def page_count(data: bytes, content_type: str = "", limits: Limits = DEFAULT_LIMITS) -> int:
@@ -119,9 +121,13 @@ def _page(
 
 
 def _render(page: pdfium.PdfPage, limits: Limits) -> tuple[Image.Image, int]:
-    """The page as a greyscale picture at ``limits.dpi``, or smaller if it is a huge page."""
+    """The page as a greyscale picture at ``limits.dpi``, or smaller if it is a huge page.
+
+    A scanned page is drawn at its scan's own resolution (within 200..``limits.dpi``):
+    a 200-dpi fax drawn at 300 dpi reads no better and 30% slower.
+    """
     width, height = page.get_size()  # points, 1/72 inch
-    scale = limits.dpi / 72
+    scale = _scan_dpi(page, limits) / 72
     area = max(width * height, 1.0) * scale * scale
     if area > limits.max_render_pixels:
         scale *= (limits.max_render_pixels / area) ** 0.5
@@ -131,6 +137,18 @@ def _render(page: pdfium.PdfPage, limits: Limits) -> tuple[Image.Image, int]:
     except Exception:
         raise PipelineError("a page of the PDF is damaged and cannot be drawn") from None
     return image, max(1, round(scale * 72))
+
+
+def _scan_dpi(page: pdfium.PdfPage, limits: Limits) -> float:
+    width, height = page.get_size()
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        if (right - left) * (top - bottom) < 0.5 * width * height:
+            continue  # a logo or a signature, not the scan
+        pixels_wide, _ = obj.get_px_size()
+        dpi = pixels_wide / max((right - left) / 72, 0.1)
+        return float(min(limits.dpi, max(MIN_SCAN_DPI, dpi)))
+    return float(limits.dpi)
 
 
 def _dpi_from_width(image: Image.Image) -> float:

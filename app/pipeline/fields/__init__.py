@@ -7,10 +7,21 @@ A fax cover sheet speaks for the sender's fax machine only: nothing else is read
 """
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
-from app.pipeline.fields import address, clinical, dates, insurance, people, phones, referrer
+from app.pipeline.fields import (
+    address,
+    clinical,
+    dates,
+    insurance,
+    narrative,
+    people,
+    phones,
+    referrer,
+    rows,
+)
 from app.pipeline.fields.confidence import Candidate, choose
-from app.pipeline.fields.labels import Labeled, labeled_values
+from app.pipeline.fields.labels import Labeled, Row, labeled_values
 from app.pipeline.types import PageText
 from models.document import PageType
 from models.extraction import FIELD_PATHS, Extraction, ExtractionMethod
@@ -19,7 +30,8 @@ __all__ = ["extract"]
 
 
 def extract(pages: Sequence[PageText]) -> Extraction:
-    items = [item for page in pages for item in labeled_values(page)]
+    pages = _with_a_referral(pages)
+    items = labelled(pages)
     by_path: dict[str, list[Candidate]] = {path: [] for path in FIELD_PATHS}
     for proposed in _candidates(pages, items):
         by_path[proposed.path].append(proposed)
@@ -43,6 +55,23 @@ def extract(pages: Sequence[PageText]) -> Extraction:
     )
 
 
+def labelled(pages: Sequence[PageText]) -> list[Labeled]:
+    """Every labelled value of the packet, header rows' values matched by shape."""
+    read = [item for page in pages for item in labeled_values(page)]
+    items = [item for item in read if isinstance(item, Labeled)]
+    return items + [cell for row in read if isinstance(row, Row) for cell in rows.expand(row)]
+
+
+def _with_a_referral(pages: Sequence[PageText]) -> Sequence[PageText]:
+    """A packet where no page was classified as the referral: its unclassified pages are."""
+    if any(p.page_type in (None, PageType.referral) for p in pages):
+        return pages
+    return [
+        replace(p, page_type=PageType.referral) if p.page_type == PageType.other else p
+        for p in pages
+    ]
+
+
 def _candidates(pages: Sequence[PageText], items: list[Labeled]) -> Iterator[Candidate]:
     yield from people.patient_candidates(pages, items)
     yield from people.sex_candidates(pages, items)
@@ -56,6 +85,7 @@ def _candidates(pages: Sequence[PageText], items: list[Labeled]) -> Iterator[Can
     yield from clinical.code_candidates(pages, items)
     yield from clinical.urgency_candidates(pages, items)
     yield from clinical.reason_candidates(pages, items)
+    yield from narrative.candidates(pages)
 
 
 def _without_cover_sheets(found: list[Candidate]) -> list[Candidate]:

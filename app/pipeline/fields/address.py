@@ -3,9 +3,10 @@
 import re
 from collections.abc import Iterable, Iterator
 
-from app.pipeline.fields.confidence import Candidate, candidate, label_score
-from app.pipeline.fields.labels import PATIENT, Labeled
+from app.pipeline.fields.confidence import SHAPE_ONLY, Candidate, candidate, label_score
+from app.pipeline.fields.labels import PATIENT, Labeled, find_labels
 from app.pipeline.types import PageText
+from models.document import PageType
 
 LINE1 = "patient.address.line1"
 LINE2 = "patient.address.line2"
@@ -29,17 +30,24 @@ STATES = {
 }  # fmt: skip
 _CODES = set(STATES.values())
 _STATE = "|".join([*sorted(STATES, key=len, reverse=True), *sorted(_CODES)])
-_CSZ = re.compile(
+CSZ = re.compile(
     rf"(?P<city>[A-Za-z][A-Za-z .'\-]*?)\s*,?\s+(?P<state>{_STATE})\.?,?\s+"
     r"(?P<zip>[0-9OIl]{5}(?:-[0-9OIl]{4})?)\s*$",
     re.IGNORECASE,
 )
 _UNIT = re.compile(
-    r"(?:,\s*|\s+)(?P<unit>(?:apt|apartment|suite|ste|unit|bldg|building|floor|fl|rm|room|#)"
+    r"(?:,\s*|\s+)(?P<unit>(?:apt|apartment|suite|ste|unit|bldg|building|floor|fl|rm|room|lot"
+    r"|space|spc|trlr|trailer|#)"
     r"\.?\s*#?\s*[A-Za-z0-9\-]+)\s*$",
     re.IGNORECASE,
 )
-_STREET = re.compile(r"^\s*(?:\d+[A-Za-z]?|P\.?\s?O\.?\s+Box)\s+\S", re.IGNORECASE)
+_STREET_END = re.compile(
+    r"\b(?:st|street|ave|avenue|rd|road|dr|drive|ln|lane|blvd|boulevard|way|ct|court|pl|place"
+    r"|cir|circle|pkwy|parkway|hwy|highway|ter|terrace|trl|trail|sq|square|loop|row|run|pike"
+    r"|(?:apt|apartment|suite|ste|unit|lot|#)\.?\s*#?\s*[A-Za-z0-9\-]+)\.?(?=\s)",
+    re.IGNORECASE,
+)
+STREET = re.compile(r"^\s*(?:\d+[A-Za-z]?|P\.?\s?O\.?\s+Box)\s+\S", re.IGNORECASE)
 
 
 def state_code(text: str) -> str | None:
@@ -53,11 +61,19 @@ def split_address(text: str) -> dict[str, str] | None:
     """``123 Main St, Apt 4B, Anytown, CA 90210`` → its parts; None if no street is there."""
     text = " ".join(text.split()).strip(" ,")
     parts: dict[str, str] = {}
-    csz = _CSZ.search(text)
+    csz = CSZ.search(text)
+    if csz is not None and not text[: csz.start()].rstrip().endswith(","):
+        # "9075 Maple Dr Des Moines, IA 50377": the street ends at its last suffix or unit
+        street_end = None
+        for match in _STREET_END.finditer(text[: csz.end("city")]):
+            street_end = match.end()
+        if street_end is not None and text[street_end:].lstrip()[:1] != ",":
+            text = f"{text[:street_end]}, {text[street_end:].lstrip()}"
+            csz = CSZ.search(text)
     if csz is not None:
         head = text[: csz.start()].rstrip(" ,")
         # "123 Main St Anytown CA 90210": the city is the words after the street's last comma
-        if "," not in csz["city"] and "," not in head and head and not _STREET.match(head):
+        if "," not in csz["city"] and "," not in head and head and not STREET.match(head):
             return None
         state = state_code(csz["state"])
         if state:
@@ -68,7 +84,7 @@ def split_address(text: str) -> dict[str, str] | None:
         parts["line2"] = unit["unit"]
         text = text[: unit.start()].rstrip(" ,")
     if text:
-        if not _STREET.match(text):
+        if not STREET.match(text):
             return None
         parts["line1"] = text
     return parts or None
@@ -79,8 +95,45 @@ def _city(text: str) -> str:
     return city.title() if city.isupper() else city
 
 
+_IDENTITY = re.compile(r"\b(?:MRN|DOB|D\.O\.B|home|sex|gender|patient)\b", re.IGNORECASE)
+
+
+def _unlabelled(page: PageText) -> Iterator[Candidate]:
+    """An address standing under the patient's identity (an EHR banner), without a label."""
+    if page.page_type not in (None, PageType.referral):
+        return
+    lines = page.text.split("\n")
+    for i, line in enumerate(lines):
+        if i < 2 or not STREET.match(line) or find_labels(line):
+            continue
+        if not _IDENTITY.search(" ".join(lines[max(0, i - 4) : i])):
+            continue
+        value = line
+        if not CSZ.search(line) and i + 1 < len(lines) and CSZ.fullmatch(lines[i + 1].strip()):
+            value = f"{line}, {lines[i + 1].strip()}"
+        parts = split_address(value)
+        if parts and "zip" in parts:
+            for key, path in _PATHS.items():
+                if key in parts:
+                    yield candidate(
+                        path,
+                        parts[key],
+                        SHAPE_ONLY * 1.35,
+                        page,
+                        value,
+                        key=parts[key].lower(),
+                        line=i,
+                    )
+            return
+
+
+_PATHS = {"line1": LINE1, "line2": LINE2, "city": CITY, "state": STATE, "zip": ZIP}
+
+
 def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
+    for page in by_number.values():
+        yield from _unlabelled(page)
     for item in items:
         score = label_score(item, PATIENT)
         if not score:
@@ -89,9 +142,9 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
         if item.kind == "address":
             value = item.value
             lines = page.text.split("\n")
-            if not _CSZ.search(value) and item.line + 1 < len(lines):
+            if not CSZ.search(value) and item.line + 1 < len(lines):
                 following = lines[item.line + 1].strip()
-                if _CSZ.fullmatch(following):
+                if CSZ.fullmatch(following):
                     value = f"{value}, {following}"
             parts = split_address(value)
             if not parts:
@@ -136,7 +189,7 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
             if match:
                 yield candidate(ZIP, match.group(0), score, page, item.value, line=item.line)
         elif item.kind == "csz":
-            match = _CSZ.search(item.value)
+            match = CSZ.search(item.value)
             if match and state_code(match["state"]):
                 for path, value in (
                     (CITY, _city(match["city"])),

@@ -116,7 +116,10 @@ _BOX = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(
-    r"\b(?P<word>stat|urgent|asap|routine|emergent)(?:ly)?\s+(?:referral|consult(?:ation)?"
+    r"\b(?:referral|request|consult|this)\s+is\s+(?:an?\s+)?(?:considered\s+)?"
+    r"(?P<word4>stat|urgent|routine|emergent|non-urgent)\b"
+    r"|\btreat\s+(?:this|it|the referral)\s+as\s+(?:an?\s+)?(?P<word5>stat|urgent|routine)\b"
+    r"|\b(?P<word>stat|urgent|asap|routine|emergent)(?:ly)?\s+(?:referral|consult(?:ation)?"
     r"|evaluation|appointment|visit|request)\b|\bsee\s+(?:this patient\s+|him\s+|her\s+)?"
     r"(?P<word2>urgently|asap|stat)\b|\bpriority\s*[:\-]?\s*(?P<word3>stat|urgent|routine)\b",
     re.IGNORECASE,
@@ -178,7 +181,7 @@ def urgency_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> I
                 continue
             sentence = _SENTENCE.search(line)
             if sentence:
-                word = sentence["word"] or sentence["word2"] or sentence["word3"]
+                word = next(w for w in sentence.groups() if w)
                 found = Urgency.read(word.lower().removesuffix("ly"))
                 if found is not None:
                     yield candidate(URGENCY, found, NARRATIVE * 0.9, page, line, line=number)
@@ -186,6 +189,13 @@ def urgency_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> I
 
 # -- reason ----------------------------------------------------------------------------------
 
+_REFERRING_FOR = re.compile(
+    r"\b(?:referring|refer|referred|sending)\b[^.;]{0,60}?\bfor\s+(?!evaluation|consultation"
+    r"|an?\s|further|assessment|management|treatment)(?P<reason>[^.;\n]{4,160})"
+    r"|\b(?:consultation|evaluation|opinion|referral)\b[^.;]{0,80}?\bregarding\s+"
+    r"(?P<reason2>[^.;\n]{4,160})",
+    re.IGNORECASE,
+)
 _FOR_EVALUATION = re.compile(
     r"\b(?:for|regarding)\s+(?:(?:an?\s+)?(?:evaluation|consultation|consult|assessment|"
     r"management|treatment|further evaluation)(?:\s+and\s+(?:management|treatment))?\s+of\s+)"
@@ -217,13 +227,12 @@ def reason_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> It
         if page.page_type not in (None, PageType.referral):
             continue
         text = " ".join(page.text.split())
-        match = _FOR_EVALUATION.search(text)
-        if match:
-            reason = _clean_reason(match["reason"])
+        for pattern in (_FOR_EVALUATION, _REFERRING_FOR):
+            match = pattern.search(text)
+            raw = (match["reason"] or match.groupdict().get("reason2") or "") if match else ""
+            reason = _clean_reason(raw)
             if reason:
-                yield candidate(
-                    REASON, reason, NARRATIVE * 0.9, page, match["reason"], key=reason.lower()
-                )
+                yield candidate(REASON, reason, NARRATIVE * 0.9, page, raw, key=reason.lower())
 
 
 def _clean_reason(value: str) -> str | None:

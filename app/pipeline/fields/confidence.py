@@ -18,6 +18,7 @@ from models.document import PageType
 LABEL_OWN = 0.97  # "Patient Name: …"
 LABEL_IN_SECTION = 0.94  # "Name: …" under "PATIENT INFORMATION"
 LABEL_ALONE = 0.86  # "DOB: …" with no section: the kind says whose it is
+IN_ROW = 0.88  # under a header row, matched by its shape
 NARRATIVE = 0.82  # "I am referring my patient Jane Doe (DOB …)"
 SHAPE_ONLY = 0.6  # a value found by its shape alone (a letterhead, an ICD-10 code in text)
 
@@ -58,6 +59,8 @@ class Chosen:
 def label_score(item: Labeled, owner: str) -> float:
     if item.owner != owner:
         return 0.0
+    if item.in_row:
+        return IN_ROW
     if item.owner_from_label:
         return LABEL_OWN
     return LABEL_IN_SECTION
@@ -107,17 +110,28 @@ def choose(candidates: Iterable[Candidate]) -> Chosen | None:
             by_key.setdefault(c.key, []).append(c)
     if not by_key:
         return None
-    ranked = sorted(by_key.values(), key=lambda group: _support(group), reverse=True)
+    # The referral's own pages decide; notes, labs and cards agree with them or stand in
+    # for them, but their other names (the notes' author, a family member) never outvote them.
+    primary = {k: [c for c in g if _on_referral(c)] for k, g in by_key.items()}
+    primary = {k: g for k, g in primary.items() if g}
+    deciding = primary or by_key
+    ranked = sorted(deciding, key=lambda k: _support(deciding[k]), reverse=True)
     best = ranked[0]
-    confidence = _support(best)
-    if len(ranked) > 1:
-        rival = _support(ranked[1])
-        if rival >= confidence * _CONFLICT_RATIO:
-            confidence *= _CONFLICT_FACTOR
-        else:
-            confidence *= 1 - 0.3 * rival
-    top = max(best, key=lambda c: c.score)
+    confidence = _support(by_key[best])
+    rivals = [_support(deciding[k]) for k in ranked[1:]]
+    if primary:
+        rivals += [0.5 * _support(g) for k, g in by_key.items() if k not in primary]
+    rival = max(rivals, default=0.0)
+    if rival >= confidence * _CONFLICT_RATIO:
+        confidence *= _CONFLICT_FACTOR
+    else:
+        confidence *= 1 - 0.3 * rival
+    top = max(deciding[best], key=lambda c: c.score)
     return Chosen(top.value, round(min(confidence, 0.995), 3), top.page.number)
+
+
+def _on_referral(c: Candidate) -> bool:
+    return c.page.page_type in (None, PageType.referral)
 
 
 def _support(group: Sequence[Candidate]) -> float:

@@ -4,7 +4,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from app.pipeline.fields.confidence import LABEL_ALONE, Candidate, candidate, label_score
-from app.pipeline.fields.labels import INSURANCE, Labeled
+from app.pipeline.fields.labels import INSURANCE, OTHER, RECIPIENT, Labeled
 from app.pipeline.types import PageText
 
 PROVIDER = "insurance.provider"
@@ -14,7 +14,7 @@ GROUP = "insurance.groupNumber"
 # An identifier: letters and digits (a dash or space inside), at least one digit.
 _IDENTIFIER = re.compile(r"^(?=[A-Za-z0-9\-]*[0-9])[A-Za-z0-9][A-Za-z0-9\-]{2,24}")
 # Words a payer's name has ("Plan: Tricare" is insurance; "Plan: follow up" is not).
-_PAYER = re.compile(
+PAYER = re.compile(
     r"\b(?:aetna|cigna|humana|medicare|medicaid|tricare|kaiser|anthem|molina|ambetter|wellcare"
     r"|united ?health(?:care)?|uhc|blue (?:cross|shield)|bcbs|oscar|health ?net|highmark"
     r"|caresource|amerigroup|centene|oxford|emblem|insurance|health plan|hmo|ppo|epo|pos"
@@ -46,8 +46,8 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
         if (
             not score
             and item.kind == "insurer"
-            and item.owner is None
-            and _PAYER.search(item.value)
+            and item.owner not in (OTHER, RECIPIENT)
+            and PAYER.search(item.value)
         ):
             score = LABEL_ALONE
         if not score:

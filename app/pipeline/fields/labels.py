@@ -28,7 +28,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     # -- names
     (r"(?:patient|pt\.?|client|member)(?:'s)? (?:full )?name", "name", PATIENT),
     (r"name of patient|patient|pt\.?", "name", PATIENT),
-    (r"re|regarding", "name", PATIENT),
+    (r"re|regarding", "name", None),  # "RE: Jane Doe", but also "Re: Thyroid nodule"
     (r"(?:full )?name", "name", None),
     (r"(?:patient |pt\.? )?(?:first|given) name|first|fname", "first", None),
     (r"(?:patient |pt\.? )?(?:last|family) name|surname|last|lname", "last", None),
@@ -37,6 +37,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         r"referring (?:provider|physician|doctor|clinician|md|practitioner|provider name"
         r"|physician name)|referred by|referral from|ordering (?:provider|physician|md)"
         r"|requesting (?:provider|physician)|requested by|referrer|referring|sending provider"
+        r"|ref\.? by|referred from"
         r"|primary care (?:physician|provider)|pcp",
         "name",
         REFERRER,
@@ -50,15 +51,29 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     (r"from|sender", "name", REFERRER),
     (
         r"referred to|refer to|referral to|consultant|specialist|receiving (?:provider|practice)"
-        r"|to provider|attention|attn\.?|specialty|department|service requested|to|recipient",
+        r"|to provider|attention|attn\.?|specialty|service requested|to|recipient",
         "name",
         RECIPIENT,
     ),
     # -- patient facts
     (r"(?:patient |pt\.? )?(?:dob|d\.o\.b\.?|date of birth|birth ?date|born)", "dob", None),
-    (r"(?:patient )?(?:sex|gender|sex/gender|gender/sex|m/f|f/m)", "sex", None),
+    (
+        r"(?:patient )?(?:sex|gender|sex/gender|gender/sex|m/f|f/m)"
+        r"(?: at birth| assigned at birth)?",
+        "sex",
+        None,
+    ),
     (r"e-?mail(?: address)?", "email", None),
     # -- contact numbers
+    (
+        r"(?:(?:dept|department|office|clinic|practice|provider)\.? )?(?:phone|ph|tel)\.?"
+        r" ?/ ?fax(?: #| no\.?| number)?",
+        "phone_fax",
+        None,
+    ),
+    (r"home|work|cell", "phone", PATIENT),
+    (r"t|p|o", "phone_short", None),  # "| T 555-123-4567 | F 555-123-4568": a footer's
+    (r"f", "fax_short", None),
     (
         r"(?:home|cell|mobile|patient|pt\.?) (?:phone|telephone|tel\.?|ph\.?)"
         r"(?: number| no\.?| #)?",
@@ -67,7 +82,9 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     ),
     (
         r"(?:home |cell |mobile |primary |work |daytime |contact |office |main |patient |pt\.? )?"
-        r"(?:phone|telephone|tel\.?|ph\.?)(?: number| no\.?| #)?|cell|mobile|contact number",
+        r"(?:phone|telephone|tel\.?|ph\.?)(?: number| no\.?| #)?|cell|mobile|contact number"
+        r"|contact (?:#|no\.?|phone)"
+        r"|office (?:#|no\.?|number)|main (?:#|number)",
         "phone",
         None,
     ),
@@ -95,11 +112,12 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     (r"secondary insurance|secondary payer|secondary", "insurer", OTHER),
     (
         r"member(?: id| #| number| no\.?)|subscriber(?: id| #| number| no\.?)"
-        r"|policy(?: id| #| number| no\.?)?|insurance id|ins\.? id|id(?: #| number| no\.?)"
-        r"|medicaid id|medicare id|mbi|member/subscriber id|id",
+        r"|policy(?: id| #| number| no\.?)?|insurance id|ins\.? id"
+        r"|medicaid id|medicare id|mbi|member/subscriber id|mbr(?: id| #| no\.?)?",
         "member_id",
         INSURANCE,
     ),
+    (r"id(?: #| number| no\.?)?", "member_id", None),  # on an insurance card, under Insurance
     (r"group(?: #| number| no\.?| id)?|grp\.?(?: #)?", "group", INSURANCE),
     # -- referrer
     (
@@ -113,11 +131,13 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         "practice",
         None,
     ),
+    (r"department|dept\.?", "department", None),  # the ordering one, or the one referred to
     # -- clinical
     (
         r"reason for (?:referral|consult(?:ation)?|visit|request)|referral reason|reason"
         r"|chief complaint|indication|clinical indication|presenting problem|clinical question"
-        r"|services? requested|request",
+        r"|services? requested|requested service|request|diagnosis ?/ ?reason"
+        r"|reason ?/ ?diagnosis",
         "reason",
         CLINICAL,
     ),
@@ -135,7 +155,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     ),
     # -- labels whose values we never take, so that they end the value before them
     (
-        r"mrn|patient id|pt\\.? id|patient #|patient number|chart(?: #| number)?|account"
+        r"mrn|specimen id|accession(?: #| number)?|sample id|order id|patient id|pt\.? id"
+        r"|patient #|patient number|chart(?: #| number)?|account"
         r"|medical record(?: number| #| no\.?)?|ssn|social security(?: number| #)?|age"
         r"|date|referral date|date of referral|visit date|date of service|dos|signature|signed"
         r"|medications?|allergies|history|hpi|assessment|pages?|subject|cc"
@@ -205,6 +226,20 @@ class Labeled:
     line: int
     hint: str = ""
     below: bool = False  # read from the line(s) under the label
+    in_row: bool = False  # one column of a header row, matched to its value by shape
+
+
+@dataclass(frozen=True)
+class Row:
+    """A header row of labels ("Patient Name Birthdate Sex Mobile") and the lines under it.
+
+    Without column positions the values are matched to their labels by their shapes
+    (``rows.py``)."""
+
+    labels: tuple[tuple[str, str | None], ...]  # (kind, owner) per column, left to right
+    lines: tuple[str, ...]
+    page: int
+    line: int  # of the first value line
 
 
 _WORD_BEFORE = r"(?:(?<=^)|(?<=[\s|;,(\[]))"
@@ -212,16 +247,19 @@ _LABEL_AT = re.compile(
     _WORD_BEFORE
     + "(?P<label>"
     + "|".join(f"(?:{p})" for p, _, _ in _LEXICON)
-    + r")(?P<hint>\s*\([^)]{1,30}\))?(?P<tail>\s*[:#]|(?=\s{2,}|\t|\s*\||\s*$))",
+    + r")(?P<hint>\s*\((?=[^)]*[A-Za-z])[^)]{1,30}\))?"
+    + r"(?P<tail>\s*[:#]|(?=\s{2,}|\t|\s*\||\s*$)|(?P<space>(?= \S)))",
     re.IGNORECASE,
 )
 # Without a colon a label counts only at the start of a line and only if it is a strong one
 # (several words or an acronym): "Date of Birth 01/02/1980", "DOB 01/02/1980".
-_STRONG_AT_START = re.compile(
-    r"^\s*(?P<label>" + "|".join(f"(?:{p})" for p, _, _ in _LEXICON) + r")"
-    r"(?P<hint>\s*\([^)]{1,30}\))?(?P<tail>\s+)(?=\S)",
-    re.IGNORECASE,
-)
+_AT_START = [
+    re.compile(
+        rf"^\s*(?P<label>{p})(?P<hint>\s*\((?=[^)]*[A-Za-z])[^)]{{1,30}}\))?(?P<tail>\s+)(?=\S)",
+        re.IGNORECASE,
+    )
+    for p, _, _ in _LEXICON
+]
 # Words that start sentences as often as they label a table row.
 _WEAK_AT_START = re.compile(
     r"^(?:first|last|to|from|re|regarding|pt\.?|patient|request|reason|history|plan|status|type"
@@ -248,10 +286,15 @@ def classify(label_text: str) -> tuple[str, str | None]:
 
 def find_labels(line: str) -> list[Label]:
     labels: list[Label] = []
-    strong = _STRONG_AT_START.match(line)
+    strong = _longest_at_start(line)
+    colon = _LABEL_AT.match(line)
     if (
         strong
-        and not _LABEL_AT.match(line.lstrip())
+        and (
+            colon is None
+            or not _stands_as_label(line, colon)
+            or colon.end("label") < strong.end("label")
+        )
         and (not _WEAK_AT_START.match(strong["label"]) or _table_row(line))
     ):
         kind, owner = classify(strong["label"])
@@ -271,6 +314,12 @@ def find_labels(line: str) -> list[Label]:
     return labels
 
 
+def _longest_at_start(line: str) -> re.Match[str] | None:
+    """ "Patient Address 12 Main St" is an address, not "Patient" named "Address 12 Main St"."""
+    found = [m for m in (p.match(line) for p in _AT_START) if m is not None]
+    return max(found, key=lambda m: m.end("label"), default=None)
+
+
 def _table_row(line: str) -> bool:
     """A short line that cannot be a sentence: "Provider Hannah S. St. Clair, DO"."""
     words = line.split()
@@ -282,6 +331,9 @@ def _stands_as_label(line: str, match: re.Match[str]) -> bool:
     if ":" in match["tail"] or "#" in match["tail"]:
         return True
     before = line[: match.start("label")]
+    if match["space"] is not None:
+        # "| NPI 1234567893 |": a cell of a footer; at a line's start see _longest_at_start
+        return bool(re.search(r"\|\s*$", before))
     return not before.strip() or bool(re.search(r"(?:\s{2,}|\t|\|)\s*$", before))
 
 
@@ -296,6 +348,12 @@ def section_of(line: str) -> str | None:
     for pattern, owner in _SECTION_LINE:
         if pattern.match(line):
             return owner
+    # "INSURANCE / REFERRING": the first part opens the section
+    first, slash, _ = line.partition("/")
+    if slash and first.strip():
+        for pattern, owner in _SECTION_LINE:
+            if pattern.match(first):
+                return owner
     return None
 
 
@@ -316,7 +374,58 @@ def _clean(value: str) -> str:
     return " ".join(value.replace("\t", " ").split()).strip(" |;,:-")
 
 
-def labeled_values(page: PageText) -> Iterator[Labeled]:
+_SALUTATION = re.compile(r"^\s*(?:dear|hello|hi|to whom)\b", re.IGNORECASE)
+_SIGN_OFF = re.compile(
+    r"^\s*(?:sincerely|regards|best regards|kind regards|respectfully|thank you|thanks"
+    r"|warm regards|cordially|yours truly)[,.]?\s*$",
+    re.IGNORECASE,
+)
+_SIGNATURE = re.compile(
+    r"^\s*(?:dr\.?\s+)?[^\W\d_][\w'.\- ]{2,40},?\s+(?:md|do|np|pa-c|pa|fnp|dnp|mbbs|aprn)\b"
+    r"(?!\s*:)",
+    re.IGNORECASE,
+)
+_AT_POSITION = [
+    (re.compile(rf"(?:{p})(?=[\s/]|$)", re.IGNORECASE), kind, owner) for p, kind, owner in _LEXICON
+]
+
+
+def header_row(line: str) -> list[tuple[str, str | None]] | None:
+    """The labels of a line made of labels only, left to right; None for any other line."""
+    found: list[tuple[str, str | None]] = []
+    position = 0
+    text = line.rstrip()
+    while position < len(text):
+        if text[position] in " /|\t":
+            position += 1
+            continue
+        hint = re.match(r"\([^)]{0,30}\)", text[position:])
+        if hint and found:
+            position += hint.end()
+            continue
+        matches = [(m, k, o) for p, k, o in _AT_POSITION if (m := p.match(text, position))]
+        if not matches:
+            return None
+        match, kind, owner = max(matches, key=lambda x: x[0].end())
+        found.append((kind, owner))
+        position = match.end()
+    values = [k for k, _ in found if k != "skip"]
+    if len(found) >= 3 and found[0][0] != "name" and re.match(r"\s*patient\s", text, re.I):
+        found.insert(0, ("name", PATIENT))  # "Patient DOB Sex Phone": "Patient" is a column
+    return found if len(found) >= 2 and values else None
+
+
+def _row_block(lines: list[str], index: int) -> list[str]:
+    block: list[str] = []
+    for j in range(index + 1, min(len(lines), index + 6)):
+        text = lines[j].strip()
+        if not text or find_labels(text) or section_of(text) is not None or header_row(text):
+            break
+        block.append(text)
+    return block
+
+
+def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
     """Every labelled value on a page, with the section it stands in."""
     lines = page.text.split("\n")
     section: str | None = None
@@ -324,16 +433,31 @@ def labeled_values(page: PageText) -> Iterator[Labeled]:
     for index, line in enumerate(lines):
         if index <= skip_until:
             continue
+        if _SALUTATION.match(line):
+            section = None  # a letter's body: no one's section
+        elif _SIGN_OFF.match(line) or _SIGNATURE.match(line):
+            section = REFERRER  # what follows "Sincerely," or "Jane Roe, MD |" is the sender's
+        row = header_row(line)
+        if row is not None:
+            block = _row_block(lines, index)
+            if block:
+                owned = tuple((kind, owner or _owner_in(section, kind)) for kind, owner in row)
+                yield Row(owned, tuple(block), page.number, index + 1)
+                if any(owner == PATIENT for _, owner in row):
+                    section = PATIENT
+                skip_until = index + len(block)
+                continue
         heading = section_of(line)
         if heading is not None and not _opens_a_text(line):
             section = heading
             labels = find_labels(line)
-            # "Referring Provider:" alone on its line, the name under it
-            if labels and labels[0].kind == "name" and labels[0].owner in (PATIENT, REFERRER):
+            # "Referring Provider:" / "REFERRING PRACTICE" alone on its line, the value under it
+            if labels and labels[0].kind in ("name", "provider", "practice"):
                 under = _value_below(lines, index)
                 if under is not None:
+                    owner = labels[0].owner or heading
                     yield Labeled(
-                        "name", labels[0].owner, True, under[0], page.number, under[1], "", True
+                        labels[0].kind, owner, True, under[0], page.number, under[1], "", True
                     )
             continue
         opened = _heading_start(line)
@@ -356,10 +480,17 @@ def labeled_values(page: PageText) -> Iterator[Labeled]:
             if label.kind in ("name", "insurer") and label.owner is not None:
                 # "Patient: Jane Doe" / "From: Dr. Wu   Fax: …": what follows is theirs
                 section = label.owner
-            elif label.kind == "provider" and section in (None, PATIENT) and value:
+            elif label.kind == "provider" and section != RECIPIENT and value:
                 section = REFERRER
+            elif label.kind in ("name", "first", "last") and section is None and value:
+                section = PATIENT  # a form's first "Name:" is the patient's
             if not value:
                 continue
+            if label.kind == "diagnosis" and i + 1 == len(labels):
+                more = _codes_below(lines, line_of_value)
+                if more:
+                    value = f"{value} {more[0]}"
+                    line_of_value = skip_until = more[1]
             yield Labeled(
                 label.kind,
                 label.owner or _owner_in(section, label.kind),
@@ -386,6 +517,21 @@ def _owner_in(section: str | None, kind: str) -> str | None:
     if allowed is not None and section not in allowed:
         return None
     return section
+
+
+_CODE_START = re.compile(r"^\s*[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?\b")
+
+
+def _codes_below(lines: list[str], index: int) -> tuple[str, int] | None:
+    """A list of diagnoses that runs on to the next lines, each starting with a code."""
+    taken: list[str] = []
+    last = index
+    for j in range(index + 1, min(len(lines), index + 6)):
+        if not _CODE_START.match(lines[j]) or find_labels(lines[j]):
+            break
+        taken.append(lines[j].strip())
+        last = j
+    return (" ".join(taken), last) if taken else None
 
 
 def _value_below(lines: list[str], index: int, *, many: bool = False) -> tuple[str, int] | None:

@@ -14,6 +14,7 @@ from app.pipeline.fields.confidence import (
     LABEL_ALONE,
     LABEL_IN_SECTION,
     NARRATIVE,
+    SHAPE_ONLY,
     Candidate,
     candidate,
     label_score,
@@ -57,7 +58,8 @@ _PARTICLES = {
 }
 _UPPER = r"[A-Z\u00c0-\u00d6\u00d8-\u00de]"
 _LETTER = r"[^\W\d_]"
-_PART = rf"{_UPPER}(?:{_LETTER}|['\u2019\-])*\.?|[a-z]{{1,3}}(?= [A-Z])"  # "de la Cruz": small particles
+# A capitalised word, or a small particle before one ("de la Cruz").
+_PART = rf"{_UPPER}(?:{_LETTER}|['\u2019\-])*\.?|[a-z]{{1,3}}(?= [A-Z])"
 _NAME_RUN = re.compile(
     rf"^(?:{_TITLE}\s+)?(?P<name>(?:{_PART})(?:,?\s+(?:{_PART})){{0,4}})", re.IGNORECASE
 )
@@ -67,8 +69,10 @@ _NOT_NAME = re.compile(
     r"|a|an|of|at|in|on|to|by|who|has|npi|referral|referred|please|thank|thanks|see|from"
     r"|your|my|our|this|that|she|he|they|her|his|pt|yo|y/o|year|old|gender|unknown|none"
     r"|n/a|na|address|insurance|fax|tel|email|first|last|name|signature|signed|clinic"
-    r"|medical|center|hospital|health|family|medicine|practice|group|associates|office"
-    r"|street|st|ave|road|rd|suite|blvd)$",
+    r"|medical|center|hospital|health|family|medicine|practice|group|associates|office|care"
+    r"|primary|pediatrics|orthopedics|cardiology|partners|specialists|institute|services"
+    r"|llc|inc|pc|clinics|healthcare|system|department|dept"
+    r"|street|ave|road|rd|suite|blvd)$",
     re.IGNORECASE,
 )
 _CREDENTIAL_WORD = re.compile(rf"^(?:{_CREDENTIALS}|{_SUFFIX})\.?,?$", re.IGNORECASE)
@@ -109,6 +113,8 @@ def read_name(value: str, hint: str = "") -> Name | None:
         last, first, middle = words[0], words[1], " ".join(words[2:])
     if not first or not last or not _plausible(first) or not _plausible(last):
         return None
+    if _lower_word(first) or _lower_word(last):
+        return None  # "Thyroid nodule" is no name; "de la Cruz" is one
     return Name(_case(first), _case(last), _case(middle))
 
 
@@ -124,12 +130,19 @@ def _leading_name(value: str) -> str:
         bare = word.strip(",;:.()")
         if _CREDENTIAL_WORD.match(word) and kept:
             break
-        if not _WORD.fullmatch(word.rstrip(",;:")) or _NOT_NAME.match(bare):
+        initial = kept and re.fullmatch(r"[A-Z]\.?,?", word) is not None  # "Grace A. Nguyen"
+        if not initial and (not _WORD.fullmatch(word.rstrip(",;:")) or _NOT_NAME.match(bare)):
             break
         kept.append(word)
         if word.endswith((";", ":")):
             break
     return "".join(kept).strip(" ,;:")
+
+
+def _lower_word(part: str) -> bool:
+    """ "nodule", "jane": a word a name would capitalise ("de la Cruz" ends capitalised)."""
+    words = part.split()
+    return bool(words) and words[-1][:1].islower()
 
 
 def _plausible(part: str) -> bool:
@@ -167,9 +180,21 @@ _PATIENT_SENTENCES = (
     ),
     re.compile(rf"(?:^|\.\s+)(?:Mr|Mrs|Ms|Miss)\.?\s+(?P<name>{_NAME}),?\s+(?:\(|is\s|a\s|an\s)"),
 )
+# An EHR banner: "JACKSON, PÁDRAIG" alone on a line over MRN/DOB, or "(MRN 55071464)" after it.
+_BANNER = re.compile(
+    r"^\s*(?P<name>[^\W\d_][^,\d\[\]():]{0,40},\s*[^\W\d_][^,\d\[\]():]{0,40}?)\s*"
+    r"(?P<tail>\((?:MRN|DOB|D\.O\.B)[^)]*\).*)?$"
+)
+_IDENTITY = re.compile(r"\b(?:MRN|DOB|D\.O\.B|date of birth)\b", re.IGNORECASE)
 _SIGN_OFF = re.compile(
     r"^\s*(?:sincerely|regards|best regards|kind regards|respectfully|thank you|thanks"
     r"|warm regards|cordially)[,.]?\s*$",
+    re.IGNORECASE,
+)
+# "Keisha D. Hernández, MD | NPI 1837569288 | …": a signature line of a form's footer.
+_SIGNATURE_LINE = re.compile(
+    rf"^\s*(?P<name>(?:dr\.?\s+)?[^\W\d_][\w'.\- ]{{2,40}},?\s+(?:{_CREDENTIALS}))\b"
+    r"[\s,|]*(?:\||npi\b)",
     re.IGNORECASE,
 )
 _SIGNED_BY = re.compile(r"(?:electronically )?signed by\s*:?\s*(?P<name>.+)$", re.IGNORECASE)
@@ -191,15 +216,23 @@ def patient_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> I
                 continue
             yield from _both(name, score, page, item.value, item.line)
         elif item.kind in ("first", "last"):
-            word = _leading_name(item.value).split(" ")[0] if item.value else ""
-            if not word or not _plausible(word):
+            word = _leading_name(item.value) if item.value else ""
+            if not word or len(word.split()) > 3 or not _plausible(word):
                 continue
             path = FIRST if item.kind == "first" else LAST
             yield candidate(
                 path, _case(word), score, page, item.value, key=name_key(word), line=item.line
             )
     for page in by_number.values():
-        for number, line in enumerate(page.text.split("\n")):
+        lines = page.text.split("\n")
+        for number, line in enumerate(lines):
+            banner = _BANNER.match(line)
+            if banner and (
+                banner["tail"] or _IDENTITY.search(" ".join(lines[number + 1 : number + 4]))
+            ):
+                name = read_name(banner["name"])
+                if name is not None:
+                    yield from _both(name, SHAPE_ONLY * 1.35, page, banner["name"], number)
             for pattern in _PATIENT_SENTENCES:
                 for match in pattern.finditer(line):
                     name = read_name(match["name"])
@@ -229,6 +262,11 @@ def provider_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> 
     for page in by_number.values():
         lines = page.text.split("\n")
         for number, line in enumerate(lines):
+            footer = _SIGNATURE_LINE.match(line)
+            if footer:
+                name = read_name(footer["name"])
+                if name is not None:
+                    yield _provider(name, NARRATIVE, page, footer["name"], number)
             signed = _SIGNED_BY.search(line)
             if signed:
                 name = read_name(signed["name"])
@@ -271,7 +309,8 @@ _SEX_WORDS = {
     "u": Sex.U, "unknown": Sex.U, "undisclosed": Sex.U,
 }  # fmt: skip
 _SEX_BOX = re.compile(
-    r"(?P<mark>\[\s*[xX✓✔]\s*\]|\(\s*[xX✓✔]\s*\)|[☒☑✔✓■])\s*(?P<word>female|male|f|m|other|x)\b",
+    r"(?P<mark>\[\s*[xX✓✔]\s*\]|\(\s*[xX✓✔]\s*\)|[☒☑✔✓■])\s*"
+    r"(?P<word>female|male|f|m|other|x|unknown|undisclosed|non-?binary)\b",
     re.IGNORECASE,
 )
 _SEX_BOXES = re.compile(r"[\[(]\s*[\])]|[☐□]")

@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from app.pipeline.fields.confidence import LABEL_ALONE, Candidate, candidate, label_score
 from app.pipeline.fields.labels import PATIENT, REFERRER, Labeled
@@ -15,14 +16,14 @@ REFERRER_PHONE = "referrer.phone"
 REFERRER_FAX = "referrer.fax"
 
 _D = r"[0-9OoIl|]"
-_PHONE = re.compile(
+PHONE = re.compile(
     rf"(?<![0-9A-Za-z])(?:\+?1[\s.\-]?)?\(?{_D}{{3}}\)?[\s.\-]*{_D}{{3}}[\s.\-]*{_D}{{4}}(?![0-9])"
 )
 
 
 def read_phone(text: str) -> tuple[str | None, bool]:
     """The first phone number written in ``text``, E.164, and whether OCR repair was needed."""
-    match = _PHONE.search(text)
+    match = PHONE.search(text)
     if match is None:
         return None, False
     fixed = as_digits(match.group(0))
@@ -33,6 +34,20 @@ def read_phone(text: str) -> tuple[str | None, bool]:
 def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
     for item in items:
+        if item.kind == "phone_fax":
+            # "Phone / Fax 802-399-3998 / 802-572-4941"
+            numbers = list(PHONE.finditer(item.value))
+            if len(numbers) == 2:
+                for kind, number_match in zip(("phone", "fax"), numbers, strict=True):
+                    yield from candidates(
+                        pages, [replace(item, kind=kind, value=number_match.group(0))]
+                    )
+            continue
+        if item.kind in ("phone_short", "fax_short") and PHONE.match(item.value):
+            # a one-letter label counts only when a number follows it at once
+            kind = item.kind.removesuffix("_short")
+            yield from candidates(pages, [replace(item, kind=kind)])
+            continue
         if item.kind not in ("phone", "fax"):
             continue
         page = by_number[item.page]
@@ -70,7 +85,7 @@ def _letterhead(item: Labeled, page: PageText) -> float:
 # -- email -----------------------------------------------------------------------------------
 
 EMAIL = "patient.email"
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+EMAIL_SHAPE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 
 
 def email_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
@@ -79,7 +94,7 @@ def email_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Ite
         if item.kind != "email":
             continue
         score = label_score(item, PATIENT)
-        match = _EMAIL.search(item.value)
+        match = EMAIL_SHAPE.search(item.value)
         if match and score:
             email = match.group(0).lower().rstrip(".")
             yield candidate(EMAIL, email, score, by_number[item.page], item.value, line=item.line)

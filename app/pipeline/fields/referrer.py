@@ -11,7 +11,7 @@ from app.pipeline.fields.confidence import (
     candidate,
     label_score,
 )
-from app.pipeline.fields.labels import REFERRER, Labeled, find_labels
+from app.pipeline.fields.labels import RECIPIENT, REFERRER, Labeled, find_labels
 from app.pipeline.fields.repair import as_digits
 from app.pipeline.types import PageText
 from models.document import PageType
@@ -50,6 +50,12 @@ def read_npi(value: str) -> tuple[str | None, float]:
     return digits, 0.3  # read, but wrong: shown for a person to check, never as sure
 
 
+def _is_practice(text: str) -> bool:
+    """Not a specialty: "Family Medicine" alone names a department, "Valley Family Medicine" a
+    practice; a practice's name has a word of its own before the kind of practice it is."""
+    return len(text.split()) >= 2
+
+
 def read_practice(value: str) -> str | None:
     text = re.split(r"\s{2,}|\s\|\s|;", value.strip())[0].strip(" ,.-")
     if not text or not re.search("[A-Za-z]{3}", text) or re.search(r"\d{3}", text):
@@ -60,6 +66,7 @@ def read_practice(value: str) -> str | None:
 def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
     labelled_npi_lines: set[tuple[int, int]] = set()
+    labelled_practice = False
     for item in items:
         page = by_number[item.page]
         if page.page_type == PageType.cover_sheet:
@@ -70,10 +77,25 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
             npi, sure = read_npi(item.value)
             if npi and score:
                 yield candidate(NPI, npi, score * sure, page, item.value, line=item.line)
+        elif item.kind == "department" and item.owner != RECIPIENT:
+            # "Department: Oakwood Family Health Center" is a practice; "Endocrinology" is not
+            practice = read_practice(item.value)
+            if practice and _PRACTICE_WORDS.search(practice) and _is_practice(practice):
+                labelled_practice = True
+                yield candidate(
+                    PRACTICE,
+                    practice,
+                    LABEL_ALONE,
+                    page,
+                    item.value,
+                    key=name_key(practice),
+                    line=item.line,
+                )
         elif item.kind == "practice":
             score = label_score(item, REFERRER) or (LABEL_ALONE if item.owner is None else 0.0)
             practice = read_practice(item.value)
-            if practice and score:
+            if practice and score and (item.owner is not None or _PRACTICE_WORDS.search(practice)):
+                labelled_practice = True
                 yield candidate(
                     PRACTICE,
                     practice,
@@ -108,7 +130,8 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
                 npi, sure = read_npi(match["npi"])
                 if npi:
                     yield candidate(NPI, npi, NARRATIVE * sure, page, match["npi"], line=number)
-        yield from _letterhead(page, lines)
+        if not labelled_practice:
+            yield from _letterhead(page, lines)
 
 
 def _letterhead(page: PageText, lines: list[str]) -> Iterator[Candidate]:
