@@ -137,6 +137,8 @@ def _responses(op: Operation) -> dict[str, Any]:
     elif op.produces != "application/json":
         ok["content"] = {op.produces: {"schema": {"type": "string"}}}
     responses: dict[str, Any] = {str(op.status): ok}
+    for status in op.also:
+        responses[str(status)] = {**ok, "description": "OK"}
     for status in op.errors:
         responses[str(status)] = {
             "description": _ERROR_TEXT.get(status, "Error"),

@@ -413,6 +413,7 @@ async def upload_to_referral(
     query=ProcessQuery,
     response=ProcessOut,
     status=202,
+    also=(200,),
     errors=(401, 403, 404, 409, 422),
 )
 async def process_referral(request: Request, ctx: Context, query: ProcessQuery) -> JSONResponse:
