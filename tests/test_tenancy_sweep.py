@@ -90,6 +90,7 @@ def requests_for(a: OrgA) -> list[tuple[str, str, dict[str, Any]]]:
         ),
         ("GET", "/api/referrals/export", {"params": {"orgId": a.org}}),
         ("GET", "/api/referrals/:id", {"path": r}),
+        ("PATCH", "/api/referrals/:id", {"path": r, "json": {"patient": {"firstName": "X"}}}),
         ("POST", "/api/referrals/:id/upload", {"path": r, "json": PDF_UPLOAD}),
         ("POST", "/api/referrals/:id/process", {"path": r}),
         ("POST", "/api/referrals/:id/qa", {"path": r}),
