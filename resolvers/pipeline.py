@@ -372,6 +372,8 @@ async def _advance(ctx: Context, referral: Referral) -> None:
         async with ctx.session.begin_nested():
             await intake.advance(ctx, referral)
     except DomainError as exc:
+        # e.g. marking a duplicate, which asks for a person's role the worker does not have
+        await ctx.session.refresh(referral)  # the savepoint's rollback expired it
         log.warning("referral %s stays in review: %s", referral.id, exc.message)
         referral.qa = qa.check(referral.extraction or Extraction(), await _config(ctx, referral))
         referral.stage = ReferralStage.review

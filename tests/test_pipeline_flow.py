@@ -78,3 +78,19 @@ async def test_without_auto_processing_an_upload_waits_for_process(
     )
     assert started.status_code == 200, started.text
     assert started.json()["referral"]["stage"] == "triaged"
+
+
+async def test_the_same_fax_twice_is_read_both_times_and_the_copy_is_not_a_failure(
+    app: Any, settings: Settings, world: World
+) -> None:
+    first = await settled(world.a.viewer.client, (await upload(world.a.key_client, packet()))["id"])
+    assert first["stage"] == "triaged"
+
+    copy = await upload(world.a.key_client, packet())
+    body = await settled(world.a.viewer.client, copy["id"])
+
+    # The copy is found out after reading: set aside as a duplicate, or (while marking one
+    # needs a person) left in review for one; never a failed run.
+    assert body["job"]["status"] == "done", body["job"]
+    assert body["stage"] in ("duplicate", "review"), body["stage"]
+    assert body["extraction"]["patient"]["lastName"] == packet().truth.patient.last_name
