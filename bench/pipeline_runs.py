@@ -105,6 +105,7 @@ async def _through_the_service(
             while True:
                 body = (await client.get(f"/api/referrals/{referral_id}")).json()
                 if body["job"] and body["job"]["status"] in ("done", "failed"):
+                    body = (await client.get(f"/api/referrals/{referral_id}")).json()
                     break
                 await asyncio.sleep(0.05)
             latencies.append((time.perf_counter() - started) * 1000)

@@ -32,7 +32,9 @@ async def settled(client: httpx.AsyncClient, referral_id: str) -> dict[str, Any]
         body: dict[str, Any] = (await client.get(f"/api/referrals/{referral_id}")).json()
         job = body.get("job")
         if job and job["status"] in ("done", "failed"):
-            return body
+            # Read once more: on PostgreSQL the referral and its run are two statements,
+            # and the run may have finished between them.
+            return dict((await client.get(f"/api/referrals/{referral_id}")).json())
         assert time.monotonic() < deadline, f"still {job} after {SETTLE_SECONDS} s"
         await asyncio.sleep(0.1)
 

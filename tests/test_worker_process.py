@@ -197,7 +197,8 @@ async def _until(api: httpx.AsyncClient, referral_id: str, *statuses: str) -> di
     while True:
         body: dict[str, Any] = (await api.get(f"/api/referrals/{referral_id}")).json()
         if body["job"] and body["job"]["status"] in statuses:
-            return body
+            # Once more: the referral and its run are two statements, the run may have moved.
+            return dict((await api.get(f"/api/referrals/{referral_id}")).json())
         assert time.monotonic() < deadline, f"job still {body['job']}"
         await asyncio.sleep(0.05)
 
