@@ -63,6 +63,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/concurrent_writes.py --db postgresql
 	$(BIN)/python bench/reporting.py --db sqlite
 	$(BIN)/python bench/reporting.py --db postgresql
+	$(BIN)/python bench/extraction.py --per-layout 3 --both
 
 clean:
 	rm -rf $(VENV) node_modules data

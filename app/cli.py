@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("migrate", help="alembic upgrade head")
+    commands.add_parser("worker", help="run background jobs only (PostgreSQL)")
 
     orgs = commands.add_parser("orgs", help="create and list orgs").add_subparsers(
         dest="action", required=True
@@ -228,9 +229,22 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> str:
     return "stopped"
 
 
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> str:
+    if settings.is_sqlite:
+        raise CliError(
+            "intakedesk worker needs PostgreSQL; on SQLite, intakedesk serve runs the jobs itself"
+        )
+    from app.worker import run_forever
+
+    print("IntakeDesk worker running (Ctrl-C stops it)", flush=True)
+    asyncio.run(run_forever(settings))
+    return "stopped"
+
+
 COMMANDS: dict[tuple[str, str | None], Callable[[Settings, argparse.Namespace], str]] = {
     ("serve", None): cmd_serve,
     ("migrate", None): cmd_migrate,
+    ("worker", None): cmd_worker,
     ("orgs", "create"): cmd_orgs_create,
     ("users", "add"): cmd_users_add,
     ("api-keys", "create"): cmd_api_keys_create,

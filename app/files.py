@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from app.storage import StorageError
 from app.storage.local import LocalStorage, is_safe_key
-from resolvers import documents
+from resolvers import documents, referrals
 from resolvers.errors import NotFound, PayloadTooLarge
 from rest_compat.errors import error_response
 
@@ -65,6 +65,7 @@ async def _receive_upload(request: Request, storage: LocalStorage, key: str) -> 
             raise too_large
     try:
         document = await documents.receive_upload(ctx, storage_key=key, data=bytes(body))
+        await referrals.upload_arrived(ctx, document)
     except NotFound:
         return error_response(404, "not_found", "no document is waiting for this upload")
     await ctx.session.commit()

@@ -2,7 +2,7 @@
 
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -22,6 +22,7 @@ from app.observability import RequestLog
 from app.rate_limit import RateLimiter
 from app.settings import Settings, get_settings
 from app.storage import build_storage
+from app.worker import Worker, running
 from rest_compat import all_operations
 from rest_compat.errors import EXCEPTION_HANDLERS
 from rest_compat.http import starlette_routes
@@ -86,11 +87,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
         app.state.engine = engine
         app.state.sessions = session_factory(engine)
         app.state.migration_heads = health.migration_heads(settings.database_url)
-        try:
-            async with prom.serving_metrics(settings, engine):
-                yield
-        finally:
-            await engine.dispose()
+        async with AsyncExitStack() as stack:
+            if settings.is_sqlite or settings.serve_worker:
+                worker = Worker(
+                    settings, engine=engine, sessions=app.state.sessions, storage=app.state.storage
+                )
+                await stack.enter_async_context(running(worker))
+            try:
+                async with prom.serving_metrics(settings, engine):
+                    yield
+            finally:
+                await stack.aclose()
+                await engine.dispose()
 
     app = Starlette(
         routes=[

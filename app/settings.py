@@ -60,6 +60,17 @@ class Settings(BaseModel):
     # Prometheus /metrics on a port of its own (app/prom.py); 0 = off.
     metrics_port: int = Field(default=0, ge=0, le=65535)
     metrics_host: str = "127.0.0.1"
+    # Background processing (app/worker.py). serve runs jobs itself unless told not to
+    # (always on SQLite, whose queue lives in the serve process).
+    serve_worker: bool = True
+    worker_processes: int = Field(default=0, ge=0, le=64)  # OCR/PDF processes; 0 = the cores
+    worker_heartbeat_seconds: float = Field(default=30, ge=1, le=3600)
+    job_max_attempts: int = Field(default=4, ge=1, le=20)
+    job_retry_seconds: float = Field(default=5, ge=0, le=3600)  # first backoff, doubled each time
+    pipeline_max_pages: int = Field(default=300, ge=1, le=10_000)  # per file
+    pipeline_page_seconds: float = Field(default=60, gt=0, le=3600)
+    pipeline_document_seconds: float = Field(default=600, gt=0, le=86_400)  # per referral
+    process_wait_seconds: float = Field(default=60, gt=0, le=600)  # ?wait=true waits at most
 
     @field_validator("database_url")
     @classmethod

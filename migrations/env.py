@@ -45,6 +45,7 @@ async def _run_online() -> None:
     async with engine.connect() as connection:
         await _one_migrator_at_a_time(connection)
         await connection.run_sync(_configure)
+        await _install_job_queue(connection)
         await connection.commit()
     await engine.dispose()
 
@@ -66,6 +67,21 @@ async def _one_migrator_at_a_time(connection: AsyncConnection) -> None:
         await connection.execute(lock, {"key": _MIGRATION_LOCK})
     else:
         await connection.execute(text("SELECT 1"))
+
+
+async def _install_job_queue(connection: AsyncConnection) -> None:
+    """PgQueuer's tables (PostgreSQL only; SQLite uses its in-memory queue, DESIGN §2).
+
+    In the migrations' own locked transaction, so instances starting at once install once.
+    """
+    if connection.dialect.name != "postgresql":
+        return
+    from pgqueuer import AsyncpgDriver, Queries
+
+    raw = await connection.get_raw_connection()
+    queries = Queries(AsyncpgDriver(raw.driver_connection))
+    if not await queries.schema_is_installed():
+        await queries.install()
 
 
 connection = context.config.attributes.get("connection")

@@ -6,7 +6,7 @@ from models.case import Case, CaseStatus, ContactEvent, ContactKind, EmrDocument
 from models.document import Document, DocumentStatus, DocumentType
 from models.emr import EmrChartItem, EmrDocumentItem, QueueStatus
 from models.idempotency import IdempotencyKey
-from models.job import Job, JobStatus
+from models.job import Job, JobStatus, JobStep
 from models.ordering import align_timestamps, order_inserts_by_foreign_keys
 from models.org import ApiKey, Membership, Org, Role, User
 from models.patient import Patient
@@ -36,6 +36,7 @@ __all__ = [
     "IdempotencyKey",
     "Job",
     "JobStatus",
+    "JobStep",
     "Location",
     "Membership",
     "Org",

@@ -40,7 +40,7 @@ async def advance(ctx: Context, referral: Referral) -> Case | None:
     config = await referrals.config_for(ctx, referral.org_id)
     original = await matching.duplicate_of(ctx, referral, config)
     if original is not None:
-        await referrals.mark_duplicate(ctx, referral_id=referral.id, duplicate_of=original.id)
+        await referrals.set_aside(ctx, referral, original)
         return None
     if referral.qa is None or not referral.qa.passed:
         return None

@@ -58,6 +58,8 @@ class RateLimits(_Camel):
 class OrgConfig(_Camel):
     emr_auto_queue: bool = False
     emr: EmrConfig = Field(default_factory=EmrConfig)
+    # A referral whose files have all arrived is processed without anyone asking.
+    auto_process: bool = True
     queues: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
         default_factory=lambda: ["intake"], min_length=1
     )

@@ -1,5 +1,6 @@
 """Referrals: incoming referral packets, their files, processing requests and bulk moves."""
 
+import asyncio
 import contextlib
 import re
 from collections import defaultdict
@@ -13,6 +14,7 @@ from sqlalchemy import false, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select, update
 
+from app import queue
 from app.storage import SignedUrl
 from models import Case, Document, Job, Org, Referral, ReferralStage, Role, utcnow
 from models.extraction import Extraction
@@ -23,7 +25,7 @@ from resolvers.errors import Conflict, DomainError, ValidationFailed, not_found
 from resolvers.org_config import OrgConfig
 from resolvers.pagination import Page, check_limit, paginate
 
-PROCESS_JOB = "process_referral"
+WAIT_POLL_SECONDS = 0.2
 SOURCES = ("upload", "fax", "api")
 BULK_ACTIONS = ("move_to_triaged", "mark_duplicate")
 MAX_BULK = 500
@@ -247,9 +249,7 @@ async def linked(ctx: Context, model: Any, ids: list[str | None]) -> dict[str, A
 
 
 async def process_job_of(ctx: Context, referral: Referral) -> Job | None:
-    return await jobs.latest_for(
-        ctx, org_id=referral.org_id, kind=PROCESS_JOB, key="referralId", value=referral.id
-    )
+    return await jobs.latest_for(ctx, org_id=referral.org_id, referral_id=referral.id)
 
 
 # -- creating and uploading -------------------------------------------------------------------
@@ -405,6 +405,7 @@ async def create_with_file(
         document_type=kind,
         referral_id=referral.id,
     )
+    await process_on_arrival(ctx, referral)
     return Upload(referral, document, None, await _duplicate_hint(ctx, document))
 
 
@@ -459,6 +460,7 @@ async def add_file(
         referral_id=referral.id,
     )
     await emr.document_arrived(ctx, document)
+    await process_on_arrival(ctx, referral)
     return Upload(referral, document, None, await _duplicate_hint(ctx, document))
 
 
@@ -484,15 +486,15 @@ async def _duplicate_hint(ctx: Context, document: Document) -> DuplicateHint | N
 async def process(ctx: Context, *, referral_id: str) -> tuple[Referral, Job]:
     """Queue the processing pipeline for a referral whose files have all arrived."""
     referral = await get_for_change(ctx, referral_id)
+    return referral, await start_processing(ctx, referral)
+
+
+async def start_processing(ctx: Context, referral: Referral) -> Job:
+    """Queue a run for a locked referral; refused while one runs or once it is settled."""
     if referral.stage in (ReferralStage.triaged, ReferralStage.duplicate):
         raise Conflict(f"referral {referral.id} is {referral.stage}; it is not reprocessed")
     running = await jobs.latest_for(
-        ctx,
-        org_id=referral.org_id,
-        kind=PROCESS_JOB,
-        key="referralId",
-        value=referral.id,
-        active_only=True,
+        ctx, org_id=referral.org_id, referral_id=referral.id, active_only=True
     )
     if running is not None:
         raise Conflict(
@@ -509,17 +511,12 @@ async def process(ctx: Context, *, referral_id: str) -> tuple[Referral, Job]:
             f"document {waiting[0]} is still awaiting its upload",
             details={"documentIds": waiting},
         )
-    job = jobs.enqueue(
-        ctx,
-        org_id=referral.org_id,
-        kind=PROCESS_JOB,
-        payload={"referralId": referral.id},
-        dedupe_key=f"{PROCESS_JOB}:{referral.id}",
-    )
+    job = jobs.create(ctx, org_id=referral.org_id, referral_id=referral.id)
     referral.stage = ReferralStage.processing
     referral.error = None
     referral.updated_at = utcnow()
     ctx.session.add(referral)
+    await queue.enqueue(ctx, job)
     audit.record(
         ctx,
         "referral.process",
@@ -528,7 +525,50 @@ async def process(ctx: Context, *, referral_id: str) -> tuple[Referral, Job]:
         resource_id=referral.id,
         details={"jobId": job.id},
     )
-    return referral, job
+    return job
+
+
+async def process_on_arrival(ctx: Context, referral: Referral) -> Job | None:
+    """The org's ``autoProcess``: a received referral whose files are all in is queued at once.
+
+    Not once it has been processed (a person may be confirming its fields), nor while a
+    file is still on its way; nothing is refused, the referral simply waits for ``process``.
+    """
+    if referral.stage != ReferralStage.received:
+        return None
+    if not (await config_for(ctx, referral.org_id)).auto_process:
+        return None
+    files = (await documents_of(ctx, [referral])).get(referral.id, [])
+    if not files or any(d.uploaded_at is None for d in files):
+        return None
+    return await start_processing(ctx, referral)
+
+
+async def upload_arrived(ctx: Context, document: Document) -> None:
+    """A signed-URL upload completed: its referral may now have all its files."""
+    if document.referral_id is None:
+        return
+    referral = await access.get_row(ctx, Referral, document.referral_id, lock=True)
+    if referral is not None and referral.org_id == document.org_id:
+        await process_on_arrival(ctx, referral)
+
+
+async def wait_for_run(ctx: Context, job: Job, *, timeout: float) -> tuple[Referral, Job]:
+    """The referral and its run once the run has finished, or as they are after ``timeout``.
+
+    Polls in short read transactions after the caller's has committed: a transaction held
+    open would keep the worker from writing (on SQLite it holds the single write lock).
+    """
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        await ctx.session.commit()
+        fresh = await ctx.session.get(Job, job.id, populate_existing=True)
+        referral = await ctx.session.get(Referral, job.referral_id, populate_existing=True)
+        assert fresh is not None and referral is not None
+        if fresh.status not in jobs.ACTIVE or asyncio.get_running_loop().time() >= deadline:
+            await ctx.session.commit()
+            return referral, fresh
+        await asyncio.sleep(WAIT_POLL_SECONDS)
 
 
 # -- duplicates and bulk moves ----------------------------------------------------------------
@@ -590,6 +630,13 @@ async def _mark(ctx: Context, referral: Referral, original: Referral) -> None:
         resource_id=referral.id,
         details=details,
     )
+
+
+async def set_aside(ctx: Context, referral: Referral, original: Referral) -> None:
+    """Mark ``referral`` a duplicate of ``original`` found by matching (no access check: the
+    caller holds the referral already, and may be the pipeline acting for nobody)."""
+    root = await _original_of(ctx, referral.org_id, original.id)
+    await _mark(ctx, referral, root)
 
 
 async def mark_duplicate(ctx: Context, *, referral_id: str, duplicate_of: str) -> Referral:

@@ -39,6 +39,8 @@ class Operation:
     query: type[BaseModel] | None = None
     response: type[BaseModel] | None = None
     status: int = 200
+    # Other success statuses answering the same shape (process: 200 once ?wait=true is done).
+    also: tuple[int, ...] = ()
     # The form fields of a multipart/form-data upload (a `file` part besides them), for
     # routes that take a file in the request as well as JSON.
     form: type[BaseModel] | None = None

@@ -223,6 +223,8 @@ def _responses(op: Operation) -> dict[str, Any]:
     responses: dict[str, Any] = {str(op.status): ok}
     for status in op.also_ok:
         responses[str(status)] = {**ok, "description": "OK (it existed already)"}
+    for status in op.also:
+        responses[str(status)] = {**ok, "description": "OK"}
     # Every operation draws on a budget: the caller's, or the client address's (signing in).
     errors = set(op.errors) | {429}
     if op.idempotent is not None:

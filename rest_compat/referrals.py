@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, StreamingResponse
 
 from models import Case, Job, Patient, Referral
 from models.extraction import QaResult, TriageResult
-from resolvers import qa, referrals, triage
+from resolvers import jobs, qa, referrals, triage
 from resolvers.context import Context
 from resolvers.errors import ValidationFailed
 from rest_compat.http import ApiRouter, is_multipart, total_if_asked
@@ -30,14 +30,20 @@ UPLOAD_ERRORS = (400, 401, 403, 404, 409, 413, 415, 422)
 
 
 class JobOut(Out):
+    """A processing run: queued, running (which step, page i of n), done or failed (why)."""
+
     id: str
     kind: str
-    status: str
+    status: str = Field(description="queued, running, done or failed")
+    step: str | None = Field(description="text, pages, fields or checks, while running")
+    page: int | None = Field(description="page being read (1-based), during the text step")
+    page_count: int | None = Field(description="pages of the referral's files")
     attempts: int
-    error: str | None
-    run_after: Timestamp
+    error: str | None = Field(description="why it failed, or why it is being tried again")
     created_at: Timestamp
     updated_at: Timestamp
+    started_at: Timestamp | None
+    finished_at: Timestamp | None
 
     @classmethod
     def of(cls, job: Job) -> "JobOut":
@@ -184,6 +190,13 @@ class BulkBody(Body):
     action: Literal["move_to_triaged", "mark_duplicate"]
     ids: list[str] = Field(min_length=1, max_length=referrals.MAX_BULK)
     duplicate_of: str | None = None
+
+
+class ProcessQuery(Query):
+    wait: bool = Field(
+        default=False,
+        description="answer when the run has finished (200), or 202 after a bounded wait",
+    )
 
 
 class ExportQuery(Query):
@@ -427,14 +440,26 @@ async def upload_to_referral(
 
 @router.post(
     "/api/referrals/:id/process",
+    query=ProcessQuery,
     response=ProcessOut,
     status=202,
-    errors=(401, 403, 404, 409),
+    also=(200,),
+    errors=(401, 403, 404, 409, 422),
 )
-async def process_referral(request: Request, ctx: Context) -> ProcessOut:
-    """Trigger processing pipeline for a referral (queued; 202 with the job)."""
+async def process_referral(request: Request, ctx: Context, query: ProcessQuery) -> JSONResponse:
+    """Trigger processing pipeline for a referral (queued; 202 with the job). With
+    `?wait=true`, answers 200 once the run has finished, or 202 if it is still running
+    after `INTAKEDESK_PROCESS_WAIT_SECONDS`."""
     referral, job = await referrals.process(ctx, referral_id=request.path_params["id"])
-    return ProcessOut(job=JobOut.of(job), referral=ReferralOut.of(referral))
+    if query.wait:
+        referral, job = await referrals.wait_for_run(
+            ctx, job, timeout=ctx.settings.process_wait_seconds
+        )
+    finished = query.wait and job.status not in jobs.ACTIVE
+    return _answer(
+        ProcessOut(job=JobOut.of(job), referral=ReferralOut.of(referral)),
+        200 if finished else 202,
+    )
 
 
 @router.post("/api/referrals/:id/qa", response=QaOut, errors=(401, 403, 404, 409))

@@ -107,6 +107,8 @@ def make_settings(database_url: str, files: Path, **overrides: Any) -> Settings:
         "INTAKEDESK_RATE_LIMIT_API_KEY": "1000000/minute",
         "INTAKEDESK_RATE_LIMIT_USER": "1000000/minute",
         "INTAKEDESK_RATE_LIMIT_SESSION": "1000000/minute",
+        # A transient fault (storage away) is retried at once, not after seconds.
+        "INTAKEDESK_JOB_RETRY_SECONDS": "0.05",
     }
     environ.update({f"INTAKEDESK_{k.upper()}": str(v) for k, v in overrides.items()})
     return load_settings(environ)

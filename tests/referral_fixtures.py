@@ -16,7 +16,7 @@ from app.db import transaction
 from app.settings import Settings
 from models import Practice, Provider, Referral, ReferralStage, utcnow
 from models.extraction import Extraction
-from resolvers import documents, matching, referrals, triage
+from resolvers import documents, jobs, matching, referrals, triage
 from resolvers.context import Context
 from tests.files import pdf_bytes
 
@@ -132,6 +132,19 @@ async def seed_referral(
                 case.practice_id, case.provider_id = practice.id, provider.id
                 session.add(case)
         return referral.id
+
+
+async def active_run(app: Any, settings: Settings, referral_id: str) -> str:
+    """A queued run of the referral that no worker was given: it stays active."""
+    async with transaction(app.state.sessions) as session:
+        ctx = Context(
+            session=session, settings=settings, storage=app.state.storage, system_actor="tests"
+        )
+        referral = await session.get(Referral, referral_id)
+        assert referral is not None
+        referral.stage = ReferralStage.processing
+        session.add(referral)
+        return jobs.create(ctx, org_id=referral.org_id, referral_id=referral_id).id
 
 
 async def load_referral(app: Any, referral_id: str) -> Referral:

@@ -1,4 +1,4 @@
-"""Rules the tables keep themselves: one active job per dedupe key, sane timestamps."""
+"""Rules the tables keep themselves: one active run per referral, sane timestamps."""
 
 from typing import Any
 
@@ -20,34 +20,26 @@ def system(app: Any, session: Any) -> Context:
     )
 
 
-async def test_a_second_active_job_with_the_same_key_is_refused(app: Any) -> None:
+async def test_a_second_active_run_of_one_referral_is_refused(app: Any) -> None:
+    from models import Referral, utcnow
+
     async with transaction(app.state.sessions) as session:
         org = await orgs.create(system(app, session), name="Jobs Org")
-    key = f"process_referral:ref_{org.id}"
+        referral = Referral(org_id=org.id, updated_at=utcnow())
+        session.add(referral)
     async with transaction(app.state.sessions) as session:
-        first = jobs.enqueue(
-            system(app, session), org_id=org.id, kind="process_referral", payload={}, dedupe_key=key
-        )
+        first = jobs.create(system(app, session), org_id=org.id, referral_id=referral.id)
     with pytest.raises(IntegrityError):
         async with transaction(app.state.sessions) as session:
-            jobs.enqueue(
-                system(app, session),
-                org_id=org.id,
-                kind="process_referral",
-                payload={},
-                dedupe_key=key,
-            )
-    # Once the first is finished, the key is free again; keyless jobs never collide.
+            jobs.create(system(app, session), org_id=org.id, referral_id=referral.id)
+    # Once the first has finished, the referral may run again.
     async with transaction(app.state.sessions) as session:
         done = await session.get(type(first), first.id)
         assert done is not None
         done.status = JobStatus.done
         session.add(done)
     async with transaction(app.state.sessions) as session:
-        ctx = system(app, session)
-        jobs.enqueue(ctx, org_id=org.id, kind="process_referral", payload={}, dedupe_key=key)
-        jobs.enqueue(ctx, org_id=org.id, kind="other", payload={})
-        jobs.enqueue(ctx, org_id=org.id, kind="other", payload={})
+        jobs.create(system(app, session), org_id=org.id, referral_id=referral.id)
 
 
 async def test_a_new_row_is_never_updated_before_it_was_created(app: Any) -> None:

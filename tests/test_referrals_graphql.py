@@ -8,7 +8,13 @@ from app.settings import Settings
 from models import ReferralStage
 from tests.conftest import World, gql
 from tests.files import pdf_bytes
-from tests.referral_fixtures import extraction, load_referral, person, seed_referral
+from tests.referral_fixtures import (
+    active_run,
+    extraction,
+    load_referral,
+    person,
+    seed_referral,
+)
 
 # Explicit, so that parametrized tests keep their parameters under anyio.
 pytestmark = pytest.mark.anyio
@@ -332,10 +338,12 @@ async def test_process_qa_and_triage_mutations(app: Any, settings: Settings, wor
 
     queued = (await gql(client, PROCESS, id=rid))["data"]["processReferral"]
     assert queued["job"]["status"] == "queued" and queued["referral"]["stage"] == "processing"
-    again = (await gql(client, PROCESS, id=rid))["data"]["processReferral"]
-    assert again["code"] == "conflict"
     job = (await gql(world.a.viewer.client, ONE, id=rid))["data"]["referral"]["job"]
-    assert job == queued["job"]
+    assert job["id"] == queued["job"]["id"]
+    busy = await seed_referral(app, settings, world.a.id)
+    await active_run(app, settings, busy)
+    again = (await gql(client, PROCESS, id=busy))["data"]["processReferral"]
+    assert again["code"] == "conflict"
 
     viewer = (await gql(world.a.viewer.client, QA, id=rid))["data"]["runReferralQa"]
     assert viewer["code"] == "forbidden"

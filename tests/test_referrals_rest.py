@@ -17,7 +17,14 @@ from app.settings import Settings
 from models import AuditEvent, Document, Job, Referral, ReferralStage
 from tests.conftest import World, assert_error, build_org, make_settings
 from tests.files import pdf_bytes, png_bytes
-from tests.referral_fixtures import extraction, load_referral, person, seed_referral, upload
+from tests.referral_fixtures import (
+    active_run,
+    extraction,
+    load_referral,
+    person,
+    seed_referral,
+    upload,
+)
 
 # Explicit, so that parametrized tests keep their parameters under anyio.
 pytestmark = pytest.mark.anyio
@@ -423,13 +430,18 @@ async def test_process_queues_one_job_and_refuses_a_second(
     assert body["job"]["status"] == "queued" and body["job"]["kind"] == "process_referral"
     assert body["referral"]["stage"] == "processing"
 
-    again = assert_error(
-        await world.a.key_client.post(f"/api/referrals/{rid}/process"), 409, "conflict"
-    )
-    assert again["details"] == {"jobId": body["job"]["id"]}
     assert await count(app, Job, Job.org_id == world.a.id) == 1
     detail = (await world.a.viewer.client.get(f"/api/referrals/{rid}")).json()
-    assert detail["job"]["id"] == body["job"]["id"] and detail["stage"] == "processing"
+    assert detail["job"]["id"] == body["job"]["id"]
+
+    # While a run is queued or running, a second is refused (the worker may have finished
+    # the first by now, so the refusal is shown on a run that no worker was given).
+    busy = await seed_referral(app, settings, world.a.id)
+    active = await active_run(app, settings, busy)
+    again = assert_error(
+        await world.a.key_client.post(f"/api/referrals/{busy}/process"), 409, "conflict"
+    )
+    assert again["details"] == {"jobId": active}
 
 
 async def test_process_waits_for_every_upload_and_refuses_settled_referrals(

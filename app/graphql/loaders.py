@@ -225,11 +225,7 @@ class ProcessJobByReferralIdLoader(DataLoader[str, Any]):
         super().__init__(load_fn=self._load)
 
     async def _load(self, keys: Sequence[str]) -> list[Any]:
-        newest = await jobs.latest_by_value(
-            self.ctx,
-            org_ids=visible_org_ids(self.ctx),
-            kind="process_referral",
-            key="referralId",
-            values=list(keys),
+        newest = await jobs.latest_by_referral(
+            self.ctx, org_ids=visible_org_ids(self.ctx), referral_ids=list(keys)
         )
         return [newest.get(key) for key in keys]

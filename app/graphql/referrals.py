@@ -63,15 +63,19 @@ class BulkReferralActionKind(Enum):
     MARK_DUPLICATE = "mark_duplicate"
 
 
-@strawberry.type
+@strawberry.type(description="A processing run of a referral")
 class Job(Node):
     kind: str
     status: str = strawberry.field(description="queued, running, done or failed")
+    step: str | None = strawberry.field(description="text, pages, fields or checks, while running")
+    page: int | None = strawberry.field(description="Page being read (1-based), in the text step")
+    page_count: int | None = strawberry.field(description="Pages of the referral's files")
     attempts: int
-    error: str | None
-    run_after: datetime
+    error: str | None = strawberry.field(description="Why it failed, or why it is tried again")
     created_at: datetime
     updated_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
 
     @classmethod
     def from_row(cls, row: JobRow) -> "Job":
@@ -79,11 +83,15 @@ class Job(Node):
             id=strawberry.ID(row.id),
             kind=row.kind,
             status=row.status,
+            step=row.step,
+            page=row.page,
+            page_count=row.page_count,
             attempts=row.attempts,
             error=row.error,
-            run_after=row.run_after,
             created_at=row.created_at,
             updated_at=row.updated_at,
+            started_at=row.started_at,
+            finished_at=row.finished_at,
         )
 
 
@@ -436,16 +444,29 @@ class ReferralMutation:
             ),
         )
 
-    @strawberry.mutation(description="Queue the processing pipeline for a referral")
-    async def process_referral(self, info: Info, id: strawberry.ID) -> ProcessReferralResult:
+    @strawberry.mutation(
+        description="Queue the processing pipeline for a referral; with wait, answer once the "
+        "run has finished (or as it is after a bounded wait)"
+    )
+    async def process_referral(
+        self, info: Info, id: strawberry.ID, wait: bool = False
+    ) -> ProcessReferralResult:
         ctx = info.context.ctx
-        return await run_mutation(
-            info,
-            lambda: referrals.process(ctx, referral_id=id),
-            lambda done: ProcessReferralSuccess(
+        queued: list[JobRow] = []
+
+        def success(done: tuple[ReferralRow, JobRow]) -> ProcessReferralSuccess:
+            queued.append(done[1])
+            return ProcessReferralSuccess(
                 referral=Referral.from_row(done[0]), job=Job.from_row(done[1])
-            ),
+            )
+
+        result = await run_mutation(info, lambda: referrals.process(ctx, referral_id=id), success)
+        if not wait or not queued:
+            return result
+        referral, job = await referrals.wait_for_run(
+            ctx, queued[0], timeout=ctx.settings.process_wait_seconds
         )
+        return ProcessReferralSuccess(referral=Referral.from_row(referral), job=Job.from_row(job))
 
     @strawberry.mutation(description="Check the extraction; a failing referral moves to review")
     async def run_referral_qa(self, info: Info, id: strawberry.ID) -> RunReferralQaResult:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 08:33:02.211379
+Create Date: 2026-12-01 10:46:55.091677
 """
 
 from collections.abc import Sequence
@@ -97,31 +97,6 @@ def upgrade() -> None:
     with op.batch_alter_table('api_keys', schema=None) as batch_op:
         batch_op.create_index('ix_api_keys_hash', ['key_hash'], unique=True)
         batch_op.create_index('ix_api_keys_org_created', ['org_id', 'created_at'], unique=False)
-
-    op.create_table('jobs',
-    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
-    sa.Column('org_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
-    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
-    sa.Column('status', sa.String(length=20), nullable=False),
-    sa.Column('payload', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
-    sa.Column('dedupe_key', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
-    sa.Column('result', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
-    sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('max_attempts', sa.Integer(), nullable=False),
-    sa.Column('run_after', models.base.UTCDateTime(), nullable=False),
-    sa.Column('locked_by', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
-    sa.Column('locked_at', models.base.UTCDateTime(), nullable=True),
-    sa.Column('error', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
-    sa.Column('created_by', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
-    sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
-    sa.Column('updated_at', models.base.UTCDateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['org_id'], ['orgs.id'], ),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('jobs', schema=None) as batch_op:
-        batch_op.create_index('ix_jobs_org_created', ['org_id', 'created_at'], unique=False)
-        batch_op.create_index('ix_jobs_status_run_after', ['status', 'run_after'], unique=False)
-        batch_op.create_index('ux_jobs_active_dedupe_key', ['dedupe_key'], unique=True, postgresql_where=sa.text("status IN ('queued', 'running')"), sqlite_where=sa.text("status IN ('queued', 'running')"))
 
     op.create_table('locations',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -409,6 +384,31 @@ def upgrade() -> None:
     with op.batch_alter_table('field_reviews', schema=None) as batch_op:
         batch_op.create_index('ix_field_reviews_org_field', ['org_id', 'field', 'created_at'], unique=False)
 
+    op.create_table('jobs',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('org_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
+    sa.Column('referral_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('step', sa.String(length=20), nullable=True),
+    sa.Column('page', sa.Integer(), nullable=True),
+    sa.Column('page_count', sa.Integer(), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('error', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),
+    sa.Column('created_by', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', models.base.UTCDateTime(), nullable=False),
+    sa.Column('started_at', models.base.UTCDateTime(), nullable=True),
+    sa.Column('finished_at', models.base.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['org_id', 'referral_id'], ['referrals.org_id', 'referrals.id'], name='fk_jobs_referral_id_same_org'),
+    sa.ForeignKeyConstraint(['org_id'], ['orgs.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('jobs', schema=None) as batch_op:
+        batch_op.create_index('ix_jobs_org_referral_created', ['org_id', 'referral_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_jobs_status', ['status'], unique=False)
+        batch_op.create_index('ux_jobs_active_referral', ['referral_id'], unique=True, postgresql_where=sa.text("status IN ('queued', 'running')"), sqlite_where=sa.text("status IN ('queued', 'running')"))
+
     op.create_table('emr_document_items',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('org_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -449,6 +449,12 @@ def downgrade() -> None:
         batch_op.drop_index('ix_emr_document_items_org_case')
 
     op.drop_table('emr_document_items')
+    with op.batch_alter_table('jobs', schema=None) as batch_op:
+        batch_op.drop_index('ux_jobs_active_referral', postgresql_where=sa.text("status IN ('queued', 'running')"), sqlite_where=sa.text("status IN ('queued', 'running')"))
+        batch_op.drop_index('ix_jobs_status')
+        batch_op.drop_index('ix_jobs_org_referral_created')
+
+    op.drop_table('jobs')
     with op.batch_alter_table('field_reviews', schema=None) as batch_op:
         batch_op.drop_index('ix_field_reviews_org_field')
 
@@ -523,12 +529,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_locations_org_name')
 
     op.drop_table('locations')
-    with op.batch_alter_table('jobs', schema=None) as batch_op:
-        batch_op.drop_index('ux_jobs_active_dedupe_key', postgresql_where=sa.text("status IN ('queued', 'running')"), sqlite_where=sa.text("status IN ('queued', 'running')"))
-        batch_op.drop_index('ix_jobs_status_run_after')
-        batch_op.drop_index('ix_jobs_org_created')
-
-    op.drop_table('jobs')
     with op.batch_alter_table('api_keys', schema=None) as batch_op:
         batch_op.drop_index('ix_api_keys_org_created')
         batch_op.drop_index('ix_api_keys_hash')

@@ -1,0 +1,201 @@
+"""The patient's address: street, unit, city, state, ZIP — in one value or in labelled parts."""
+
+import re
+from collections.abc import Iterable, Iterator
+
+from app.pipeline.fields.confidence import SHAPE_ONLY, Candidate, candidate, label_score
+from app.pipeline.fields.labels import PATIENT, Labeled, find_labels
+from app.pipeline.types import PageText
+from models.document import PageType
+
+LINE1 = "patient.address.line1"
+LINE2 = "patient.address.line2"
+CITY = "patient.address.city"
+STATE = "patient.address.state"
+ZIP = "patient.address.zip"
+
+STATES = {
+    "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR", "california": "CA",
+    "colorado": "CO", "connecticut": "CT", "delaware": "DE", "district of columbia": "DC",
+    "florida": "FL", "georgia": "GA", "hawaii": "HI", "idaho": "ID", "illinois": "IL",
+    "indiana": "IN", "iowa": "IA", "kansas": "KS", "kentucky": "KY", "louisiana": "LA",
+    "maine": "ME", "maryland": "MD", "massachusetts": "MA", "michigan": "MI", "minnesota": "MN",
+    "mississippi": "MS", "missouri": "MO", "montana": "MT", "nebraska": "NE", "nevada": "NV",
+    "new hampshire": "NH", "new jersey": "NJ", "new mexico": "NM", "new york": "NY",
+    "north carolina": "NC", "north dakota": "ND", "ohio": "OH", "oklahoma": "OK",
+    "oregon": "OR", "pennsylvania": "PA", "rhode island": "RI", "south carolina": "SC",
+    "south dakota": "SD", "tennessee": "TN", "texas": "TX", "utah": "UT", "vermont": "VT",
+    "virginia": "VA", "washington": "WA", "west virginia": "WV", "wisconsin": "WI",
+    "wyoming": "WY", "puerto rico": "PR", "guam": "GU", "virgin islands": "VI",
+}  # fmt: skip
+_CODES = set(STATES.values())
+_STATE = "|".join([*sorted(STATES, key=len, reverse=True), *sorted(_CODES)])
+CSZ = re.compile(
+    rf"(?P<city>[A-Za-z][A-Za-z .'\-]*?)\s*,?\s+(?P<state>{_STATE})\.?,?\s+"
+    r"(?P<zip>[0-9OIl]{5}(?:-[0-9OIl]{4})?)\s*$",
+    re.IGNORECASE,
+)
+_UNIT = re.compile(
+    r"(?:,\s*|\s+)(?P<unit>(?:apt|apartment|suite|ste|unit|bldg|building|floor|fl|rm|room|lot"
+    r"|space|spc|trlr|trailer|#)"
+    r"\.?\s*#?\s*[A-Za-z0-9\-]+)\s*$",
+    re.IGNORECASE,
+)
+_STREET_END = re.compile(
+    r"\b(?:st|street|ave|avenue|rd|road|dr|drive|ln|lane|blvd|boulevard|way|ct|court|pl|place"
+    r"|cir|circle|pkwy|parkway|hwy|highway|ter|terrace|trl|trail|sq|square|loop|row|run|pike"
+    r"|(?:apt|apartment|suite|ste|unit|lot|#)\.?\s*#?\s*[A-Za-z0-9\-]+)\.?(?=\s)",
+    re.IGNORECASE,
+)
+STREET = re.compile(r"^\s*(?:\d+[A-Za-z]?|P\.?\s?O\.?\s+Box)\s+\S", re.IGNORECASE)
+
+
+def state_code(text: str) -> str | None:
+    word = " ".join(text.strip(" .,").split()).lower()
+    if word.upper() in _CODES:
+        return word.upper()
+    return STATES.get(word)
+
+
+def split_address(text: str) -> dict[str, str] | None:
+    """``123 Main St, Apt 4B, Anytown, CA 90210`` → its parts; None if no street is there."""
+    text = " ".join(text.split()).strip(" ,")
+    parts: dict[str, str] = {}
+    csz = CSZ.search(text)
+    if csz is not None and not text[: csz.start()].rstrip().endswith(","):
+        # "9075 Maple Dr Des Moines, IA 50377": the street ends at its last suffix or unit
+        street_end = None
+        for match in _STREET_END.finditer(text[: csz.end("city")]):
+            street_end = match.end()
+        if street_end is not None and text[street_end:].lstrip()[:1] != ",":
+            text = f"{text[:street_end]}, {text[street_end:].lstrip()}"
+            csz = CSZ.search(text)
+    if csz is not None:
+        head = text[: csz.start()].rstrip(" ,")
+        # "123 Main St Anytown CA 90210": the city is the words after the street's last comma
+        if "," not in csz["city"] and "," not in head and head and not STREET.match(head):
+            return None
+        state = state_code(csz["state"])
+        if state:
+            parts.update(city=_city(csz["city"]), state=state, zip=csz["zip"])
+        text = head
+    unit = _UNIT.search(text)
+    if unit is not None:
+        parts["line2"] = unit["unit"]
+        text = text[: unit.start()].rstrip(" ,")
+    if text:
+        if not STREET.match(text):
+            return None
+        parts["line1"] = text
+    return parts or None
+
+
+def _city(text: str) -> str:
+    city = " ".join(text.split()).strip(" ,")
+    return city.title() if city.isupper() else city
+
+
+_IDENTITY = re.compile(r"\b(?:MRN|DOB|D\.O\.B|home|sex|gender|patient)\b", re.IGNORECASE)
+
+
+def _unlabelled(page: PageText) -> Iterator[Candidate]:
+    """An address standing under the patient's identity (an EHR banner), without a label."""
+    if page.page_type not in (None, PageType.referral):
+        return
+    lines = page.text.split("\n")
+    for i, line in enumerate(lines):
+        if i < 2 or not STREET.match(line) or find_labels(line):
+            continue
+        if not _IDENTITY.search(" ".join(lines[max(0, i - 4) : i])):
+            continue
+        value = line
+        if not CSZ.search(line) and i + 1 < len(lines) and CSZ.fullmatch(lines[i + 1].strip()):
+            value = f"{line}, {lines[i + 1].strip()}"
+        parts = split_address(value)
+        if parts and "zip" in parts:
+            for key, path in _PATHS.items():
+                if key in parts:
+                    yield candidate(
+                        path,
+                        parts[key],
+                        SHAPE_ONLY * 1.35,
+                        page,
+                        value,
+                        key=parts[key].lower(),
+                        line=i,
+                    )
+            return
+
+
+_PATHS = {"line1": LINE1, "line2": LINE2, "city": CITY, "state": STATE, "zip": ZIP}
+
+
+def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
+    by_number = {p.number: p for p in pages}
+    for page in by_number.values():
+        yield from _unlabelled(page)
+    for item in items:
+        score = label_score(item, PATIENT)
+        if not score:
+            continue
+        page = by_number[item.page]
+        if item.kind == "address":
+            value = item.value
+            lines = page.text.split("\n")
+            if not CSZ.search(value) and item.line + 1 < len(lines):
+                following = lines[item.line + 1].strip()
+                if CSZ.fullmatch(following):
+                    value = f"{value}, {following}"
+            parts = split_address(value)
+            if not parts:
+                continue
+            for key, path in (
+                ("line1", LINE1),
+                ("line2", LINE2),
+                ("city", CITY),
+                ("state", STATE),
+                ("zip", ZIP),
+            ):
+                if key in parts:
+                    yield candidate(
+                        path, parts[key], score, page, value, key=parts[key].lower(), line=item.line
+                    )
+        elif item.kind == "line2":
+            yield candidate(
+                LINE2,
+                item.value,
+                score * 0.95,
+                page,
+                item.value,
+                key=item.value.lower(),
+                line=item.line,
+            )
+        elif item.kind == "city":
+            yield candidate(
+                CITY,
+                _city(item.value),
+                score,
+                page,
+                item.value,
+                key=item.value.lower(),
+                line=item.line,
+            )
+        elif item.kind == "state":
+            code = state_code(item.value)
+            if code:
+                yield candidate(STATE, code, score, page, item.value, line=item.line)
+        elif item.kind == "zip":
+            match = re.match(r"^\d{5}(?:-\d{4})?\b", item.value)
+            if match:
+                yield candidate(ZIP, match.group(0), score, page, item.value, line=item.line)
+        elif item.kind == "csz":
+            match = CSZ.search(item.value)
+            if match and state_code(match["state"]):
+                for path, value in (
+                    (CITY, _city(match["city"])),
+                    (STATE, state_code(match["state"]) or ""),
+                    (ZIP, match["zip"]),
+                ):
+                    yield candidate(
+                        path, value, score, page, item.value, key=value.lower(), line=item.line
+                    )

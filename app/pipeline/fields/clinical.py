@@ -1,0 +1,242 @@
+"""What the referral is for: the reason, the ICD-10 codes, the urgency (words or check boxes)."""
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+
+from app.pipeline.fields import icd10
+from app.pipeline.fields.confidence import (
+    LABEL_IN_SECTION,
+    LABEL_OWN,
+    NARRATIVE,
+    SHAPE_ONLY,
+    Candidate,
+    candidate,
+    page_factor,
+    read_factor,
+)
+from app.pipeline.fields.labels import Labeled
+from app.pipeline.types import PageText
+from models.document import PageType
+from models.extraction import Urgency
+
+REASON = "clinical.reason"
+CODES = "clinical.diagnosisCodes"
+URGENCY = "clinical.urgency"
+
+# A code as written, OCR's look-alikes allowed: letter (or 1/0/5/8 read for I/O/S/B), digit,
+# digit or letter, then the part after the dot.
+_CODE = re.compile(
+    r"(?<![A-Za-z0-9])(?P<code>[A-Z1058][0-9OIl][0-9A-Z](?:\.[0-9A-Za-z]{1,4})?)(?![A-Za-z0-9]|[\-/.]\d)"
+)
+_BARE_CODE = re.compile(r"(?<![A-Za-z0-9.])(?P<code>[A-Z][0-9]{2}[0-9A-Z]{1,4})(?![A-Za-z0-9])")
+_FIRST_LETTER = {"1": "I", "0": "O", "5": "S", "8": "B"}
+_CODE_CONTEXT = re.compile(r"\b(?:icd|dx|diagnos[ie]s|code)", re.IGNORECASE)
+
+
+def read_code(raw: str) -> tuple[str | None, bool]:
+    """A valid ICD-10-CM code from what OCR read, and whether it had to be repaired."""
+    first = _FIRST_LETTER.get(raw[0], raw[0])
+    head = raw[1:3].replace("O", "0").replace("I", "1").replace("l", "1")
+    rest = raw[3:]
+    repaired = first + head + rest.upper() != raw
+    if head[0].isdigit() and icd10.is_code(first + head + rest.upper()):
+        return icd10.dotted(first + head + rest), repaired
+    alt = rest.upper().replace("O", "0").replace("I", "1").replace("L", "1")
+    if alt != rest.upper() and icd10.is_code(first + head + alt):
+        return icd10.dotted(first + head + alt), True
+    return None, False
+
+
+def codes_in(text: str, *, bare: bool = False) -> list[tuple[str, bool]]:
+    """The codes written in ``text``; ``bare`` (a diagnosis label's value) also takes "M1711"
+    and a first letter OCR read as a digit, which in running text would be any number."""
+    found: list[tuple[str, bool]] = []
+    for match in _CODE.finditer(text):
+        if not bare and not match["code"][0].isalpha():
+            continue
+        code, repaired = read_code(match["code"])
+        if code and code not in [c for c, _ in found]:
+            found.append((code, repaired))
+    if bare:
+        for match in _BARE_CODE.finditer(text):
+            if icd10.is_code(match["code"]):
+                code = icd10.dotted(match["code"])
+                if code not in [c for c, _ in found]:
+                    found.append((code, False))
+    return found
+
+
+def code_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
+    """The codes as one list: those under a diagnosis label, else those standing in the text."""
+    by_number = {p.number: p for p in pages}
+    labelled: list[tuple[str, float, PageText]] = []
+    for item in items:
+        if item.kind != "diagnosis":
+            continue
+        page = by_number[item.page]
+        if page.page_type not in (None, PageType.referral):
+            continue
+        score = LABEL_OWN * page_factor(page) * read_factor(page, item.value)
+        for code, repaired in codes_in(item.value, bare=True):
+            labelled.append((code, score * (0.9 if repaired else 1.0), page))
+    if labelled:
+        yield _list_candidate(labelled)
+        return
+    loose: list[tuple[str, float, PageText]] = []
+    for page in pages:
+        if page.page_type not in (None, PageType.referral):
+            continue
+        for line in page.text.split("\n"):
+            evidence = NARRATIVE if _CODE_CONTEXT.search(line) else SHAPE_ONLY
+            score = evidence * page_factor(page) * read_factor(page, line)
+            for code, repaired in codes_in(line):
+                loose.append((code, score * (0.9 if repaired else 1.0), page))
+    if loose:
+        yield _list_candidate(loose)
+
+
+def _list_candidate(found: list[tuple[str, float, PageText]]) -> Candidate:
+    codes: list[str] = []
+    for code, _, _ in found:
+        if code not in codes:
+            codes.append(code)
+    score = min(s for _, s, _ in found)
+    page = found[0][2]
+    return Candidate(CODES, codes, score, page, ",".join(codes))
+
+
+# -- urgency ---------------------------------------------------------------------------------
+
+_CHECKED = r"(?:[\[(]\s*[xX✓✔✗✘*]\s*[\])]|[☒☑✔✓■▣⊠✗✘]|(?<![A-Za-z])[xX](?=\s))"
+_TICK = re.compile(r"[\[(]\s*[xX✓✔✗✘*]\s*[\])]|[☒☑✔✓■▣⊠✗✘xX]")
+_UNCHECKED = r"(?:[\[(]\s*[\])]|[☐□○◯❏]|_{2,}\s)"
+_WORDS = r"stat|emergent|emergency|urgent|asap|expedited|routine|non-urgent|elective"
+_BOX = re.compile(
+    rf"(?P<mark>{_CHECKED}|{_UNCHECKED})?\s*(?P<word>{_WORDS})\b(?=\s*(?P<after>{_CHECKED}|{_UNCHECKED})?)",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(
+    r"\b(?:referral|request|consult|this)\s+is\s+(?:an?\s+)?(?:considered\s+)?"
+    r"(?P<word4>stat|urgent|routine|emergent|non-urgent)\b"
+    r"|\btreat\s+(?:this|it|the referral)\s+as\s+(?:an?\s+)?(?P<word5>stat|urgent|routine)\b"
+    r"|\b(?P<word>stat|urgent|asap|routine|emergent)(?:ly)?\s+(?:referral|consult(?:ation)?"
+    r"|evaluation|appointment|visit|request)\b|\bsee\s+(?:this patient\s+|him\s+|her\s+)?"
+    r"(?P<word2>urgently|asap|stat)\b|\bpriority\s*[:\-]?\s*(?P<word3>stat|urgent|routine)\b",
+    re.IGNORECASE,
+)
+
+
+def read_urgency(text: str) -> tuple[Urgency | None, bool]:
+    """The urgency a value names or ticks, and whether it was ticked among boxes."""
+    boxes = list(_BOX.finditer(text))
+    if not boxes:
+        return None, False
+    if any(m["mark"] or m["after"] for m in boxes):
+        # "[X] Urgent [ ] Routine" or "Urgent [X] Routine [ ]": one style per line
+        before = sum(bool(m["mark"]) for m in boxes) >= sum(bool(m["after"]) for m in boxes)
+        ticked = {
+            Urgency.read(m["word"].lower())
+            for m in boxes
+            if _is_checked(m["mark"] if before else m["after"])
+        }
+        ticked.discard(None)
+        if len(ticked) == 1:
+            return ticked.pop(), True
+        if ticked or len(boxes) > 1:
+            return None, True
+    words = {Urgency.read(m["word"].lower()) for m in boxes} - {None}
+    if len(words) == 1:
+        return words.pop(), False
+    return None, False
+
+
+def _is_checked(mark: str | None) -> bool:
+    if not mark:
+        return False
+    return _TICK.fullmatch(mark.strip()) is not None
+
+
+def urgency_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
+    by_number = {p.number: p for p in pages}
+    used_lines: set[tuple[int, int]] = set()
+    for item in items:
+        if item.kind != "urgency":
+            continue
+        page = by_number[item.page]
+        if page.page_type not in (None, PageType.referral):
+            continue
+        urgency, _ = read_urgency(item.value)
+        used_lines.add((item.page, item.line))
+        if urgency is not None:
+            yield candidate(URGENCY, urgency, LABEL_OWN, page, item.value, line=item.line)
+    for page in pages:
+        if page.page_type not in (None, PageType.referral):
+            continue
+        for number, line in enumerate(page.text.split("\n")):
+            if (page.number, number) in used_lines:
+                continue
+            urgency, boxed = read_urgency(line)
+            if urgency is not None and boxed:
+                yield candidate(URGENCY, urgency, LABEL_IN_SECTION, page, line, line=number)
+                continue
+            sentence = _SENTENCE.search(line)
+            if sentence:
+                word = next(w for w in sentence.groups() if w)
+                found = Urgency.read(word.lower().removesuffix("ly"))
+                if found is not None:
+                    yield candidate(URGENCY, found, NARRATIVE * 0.9, page, line, line=number)
+
+
+# -- reason ----------------------------------------------------------------------------------
+
+_REFERRING_FOR = re.compile(
+    r"\b(?:referring|refer|referred|sending)\b[^.;]{0,60}?\bfor\s+(?!evaluation|consultation"
+    r"|an?\s|further|assessment|management|treatment)(?P<reason>[^.;\n]{4,160})"
+    r"|\b(?:consultation|evaluation|opinion|referral)\b[^.;]{0,80}?\bregarding\s+"
+    r"(?P<reason2>[^.;\n]{4,160})",
+    re.IGNORECASE,
+)
+_FOR_EVALUATION = re.compile(
+    r"\b(?:for|regarding)\s+(?:(?:an?\s+)?(?:evaluation|consultation|consult|assessment|"
+    r"management|treatment|further evaluation)(?:\s+and\s+(?:management|treatment))?\s+of\s+)"
+    r"(?P<reason>[^.;\n]{4,160})",
+    re.IGNORECASE,
+)
+
+
+def reason_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
+    by_number = {p.number: p for p in pages}
+    for item in items:
+        if item.kind != "reason":
+            continue
+        page = by_number[item.page]
+        if page.page_type not in (None, PageType.referral):
+            continue
+        reason = _clean_reason(item.value)
+        if reason:
+            yield candidate(
+                REASON,
+                reason,
+                LABEL_OWN * 0.95,
+                page,
+                item.value,
+                key=reason.lower(),
+                line=item.line,
+            )
+    for page in pages:
+        if page.page_type not in (None, PageType.referral):
+            continue
+        text = " ".join(page.text.split())
+        for pattern in (_FOR_EVALUATION, _REFERRING_FOR):
+            match = pattern.search(text)
+            raw = (match["reason"] or match.groupdict().get("reason2") or "") if match else ""
+            reason = _clean_reason(raw)
+            if reason:
+                yield candidate(REASON, reason, NARRATIVE * 0.9, page, raw, key=reason.lower())
+
+
+def _clean_reason(value: str) -> str | None:
+    text = " ".join(value.split()).strip(" ,;:-")
+    if len(text) < 3 or not re.search("[A-Za-z]{3}", text):
+        return None
+    return text

@@ -1,0 +1,96 @@
+"""The patient's date of birth: labelled, or named in a sentence ("DOB 3/15/1985", "born …")."""
+
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+from app.pipeline.fields.confidence import (
+    LABEL_ALONE,
+    NARRATIVE,
+    Candidate,
+    candidate,
+    label_score,
+)
+from app.pipeline.fields.labels import PATIENT, Labeled
+from app.pipeline.fields.repair import as_digits, repaired_digits
+from app.pipeline.types import PageText
+from models.values import parse_dob
+
+PATH = "patient.dob"
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_D = r"[0-9OoIl|]"
+DATE = re.compile(
+    rf"(?<![0-9])(?:{_D}{{1,2}}\s?[/.\-]\s?{_D}{{1,2}}\s?[/.\-]\s?{_D}{{4}}"
+    rf"|{_D}{{1,2}}/{_D}{{1,2}}/{_D}{{2}}(?![0-9])"
+    rf"|{_D}{{4}}-{_D}{{2}}-{_D}{{2}}"
+    rf"|{_MONTH}\s+{_D}{{1,2}}(?:st|nd|rd|th)?,?\s+{_D}{{4}}"
+    rf"|{_D}{{1,2}}(?:st|nd|rd|th)?[\s\-]+{_MONTH}[\s\-,]+{_D}{{4}})",
+    re.IGNORECASE,
+)
+_NAMED_DOB = re.compile(
+    rf"\b(?:dob|d\.o\.b\.?|date of birth|birth ?date|born(?: on)?)\s*[:\-#]?\s*(?:is\s+)?"
+    rf"(?P<date>{DATE.pattern})",
+    re.IGNORECASE,
+)
+
+
+def read_date_text(text: str) -> tuple[date | None, bool]:
+    """The first date written in ``text`` as a date of birth, and whether OCR repair was needed."""
+    match = DATE.search(text)
+    if match is None:
+        return None, False
+    return _parse(match.group(0))
+
+
+def _parse(raw: str) -> tuple[date | None, bool]:
+    if re.search(r"[A-Za-z]{3}", raw):
+        fixed, repaired = repaired_digits(raw)
+    else:
+        fixed = as_digits(raw)
+        repaired = fixed != raw
+    fixed = re.sub(r"\s*([/.\-])\s*", r"\1", fixed)
+    fixed = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", fixed, flags=re.IGNORECASE)
+    fixed = fixed.replace(".", "/") if re.fullmatch(r"\d+\.\d+\.\d+", fixed) else fixed
+    fixed = (
+        re.sub(r"(?<=[A-Za-z])\.", "", fixed).replace("-", " ")
+        if re.search("[A-Za-z]", fixed)
+        else fixed
+    )
+    fixed = re.sub(r"\b(Sept)\b", "Sep", fixed, flags=re.IGNORECASE)
+    return parse_dob(fixed), repaired
+
+
+def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
+    by_number = {p.number: p for p in pages}
+    for item in items:
+        if item.kind != "dob":
+            continue
+        owner_score = label_score(item, PATIENT) or (LABEL_ALONE if item.owner is None else 0.0)
+        if not owner_score:
+            continue
+        dob, repaired = read_date_text(item.value)
+        if dob is None:
+            continue
+        page = by_number[item.page]
+        yield candidate(
+            PATH,
+            dob.isoformat(),
+            owner_score * (0.85 if repaired else 1.0),
+            page,
+            item.value,
+            line=item.line,
+        )
+    for page in by_number.values():
+        for number, line in enumerate(page.text.split("\n")):
+            for match in _NAMED_DOB.finditer(line):
+                dob, repaired = _parse(match["date"])
+                if dob is None:
+                    continue
+                yield candidate(
+                    PATH,
+                    dob.isoformat(),
+                    NARRATIVE * (0.85 if repaired else 1.0),
+                    page,
+                    match["date"],
+                    line=number,
+                )

@@ -1,0 +1,72 @@
+"""The insurance: payer, member id, group number."""
+
+import re
+from collections.abc import Iterable, Iterator
+
+from app.pipeline.fields.confidence import LABEL_ALONE, Candidate, candidate, label_score
+from app.pipeline.fields.labels import INSURANCE, OTHER, RECIPIENT, Labeled
+from app.pipeline.types import PageText
+
+PROVIDER = "insurance.provider"
+MEMBER_ID = "insurance.memberId"
+GROUP = "insurance.groupNumber"
+
+# An identifier: letters and digits (a dash or space inside), at least one digit.
+_IDENTIFIER = re.compile(r"^(?=[A-Za-z0-9\-]*[0-9])[A-Za-z0-9][A-Za-z0-9\-]{2,24}")
+# Words a payer's name has ("Plan: Tricare" is insurance; "Plan: follow up" is not).
+PAYER = re.compile(
+    r"\b(?:aetna|cigna|humana|medicare|medicaid|tricare|kaiser|anthem|molina|ambetter|wellcare"
+    r"|united ?health(?:care)?|uhc|blue (?:cross|shield)|bcbs|oscar|health ?net|highmark"
+    r"|caresource|amerigroup|centene|oxford|emblem|insurance|health plan|hmo|ppo|epo|pos"
+    r"|advantage|assurance|mutual|medi-cal|champva)\b",
+    re.IGNORECASE,
+)
+_NONE = re.compile(r"^(?:n/?a|none|unknown|self[- ]?pay|not provided|pending)\b", re.IGNORECASE)
+
+
+def read_identifier(value: str) -> str | None:
+    text = value.strip().lstrip("#: ")
+    if _NONE.match(text):
+        return None
+    match = _IDENTIFIER.match(text)
+    return match.group(0).upper().strip("-") if match else None
+
+
+def read_payer(value: str) -> str | None:
+    text = re.split(r"\s{2,}|\s\|\s|;", value.strip())[0].strip(" ,.-")
+    if not text or _NONE.match(text) or not re.search("[A-Za-z]{2}", text):
+        return None
+    return text
+
+
+def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
+    by_number = {p.number: p for p in pages}
+    for item in items:
+        score = label_score(item, INSURANCE)
+        if (
+            not score
+            and item.kind == "insurer"
+            and item.owner not in (OTHER, RECIPIENT)
+            and PAYER.search(item.value)
+        ):
+            score = LABEL_ALONE
+        if not score:
+            continue
+        page = by_number[item.page]
+        if item.kind == "insurer":
+            payer = read_payer(item.value)
+            if payer:
+                yield candidate(
+                    PROVIDER,
+                    payer,
+                    score,
+                    page,
+                    item.value,
+                    key=" ".join(payer.lower().split()),
+                    line=item.line,
+                )
+        elif item.kind in ("member_id", "group"):
+            identifier = read_identifier(item.value)
+            if identifier:
+                path = MEMBER_ID if item.kind == "member_id" else GROUP
+                yield candidate(path, identifier, score, page, item.value, line=item.line)

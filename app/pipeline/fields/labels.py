@@ -1,0 +1,555 @@
+"""Finding labelled values on a page: ``Label: value``, ``Label  value``, a label above its value.
+
+A page is read line by line. Every label of the lexicon below is found wherever it stands
+(at the start of a line, after a gap, after the value of an earlier label), and its value is
+the text up to the next label. Headings ("PATIENT INFORMATION", "Referring Provider:") set
+the *section*, which tells whose name, phone or address a generic label ("Name", "Phone")
+gives. The lexicon also names labels we never extract (MRN, Age, Date …) so that their
+values end the value before them instead of being swallowed by it.
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from app.pipeline.types import PageText
+
+# Whose value it is.
+PATIENT = "patient"
+REFERRER = "referrer"
+INSURANCE = "insurance"
+RECIPIENT = "recipient"  # the practice the referral is sent to: never the referrer
+OTHER = "other"  # emergency contact, guardian, subscriber, secondary insurance …
+CLINICAL = "clinical"
+
+# (pattern, kind, owner or None for "from the section"). Patterns are lower case regexes
+# matched at word boundaries; longer labels win over shorter ones at the same place.
+_LEXICON: tuple[tuple[str, str, str | None], ...] = (
+    # -- names
+    (r"(?:patient|pt\.?|client|member)(?:'s)? (?:full )?name", "name", PATIENT),
+    (r"name of patient|patient|pt\.?", "name", PATIENT),
+    (r"re|regarding", "name", None),  # "RE: Jane Doe", but also "Re: Thyroid nodule"
+    (r"(?:full )?name", "name", None),
+    (r"(?:patient |pt\.? )?(?:first|given) name|first|fname", "first", None),
+    (r"(?:patient |pt\.? )?(?:last|family) name|surname|last|lname", "last", None),
+    (r"(?:patient |pt\.? )?middle (?:name|initial)|m\.?i\.?", "middle", None),
+    (
+        r"referring (?:provider|physician|doctor|clinician|md|practitioner|provider name"
+        r"|physician name)|referred by|referral from|ordering (?:provider|physician|md)"
+        r"|requesting (?:provider|physician)|requested by|referrer|referring|sending provider"
+        r"|ref\.? by|referred from"
+        r"|primary care (?:physician|provider)|pcp",
+        "name",
+        REFERRER,
+    ),
+    (
+        r"(?:provider|physician|doctor|clinician|practitioner) name|provider|physician|doctor"
+        r"|clinician|practitioner",
+        "provider",
+        None,
+    ),
+    (r"from|sender", "name", REFERRER),
+    (
+        r"referred to|refer to|referral to|consultant|specialist|receiving (?:provider|practice)"
+        r"|to provider|attention|attn\.?|specialty|service requested|to|recipient",
+        "name",
+        RECIPIENT,
+    ),
+    # -- patient facts
+    (r"(?:patient |pt\.? )?(?:dob|d\.o\.b\.?|date of birth|birth ?date|born)", "dob", None),
+    (
+        r"(?:patient )?(?:sex|gender|sex/gender|gender/sex|m/f|f/m)"
+        r"(?: at birth| assigned at birth)?",
+        "sex",
+        None,
+    ),
+    (r"e-?mail(?: address)?", "email", None),
+    # -- contact numbers
+    (
+        r"(?:(?:dept|department|office|clinic|practice|provider)\.? )?(?:phone|ph|tel)\.?"
+        r" ?/ ?fax(?: #| no\.?| number)?",
+        "phone_fax",
+        None,
+    ),
+    (r"home|work|cell", "phone", PATIENT),
+    (r"t|p|o", "phone_short", None),  # "| T 555-123-4567 | F 555-123-4568": a footer's
+    (r"f", "fax_short", None),
+    (
+        r"(?:home|cell|mobile|patient|pt\.?) (?:phone|telephone|tel\.?|ph\.?)"
+        r"(?: number| no\.?| #)?",
+        "phone",
+        PATIENT,
+    ),
+    (
+        r"(?:home |cell |mobile |primary |work |daytime |contact |office |main |patient |pt\.? )?"
+        r"(?:phone|telephone|tel\.?|ph\.?)(?: number| no\.?| #)?|cell|mobile|contact number"
+        r"|contact (?:#|no\.?|phone)"
+        r"|office (?:#|no\.?|number)|main (?:#|number)",
+        "phone",
+        None,
+    ),
+    (r"(?:office |return |clinic |practice )?(?:fax|facsimile)(?: number| no\.?| #)?", "fax", None),
+    (r"fax back to|please fax (?:back )?to|return fax to", "fax", REFERRER),
+    # -- address
+    (
+        r"(?:home |mailing |street |patient |pt\.? )?address(?: line)?(?: ?1)?|street|addr\.?",
+        "address",
+        None,
+    ),
+    (r"address(?: line)? ?2|apt(?:\.|/suite)?|apartment|unit", "line2", None),
+    (r"city(?:,? ?/? ?state,? ?/? ?zip(?: code)?)|city,? st,? zip", "csz", None),
+    (r"city", "city", None),
+    (r"state", "state", None),
+    (r"zip(?: ?code)?|postal code", "zip", None),
+    # -- insurance
+    (
+        r"(?:primary )?insurance(?: provider| company| carrier| plan| name)?|ins\.?|carrier"
+        r"|payer|payor|health plan|insurance/payer|plan name",
+        "insurer",
+        INSURANCE,
+    ),
+    (r"plan", "insurer", None),  # an insurance plan under "Insurance", a care plan in notes
+    (r"secondary insurance|secondary payer|secondary", "insurer", OTHER),
+    (
+        r"member(?: id| #| number| no\.?)|subscriber(?: id| #| number| no\.?)"
+        r"|policy(?: id| #| number| no\.?)?|insurance id|ins\.? id"
+        r"|medicaid id|medicare id|mbi|member/subscriber id|mbr(?: id| #| no\.?)?",
+        "member_id",
+        INSURANCE,
+    ),
+    (r"id(?: #| number| no\.?)?", "member_id", None),  # on an insurance card, under Insurance
+    (r"group(?: #| number| no\.?| id)?|grp\.?(?: #)?", "group", INSURANCE),
+    # -- referrer
+    (
+        r"(?:provider |referring |physician |prescriber )?npi(?: #| number| no\.?)?"
+        r"|national provider (?:id|identifier|number)",
+        "npi",
+        None,
+    ),
+    (
+        r"(?:referring )?(?:practice|clinic|facility|organization|office)(?: name)?|medical group",
+        "practice",
+        None,
+    ),
+    (r"department|dept\.?", "department", None),  # the ordering one, or the one referred to
+    # -- clinical
+    (
+        r"reason for (?:referral|consult(?:ation)?|visit|request)|referral reason|reason"
+        r"|chief complaint|indication|clinical indication|presenting problem|clinical question"
+        r"|services? requested|requested service|request|diagnosis ?/ ?reason"
+        r"|reason ?/ ?diagnosis",
+        "reason",
+        CLINICAL,
+    ),
+    (
+        r"(?:primary |referral |working )?diagnos[ie]s(?: codes?)?(?: \(icd-?10\))?"
+        r"|dx(?: codes?)?|icd-?10(?:-cm)?(?: codes?)?|icd(?: codes?)?",
+        "diagnosis",
+        CLINICAL,
+    ),
+    (
+        r"(?:referral |appointment |visit |scheduling |clinical )?(?:urgency|priority)(?: level)?"
+        r"|urgent\?|triage",
+        "urgency",
+        None,
+    ),
+    # -- labels whose values we never take, so that they end the value before them
+    (
+        r"mrn|specimen id|accession(?: #| number)?|sample id|order id|patient id|pt\.? id"
+        r"|patient #|patient number|chart(?: #| number)?|account"
+        r"|medical record(?: number| #| no\.?)?|ssn|social security(?: number| #)?|age"
+        r"|date|referral date|date of referral|visit date|date of service|dos|signature|signed"
+        r"|medications?|allergies|history|hpi|assessment|pages?|subject|cc"
+        r"|time|notes?|comments?|relationship(?: to patient)?|employer|language|race|ethnicity"
+        r"|marital status|tax id|tin|dea|license(?: #)?|upin|taxonomy|effective date|copay"
+        r"|account(?: #| number)?|encounter(?: #)?|appointment|auth(?:orization)?(?: #| number)?"
+        r"|prior auth(?:orization)?|subscriber(?: name)?|policy ?holder|insured(?: name)?"
+        r"|guarantor|emergency contact|contact name|county|country|credentials|title"
+        r"|height|weight|bp|pulse|preferred language|interpreter|vitals|exam|impression"
+        r"|findings|results?|order(?: #| number| date)?|status|type|specialty requested",
+        "skip",
+        None,
+    ),
+)
+
+# Section headings: a line that is only one of these (and maybe a colon) sets the section.
+_SECTIONS: tuple[tuple[str, str], ...] = (
+    (
+        r"(?:secondary insurance|emergency contact|guardian|parent/guardian|responsible party"
+        r"|guarantor|next of kin|contact person|caregiver|subscriber|policy ?holder|insured)"
+        r"(?: information| info| details)?",
+        OTHER,
+    ),
+    (
+        r"(?:patient|pt\.?|member)(?: information| info| demographics| details| data)?"
+        r"|demographics|patient identification",
+        PATIENT,
+    ),
+    (
+        r"(?:referring|ordering|requesting|sending) (?:provider|physician|doctor|practice"
+        r"|clinic|office|facility|clinician)(?: information| info| details)?|referred by"
+        r"|referral source|(?:provider|physician|practice) (?:information|info|details)"
+        r"|from|sender|primary care (?:physician|provider)",
+        REFERRER,
+    ),
+    (
+        r"referred to|refer to|referral to|consultant|receiving (?:provider|practice)"
+        r"|specialist(?: information)?|to",
+        RECIPIENT,
+    ),
+    (r"(?:primary )?insurance(?: information| info| details)?|coverage|payer", INSURANCE),
+    (
+        r"clinical(?: information| info| details| summary)?|diagnos[ie]s|reason for referral",
+        CLINICAL,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Label:
+    kind: str
+    owner: str | None  # from the label itself; None: the section says
+    start: int
+    end: int
+    hint: str  # a parenthetical after the label: "(Last, First)"
+
+
+@dataclass(frozen=True)
+class Labeled:
+    """One labelled value on a page."""
+
+    kind: str
+    owner: str | None  # patient, referrer, insurance, recipient, other, clinical; None: unknown
+    owner_from_label: bool
+    value: str
+    page: int
+    line: int
+    hint: str = ""
+    below: bool = False  # read from the line(s) under the label
+    in_row: bool = False  # one column of a header row, matched to its value by shape
+
+
+@dataclass(frozen=True)
+class Row:
+    """A header row of labels ("Patient Name Birthdate Sex Mobile") and the lines under it.
+
+    Without column positions the values are matched to their labels by their shapes
+    (``rows.py``)."""
+
+    labels: tuple[tuple[str, str | None], ...]  # (kind, owner) per column, left to right
+    lines: tuple[str, ...]
+    page: int
+    line: int  # of the first value line
+
+
+_WORD_BEFORE = r"(?:(?<=^)|(?<=[\s|;,(\[]))"
+_LABEL_AT = re.compile(
+    _WORD_BEFORE
+    + "(?P<label>"
+    + "|".join(f"(?:{p})" for p, _, _ in _LEXICON)
+    + r")(?P<hint>\s*\((?=[^)]*[A-Za-z])[^)]{1,30}\))?"
+    + r"(?P<tail>\s*[:#]|(?=\s{2,}|\t|\s*\||\s*$)|(?P<space>(?= \S)))",
+    re.IGNORECASE,
+)
+# Without a colon a label counts only at the start of a line and only if it is a strong one
+# (several words or an acronym): "Date of Birth 01/02/1980", "DOB 01/02/1980".
+_AT_START = [
+    re.compile(
+        rf"^\s*(?P<label>{p})(?P<hint>\s*\((?=[^)]*[A-Za-z])[^)]{{1,30}}\))?(?P<tail>\s+)(?=\S)",
+        re.IGNORECASE,
+    )
+    for p, _, _ in _LEXICON
+]
+# Words that start sentences as often as they label a table row.
+_WEAK_AT_START = re.compile(
+    r"^(?:first|last|to|from|re|regarding|pt\.?|patient|request|reason|history|plan|status|type"
+    r"|notes?|time|date|results?|order|exam|findings|impression|assessment|age|street|unit"
+    r"|state|city|id|provider|physician|doctor|specialist|consultant|sender|referring|insured"
+    r"|subscriber|signed|signature|priority|attention|title)$",
+    re.IGNORECASE,
+)
+_KINDS = [(re.compile(f"(?:{p})", re.IGNORECASE), kind, owner) for p, kind, owner in _LEXICON]
+_SECTION_LINE = [
+    (re.compile(rf"^\s*(?:{p})\s*:?\s*$", re.IGNORECASE), owner) for p, owner in _SECTIONS
+]
+_SECTION_START = [(re.compile(rf"^\s*(?:{p})\b", re.IGNORECASE), owner) for p, owner in _SECTIONS]
+
+
+def classify(label_text: str) -> tuple[str, str | None]:
+    """The kind and owner a label's words name."""
+    words = " ".join(label_text.lower().split())
+    for pattern, kind, owner in _KINDS:
+        if pattern.fullmatch(words):
+            return kind, owner
+    return "skip", None
+
+
+def find_labels(line: str) -> list[Label]:
+    labels: list[Label] = []
+    strong = _longest_at_start(line)
+    colon = _LABEL_AT.match(line)
+    if (
+        strong
+        and (
+            colon is None
+            or not _stands_as_label(line, colon)
+            or colon.end("label") < strong.end("label")
+        )
+        and (not _WEAK_AT_START.match(strong["label"]) or _table_row(line))
+    ):
+        kind, owner = classify(strong["label"])
+        hint = (strong["hint"] or "").strip(" ()").lower()
+        labels.append(Label(kind, owner, strong.start("label"), strong.end(), hint))
+    position = labels[-1].end if labels else 0
+    while True:
+        match = _LABEL_AT.search(line, position)
+        if match is None:
+            break
+        position = max(match.end(), match.start() + 1)
+        if not _stands_as_label(line, match):
+            continue
+        kind, owner = classify(match["label"])
+        hint = (match["hint"] or "").strip(" ()").lower()
+        labels.append(Label(kind, owner, match.start("label"), match.end(), hint))
+    return labels
+
+
+def _longest_at_start(line: str) -> re.Match[str] | None:
+    """ "Patient Address 12 Main St" is an address, not "Patient" named "Address 12 Main St"."""
+    found = [m for m in (p.match(line) for p in _AT_START) if m is not None]
+    return max(found, key=lambda m: m.end("label"), default=None)
+
+
+def _table_row(line: str) -> bool:
+    """A short line that cannot be a sentence: "Provider Hannah S. St. Clair, DO"."""
+    words = line.split()
+    return len(words) <= 7 and not re.search(r"[.!?]\s*$|\b(?:is|was|has|the|and|for)\b", line)
+
+
+def _stands_as_label(line: str, match: re.Match[str]) -> bool:
+    """A label without a colon counts only where a cell starts: "Valley Clinic" is no label."""
+    if ":" in match["tail"] or "#" in match["tail"]:
+        return True
+    before = line[: match.start("label")]
+    if match["space"] is not None:
+        # "| NPI 1234567893 |": a cell of a footer; at a line's start see _longest_at_start
+        return bool(re.search(r"\|\s*$", before))
+    return not before.strip() or bool(re.search(r"(?:\s{2,}|\t|\|)\s*$", before))
+
+
+def _opens_a_text(line: str) -> bool:
+    """ "Reason for Referral:" alone on its line is the label of the text under it."""
+    labels = find_labels(line)
+    return bool(labels) and labels[0].kind in ("reason", "diagnosis")
+
+
+def section_of(line: str) -> str | None:
+    """The section a heading line opens, if the line is a heading."""
+    for pattern, owner in _SECTION_LINE:
+        if pattern.match(line):
+            return owner
+    # "INSURANCE / REFERRING": the first part opens the section
+    first, slash, _ = line.partition("/")
+    if slash and first.strip():
+        for pattern, owner in _SECTION_LINE:
+            if pattern.match(first):
+                return owner
+    return None
+
+
+def _heading_start(line: str) -> str | None:
+    """A heading that also carries labels: ``PATIENT: Name: Jane Doe``."""
+    text = line.strip()
+    for pattern, owner in _SECTION_START:
+        match = pattern.match(text)
+        if match and text[match.end() :].lstrip().startswith(":"):
+            rest = text[match.end() :].lstrip()[1:]
+            if find_labels(rest) and find_labels(rest)[0].start <= 2:
+                return owner
+    return None
+
+
+def _clean(value: str) -> str:
+    value = re.sub(r"_{2,}", " ", value)
+    return " ".join(value.replace("\t", " ").split()).strip(" |;,:-")
+
+
+_SALUTATION = re.compile(r"^\s*(?:dear|hello|hi|to whom)\b", re.IGNORECASE)
+_SIGN_OFF = re.compile(
+    r"^\s*(?:sincerely|regards|best regards|kind regards|respectfully|thank you|thanks"
+    r"|warm regards|cordially|yours truly)[,.]?\s*$",
+    re.IGNORECASE,
+)
+_SIGNATURE = re.compile(
+    r"^\s*(?:dr\.?\s+)?[^\W\d_][\w'.\- ]{2,40},?\s+(?:md|do|np|pa-c|pa|fnp|dnp|mbbs|aprn)\b"
+    r"(?!\s*:)",
+    re.IGNORECASE,
+)
+_AT_POSITION = [
+    (re.compile(rf"(?:{p})(?=[\s/]|$)", re.IGNORECASE), kind, owner) for p, kind, owner in _LEXICON
+]
+
+
+def header_row(line: str) -> list[tuple[str, str | None]] | None:
+    """The labels of a line made of labels only, left to right; None for any other line."""
+    found: list[tuple[str, str | None]] = []
+    position = 0
+    text = line.rstrip()
+    while position < len(text):
+        if text[position] in " /|\t":
+            position += 1
+            continue
+        hint = re.match(r"\([^)]{0,30}\)", text[position:])
+        if hint and found:
+            position += hint.end()
+            continue
+        matches = [(m, k, o) for p, k, o in _AT_POSITION if (m := p.match(text, position))]
+        if not matches:
+            return None
+        match, kind, owner = max(matches, key=lambda x: x[0].end())
+        found.append((kind, owner))
+        position = match.end()
+    values = [k for k, _ in found if k != "skip"]
+    if len(found) >= 3 and found[0][0] != "name" and re.match(r"\s*patient\s", text, re.I):
+        found.insert(0, ("name", PATIENT))  # "Patient DOB Sex Phone": "Patient" is a column
+    return found if len(found) >= 2 and values else None
+
+
+def _row_block(lines: list[str], index: int) -> list[str]:
+    block: list[str] = []
+    for j in range(index + 1, min(len(lines), index + 6)):
+        text = lines[j].strip()
+        if not text or find_labels(text) or section_of(text) is not None or header_row(text):
+            break
+        block.append(text)
+    return block
+
+
+def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
+    """Every labelled value on a page, with the section it stands in."""
+    lines = page.text.split("\n")
+    section: str | None = None
+    skip_until = -1
+    for index, line in enumerate(lines):
+        if index <= skip_until:
+            continue
+        if _SALUTATION.match(line):
+            section = None  # a letter's body: no one's section
+        elif _SIGN_OFF.match(line) or _SIGNATURE.match(line):
+            section = REFERRER  # what follows "Sincerely," or "Jane Roe, MD |" is the sender's
+        row = header_row(line)
+        if row is not None:
+            block = _row_block(lines, index)
+            if block:
+                owned = tuple((kind, owner or _owner_in(section, kind)) for kind, owner in row)
+                yield Row(owned, tuple(block), page.number, index + 1)
+                if any(owner == PATIENT for _, owner in row):
+                    section = PATIENT
+                skip_until = index + len(block)
+                continue
+        heading = section_of(line)
+        if heading is not None and not _opens_a_text(line):
+            section = heading
+            labels = find_labels(line)
+            # "Referring Provider:" / "REFERRING PRACTICE" alone on its line, the value under it
+            if labels and labels[0].kind in ("name", "provider", "practice"):
+                under = _value_below(lines, index)
+                if under is not None:
+                    owner = labels[0].owner or heading
+                    yield Labeled(
+                        labels[0].kind, owner, True, under[0], page.number, under[1], "", True
+                    )
+            continue
+        opened = _heading_start(line)
+        if opened is not None:
+            section = opened
+        labels = find_labels(line)
+        for i, label in enumerate(labels):
+            end = labels[i + 1].start if i + 1 < len(labels) else len(line)
+            value = _clean(line[label.end : end])
+            line_of_value = index
+            is_below = False
+            if not value and i + 1 == len(labels):
+                many = label.kind in ("reason", "diagnosis")
+                found = _value_below(lines, index, many=many)
+                if found is not None:
+                    value, line_of_value = found
+                    is_below = True
+                    if many:
+                        skip_until = line_of_value
+            if label.kind in ("name", "insurer") and label.owner is not None:
+                # "Patient: Jane Doe" / "From: Dr. Wu   Fax: …": what follows is theirs
+                section = label.owner
+            elif label.kind == "provider" and section != RECIPIENT and value:
+                section = REFERRER
+            elif label.kind in ("name", "first", "last") and section is None and value:
+                section = PATIENT  # a form's first "Name:" is the patient's
+            if not value:
+                continue
+            if label.kind == "diagnosis" and i + 1 == len(labels):
+                more = _codes_below(lines, line_of_value)
+                if more:
+                    value = f"{value} {more[0]}"
+                    line_of_value = skip_until = more[1]
+            yield Labeled(
+                label.kind,
+                label.owner or _owner_in(section, label.kind),
+                label.owner is not None,
+                value,
+                page.number,
+                line_of_value,
+                label.hint,
+                is_below,
+            )
+
+
+# Kinds that belong to one party whatever the section: an NPI under "PATIENT" is not hers.
+_KIND_OWNERS = {
+    "npi": (REFERRER, RECIPIENT, OTHER),
+    "practice": (REFERRER, RECIPIENT, OTHER),
+    "dob": (PATIENT, OTHER),
+    "sex": (PATIENT, OTHER),
+}
+
+
+def _owner_in(section: str | None, kind: str) -> str | None:
+    allowed = _KIND_OWNERS.get(kind)
+    if allowed is not None and section not in allowed:
+        return None
+    return section
+
+
+_CODE_START = re.compile(r"^\s*[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?\b")
+
+
+def _codes_below(lines: list[str], index: int) -> tuple[str, int] | None:
+    """A list of diagnoses that runs on to the next lines, each starting with a code."""
+    taken: list[str] = []
+    last = index
+    for j in range(index + 1, min(len(lines), index + 6)):
+        if not _CODE_START.match(lines[j]) or find_labels(lines[j]):
+            break
+        taken.append(lines[j].strip())
+        last = j
+    return (" ".join(taken), last) if taken else None
+
+
+def _value_below(lines: list[str], index: int, *, many: bool = False) -> tuple[str, int] | None:
+    """The line under a bare label if it is a value (no label of its own), else None."""
+    taken: list[str] = []
+    last = index
+    for j in range(index + 1, min(len(lines), index + (8 if many else 2))):
+        text = lines[j].strip()
+        if not text:
+            if taken or not many:
+                break
+            continue
+        if find_labels(text) or section_of(text) is not None:
+            break
+        taken.append(text)
+        last = j
+        if not many:
+            break
+    if not taken:
+        return None
+    return _clean(" ".join(taken)), last

@@ -1,0 +1,135 @@
+"""Facts stated in sentences: "He lives at …", "can be reached at …", "insurance is …".
+
+Letters say what forms label. Only the referral's own pages are read this way (notes speak of
+family members in the same words), and a sentence naming another person or the sender's
+office is passed over.
+"""
+
+import re
+from collections.abc import Iterator, Sequence
+
+from app.pipeline.fields import address, insurance, phones
+from app.pipeline.fields.confidence import NARRATIVE, Candidate, candidate
+from app.pipeline.types import PageText
+from models.document import PageType
+
+_OTHERS = re.compile(
+    r"\b(?:wife|husband|spouse|mother|father|daughter|son|sister|brother|parent|guardian"
+    r"|caregiver|partner|friend|my office|our office|fax|clinic|emergency contact)\b",
+    re.IGNORECASE,
+)
+_ABOUT_PATIENT = re.compile(r"\b(?:patient|pt|she|he|they|her|his)\b", re.IGNORECASE)
+_LIVES_AT = re.compile(
+    r"\b(?:lives|resides|residing|living|located)\s+at\s+|\baddress\s+(?:is|:)\s+",
+    re.IGNORECASE,
+)
+_ZIP_END = re.compile(r"\b\d{5}(?:-\d{4})?\b")
+_REACHED_AT = re.compile(
+    r"\b(?:reached|contacted|called|phone(?: number)?|cell|telephone|mobile)\s+"
+    r"(?:is\s+|at\s+|on\s+)?"
+    r"(?P<phone>\+?[\d(][\d()\s.\-]{9,16}\d)",
+    re.IGNORECASE,
+)
+_INSURANCE_IS = re.compile(
+    r"\binsurance\s+(?:is|carrier is|provider is|:)\s+(?:with\s+)?(?P<payer>[A-Z][^,.;()]{1,60}?)"
+    r"(?=\s*(?:[,.;(]|\s+(?:with|member|policy|subscriber|id|group)\b))"
+    r"|\b(?:insured|covered)\s+(?:by|through|with)\s+(?P<payer2>[A-Z][^,.;()]{1,60}?)(?=\s*[,.;(])",
+)
+_MEMBER_ID = re.compile(
+    r"\b(?:member|subscriber|policy)\s+(?:id|#|number|no\.?)\s*(?:is\s+)?[:#]?\s*(?P<id>[A-Z0-9][A-Z0-9\-]{3,24})\b",
+    re.IGNORECASE,
+)
+_GROUP = re.compile(
+    r"(?:\bgroup\s+(?:id|#|number|no\.?)|(?:,|\band)\s+group)\s*(?:is\s+)?[:#]?\s*"
+    r"(?P<id>[A-Z0-9][A-Z0-9\-]{2,24})\b",
+    re.IGNORECASE,
+)
+
+
+def sentences(page: PageText) -> list[str]:
+    """The page's sentences; a short line (a form's row, a heading) ends one."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in page.text.split("\n"):
+        current.append(line.strip())
+        if len(line.strip()) < 60:
+            paragraphs.append(" ".join(current))
+            current = []
+    paragraphs.append(" ".join(current))
+    found: list[str] = []
+    for paragraph in paragraphs:
+        text = " ".join(paragraph.split())
+        if text:
+            found += re.split(r"(?<=[a-z0-9)][.!?])\s+(?=[A-Z])", text)
+    return found
+
+
+def candidates(pages: Sequence[PageText]) -> Iterator[Candidate]:
+    for page in pages:
+        if page.page_type not in (None, PageType.referral):
+            continue
+        for sentence in sentences(page):
+            yield from _address(page, sentence)
+            yield from _phone(page, sentence)
+            yield from _insurance(page, sentence)
+
+
+def _address(page: PageText, sentence: str) -> Iterator[Candidate]:
+    lives = _LIVES_AT.search(sentence)
+    if lives is None or not _ABOUT_PATIENT.search(sentence[: lives.start()]):
+        return
+    rest = sentence[lives.end() :]
+    end = _ZIP_END.search(rest)
+    if end is None:
+        return
+    parts = address.split_address(rest[: end.end()])
+    if not parts:
+        return
+    paths = {
+        "line1": address.LINE1,
+        "line2": address.LINE2,
+        "city": address.CITY,
+        "state": address.STATE,
+        "zip": address.ZIP,
+    }
+    for key, value in parts.items():
+        yield candidate(paths[key], value, NARRATIVE, page, rest[: end.end()], key=value.lower())
+
+
+def _phone(page: PageText, sentence: str) -> Iterator[Candidate]:
+    for match in _REACHED_AT.finditer(sentence):
+        before = sentence[: match.start()]
+        if not _ABOUT_PATIENT.search(before) or _OTHERS.search(before):
+            continue
+        number, repaired = phones.read_phone(match["phone"])
+        if number:
+            yield candidate(
+                phones.PATIENT_PHONE,
+                number,
+                NARRATIVE * (0.85 if repaired else 1),
+                page,
+                match["phone"],
+            )
+
+
+def _insurance(page: PageText, sentence: str) -> Iterator[Candidate]:
+    payer_match = _INSURANCE_IS.search(sentence)
+    if payer_match:
+        payer = insurance.read_payer(payer_match["payer"] or payer_match["payer2"])
+        if payer:
+            yield candidate(
+                insurance.PROVIDER,
+                payer,
+                NARRATIVE,
+                page,
+                payer,
+                key=" ".join(payer.lower().split()),
+            )
+    if "insurance" not in sentence.lower() and not payer_match:
+        return
+    for pattern, path in ((_MEMBER_ID, insurance.MEMBER_ID), (_GROUP, insurance.GROUP)):
+        found = pattern.search(sentence)
+        if found:
+            identifier = insurance.read_identifier(found["id"])
+            if identifier:
+                yield candidate(path, identifier, NARRATIVE, page, found["id"])

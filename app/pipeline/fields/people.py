@@ -1,0 +1,348 @@
+"""Names: the patient's first and last name, the referring provider's name.
+
+A labelled value may run on into other words ("Jane Doe DOB 01/02/1980"), so a name is the
+run of name-like words it starts with. "Doe, Jane" and a "(Last, First)" hint say the order.
+"""
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from nameparser import HumanName
+
+from app.pipeline.fields.confidence import (
+    LABEL_ALONE,
+    LABEL_IN_SECTION,
+    NARRATIVE,
+    SHAPE_ONLY,
+    Candidate,
+    candidate,
+    label_score,
+)
+from app.pipeline.fields.labels import OTHER, PATIENT, RECIPIENT, REFERRER, Labeled
+from app.pipeline.types import PageText
+from models.extraction import Sex
+from models.values import name_key, strip_titles
+
+FIRST = "patient.firstName"
+LAST = "patient.lastName"
+PROVIDER = "referrer.providerName"
+
+_TITLE = r"(?:dr|mr|mrs|ms|miss|mx|prof)\.?"
+_CREDENTIALS = (
+    r"md|m\.d\.|do|d\.o\.|np|pa|pa-c|rn|fnp|fnp-c|fnp-bc|dnp|phd|mbbs|facp|faafp|aprn|crnp"
+    r"|msn|mph|facc|facs|faap|dpm|dc|od|mba|ms|ma|lpn|cnp|pharmd|ddm|dds"
+)
+_SUFFIX = r"jr|sr|ii|iii|iv"
+_PARTICLES = {
+    "de",
+    "del",
+    "della",
+    "la",
+    "le",
+    "van",
+    "von",
+    "der",
+    "den",
+    "di",
+    "da",
+    "du",
+    "st",
+    "st.",
+    "san",
+    "mac",
+    "ben",
+    "bin",
+    "al",
+    "el",
+}
+_UPPER = r"[A-Z\u00c0-\u00d6\u00d8-\u00de]"
+_LETTER = r"[^\W\d_]"
+# A capitalised word, or a small particle before one ("de la Cruz").
+_PART = rf"{_UPPER}(?:{_LETTER}|['\u2019\-])*\.?|[a-z]{{1,3}}(?= [A-Z])"
+_NAME_RUN = re.compile(
+    rf"^(?:{_TITLE}\s+)?(?P<name>(?:{_PART})(?:,?\s+(?:{_PART})){{0,4}})", re.IGNORECASE
+)
+_WORD = re.compile(r"(?:[^\W\d_]|['\u2019\-.])+")
+_NOT_NAME = re.compile(
+    r"^(?:dob|d\.o\.b|date|sex|age|mrn|phone|male|female|patient|the|and|with|for|is|was"
+    r"|a|an|of|at|in|on|to|by|who|has|npi|referral|referred|please|thank|thanks|see|from"
+    r"|your|my|our|this|that|she|he|they|her|his|pt|yo|y/o|year|old|gender|unknown|none"
+    r"|n/a|na|address|insurance|fax|tel|email|first|last|name|signature|signed|clinic"
+    r"|medical|center|hospital|health|family|medicine|practice|group|associates|office|care"
+    r"|primary|pediatrics|orthopedics|cardiology|partners|specialists|institute|services"
+    r"|llc|inc|pc|clinics|healthcare|system|department|dept"
+    r"|street|ave|road|rd|suite|blvd)$",
+    re.IGNORECASE,
+)
+_CREDENTIAL_WORD = re.compile(rf"^(?:{_CREDENTIALS}|{_SUFFIX})\.?,?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Name:
+    first: str
+    last: str
+    middle: str = ""
+
+    @property
+    def full(self) -> str:
+        return " ".join(part for part in (self.first, self.middle, self.last) if part)
+
+
+def read_name(value: str, hint: str = "") -> Name | None:
+    """The person a labelled value names, or None if it does not look like a name."""
+    titled = re.match(rf"^\s*{_TITLE}\s", value, re.IGNORECASE) is not None
+    text = strip_titles(_leading_name(value)) or ""
+    if "," in text:
+        before, after = (part.strip() for part in text.split(",", 1))
+        # "Doe, Jane" is last-first; "Dr. Ann Lee, Orthopedics" or "Jane Doe, Valley Clinic"
+        # is a name and something else.
+        words = before.split()
+        one_surname = len(words) == 1 or words[0].lower() in _PARTICLES
+        if titled or not one_surname or len(after.split()) > 2 or not after:
+            text = before
+    if not text:
+        return None
+    last_first = "," in text or ("last" in hint and hint.index("last") < hint.find("first"))
+    parsed = HumanName(text)
+    first, middle, last = parsed.first, parsed.middle, parsed.last
+    if last_first and "," not in text:
+        words = text.split()
+        if len(words) < 2:
+            return None
+        last, first, middle = words[0], words[1], " ".join(words[2:])
+    if not first or not last or not _plausible(first) or not _plausible(last):
+        return None
+    if _lower_word(first) or _lower_word(last):
+        return None  # "Thyroid nodule" is no name; "de la Cruz" is one
+    return Name(_case(first), _case(last), _case(middle))
+
+
+def _leading_name(value: str) -> str:
+    """The name-like words ``value`` starts with: "Jane Doe DOB 01/02/1980" → "Jane Doe"."""
+    kept: list[str] = []
+    for raw in re.split(r"(\s+)", value.strip()):
+        if not raw.strip():
+            if kept:
+                kept.append(" ")
+            continue
+        word = raw.strip()
+        bare = word.strip(",;:.()")
+        if _CREDENTIAL_WORD.match(word) and kept:
+            break
+        initial = kept and re.fullmatch(r"[A-Z]\.?,?", word) is not None  # "Grace A. Nguyen"
+        if not initial and (not _WORD.fullmatch(word.rstrip(",;:")) or _NOT_NAME.match(bare)):
+            break
+        kept.append(word)
+        if word.endswith((";", ":")):
+            break
+    return "".join(kept).strip(" ,;:")
+
+
+def _lower_word(part: str) -> bool:
+    """ "nodule", "jane": a word a name would capitalise ("de la Cruz" ends capitalised)."""
+    words = part.split()
+    return bool(words) and words[-1][:1].islower()
+
+
+def _plausible(part: str) -> bool:
+    letters = (
+        part.replace(" ", "")
+        .replace("-", "")
+        .replace("'", "")
+        .replace("\u2019", "")
+        .replace(".", "")
+    )
+    return letters.isalpha() and not _NOT_NAME.match(part)
+
+
+def _case(part: str) -> str:
+    """JANE → Jane, mcdonald → McDonald (nameparser's rules); "Jane" as written."""
+    if not part or not (part.isupper() or part.islower()):
+        return part
+    name = HumanName(part)
+    name.capitalize(force=True)
+    return str(name) or part.title()
+
+
+# "I am referring my patient Jane Doe", "Mr. John Roe is a 45-year-old", "RE: Jane Doe"
+_NAME = (
+    rf"{_UPPER}(?:{_LETTER}|['\u2019\-])+(?:\s+{_UPPER}\.?)?"
+    rf"(?:\s+(?:St\.\s+)?{_UPPER}(?:{_LETTER}|['\u2019\-])+){{1,2}}"
+)
+_PATIENT_SENTENCES = (
+    re.compile(
+        rf"\b(?:referring|refer|referred|seeing|evaluate|see)\s+(?:my|our|this|the)?\s*"
+        rf"(?:patient|pt\.?),?\s+(?:{_TITLE}\s+)?(?P<name>{_NAME})"
+    ),
+    re.compile(
+        rf"\b(?:patient|pt\.?),?\s+(?:{_TITLE}\s+)?(?P<name>{_NAME}),?\s+(?:\(|DOB|a\s|an\s|is\s|who\s|born)"
+    ),
+    re.compile(rf"(?:^|\.\s+)(?:Mr|Mrs|Ms|Miss)\.?\s+(?P<name>{_NAME}),?\s+(?:\(|is\s|a\s|an\s)"),
+)
+# An EHR banner: "JACKSON, PÁDRAIG" alone on a line over MRN/DOB, or "(MRN 55071464)" after it.
+_BANNER = re.compile(
+    r"^\s*(?P<name>[^\W\d_][^,\d\[\]():]{0,40},\s*[^\W\d_][^,\d\[\]():]{0,40}?)\s*"
+    r"(?P<tail>\((?:MRN|DOB|D\.O\.B)[^)]*\).*)?$"
+)
+_IDENTITY = re.compile(r"\b(?:MRN|DOB|D\.O\.B|date of birth)\b", re.IGNORECASE)
+_SIGN_OFF = re.compile(
+    r"^\s*(?:sincerely|regards|best regards|kind regards|respectfully|thank you|thanks"
+    r"|warm regards|cordially)[,.]?\s*$",
+    re.IGNORECASE,
+)
+# "Keisha D. Hernández, MD | NPI 1837569288 | …": a signature line of a form's footer.
+_SIGNATURE_LINE = re.compile(
+    rf"^\s*(?P<name>(?:dr\.?\s+)?[^\W\d_][\w'.\- ]{{2,40}},?\s+(?:{_CREDENTIALS}))\b"
+    r"[\s,|]*(?:\||npi\b)",
+    re.IGNORECASE,
+)
+_SIGNED_BY = re.compile(r"(?:electronically )?signed by\s*:?\s*(?P<name>.+)$", re.IGNORECASE)
+_WITH_CREDENTIAL = re.compile(rf"^\s*(?:dr\.?\s+)?.+,?\s+(?:{_CREDENTIALS})\b", re.IGNORECASE)
+
+
+def patient_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
+    by_number = {p.number: p for p in pages}
+    for item in items:
+        page = by_number[item.page]
+        score = label_score(item, PATIENT)
+        if not score and item.owner is None and item.kind in ("name", "first", "last"):
+            score = LABEL_ALONE  # "Name: …" under no heading: the patient, most likely
+        if not score:
+            continue
+        if item.kind == "name":
+            name = read_name(item.value, item.hint)
+            if name is None:
+                continue
+            yield from _both(name, score, page, item.value, item.line)
+        elif item.kind in ("first", "last"):
+            word = _leading_name(item.value) if item.value else ""
+            if not word or len(word.split()) > 3 or not _plausible(word):
+                continue
+            path = FIRST if item.kind == "first" else LAST
+            yield candidate(
+                path, _case(word), score, page, item.value, key=name_key(word), line=item.line
+            )
+    for page in by_number.values():
+        lines = page.text.split("\n")
+        for number, line in enumerate(lines):
+            banner = _BANNER.match(line)
+            if banner and (
+                banner["tail"] or _IDENTITY.search(" ".join(lines[number + 1 : number + 4]))
+            ):
+                name = read_name(banner["name"])
+                if name is not None:
+                    yield from _both(name, SHAPE_ONLY * 1.35, page, banner["name"], number)
+            for pattern in _PATIENT_SENTENCES:
+                for match in pattern.finditer(line):
+                    name = read_name(match["name"])
+                    if name is not None:
+                        yield from _both(name, NARRATIVE, page, match["name"], number)
+
+
+def _both(name: Name, score: float, page: PageText, raw: str, line: int) -> Iterator[Candidate]:
+    yield candidate(FIRST, name.first, score, page, raw, key=name_key(name.first), line=line)
+    yield candidate(LAST, name.last, score, page, raw, key=name_key(name.last), line=line)
+
+
+def provider_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
+    by_number = {p.number: p for p in pages}
+    for item in items:
+        if item.kind == "name":
+            score = label_score(item, REFERRER)
+        elif item.kind == "provider":
+            score = _provider_label_score(item)
+        else:
+            continue
+        if not score:
+            continue
+        name = read_name(item.value, item.hint)
+        if name is not None:
+            yield _provider(name, score, by_number[item.page], item.value, item.line)
+    for page in by_number.values():
+        lines = page.text.split("\n")
+        for number, line in enumerate(lines):
+            footer = _SIGNATURE_LINE.match(line)
+            if footer:
+                name = read_name(footer["name"])
+                if name is not None:
+                    yield _provider(name, NARRATIVE, page, footer["name"], number)
+            signed = _SIGNED_BY.search(line)
+            if signed:
+                name = read_name(signed["name"])
+                if name is not None:
+                    yield _provider(name, NARRATIVE, page, signed["name"], number)
+            if _SIGN_OFF.match(line):
+                for j in range(number + 1, min(len(lines), number + 5)):
+                    text = lines[j].strip()
+                    if not text or set(text) <= set("_-/ "):
+                        continue
+                    if _WITH_CREDENTIAL.match(text) or text.lower().startswith("dr"):
+                        name = read_name(text)
+                        if name is not None:
+                            yield _provider(name, NARRATIVE, page, text, j)
+                    break
+
+
+def _provider_label_score(item: Labeled) -> float:
+    """ "Provider: …": the referrer's under a referrer heading or none; not the recipient's."""
+    if item.owner == REFERRER:
+        return LABEL_IN_SECTION
+    if item.owner is None:
+        return LABEL_ALONE
+    if item.owner in (RECIPIENT, OTHER):
+        return 0.0
+    return LABEL_ALONE * 0.9
+
+
+def _provider(name: Name, score: float, page: PageText, raw: str, line: int) -> Candidate:
+    return candidate(PROVIDER, name.full, score, page, raw, key=name_key(name.full), line=line)
+
+
+# -- sex -------------------------------------------------------------------------------------
+
+SEX = "patient.sex"
+_SEX_WORDS = {
+    "f": Sex.F, "female": Sex.F, "woman": Sex.F, "girl": Sex.F, "fem": Sex.F,
+    "m": Sex.M, "male": Sex.M, "man": Sex.M, "boy": Sex.M,
+    "x": Sex.X, "nonbinary": Sex.X, "non-binary": Sex.X, "other": Sex.X,
+    "u": Sex.U, "unknown": Sex.U, "undisclosed": Sex.U,
+}  # fmt: skip
+_SEX_BOX = re.compile(
+    r"(?P<mark>\[\s*[xX✓✔]\s*\]|\(\s*[xX✓✔]\s*\)|[☒☑✔✓■])\s*"
+    r"(?P<word>female|male|f|m|other|x|unknown|undisclosed|non-?binary)\b",
+    re.IGNORECASE,
+)
+_SEX_BOXES = re.compile(r"[\[(]\s*[\])]|[☐□]")
+_AGE_SEX = re.compile(
+    r"\b\d{1,3}[- ](?:year|yr)s?[- ]old\s+(?P<word>female|male|woman|man|girl|boy)\b"
+    r"|\b\d{1,3}\s?(?:yo|y/o|y\.o\.)\s+(?P<word2>female|male|woman|man|f|m)\b",
+    re.IGNORECASE,
+)
+
+
+def read_sex(value: str) -> Sex | None:
+    ticked = {_SEX_WORDS[m["word"].lower()] for m in _SEX_BOX.finditer(value)}
+    if len(ticked) == 1:
+        return ticked.pop()
+    if ticked or _SEX_BOXES.search(value):
+        return None
+    word = re.split(r"[\s,;/]+", value.strip().lower())[0].strip(".")
+    return _SEX_WORDS.get(word)
+
+
+def sex_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
+    by_number = {p.number: p for p in pages}
+    for item in items:
+        if item.kind != "sex":
+            continue
+        score = label_score(item, PATIENT) or (LABEL_ALONE if item.owner is None else 0.0)
+        sex = read_sex(item.value)
+        if sex is not None and score:
+            yield candidate(SEX, sex, score, by_number[item.page], item.value, line=item.line)
+    for page in by_number.values():
+        for number, line in enumerate(page.text.split("\n")):
+            match = _AGE_SEX.search(line)
+            if match:
+                sex = _SEX_WORDS[(match["word"] or match["word2"]).lower()]
+                yield candidate(SEX, sex, NARRATIVE, page, match.group(0), line=number)

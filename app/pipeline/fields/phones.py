@@ -1,0 +1,100 @@
+"""Phone and fax numbers: the patient's phone, the referring practice's phone and fax."""
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+
+from app.pipeline.fields.confidence import LABEL_ALONE, Candidate, candidate, label_score
+from app.pipeline.fields.labels import PATIENT, REFERRER, Labeled
+from app.pipeline.fields.repair import as_digits
+from app.pipeline.types import PageText
+from models.document import PageType
+from models.values import phone_e164
+
+PATIENT_PHONE = "patient.phone"
+REFERRER_PHONE = "referrer.phone"
+REFERRER_FAX = "referrer.fax"
+
+_D = r"[0-9OoIl|]"
+PHONE = re.compile(
+    rf"(?<![0-9A-Za-z])(?:\+?1[\s.\-]?)?\(?{_D}{{3}}\)?[\s.\-]*{_D}{{3}}[\s.\-]*{_D}{{4}}(?![0-9])"
+)
+
+
+def read_phone(text: str) -> tuple[str | None, bool]:
+    """The first phone number written in ``text``, E.164, and whether OCR repair was needed."""
+    match = PHONE.search(text)
+    if match is None:
+        return None, False
+    fixed = as_digits(match.group(0))
+    repaired = fixed != match.group(0)
+    return phone_e164(fixed), repaired
+
+
+def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
+    by_number = {p.number: p for p in pages}
+    for item in items:
+        if item.kind == "phone_fax":
+            # "Phone / Fax 802-399-3998 / 802-572-4941"
+            numbers = list(PHONE.finditer(item.value))
+            if len(numbers) == 2:
+                for kind, number_match in zip(("phone", "fax"), numbers, strict=True):
+                    yield from candidates(
+                        pages, [replace(item, kind=kind, value=number_match.group(0))]
+                    )
+            continue
+        if item.kind in ("phone_short", "fax_short") and PHONE.match(item.value):
+            # a one-letter label counts only when a number follows it at once
+            kind = item.kind.removesuffix("_short")
+            yield from candidates(pages, [replace(item, kind=kind)])
+            continue
+        if item.kind not in ("phone", "fax"):
+            continue
+        page = by_number[item.page]
+        number, repaired = read_phone(item.value)
+        if number is None:
+            continue
+        factor = 0.85 if repaired else 1.0
+        if item.kind == "phone":
+            if page.page_type != PageType.cover_sheet:
+                score = label_score(item, PATIENT)
+                if score:
+                    yield candidate(
+                        PATIENT_PHONE, number, score * factor, page, item.value, line=item.line
+                    )
+            score = label_score(item, REFERRER) or _letterhead(item, page)
+            if score and page.page_type != PageType.cover_sheet:
+                yield candidate(
+                    REFERRER_PHONE, number, score * factor, page, item.value, line=item.line
+                )
+        else:
+            score = label_score(item, REFERRER) or _letterhead(item, page)
+            if score:
+                yield candidate(
+                    REFERRER_FAX, number, score * factor, page, item.value, line=item.line
+                )
+
+
+def _letterhead(item: Labeled, page: PageText) -> float:
+    """A number at the top of a referral, under no heading: the sending practice's."""
+    if item.owner is None and item.line < 8 and page.page_type in (None, PageType.referral):
+        return LABEL_ALONE * 0.9
+    return 0.0
+
+
+# -- email -----------------------------------------------------------------------------------
+
+EMAIL = "patient.email"
+EMAIL_SHAPE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+
+
+def email_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
+    by_number = {p.number: p for p in pages}
+    for item in items:
+        if item.kind != "email":
+            continue
+        score = label_score(item, PATIENT)
+        match = EMAIL_SHAPE.search(item.value)
+        if match and score:
+            email = match.group(0).lower().rstrip(".")
+            yield candidate(EMAIL, email, score, by_number[item.page], item.value, line=item.line)

@@ -1,0 +1,163 @@
+"""The referring practice: its NPI (check digit repairs OCR) and its name."""
+
+import re
+from collections.abc import Iterable, Iterator
+
+from app.pipeline.fields.confidence import (
+    LABEL_ALONE,
+    NARRATIVE,
+    SHAPE_ONLY,
+    Candidate,
+    candidate,
+    label_score,
+)
+from app.pipeline.fields.labels import RECIPIENT, REFERRER, Labeled, find_labels
+from app.pipeline.fields.repair import as_digits
+from app.pipeline.types import PageText
+from models.document import PageType
+from models.values import name_key, npi_valid
+
+NPI = "referrer.npi"
+PRACTICE = "referrer.practiceName"
+
+_NPI_TEXT = re.compile(
+    r"\bNPI\b\s*(?:#|no\.?|number)?\s*[:#]?\s*(?P<npi>[0-9OoIl|]{10})\b", re.IGNORECASE
+)
+_PRACTICE_WORDS = re.compile(
+    r"\b(?:medicine|medical|clinic|clinics|health|healthcare|associates|group|practice|center"
+    r"|centre|pediatrics|physicians|care|partners|orthopedics|orthopaedics|cardiology"
+    r"|family|internal|hospital|specialists|primary|wellness|pc|llc|pllc|p\.c\.|inc)\b",
+    re.IGNORECASE,
+)
+_NOT_PRACTICE = re.compile(
+    r"\b(?:referral|form|fax|cover|sheet|confidential|request|consultation|patient|page"
+    r"|notes?|progress|report|results?|order|summary|visit|letter)\b",
+    re.IGNORECASE,
+)
+
+
+def read_npi(value: str) -> tuple[str | None, float]:
+    """Ten digits whose check digit holds, and how sure: a repaired read that checks is good."""
+    match = re.search(r"[0-9OoIl|]{10}", value.replace(" ", "").replace("-", ""))
+    if match is None:
+        return None, 0.0
+    digits = as_digits(match.group(0))
+    repaired = digits != match.group(0)
+    if not digits.isdigit():
+        return None, 0.0
+    if npi_valid(digits):
+        return digits, 0.97 if repaired else 1.0
+    return digits, 0.3  # read, but wrong: shown for a person to check, never as sure
+
+
+def _is_practice(text: str) -> bool:
+    """Not a specialty: "Family Medicine" alone names a department, "Valley Family Medicine" a
+    practice; a practice's name has a word of its own before the kind of practice it is."""
+    return len(text.split()) >= 2
+
+
+def read_practice(value: str) -> str | None:
+    text = re.split(r"\s{2,}|\s\|\s|;", value.strip())[0].strip(" ,.-")
+    if not text or not re.search("[A-Za-z]{3}", text) or re.search(r"\d{3}", text):
+        return None
+    return text.title() if text.isupper() and len(text) > 4 else text
+
+
+def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
+    by_number = {p.number: p for p in pages}
+    labelled_npi_lines: set[tuple[int, int]] = set()
+    labelled_practice = False
+    for item in items:
+        page = by_number[item.page]
+        if page.page_type == PageType.cover_sheet:
+            continue
+        if item.kind == "npi":
+            labelled_npi_lines.add((item.page, item.line))
+            score = label_score(item, REFERRER) or (LABEL_ALONE if item.owner is None else 0.0)
+            npi, sure = read_npi(item.value)
+            if npi and score:
+                yield candidate(NPI, npi, score * sure, page, item.value, line=item.line)
+        elif item.kind == "department" and item.owner != RECIPIENT:
+            # "Department: Oakwood Family Health Center" is a practice; "Endocrinology" is not
+            practice = read_practice(item.value)
+            if practice and _PRACTICE_WORDS.search(practice) and _is_practice(practice):
+                labelled_practice = True
+                yield candidate(
+                    PRACTICE,
+                    practice,
+                    LABEL_ALONE,
+                    page,
+                    item.value,
+                    key=name_key(practice),
+                    line=item.line,
+                )
+        elif item.kind == "practice":
+            score = label_score(item, REFERRER) or (LABEL_ALONE if item.owner is None else 0.0)
+            practice = read_practice(item.value)
+            if practice and score and (item.owner is not None or _PRACTICE_WORDS.search(practice)):
+                labelled_practice = True
+                yield candidate(
+                    PRACTICE,
+                    practice,
+                    score,
+                    page,
+                    item.value,
+                    key=name_key(practice),
+                    line=item.line,
+                )
+        elif item.kind == "name" and label_score(item, REFERRER):
+            # "Referring Provider: Dr. John Smith, Valley Family Medicine"
+            _, _, rest = item.value.partition(",")
+            practice = read_practice(rest)
+            if practice and _PRACTICE_WORDS.search(practice):
+                yield candidate(
+                    PRACTICE,
+                    practice,
+                    NARRATIVE,
+                    page,
+                    item.value,
+                    key=name_key(practice),
+                    line=item.line,
+                )
+    for page in by_number.values():
+        if page.page_type not in (None, PageType.referral):
+            continue
+        lines = page.text.split("\n")
+        for number, line in enumerate(lines):
+            if (page.number, number) in labelled_npi_lines:
+                continue
+            for match in _NPI_TEXT.finditer(line):
+                npi, sure = read_npi(match["npi"])
+                if npi:
+                    yield candidate(NPI, npi, NARRATIVE * sure, page, match["npi"], line=number)
+        if not labelled_practice:
+            yield from _letterhead(page, lines)
+
+
+def _letterhead(page: PageText, lines: list[str]) -> Iterator[Candidate]:
+    """The practice named at the top of the referral, before any label."""
+    seen = 0
+    for number, line in enumerate(lines):
+        text = line.strip()
+        if not text:
+            continue
+        seen += 1
+        if seen > 4 or find_labels(text):
+            return
+        practice = read_practice(text)
+        if (
+            practice
+            and _PRACTICE_WORDS.search(text)
+            and not _NOT_PRACTICE.search(text)
+            and len(text.split()) <= 8
+        ):
+            yield candidate(
+                PRACTICE,
+                practice,
+                SHAPE_ONLY * 1.3,
+                page,
+                text,
+                key=name_key(practice),
+                line=number,
+            )
+            return

@@ -1,0 +1,96 @@
+"""Values under a header row, matched to its labels by their shapes.
+
+"Patient Name Birthdate Sex Mobile" over "Okafor, Fatima 02/21/1953 FEMALE 614.815.3290":
+the text layer keeps no columns, so each label takes the value of its shape — a date for a
+date of birth, a phone number for a phone, an identifier for a member id — in the order the
+labels stand. What no shape claims is left unread.
+"""
+
+import re
+from collections.abc import Iterator
+
+from app.pipeline.fields.address import CSZ, STREET
+from app.pipeline.fields.dates import DATE
+from app.pipeline.fields.insurance import PAYER
+from app.pipeline.fields.labels import PATIENT, Labeled, Row
+from app.pipeline.fields.people import read_name
+from app.pipeline.fields.phones import EMAIL_SHAPE, PHONE
+
+_SEX = re.compile(r"(?<![A-Za-z])(?:female|male|f|m|unknown|non-?binary)(?![A-Za-z])", re.I)
+_IDENTIFIER = re.compile(r"(?<![A-Za-z0-9\-])(?=[A-Za-z0-9\-]*\d)[A-Za-z0-9][A-Za-z0-9\-]{3,24}\b")
+_NPI = re.compile(r"(?<!\d)\d{10}(?!\d)")
+
+
+def expand(row: Row) -> Iterator[Labeled]:
+    explicit = {owner for _, owner in row.labels if owner == PATIENT}
+    lines = list(row.lines)
+    taken = [""] * len(lines)  # text already claimed on each line
+
+    def take(kind: str, owner: str | None, value: str, index: int) -> Labeled:
+        taken[index] += " " + value
+        owner = owner or (PATIENT if explicit and kind in _PATIENT_KINDS else None)
+        return Labeled(kind, owner, False, value, row.page, row.line + index, in_row=True)
+
+    kinds = [kind for kind, _ in row.labels]
+    owners = dict(reversed(row.labels))
+    if "address" in kinds:
+        for i, line in enumerate(lines):
+            if STREET.match(line):
+                street = line
+                if i + 1 < len(lines) and CSZ.search(lines[i + 1]):
+                    street = f"{line}, {lines[i + 1]}"
+                    taken[i + 1] += lines[i + 1]
+                yield take("address", owners["address"], street, i)
+                break
+    ids: list[tuple[str, int]] = []
+    for i, line in enumerate(lines):
+        free = _free(line, taken[i])
+        if "dob" in kinds and (date := DATE.search(free)):
+            yield take("dob", owners["dob"], date.group(0), i)
+            free = free.replace(date.group(0), " ")
+        phone_kinds = [k for k in kinds if k in ("phone", "fax")]
+        for kind, phone in zip(phone_kinds, PHONE.finditer(free), strict=False):
+            yield take(kind, owners[kind], phone.group(0), i)
+            free = free.replace(phone.group(0), " ")
+        if "email" in kinds and (email := EMAIL_SHAPE.search(free)):
+            yield take("email", owners["email"], email.group(0), i)
+            free = free.replace(email.group(0), " ")
+        if "npi" in kinds and (npi := _NPI.search(free)):
+            yield take("npi", owners["npi"], npi.group(0), i)
+            free = free.replace(npi.group(0), " ")
+        if "name" in kinds and i == 0:
+            # the name is what stands before the first value of another shape
+            shapes = [m.start() for p in (DATE, PHONE, EMAIL_SHAPE, _SEX) if (m := p.search(line))]
+            head = line[: min(shapes, default=len(line))].strip()
+            if read_name(head) is not None:
+                yield take("name", owners["name"], head, i)
+                free = free.replace(head, " ", 1)
+        if "sex" in kinds and (sex := _SEX.search(free)) and i == 0:
+            yield take("sex", owners["sex"], sex.group(0), i)
+        if "insurer" in kinds and (payer := PAYER.search(free)):
+            yield take("insurer", owners["insurer"], _payer_words(free, payer.start()), i)
+        ids += [(m.group(0), i) for m in _IDENTIFIER.finditer(free) if not CSZ.search(line)]
+    id_kinds = [k for k in kinds if k in ("member_id", "group")]
+    for kind, (identifier, i) in zip(id_kinds, ids, strict=False):
+        yield take(kind, owners[kind], identifier, i)
+
+
+_PATIENT_KINDS = {"dob", "sex", "phone", "email", "address"}
+
+
+def _free(line: str, claimed: str) -> str:
+    free = line
+    for part in claimed.split(" "):
+        if part:
+            free = free.replace(part, " ", 1)
+    return free
+
+
+def _payer_words(line: str, start: int) -> str:
+    """The payer's words: up to the first identifier, a payer name said twice said once."""
+    words: list[str] = []
+    for word in line[start:].split():
+        if _IDENTIFIER.fullmatch(word) or (words and word.upper() == words[0].upper()):
+            break
+        words.append(word)
+    return " ".join(words)

@@ -1,0 +1,31 @@
+"""Mending Tesseract's usual misreadings where the context leaves no doubt.
+
+Only where the surrounding characters say what was meant: in a run of digits a "§" or "O"
+is a 5 or a 0 ("§20.462.1831", "1O/3/2026"), an all-capitals word ending in "l" ends in
+"I" ("NPl", "MRl"), and a lone "|" before a lower-case word is the pronoun ("| am").
+Everything else is left as read: a guess would be worse than an honest misreading.
+"""
+
+import re
+
+_DIGIT_LIKE = str.maketrans({"§": "5", "O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
+# A token of digits and phone/date separators with at most a couple of look-alike letters.
+_NUMBERISH = re.compile(r"(?<![A-Za-z0-9])[0-9§Ool|I().+/-]{4,}(?![A-Za-z0-9])")
+_CAPS_ENDING_L = re.compile(r"\b([A-Z]{2,})l\b")
+_PIPE_PRONOUN = re.compile(r"(^|(?<=[\s\"(]))\|(?=\s+[a-z'])", re.MULTILINE)
+
+
+def mend(text: str) -> str:
+    text = _NUMBERISH.sub(_mend_number, text)
+    text = _CAPS_ENDING_L.sub(r"\1I", text)
+    return _PIPE_PRONOUN.sub("I", text)
+
+
+def _mend_number(match: re.Match[str]) -> str:
+    token = match.group(0)
+    digits = sum(c.isdigit() for c in token)
+    look_alikes = sum(c in "§Ool|I" for c in token)
+    # Mostly digits already, and the look-alikes are a small minority: mend them.
+    if look_alikes == 0 or digits < 3 or look_alikes > max(1, digits // 4):
+        return token
+    return token.translate(_DIGIT_LIKE)

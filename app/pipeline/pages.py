@@ -1,0 +1,177 @@
+"""What kind of page a page is, from general cues of its text (not from any one layout).
+
+Each page type has families of cues, each with a weight: phrases that name the kind of
+document ("reason for referral", "reference range"), and structural signs (a lab's rows of
+value, unit and flag; a cover sheet's few lines). Scores add up per type; the best type
+wins if it clears a floor, else the page is ``other``. A cue counts once per page however
+often it occurs, so one long page of notes mentioning "MRI" does not become imaging.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from app.pipeline.types import PageText
+from models.document import DocumentType, PageType
+
+
+@dataclass(frozen=True)
+class Cue:
+    pattern: re.Pattern[str]
+    weight: float
+
+
+def _cues(*weighted: tuple[float, str]) -> tuple[Cue, ...]:
+    return tuple(Cue(re.compile(p, re.IGNORECASE), w) for w, p in weighted)
+
+
+_REFERRAL = _cues(
+    (2.0, r"\breferral\b"),
+    (4.0, r"\breason\s+for\s+(?:the\s+)?referral\b"),
+    (3.0, r"\breferr(?:ing|ed)\s+(?:by|provider|physician|doctor|clinician|practice|from|to)\b"),
+    (3.0, r"\brefer(?:ring)?\s+(?:this|the|my|our)\s+(?:patient|pt)\b"),
+    (2.0, r"\b(?:specialist|specialty)\s+(?:consult(?:ation)?|referral|requested)\b"),
+    (2.0, r"\b(?:consult(?:ation)?|evaluation)\s+(?:requested|request)\b"),
+    (2.0, r"\brequest(?:ed)?\s+(?:for\s+)?(?:consult(?:ation)?|evaluation|appointment)\b"),
+    (2.0, r"\bplease\s+(?:see|evaluate|schedule|assess)\b"),
+    (1.0, r"\burgen(?:cy|t)\b|\broutine\b|\bstat\b"),
+    (1.0, r"\bnpi\b"),
+    (1.0, r"\b(?:dob|date\s+of\s+birth|d\.o\.b\.?)\b"),
+    (1.5, r"\bthank\s+you\s+for\s+(?:seeing|evaluating|your)\b"),
+    (1.0, r"\bdiagnos[ie]s\b|\bicd[- ]?10\b"),
+    (0.5, r"\bauthori[sz]ation\b|\bprior\s+auth\b"),
+)
+_NOTES = _cues(
+    (3.0, r"\bprogress\s+notes?\b|\boffice\s+(?:visit|note)\b|\bclinic(?:al)?\s+notes?\b"),
+    (2.5, r"\bchief\s+complaint\b|\bcc:"),
+    (3.0, r"\bhistory\s+of\s+(?:present\s+)?illness\b|\bhpi\b"),
+    (2.0, r"\b(?:review\s+of\s+systems|ros)\b"),
+    (2.0, r"\bphysical\s+exam(?:ination)?\b|\bexam(?:ination)?\s*:"),
+    (2.0, r"\bassessment\s*(?:and|&|/)\s*plan\b|\bassessment\b|\bplan\s*:"),
+    (1.5, r"\bvital(?:s| signs)\b|\bblood\s+pressure\b|\bbp\s*:?\s*\d{2,3}/\d{2,3}"),
+    (1.0, r"\b(?:current\s+)?medications?\b|\ballergies\b|\bnkda\b"),
+    (2.0, r"\bpast\s+medical\s+history\b|\bpmh\b|\bsocial\s+history\b|\bfamily\s+history\b"),
+    (1.5, r"\bsubjective\b|\bobjective\b"),
+    (1.0, r"\bencounter\b|\bdate\s+of\s+(?:service|visit)\b"),
+    (2.5, r"\bdischarge\s+summary\b|\bhospital\s+course\b"),
+)
+_LAB = _cues(
+    (3.0, r"\blab(?:oratory)?\s+(?:results?|report)\b"),
+    (3.5, r"\breference\s+(?:range|interval)s?\b|\bref\.?\s+range\b"),
+    (1.5, r"\bspecimen\b|\bcollected\b|\bcollection\s+date\b"),
+    (2.0, r"\b(?:cbc|cmp|bmp|hba1c|a1c|tsh|lipid\s+panel|metabolic\s+panel|urinalysis)\b"),
+    (1.5, r"\b(?:hemoglobin|hematocrit|platelets?|wbc|rbc|glucose|creatinine|sodium|potassium)\b"),
+    (2.0, r"\b(?:mg/dl|mmol/l|g/dl|u/l|iu/l|meq/l|ng/ml|x10\^?\d|k/ul|10\^3/ul|fl|pg)\b"),
+    (0.5, r"\b(?:high|low|abnormal|critical)\b\s*(?:flag)?|\bflag\b"),
+    (2.0, r"\b(?:result|value)s?\s+(?:units?|flag)\b|\btest\s+name\b|\banaly[st]e\b"),
+    (1.0, r"\bpathology\b|\bcytology\b|\bculture\b"),
+)
+_IMAGING = _cues(
+    (3.0, r"\bimpression\s*:?"),
+    (2.0, r"\bfindings\s*:?"),
+    (
+        1.5,
+        r"\b(?:mri|mra|ct|cta|x-?ray|radiograph(?:s|y)?|ultrasound|sonograph\w*"
+        r"|mammogra\w+|pet(?:/ct)?|dexa|fluoroscop\w*|nuclear\s+medicine)\b",
+    ),
+    (3.0, r"\bradiolog(?:y|ist)\b|\bimaging\s+report\b|\bradiology\s+report\b"),
+    (2.5, r"\btechnique\s*:|\bcomparison\s*:|\bclinical\s+(?:history|indication)\s*:"),
+    (1.0, r"\bcontrast\b|\bwithout\s+contrast\b|\bviews?\b|\bsagittal\b|\baxial\b|\bcoronal\b"),
+    (0.5, r"\belectronically\s+signed\b|\bdictated\b|\btranscribed\b"),
+    (2.0, r"\bexam(?:ination)?\s*:\s*(?:mri|ct|x-?ray|us|xr)\b"),
+)
+_INSURANCE = _cues(
+    (3.0, r"\bmember\s*(?:id|#|number|no\.?)\b|\bsubscriber\s*(?:id|#|name)?\b"),
+    (2.0, r"\bgroup\s*(?:#|no\.?|number|id)\b|\bgrp\b"),
+    (3.5, r"\brx\s*(?:bin|pcn|grp|group)\b|\bbin\s*[:#]?\s*\d{6}\b|\bpcn\b"),
+    (2.0, r"\binsurance\s+card\b|\bhealth\s+plan\b|\bplan\s+(?:type|name|code)\b"),
+    (
+        2.0,
+        r"\bcopay\b|\bco-pay\b|\bdeductible\b|\bpcp\s+copay\b|\bspecialist\s+copay\b|\ber\s+copay\b",
+    ),
+    (1.0, r"\bpayer\s*(?:id)?\b|\bcarrier\b|\bppo\b|\bhmo\b|\bepo\b|\bmedicaid\b|\bmedicare\b"),
+    (
+        1.5,
+        r"\bfront\s+of\s+card\b|\bback\s+of\s+card\b|\bcustomer\s+service\b|\bproviders?\s+call\b",
+    ),
+    (1.0, r"\beffective\s+date\b|\bcoverage\b|\beligibility\b"),
+)
+_COVER = _cues(
+    (1.5, r"\bfax\b|\bfacsimile\b|\btelecopy\b"),
+    (3.5, r"\bcover\s+(?:sheet|page|letter)\b|\btransmittal\b"),
+    (1.0, r"\bto\s*:"),
+    (1.0, r"\bfrom\s*:"),
+    (
+        2.5,
+        r"\b(?:number\s+of\s+)?pages?\s*(?:\(.*?\))?\s*:|\b#\s*of\s+pages\b|\bpages?\s+including\b",
+    ),
+    (0.5, r"\bre\s*:|\bsubject\s*:"),
+    (1.5, r"\bconfidential(?:ity)?\b|\bprivileged\b|\bintended\s+(?:only\s+)?for\b"),
+    (
+        2.0,
+        r"\bif\s+you\s+(?:have\s+)?received\s+this\b|\bin\s+error\b|\bnotify\s+(?:the\s+)?sender\b",
+    ),
+    (0.5, r"\bdestroy\b|\bprohibited\b|\bdisclos\w+\b"),
+    (1.0, r"\burgent\b\s*[□☐\[]|\bfor\s+review\b|\bplease\s+(?:comment|reply)\b"),
+)
+
+_FAMILIES: dict[PageType, tuple[Cue, ...]] = {
+    PageType.referral: _REFERRAL,
+    PageType.clinical_notes: _NOTES,
+    PageType.lab: _LAB,
+    PageType.imaging: _IMAGING,
+    PageType.insurance_card: _INSURANCE,
+    PageType.cover_sheet: _COVER,
+}
+# Below this no type has said enough about itself: the page is ``other``.
+FLOOR = 4.0
+# A lab row: a measurement, then a unit or a range ("Glucose 105 mg/dL 70-99 H").
+_LAB_ROW = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:[a-zA-Z%/^0-9µ]+/[a-zA-Z0-9µ]+|%)?\s+\(?\d+(?:\.\d+)?\s*-\s*\d+(?:\.\d+)?\)?"
+)
+_WORDS = re.compile(r"[A-Za-z]{2,}")
+
+
+def classify(page: PageText) -> PageType:
+    return best_type(scores(page.body))
+
+
+def scores(text: str) -> dict[PageType, float]:
+    result = {kind: _score(cues, text) for kind, cues in _FAMILIES.items()}
+    lab_rows = len(_LAB_ROW.findall(text))
+    result[PageType.lab] += min(lab_rows, 8) * 0.75
+    words = len(_WORDS.findall(text))
+    # A cover sheet says who, to whom and how many pages, and little else; a long page with
+    # the same words ("confidential", "fax:") in its letterhead or footer is something else.
+    if words > 250:
+        result[PageType.cover_sheet] *= 0.4
+    elif words < 120:
+        result[PageType.cover_sheet] *= 1.3
+    # An insurance card is small: a page of prose that names a member id is a form.
+    if words > 200:
+        result[PageType.insurance_card] *= 0.5
+    return result
+
+
+def best_type(by_type: dict[PageType, float]) -> PageType:
+    kind, score = max(by_type.items(), key=lambda item: item[1])
+    return kind if score >= FLOOR else PageType.other
+
+
+def document_type_of(page_types: Iterable[PageType | None]) -> DocumentType:
+    """A file is a referral if any of its pages is; else a lab or imaging report, or other."""
+    seen = {t for t in page_types if t is not None}
+    if PageType.referral in seen:
+        return DocumentType.referral
+    for page_type, document_type in (
+        (PageType.lab, DocumentType.lab),
+        (PageType.imaging, DocumentType.imaging),
+        (PageType.clinical_notes, DocumentType.summary),
+    ):
+        if page_type in seen:
+            return document_type
+    return DocumentType.other
+
+
+def _score(cues: tuple[Cue, ...], text: str) -> float:
+    return sum(cue.weight for cue in cues if cue.pattern.search(text))

@@ -1,0 +1,338 @@
+"""Field extraction on hand-written page text in several layouts (no OCR, no database)."""
+
+from app.pipeline.fields import extract
+from app.pipeline.types import PageText, Word
+from models.document import PageType
+from models.extraction import Sex, Urgency
+
+
+def page(text: str, number: int = 1, page_type: PageType | None = PageType.referral) -> PageText:
+    return PageText(number=number, text=text, method="text", page_type=page_type)
+
+
+FORM = """VALLEY FAMILY MEDICINE
+123 Oak Ave, Springfield, IL 62701  Phone: (555) 200-1111  Fax: (555) 200-2222
+
+REFERRAL FORM
+Date: 03/01/2024
+PATIENT INFORMATION
+Name: Doe, Jane A.    DOB: 03/15/1985   Sex: F
+Address: 123 Main St, Apt 4B
+City: Anytown  State: CA  Zip: 90210
+Phone: (555) 123-4567   Email: jane@example.com
+Patient ID: 44556
+Insurance: Blue Cross Blue Shield   Member ID: XYZ123456   Group #: GRP456
+Referring Provider:
+Dr. John Smith, MD
+NPI: 1234567893
+Practice: Valley Family Medicine
+Referred To: Dr. Ann Lee, Orthopedics   NPI: 1245319599
+Reason for Referral:
+Right knee pain, worsening over 6 months.
+Failed conservative therapy.
+
+Diagnosis: M17.11 Unilateral primary osteoarthritis, right knee
+Urgency: [X] Urgent [ ] Routine
+"""
+
+
+def test_a_label_value_form_gives_every_field_normalised() -> None:
+    e = extract([page(FORM)])
+    assert (e.patient.first_name, e.patient.last_name) == ("Jane", "Doe")
+    assert e.patient.dob == "1985-03-15"
+    assert e.patient.sex == Sex.F
+    assert e.patient.phone == "+15551234567"
+    assert e.patient.email == "jane@example.com"
+    assert e.patient.address is not None
+    assert (e.patient.address.line1, e.patient.address.line2) == ("123 Main St", "Apt 4B")
+    assert (e.patient.address.city, e.patient.address.state, e.patient.address.zip) == (
+        "Anytown",
+        "CA",
+        "90210",
+    )
+    assert e.insurance.provider == "Blue Cross Blue Shield"
+    assert (e.insurance.member_id, e.insurance.group_number) == ("XYZ123456", "GRP456")
+    assert e.referrer.provider_name == "John Smith"
+    assert e.referrer.npi == "1234567893"  # not the recipient's NPI
+    assert e.referrer.practice_name == "Valley Family Medicine"
+    assert (e.referrer.phone, e.referrer.fax) == ("+15552001111", "+15552002222")
+    assert (
+        e.clinical.reason
+        == "Right knee pain, worsening over 6 months. Failed conservative therapy."
+    )
+    assert e.clinical.diagnosis_codes == ["M17.11"]
+    assert e.clinical.urgency == Urgency.urgent
+    assert e.method == "text"
+    assert e.source_pages["patient.dob"] == 1
+    assert e.confidence_of("patient.dob") >= 0.9
+
+
+def test_a_field_not_found_is_null_with_confidence_zero() -> None:
+    e = extract([page("Patient Name: Jane Doe\nDOB: 03/15/1985\n")])
+    assert e.insurance.member_id is None
+    assert e.confidence["insurance.memberId"] == 0.0
+    assert e.clinical.urgency is None
+    assert e.confidence["clinical.urgency"] == 0.0
+    assert "insurance.memberId" not in e.source_pages
+
+
+LETTER = """Springfield Cardiology Associates
+400 Elm Street, Springfield, IL 62704
+Tel 555-300-4000
+
+March 3, 2024
+
+Dear Dr. Patel,
+
+I am referring my patient Maria Gonzalez (DOB 07/04/1962), a 61-year-old female, for
+evaluation of exertional chest pain. She has a history of hypertension (I10).
+Please see her urgently.
+
+Sincerely,
+
+Robert Chen, MD
+NPI 1679576722
+"""
+
+
+def test_a_narrative_letter_gives_patient_referrer_and_reason() -> None:
+    e = extract([page(LETTER)])
+    assert (e.patient.first_name, e.patient.last_name) == ("Maria", "Gonzalez")
+    assert e.patient.dob == "1962-07-04"
+    assert e.patient.sex == Sex.F
+    assert e.referrer.provider_name == "Robert Chen"
+    assert e.referrer.npi == "1679576722"
+    assert e.referrer.practice_name == "Springfield Cardiology Associates"
+    assert e.clinical.diagnosis_codes == ["I10"]
+    assert e.clinical.urgency == Urgency.urgent
+    assert e.clinical.reason is not None and "chest pain" in e.clinical.reason
+    # Read from a sentence, not a label: shown, but never as sure.
+    assert e.confidence["patient.firstName"] < 0.9
+
+
+COVER = """FAX COVER SHEET
+To: Lakeside Orthopedics        Fax: (555) 777-8888
+From: Dr. Sam Wu                Fax: (555) 444-5555
+Phone: (555) 444-6666
+Pages: 3
+CONFIDENTIAL
+"""
+
+
+def test_a_cover_sheet_never_gives_the_patient_or_the_referrer_name() -> None:
+    referral = "Patient: Roe, Richard\nDOB: 1/2/1950\nReferring Physician: Dr. Amy Bell\n"
+    e = extract([page(COVER, 1, PageType.cover_sheet), page(referral, 2)])
+    assert (e.patient.first_name, e.patient.last_name) == ("Richard", "Roe")
+    assert e.referrer.provider_name == "Amy Bell"
+    assert e.referrer.phone is None
+    assert e.patient.phone is None
+    # The sender's fax is all a cover sheet gives, and never as a sure value.
+    assert e.referrer.fax == "+15554445555"
+    assert e.source_pages["referrer.fax"] == 1
+    assert e.confidence["referrer.fax"] < 0.9
+
+
+def test_the_referral_pages_fax_wins_over_the_cover_sheets() -> None:
+    referral = "Referring Provider: Dr. Amy Bell\nFax: 555-321-0000\n"
+    e = extract([page(COVER, 1, PageType.cover_sheet), page(referral, 2)])
+    assert e.referrer.fax == "+15553210000"
+
+
+TABLE = """Patient Name      SMITH, JOHN
+Date of Birth     11/30/1971
+Gender            Male
+Home Phone        555.987.6543
+Insurance         Aetna PPO
+Subscriber ID     W123456789
+Group Number      55501
+Referring Physician    Karen O'Neil, DO
+Priority          ROUTINE
+Diagnosis         E11.9, I10
+"""
+
+
+def test_a_two_column_table_without_colons() -> None:
+    e = extract([page(TABLE)])
+    assert (e.patient.first_name, e.patient.last_name) == ("John", "Smith")
+    assert e.patient.dob == "1971-11-30"
+    assert e.patient.sex == Sex.M
+    assert e.patient.phone == "+15559876543"
+    assert e.insurance.provider == "Aetna PPO"
+    assert e.insurance.member_id == "W123456789"
+    assert e.insurance.group_number == "55501"
+    assert e.referrer.provider_name == "Karen O'Neil"
+    assert e.clinical.urgency == Urgency.routine
+    assert e.clinical.diagnosis_codes == ["E11.9", "I10"]
+
+
+def test_check_box_styles_for_urgency() -> None:
+    for line, expected in [
+        ("Urgency: ☒ Urgent ☐ Routine", Urgency.urgent),
+        ("Priority: [ ] STAT [ ] Urgent [x] Routine", Urgency.routine),
+        ("X Urgent   Routine", Urgency.urgent),
+        ("[X] STAT  [ ] Urgent  [ ] Routine", Urgency.stat),
+    ]:
+        assert extract([page(line)]).clinical.urgency == expected, line
+
+
+def test_no_box_ticked_is_no_urgency() -> None:
+    e = extract([page("Urgency: [ ] Urgent [ ] Routine")])
+    assert e.clinical.urgency is None
+
+
+def test_emergency_contact_and_subscriber_are_not_the_patient() -> None:
+    text = """PATIENT
+Name: Lee, Ann
+Phone: 555-111-2222
+EMERGENCY CONTACT
+Name: Bob Lee
+Phone: 555-999-0000
+"""
+    e = extract([page(text)])
+    assert (e.patient.first_name, e.patient.last_name) == ("Ann", "Lee")
+    assert e.patient.phone == "+15551112222"
+
+
+def test_ocr_confusions_are_repaired_and_checked() -> None:
+    text = "Patient Name: Jane Doe\nDOB: O3/l5/1985\nNPI: l234567893\nDx: M17.l1\n"
+    words = tuple(Word(w, 0.95) for w in text.split())
+    ocr = PageText(1, text, "ocr", 0.95, words, PageType.referral)
+    e = extract([ocr])
+    assert e.patient.dob == "1985-03-15"
+    assert e.referrer.npi == "1234567893"
+    assert e.clinical.diagnosis_codes == ["M17.11"]
+    assert e.method == "ocr"
+
+
+def test_an_npi_failing_its_check_digit_is_never_confident() -> None:
+    e = extract([page("Referring Provider: Dr. Amy Bell\nNPI: 1234567890\n")])
+    assert e.confidence["referrer.npi"] < 0.5
+
+
+def test_a_code_outside_icd10_cm_is_not_a_diagnosis_code() -> None:
+    e = extract([page("Diagnosis: M99.99 and Z00.00\n")])
+    assert e.clinical.diagnosis_codes == ["Z00.00"]
+
+
+def test_clinical_notes_names_do_not_beat_the_referral() -> None:
+    notes = "Progress note\nPatient: Doe, Jane\nMother: Mary Doe\nVisit date: 02/02/2024\n"
+    referral = "Patient Name: Jane Doe\nDOB: 03/15/1985\n"
+    e = extract([page(referral, 1), page(notes, 2, PageType.clinical_notes)])
+    assert e.patient.dob == "1985-03-15"
+    assert e.source_pages["patient.firstName"] == 1
+    # the same name on two pages is more sure than on one
+    alone = extract([page(referral, 1)])
+    assert e.confidence["patient.lastName"] > alone.confidence["patient.lastName"]
+
+
+def test_labels_above_values() -> None:
+    text = "Patient Name:\nJane Doe\nDate of Birth:\n03/15/1985\n"
+    e = extract([page(text)])
+    assert (e.patient.first_name, e.patient.last_name, e.patient.dob) == (
+        "Jane",
+        "Doe",
+        "1985-03-15",
+    )
+
+
+def test_mixed_methods() -> None:
+    ocr = PageText(2, "Insurance: Cigna\nMember ID: C99887766\n", "ocr", 0.9, (), PageType.referral)
+    e = extract([page("Patient Name: Jane Doe\n"), ocr])
+    assert e.method == "mixed"
+
+
+EHR = """Mercy Health System Printed 11/28/2026 13:51 by Ann Clerk [12800]
+RAMIREZ, THUY
+MRN: 43102516
+DOB: 02/03/1990, Age: 36 y.o. Sex: F
+Home: 804-900-8476
+7771 Oak Ave, Apt 4B
+Tulsa, OK 74142
+REFERRAL ORDER
+Referral to Bone & Joint Institute (Orthopedics)
+Ordering Provider Esther T. Yamamoto, MD [NPI: 1245319599]
+Department Lakeside Internal Medicine
+Dept Phone / Fax 217-714-7431 / 217-303-8196
+Reason for referral Low back pain with left sciatica
+Diagnoses
+Lumbago with sciatica, left side [M54.42]
+Coverage
+Payor Plan Subscriber ID Group Subscriber
+TRICARE TRICARE MEDICARE
+ADV
+63624912603 MACLEOD,
+BERNADETTE
+Order comments
+"""
+
+
+def test_an_ehr_printout_with_a_banner_and_a_coverage_table() -> None:
+    e = extract([page(EHR)])
+    assert (e.patient.first_name, e.patient.last_name) == ("Thuy", "Ramirez")
+    assert e.patient.phone == "+18049008476"
+    assert e.patient.address is not None
+    assert (e.patient.address.line1, e.patient.address.zip) == ("7771 Oak Ave", "74142")
+    assert e.referrer.provider_name == "Esther T. Yamamoto"
+    assert e.referrer.npi == "1245319599"
+    assert e.referrer.practice_name == "Lakeside Internal Medicine"
+    assert (e.referrer.phone, e.referrer.fax) == ("+12177147431", "+12173038196")
+    assert e.clinical.diagnosis_codes == ["M54.42"]
+    assert e.insurance.provider == "TRICARE"
+    assert e.insurance.member_id == "63624912603"
+    # a banner is read by its shape alone: shown, never as sure
+    assert e.confidence["patient.lastName"] < 0.9
+
+
+HEADER_ROWS = """Riverside Primary Care
+Patient Name Birthdate Sex at birth Mobile
+Okafor, Fatima 02/21/1953 FEMALE 614.815.3290
+Addr Primary Insurance Subscriber ID Group No.
+2397 Park Ave
+Reno, NV 89503
+BCBS of Texas ZGP221580717 275461
+Reason for referral: Left rotator cuff tear
+Keisha D. Hernandez, MD | NPI 1837569288 | Riverside Primary Care | T 775.222.5736 | F 775.955.1613
+"""
+
+
+def test_a_header_row_over_its_values_matches_them_by_shape() -> None:
+    e = extract([page(HEADER_ROWS)])
+    assert (e.patient.first_name, e.patient.last_name) == ("Fatima", "Okafor")
+    assert (e.patient.dob, e.patient.sex) == ("1953-02-21", Sex.F)
+    assert e.patient.phone == "+16148153290"
+    assert e.patient.address is not None and e.patient.address.city == "Reno"
+    assert e.insurance.provider == "BCBS of Texas"
+    assert (e.insurance.member_id, e.insurance.group_number) == ("ZGP221580717", "275461")
+    assert e.referrer.provider_name == "Keisha D. Hernandez"
+    assert e.referrer.npi == "1837569288"
+    assert (e.referrer.phone, e.referrer.fax) == ("+17752225736", "+17759551613")
+
+
+def test_a_letters_sentences_give_address_phone_insurance_and_urgency() -> None:
+    text = """Dear Colleague,
+Thank you for seeing Hannah Jackson, date of birth 01/10/1949, a 77 year old female whom I am
+referring for iron deficiency anemia. She lives at 3515 Park Ave, Baton Rouge, LA 70808-6498 and
+can be reached at (503) 206-2906. Her insurance is Molina Healthcare, member ID 71091569324,
+group GRP516552. This referral is urgent.
+Sincerely,
+Thuy Muller, PA-C
+NPI: 1245319599
+"""
+    e = extract([page(text)])
+    assert e.patient.dob == "1949-01-10"
+    assert e.patient.address is not None
+    assert (e.patient.address.line1, e.patient.address.city) == ("3515 Park Ave", "Baton Rouge")
+    assert e.patient.address.zip == "70808-6498"
+    assert e.patient.phone == "+15032062906"
+    assert e.insurance.provider == "Molina Healthcare"
+    assert (e.insurance.member_id, e.insurance.group_number) == ("71091569324", "GRP516552")
+    assert e.clinical.urgency == Urgency.urgent
+    assert e.clinical.reason is not None and e.clinical.reason.startswith("iron deficiency")
+    assert e.referrer.provider_name == "Thuy Muller"
+    assert e.referrer.npi == "1245319599"
+
+
+def test_a_family_members_phone_in_the_notes_is_not_the_patients() -> None:
+    notes = "Accompanied by wife, Robert Okafor, who can be reached at (515) 471-1396.\n"
+    e = extract([page("Patient Name: Ann Okafor\n"), page(notes, 2, PageType.clinical_notes)])
+    assert e.patient.phone is None
