@@ -15,8 +15,6 @@ from rest_compat.http import USER_CREDENTIALS, ApiRouter
 from rest_compat.schemas import Body, Out, Query, Timestamp, iso_z
 from rest_compat.shapes import AddressOut, CaseOut, InsuranceOut
 
-# The bridge's polls and callbacks take an API key only (a user token is 403).
-BRIDGE_CREDENTIALS = ("apiKey",)
 router = ApiRouter(tag="EMR")
 
 WRITE_ERRORS = (400, 401, 403, 404, 409, 415, 422)
@@ -257,7 +255,6 @@ async def queue_case(request: Request, ctx: Context, body: QueueCaseBody) -> Que
     query=PollQuery,
     response=ChartPollOut,
     errors=BRIDGE_ERRORS,
-    credentials=BRIDGE_CREDENTIALS,
 )
 async def poll_queue(request: Request, ctx: Context, query: PollQuery) -> Response:
     """Poll pending queue items for chart creation (API key; read-only unless leased)."""
@@ -272,7 +269,6 @@ async def poll_queue(request: Request, ctx: Context, query: PollQuery) -> Respon
     body=ChartCallbackBody,
     response=CallbackOut,
     errors=BRIDGE_ERRORS,
-    credentials=BRIDGE_CREDENTIALS,
 )
 async def queue_callback(request: Request, ctx: Context, body: ChartCallbackBody) -> object:
     """Report chart creation results; a success queues the case's documents and summary."""
@@ -285,7 +281,6 @@ async def queue_callback(request: Request, ctx: Context, body: ChartCallbackBody
     query=PollQuery,
     response=DocumentPollOut,
     errors=BRIDGE_ERRORS,
-    credentials=BRIDGE_CREDENTIALS,
 )
 async def poll_document_queue(request: Request, ctx: Context, query: PollQuery) -> Response:
     """Poll pending document items, each with a fresh signed download URL (15 min TTL)."""
@@ -301,7 +296,6 @@ async def poll_document_queue(request: Request, ctx: Context, query: PollQuery) 
     body=DocumentCallbackBody,
     response=CallbackOut,
     errors=BRIDGE_ERRORS,
-    credentials=BRIDGE_CREDENTIALS,
 )
 async def document_queue_callback(
     request: Request, ctx: Context, body: DocumentCallbackBody

@@ -44,6 +44,11 @@ async def test_a_retried_multipart_referral_makes_one_and_answers_the_same(
     app: Any, world: World
 ) -> None:
     client, headers = world.a.key_client, new_key()
+    # Not processed on arrival: the replay renders the stored row, which must stay as it was.
+    config = await world.a.admin.client.patch(
+        f"/api/orgs/{world.a.id}/config", json={"autoProcess": False}
+    )
+    assert config.status_code == 200, config.text
     notes = "retry " + secrets.token_hex(4)
     first = await client.post("/api/referrals", headers=headers, **multipart_referral(notes))
     assert first.status_code == 201, first.text

@@ -130,8 +130,7 @@ async def test_metrics_are_served_on_their_own_port_only(
         job = Job(
             org_id=world.a.id,
             kind=kind,
-            payload={},
-            run_after=utcnow(),
+            referral_id=made.referral_id,
             created_at=utcnow() - timedelta(hours=1),
             updated_at=utcnow(),
         )

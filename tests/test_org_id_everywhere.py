@@ -114,5 +114,7 @@ async def test_the_document_and_the_server_agree_on_who_may_manage_api_keys(
     # Every other operation that takes a credential still lists the API key.
     for path, methods in document["paths"].items():
         for method, doc in methods.items():
-            if path != "/api/api-keys" and doc.get("security"):
+            # Queuing a case for the EMR is a person's act too (an API key is 403).
+            user_only = path in ("/api/api-keys", "/api/cases/{caseId}/emr-queue")
+            if not user_only and doc.get("security"):
                 assert {"apiKey": []} in doc["security"], (method, path)
