@@ -15,6 +15,7 @@ from app.pipeline.fields.confidence import (
     read_factor,
 )
 from app.pipeline.fields.labels import Labeled
+from app.pipeline.fields.people import read_name
 from app.pipeline.types import PageText
 from models.document import PageType
 from models.extraction import Urgency
@@ -207,9 +208,15 @@ _FOR_EVALUATION = re.compile(
 def reason_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
     for item in items:
+        page = by_number[item.page]
+        if item.kind == "re" and page.page_type in (None, PageType.referral):
+            # "Re: Thyroid nodule" (not "RE: Jane Doe, DOB …", not "RE: Patient referral")
+            reason = _clean_reason(item.value)
+            if reason and read_name(item.value) is None and not _ABOUT_A_REFERRAL.search(reason):
+                yield candidate(REASON, reason, NARRATIVE, page, item.value, key=reason.lower())
+            continue
         if item.kind != "reason":
             continue
-        page = by_number[item.page]
         if page.page_type not in (None, PageType.referral):
             continue
         reason = _clean_reason(item.value)
@@ -233,6 +240,11 @@ def reason_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> It
             reason = _clean_reason(raw)
             if reason:
                 yield candidate(REASON, reason, NARRATIVE * 0.9, page, raw, key=reason.lower())
+
+
+_ABOUT_A_REFERRAL = re.compile(
+    r"\b(?:referral|consult(?:ation)?|patient|new patient|request|dob|d\.o\.b)\b", re.IGNORECASE
+)
 
 
 def _clean_reason(value: str) -> str | None:

@@ -28,7 +28,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     # -- names
     (r"(?:patient|pt\.?|client|member)(?:'s)? (?:full )?name", "name", PATIENT),
     (r"name of patient|patient|pt\.?", "name", PATIENT),
-    (r"re|regarding", "name", None),  # "RE: Jane Doe", but also "Re: Thyroid nodule"
+    (r"re|regarding|subject", "re", None),  # "RE: Jane Doe", but also "Re: Thyroid nodule"
     (r"(?:full )?name", "name", None),
     (r"(?:patient |pt\.? )?(?:first|given) name|first|fname", "first", None),
     (r"(?:patient |pt\.? )?(?:last|family) name|surname|last|lname", "last", None),
@@ -81,14 +81,20 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         PATIENT,
     ),
     (
-        r"(?:home |cell |mobile |primary |work |daytime |contact |office |main |patient |pt\.? )?"
+        r"(?:home |cell |mobile |primary |work |daytime |contact |office |main |patient |pt\.? "
+        r"|provider |practice |clinic |physician |referring |doctor's |dept\.? |department )?"
         r"(?:phone|telephone|tel\.?|ph\.?)(?: number| no\.?| #)?|cell|mobile|contact number"
         r"|contact (?:#|no\.?|phone)"
         r"|office (?:#|no\.?|number)|main (?:#|number)",
         "phone",
         None,
     ),
-    (r"(?:office |return |clinic |practice )?(?:fax|facsimile)(?: number| no\.?| #)?", "fax", None),
+    (
+        r"(?:office |return |clinic |practice |provider |physician |referring |dept\.? )?"
+        r"(?:fax|facsimile)(?: number| no\.?| #)?",
+        "fax",
+        None,
+    ),
     (r"fax back to|please fax (?:back )?to|return fax to", "fax", REFERRER),
     # -- address
     (
@@ -159,7 +165,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         r"|patient #|patient number|chart(?: #| number)?|account"
         r"|medical record(?: number| #| no\.?)?|ssn|social security(?: number| #)?|age"
         r"|date|referral date|date of referral|visit date|date of service|dos|signature|signed"
-        r"|medications?|allergies|history|hpi|assessment|pages?|subject|cc"
+        r"|medications?|allergies|history|hpi|assessment|pages?|cc"
         r"|time|notes?|comments?|relationship(?: to patient)?|employer|language|race|ethnicity"
         r"|marital status|tax id|tin|dea|license(?: #)?|upin|taxonomy|effective date|copay"
         r"|account(?: #| number)?|encounter(?: #)?|appointment|auth(?:orization)?(?: #| number)?"

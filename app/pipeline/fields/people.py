@@ -206,11 +206,11 @@ def patient_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> I
     for item in items:
         page = by_number[item.page]
         score = label_score(item, PATIENT)
-        if not score and item.owner is None and item.kind in ("name", "first", "last"):
+        if not score and item.owner is None and item.kind in ("name", "first", "last", "re"):
             score = LABEL_ALONE  # "Name: …" under no heading: the patient, most likely
         if not score:
             continue
-        if item.kind == "name":
+        if item.kind in ("name", "re"):
             name = read_name(item.value, item.hint)
             if name is None:
                 continue
