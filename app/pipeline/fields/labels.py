@@ -388,7 +388,7 @@ _SIGN_OFF = re.compile(
 )
 _SIGNATURE = re.compile(
     r"^\s*(?:dr\.?\s+)?[^\W\d_][\w'.\- ]{2,40},?\s+(?:md|do|np|pa-c|pa|fnp|dnp|mbbs|aprn)\b"
-    r"(?!\s*:)",
+    r"(?!\s*:)|^\s*dr\.?\s+[^\W\d_][\w'.\- ]{2,40}\s*(?:\||,?\s+npi\b)",
     re.IGNORECASE,
 )
 _AT_POSITION = [
@@ -447,7 +447,9 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
         if row is not None:
             block = _row_block(lines, index)
             if block:
-                owned = tuple((kind, owner or _owner_in(section, kind)) for kind, owner in row)
+                # "Patient Name DOB Mobile": the whole row is the patient's
+                row_section = PATIENT if any(o == PATIENT for _, o in row) else section
+                owned = tuple((kind, owner or _owner_in(row_section, kind)) for kind, owner in row)
                 yield Row(owned, tuple(block), page.number, index + 1)
                 if any(owner == PATIENT for _, owner in row):
                     section = PATIENT

@@ -71,7 +71,7 @@ _NOT_NAME = re.compile(
     r"|n/a|na|address|insurance|fax|tel|email|first|last|name|signature|signed|clinic"
     r"|medical|center|hospital|health|family|medicine|practice|group|associates|office|care"
     r"|primary|pediatrics|orthopedics|cardiology|partners|specialists|institute|services"
-    r"|llc|inc|pc|clinics|healthcare|system|department|dept"
+    r"|llc|inc|pc|clinics|healthcare|system|department|dept|internal|surgery|surgical"
     r"|street|ave|road|rd|suite|blvd)$",
     re.IGNORECASE,
 )
@@ -111,6 +111,8 @@ def read_name(value: str, hint: str = "") -> Name | None:
         if len(words) < 2:
             return None
         last, first, middle = words[0], words[1], " ".join(words[2:])
+    if last_first and middle and all(len(w) > 2 and not w.endswith(".") for w in middle.split()):
+        first, middle = f"{first} {middle}", ""  # "St. Clair, Mary Ann": a double first name
     if not first or not last or not _plausible(first) or not _plausible(last):
         return None
     if _lower_word(first) or _lower_word(last):
@@ -193,7 +195,8 @@ _SIGN_OFF = re.compile(
 )
 # "Keisha D. Hernández, MD | NPI 1837569288 | …": a signature line of a form's footer.
 _SIGNATURE_LINE = re.compile(
-    rf"^\s*(?P<name>(?:dr\.?\s+)?[^\W\d_][\w'.\- ]{{2,40}},?\s+(?:{_CREDENTIALS}))\b"
+    rf"^\s*(?P<name>(?:dr\.?\s+)?[^\W\d_][\w'.\- ]{{2,40}},?\s+(?:{_CREDENTIALS})\b"
+    rf"|dr\.?\s+[^\W\d_][\w'.\- ]{{2,40}}?)"
     r"[\s,|]*(?:\||npi\b)",
     re.IGNORECASE,
 )
