@@ -117,6 +117,8 @@ def read_name(value: str, hint: str = "") -> Name | None:
         return None
     if _lower_word(first) or _lower_word(last):
         return None  # "Thyroid nodule" is no name; "de la Cruz" is one
+    if len(last) > 2 and last.endswith(".") and not last.endswith(("Jr.", "Sr.")):
+        last = last[:-1]  # "Hernandez." at a sentence's end
     return Name(_case(first), _case(last), _case(middle))
 
 
@@ -170,7 +172,8 @@ def _case(part: str) -> str:
 # "I am referring my patient Jane Doe", "Mr. John Roe is a 45-year-old", "RE: Jane Doe"
 _NAME = (
     rf"{_UPPER}(?:{_LETTER}|['\u2019\-])+(?:\s+{_UPPER}\.?)?"
-    rf"(?:\s+(?:St\.\s+)?{_UPPER}(?:{_LETTER}|['\u2019\-])+){{1,2}}"
+    rf"(?:\s+(?:St\.\s+|(?:de|del|la|le|van|von|der|den|da|di|du)\s+)*"
+    rf"{_UPPER}(?:{_LETTER}|['\u2019\-])+){{1,2}}"
 )
 _PATIENT_SENTENCES = (
     re.compile(
