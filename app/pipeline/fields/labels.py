@@ -206,7 +206,8 @@ _SECTIONS: tuple[tuple[str, str], ...] = (
     ),
     (r"(?:primary )?insurance(?: information| info| details)?|coverage|payer", INSURANCE),
     (
-        r"clinical(?: information| info| details| summary)?|diagnos[ie]s|reason for referral",
+        r"clinical(?: information| info| details| summary)?|diagnos[ie]s|reason for referral"
+        r"|referral (?:details|information|info|request)",
         CLINICAL,
     ),
 )
