@@ -207,7 +207,7 @@ _SECTIONS: tuple[tuple[str, str], ...] = (
     (r"(?:primary )?insurance(?: information| info| details)?|coverage|payer", INSURANCE),
     (
         r"clinical(?: information| info| details| summary)?|diagnos[ie]s|reason for referral"
-        r"|referral (?:details|information|info|request)",
+        r"|referral (?:details|information|info)",
         CLINICAL,
     ),
 )
@@ -529,7 +529,8 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             is_below = False
             if not value and i + 1 == len(labels):
                 many = label.kind in ("reason", "diagnosis")
-                found = _value_below(lines, index, many=many)
+                # after a run of bare labels, what stands under a gap is the values' column
+                found = _value_below(lines, index, many=many, gap=len(pending) < 2)
                 if found is not None:
                     value, line_of_value = found
                     is_below = True
@@ -573,7 +574,12 @@ _KIND_OWNERS = {
 }
 
 
+_CLINICAL_KINDS = {"reason", "diagnosis", "urgency", "re", "skip"}
+
+
 def _owner_in(section: str | None, kind: str) -> str | None:
+    if section == CLINICAL and kind not in _CLINICAL_KINDS:
+        return None  # a name or phone under "Clinical Information" is no one's we know
     allowed = _KIND_OWNERS.get(kind)
     if allowed is not None and section not in allowed:
         return None
@@ -595,14 +601,17 @@ def _codes_below(lines: list[str], index: int) -> tuple[str, int] | None:
     return (" ".join(taken), last) if taken else None
 
 
-def _value_below(lines: list[str], index: int, *, many: bool = False) -> tuple[str, int] | None:
+def _value_below(
+    lines: list[str], index: int, *, many: bool = False, gap: bool = True
+) -> tuple[str, int] | None:
     """The line under a bare label if it is a value (no label of its own), else None."""
     taken: list[str] = []
     last = index
-    for j in range(index + 1, min(len(lines), index + (8 if many else 2))):
+    # OCR puts a blank line between a label and the value under it
+    for j in range(index + 1, min(len(lines), index + (8 if many else 3))):
         text = lines[j].strip()
         if not text:
-            if taken or not many:
+            if taken or not (gap or many):
                 break
             continue
         if find_labels(text) or section_of(text) is not None:
