@@ -60,6 +60,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/referral_list.py
 	$(BIN)/python bench/concurrent_writes.py --db sqlite
 	$(BIN)/python bench/concurrent_writes.py --db postgresql
+	$(BIN)/python bench/extraction.py --per-layout 3 --both
 
 clean:
 	rm -rf $(VENV) node_modules data

@@ -130,7 +130,11 @@ def generate(seed: int, layout: str, scanned: bool) -> Packet:
     if rng.random() < (0.55 if scanned else 0.3):
         body.insert(0, _Page(pages.cover_sheet(ctx, len(body) + 1), PageType.cover_sheet))
 
-    pdfs = [render.html_page_pdf(page.html) for page in body]
+    # A practice prints in one typeface: a sans serif or a serif.
+    font = rng.choice(("Helvetica", "Helvetica", "Times-Roman"))
+    pdfs = [
+        render.html_page_pdf(f"<div style='font-family: {font}'>{page.html}</div>") for page in body
+    ]
     stem = f"{layout}-{seed}"
     if scanned:
         files = _fax_files(ctx, body, pdfs, stem)
@@ -153,9 +157,14 @@ def _typed_files(
 ) -> list[PacketFile]:
     parts: list[bytes] = []
     files: list[PacketFile] = []
-    for page, pdf in zip(body, pdfs, strict=True):
+    # Sometimes the records come as a second PDF after the referral's own.
+    last_referral = max(i for i, page in enumerate(body) if page.page_type == PageType.referral)
+    split = last_referral + 1 if ctx.rng.random() < 0.15 else None
+    records: list[bytes] = []
+    for index, (page, pdf) in enumerate(zip(body, pdfs, strict=True)):
+        target = records if split is not None and index >= split else parts
         if not page.as_image:
-            parts.append(pdf)
+            target.append(pdf)
             continue
         image = render.rasterise(pdf, dpi=150)
         image = image.rotate(ctx.rng.uniform(-1.5, 1.5), fillcolor=255)
@@ -166,9 +175,16 @@ def _typed_files(
                 )  # fmt: skip
             )
         else:
-            parts.append(render.images_pdf([image]))
-    main = PacketFile(f"{stem}.pdf", render.merge_pdfs(parts), "application/pdf")
-    return [main, *files]
+            target.append(render.images_pdf([image]))
+    main = [PacketFile(f"{stem}.pdf", render.merge_pdfs(parts), "application/pdf")]
+    if records:
+        main.append(
+            PacketFile(f"{stem}-records.pdf", render.merge_pdfs(records), "application/pdf")
+        )
+    return [*main, *files]
+
+
+_RECORDS = (PageType.clinical_notes, PageType.lab, PageType.imaging)
 
 
 def _fax_files(ctx: Ctx, body: list[_Page], pdfs: list[bytes], stem: str) -> list[PacketFile]:
@@ -178,10 +194,17 @@ def _fax_files(ctx: Ctx, body: list[_Page], pdfs: list[bytes], stem: str) -> lis
     )
     sender_fax = ctx.w.phone(f.referrer.fax, rng.choice((0, 2)))
     style = rng.randrange(3)
+    standard = rng.random() < 0.2  # the fax's standard mode: 200 x 100 dpi
     images = []
     total = len(body)
+    # Now and then a page of the records went through the machine upside down.
+    flipped = rng.choice(
+        [i for i, p in enumerate(body) if p.page_type in _RECORDS] or [None]
+    ) if rng.random() < 0.05 else None  # fmt: skip
     for number, pdf in enumerate(pdfs, start=1):
         image = render.rasterise(pdf)
+        if number - 1 == flipped:
+            image = image.rotate(180)
         if ctx.hand_marks:
             for box in render.marker_boxes(pdf, MARK):
                 render.handwritten_mark(image, box, rng)
@@ -193,7 +216,7 @@ def _fax_files(ctx: Ctx, body: list[_Page], pdfs: list[bytes], stem: str) -> lis
             header = (
                 f"{when}  FAX {sender_fax}  -> {ctx.w.phone(f.receiver_fax, 0)}  p{number}/{total}"  # noqa: E501
             )
-        images.append(render.fax_degrade(image, header, rng))
+        images.append(render.fax_degrade(image, header, rng, standard))
     kind = rng.choices(("pdf", "tiff", "png", "jpeg"), (45, 25, 15, 15))[0]
     if kind == "pdf":
         return [PacketFile(f"{stem}-fax.pdf", render.images_pdf(images), "application/pdf")]

@@ -7,7 +7,7 @@ receiving clinic's fax, a family member, a radiologist, earlier dates, the lab's
 from datetime import timedelta
 
 from bench.corpus.context import Ctx
-from bench.corpus.people import MEDICATIONS, Person, phone
+from bench.corpus.people import MEDICATIONS, Person, npi, phone
 from bench.corpus.writing import Writer, esc
 
 
@@ -21,6 +21,7 @@ def cover_sheet(c: Ctx, total_pages: int) -> str:
         f"Referral for {esc(f.patient.last)}",
         "New patient referral (see attached)",
     ))  # fmt: skip
+    urgent_box = f.urgency in ("stat", "urgent") and rng.random() < 0.6
     return (
         f"<h1 class='center'>{rng.choice(('FAX', 'Fax Cover Sheet', 'FACSIMILE TRANSMITTAL'))}</h1>"
         f"<p class='center'><b>{esc(r.practice)}</b></p><p>&nbsp;</p>"
@@ -35,7 +36,8 @@ def cover_sheet(c: Ctx, total_pages: int) -> str:
         f"<tr><td class='lab'>Pages:</td><td>{total_pages} (including cover)</td></tr>"
         f"<tr><td class='lab'>RE:</td><td>{re_line}</td></tr>"
         "</table><p>&nbsp;</p>"
-        f"<p>{c.box(rng.random() < 0.5, 'Urgent')} &nbsp; {c.box(False, 'For Review')} &nbsp; "
+        # The sender ticks "Urgent" only on an urgent referral: the cover never contradicts it.
+        f"<p>{c.box(urgent_box, 'Urgent')} &nbsp; {c.box(False, 'For Review')} &nbsp; "
         f"{c.box(False, 'Please Reply')}</p>"
         "<p>&nbsp;</p><p class='small'><b>CONFIDENTIALITY NOTICE:</b> This facsimile contains "
         "protected health information that is privileged and confidential under federal and "
@@ -147,7 +149,7 @@ def imaging(c: Ctx) -> str:
         "<h3>IMPRESSION</h3><p>1. Findings as above, correlate clinically.<br/>"
         "2. No acute abnormality.</p>"
         f"<p class='small'>Dictated and electronically signed by {esc(Writer.full(radiologist))}, "
-        f"MD, Radiologist, on {date_text}.</p>"
+        f"MD, Radiologist (NPI {npi(rng)}), on {date_text}.</p>"
     )
 
 

@@ -6,12 +6,12 @@ says) and the way this packet writes it (``dob_text``, ``phone_text`` …).
 """
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 FIRST_F = (
     "Jane", "Maria", "Aaliyah", "Chloé", "Zoë", "Siobhan", "Mei", "Priya", "Fatima", "Olga",
-    "Renée", "Grace", "Keisha", "Hannah", "Lucía", "Nguyen", "Ana", "Brittany", "Dorothy",
+    "Renée", "Grace", "Keisha", "Hannah", "Lucía", "Linh", "Ana", "Brittany", "Dorothy",
     "Esther", "Mary Ann", "Ingrid", "Yolanda", "Bernadette", "Thuy", "Leila", "Joanna",
 )  # fmt: skip
 FIRST_M = (
@@ -70,12 +70,16 @@ PRACTICE_WORDS = (
     ("St. Luke's", "Community Clinic"), ("Prairie", "Pediatrics & Family Care"),
     ("Harbor", "Medical Associates"), ("Oakwood", "Family Health Center"),
 )  # fmt: skip
-# Receiving specialty clinics (the fax is addressed TO them: never the referrer).
-RECEIVERS = (
-    "Summit Orthopedics & Sports Medicine", "Heartland Cardiology Associates",
-    "Metro Gastroenterology", "Capital Neurology Specialists", "Bayview Dermatology",
-    "Regional Endocrine Center", "Pulmonary & Sleep Consultants",
-)  # fmt: skip
+# Receiving specialty clinics by specialty (the fax is addressed TO them: never the referrer).
+RECEIVERS = {
+    "Orthopedics": ("Summit Orthopedics & Sports Medicine", "Bone & Joint Institute"),
+    "Cardiology": ("Heartland Cardiology Associates", "Coastal Heart & Vascular"),
+    "Gastroenterology": ("Metro Gastroenterology", "Digestive Health Specialists"),
+    "Neurology": ("Capital Neurology Specialists", "NeuroCare Associates"),
+    "Endocrinology": ("Regional Endocrine Center", "Diabetes & Thyroid Clinic"),
+    "Pulmonology": ("Pulmonary & Sleep Consultants", "Lung Health Associates"),
+    "Dermatology": ("Bayview Dermatology", "Skin Cancer & Dermatology Institute"),
+}
 
 
 @dataclass(frozen=True)
@@ -207,7 +211,6 @@ class Facts:
     other_doctor: Person  # a consultant/radiologist/prior doctor named in other pages
     sender: Person  # the staff member who sent the fax
     sender_phone: str
-    extras: dict[str, str] = field(default_factory=dict)
 
 
 def npi(rng: random.Random) -> str:
@@ -309,7 +312,7 @@ def facts(rng: random.Random, *, today: date) -> Facts:
         reason=reason,
         codes=tuple(code for code, _ in reason.codes[:n_codes]),
         urgency=rng.choices(("stat", "urgent", "routine", None), (8, 30, 45, 17))[0],
-        receiver=rng.choice(RECEIVERS),
+        receiver=rng.choice(RECEIVERS[reason.specialty]),
         receiver_phone=phone(rng),
         receiver_fax=phone(rng),
         sent=today - timedelta(days=rng.randint(0, 20)),

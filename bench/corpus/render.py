@@ -146,10 +146,19 @@ def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
         return ImageFont.load_default()
 
 
-def fax_degrade(image: Image.Image, header: str, rng: random.Random) -> Image.Image:
-    """A page as it comes out of a fax machine: header line, tilt, blur, speckle, grey."""
+def fax_degrade(
+    image: Image.Image, header: str, rng: random.Random, standard: bool = False
+) -> Image.Image:
+    """A page as it comes out of a fax machine: header line, tilt, blur, speckle, grey.
+
+    ``standard``: sent in the fax's standard mode, half the vertical resolution (blocky).
+    """
     image = image.convert("L")
     width, height = image.size
+    if standard:
+        image = image.resize((width, height // 2), Image.Resampling.BOX).resize(
+            (width, height), Image.Resampling.NEAREST
+        )
     # The sending machine's header line, printed in the top margin.
     draw = ImageDraw.Draw(image)
     draw.text((int(width * 0.04), int(height * 0.012)), header, fill=0, font=_font(30))

@@ -1,0 +1,187 @@
+"""The synthetic referral corpus: deterministic, truthful, and laid out as it claims."""
+
+import io
+from functools import cache
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
+import pytest
+from PIL import Image, ImageOps
+
+from bench.corpus import Packet, generate, layouts
+from bench.extraction import score_fields
+from models.document import PageType
+from models.extraction import FIELD_PATHS, Extraction
+from models.values import npi_valid, parse_dob, phone_e164, strip_titles
+
+US_STATES = set(
+    [
+        "AL",
+        "AK",
+        "AZ",
+        "AR",
+        "CA",
+        "CO",
+        "CT",
+        "DE",
+        "FL",
+        "GA",
+        "HI",
+        "ID",
+        "IL",
+        "IN",
+        "IA",
+        "KS",
+        "KY",
+        "LA",
+        "ME",
+        "MD",
+        "MA",
+        "MI",
+        "MN",
+        "MS",
+        "MO",
+        "MT",
+        "NE",
+        "NV",
+        "NH",
+        "NJ",
+        "NM",
+        "NY",
+        "NC",
+        "ND",
+        "OH",
+        "OK",
+        "OR",
+        "PA",
+        "RI",
+        "SC",
+        "SD",
+        "TN",
+        "TX",
+        "UT",
+        "VT",
+        "VA",
+        "WA",
+        "WV",
+        "WI",
+        "WY",
+        "DC",
+    ]
+)
+# Words each kind of page carries (typed pages are checked through their text layer).
+MARKERS = {
+    PageType.cover_sheet: "CONFIDENTIALITY NOTICE",
+    PageType.clinical_notes: "Medications",
+    PageType.lab: "LABORATORY REPORT",
+    PageType.imaging: "IMPRESSION",
+}
+
+
+@cache
+def typed(layout: str, seed: int = 3) -> Packet:
+    return generate(seed, layout, scanned=False)
+
+
+def page_texts(packet: Packet) -> list[str | None]:
+    """Each page's text layer ('' when the page is an image), None for an image file."""
+    texts: list[str | None] = []
+    for f in packet.files:
+        if f.content_type != "application/pdf":
+            texts += [None] * getattr(Image.open(io.BytesIO(f.data)), "n_frames", 1)
+            continue
+        doc = pdfium.PdfDocument(f.data)
+        texts += [doc[i].get_textpage().get_text_bounded() for i in range(len(doc))]
+        doc.close()
+    return texts
+
+
+def page_images(packet: Packet) -> list[Image.Image]:
+    """Each page as the image it was sent as (the picture inside an image-only PDF)."""
+    images = []
+    for f in packet.files:
+        if f.content_type == "application/pdf":
+            doc = pdfium.PdfDocument(f.data)
+            for i in range(len(doc)):
+                (picture,) = doc[i].get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE])
+                images.append(picture.get_bitmap().to_pil())
+            doc.close()
+        else:
+            image = Image.open(io.BytesIO(f.data))
+            for frame in range(getattr(image, "n_frames", 1)):
+                image.seek(frame)
+                images.append(image.copy())
+    return images
+
+
+def skew(image: Image.Image) -> float:
+    """The tilt (degrees) whose undoing lines the text rows up best: projection profile."""
+    ink = ImageOps.invert(image).point(lambda v: 255 if v > 110 else 0)
+
+    def sharpness(angle: float) -> float:
+        rows = ink.rotate(angle, resample=Image.Resampling.BILINEAR).reduce((ink.width, 1))
+        values = [rows.getpixel((0, y)) for y in range(rows.height)]
+        return sum((a - b) ** 2 for a, b in zip(values, values[1:], strict=False))
+
+    return max((a / 4 for a in range(-12, 13)), key=sharpness)
+
+
+def test_same_seed_same_packet_and_another_seed_another() -> None:
+    first, again = generate(11, "form", False), generate(11, "form", False)
+    assert [f.data for f in first.files] == [f.data for f in again.files]
+    assert first.truth == again.truth and first.page_types == again.page_types
+    other = generate(12, "form", False)
+    assert other.truth != first.truth
+
+
+@pytest.mark.parametrize("layout", layouts())
+def test_truth_is_normalised_with_a_valid_npi(layout: str) -> None:
+    truth = typed(layout).truth
+    assert npi_valid(truth.referrer.npi)
+    assert parse_dob(truth.patient.dob).isoformat() == truth.patient.dob  # type: ignore[union-attr]
+    for number in (truth.patient.phone, truth.referrer.phone, truth.referrer.fax):
+        assert number is None or phone_e164(number) == number
+    assert strip_titles(truth.referrer.provider_name) == truth.referrer.provider_name
+    assert truth.patient.address is None or truth.patient.address.state in US_STATES
+    assert all("." in c or len(c) == 3 for c in truth.clinical.diagnosis_codes)
+
+
+@pytest.mark.parametrize("layout", layouts())
+def test_each_page_is_the_type_the_truth_says(layout: str) -> None:
+    packet = typed(layout)
+    texts = page_texts(packet)
+    assert len(texts) == len(packet.page_types)
+    assert PageType.referral in packet.page_types
+    referral_text = " ".join(
+        t or "" for t, kind in zip(texts, packet.page_types, strict=True) if kind == "referral"
+    )
+    assert packet.truth.referrer.npi in referral_text
+    assert packet.truth.patient.last_name.upper() in referral_text.upper()  # type: ignore[union-attr]
+    for text, kind in zip(texts, packet.page_types, strict=True):
+        if kind in MARKERS:
+            assert MARKERS[kind] in (text or ""), kind
+        if kind == PageType.insurance_card and text:  # else a scanned-in copy of the card
+            assert packet.truth.insurance.member_id in text  # type: ignore[operator]
+
+
+def test_a_scanned_packet_has_no_text_layer_and_is_grey_and_tilted() -> None:
+    packet = generate(15, "checkbox", scanned=True)
+    assert packet.truth.method == "ocr"
+    assert [f.content_type for f in packet.files] == ["application/pdf"]
+    assert all(not text for text in page_texts(packet))
+    images = page_images(packet)
+    assert len(images) == len(packet.page_types)
+    for page in images:
+        assert page.mode == "L" and page.size == (1700, 2200)  # letter at 200 dpi, greyscale
+        assert sum(1 for n in page.histogram() if n) > 64  # grey levels, not black on white
+        assert abs(skew(page.reduce(2))) >= 0.25  # tilted by 0.3 to 2 degrees
+
+
+def test_the_bench_scores_the_truth_right_and_an_empty_reading_wrong() -> None:
+    truth = typed("table").truth
+    stated = [p for p in FIELD_PATHS if truth.value_at(p) not in (None, "", [])]
+    perfect = truth.model_copy(update={"confidence": dict.fromkeys(stated, 0.99)})
+    assert all(s.right for s in score_fields(truth, perfect))
+    empty = {s.path: s.right for s in score_fields(truth, Extraction())}
+    assert not any(empty[p] for p in stated)
+    assert all(empty[p] for p in FIELD_PATHS if p not in stated)
