@@ -101,6 +101,16 @@ def test_jpeg_scan_is_read() -> None:
     assert "Maria Gonzalez" in read_page(data, "image/jpeg", 0, number=1).text
 
 
+def test_page_fed_upside_down_is_read_the_right_way_up() -> None:
+    data = image_bytes(scanned_image().rotate(180), "PNG")
+
+    page = read_page(data, "image/png", 0, number=1)
+
+    assert "Maria Gonzalez" in page.text
+    assert page.confidence > 0.8
+    assert page.fax_header_lines == 1
+
+
 @pytest.mark.parametrize("angle", [-2.5, 1.2, 2.8])
 def test_skew_is_estimated_within_a_few_tenths_of_a_degree(angle: float) -> None:
     image = scanned_image(angle=angle).convert("L")

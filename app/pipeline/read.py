@@ -78,7 +78,7 @@ def read_page(
     _check_deadline(deadline)
     prepared = ocr.prepare(image)
     _check_deadline(deadline)
-    result = ocr.recognize(prepared, dpi=dpi, deadline=deadline)
+    result = ocr.read_upright(prepared, dpi=dpi, deadline=deadline)
     return _page(clean(result.text), "ocr", result.confidence, result.words, number, document_index)
 
 
