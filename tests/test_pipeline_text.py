@@ -10,6 +10,7 @@ from tests.pipeline_samples import (
     blank_pdf,
     encrypted_pdf,
     image_bytes,
+    pdf_with_image_declaring,
     png_declaring,
     scanned_image,
     scanned_pdf,
@@ -176,6 +177,13 @@ def test_image_bomb_is_refused_before_any_pixel_is_allocated() -> None:
     assert "pixel limit" in _refusal(data)
     with pytest.raises(PipelineError, match="pixel limit"):
         read_page(data, "image/png", 0, number=1)
+
+
+def test_pdf_holding_an_image_bomb_is_refused_before_it_is_drawn() -> None:
+    data = pdf_with_image_declaring(40_000, 40_000)
+
+    with pytest.raises(PipelineError, match="image inside the PDF is 40000×40000 pixels"):
+        read_page(data, "application/pdf", 0, number=1)
 
 
 def test_image_just_over_our_limit_is_refused_by_our_check() -> None:
