@@ -3,7 +3,7 @@ and on the corpus's own packets (typed, and one scanned)."""
 
 import pytest
 
-from app.pipeline.pages import classify, document_type_of
+from app.pipeline.pages import classify, classify_all, document_type_of
 from app.pipeline.read import read_packet
 from app.pipeline.types import PageText
 from bench.corpus import generate, layouts
@@ -101,6 +101,112 @@ Signature of patient or legal representative: ____________  Date: _______
 """
 
 MORE_PAGES = [
+    (
+        "referral",
+        """e-Referral  #20931
+From: Family Health Center, Dr. S. Romero
+To: Dermatology
+Patient Details
+Name: Okafor, Chidi   Gender: M   Birthdate: 1988-06-30
+Contact number: 555 882 1200
+Coverage: Medicaid  ID 00493381
+Clinical summary: enlarging mole on the back, bleeds occasionally.
+Requested action: assess and biopsy if indicated. Timeframe: 2-4 weeks.
+""",
+    ),
+    (
+        "referral",
+        """Dr. Hana Kim
+Sleep Medicine
+Re: Paul Davies  D.O.B. 9/9/1961
+Paul is a 65 year old man with loud snoring, witnessed apneas and daytime sleepiness
+(Epworth 16). I would be grateful if you could arrange a sleep study and advise on
+treatment. He is on amlodipine 10 mg.
+Kind regards,
+Dr. Jo Grant
+""",
+    ),
+    (
+        "clinical_notes",
+        """Visit Note - 11/02/2026
+Reason for visit: diabetes follow-up
+A1c 8.9 today. Reports adherence to metformin. Feet: normal monofilament.
+Plan: add empagliflozin 10 mg daily, dietitian, recheck A1c in 3 months.
+""",
+    ),
+    (
+        "clinical_notes",
+        """PROBLEM LIST
+1. Type 2 diabetes mellitus without complication (E11.9)
+2. Essential hypertension (I10)
+3. Hyperlipidemia (E78.5)
+ALLERGIES: sulfa (rash)
+IMMUNIZATIONS: influenza 10/2026, Tdap 2022
+""",
+    ),
+    (
+        "lab",
+        """Lipid Panel
+Total Cholesterol  242 mg/dL   High   <200
+HDL                 38 mg/dL   Low    >40
+LDL (calc)         171 mg/dL   High   <100
+Triglycerides      165 mg/dL   High   <150
+Specimen collected 11/18/2026 08:02  Received 11/18/2026 09:15
+""",
+    ),
+    (
+        "lab",
+        """MICROBIOLOGY
+Source: urine, clean catch
+Culture: >100,000 CFU/mL Escherichia coli
+Susceptibility: ampicillin R, nitrofurantoin S, ciprofloxacin S, TMP/SMX R
+""",
+    ),
+    (
+        "imaging",
+        """ECHOCARDIOGRAM REPORT
+Left ventricle: mildly dilated, ejection fraction estimated 35-40%.
+Right ventricle: normal size and function.
+Valves: mild mitral regurgitation.
+Summary: reduced LV systolic function, mild MR.
+""",
+    ),
+    (
+        "imaging",
+        """CT CHEST W/O
+Lungs: 8 mm solid nodule in the right upper lobe (series 3, image 41). No consolidation.
+Mediastinum: no lymphadenopathy.
+IMPRESSION: 8 mm RUL nodule. Recommend follow-up CT in 3 months per Fleischner.
+""",
+    ),
+    (
+        "insurance_card",
+        """Aetna
+Open Access Managed Choice
+ID W123456789   GRP 0845210-10-001
+MEMBER JANE Q PUBLIC
+PCP $25  SPECIALIST $50  ER $250
+RxBIN 610502  RxPCN ADV  RxGRP RX8827
+""",
+    ),
+    (
+        "cover_sheet",
+        """TRANSMITTAL
+Attention: New Patient Coordinator
+Sender: Lakeview Clinic
+Total pages incl. cover: 6
+Notice: the information in this fax is intended only for the named recipient.
+""",
+    ),
+    (
+        "other",
+        """PATIENT QUESTIONNAIRE
+Do you smoke?  [ ] yes  [ ] no
+How many alcoholic drinks per week? ____
+Do you exercise regularly?  [ ] yes  [ ] no
+Signature ______________
+""",
+    ),
     (
         "referral",
         """PATIENT REFERRAL FORM
@@ -262,6 +368,17 @@ def test_fax_header_does_not_make_a_page_a_cover_sheet() -> None:
     header = "11/30/2026 09:14 FROM: 555-201-3344 TO: 555-201-9988 FAX P. 3/5\n"
 
     assert classify(_page(header + XRAY, fax_header_lines=1)) == PageType.imaging
+
+
+def test_page_that_continues_takes_the_type_of_the_page_before() -> None:
+    referral = _page(REFERRAL_FORM)
+    follow_on = PageText(number=2, text="Order comments\nnone\nPage 2 of 2", method="text")
+    alone = PageText(number=2, text="Order comments\nnone", method="text")
+    other_file = PageText(number=2, text=follow_on.text, method="text", document_index=1)
+
+    assert classify_all([referral, follow_on]) == [PageType.referral, PageType.referral]
+    assert classify_all([referral, alone]) == [PageType.referral, PageType.other]
+    assert classify_all([referral, other_file]) == [PageType.referral, PageType.other]
 
 
 def test_corpus_typed_packets_are_classified_page_by_page() -> None:

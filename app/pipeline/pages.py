@@ -8,7 +8,7 @@ often it occurs, so one long page of notes mentioning "MRI" does not become imag
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from app.pipeline.types import PageText
@@ -27,7 +27,7 @@ def _cues(*weighted: tuple[float, str]) -> tuple[Cue, ...]:
 
 _REFERRAL = _cues(
     (2.0, r"\breferral\b"),
-    (4.0, r"\breason\s+for\s+(?:the\s+)?(?:referral|consult(?:ation)?|visit)\b"),
+    (4.0, r"\breason\s+for\s+(?:the\s+)?(?:referral|consult(?:ation)?)\b"),
     (3.0, r"\breferr(?:ing|ed)\s+(?:by|provider|physician|doctor|clinician|practice|from|to)\b"),
     (3.0, r"\brefer(?:ring)?\s+(?:this|the|my|our|him|her|them)\b"),
     (2.0, r"\b(?:specialist|specialty)\s+(?:consult(?:ation)?|referral|requested)\b"),
@@ -48,6 +48,21 @@ _REFERRAL = _cues(
         r"|\bfurther\s+(?:management|evaluation|work-?up|care|treatment)\b",
     ),
     (1.5, r"\b(?:could|can|should|to)\s+be\s+seen\b|\bsee\s+(?:him|her|them|this\s+patient)\b"),
+    (
+        2.5,
+        r"\b(?:if\s+you\s+could|could\s+you|would\s+you|kindly)\s+(?:please\s+)?"
+        r"(?:see|arrange|advise|assess|review|evaluate|manage|consider)\b",
+    ),
+    (2.0, r"\brequest(?:ed|ing)?\s+(?:action|services?|for|to)\b|\bservices?\s+requested\b"),
+    (2.0, r"\bre\s*:[^\n]{0,60}\b(?:dob|d\.o\.b|date\s+of\s+birth|born)\b"),
+    (
+        1.0,
+        r"\b(?:cardiology|dermatology|gastroenterology|neurology|orthop(?:a)?edic\w*|oncology"
+        r"|urology|pulmonology|rheumatology|endocrinology|nephrology|ophthalmology"
+        r"|otolaryngology|psychiatry|sleep\s+medicine|podiatry|physical\s+therapy)\b",
+    ),
+    (0.5, r"\bsincerely\b|\b(?:kind|best|warm)\s+regards\b|\bwith\s+thanks\b"),
+    (1.0, r"\border(?:ing)?\s+(?:comments|details|provider)\b|\breferral\s+order\b"),
     (1.0, r"\bgrateful\b|\bappreciate\b|\bto\s+whom\s+it\s+may\s+concern\b"),
     (1.0, r"\b(?:notes|records|results)\s+(?:are\s+)?(?:enclosed|attached)\b|\benclosed\b"),
     (1.0, r"\burgen(?:cy|t)\b|\bpriority\b|\broutine\b|\bstat\b|\belective\b"),
@@ -61,13 +76,13 @@ _REFERRAL = _cues(
 _DEMOGRAPHICS = tuple(
     re.compile(p, re.IGNORECASE)
     for p in (
-        r"\b(?:patient|pt)(?:'s)?\s*(?:name)?\s*:|\b(?:first|last)\s+name\b|\bsurname\b",
+        r"\b(?:patient|pt)(?:'s)?\s*(?:name)?\s*:|\bname\s*:|\b(?:first|last)\s+name\b|\bsurname\b",
         r"\b(?:dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date|born)\b",
         r"\b(?:sex|gender)\b|\bm\s*/\s*f\b",
         r"\b(?:address|street|city|zip)\b",
-        r"\b(?:phone|tel|mobile|cell)\b",
-        r"\b(?:insurance|health\s+plan|payer|member\s*(?:id|#|no)|subscriber)\b",
-        r"\b(?:physician|provider|doctor|clinician|npi)\b",
+        r"\b(?:phone|tel|mobile|cell|contact)\b",
+        r"\b(?:insurance|health\s+plan|payer|coverage|member\s*(?:id|#|no)|subscriber)\b",
+        r"\b(?:physician|provider|doctor|clinician|npi)\b|\bdr\.?\s+[a-z]",
     )
 )
 _NOTES = _cues(
@@ -89,6 +104,12 @@ _NOTES = _cues(
     (2.0, r"\badmi(?:ssion|tting|tted)\b|\bdischarge\s+(?:date|medications?|diagnos[ie]s)\b"),
     (1.0, r"\bhr\s*:?\s*\d{2,3}\b|\b\d{1,3}\s*(?:yo|y/o|year[- ]old)\b"),
     (1.0, r"\b\d+(?:\.\d+)?\s*(?:mg|mcg)\b"),
+    (
+        3.0,
+        r"\b(?:visit|encounter|clinic|h&p|soap)\s+note\b"
+        r"|\breason\s+for\s+visit\b|\bhistory\s+and\s+physical\b",
+    ),
+    (3.0, r"\bproblem\s+list\b|\bactive\s+problems\b|\bimmunizations?\b"),
     (3.0, r"\bmedication\s+(?:list|reconciliation|history)\b|\bmed\s+(?:list|rec)\b"),
     (1.0, r"\b(?:po|bid|tid|qid|qhs|prn|q\d+h)\b"),
     (1.0, r"\bfollow[- ]?up\b|\breturn\s+(?:in|to\s+clinic)\b"),
@@ -103,6 +124,7 @@ _LAB = _cues(
     (0.5, r"\b(?:high|low|abnormal|critical)\b\s*(?:flag)?|\bflag\b"),
     (2.0, r"\b(?:result|value)s?\s+(?:units?|flag)\b|\btest\s+name\b|\banaly[st]e\b"),
     (1.5, r"\bspecific\s+gravity\b|/hpf\b|/lpf\b|\bleukocyte\s+esterase\b|\bnitrite\b"),
+    (2.5, r"\bmicrobiology\b|\bsusceptib\w+|\bcfu\b|\borganisms?\b|\bsensitivities\b"),
     (2.0, r"\bpathology\b|\bcytology\b|\bculture\b|\bbiopsy\b"),
     (2.5, r"\b(?:gross|microscopic)\s+description\b|\bfinal\s+(?:pathologic\w*\s+)?diagnosis\b"),
 )
@@ -121,6 +143,16 @@ _IMAGING = _cues(
     (2.0, r"\bexam(?:ination)?\s*:\s*(?:mri|ct|x-?ray|us|xr)\b"),
     # A report titled by its modality code: "XR KNEE 3 VIEWS", "US ABDOMEN", "CT HEAD".
     (2.0, r"^\s*(?:xr|us|ct|cta|mr|mri|mra|nm|pet|dx|mammo)\s+[a-z]{3,}"),
+    (
+        2.5,
+        r"\bechocardiogra\w*|\bdoppler\b|\bstress\s+test\b|\bangiogra\w+",
+    ),
+    (
+        1.5,
+        r"\bventricle\b|\bejection\s+fraction\b|\bregurgitation\b|\bnodules?\b"
+        r"|\blymphadenopathy\b|\bmediastin\w+",
+    ),
+    (1.0, r"\bsummary\s*:|\brecommend(?:ation)?s?\s*:"),
     (3.0, r"\bbi-?rads\b|\bbreast\s+(?:composition|density)\b"),
     (1.0, r"\bcalcifications?\b|\barchitectural\s+distortion\b|\bstenosis\b|\bprotrusion\b"),
     (2.0, r"\bconclusion\s*:|\bindication\s*:|\bhistory\s*:"),
@@ -189,10 +221,78 @@ _LAB_ROW = re.compile(
 # A SOAP note's lines: "S: ...", "O: ...", "A: ...", "P: ...".
 _SOAP_LINE = re.compile(r"^\s*[SOAP]\s*[:.)]\s", re.MULTILINE)
 _WORDS = re.compile(r"[A-Za-z]{2,}")
+# A page's title (its first few lines) naming what it is counts beyond the same words further
+# down ("send your consult note" in a referral is not a consult note).
+_TITLE_LINES = 4
+TITLE_WEIGHT = 2.5
+_TITLES = {
+    kind: re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+    for kind, pattern in (
+        (
+            PageType.referral,
+            r"\breferral\b|\bconsult(?:ation)?\s+request\b|\brequest\s+for\s+(?:\w+\s+)?consult",
+        ),
+        (
+            PageType.clinical_notes,
+            r"\b(?:progress|visit|office|clinic|consult(?:ation)?|soap|encounter)\s+notes?\b"
+            r"|\bhistory\s+and\s+physical\b|\bdischarge\s+summary\b|\bproblem\s+list\b"
+            r"|\bmedication\s+list\b",
+        ),
+        (
+            PageType.lab,
+            r"\blab(?:oratory)?\b|\bpathology\b|\bpanel\b|\bmicrobiology\b|\burinalysis\b"
+            r"|\bblood\s+count\b",
+        ),
+        (
+            PageType.imaging,
+            r"\bradiology\b|\bimaging\b|\bultrasound\b|\bmammogra\w*|\bechocardiogra\w*"
+            r"|^\s*(?:mri|mra|ct|cta|x-?ray|xr|us)\b",
+        ),
+        (
+            PageType.insurance_card,
+            r"\b(?:insurance|member|id)\s+card\b|\bmedicare\s+health\s+insurance\b",
+        ),
+        (
+            PageType.cover_sheet,
+            r"^\s*(?:fax|facsimile)(?:\s+(?:cover(?:\s+sheet)?|transmission|message))?\s*$"
+            r"|\bcover\s+(?:sheet|page)\b|\btransmittal\b",
+        ),
+    )
+}
+# Signs of a patient's record (a chart printout, an order), which an insurance card is not.
+_RECORD = re.compile(
+    r"\bmrn\b|\bmedical\s+record\s+(?:number|no)|\belectronically\s+signed\b"
+    r"|\bprinted\b[^\n]{0,40}\bby\b|\bplease\s+(?:schedule|see|evaluate)\b",
+    re.IGNORECASE,
+)
+# A page that says it goes on from the one before ("Page 2 of 3", "continued").
+_CONTINUED = re.compile(
+    r"\bpage\s*\d+\s*(?:of|/)\s*\d+\b|\bcontinued\b|\(cont(?:'d|\.|inued)?\)", re.IGNORECASE
+)
+_CARRIED_OVER = (PageType.referral, PageType.clinical_notes, PageType.lab, PageType.imaging)
 
 
 def classify(page: PageText) -> PageType:
+    """The page's type from its own text (the fax header line left out)."""
     return best_type(scores(page.body))
+
+
+def classify_all(pages: Sequence[PageText]) -> list[PageType]:
+    """Every page's type, reading each in the light of the one before it.
+
+    A page that says too little about itself (``other``) but says it continues ("Page 2
+    of 2") takes the type of the previous page of the same file: the second page of a
+    chart printout of a referral order is still the referral.
+    """
+    types: list[PageType] = []
+    for index, page in enumerate(pages):
+        kind = classify(page)
+        if kind == PageType.other and index and _CONTINUED.search(page.body):
+            before = pages[index - 1]
+            if before.document_index == page.document_index and types[-1] in _CARRIED_OVER:
+                kind = types[-1]
+        types.append(kind)
+    return types
 
 
 def scores(text: str) -> dict[PageType, float]:
@@ -204,6 +304,12 @@ def scores(text: str) -> dict[PageType, float]:
         result[PageType.referral] += 1.0 * (particulars - 4)
     lab_rows = len(_LAB_ROW.findall(text))
     result[PageType.lab] += min(lab_rows, 8) * 0.75
+    head = "\n".join([line for line in text.split("\n") if line.strip()][:_TITLE_LINES])
+    for kind, title in _TITLES.items():
+        if title.search(head):
+            result[kind] += TITLE_WEIGHT
+    if _RECORD.search(text):
+        result[PageType.insurance_card] *= 0.5
     words = len(_WORDS.findall(text))
     # A cover sheet says who, to whom and how many pages, and little else; a long page with
     # the same words ("confidential", "fax:") in its letterhead or footer is something else.

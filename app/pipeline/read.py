@@ -1,7 +1,8 @@
 """A stored file's pages as text: from the PDF's text layer where it has a usable one, else OCR.
 
-The worker calls ``page_count`` once per file (fast; refuses what cannot be read) and then
-``read_page`` once per page in a process pool, and ``pages.classify`` on each result.
+The worker calls ``page_count`` once per file (fast; refuses what cannot be read), then
+``read_page`` once per page in a process pool, then ``pages.classify_all`` on the packet's
+pages in order (a page may take its type from the one before it).
 ``read_packet`` does all of it in order in one process, for the bench and the tests.
 """
 
@@ -98,8 +99,11 @@ def read_packet(
                 document_index=document_index,
                 limits=limits,
             )
-            out.append(replace(page, page_type=pages.classify(page)))
-    return out
+            out.append(page)
+    return [
+        replace(page, page_type=kind)
+        for page, kind in zip(out, pages.classify_all(out), strict=True)
+    ]
 
 
 def _page(
