@@ -26,6 +26,10 @@ from PIL import Image, ImageFilter, ImageOps
 from app.pipeline.ocr_fixes import mend
 from app.pipeline.types import PipelineTimeout, Word
 
+# The pool's processes are the parallelism: OpenMP threads inside each would only fight
+# over the same cores. libgomp reads this when tesserocr first loads (imported lazily).
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
 _api = None
 _osd_api = None
 
