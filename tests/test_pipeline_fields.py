@@ -336,3 +336,73 @@ def test_a_family_members_phone_in_the_notes_is_not_the_patients() -> None:
     notes = "Accompanied by wife, Robert Okafor, who can be reached at (515) 471-1396.\n"
     e = extract([page("Patient Name: Ann Okafor\n"), page(notes, 2, PageType.clinical_notes)])
     assert e.patient.phone is None
+
+
+TWO_COLUMNS = """REFERRAL FORM
+Patient Information
+Pt Name:
+
+DOB (mm/dd/yyyy):
+Sex at birth:
+Contact #:
+Home Address:
+Insurance
+Insurance:
+Policy #:
+Group #:
+Referring Provider
+Ordering Provider:
+NPI #:
+Clinic:
+Referral Details
+Specialty:
+Referral Reason:
+Diagnosis:
+Urgency:
+
+John Lindqvist
+3/11/47
+male
+1-608-259-3218
+5053 W Jefferson St
+Omaha, NE 68183
+UnitedHealthcare
+909774819
+34454
+Jean-Luc Thompson, DO
+2781292836
+Valley Family Medicine
+Cardiology
+Chest pain on exertion, rule out coronary artery disease
+R07.9, 110
+ROUTINE
+"""
+
+
+def ocr_page(text: str, number: int = 1) -> PageText:
+    words = tuple(Word(w, 0.96) for w in text.split())
+    return PageText(number, text, "ocr", 0.96, words, PageType.referral)
+
+
+def test_ocr_of_two_columns_reads_every_label_then_every_value_in_order() -> None:
+    e = extract([ocr_page(TWO_COLUMNS)])
+    assert (e.patient.first_name, e.patient.last_name) == ("John", "Lindqvist")
+    assert (e.patient.dob, e.patient.sex) == ("1947-03-11", Sex.M)
+    assert e.patient.phone == "+16082593218"
+    assert e.patient.address is not None and e.patient.address.zip == "68183"
+    assert e.insurance.provider == "UnitedHealthcare"
+    assert (e.insurance.member_id, e.insurance.group_number) == ("909774819", "34454")
+    assert e.referrer.provider_name == "Jean-Luc Thompson"
+    assert e.referrer.npi == "2781292836"
+    assert e.referrer.practice_name == "Valley Family Medicine"
+    assert e.clinical.reason == "Chest pain on exertion, rule out coronary artery disease"
+    assert e.clinical.diagnosis_codes == ["R07.9", "I10"]  # "110" is I10 misread
+    assert e.clinical.urgency == Urgency.routine
+
+
+def test_ocr_text_no_check_confirms_is_never_shown_as_sure() -> None:
+    e = extract([ocr_page("Patient Name: Jose Hernandez\nDOB: 01/02/1980\nMember ID: X0O1234\n")])
+    assert e.patient.last_name == "Hernandez"
+    assert e.confidence["patient.lastName"] < 0.9  # it may have been "Hernández"
+    assert e.confidence["insurance.memberId"] < 0.9
+    assert e.confidence["patient.dob"] >= 0.9  # a valid date: OCR's reading holds

@@ -10,6 +10,7 @@ from tests.pipeline_samples import (
     blank_pdf,
     encrypted_pdf,
     image_bytes,
+    pdf_with_image_declaring,
     png_declaring,
     scanned_image,
     scanned_pdf,
@@ -101,6 +102,16 @@ def test_jpeg_scan_is_read() -> None:
     assert "Maria Gonzalez" in read_page(data, "image/jpeg", 0, number=1).text
 
 
+def test_page_fed_upside_down_is_read_the_right_way_up() -> None:
+    data = image_bytes(scanned_image().rotate(180), "PNG")
+
+    page = read_page(data, "image/png", 0, number=1)
+
+    assert "Maria Gonzalez" in page.text
+    assert page.confidence > 0.8
+    assert page.fax_header_lines == 1
+
+
 @pytest.mark.parametrize("angle", [-2.5, 1.2, 2.8])
 def test_skew_is_estimated_within_a_few_tenths_of_a_degree(angle: float) -> None:
     image = scanned_image(angle=angle).convert("L")
@@ -166,6 +177,13 @@ def test_image_bomb_is_refused_before_any_pixel_is_allocated() -> None:
     assert "pixel limit" in _refusal(data)
     with pytest.raises(PipelineError, match="pixel limit"):
         read_page(data, "image/png", 0, number=1)
+
+
+def test_pdf_holding_an_image_bomb_is_refused_before_it_is_drawn() -> None:
+    data = pdf_with_image_declaring(40_000, 40_000)
+
+    with pytest.raises(PipelineError, match="image inside the PDF is 40000×40000 pixels"):
+        read_page(data, "application/pdf", 0, number=1)
 
 
 def test_image_just_over_our_limit_is_refused_by_our_check() -> None:

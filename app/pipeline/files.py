@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from PIL import Image, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageSequence
 
 from app.pipeline.types import Limits, PipelineError, TooManyPages
 
@@ -112,7 +112,7 @@ def open_image(data: bytes, content_type: str, limits: Limits) -> Iterator[Image
             f"the {kind} declares more pixels than the {limits.max_image_pixels:,}-pixel "
             "limit; scan it at a lower resolution"
         ) from None
-    except (UnidentifiedImageError, Exception):
+    except Exception:  # UnidentifiedImageError, OSError, ValueError, struct.error ...
         raise PipelineError(f"the {kind} is damaged and cannot be opened") from None
     with image:
         yield image

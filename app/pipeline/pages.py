@@ -8,7 +8,7 @@ often it occurs, so one long page of notes mentioning "MRI" does not become imag
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from app.pipeline.types import PageText
@@ -22,27 +22,74 @@ class Cue:
 
 
 def _cues(*weighted: tuple[float, str]) -> tuple[Cue, ...]:
-    return tuple(Cue(re.compile(p, re.IGNORECASE), w) for w, p in weighted)
+    return tuple(Cue(re.compile(p, re.IGNORECASE | re.MULTILINE), w) for w, p in weighted)
 
 
 _REFERRAL = _cues(
     (2.0, r"\breferral\b"),
-    (4.0, r"\breason\s+for\s+(?:the\s+)?referral\b"),
+    (4.0, r"\breason\s+for\s+(?:the\s+)?(?:referral|consult(?:ation)?)\b"),
     (3.0, r"\breferr(?:ing|ed)\s+(?:by|provider|physician|doctor|clinician|practice|from|to)\b"),
-    (3.0, r"\brefer(?:ring)?\s+(?:this|the|my|our)\s+(?:patient|pt)\b"),
+    (3.0, r"\brefer(?:ring)?\s+(?:this|the|my|our|him|her|them)\b"),
     (2.0, r"\b(?:specialist|specialty)\s+(?:consult(?:ation)?|referral|requested)\b"),
     (2.0, r"\b(?:consult(?:ation)?|evaluation)\s+(?:requested|request)\b"),
     (2.0, r"\brequest(?:ed)?\s+(?:for\s+)?(?:consult(?:ation)?|evaluation|appointment)\b"),
-    (2.0, r"\bplease\s+(?:see|evaluate|schedule|assess)\b"),
-    (1.0, r"\burgen(?:cy|t)\b|\broutine\b|\bstat\b"),
-    (1.0, r"\bnpi\b"),
-    (1.0, r"\b(?:dob|date\s+of\s+birth|d\.o\.b\.?)\b"),
-    (1.5, r"\bthank\s+you\s+for\s+(?:seeing|evaluating|your)\b"),
-    (1.0, r"\bdiagnos[ie]s\b|\bicd[- ]?10\b"),
+    (
+        2.0,
+        r"\byour\s+(?:advice|input|help|opinion|expertise|consultation|evaluation|assessment"
+        r"|recommendations?)\b|\ban?\s+(?:consultation|opinion|evaluation|assessment)\b",
+    ),
+    (2.0, r"\bplease\s+(?:see|evaluate|schedule|assess|contact\s+the\s+patient)\b"),
+    (1.5, r"\bthank\s+you\s+for\s+(?:seeing|evaluating|your|the\s+consult|agreeing)\b"),
+    (1.5, r"\bdear\s+(?:dr\.?|doctor|colleague|provider|specialist)\b"),
+    (2.5, r"\bsend(?:ing)?\b[^.\n]{0,60}\bto\s+(?:you|your)\b"),
+    (
+        2.0,
+        r"\bfor\s+(?:an?\s+)?(?:evaluation|assessment|consultation|second\s+opinion)\b"
+        r"|\bfurther\s+(?:management|evaluation|work-?up|care|treatment)\b",
+    ),
+    (1.5, r"\b(?:could|can|should|to)\s+be\s+seen\b|\bsee\s+(?:him|her|them|this\s+patient)\b"),
+    (
+        2.5,
+        r"\b(?:if\s+you\s+could|could\s+you|would\s+you|kindly)\s+(?:please\s+)?"
+        r"(?:see|arrange|advise|assess|review|evaluate|manage|consider)\b",
+    ),
+    (2.0, r"\brequest(?:ed|ing)?\s+(?:action|services?|for|to)\b|\bservices?\s+requested\b"),
+    (2.0, r"\bre\s*:[^\n]{0,60}\b(?:dob|d\.o\.b|date\s+of\s+birth|born)\b"),
+    (
+        1.0,
+        r"\b(?:cardiology|dermatology|gastroenterology|neurology|orthop(?:a)?edic\w*|oncology"
+        r"|urology|pulmonology|rheumatology|endocrinology|nephrology|ophthalmology"
+        r"|otolaryngology|psychiatry|sleep\s+medicine|podiatry|physical\s+therapy)\b",
+    ),
+    (0.5, r"\bsincerely\b|\b(?:kind|best|warm)\s+regards\b|\bwith\s+thanks\b"),
+    (1.0, r"\border(?:ing)?\s+(?:comments|details|provider)\b|\breferral\s+order\b"),
+    (1.0, r"\bgrateful\b|\bappreciate\b|\bto\s+whom\s+it\s+may\s+concern\b"),
+    (1.0, r"\b(?:notes|records|results)\s+(?:are\s+)?(?:enclosed|attached)\b|\benclosed\b"),
+    (1.0, r"\burgen(?:cy|t)\b|\bpriority\b|\broutine\b|\bstat\b|\belective\b"),
+    (1.0, r"\bnpi\b|\bnational\s+provider\b"),
+    (1.0, r"\b(?:specialty|department|refer\s+to|service\s+requested)\b"),
+    (1.0, r"\bdiagnos[ie]s\b|\bicd[- ]?10\b|\bdx\b"),
     (0.5, r"\bauthori[sz]ation\b|\bprior\s+auth\b"),
 )
+# The labels of a patient's particulars; a form that asks for most of them (name, birth
+# date, sex, address, phone, insurance, the referring clinician) is an intake form.
+_DEMOGRAPHICS = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"\b(?:patient|pt)(?:'s)?\s*(?:name)?\s*:|\bname\s*:|\b(?:first|last)\s+name\b|\bsurname\b",
+        r"\b(?:dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date|born)\b",
+        r"\b(?:sex|gender)\b|\bm\s*/\s*f\b",
+        r"\b(?:address|street|city|zip)\b",
+        r"\b(?:phone|tel|mobile|cell|contact)\b",
+        r"\b(?:insurance|health\s+plan|payer|coverage|member\s*(?:id|#|no)|subscriber)\b",
+        r"\b(?:physician|provider|doctor|clinician|npi)\b|\bdr\.?\s+[a-z]",
+    )
+)
 _NOTES = _cues(
-    (3.0, r"\bprogress\s+notes?\b|\boffice\s+(?:visit|note)\b|\bclinic(?:al)?\s+notes?\b"),
+    (
+        3.0,
+        r"\bprogress\s+notes?\b|\boffice\s+(?:visit|note)\b(?!\s*:?\s*\$)|\bclinic(?:al)?\s+notes?\b",
+    ),
     (2.5, r"\bchief\s+complaint\b|\bcc:"),
     (3.0, r"\bhistory\s+of\s+(?:present\s+)?illness\b|\bhpi\b"),
     (2.0, r"\b(?:review\s+of\s+systems|ros)\b"),
@@ -53,7 +100,19 @@ _NOTES = _cues(
     (2.0, r"\bpast\s+medical\s+history\b|\bpmh\b|\bsocial\s+history\b|\bfamily\s+history\b"),
     (1.5, r"\bsubjective\b|\bobjective\b"),
     (1.0, r"\bencounter\b|\bdate\s+of\s+(?:service|visit)\b"),
-    (2.5, r"\bdischarge\s+summary\b|\bhospital\s+course\b"),
+    (3.0, r"\bdischarge\s+summary\b|\bhospital\s+course\b|\bconsult(?:ation)?\s+note\b"),
+    (2.0, r"\badmi(?:ssion|tting|tted)\b|\bdischarge\s+(?:date|medications?|diagnos[ie]s)\b"),
+    (1.0, r"\bhr\s*:?\s*\d{2,3}\b|\b\d{1,3}\s*(?:yo|y/o|year[- ]old)\b"),
+    (1.0, r"\b\d+(?:\.\d+)?\s*(?:mg|mcg)\b"),
+    (
+        3.0,
+        r"\b(?:visit|encounter|clinic|h&p|soap)\s+note\b"
+        r"|\breason\s+for\s+visit\b|\bhistory\s+and\s+physical\b",
+    ),
+    (3.0, r"\bproblem\s+list\b|\bactive\s+problems\b|\bimmunizations?\b"),
+    (3.0, r"\bmedication\s+(?:list|reconciliation|history)\b|\bmed\s+(?:list|rec)\b"),
+    (1.0, r"\b(?:po|bid|tid|qid|qhs|prn|q\d+h)\b"),
+    (1.0, r"\bfollow[- ]?up\b|\breturn\s+(?:in|to\s+clinic)\b"),
 )
 _LAB = _cues(
     (3.0, r"\blab(?:oratory)?\s+(?:results?|report)\b"),
@@ -64,7 +123,10 @@ _LAB = _cues(
     (2.0, r"\b(?:mg/dl|mmol/l|g/dl|u/l|iu/l|meq/l|ng/ml|x10\^?\d|k/ul|10\^3/ul|fl|pg)\b"),
     (0.5, r"\b(?:high|low|abnormal|critical)\b\s*(?:flag)?|\bflag\b"),
     (2.0, r"\b(?:result|value)s?\s+(?:units?|flag)\b|\btest\s+name\b|\banaly[st]e\b"),
-    (1.0, r"\bpathology\b|\bcytology\b|\bculture\b"),
+    (1.5, r"\bspecific\s+gravity\b|/hpf\b|/lpf\b|\bleukocyte\s+esterase\b|\bnitrite\b"),
+    (2.5, r"\bmicrobiology\b|\bsusceptib\w+|\bcfu\b|\borganisms?\b|\bsensitivities\b"),
+    (2.0, r"\bpathology\b|\bcytology\b|\bculture\b|\bbiopsy\b"),
+    (2.5, r"\b(?:gross|microscopic)\s+description\b|\bfinal\s+(?:pathologic\w*\s+)?diagnosis\b"),
 )
 _IMAGING = _cues(
     (3.0, r"\bimpression\s*:?"),
@@ -79,22 +141,49 @@ _IMAGING = _cues(
     (1.0, r"\bcontrast\b|\bwithout\s+contrast\b|\bviews?\b|\bsagittal\b|\baxial\b|\bcoronal\b"),
     (0.5, r"\belectronically\s+signed\b|\bdictated\b|\btranscribed\b"),
     (2.0, r"\bexam(?:ination)?\s*:\s*(?:mri|ct|x-?ray|us|xr)\b"),
-)
-_INSURANCE = _cues(
-    (3.0, r"\bmember\s*(?:id|#|number|no\.?)\b|\bsubscriber\s*(?:id|#|name)?\b"),
-    (2.0, r"\bgroup\s*(?:#|no\.?|number|id)\b|\bgrp\b"),
-    (3.5, r"\brx\s*(?:bin|pcn|grp|group)\b|\bbin\s*[:#]?\s*\d{6}\b|\bpcn\b"),
-    (2.0, r"\binsurance\s+card\b|\bhealth\s+plan\b|\bplan\s+(?:type|name|code)\b"),
+    # A report titled by its modality code: "XR KNEE 3 VIEWS", "US ABDOMEN", "CT HEAD".
+    (2.0, r"^\s*(?:xr|us|ct|cta|mr|mri|mra|nm|pet|dx|mammo)\s+[a-z]{3,}"),
     (
-        2.0,
-        r"\bcopay\b|\bco-pay\b|\bdeductible\b|\bpcp\s+copay\b|\bspecialist\s+copay\b|\ber\s+copay\b",
+        2.5,
+        r"\bechocardiogra\w*|\bdoppler\b|\bstress\s+test\b|\bangiogra\w+",
     ),
-    (1.0, r"\bpayer\s*(?:id)?\b|\bcarrier\b|\bppo\b|\bhmo\b|\bepo\b|\bmedicaid\b|\bmedicare\b"),
     (
         1.5,
-        r"\bfront\s+of\s+card\b|\bback\s+of\s+card\b|\bcustomer\s+service\b|\bproviders?\s+call\b",
+        r"\bventricle\b|\bejection\s+fraction\b|\bregurgitation\b|\bnodules?\b"
+        r"|\blymphadenopathy\b|\bmediastin\w+",
     ),
-    (1.0, r"\beffective\s+date\b|\bcoverage\b|\beligibility\b"),
+    (1.0, r"\bsummary\s*:|\brecommend(?:ation)?s?\s*:"),
+    (3.0, r"\bbi-?rads\b|\bbreast\s+(?:composition|density)\b"),
+    (1.0, r"\bcalcifications?\b|\barchitectural\s+distortion\b|\bstenosis\b|\bprotrusion\b"),
+    (2.0, r"\bconclusion\s*:|\bindication\s*:|\bhistory\s*:"),
+    (
+        1.5,
+        r"\b(?:echogenic\w*|hypoechoic|anechoic|hyperdens\w+|hypodens\w+|opacit\w+"
+        r"|consolidation|effusion|osteophytes?|joint\s+space|fracture)\b",
+    ),
+)
+_INSURANCE = _cues(
+    (2.0, r"\bmember\s*(?:id|#|number|no\.?)\b|\bsubscriber\s*(?:id|#|no\.?)\b|\bid\s*#"),
+    (1.0, r"\bgroup\s*(?:#|no\.?|number|id)\b|\bgrp\b"),
+    (3.5, r"\brx\s*(?:bin|pcn|grp|group)\b|\bbin\s*[:#]?\s*\d{6}\b|\bpcn\b"),
+    (3.0, r"\b(?:insurance|member|id|health)\s+card\b|\b(?:front|back)\s+of\s+(?:the\s+)?card\b"),
+    (
+        2.5,
+        r"\b(?:office\s+visit|ov|pcp|primary|spc|spec|specialist|er|emergency|urgent\s+care"
+        r"|in-network|out-of-network)\b[^\n$]{0,20}\$\s*\d",
+    ),
+    (1.5, r"\bsubscriber\b|\bdependents?\b|\bidentification\s+(?:no|number|#)"),
+    (1.0, r"\bpharmacy\s+benefit\b|\bpre-?certification\b|\bclaims?\b"),
+    (2.0, r"\bco-?pay(?:ment)?s?\b|\bdeductible\b|\bcoinsurance\b"),
+    (
+        2.0,
+        r"\b(?:customer|member)\s+services?\b|\bproviders?\s*(?:call|:)|\bsubmit\s+claims\b",
+    ),
+    (1.0, r"\bppo\b|\bhmo\b|\bepo\b|\bpos\b|\bhsa\b|\bplan\s+(?:type|code)\b"),
+    (1.0, r"\beffective\s+date\b|\beligibility\b|\bdoes\s+not\s+guarantee\b|\bpayer\s+id\b"),
+    (3.0, r"\bmedicare\s+(?:number|health\s+insurance|card)\b|\bpart\s+[abcd]\)"),
+    (2.0, r"\b(?:medicaid|recipient|beneficiary)\s+(?:id|number|no\.?|#)\b"),
+    (2.0, r"\bentitled\s+to\b|\bcoverage\s+(?:starts|begins|effective)\b"),
 )
 _COVER = _cues(
     (1.5, r"\bfax\b|\bfacsimile\b|\btelecopy\b"),
@@ -129,17 +218,98 @@ FLOOR = 4.0
 _LAB_ROW = re.compile(
     r"\d+(?:\.\d+)?\s*(?:[a-zA-Z%/^0-9µ]+/[a-zA-Z0-9µ]+|%)?\s+\(?\d+(?:\.\d+)?\s*-\s*\d+(?:\.\d+)?\)?"
 )
+# A SOAP note's lines: "S: ...", "O: ...", "A: ...", "P: ...".
+_SOAP_LINE = re.compile(r"^\s*[SOAP]\s*[:.)]\s", re.MULTILINE)
 _WORDS = re.compile(r"[A-Za-z]{2,}")
+# A page's title (its first few lines) naming what it is counts beyond the same words further
+# down ("send your consult note" in a referral is not a consult note).
+_TITLE_LINES = 4
+TITLE_WEIGHT = 2.5
+_TITLES = {
+    kind: re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+    for kind, pattern in (
+        (
+            PageType.referral,
+            r"\breferral\b|\bconsult(?:ation)?\s+request\b|\brequest\s+for\s+(?:\w+\s+)?consult",
+        ),
+        (
+            PageType.clinical_notes,
+            r"\b(?:progress|visit|office|clinic|consult(?:ation)?|soap|encounter)\s+notes?\b"
+            r"|\bhistory\s+and\s+physical\b|\bdischarge\s+summary\b|\bproblem\s+list\b"
+            r"|\bmedication\s+list\b",
+        ),
+        (
+            PageType.lab,
+            r"\blab(?:oratory)?\b|\bpathology\b|\bpanel\b|\bmicrobiology\b|\burinalysis\b"
+            r"|\bblood\s+count\b",
+        ),
+        (
+            PageType.imaging,
+            r"\bradiology\b|\bimaging\b|\bultrasound\b|\bmammogra\w*|\bechocardiogra\w*"
+            r"|^\s*(?:mri|mra|ct|cta|x-?ray|xr|us)\b",
+        ),
+        (
+            PageType.insurance_card,
+            r"\b(?:insurance|member|id)\s+card\b|\bmedicare\s+health\s+insurance\b",
+        ),
+        (
+            PageType.cover_sheet,
+            r"^\s*(?:fax|facsimile)(?:\s+(?:cover(?:\s+sheet)?|transmission|message))?\s*$"
+            r"|\bcover\s+(?:sheet|page)\b|\btransmittal\b",
+        ),
+    )
+}
+# Signs of a patient's record (a chart printout, an order), which an insurance card is not.
+_RECORD = re.compile(
+    r"\bmrn\b|\bmedical\s+record\s+(?:number|no)|\belectronically\s+signed\b"
+    r"|\bprinted\b[^\n]{0,40}\bby\b|\bplease\s+(?:schedule|see|evaluate)\b",
+    re.IGNORECASE,
+)
+# A page that says it goes on from the one before ("Page 2 of 3", "continued").
+_CONTINUED = re.compile(
+    r"\bpage\s*\d+\s*(?:of|/)\s*\d+\b|\bcontinued\b|\(cont(?:'d|\.|inued)?\)", re.IGNORECASE
+)
+_CARRIED_OVER = (PageType.referral, PageType.clinical_notes, PageType.lab, PageType.imaging)
 
 
 def classify(page: PageText) -> PageType:
+    """The page's type from its own text (the fax header line left out)."""
     return best_type(scores(page.body))
+
+
+def classify_all(pages: Sequence[PageText]) -> list[PageType]:
+    """Every page's type, reading each in the light of the one before it.
+
+    A page that says too little about itself (``other``) but says it continues ("Page 2
+    of 2") takes the type of the previous page of the same file: the second page of a
+    chart printout of a referral order is still the referral.
+    """
+    types: list[PageType] = []
+    for index, page in enumerate(pages):
+        kind = classify(page)
+        if kind == PageType.other and index and _CONTINUED.search(page.body):
+            before = pages[index - 1]
+            if before.document_index == page.document_index and types[-1] in _CARRIED_OVER:
+                kind = types[-1]
+        types.append(kind)
+    return types
 
 
 def scores(text: str) -> dict[PageType, float]:
     result = {kind: _score(cues, text) for kind, cues in _FAMILIES.items()}
+    if len(_SOAP_LINE.findall(text)) >= 3:
+        result[PageType.clinical_notes] += 4.0
+    particulars = sum(1 for label in _DEMOGRAPHICS if label.search(text))
+    if particulars >= 5:
+        result[PageType.referral] += 1.0 * (particulars - 4)
     lab_rows = len(_LAB_ROW.findall(text))
     result[PageType.lab] += min(lab_rows, 8) * 0.75
+    head = "\n".join([line for line in text.split("\n") if line.strip()][:_TITLE_LINES])
+    for kind, title in _TITLES.items():
+        if title.search(head):
+            result[kind] += TITLE_WEIGHT
+    if _RECORD.search(text):
+        result[PageType.insurance_card] *= 0.5
     words = len(_WORDS.findall(text))
     # A cover sheet says who, to whom and how many pages, and little else; a long page with
     # the same words ("confidential", "fax:") in its letterhead or footer is something else.

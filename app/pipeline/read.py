@@ -1,13 +1,15 @@
 """A stored file's pages as text: from the PDF's text layer where it has a usable one, else OCR.
 
-The worker calls ``page_count`` once per file (fast; refuses what cannot be read) and then
-``read_page`` once per page in a process pool, and ``pages.classify`` on each result.
+The worker calls ``page_count`` once per file (fast; refuses what cannot be read), then
+``read_page`` once per page in a process pool, then ``pages.classify_all`` on the packet's
+pages in order (a page may take its type from the one before it).
 ``read_packet`` does all of it in order in one process, for the bench and the tests.
 """
 
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Literal
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -16,7 +18,7 @@ from PIL import Image
 from app.pipeline import files, ocr, pages
 from app.pipeline.fax_header import fax_header_lines
 from app.pipeline.text import clean, text_layer
-from app.pipeline.types import Limits, PageText, PipelineError, PipelineTimeout
+from app.pipeline.types import Limits, PageText, PipelineError, PipelineTimeout, Word
 
 DEFAULT_LIMITS = Limits()
 LETTER_WIDTH_INCHES = 8.5
@@ -78,7 +80,7 @@ def read_page(
     _check_deadline(deadline)
     prepared = ocr.prepare(image)
     _check_deadline(deadline)
-    result = ocr.recognize(prepared, dpi=dpi, deadline=deadline)
+    result = ocr.read_upright(prepared, dpi=dpi, deadline=deadline)
     return _page(clean(result.text), "ocr", result.confidence, result.words, number, document_index)
 
 
@@ -97,22 +99,25 @@ def read_packet(
                 document_index=document_index,
                 limits=limits,
             )
-            out.append(replace(page, page_type=pages.classify(page)))
-    return out
+            out.append(page)
+    return [
+        replace(page, page_type=kind)
+        for page, kind in zip(out, pages.classify_all(out), strict=True)
+    ]
 
 
 def _page(
     text: str,
-    method: str,
+    method: Literal["text", "ocr"],
     confidence: float,
-    words: tuple,
+    words: tuple[Word, ...],
     number: int,
     document_index: int,
 ) -> PageText:
     return PageText(
         number=number,
         text=text,
-        method="text" if method == "text" else "ocr",
+        method=method,
         confidence=confidence,
         words=words,
         document_index=document_index,
@@ -126,6 +131,7 @@ def _render(page: pdfium.PdfPage, limits: Limits) -> tuple[Image.Image, int]:
     A scanned page is drawn at its scan's own resolution (within 200..``limits.dpi``):
     a 200-dpi fax drawn at 300 dpi reads no better and 30% slower.
     """
+    _check_embedded_images(page, limits)
     width, height = page.get_size()  # points, 1/72 inch
     scale = _scan_dpi(page, limits) / 72
     area = max(width * height, 1.0) * scale * scale
@@ -137,6 +143,12 @@ def _render(page: pdfium.PdfPage, limits: Limits) -> tuple[Image.Image, int]:
     except Exception:
         raise PipelineError("a page of the PDF is damaged and cannot be drawn") from None
     return image, max(1, round(scale * 72))
+
+
+def _check_embedded_images(page: pdfium.PdfPage, limits: Limits) -> None:
+    """PDFium decodes a page's images whole to draw them: refuse a bomb before it does."""
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        files.check_pixels(obj.get_px_size(), limits, "image inside the PDF")
 
 
 def _scan_dpi(page: pdfium.PdfPage, limits: Limits) -> float:

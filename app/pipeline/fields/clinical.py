@@ -5,6 +5,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from app.pipeline.fields import icd10
 from app.pipeline.fields.confidence import (
+    IN_ROW,
     LABEL_IN_SECTION,
     LABEL_OWN,
     NARRATIVE,
@@ -15,6 +16,7 @@ from app.pipeline.fields.confidence import (
     read_factor,
 )
 from app.pipeline.fields.labels import Labeled
+from app.pipeline.fields.people import read_name
 from app.pipeline.types import PageText
 from models.document import PageType
 from models.extraction import Urgency
@@ -76,7 +78,7 @@ def code_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> Iter
         page = by_number[item.page]
         if page.page_type not in (None, PageType.referral):
             continue
-        score = LABEL_OWN * page_factor(page) * read_factor(page, item.value)
+        score = _label(item) * page_factor(page) * read_factor(page, item.value)
         for code, repaired in codes_in(item.value, bare=True):
             labelled.append((code, score * (0.9 if repaired else 1.0), page))
     if labelled:
@@ -103,6 +105,10 @@ def _list_candidate(found: list[tuple[str, float, PageText]]) -> Candidate:
     score = min(s for _, s, _ in found)
     page = found[0][2]
     return Candidate(CODES, codes, score, page, ",".join(codes))
+
+
+def _label(item: Labeled) -> float:
+    return IN_ROW if item.in_row else LABEL_OWN
 
 
 # -- urgency ---------------------------------------------------------------------------------
@@ -168,7 +174,7 @@ def urgency_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> I
         urgency, _ = read_urgency(item.value)
         used_lines.add((item.page, item.line))
         if urgency is not None:
-            yield candidate(URGENCY, urgency, LABEL_OWN, page, item.value, line=item.line)
+            yield candidate(URGENCY, urgency, _label(item), page, item.value, line=item.line)
     for page in pages:
         if page.page_type not in (None, PageType.referral):
             continue
@@ -207,9 +213,15 @@ _FOR_EVALUATION = re.compile(
 def reason_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
     for item in items:
+        page = by_number[item.page]
+        if item.kind == "re" and page.page_type in (None, PageType.referral):
+            # "Re: Thyroid nodule" (not "RE: Jane Doe, DOB …", not "RE: Patient referral")
+            reason = _clean_reason(item.value)
+            if reason and read_name(item.value) is None and not _ABOUT_A_REFERRAL.search(reason):
+                yield candidate(REASON, reason, NARRATIVE, page, item.value, key=reason.lower())
+            continue
         if item.kind != "reason":
             continue
-        page = by_number[item.page]
         if page.page_type not in (None, PageType.referral):
             continue
         reason = _clean_reason(item.value)
@@ -217,7 +229,7 @@ def reason_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> It
             yield candidate(
                 REASON,
                 reason,
-                LABEL_OWN * 0.95,
+                _label(item) * 0.95,
                 page,
                 item.value,
                 key=reason.lower(),
@@ -233,6 +245,11 @@ def reason_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> It
             reason = _clean_reason(raw)
             if reason:
                 yield candidate(REASON, reason, NARRATIVE * 0.9, page, raw, key=reason.lower())
+
+
+_ABOUT_A_REFERRAL = re.compile(
+    r"\b(?:referral|consult(?:ation)?|patient|new patient|request|dob|d\.o\.b)\b", re.IGNORECASE
+)
 
 
 def _clean_reason(value: str) -> str | None:

@@ -22,6 +22,27 @@ IN_ROW = 0.88  # under a header row, matched by its shape
 NARRATIVE = 0.82  # "I am referring my patient Jane Doe (DOB …)"
 SHAPE_ONLY = 0.6  # a value found by its shape alone (a letterhead, an ICD-10 code in text)
 
+# Text that no check can confirm: what OCR reads there (an accent dropped, O for 0 in an id,
+# "Oid" for "Old") is never shown as sure. Dates, phones, NPIs, codes, closed vocabularies and
+# shapes validate what was read, so they keep their evidence.
+FREE_TEXT = frozenset(
+    {
+        "patient.firstName",
+        "patient.lastName",
+        "patient.address.line1",
+        "patient.address.line2",
+        "patient.address.city",
+        "insurance.provider",
+        "insurance.memberId",
+        "insurance.groupNumber",
+        "referrer.providerName",
+        "referrer.practiceName",
+        "clinical.reason",
+        "patient.email",
+    }
+)
+OCR_FREE_TEXT = 0.85
+
 # Pages other than the referral itself hold other people's names and other dates.
 _PAGE_FACTOR = {
     None: 0.97,
@@ -127,6 +148,8 @@ def choose(candidates: Iterable[Candidate]) -> Chosen | None:
     else:
         confidence *= 1 - 0.3 * rival
     top = max(deciding[best], key=lambda c: c.score)
+    if top.path in FREE_TEXT and all(c.page.method == "ocr" for c in by_key[best]):
+        confidence = min(confidence, OCR_FREE_TEXT)
     return Chosen(top.value, round(min(confidence, 0.995), 3), top.page.number)
 
 

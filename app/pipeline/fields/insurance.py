@@ -4,7 +4,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from app.pipeline.fields.confidence import LABEL_ALONE, Candidate, candidate, label_score
-from app.pipeline.fields.labels import INSURANCE, OTHER, RECIPIENT, Labeled
+from app.pipeline.fields.labels import INSURANCE, OTHER, RECIPIENT, Labeled, header_row
 from app.pipeline.types import PageText
 
 PROVIDER = "insurance.provider"
@@ -36,6 +36,8 @@ def read_payer(value: str) -> str | None:
     text = re.split(r"\s{2,}|\s\|\s|;", value.strip())[0].strip(" ,.-")
     if not text or _NONE.match(text) or not re.search("[A-Za-z]{2}", text):
         return None
+    if header_row(text) is not None:
+        return None  # "Plan Subscriber ID Group": the labels of a table, not a payer
     return text
 
 

@@ -28,7 +28,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     # -- names
     (r"(?:patient|pt\.?|client|member)(?:'s)? (?:full )?name", "name", PATIENT),
     (r"name of patient|patient|pt\.?", "name", PATIENT),
-    (r"re|regarding", "name", None),  # "RE: Jane Doe", but also "Re: Thyroid nodule"
+    (r"re|regarding|subject", "re", None),  # "RE: Jane Doe", but also "Re: Thyroid nodule"
     (r"(?:full )?name", "name", None),
     (r"(?:patient |pt\.? )?(?:first|given) name|first|fname", "first", None),
     (r"(?:patient |pt\.? )?(?:last|family) name|surname|last|lname", "last", None),
@@ -81,14 +81,20 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         PATIENT,
     ),
     (
-        r"(?:home |cell |mobile |primary |work |daytime |contact |office |main |patient |pt\.? )?"
+        r"(?:home |cell |mobile |primary |work |daytime |contact |office |main |patient |pt\.? "
+        r"|provider |practice |clinic |physician |referring |doctor's |dept\.? |department )?"
         r"(?:phone|telephone|tel\.?|ph\.?)(?: number| no\.?| #)?|cell|mobile|contact number"
         r"|contact (?:#|no\.?|phone)"
         r"|office (?:#|no\.?|number)|main (?:#|number)",
         "phone",
         None,
     ),
-    (r"(?:office |return |clinic |practice )?(?:fax|facsimile)(?: number| no\.?| #)?", "fax", None),
+    (
+        r"(?:office |return |clinic |practice |provider |physician |referring |dept\.? )?"
+        r"(?:fax|facsimile)(?: number| no\.?| #)?",
+        "fax",
+        None,
+    ),
     (r"fax back to|please fax (?:back )?to|return fax to", "fax", REFERRER),
     # -- address
     (
@@ -159,7 +165,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         r"|patient #|patient number|chart(?: #| number)?|account"
         r"|medical record(?: number| #| no\.?)?|ssn|social security(?: number| #)?|age"
         r"|date|referral date|date of referral|visit date|date of service|dos|signature|signed"
-        r"|medications?|allergies|history|hpi|assessment|pages?|subject|cc"
+        r"|(?:provider|physician|referring provider)'?s? signature"
+        r"|medications?|allergies|history|hpi|assessment|pages?|cc"
         r"|time|notes?|comments?|relationship(?: to patient)?|employer|language|race|ethnicity"
         r"|marital status|tax id|tin|dea|license(?: #)?|upin|taxonomy|effective date|copay"
         r"|account(?: #| number)?|encounter(?: #)?|appointment|auth(?:orization)?(?: #| number)?"
@@ -199,7 +206,8 @@ _SECTIONS: tuple[tuple[str, str], ...] = (
     ),
     (r"(?:primary )?insurance(?: information| info| details)?|coverage|payer", INSURANCE),
     (
-        r"clinical(?: information| info| details| summary)?|diagnos[ie]s|reason for referral",
+        r"clinical(?: information| info| details| summary)?|diagnos[ie]s|reason for referral"
+        r"|referral (?:details|information|info)",
         CLINICAL,
     ),
 )
@@ -240,9 +248,21 @@ class Row:
     lines: tuple[str, ...]
     page: int
     line: int  # of the first value line
+    # A column of bare labels whose values OCR read after them all, in the same order.
+    column: bool = False
 
 
 _WORD_BEFORE = r"(?:(?<=^)|(?<=[\s|;,(\[]))"
+_LABEL_PATTERNS = [
+    re.compile(
+        _WORD_BEFORE
+        + f"(?P<label>{p})"
+        + r"(?P<hint>\s*\((?=[^)]*[A-Za-z])[^)]{1,30}\))?"
+        + r"(?P<tail>\s*[:#]|(?=\s{2,}|\t|\s*\||\s*$)|(?P<space>(?= \S)))",
+        re.IGNORECASE,
+    )
+    for p, _, _ in _LEXICON
+]
 _LABEL_AT = re.compile(
     _WORD_BEFORE
     + "(?P<label>"
@@ -284,10 +304,19 @@ def classify(label_text: str) -> tuple[str, str | None]:
     return "skip", None
 
 
+def _longest_label_at(line: str, start: int) -> re.Match[str] | None:
+    """The longest label starting at ``start`` that stands as one ("Home Address:", not "Home")."""
+    found = [
+        m for p in _LABEL_PATTERNS if (m := p.match(line, start)) and _stands_as_label(line, m)
+    ]
+    return max(found, key=lambda m: m.end("label"), default=None)
+
+
 def find_labels(line: str) -> list[Label]:
     labels: list[Label] = []
     strong = _longest_at_start(line)
-    colon = _LABEL_AT.match(line)
+    first = _LABEL_AT.match(line)
+    colon = _longest_label_at(line, first.start()) if first else None
     if (
         strong
         and (
@@ -302,12 +331,14 @@ def find_labels(line: str) -> list[Label]:
         labels.append(Label(kind, owner, strong.start("label"), strong.end(), hint))
     position = labels[-1].end if labels else 0
     while True:
-        match = _LABEL_AT.search(line, position)
-        if match is None:
+        start = _LABEL_AT.search(line, position)
+        if start is None:
             break
-        position = max(match.end(), match.start() + 1)
-        if not _stands_as_label(line, match):
+        match = _longest_label_at(line, start.start())
+        if match is None:
+            position = start.start() + 1
             continue
+        position = max(match.end(), match.start() + 1)
         kind, owner = classify(match["label"])
         hint = (match["hint"] or "").strip(" ()").lower()
         labels.append(Label(kind, owner, match.start("label"), match.end(), hint))
@@ -382,7 +413,7 @@ _SIGN_OFF = re.compile(
 )
 _SIGNATURE = re.compile(
     r"^\s*(?:dr\.?\s+)?[^\W\d_][\w'.\- ]{2,40},?\s+(?:md|do|np|pa-c|pa|fnp|dnp|mbbs|aprn)\b"
-    r"(?!\s*:)",
+    r"(?!\s*:)|^\s*dr\.?\s+[^\W\d_][\w'.\- ]{2,40}\s*(?:\||,?\s+npi\b)",
     re.IGNORECASE,
 )
 _AT_POSITION = [
@@ -415,6 +446,17 @@ def header_row(line: str) -> list[tuple[str, str | None]] | None:
     return found if len(found) >= 2 and values else None
 
 
+def _column_block(lines: list[str], index: int) -> list[tuple[int, str]]:
+    block: list[tuple[int, str]] = []
+    for j in range(index, len(lines)):
+        text = lines[j].strip()
+        if text and (find_labels(text) or section_of(text) is not None):
+            break
+        if text:
+            block.append((j, text))
+    return block
+
+
 def _row_block(lines: list[str], index: int) -> list[str]:
     block: list[str] = []
     for j in range(index + 1, min(len(lines), index + 6)):
@@ -430,6 +472,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
     lines = page.text.split("\n")
     section: str | None = None
     skip_until = -1
+    pending: list[tuple[str, str | None]] = []  # bare labels that found no value
     for index, line in enumerate(lines):
         if index <= skip_until:
             continue
@@ -441,7 +484,9 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
         if row is not None:
             block = _row_block(lines, index)
             if block:
-                owned = tuple((kind, owner or _owner_in(section, kind)) for kind, owner in row)
+                # "Patient Name DOB Mobile": the whole row is the patient's
+                row_section = PATIENT if any(o == PATIENT for _, o in row) else section
+                owned = tuple((kind, owner or _owner_in(row_section, kind)) for kind, owner in row)
                 yield Row(owned, tuple(block), page.number, index + 1)
                 if any(owner == PATIENT for _, owner in row):
                     section = PATIENT
@@ -459,11 +504,24 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
                     yield Labeled(
                         labels[0].kind, owner, True, under[0], page.number, under[1], "", True
                     )
+                    continue
+            if labels and ":" in line and labels[0].kind != "skip":
+                # "Insurance:" heads its section and labels a value OCR may read later
+                pending.append((labels[0].kind, labels[0].owner or heading))
             continue
         opened = _heading_start(line)
         if opened is not None:
             section = opened
         labels = find_labels(line)
+        if not labels and line.strip() and len(pending) >= 3:
+            # Two columns read one after the other: every label, then every value.
+            column = _column_block(lines, index)
+            # a title between the labels ("Referral Details") is no column of values
+            if len(column) >= 3:
+                yield Row(tuple(pending), tuple(t for _, t in column), page.number, index, True)
+                pending = []
+                skip_until = column[-1][0]
+                continue
         for i, label in enumerate(labels):
             end = labels[i + 1].start if i + 1 < len(labels) else len(line)
             value = _clean(line[label.end : end])
@@ -471,7 +529,8 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             is_below = False
             if not value and i + 1 == len(labels):
                 many = label.kind in ("reason", "diagnosis")
-                found = _value_below(lines, index, many=many)
+                # after a run of bare labels, what stands under a gap is the values' column
+                found = _value_below(lines, index, many=many, gap=len(pending) < 2)
                 if found is not None:
                     value, line_of_value = found
                     is_below = True
@@ -485,12 +544,15 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             elif label.kind in ("name", "first", "last") and section is None and value:
                 section = PATIENT  # a form's first "Name:" is the patient's
             if not value:
+                if label.start <= 1 and i + 1 == len(labels):
+                    pending.append((label.kind, label.owner or _owner_in(section, label.kind)))
                 continue
             if label.kind == "diagnosis" and i + 1 == len(labels):
                 more = _codes_below(lines, line_of_value)
                 if more:
                     value = f"{value} {more[0]}"
                     line_of_value = skip_until = more[1]
+            pending.clear()  # labels with their values: no column of bare labels here
             yield Labeled(
                 label.kind,
                 label.owner or _owner_in(section, label.kind),
@@ -512,7 +574,12 @@ _KIND_OWNERS = {
 }
 
 
+_CLINICAL_KINDS = {"reason", "diagnosis", "urgency", "re", "skip"}
+
+
 def _owner_in(section: str | None, kind: str) -> str | None:
+    if section == CLINICAL and kind not in _CLINICAL_KINDS:
+        return None  # a name or phone under "Clinical Information" is no one's we know
     allowed = _KIND_OWNERS.get(kind)
     if allowed is not None and section not in allowed:
         return None
@@ -534,14 +601,17 @@ def _codes_below(lines: list[str], index: int) -> tuple[str, int] | None:
     return (" ".join(taken), last) if taken else None
 
 
-def _value_below(lines: list[str], index: int, *, many: bool = False) -> tuple[str, int] | None:
+def _value_below(
+    lines: list[str], index: int, *, many: bool = False, gap: bool = True
+) -> tuple[str, int] | None:
     """The line under a bare label if it is a value (no label of its own), else None."""
     taken: list[str] = []
     last = index
-    for j in range(index + 1, min(len(lines), index + (8 if many else 2))):
+    # OCR puts a blank line between a label and the value under it
+    for j in range(index + 1, min(len(lines), index + (8 if many else 3))):
         text = lines[j].strip()
         if not text:
-            if taken or not many:
+            if taken or not (gap or many):
                 break
             continue
         if find_labels(text) or section_of(text) is not None:

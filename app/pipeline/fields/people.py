@@ -71,7 +71,7 @@ _NOT_NAME = re.compile(
     r"|n/a|na|address|insurance|fax|tel|email|first|last|name|signature|signed|clinic"
     r"|medical|center|hospital|health|family|medicine|practice|group|associates|office|care"
     r"|primary|pediatrics|orthopedics|cardiology|partners|specialists|institute|services"
-    r"|llc|inc|pc|clinics|healthcare|system|department|dept"
+    r"|llc|inc|pc|clinics|healthcare|system|department|dept|internal|surgery|surgical"
     r"|street|ave|road|rd|suite|blvd)$",
     re.IGNORECASE,
 )
@@ -111,10 +111,14 @@ def read_name(value: str, hint: str = "") -> Name | None:
         if len(words) < 2:
             return None
         last, first, middle = words[0], words[1], " ".join(words[2:])
+    if last_first and middle and all(len(w) > 2 and not w.endswith(".") for w in middle.split()):
+        first, middle = f"{first} {middle}", ""  # "St. Clair, Mary Ann": a double first name
     if not first or not last or not _plausible(first) or not _plausible(last):
         return None
     if _lower_word(first) or _lower_word(last):
         return None  # "Thyroid nodule" is no name; "de la Cruz" is one
+    if len(last) > 2 and last.endswith(".") and not last.endswith(("Jr.", "Sr.")):
+        last = last[:-1]  # "Hernandez." at a sentence's end
     return Name(_case(first), _case(last), _case(middle))
 
 
@@ -168,7 +172,8 @@ def _case(part: str) -> str:
 # "I am referring my patient Jane Doe", "Mr. John Roe is a 45-year-old", "RE: Jane Doe"
 _NAME = (
     rf"{_UPPER}(?:{_LETTER}|['\u2019\-])+(?:\s+{_UPPER}\.?)?"
-    rf"(?:\s+(?:St\.\s+)?{_UPPER}(?:{_LETTER}|['\u2019\-])+){{1,2}}"
+    rf"(?:\s+(?:St\.\s+|(?:de|del|la|le|van|von|der|den|da|di|du)\s+)*"
+    rf"{_UPPER}(?:{_LETTER}|['\u2019\-])+){{1,2}}"
 )
 _PATIENT_SENTENCES = (
     re.compile(
@@ -193,7 +198,8 @@ _SIGN_OFF = re.compile(
 )
 # "Keisha D. Hernández, MD | NPI 1837569288 | …": a signature line of a form's footer.
 _SIGNATURE_LINE = re.compile(
-    rf"^\s*(?P<name>(?:dr\.?\s+)?[^\W\d_][\w'.\- ]{{2,40}},?\s+(?:{_CREDENTIALS}))\b"
+    rf"^\s*(?P<name>(?:dr\.?\s+)?[^\W\d_][\w'.\- ]{{2,40}},?\s+(?:{_CREDENTIALS})\b"
+    rf"|dr\.?\s+[^\W\d_][\w'.\- ]{{2,40}}?)"
     r"[\s,|]*(?:\||npi\b)",
     re.IGNORECASE,
 )
@@ -206,11 +212,11 @@ def patient_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> I
     for item in items:
         page = by_number[item.page]
         score = label_score(item, PATIENT)
-        if not score and item.owner is None and item.kind in ("name", "first", "last"):
+        if not score and item.owner is None and item.kind in ("name", "first", "last", "re"):
             score = LABEL_ALONE  # "Name: …" under no heading: the patient, most likely
         if not score:
             continue
-        if item.kind == "name":
+        if item.kind in ("name", "re"):
             name = read_name(item.value, item.hint)
             if name is None:
                 continue

@@ -24,7 +24,8 @@ PHONE = re.compile(
 def read_phone(text: str) -> tuple[str | None, bool]:
     """The first phone number written in ``text``, E.164, and whether OCR repair was needed."""
     match = PHONE.search(text)
-    if match is None:
+    if match is None or match.start() > 4:
+        # "Fax completed form to 555-…": a number at the end of a sentence is someone else's
         return None, False
     fixed = as_digits(match.group(0))
     repaired = fixed != match.group(0)

@@ -144,12 +144,14 @@ def _letterhead(page: PageText, lines: list[str]) -> Iterator[Candidate]:
         seen += 1
         if seen > 4 or find_labels(text):
             return
-        practice = read_practice(text)
+        # "Summit Health Partners - Referral Coordinator Worksheet": the name before the dash
+        name = re.split(r"\s+[-\u2013\u2014|]\s+", text)[0]
+        practice = read_practice(name)
         if (
             practice
-            and _PRACTICE_WORDS.search(text)
-            and not _NOT_PRACTICE.search(text)
-            and len(text.split()) <= 8
+            and _PRACTICE_WORDS.search(name)
+            and not _NOT_PRACTICE.search(name)
+            and len(name.split()) <= 8
         ):
             yield candidate(
                 PRACTICE,

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from app.pipeline.fields.address import CSZ, STREET
 from app.pipeline.fields.dates import DATE
 from app.pipeline.fields.insurance import PAYER
-from app.pipeline.fields.labels import PATIENT, Labeled, Row
+from app.pipeline.fields.labels import OTHER, PATIENT, RECIPIENT, Labeled, Row
 from app.pipeline.fields.people import read_name
 from app.pipeline.fields.phones import EMAIL_SHAPE, PHONE
 
@@ -22,6 +22,9 @@ _NPI = re.compile(r"(?<!\d)\d{10}(?!\d)")
 
 
 def expand(row: Row) -> Iterator[Labeled]:
+    if row.column:
+        yield from align(row)
+        return
     explicit = {owner for _, owner in row.labels if owner == PATIENT}
     lines = list(row.lines)
     taken = [""] * len(lines)  # text already claimed on each line
@@ -94,3 +97,61 @@ def _payer_words(line: str, start: int) -> str:
             break
         words.append(word)
     return " ".join(words)
+
+
+# -- a column of labels, then a column of values ------------------------------------------------
+
+_URGENCY = re.compile(r"\b(?:stat|urgent|routine|asap|emergent|elective|expedited)\b", re.I)
+_CODE = re.compile(r"\b[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?\b")
+
+
+def _fits(kind: str, text: str) -> bool | None:
+    """Whether ``text`` has the shape of a ``kind`` value; None when the kind has no shape."""
+    checks = {
+        "dob": lambda t: DATE.search(t) is not None,
+        "sex": lambda t: _SEX.fullmatch(t.strip()) is not None,
+        "phone": lambda t: PHONE.search(t) is not None,
+        "fax": lambda t: PHONE.search(t) is not None,
+        "phone_fax": lambda t: PHONE.search(t) is not None,
+        "email": lambda t: EMAIL_SHAPE.search(t) is not None,
+        "npi": lambda t: _NPI.search(t) is not None,
+        "member_id": lambda t: _IDENTIFIER.fullmatch(t.strip()) is not None,
+        "group": lambda t: _IDENTIFIER.fullmatch(t.strip()) is not None,
+        "address": lambda t: STREET.match(t) is not None,
+        "diagnosis": lambda t: _CODE.search(t) is not None,
+        "urgency": lambda t: _URGENCY.search(t) is not None,
+        "name": lambda t: read_name(t) is not None,
+        "provider": lambda t: read_name(t) is not None,
+        "first": lambda t: t[:1].isupper() and len(t.split()) <= 2,
+        "last": lambda t: t[:1].isupper() and len(t.split()) <= 3,
+        "insurer": lambda t: not any(c.isdigit() for c in t),
+        "practice": lambda t: not any(c.isdigit() for c in t),
+    }
+    check = checks.get(kind)
+    return None if check is None else check(text)
+
+
+def align(row: Row) -> Iterator[Labeled]:
+    """Values in the labels' order; a label whose shape the next value lacks was left empty."""
+    values = list(row.lines)
+    v = 0
+    for i, (kind, owner) in enumerate(row.labels):
+        if v >= len(values):
+            return
+        text = values[v]
+        fits = None if owner in (RECIPIENT, OTHER) else _fits(kind, text)
+        following = row.labels[i + 1][0] if i + 1 < len(row.labels) else None
+        if kind == "skip" or fits is False:
+            # an empty field, unless the value fits no label after it either
+            if following is not None and _fits(following, text) is not False:
+                continue
+            if kind == "skip":
+                continue
+        if fits is None and following is not None and _fits(following, text):
+            continue  # "Specialty:" left empty, the next label's value stands here
+        take = 1
+        if kind == "address" and v + 1 < len(values) and CSZ.search(values[v + 1]):
+            text, take = f"{text}, {values[v + 1]}", 2
+        if fits is not False:
+            yield Labeled(kind, owner, False, text, row.page, row.line + v, in_row=True)
+        v += take
