@@ -64,6 +64,8 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/reporting.py --db sqlite
 	$(BIN)/python bench/reporting.py --db postgresql
 	$(BIN)/python bench/extraction.py --per-layout 3 --both
+	$(BIN)/python bench/emr.py
+	$(BIN)/python bench/pipeline_runs.py
 
 clean:
 	rm -rf $(VENV) node_modules data
