@@ -13,15 +13,13 @@ from resolvers import audit, matching, qa, referrals, triage
 from resolvers.context import Context
 from resolvers.errors import Conflict
 
-_SETTLED = (ReferralStage.triaged, ReferralStage.duplicate)
-
 
 async def recheck(ctx: Context, referral: Referral) -> None:
     """QA and triage again. A manual triage stays, with its automatic part brought up to date."""
     config = await referrals.config_for(ctx, referral.org_id)
     extraction = referral.extraction or Extraction()
     referral.qa = qa.check(extraction, config)
-    if referral.stage not in _SETTLED:
+    if referral.stage not in qa.SETTLED:
         referral.stage = ReferralStage.review
     if not referral.qa.passed:
         # Kept once set: reporting's share of referrals that needed a person.

@@ -28,7 +28,7 @@ REQUIRED = (
 )
 REFERRER_NAMES = ("referrer.providerName", "referrer.practiceName")
 # A referral stays where it is once it has been triaged into a case or set aside.
-_SETTLED = (ReferralStage.triaged, ReferralStage.duplicate)
+SETTLED = (ReferralStage.triaged, ReferralStage.duplicate)
 
 
 def _present(value: Any) -> bool:
@@ -110,7 +110,7 @@ async def run(ctx: Context, *, referral_id: str) -> Referral:
     config = await referrals.config_for(ctx, referral.org_id)
     result = check(referral.extraction, config)
     referral.qa = result
-    if not result.passed and referral.stage not in _SETTLED:
+    if not result.passed and referral.stage not in SETTLED:
         referral.stage = ReferralStage.review
         referral.needed_review = True
     referral.updated_at = utcnow()

@@ -41,7 +41,6 @@ from resolvers import access, audit, intake, matching, patients, referrals, refe
 from resolvers.context import Context
 from resolvers.errors import Conflict, ValidationFailed, not_found
 
-MAX_TEXT = 200
 MAX_REASON = 2000
 MAX_CODES = 20
 # ICD-10-CM: a letter, two characters, then optionally a dot and up to four more.
@@ -56,8 +55,8 @@ class _Wrong(ValueError):
     pass
 
 
-def _text(value: Any, limit: int = MAX_TEXT) -> str | None:
-    return patients.clean_text(value, limit=limit)
+def _text(value: Any) -> str | None:
+    return patients.clean_text(value)
 
 
 def _person_name(value: Any) -> str | None:
@@ -120,7 +119,7 @@ CLEANERS: dict[str, Callable[[Any], Any]] = {
     "referrer.practiceName": _text,
     "referrer.phone": patients.clean_phone,
     "referrer.fax": patients.clean_phone,
-    "clinical.reason": lambda v: _text(v, MAX_REASON),
+    "clinical.reason": lambda v: patients.clean_text(v, limit=MAX_REASON),
     "clinical.diagnosisCodes": _codes,
     "clinical.urgency": _urgency,
 }
