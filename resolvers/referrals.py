@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from datetime import MAXYEAR, UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,7 +28,6 @@ from resolvers.pagination import Page, check_limit, paginate
 
 WAIT_POLL_SECONDS = 0.2
 SOURCES = ("upload", "fax", "api")
-BULK_ACTIONS = ("move_to_triaged", "mark_duplicate")
 MAX_BULK = 500
 MAX_NOTES = 4000
 MAX_EXTERNAL_ID = 200
@@ -35,6 +35,11 @@ MAX_QUERY_TERMS = 8
 EXPORT_PAGE = 500
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SEARCH_TEXT_MAX = 1000  # Referral.search_text's length
+
+
+class BulkAction(StrEnum):
+    move_to_triaged = "move_to_triaged"
+    mark_duplicate = "mark_duplicate"
 
 
 # -- search text ------------------------------------------------------------------------------
@@ -671,18 +676,16 @@ async def bulk(
     ctx: Context,
     *,
     org_id: str | None,
-    action: str,
+    action: BulkAction,
     ids: list[str],
     duplicate_of: str | None = None,
 ) -> list[BulkItem]:
     """Apply ``action`` to each id in its own savepoint: one bad id never spoils the batch."""
     org_id = access.org_for(ctx, org_id, Role.coordinator)
-    if action not in BULK_ACTIONS:
-        raise ValidationFailed(f"action must be one of {', '.join(BULK_ACTIONS)}", field="action")
     if not 1 <= len(ids) <= MAX_BULK:
         raise ValidationFailed(f"ids must hold 1 to {MAX_BULK} referral ids", field="ids")
     original = None
-    if action == "mark_duplicate":
+    if action is BulkAction.mark_duplicate:
         original = await _original_of(ctx, org_id, duplicate_of)
     config = await config_for(ctx, org_id)
     results = []

@@ -187,7 +187,7 @@ class TriageBody(Body):
 
 class BulkBody(Body):
     org_id: str | None = None
-    action: Literal["move_to_triaged", "mark_duplicate"]
+    action: referrals.BulkAction
     ids: list[str] = Field(min_length=1, max_length=referrals.MAX_BULK)
     duplicate_of: str | None = None
 

@@ -151,7 +151,7 @@ async def test_cases_connection_links_everything_in_a_constant_number_of_stateme
     assert node["patient"]["id"].startswith("pat_")
     assert len(node["referrals"]) == 1
     assert node["contactEvents"] == [
-        {"kind": "attempt", "channel": "sms", "outcome": "message_sent"}
+        {"kind": "ATTEMPT", "channel": "sms", "outcome": "message_sent"}
     ]
     assert node["location"]["id"].startswith("loc_")
     assert node["assignee"]["id"] == world.a.coordinator.user_id
@@ -205,8 +205,8 @@ async def test_node_resolves_every_case_domain_prefix(world: World, app: Any) ->
         "/api/cases/create-referrer", json={"caseId": made.id}
     )
     expected = {
-        made.id: ("Case", "status", "open"),
-        logged.json()["contactEvent"]["id"]: ("ContactEvent", "kind", "note"),
+        made.id: ("Case", "status", "OPEN"),
+        logged.json()["contactEvent"]["id"]: ("ContactEvent", "kind", "NOTE"),
         link.json()["practice"]["id"]: ("Practice", "name", "Valley Family Medicine"),
         link.json()["provider"]["id"]: ("Provider", "name", "John Smith"),
         location["id"]: ("Location", "name", "West"),
@@ -283,30 +283,30 @@ async def test_log_contact_moves_the_case_and_refuses_impossible_moves(
     client = world.a.coordinator.client
     when = soon()
     result = (
-        await gql(client, LOG, input={"caseId": made.id, "kind": "scheduled", "scheduledFor": when})
+        await gql(client, LOG, input={"caseId": made.id, "kind": "SCHEDULED", "scheduledFor": when})
     )["data"]["logContact"]
-    assert result["case"] == {"status": "scheduled", "scheduledFor": when, "closeReason": None}
-    result = (await gql(client, LOG, input={"caseId": made.id, "kind": "close", "reason": "seen"}))[
+    assert result["case"] == {"status": "SCHEDULED", "scheduledFor": when, "closeReason": None}
+    result = (await gql(client, LOG, input={"caseId": made.id, "kind": "CLOSE", "reason": "seen"}))[
         "data"
     ]["logContact"]
-    assert result["case"]["status"] == "closed" and result["case"]["closeReason"] == "seen"
+    assert result["case"]["status"] == "CLOSED" and result["case"]["closeReason"] == "seen"
     result = (
         await gql(
             client,
             LOG,
-            input={"caseId": made.id, "kind": "attempt", "channel": "phone", "outcome": "reached"},
+            input={"caseId": made.id, "kind": "ATTEMPT", "channel": "phone", "outcome": "reached"},
         )
     )["data"]["logContact"]
     assert (result["__typename"], result["code"]) == ("MutationError", "conflict")
-    result = (await gql(client, LOG, input={"caseId": made.id, "kind": "note"}))["data"][
+    result = (await gql(client, LOG, input={"caseId": made.id, "kind": "NOTE"}))["data"][
         "logContact"
     ]
     assert (result["code"], result["field"]) == ("validation_failed", "note")
     assert await count_rows(app, ContactEvent, case_id=made.id) == 2
-    body = await gql(client, LOG, input={"caseId": made.id, "kind": "note", "note": "x"})
-    assert body["data"]["logContact"]["contactEvent"]["kind"] == "note"
+    body = await gql(client, LOG, input={"caseId": made.id, "kind": "NOTE", "note": "x"})
+    assert body["data"]["logContact"]["contactEvent"]["kind"] == "NOTE"
     viewer = await gql(
-        world.a.viewer.client, LOG, input={"caseId": made.id, "kind": "note", "note": "x"}
+        world.a.viewer.client, LOG, input={"caseId": made.id, "kind": "NOTE", "note": "x"}
     )
     assert viewer["data"]["logContact"]["code"] == "forbidden"
 
@@ -346,7 +346,7 @@ async def test_create_and_match_referrer_mutations(world: World, app: Any) -> No
         )
     )["data"]["matchReferrer"]
     assert result["case"]["practiceId"] is not None
-    assert {"kind": "practice", "key": "valley fam med"} in result["aliases"]
+    assert {"kind": "PRACTICE", "key": "valley fam med"} in result["aliases"]
     theirs = await make_case(app, world.b.id)
     result = (
         await gql(

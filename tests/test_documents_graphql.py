@@ -73,14 +73,14 @@ async def test_attach_upload_sign_and_download_the_same_bytes(app: Any, world: W
         world.a.coordinator.client,
         referralId=referral_id,
         patientId=patient["id"],
-        documentType="imaging",
+        documentType="IMAGING",
     )
     assert attached["__typename"] == "AttachDocumentSuccess", attached
     document, upload = attached["document"], attached["upload"]
     assert (document["status"], document["uploadComplete"], document["documentType"]) == (
-        "uploaded",
+        "UPLOADED",
         False,
-        "imaging",
+        "IMAGING",
     )
     assert upload["method"] == "PUT"
 
@@ -173,20 +173,20 @@ async def test_update_document_status(app: Any, world: World) -> None:
     )
     doc_id = stored.json()["id"]
     failed = await gql(
-        world.a.coordinator.client, STATUS, documentId=doc_id, status="failed", error="bad scan"
+        world.a.coordinator.client, STATUS, documentId=doc_id, status="FAILED", error="bad scan"
     )
     assert failed["data"]["updateDocumentStatus"]["document"] == {
         "id": doc_id,
-        "status": "failed",
+        "status": "FAILED",
         "error": "bad scan",
     }
-    back = await gql(world.a.coordinator.client, STATUS, documentId=doc_id, status="uploaded")
+    back = await gql(world.a.coordinator.client, STATUS, documentId=doc_id, status="UPLOADED")
     assert back["data"]["updateDocumentStatus"] == {
         "__typename": "MutationError",
         "code": "conflict",
         "field": "status",
     }
-    viewer = await gql(world.a.viewer.client, STATUS, documentId=doc_id, status="processing")
+    viewer = await gql(world.a.viewer.client, STATUS, documentId=doc_id, status="PROCESSING")
     assert viewer["data"]["updateDocumentStatus"]["code"] == "forbidden"
     unknown = await gql(world.a.coordinator.client, STATUS, documentId=doc_id, status="done")
     assert "errors" in unknown

@@ -84,10 +84,10 @@ async def test_item_past_max_attempts_is_dead_visible_and_requeueable(
     assert of_case(await poll(a.key_client), case_id) == []
 
     seen = (await gql(a.viewer.client, CASE_ITEMS, id=case_id))["data"]["case"]
-    assert seen["emrStatus"] == "failed"
+    assert seen["emrStatus"] == "FAILED"
     [item] = seen["emrChartItems"]
     assert (item["status"], item["attempts"], item["lastMessage"]) == (
-        "dead",
+        "DEAD",
         2,
         "patient exists twice",
     )
@@ -100,11 +100,11 @@ async def test_item_past_max_attempts_is_dead_visible_and_requeueable(
     requeued = (await gql(a.coordinator.client, REQUEUE, id=item_id))["data"]["requeueEmrItem"]
     assert requeued["chartItem"] == {
         "id": item_id,
-        "status": "pending",
+        "status": "PENDING",
         "attempts": 0,
         "lastMessage": "patient exists twice",
     }
-    assert requeued["case"]["emrStatus"] == "queued"
+    assert requeued["case"]["emrStatus"] == "QUEUED"
     [back] = of_case(await poll(a.key_client), case_id)
     assert back["queueItemId"] == item_id
 
@@ -134,8 +134,8 @@ async def test_failing_document_goes_dead_and_case_shows_error(
     assert health["documents"] == {"pending": 0, "failing": 0, "dead": 1}
 
     done = (await gql(a.coordinator.client, REQUEUE, id=source["queueItemId"]))["data"]
-    assert done["requeueEmrItem"]["documentItem"]["status"] == "pending"
-    assert done["requeueEmrItem"]["case"]["emrDocumentStatus"] == "error"
+    assert done["requeueEmrItem"]["documentItem"]["status"] == "PENDING"
+    assert done["requeueEmrItem"]["case"]["emrDocumentStatus"] == "ERROR"
     [again] = of_case(await poll(a.key_client, DOCUMENT_QUEUE), case_id)
     await callback(
         a.key_client, DOCUMENT_CALLBACK, {"queueItemId": again["queueItemId"], "status": "success"}
@@ -170,7 +170,7 @@ async def test_graphql_queue_needs_a_user_and_answers_conflict(
     other = await gql(world.b.coordinator.client, QUEUE_CASE, caseId=case_id)
     assert other["data"]["queueCaseForEmr"]["code"] == "not_found"
     ok = await gql(a.coordinator.client, QUEUE_CASE, caseId=case_id)
-    assert ok["data"]["queueCaseForEmr"]["case"]["emrStatus"] == "queued"
+    assert ok["data"]["queueCaseForEmr"]["case"]["emrStatus"] == "QUEUED"
     again = await gql(a.coordinator.client, QUEUE_CASE, caseId=case_id)
     assert again["data"]["queueCaseForEmr"]["code"] == "conflict"
 

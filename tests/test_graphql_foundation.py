@@ -40,7 +40,7 @@ async def test_me_for_a_user_and_for_a_key(world: World) -> None:
     user = await gql(world.a.coordinator.client, ME)
     assert user["data"]["me"]["user"]["email"] == world.a.coordinator.email
     assert user["data"]["me"]["orgs"] == [
-        {"id": world.a.id, "name": world.a.name, "role": "coordinator"}
+        {"id": world.a.id, "name": world.a.name, "role": "COORDINATOR"}
     ]
     key = await gql(world.a.key_client, ME)
     assert key["data"]["me"]["principal"] == "api_key"
@@ -55,7 +55,7 @@ async def test_me_without_credentials_is_a_top_level_error(world: World) -> None
 
 async def test_another_orgs_org_is_null(world: World) -> None:
     own = await gql(world.a.viewer.client, ORG, id=world.a.id)
-    assert own["data"]["org"]["role"] == "viewer"
+    assert own["data"]["org"]["role"] == "VIEWER"
     foreign = await gql(world.b.admin.client, ORG, id=world.a.id)
     assert foreign["data"]["org"] is None and "errors" not in foreign
     node = await gql(

@@ -131,12 +131,12 @@ mutation ($id: ID!, $loc: ID, $user: ID) {
 }"""
 SEED_CONTACT = """
 mutation ($caseId: ID!) {
-  logContact(input: {caseId: $caseId, kind: attempt, channel: "phone", outcome: "no_answer",
+  logContact(input: {caseId: $caseId, kind: ATTEMPT, channel: "phone", outcome: "no_answer",
                      note: "left a message"}) { __typename }
 }"""
 SEED_PATIENT = """
 mutation {
-  createPatient(input: {firstName: "Fuzz", lastName: "Target", dob: "1970-01-02", sex: "M",
+  createPatient(input: {firstName: "Fuzz", lastName: "Target", dob: "1970-01-02", sex: M,
                         phone: "(555) 234-9999", mrn: "MRN-1",
                         address: {line1: "1 Main St", city: "Anytown", state: "CA", zip: "90210"},
                         insurance: {provider: "Aetna", memberId: "M1"}}) {
@@ -146,7 +146,7 @@ mutation {
 SEED_ATTACH = """
 mutation ($patientId: ID!) {
   attachDocument(input: {patientId: $patientId, fileName: "lab.pdf",
-                         contentType: "application/pdf", documentType: "lab"}) { __typename }
+                         contentType: "application/pdf", documentType: LAB}) { __typename }
 }"""
 SEED_DUPLICATE = """
 mutation ($id: ID!, $of: ID!) { markReferralDuplicate(id: $id, duplicateOf: $of) { __typename } }
@@ -984,7 +984,7 @@ async def test_a_malformed_datetime_is_a_readable_request_error(world: World) ->
     for value in ('"garbage"', '"2024-01-01T00:00:00"', '"0001-01-01T00:00:00+14:00"', "5"):
         body = await gql(
             world.a.admin.client,
-            'mutation { logContact(input: {caseId: "case_x", kind: scheduled, '
+            'mutation { logContact(input: {caseId: "case_x", kind: SCHEDULED, '
             f"scheduledFor: {value}}}) {{ __typename }} }}",
         )
         # A literal the scalar refuses fails validation (it was masked as a server failure).

@@ -167,7 +167,7 @@ async def test_create_patient_and_its_errors_as_data(app: Any, world: World) -> 
             "firstName": "Ana",
             "lastName": "Lima",
             "dob": "02/29/2000",
-            "sex": "x",
+            "sex": "X",
             "phone": "555.234.9876",
             "address": {"state": "tx", "zip": "75001"},
         },

@@ -227,8 +227,8 @@ async def test_graphql_shows_the_run_and_can_wait_for_it(
     done = (await gql(world.a.coordinator.client, PROCESS, id=referral_id))["data"]
     run = (await gql(world.a.viewer.client, RUN, id=referral_id))["data"]["referral"]
 
-    assert done["processReferral"]["job"]["status"] == "failed"
-    assert done["processReferral"]["referral"]["stage"] == "failed"
-    assert run["stage"] == "failed" and "password-protected" in run["error"]
-    assert run["job"]["status"] == "failed" and run["job"]["attempts"] == 1
-    assert run["job"]["step"] == "text" and run["job"]["pageCount"] is None
+    assert done["processReferral"]["job"]["status"] == "FAILED"
+    assert done["processReferral"]["referral"]["stage"] == "FAILED"
+    assert run["stage"] == "FAILED" and "password-protected" in run["error"]
+    assert run["job"]["status"] == "FAILED" and run["job"]["attempts"] == 1
+    assert run["job"]["step"] == "TEXT" and run["job"]["pageCount"] is None

@@ -151,7 +151,7 @@ async def test_referrals_connection_pages_and_filters(
     assert first["pageInfo"]["hasNextPage"] is True
     rest = (await gql(client, LIST, first=10, after=first["pageInfo"]["endCursor"]))["data"]
     assert [n["id"] for n in rest["referrals"]["nodes"]] == [ids[1], ids[0]]
-    only_review = (await gql(client, LIST, first=10, stage=["review"]))["data"]["referrals"]
+    only_review = (await gql(client, LIST, first=10, stage=["REVIEW"]))["data"]["referrals"]
     assert [n["id"] for n in only_review["nodes"]] == [review]
     by_name = (await gql(client, LIST, first=10, q="ann lee1"))["data"]["referrals"]
     assert [n["id"] for n in by_name["nodes"]] == [ids[1]]
@@ -181,12 +181,12 @@ async def test_referral_with_its_links_and_node(app: Any, settings: Settings, wo
     body = await gql(world.a.viewer.client, ONE, id=rid)
     assert "errors" not in body, body
     ref = body["data"]["referral"]
-    assert ref["stage"] == "triaged" and ref["case"]["id"]
+    assert ref["stage"] == "TRIAGED" and ref["case"]["id"]
     assert ref["patient"] == {"firstName": "Jane"}
     assert ref["extraction"] == {
-        "method": "text",
+        "method": "TEXT",
         "patient": {"firstName": "Jane", "dob": "1985-03-15", "sex": "F"},
-        "clinical": {"urgency": "routine"},
+        "clinical": {"urgency": "ROUTINE"},
     }
     assert ref["documents"] == [{"fileName": "fax-0.pdf", "uploadComplete": True}]
     assert ref["qa"]["passed"] is True and ref["qa"]["checkedAt"].endswith("Z")
@@ -199,10 +199,10 @@ async def test_referral_with_its_links_and_node(app: Any, settings: Settings, wo
     assert {"referral.qa", "referral.triage"} <= {e["action"] for e in admin["auditEvents"]}
 
     dup = (await gql(world.a.viewer.client, ONE, id=original))["data"]["referral"]
-    assert dup["stage"] == "duplicate" and dup["duplicateOfReferral"] == {"id": rid}
+    assert dup["stage"] == "DUPLICATE" and dup["duplicateOfReferral"] == {"id": rid}
 
     node = await gql(world.a.viewer.client, NODE, id=rid)
-    assert node["data"]["node"] == {"__typename": "Referral", "id": rid, "stage": "triaged"}
+    assert node["data"]["node"] == {"__typename": "Referral", "id": rid, "stage": "TRIAGED"}
     for client in (world.b.viewer.client, world.b.key_client):
         assert (await gql(client, ONE, id=rid))["data"]["referral"] is None
         assert (await gql(client, NODE, id=rid))["data"]["node"] is None
@@ -250,7 +250,7 @@ async def test_create_and_add_document_mutations(app: Any, world: World) -> None
         )
     )["data"]["createReferral"]
     assert made["__typename"] == "CreateReferralSuccess", made
-    assert made["upload"]["method"] == "PUT" and made["referral"]["stage"] == "received"
+    assert made["upload"]["method"] == "PUT" and made["referral"]["stage"] == "RECEIVED"
     assert made["referral"]["documents"] == [
         {"id": made["document"]["id"], "uploadComplete": False}
     ]
@@ -311,7 +311,7 @@ async def test_process_qa_and_triage_mutations(app: Any, settings: Settings, wor
     )
     client = world.a.coordinator.client
     checked = (await gql(client, QA, id=rid))["data"]["runReferralQa"]
-    assert checked["referral"]["stage"] == "review" and checked["qa"]["passed"] is False
+    assert checked["referral"]["stage"] == "REVIEW" and checked["qa"]["passed"] is False
     assert checked["qa"]["issues"] == [{"field": "patient.phone", "code": "invalid_format"}]
 
     auto = (await gql(client, AUTO_TRIAGE, id=rid))["data"]["runAutomaticTriage"]
@@ -337,7 +337,7 @@ async def test_process_qa_and_triage_mutations(app: Any, settings: Settings, wor
     }
 
     queued = (await gql(client, PROCESS, id=rid))["data"]["processReferral"]
-    assert queued["job"]["status"] == "queued" and queued["referral"]["stage"] == "processing"
+    assert queued["job"]["status"] == "QUEUED" and queued["referral"]["stage"] == "PROCESSING"
     job = (await gql(world.a.viewer.client, ONE, id=rid))["data"]["referral"]["job"]
     assert job["id"] == queued["job"]["id"]
     busy = await seed_referral(app, settings, world.a.id)
@@ -360,7 +360,7 @@ async def test_duplicate_and_bulk_mutations(app: Any, settings: Settings, world:
     marked = (await gql(client, MARK_DUPLICATE, id=second, of=first))["data"][
         "markReferralDuplicate"
     ]
-    assert marked["referral"] == {"stage": "duplicate", "duplicateOfReferral": {"id": first}}
+    assert marked["referral"] == {"stage": "DUPLICATE", "duplicateOfReferral": {"id": first}}
     itself = (await gql(client, MARK_DUPLICATE, id=first, of=first))["data"][
         "markReferralDuplicate"
     ]

@@ -334,7 +334,7 @@ query ($org: ID, $from: Date, $to: Date) {
     emr { pending failing }
     conversion { rate leaked byPayer { key total count } }
   }
-  metrics(orgId: $org, from: $from, to: $to, interval: day) {
+  metrics(orgId: $org, from: $from, to: $to, interval: DAY) {
     interval points { date referrals { received } }
   }
 }
@@ -351,7 +351,7 @@ async def test_graphql_gives_the_same_figures(world: World, data: dict[str, str]
     assert stats["emr"] == {"pending": 1, "failing": 1}
     assert stats["conversion"]["rate"] == 0.2 and stats["conversion"]["leaked"] == 3
     series = body["data"]["metrics"]
-    assert series["interval"] == "day"
+    assert series["interval"] == "DAY"
     assert [p["referrals"]["received"] for p in series["points"]] == [2, 1, 3]
     foreign = await gql(world.b.viewer.client, OVERVIEW, org=world.a.id, **RANGE)
     assert foreign["data"] == {"overviewStats": None, "metrics": None}

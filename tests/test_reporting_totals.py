@@ -37,7 +37,7 @@ async def test_rest_lists_answer_total_only_when_asked(app: Any, world: World) -
 
 
 CASES = """
-query { cases(first: 2, status: open) { totalCount nodes { id } pageInfo { hasNextPage } } }
+query { cases(first: 2, status: OPEN) { totalCount nodes { id } pageInfo { hasNextPage } } }
 """
 
 
@@ -49,6 +49,6 @@ async def test_connections_have_total_count(app: Any, world: World) -> None:
     connection = body["data"]["cases"]
     assert connection["totalCount"] == 3 and len(connection["nodes"]) == 2
     empty = await gql(
-        world.a.viewer.client, "{ referrals(first: 5, stage: [review]) { totalCount } }"
+        world.a.viewer.client, "{ referrals(first: 5, stage: [REVIEW]) { totalCount } }"
     )
     assert empty["data"]["referrals"]["totalCount"] == 0

@@ -149,7 +149,7 @@ async def test_a_correction_reruns_qa_and_triage_and_is_audited_with_the_machine
 
     confirmed = await gql(client, CONFIRM, id=rid)
     assert confirmed["data"]["confirmReferral"]["__typename"] == "ConfirmReferralSuccess"
-    assert confirmed["data"]["confirmReferral"]["referral"]["stage"] == "triaged"
+    assert confirmed["data"]["confirmReferral"]["referral"]["stage"] == "TRIAGED"
     accuracy = await gql(
         client, "{ extractionAccuracy { field reviewed corrected accuracy meanConfidence } }"
     )

@@ -5,13 +5,13 @@ The rules live in ``resolvers.cases`` (status moves, field checks) and
 """
 
 from datetime import datetime
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from app.graphql.audit import AuditEvent, trail_of
 from app.graphql.context import Info
+from app.graphql.enums import CaseStatus, ContactKind, EmrDocumentStatus, EmrStatus, PriorityBand
 from app.graphql.errors import MutationError, or_null, run_mutation
 from app.graphql.extraction import ExtractedReferrer
 from app.graphql.loaders import (
@@ -37,7 +37,6 @@ from app.graphql.referrers import (
 )
 from models import Case as CaseRow
 from models import ContactEvent as ContactEventRow
-from models.extraction import PriorityBand
 from resolvers import cases, referrers
 
 if TYPE_CHECKING:
@@ -49,7 +48,7 @@ if TYPE_CHECKING:
 @strawberry.type
 class ContactEvent(Node):
     case_id: str
-    kind: str
+    kind: ContactKind
     channel: str | None
     outcome: str | None
     scheduled_for: datetime | None
@@ -79,11 +78,11 @@ class ContactEvent(Node):
 @strawberry.type
 class Case(Node):
     org_id: str
-    status: str
+    status: CaseStatus
     close_reason: str | None
     patient_id: str | None
     triage_level: int | None
-    priority_band: str | None
+    priority_band: PriorityBand | None
     queue: str | None
     location_id: str | None
     assignee_id: str | None
@@ -94,9 +93,9 @@ class Case(Node):
     )
     reason: str | None
     scheduled_for: datetime | None
-    emr_status: str
+    emr_status: EmrStatus
     emr_chart_id: str | None
-    emr_document_status: str
+    emr_document_status: EmrDocumentStatus
     created_at: datetime
     updated_at: datetime
     closed_at: datetime | None
@@ -212,26 +211,6 @@ class Case(Node):
         return await trail_of(info, "case", self.row)
 
 
-@strawberry.enum(name="CaseStatus")
-class CaseStatusValue(Enum):
-    open = "open"
-    contacting = "contacting"
-    scheduled = "scheduled"
-    closed = "closed"
-
-
-@strawberry.enum(name="ContactKind")
-class ContactKindValue(Enum):
-    attempt = "attempt"
-    scheduled = "scheduled"
-    close = "close"
-    note = "note"
-
-
-def _value(enum_value: Enum | None) -> Any:
-    return enum_value.value if enum_value is not None else None
-
-
 def _sent(value: Any) -> Any:
     """Strawberry's "not sent" → the resolver's; anything else (null included) as given."""
     return cases.UNSET if value is strawberry.UNSET else value
@@ -246,7 +225,7 @@ class CaseQuery:
         org_id: strawberry.ID | None = None,
         first: int = 50,
         after: str | None = None,
-        status: CaseStatusValue | None = None,
+        status: CaseStatus | None = None,
         queue: str | None = None,
         priority_band: PriorityBand | None = None,
         location_id: strawberry.ID | None = None,
@@ -255,9 +234,9 @@ class CaseQuery:
         require_principal_or_error(info)
         ctx = info.context.ctx
         filters = cases.CaseFilters(
-            status=_value(status),
+            status=status,
             queue=queue,
-            priority_band=_value(priority_band),
+            priority_band=priority_band,
             location_id=location_id,
             assignee_id=assignee_id,
         )
@@ -304,7 +283,7 @@ class UpdateCaseInput:
 @strawberry.input
 class LogContactInput:
     case_id: strawberry.ID
-    kind: ContactKindValue
+    kind: ContactKind
     channel: str | None = strawberry.field(
         default=None, description="phone, sms, email, mail, portal"
     )
@@ -420,10 +399,9 @@ class CaseMutation:
     @strawberry.mutation(description="Change a case's location, band, queue, assignee or triage")
     async def update_case(self, info: Info, input: UpdateCaseInput) -> UpdateCaseResult:
         ctx = info.context.ctx
-        band = input.priority_band
         changes = {
             "location_id": _sent(input.location_id),
-            "priority_band": _sent(band.value if isinstance(band, Enum) else band),
+            "priority_band": _sent(input.priority_band),
             "queue": _sent(input.queue),
             "assignee_id": _sent(input.assignee_id),
             "triage_level": _sent(input.triage_level),
@@ -438,7 +416,7 @@ class CaseMutation:
     async def log_contact(self, info: Info, input: LogContactInput) -> LogContactResult:
         ctx = info.context.ctx
         contact = cases.ContactInput(
-            kind=input.kind.value,
+            kind=input.kind,
             channel=input.channel,
             outcome=input.outcome,
             scheduled_for=input.scheduled_for,

@@ -1,12 +1,12 @@
 """Document in the graph: listing, links (referral, patient), upload and read URLs, status."""
 
 from datetime import datetime
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from app.graphql.context import Info
+from app.graphql.enums import DocumentStatus, DocumentType
 from app.graphql.errors import MutationError, or_null, run_mutation
 from app.graphql.loaders import PatientByIdLoader, ReferralByIdLoader
 from app.graphql.node import Node, register_node
@@ -14,7 +14,6 @@ from app.graphql.orgs import require_principal_or_error
 from app.graphql.pagination import Connection, check_first
 from app.graphql.uploads import UploadTicket
 from models import Document as DocumentRow
-from models import DocumentStatus
 from resolvers import documents
 
 if TYPE_CHECKING:
@@ -35,8 +34,8 @@ class Document(Node):
     size_bytes: int | None
     sha256: str | None
     page_count: int | None
-    document_type: str
-    status: str
+    document_type: DocumentType
+    status: DocumentStatus
     upload_complete: bool
     uploaded_at: datetime | None
     likely_duplicate_of: str | None
@@ -137,14 +136,6 @@ async def _document_node(info: Info, id_: str) -> Document | None:
 # -- mutations --------------------------------------------------------------------------------
 
 
-@strawberry.enum(name="DocumentStatus")
-class DocumentStatusValue(Enum):
-    uploaded = DocumentStatus.uploaded.value
-    processing = DocumentStatus.processing.value
-    processed = DocumentStatus.processed.value
-    failed = DocumentStatus.failed.value
-
-
 @strawberry.input(description="Declare a file for a referral and/or patient; PUT it to upload")
 class AttachDocumentInput:
     org_id: strawberry.ID | None = None
@@ -153,8 +144,8 @@ class AttachDocumentInput:
     file_name: str
     content_type: str = strawberry.field(description="application/pdf, image/tiff, png or jpeg")
     size_bytes: int | None = None
-    document_type: str | None = strawberry.field(
-        default=None, description="referral (default), lab, imaging, summary, other"
+    document_type: DocumentType | None = strawberry.field(
+        default=None, description="REFERRAL unless given"
     )
 
 
@@ -227,7 +218,7 @@ class DocumentMutation:
         self,
         info: Info,
         document_id: strawberry.ID,
-        status: DocumentStatusValue,
+        status: DocumentStatus,
         error: str | None = None,
         org_id: strawberry.ID | None = None,
     ) -> UpdateDocumentStatusResult:
@@ -235,7 +226,7 @@ class DocumentMutation:
         return await run_mutation(
             info,
             lambda: documents.update_status(
-                ctx, document_id=document_id, status=status.value, error=error, org_id=org_id
+                ctx, document_id=document_id, status=status, error=error, org_id=org_id
             ),
             lambda row: UpdateDocumentStatusSuccess(document=Document.from_row(row)),
         )

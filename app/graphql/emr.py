@@ -11,6 +11,7 @@ import strawberry
 
 from app.graphql.cases import Case
 from app.graphql.context import Info
+from app.graphql.enums import QueueStatus
 from app.graphql.errors import MutationError, or_null, run_mutation
 from app.graphql.loaders import ByParentLoader
 from app.graphql.orgs import require_principal_or_error
@@ -34,7 +35,7 @@ class EmrDocumentItemsByCaseIdLoader(ByParentLoader):
 class EmrChartItem:
     id: strawberry.ID
     case_id: str
-    status: str = strawberry.field(description="pending, processing, completed or dead")
+    status: QueueStatus
     attempts: int
     last_message: str | None
     last_attempt_failed: bool
@@ -69,7 +70,7 @@ class EmrDocumentItem:
     document_id: str | None
     document_type: str = strawberry.field(description="source or summary")
     file_name: str
-    status: str = strawberry.field(description="pending, processing, completed or dead")
+    status: QueueStatus
     attempts: int
     last_message: str | None
     last_attempt_failed: bool

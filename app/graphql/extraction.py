@@ -8,13 +8,8 @@ import strawberry
 from strawberry.experimental import pydantic as from_model
 from strawberry.scalars import JSON
 
+from app.graphql import enums  # noqa: F401  (the enums its models' fields use)
 from models import extraction as m
-
-strawberry.enum(m.Sex, name="Sex", description="F, M, X (another) or U (unknown)")
-strawberry.enum(m.Urgency, name="Urgency", description="The urgency cue a referral carries")
-strawberry.enum(m.ExtractionMethod, name="ExtractionMethod", description="How it was read")
-strawberry.enum(m.PriorityBand, name="PriorityBand", description="P1 (first) to P4")
-strawberry.enum(m.QaSeverity, name="QaSeverity", description="error fails QA; warning does not")
 
 
 @from_model.type(model=m.ExtractedAddress, all_fields=True, name="ExtractedAddress")

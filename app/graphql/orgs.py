@@ -8,6 +8,7 @@ from graphql import GraphQLError
 from strawberry.scalars import JSON
 
 from app.graphql.context import Info
+from app.graphql.enums import Role
 from app.graphql.errors import MutationError, or_null, run_mutation
 from app.graphql.node import Node, register_node
 from app.session_cookie import clear_session_cookie, session_lifetime, set_session_cookie
@@ -30,10 +31,10 @@ class User(Node):
 class Org(Node):
     name: str
     config: JSON
-    role: str | None = strawberry.field(description="The caller's role in this org")
+    role: Role | None = strawberry.field(description="The caller's role in this org")
 
     @classmethod
-    def of(cls, org: OrgRow, role: str | None) -> "Org":
+    def of(cls, org: OrgRow, role: Role | None) -> "Org":
         return cls(
             id=strawberry.ID(org.id), name=org.name, config=orgs.config_of(org).public(), role=role
         )
@@ -80,7 +81,7 @@ def _me(result: auth.Me) -> Me:
             uid=p.user.uid,
             display_name=p.user.display_name,
         )
-    org_list = [Org.of(m.org, m.role.value) for m in result.orgs]
+    org_list = [Org.of(m.org, m.role) for m in result.orgs]
     return Me(
         principal=p.kind,
         user=user,
@@ -134,10 +135,9 @@ UpdateOrgConfigResult = Annotated[
 ]
 
 
-def _role(info: Info, org_id: str) -> str | None:
+def _role(info: Info, org_id: str) -> Role | None:
     principal = info.context.ctx.principal
-    role = principal.roles.get(org_id) if principal else None
-    return role.value if role else None
+    return principal.roles.get(org_id) if principal else None
 
 
 @strawberry.type

@@ -7,6 +7,7 @@ import strawberry
 
 from app.graphql.audit import AuditEvent, trail_of
 from app.graphql.context import Info
+from app.graphql.enums import Sex
 from app.graphql.errors import MutationError, or_null, run_mutation
 from app.graphql.loaders import (
     CasesByPatientIdLoader,
@@ -66,7 +67,7 @@ class Patient(Node):
     first_name: str
     last_name: str
     dob: date | None
-    sex: str | None
+    sex: Sex | None
     phone: str | None
     email: str | None
     address: Address | None
@@ -187,7 +188,7 @@ class CreatePatientInput:
     first_name: str
     last_name: str
     dob: str | None = strawberry.field(default=None, description=_DOB)
-    sex: str | None = strawberry.field(default=None, description="F, M, X or U")
+    sex: Sex | None = None
     phone: str | None = None
     email: str | None = None
     address: PatientAddressInput | None = None
@@ -202,7 +203,7 @@ class UpdatePatientInput:
     first_name: str | None = strawberry.UNSET
     last_name: str | None = strawberry.UNSET
     dob: str | None = strawberry.field(default=strawberry.UNSET, description=_DOB)
-    sex: str | None = strawberry.UNSET
+    sex: Sex | None = strawberry.UNSET
     phone: str | None = strawberry.UNSET
     email: str | None = strawberry.UNSET
     address: PatientAddressInput | None = strawberry.field(

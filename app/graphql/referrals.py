@@ -2,12 +2,19 @@
 
 from collections.abc import Awaitable
 from datetime import datetime
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from app.graphql.context import Info
+from app.graphql.enums import (
+    BulkAction,
+    JobStatus,
+    JobStep,
+    PriorityBand,
+    ReferralStage,
+)
+from app.graphql.enums import DocumentType as DocumentKind
 from app.graphql.errors import MutationError, or_null, run_mutation
 from app.graphql.extraction import (
     ExtractedReferrer,
@@ -32,7 +39,6 @@ from app.graphql.scalars import DateOrDateTime
 from app.graphql.uploads import UploadTicket
 from models import Job as JobRow
 from models import Referral as ReferralRow
-from models import ReferralStage
 from resolvers import qa, referrals, triage
 from resolvers.pagination import Page
 
@@ -50,24 +56,12 @@ PracticeType = Annotated["Practice", strawberry.lazy("app.graphql.referrers")]
 ProviderType = Annotated["Provider", strawberry.lazy("app.graphql.referrers")]
 AuditEventType = Annotated["AuditEvent", strawberry.lazy("app.graphql.audit")]
 
-ReferralStageFilter = strawberry.enum(
-    Enum("ReferralStage", {s.name: s.value for s in ReferralStage}),  # type: ignore[misc]
-    description="Where a referral is: received → processing → review or triaged; "
-    "also duplicate and failed",
-)
-
-
-@strawberry.enum(description="What bulkReferralAction does to each referral")
-class BulkReferralActionKind(Enum):
-    MOVE_TO_TRIAGED = "move_to_triaged"
-    MARK_DUPLICATE = "mark_duplicate"
-
 
 @strawberry.type(description="A processing run of a referral")
 class Job(Node):
     kind: str
-    status: str = strawberry.field(description="queued, running, done or failed")
-    step: str | None = strawberry.field(description="text, pages, fields or checks, while running")
+    status: JobStatus
+    step: JobStep | None = strawberry.field(description="Where a running job is")
     page: int | None = strawberry.field(description="Page being read (1-based), in the text step")
     page_count: int | None = strawberry.field(description="Pages of the referral's files")
     attempts: int
@@ -105,7 +99,7 @@ class ReferralReferrer:
 @strawberry.type
 class Referral(Node):
     org_id: str
-    stage: str
+    stage: ReferralStage
     source: str
     external_id: str | None = strawberry.field(
         description="The sending system's id for it, unique per org and source"
@@ -224,7 +218,7 @@ class ReferralQuery:
         org_id: strawberry.ID | None = None,
         first: int = 50,
         after: str | None = None,
-        stage: list[ReferralStageFilter] | None = None,  # type: ignore[valid-type]
+        stage: list[ReferralStage] | None = None,
         q: str | None = None,
         received_from: DateOrDateTime | None = None,
         received_to: DateOrDateTime | None = None,
@@ -329,7 +323,7 @@ class CreateReferralInput:
     file_name: str
     content_type: str
     size_bytes: int | None = None
-    document_type: str | None = None
+    document_type: DocumentKind | None = None
     source: str | None = None
     notes: str | None = None
 
@@ -340,7 +334,7 @@ class AddReferralDocumentInput:
     file_name: str
     content_type: str
     size_bytes: int | None = None
-    document_type: str | None = None
+    document_type: DocumentKind | None = None
 
 
 @strawberry.input
@@ -349,13 +343,13 @@ class SetTriageInput:
     level: int = strawberry.field(description="1 (most urgent) … 5")
     reason: str
     queue: str | None = None
-    priority_band: str | None = None
+    priority_band: PriorityBand | None = None
 
 
 @strawberry.input
 class BulkReferralActionInput:
     org_id: strawberry.ID | None = None
-    action: BulkReferralActionKind
+    action: BulkAction
     ids: list[strawberry.ID]
     duplicate_of: strawberry.ID | None = None
 
@@ -521,7 +515,7 @@ class ReferralMutation:
             lambda: referrals.bulk(
                 ctx,
                 org_id=input.org_id,
-                action=input.action.value,
+                action=input.action,
                 ids=[str(i) for i in input.ids],
                 duplicate_of=input.duplicate_of,
             ),

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 import strawberry
 
 from app.graphql.context import Info
+from app.graphql.enums import AliasKind
 from app.graphql.errors import MutationError, or_null, run_mutation
 from app.graphql.loaders import (
     LocationByIdLoader,
@@ -112,7 +113,7 @@ class Location(Node):
 
 @strawberry.type(description="A spelling seen on referrals, matched to a practice or provider")
 class ReferrerAlias:
-    kind: str
+    kind: AliasKind
     key: str
     text: str
     practice_id: str | None

@@ -7,23 +7,16 @@ refused org answers null.
 """
 
 from datetime import date
-from enum import StrEnum
 from typing import Annotated
 
 import strawberry
 from strawberry.experimental.pydantic import type as from_model
 
 from app.graphql.context import Info
+from app.graphql.enums import Interval
 from app.graphql.errors import or_null
 from app.graphql.orgs import require_principal_or_error
-from resolvers.periods import Interval
 from resolvers.reporting import backlog, common, conversion, kpis, metrics
-
-
-@strawberry.enum(name="ReportInterval", description="Buckets of a metrics series")
-class ReportInterval(StrEnum):
-    day = "day"
-    week = "week"
 
 
 @from_model(model=common.Share, all_fields=True, description="One group of a distribution")
@@ -123,7 +116,7 @@ class MetricsPoint:
 
 @from_model(model=metrics.Metrics, all_fields=True, description="KPIs per day or week")
 class Metrics:
-    interval: ReportInterval
+    pass
 
 
 @from_model(model=metrics.MixReport, all_fields=True, description="Case mix over a range")
@@ -165,7 +158,7 @@ class ReportingQuery:
         org_id: strawberry.ID | None = None,
         from_: Annotated[date | None, strawberry.argument(name="from")] = None,
         to: date | None = None,
-        interval: ReportInterval = ReportInterval.day,
+        interval: Interval = Interval.day,
     ) -> Metrics | None:
         require_principal_or_error(info)
         found = await or_null(
@@ -175,7 +168,7 @@ class ReportingQuery:
                 org_id=org_id,
                 first=from_,
                 last=to,
-                interval=Interval(interval.value),
+                interval=interval,
             ),
         )
         return found  # type: ignore[return-value]

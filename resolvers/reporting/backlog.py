@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from models import CaseStatus, ReferralStage
+from models.extraction import PriorityBand
 from resolvers import audit
 from resolvers.context import Context
 from resolvers.errors import ValidationFailed
@@ -51,8 +52,8 @@ class AgingBucket(Row):
 
 class BacklogCase(Row):
     case_id: str
-    status: str
-    priority_band: str | None
+    status: CaseStatus
+    priority_band: PriorityBand | None
     queue: str | None
     location_id: str | None
     received_at: datetime
@@ -63,7 +64,7 @@ class BacklogCase(Row):
 
 
 class WaitingStage(Row):
-    stage: str
+    stage: ReferralStage
     count: int
     oldest_received_at: datetime | None
     aging: list[AgingBucket]
@@ -71,7 +72,7 @@ class WaitingStage(Row):
 
 class WaitingReferral(Row):
     referral_id: str
-    stage: str
+    stage: ReferralStage
     source: str
     received_at: datetime
     age_hours: float

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from models import CaseStatus
+from models import CaseStatus, ReferralStage
 from models.base import UTCDateTime
 from resolvers.context import Context
 from resolvers.periods import Period
@@ -45,7 +45,7 @@ TOP_MISSING = 10
 class LeakedReferral(Row):
     referral_id: str
     case_id: str | None
-    stage: str
+    stage: ReferralStage
     source: str
     practice_id: str | None
     practice_name: str | None
