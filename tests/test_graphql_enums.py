@@ -5,7 +5,7 @@ from enum import StrEnum
 from typing import Any
 
 import pytest
-from graphql import GraphQLEnumType
+from graphql import GraphQLEnumType, get_named_type
 
 from app.graphql.schema import build_schema
 from app.settings import Settings
@@ -49,6 +49,48 @@ def test_every_enum_is_a_model_enum_member_for_member(enum_type: GraphQLEnumType
     assert graphql == {member.name.upper(): member.value for member in wrapped}
 
 
+# Fields by these names hold a closed set of values; each is one of our enums except where the
+# model keeps a free string (a job's kind, an EMR item's document type, an audit action) or the
+# value is not ours (an upload's HTTP method).
+ENUM_FIELD_NAMES = {
+    "stage",
+    "status",
+    "kind",
+    "role",
+    "sex",
+    "priorityBand",
+    "documentType",
+    "emrStatus",
+    "emrDocumentStatus",
+    "step",
+    "severity",
+    "method",
+    "urgency",
+    "interval",
+    "action",
+}
+FREE_STRINGS = {
+    ("Job", "kind"),
+    ("EmrDocumentItem", "documentType"),
+    ("AuditEvent", "action"),
+    ("UploadTicket", "method"),
+}
+
+
+def test_fields_holding_a_closed_set_are_enums() -> None:
+    strings = []
+    for type_ in build_schema()._schema.type_map.values():
+        fields = getattr(type_, "fields", None)
+        if type_.name.startswith("__") or not isinstance(fields, dict):
+            continue
+        for name, field in fields.items():
+            if name in ENUM_FIELD_NAMES and (type_.name, name) not in FREE_STRINGS:
+                named = get_named_type(field.type)
+                if not isinstance(named, GraphQLEnumType):
+                    strings.append(f"{type_.name}.{name}: {named}")
+    assert not strings
+
+
 async def test_an_upper_case_stage_filters_and_reaches_the_resolver_as_the_model_member(
     app: Any, settings: Settings, world: World
 ) -> None:
@@ -56,7 +98,7 @@ async def test_an_upper_case_stage_filters_and_reaches_the_resolver_as_the_model
     await seed_referral(app, settings, world.a.id, stage=ReferralStage.received)
     client = world.a.viewer.client
     found = (await gql(client, STAGES, stage=["REVIEW"]))["data"]["referrals"]["nodes"]
-    assert [n["id"] for n in found] == [review]
+    assert found == [{"id": review, "stage": "REVIEW"}]
     literal = await gql(client, LITERAL_STAGE % "REVIEW")
     assert [n["id"] for n in literal["data"]["referrals"]["nodes"]] == [review]
 
