@@ -17,7 +17,7 @@ CLOSE = {"type": "close", "reason": "done"}
 
 LOG_CONTACT = """
 mutation ($caseId: ID!) {
-  logContact(input: {caseId: $caseId, kind: note, note: "hello"}) {
+  logContact(input: {caseId: $caseId, kind: NOTE, note: "hello"}) {
     __typename
     ... on MutationError { code message }
   }
