@@ -6,6 +6,8 @@ stderr and exit non-zero.
 
 import argparse
 import asyncio
+import errno
+import socket
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -206,12 +208,26 @@ def serving_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
+def refuse_a_taken_port(host: str, port: int) -> None:
+    """Say so before anything is done, when another server has the port: ``--demo`` would
+    otherwise rotate the demo key (revoking the running server's) and only then fail."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise CliError(f"{host}:{port} is in use (another server?); try --port") from None
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> str:
     import uvicorn
 
     from app.main import create_app
     from app.observability import configure_logging
 
+    refuse_a_taken_port(args.host, args.port)
     if "public_url" not in settings.model_fields_set:
         # Without INTAKEDESK_PUBLIC_URL, links name the port actually served, not 8000.
         settings = settings.model_copy(update={"public_url": serving_url(args.host, args.port)})

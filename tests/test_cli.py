@@ -1,6 +1,8 @@
 """The ``intakedesk`` command, run as a newcomer would: a private instance from env vars."""
 
+import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -131,3 +133,20 @@ def test_instances_starting_at_once_migrate_once_and_all_start(instance: dict[st
     outcomes = [(m.wait(timeout=120), m.stderr.read() if m.stderr else "") for m in migrators]
     assert [code for code, _ in outcomes] == [0] * 4, outcomes
     assert last_line(run(instance, "orgs", "create", "--name", "After")).startswith("org_")
+
+
+def test_serve_on_a_taken_port_says_so_before_the_demo_rotates_its_key(
+    instance: dict[str, str],
+) -> None:
+    run(instance, "migrate")
+    with socket.socket() as other_server:
+        other_server.bind(("127.0.0.1", 0))
+        other_server.listen()
+        port = str(other_server.getsockname()[1])
+        refused = run(instance, "serve", "--demo", "--port", port, ok=False)
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == (
+        f"intakedesk: 127.0.0.1:{port} is in use (another server?); try --port"
+    )
+    assert "demo API key" not in refused.stdout
+    assert json.loads(run(instance, "orgs", "list", "--json").stdout) == []
