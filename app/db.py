@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from pydantic_core import from_json
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
@@ -24,12 +25,16 @@ from resolvers.errors import BadRequest
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
+    """The engine for ``settings.database_url``. JSON columns are decoded by pydantic-core's
+    parser, several times faster than ``json.loads``: an EMR poll decodes thousands."""
     url = make_url(settings.database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(
-            url, connect_args={"timeout": settings.db_lock_timeout_seconds}
+            url,
+            connect_args={"timeout": settings.db_lock_timeout_seconds},
+            json_deserializer=from_json,
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         SqliteWriterQueue(settings.db_lock_timeout_seconds).listen(engine)
@@ -39,6 +44,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_pool_size,
             pool_pre_ping=True,
+            json_deserializer=from_json,
             connect_args={"server_settings": {"lock_timeout": _milliseconds(settings)}},
         )
     event.listen(engine.sync_engine, "before_cursor_execute", _refuse_unstorable_text)

@@ -89,6 +89,15 @@ def bench_env(database_url: str, files: Path, **extra: str) -> dict[str, str]:
 @contextmanager
 def uvicorn_server(target: str, env: dict[str, str], *, factory: bool = False) -> Iterator[str]:
     """Run ``target`` under uvicorn in a subprocess on a free loopback port; yields its URL."""
+    with uvicorn_process(target, env, factory=factory) as (url, _):
+        yield url
+
+
+@contextmanager
+def uvicorn_process(
+    target: str, env: dict[str, str], *, factory: bool = False
+) -> Iterator[tuple[str, int]]:
+    """As ``uvicorn_server``, yielding the server's process id too (for its CPU time)."""
     port = free_port()
     command = [
         sys.executable,
@@ -119,7 +128,7 @@ def uvicorn_server(target: str, env: dict[str, str], *, factory: bool = False) -
                 time.sleep(0.1)
         else:
             raise RuntimeError(f"server {target} did not start in 30 s")
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         try:
@@ -128,12 +137,53 @@ def uvicorn_server(target: str, env: dict[str, str], *, factory: bool = False) -
             process.kill()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (``/proc/<pid>/stat``), 0 if gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    # After the command: state is field 3, utime and stime fields 14 and 15.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def pg_backends(database_url: str) -> list[int]:
+    """Process ids of the PostgreSQL backends connected to the database, but this one."""
+    import asyncpg
+
+    dsn = database_url.replace("postgresql+asyncpg://", "postgresql://")
+    name = dsn.rsplit("/", 1)[1]
+    conn = await asyncpg.connect(PG_ADMIN_DSN)
+    try:
+        rows = await conn.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+            name,
+        )
+    finally:
+        await conn.close()
+    return [row["pid"] for row in rows]
+
+
+@dataclass
+class CpuMeter:
+    """CPU seconds of a set of processes (a server, its database backends) over a span."""
+
+    pids: list[int]
+
+    def total(self) -> float:
+        return sum(cpu_seconds(pid) for pid in self.pids)
+
+
 @dataclass
 class Figures:
     name: str
     requests: int
     seconds: float
     latencies_ms: list[float]
+    # CPU per request (ms) of the app server's process and of its database backends,
+    # when measured: on a shared machine, steadier than wall-clock latency.
+    app_cpu_ms: float | None = None
+    db_cpu_ms: float | None = None
 
     @property
     def rps(self) -> float:
@@ -146,8 +196,16 @@ class Figures:
     def line(self) -> str:
         return (
             f"{self.name:<44} {self.rps:>8.0f} req/s   p50 {self.percentile(50):>7.2f} ms"
-            f"   p99 {self.percentile(99):>7.2f} ms   (n={self.requests})"
+            f"   p99 {self.percentile(99):>7.2f} ms   (n={self.requests})" + self.cpu()
         )
+
+    def cpu(self) -> str:
+        parts = []
+        if self.app_cpu_ms is not None:
+            parts.append(f"app CPU {self.app_cpu_ms:.1f} ms")
+        if self.db_cpu_ms is not None:
+            parts.append(f"db CPU {self.db_cpu_ms:.1f} ms")
+        return f"   {' + '.join(parts)} per request" if parts else ""
 
 
 async def load(

@@ -12,7 +12,12 @@ at a time as a bridge sends them:
 - ``GET /api/emr/document-queue`` (every pending document item, each with a fresh URL);
 - ``POST /api/emr/document-queue/callback`` with 100 ``failed`` results (repeatable: the
   items stay pending) and with 100 ``success`` results (each batch new items);
-- the floor: the chart poll's SQL alone, through asyncpg, with no HTTP or Python shaping.
+- ``POST /api/emr/queue/callback`` with 100 ``failed`` results, and with 10 ``success``
+  results (each renders a Case Summary PDF in the callback's transaction);
+- the floor: the chart poll's own SQL, raw through asyncpg, with no HTTP or Python shaping.
+
+Besides wall-clock p50/p99 it prints the CPU each request cost the app's process and the
+database's backends (``/proc/<pid>/stat``): on a shared machine, the steadier figure.
 
 Targets (issue #12): chart poll p99 <= 150 ms, document poll p99 <= 300 ms, callback p99
 <= 200 ms. It also prints what one ``gs://`` V4 signed URL costs when signed locally with
@@ -22,17 +27,26 @@ a service-account key (no network), the per-item price of a document poll on GCS
 import argparse
 import asyncio
 import json
+import os
 import sys
 import tempfile
 import time
 from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import Figures, bench_database, bench_env, uvicorn_server  # noqa: E402
+from bench.common import (  # noqa: E402
+    CpuMeter,
+    Figures,
+    bench_database,
+    bench_env,
+    pg_backends,
+    uvicorn_process,
+)
 
 BATCH = 1000
 
@@ -168,19 +182,41 @@ async def seed(env: dict[str, str], charts: int, documents: int) -> tuple[str, s
     return org.id, key.secret
 
 
-async def timed(name: str, send: Any, requests: int, warmup: int = 3) -> Figures:
+@dataclass
+class Meters:
+    """Whose CPU a timed run charges to each request: the app's process, and the
+    PostgreSQL backends of the bench's database (none on SQLite)."""
+
+    app_pid: int
+    database_url: str | None = None
+    # Known backends (the floor's one connection) instead of the database's current ones.
+    backend_pids: list[int] | None = None
+
+    async def start(self) -> tuple[CpuMeter, CpuMeter | None]:
+        backends = self.backend_pids
+        if backends is None and self.database_url:
+            backends = await pg_backends(self.database_url)
+        return CpuMeter([self.app_pid]), None if backends is None else CpuMeter(backends)
+
+
+async def timed(name: str, send: Any, requests: int, meters: Meters, warmup: int = 3) -> Figures:
     for _ in range(warmup):
         await send(-1)
+    app, db = await meters.start()
+    app_before, db_before = app.total(), db.total() if db else 0.0
     latencies = []
     started = time.perf_counter()
     for n in range(requests):
         begin = time.perf_counter()
         await send(n)
         latencies.append((time.perf_counter() - begin) * 1000)
-    return Figures(name, requests, time.perf_counter() - started, latencies)
+    seconds = time.perf_counter() - started
+    app_ms = (app.total() - app_before) * 1000 / requests
+    db_ms = (db.total() - db_before) * 1000 / requests if db else None
+    return Figures(name, requests, seconds, latencies, app_cpu_ms=app_ms, db_cpu_ms=db_ms)
 
 
-async def run(args: argparse.Namespace, url: str, key: str) -> list[Figures]:
+async def run(args: argparse.Namespace, url: str, key: str, meters: Meters) -> list[Figures]:
     import httpx
 
     figures = []
@@ -204,6 +240,7 @@ async def run(args: argparse.Namespace, url: str, key: str) -> list[Figures]:
                 f"GET /api/emr/queue ({args.charts} items)",
                 lambda _: get("/api/emr/queue", args.charts),
                 args.requests,
+                meters,
             )
         )
         documents = await get("/api/emr/document-queue", args.documents)
@@ -212,6 +249,7 @@ async def run(args: argparse.Namespace, url: str, key: str) -> list[Figures]:
                 f"GET /api/emr/document-queue ({args.documents} items)",
                 lambda _: get("/api/emr/document-queue", args.documents),
                 args.requests,
+                meters,
             )
         )
         ids = [d["queueItemId"] for d in documents]
@@ -221,6 +259,7 @@ async def run(args: argparse.Namespace, url: str, key: str) -> list[Figures]:
                 "POST document callback, 100 failed",
                 lambda _: post("/api/emr/document-queue/callback", failed),
                 args.requests,
+                meters,
             )
         )
         batches = [ids[n : n + 100] for n in range(100, len(ids), 100)][: args.requests]
@@ -231,7 +270,9 @@ async def run(args: argparse.Namespace, url: str, key: str) -> list[Figures]:
                 await post("/api/emr/document-queue/callback", results)
 
         figures.append(
-            await timed("POST document callback, 100 success", succeed, len(batches), warmup=0)
+            await timed(
+                "POST document callback, 100 success", succeed, len(batches), meters, warmup=0
+            )
         )
         charts = await get("/api/emr/queue", args.charts)
         chart_failed = [
@@ -243,30 +284,60 @@ async def run(args: argparse.Namespace, url: str, key: str) -> list[Figures]:
                 "POST chart callback, 100 failed",
                 lambda _: post("/api/emr/queue/callback", chart_failed),
                 args.requests,
+                meters,
+            )
+        )
+        # Each success renders a Case Summary PDF in the callback's transaction.
+        chart_batches = [charts[n : n + 10] for n in range(0, len(charts), 10)][: args.requests]
+
+        async def chart_succeed(n: int) -> None:
+            if n >= 0:
+                results = [
+                    {
+                        "queueItemId": c["queueItemId"],
+                        "status": "success",
+                        "emrChartId": f"M{n}-{i}",
+                    }
+                    for i, c in enumerate(chart_batches[n])
+                ]
+                await post("/api/emr/queue/callback", results)
+
+        figures.append(
+            await timed(
+                "POST chart callback, 10 success (10 PDFs)",
+                chart_succeed,
+                len(chart_batches),
+                meters,
+                warmup=0,
             )
         )
     return figures
 
 
 async def floor(env: dict[str, str], org_id: str, requests: int) -> Figures:
-    """The chart poll's join alone, straight through asyncpg: the database's share."""
+    """The chart poll's own query (``emr_polls.chart_query``), raw through asyncpg: the
+    database's share and the driver's, with no SQLAlchemy, HTTP or Python shaping."""
     import asyncpg
+    from sqlalchemy.dialects import postgresql
+
+    from resolvers.emr_polls import chart_query
 
     dsn = env["INTAKEDESK_DATABASE_URL"].replace("postgresql+asyncpg://", "postgresql://")
-    sql = """
-        SELECT i.*, c.*, p.*, l.emr_location_id, pr.name, pv.name
-        FROM emr_chart_items i
-        JOIN cases c ON c.org_id = i.org_id AND c.id = i.case_id
-        LEFT JOIN patients p ON p.org_id = c.org_id AND p.id = c.patient_id
-        LEFT JOIN locations l ON l.org_id = c.org_id AND l.id = c.location_id
-        LEFT JOIN practices pr ON pr.org_id = c.org_id AND pr.id = c.practice_id
-        LEFT JOIN providers pv ON pv.org_id = c.org_id AND pv.id = c.provider_id
-        WHERE i.org_id = $1 AND i.status IN ('pending', 'processing')
-        ORDER BY i.created_at, i.id"""
+    compiled = chart_query(org_id).compile(
+        dialect=postgresql.asyncpg.dialect(paramstyle="numeric_dollar"),
+        compile_kwargs={"render_postcompile": True},
+    )
+    sql = str(compiled)
+    values = [compiled.params[name] for name in compiled.positiontup or []]
     connection = await asyncpg.connect(dsn)
     try:
+        # The floor's "app" is this process (asyncpg alone), its database one backend.
+        backend = await connection.fetchval("SELECT pg_backend_pid()")
         return await timed(
-            "floor: chart poll SQL via asyncpg", lambda _: connection.fetch(sql, org_id), requests
+            "floor: chart poll SQL via asyncpg",
+            lambda _: connection.fetch(sql, *values),
+            requests,
+            Meters(os.getpid(), backend_pids=[backend]),
         )
     finally:
         await connection.close()
@@ -324,13 +395,14 @@ def main() -> None:
         database_url = stack.enter_context(bench_database(args.db, files))
         env = bench_env(database_url, files / "files")
         org_id, key = asyncio.run(seed(env, args.charts, args.documents))
-        url = stack.enter_context(uvicorn_server("app.main:create_app", env, factory=True))
+        url, pid = stack.enter_context(uvicorn_process("app.main:create_app", env, factory=True))
+        meters = Meters(pid, database_url if args.db == "postgresql" else None)
         print(
             f"database: {args.db}; {args.charts} pending chart items, {args.documents} pending "
             f"document items (local signed URLs); {args.requests} requests each, one at a time, "
             "one uvicorn worker"
         )
-        for figures in asyncio.run(run(args, url, key)):
+        for figures in asyncio.run(run(args, url, key, meters)):
             print(figures.line())
         if args.db == "postgresql":
             print(asyncio.run(floor(env, org_id, args.requests)).line())

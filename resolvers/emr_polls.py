@@ -8,12 +8,12 @@ data, so it leaves one audit event naming the items it returned.
 ``lease`` (beyond the contract, for more than one bridge): the poll takes the items no
 other bridge holds, marks them ``processing`` until the lease ends, and returns only them.
 
-A poll returns thousands of items: it reads columns, not ORM objects, into plain values.
+A poll returns thousands of items: one query reads columns, not ORM objects, into
+named tuples (immutable and typed, and built several times faster than frozen dataclasses).
 """
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, case, or_, type_coerce
 from sqlalchemy import select as select_columns
@@ -43,8 +43,7 @@ from resolvers.emr import (
 from resolvers.errors import ValidationFailed
 
 
-@dataclass(frozen=True)
-class Referrer:
+class Referrer(NamedTuple):
     practice_id: str | None
     practice_name: str | None
     provider_id: str | None
@@ -54,8 +53,7 @@ class Referrer:
     fax: str | None
 
 
-@dataclass(frozen=True)
-class ChartEntry:
+class ChartEntry(NamedTuple):
     queue_item_id: str
     org_id: str
     case_id: str
@@ -78,8 +76,7 @@ class ChartEntry:
     last_message: str | None
 
 
-@dataclass(frozen=True)
-class DocumentEntry:
+class DocumentEntry(NamedTuple):
     queue_item_id: str
     org_id: str
     case_id: str
@@ -147,6 +144,21 @@ async def poll_charts(
     org = require_api_key(ctx, org_id)
     _check(lease, limit)
     ids = await _lease(ctx, EmrChartItem, org, lease, limit) if lease else None
+    rows = (await ctx.session.execute(chart_query(org, ids, limit))).all()
+    entries = [_chart_entry(org, row) for row in rows]
+    audit.record_many(
+        ctx,
+        "emr.queue_poll",
+        org_id=org,
+        resource_type="emr_chart_item",
+        resource_ids=[e.queue_item_id for e in entries],
+    )
+    return org, entries
+
+
+def chart_query(org: str, ids: list[str] | None = None, limit: int | None = None) -> Any:
+    """The chart poll's one query: the items with their case, patient, location and
+    referrer, joined in the database (bench/emr.py runs it raw through asyncpg as a floor)."""
     query = (
         select_columns(*_CHART_COLUMNS)
         .join(
@@ -162,16 +174,7 @@ async def poll_charts(
         .outerjoin(Provider, _same_org(Provider, Case.provider_id))
         .where(col(EmrChartItem.org_id) == org)
     )
-    rows = (await ctx.session.execute(_filtered(query, EmrChartItem, ids, limit))).all()
-    entries = [_chart_entry(org, row) for row in rows]
-    audit.record_many(
-        ctx,
-        "emr.queue_poll",
-        org_id=org,
-        resource_type="emr_chart_item",
-        resource_ids=[e.queue_item_id for e in entries],
-    )
-    return org, entries
+    return _filtered(query, EmrChartItem, ids, limit)
 
 
 def _chart_entry(org: str, row: Any) -> ChartEntry:

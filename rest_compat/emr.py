@@ -11,7 +11,7 @@ from starlette.responses import Response
 from models import EmrChartItem
 from resolvers import emr, emr_polls
 from resolvers.context import Context
-from rest_compat.http import USER_CREDENTIALS, ApiRouter
+from rest_compat.http import API_KEY_CREDENTIALS, USER_CREDENTIALS, ApiRouter
 from rest_compat.schemas import Body, Out, Query, Timestamp, iso_z
 from rest_compat.shapes import AddressOut, CaseOut, InsuranceOut
 
@@ -255,6 +255,7 @@ async def queue_case(request: Request, ctx: Context, body: QueueCaseBody) -> Que
     query=PollQuery,
     response=ChartPollOut,
     errors=BRIDGE_ERRORS,
+    credentials=API_KEY_CREDENTIALS,
 )
 async def poll_queue(request: Request, ctx: Context, query: PollQuery) -> Response:
     """Poll pending queue items for chart creation (API key; read-only unless leased)."""
@@ -269,6 +270,7 @@ async def poll_queue(request: Request, ctx: Context, query: PollQuery) -> Respon
     body=ChartCallbackBody,
     response=CallbackOut,
     errors=BRIDGE_ERRORS,
+    credentials=API_KEY_CREDENTIALS,
 )
 async def queue_callback(request: Request, ctx: Context, body: ChartCallbackBody) -> object:
     """Report chart creation results; a success queues the case's documents and summary."""
@@ -281,6 +283,7 @@ async def queue_callback(request: Request, ctx: Context, body: ChartCallbackBody
     query=PollQuery,
     response=DocumentPollOut,
     errors=BRIDGE_ERRORS,
+    credentials=API_KEY_CREDENTIALS,
 )
 async def poll_document_queue(request: Request, ctx: Context, query: PollQuery) -> Response:
     """Poll pending document items, each with a fresh signed download URL (15 min TTL)."""
@@ -296,6 +299,7 @@ async def poll_document_queue(request: Request, ctx: Context, query: PollQuery) 
     body=DocumentCallbackBody,
     response=CallbackOut,
     errors=BRIDGE_ERRORS,
+    credentials=API_KEY_CREDENTIALS,
 )
 async def document_queue_callback(
     request: Request, ctx: Context, body: DocumentCallbackBody

@@ -16,8 +16,8 @@ from starlette.routing import Route
 
 from resolvers import access
 from resolvers.access import require_principal
-from resolvers.context import Context
-from resolvers.errors import BadRequest, UnsupportedMediaType, ValidationFailed
+from resolvers.context import Context, Principal
+from resolvers.errors import BadRequest, Forbidden, UnsupportedMediaType, ValidationFailed
 from resolvers.pagination import Page
 from rest_compat import idempotency
 from rest_compat.field_errors import message_for
@@ -25,7 +25,13 @@ from rest_compat.idempotency import Answer, Idempotent
 
 Handler = Callable[..., Awaitable[Any]]
 ORG_ID = "orgId"
+# The credentials an operation accepts, named as the OpenAPI security schemes
+# (rest_compat/openapi.py): the document lists them and the server refuses the others (403).
+ANY_CREDENTIALS = ("bearer", "apiKey", "session")
+# What only a person may do (issuing API keys, queuing a case for the EMR).
 USER_CREDENTIALS = ("bearer", "session")
+# The EMR bridge's polls and callbacks: an integration's key, never a person's token.
+API_KEY_CREDENTIALS = ("apiKey",)
 
 
 @dataclass
@@ -54,9 +60,9 @@ class Operation:
     also_ok: tuple[int, ...] = ()
     # A create that takes an Idempotency-Key (rest_compat/idempotency.py says how to opt in).
     idempotent: Idempotent | None = None
-    # The credentials the server accepts here (the OpenAPI security schemes): an operation
-    # only a person may perform (``require_user``) leaves out ``apiKey``.
-    credentials: tuple[str, ...] = ("bearer", "apiKey", "session")
+    # The credentials the server accepts here (the OpenAPI security schemes): the
+    # endpoint refuses any other with 403 and the document lists exactly these.
+    credentials: tuple[str, ...] = ANY_CREDENTIALS
 
     @property
     def org_scoped(self) -> bool:
@@ -130,7 +136,7 @@ def _endpoint(op: Operation) -> Callable[[Request], Awaitable[Response]]:
         if op.auth:
             # Who is asking comes first: an anonymous request is a 401 before its query
             # string or body is read, so nothing about the request is judged for a stranger.
-            require_principal(ctx)
+            require_credential(op, require_principal(ctx))
         if op.idempotent is not None and idempotency.HEADER in request.headers:
             outcome = await idempotency.run(
                 op.idempotent,
@@ -154,6 +160,24 @@ def _endpoint(op: Operation) -> Callable[[Request], Awaitable[Response]]:
         return json_response(result, op.status)
 
     return endpoint
+
+
+def credential_of(principal: Principal) -> str:
+    """The security scheme that authenticated ``principal``."""
+    if principal.kind == "api_key":
+        return "apiKey"
+    return "session" if principal.method == "session_cookie" else "bearer"
+
+
+def require_credential(op: Operation, principal: Principal) -> None:
+    """403 for a credential the operation does not declare (before anything is parsed)."""
+    if credential_of(principal) in op.credentials:
+        return
+    if op.credentials == API_KEY_CREDENTIALS:
+        raise Forbidden("this operation takes an API key (x-api-key), not a user's token")
+    if "apiKey" not in op.credentials:
+        raise Forbidden("this operation needs a user's token; an API key cannot perform it")
+    raise Forbidden(f"this operation accepts only: {', '.join(op.credentials)}")
 
 
 async def total_if_asked(ctx: Context, page: Page[Any], asked: bool) -> int | None:

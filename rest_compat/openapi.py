@@ -5,7 +5,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from rest_compat.http import ORG_ID, Operation
+from rest_compat.http import API_KEY_CREDENTIALS, ORG_ID, Operation
 from rest_compat.schemas import ErrorOut
 
 REF = "#/components/schemas/{model}"
@@ -122,7 +122,9 @@ def _operation(op: Operation) -> dict[str, Any]:
     }
     if op.auth:
         doc["security"] = [{scheme: []} for scheme in op.credentials]
-        if "apiKey" not in op.credentials:
+        if op.credentials == API_KEY_CREDENTIALS:
+            doc["description"] = "An API key (x-api-key) only: a user's token is refused (403)."
+        elif "apiKey" not in op.credentials:
             doc["description"] = "A user's token or session only: an API key is refused (403)."
     if op.body is not None or op.form is not None:
         content: dict[str, Any] = {}

@@ -71,3 +71,32 @@ async def test_a_refused_credential_is_401_whatever_the_body(world: World) -> No
         headers={"content-type": "application/json", "x-api-key": "desk_" + "x" * 43},
     )
     assert_error(response, 401, "unauthenticated")
+
+
+async def test_every_operation_refuses_the_credentials_its_document_leaves_out(
+    world: World,
+) -> None:
+    """The document's ``security`` and the server's 403 come from one declaration: a
+    credential the operation does not list is refused before anything is judged."""
+    callers = {"bearer": world.a.admin.client, "apiKey": world.a.key_client}
+    refused: dict[str, set[tuple[str, str]]] = {scheme: set() for scheme in callers}
+    for method, path, op in await _operations(world):
+        declared = {scheme for entry in op.get("security", []) for scheme in entry}
+        for scheme in set(callers) - declared if declared else ():
+            response = await callers[scheme].request(
+                method,
+                _concrete(path),
+                params=BAD_QUERY,
+                content=MALFORMED,
+                headers={"content-type": "application/json"},
+            )
+            assert_error(response, 403, "forbidden")
+            refused[scheme].add((method, path))
+    assert refused["bearer"] == {
+        ("GET", "/api/emr/queue"),
+        ("POST", "/api/emr/queue/callback"),
+        ("GET", "/api/emr/document-queue"),
+        ("POST", "/api/emr/document-queue/callback"),
+    }
+    assert ("POST", "/api/cases/{caseId}/emr-queue") in refused["apiKey"]
+    assert ("GET", "/api/api-keys") in refused["apiKey"]

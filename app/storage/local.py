@@ -8,7 +8,7 @@ import secrets
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, quote_plus
 
 from anyio import Path as AsyncPath
 
@@ -27,6 +27,11 @@ def is_safe_key(key: str) -> bool:
     return len(key) <= _MAX_KEY_LENGTH and _SAFE_KEY.fullmatch(key) is not None
 
 
+def _check_key(key: str) -> None:
+    if not is_safe_key(key):
+        raise StorageError(f"invalid storage key {key!r}")
+
+
 class LocalStorage:
     def __init__(self, root: Path, *, secret_key: str, public_url: str) -> None:
         self.root = root.resolve()
@@ -40,8 +45,7 @@ class LocalStorage:
         return cls(Path(folder), secret_key=settings.secret_key, public_url=settings.public_url)
 
     def path_for(self, key: str) -> Path:
-        if not is_safe_key(key):
-            raise StorageError(f"invalid storage key {key!r}")
+        _check_key(key)
         return self.root / key
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:
@@ -74,7 +78,7 @@ class LocalStorage:
             raise StorageError(f"{self.root} is not a writable folder")
 
     async def upload_url(self, key: str, content_type: str, ttl_seconds: int) -> SignedUrl:
-        self.path_for(key)
+        _check_key(key)
         expires = int(time.time()) + ttl_seconds
         return SignedUrl(
             url=self._url(key, "PUT", expires, content_type),
@@ -86,7 +90,7 @@ class LocalStorage:
     async def download_url(
         self, key: str, ttl_seconds: int, *, file_name: str | None = None
     ) -> SignedUrl:
-        self.path_for(key)
+        _check_key(key)
         expires = int(time.time()) + ttl_seconds
         return SignedUrl(
             url=self._url(key, "GET", expires, file_name or ""),
@@ -95,16 +99,15 @@ class LocalStorage:
         )
 
     def _url(self, key: str, method: str, expires: int, extra: str) -> str:
-        query = {
-            "method": method,
-            "expires": str(expires),
-            "sig": self.sign(key, method, expires, extra),
-        }
+        # As urlencode writes it, but only the free text is quoted: the method, the expiry
+        # and the hex signature need none, and quoting all of them was most of the time a
+        # 2,000-item document poll spends on its URLs.
+        query = f"method={method}&expires={expires}&sig={self.sign(key, method, expires, extra)}"
         if method == "PUT":
-            query["contentType"] = extra
+            query += f"&contentType={quote_plus(extra)}"
         elif extra:
-            query["fileName"] = extra
-        return f"{self.public_url}/files/{quote(key)}?{urlencode(query)}"
+            query += f"&fileName={quote_plus(extra)}"
+        return f"{self.public_url}/files/{quote(key)}?{query}"
 
     def sign(self, key: str, method: str, expires: int, extra: str) -> str:
         message = f"{method}\n{key}\n{expires}\n{extra}".encode()
