@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
+from app.pipeline.fields.labels import is_label
+from app.pipeline.layout import Box, arrange
 from app.pipeline.ocr_fixes import mend
 from app.pipeline.types import PipelineTimeout, Word
 
@@ -184,6 +186,7 @@ def recognize(image: Image.Image, *, dpi: int, deadline: float) -> OcrResult:
         raise PipelineTimeout("reading the page took too long")
     text = api.GetUTF8Text()
     words: list[Word] = []
+    boxes: list[Box] = []
     iterator = api.GetIterator() if text.strip() else None
     level = tesserocr.RIL.WORD
     if iterator is not None:
@@ -194,9 +197,11 @@ def recognize(image: Image.Image, *, dpi: int, deadline: float) -> OcrResult:
             word = mend(item.GetUTF8Text(level).strip())
             if word:
                 words.append(Word(text=word, confidence=round(item.Confidence(level) / 100, 3)))
+                boxes.append(Box(word, *item.BoundingBox(level)))
     api.Clear()
     confidence = sum(w.confidence for w in words) / len(words) if words else 0.0
-    return OcrResult(text=mend(text), words=tuple(words), confidence=round(confidence, 3))
+    arranged = arrange(boxes, is_label) if boxes else mend(text)
+    return OcrResult(text=arranged, words=tuple(words), confidence=round(confidence, 3))
 
 
 def _mean(grey: Image.Image) -> float:

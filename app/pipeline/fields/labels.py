@@ -304,6 +304,18 @@ def classify(label_text: str) -> tuple[str, str | None]:
     return "skip", None
 
 
+_BARE_LABEL_END = re.compile(r"\s*(?:\((?=[^)]*[A-Za-z])[^)]{1,30}\))?\s*[:#]?\s*$")
+
+
+def is_label(text: str) -> bool:
+    """Whether ``text`` is a label of the lexicon and nothing more ("DATE OF BIRTH", "NPI:")."""
+    for candidate in (text, _BARE_LABEL_END.sub("", text)):
+        words = " ".join(candidate.lower().split())
+        if words and any(pattern.fullmatch(words) for pattern, _, _ in _KINDS):
+            return True
+    return False
+
+
 def _longest_label_at(line: str, start: int) -> re.Match[str] | None:
     """The longest label starting at ``start`` that stands as one ("Home Address:", not "Home")."""
     found = [
