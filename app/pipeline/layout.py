@@ -145,7 +145,8 @@ def _values_under(
     starts = [s.x0 for s in labels.segments]
     values: list[Line] = []
     for line in lines[index + 1 :]:
-        if not _close(values[-1] if values else labels, line, unit) or _is_label_row(line, is_label):
+        above = values[-1] if values else labels
+        if not _close(above, line, unit) or _is_label_row(line, is_label):
             break
         if values and (
             line.top - values[-1].bottom > CELL_LEAD * unit
@@ -174,7 +175,9 @@ def _cells(labels: Line, values: list[Line], unit: float) -> list[str]:
     return out
 
 
-def _block(lines: list[Line], start: int, unit: float, is_label: Callable[[str], bool]) -> list[Line]:
+def _block(
+    lines: list[Line], start: int, unit: float, is_label: Callable[[str], bool]
+) -> list[Line]:
     """The run of lines from ``start`` whose segments stand in the same columns."""
     first = lines[start]
     if len(first.segments) < 2:

@@ -8,9 +8,7 @@ Everything else is left as read: a guess would be worse than an honest misreadin
 
 import re
 
-_DIGIT_LIKE = str.maketrans(
-    {"§": "5", "S": "5", "O": "0", "o": "0", "l": "1", "I": "1", "|": "1"}
-)
+_DIGIT_LIKE = str.maketrans({"§": "5", "S": "5", "O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
 # A token of digits and phone/date separators with at most a couple of look-alike letters.
 _NUMBERISH = re.compile(r"(?<![A-Za-z0-9])[0-9§SOol|I().+/-]{4,}(?![A-Za-z0-9])")
 _CAPS_ENDING_L = re.compile(r"\b([A-Z]{2,})l\b")
