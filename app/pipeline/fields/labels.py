@@ -38,7 +38,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         r"|physician name)|referred by|referral from|ordering (?:provider|physician|md)"
         r"|requesting (?:provider|physician)|requested by|referrer|referring|sending provider"
         r"|ref\.? by|referred from"
-        r"|primary care (?:physician|provider)|pcp",
+        r"|primary care (?:physician|provider)|pcp"
+        r"|ref\.? (?:md|dr\.?|doc(?:tor)?|provider|physician)",
         "name",
         REFERRER,
     ),
@@ -82,7 +83,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     ),
     (
         r"(?:home |cell |mobile |primary |work |daytime |contact |office |main |patient |pt\.? "
-        r"|provider |practice |clinic |physician |referring |doctor's |dept\.? |department )?"
+        r"|provider |practice |clinic |physician |referring |doctor's |dept\.? |department "
+        r"|ofc\.? |off\.? )?"
         r"(?:phone|telephone|tel\.?|ph\.?)(?: number| no\.?| #)?|cell|mobile|contact number"
         r"|contact (?:#|no\.?|phone)"
         r"|office (?:#|no\.?|number)|main (?:#|number)",
@@ -90,7 +92,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         None,
     ),
     (
-        r"(?:office |return |clinic |practice |provider |physician |referring |dept\.? )?"
+        r"(?:office |ofc\.? |return |clinic |practice |provider |physician |referring "
+        r"|dept\.? )?"
         r"(?:fax|facsimile)(?: number| no\.?| #)?",
         "fax",
         None,
@@ -143,7 +146,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         r"reason for (?:referral|consult(?:ation)?|visit|request)|referral reason|reason"
         r"|chief complaint|indication|clinical indication|presenting problem|clinical question"
         r"|services? requested|requested service|request|diagnosis ?/ ?reason"
-        r"|reason ?/ ?diagnosis",
+        r"|reason ?/ ?diagnosis|consult(?:ation)? for|referred for|referral for"
+        r"|eval(?:uation)? for|evaluate for",
         "reason",
         CLINICAL,
     ),
