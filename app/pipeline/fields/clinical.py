@@ -25,13 +25,13 @@ REASON = "clinical.reason"
 CODES = "clinical.diagnosisCodes"
 URGENCY = "clinical.urgency"
 
-# A code as written, OCR's look-alikes allowed: letter (or 1/0/5/8 read for I/O/S/B), digit,
+# A code as written, OCR's look-alikes allowed: letter (or 1/0/5/8/2/7 read for I/O/S/B/Z/Z), digit,
 # digit or letter, then the part after the dot.
 _CODE = re.compile(
-    r"(?<![A-Za-z0-9])(?P<code>[A-Z1058][0-9OIl][0-9A-Z](?:\.[0-9A-Za-z]{1,4})?)(?![A-Za-z0-9]|[\-/.]\d)"
+    r"(?<![A-Za-z0-9])(?P<code>[A-Z105827][0-9OIl][0-9A-Z](?:\.[0-9A-Za-z]{1,4})?)(?![A-Za-z0-9]|[\-/.]\d)"
 )
 _BARE_CODE = re.compile(r"(?<![A-Za-z0-9.])(?P<code>[A-Z][0-9]{2}[0-9A-Z]{1,4})(?![A-Za-z0-9])")
-_FIRST_LETTER = {"1": "I", "0": "O", "5": "S", "8": "B"}
+_FIRST_LETTER = {"1": "I", "0": "O", "5": "S", "8": "B", "2": "Z", "7": "Z"}
 _CODE_CONTEXT = re.compile(r"\b(?:icd|dx|diagnos[ie]s|code)", re.IGNORECASE)
 
 

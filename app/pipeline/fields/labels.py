@@ -587,6 +587,8 @@ _KIND_OWNERS = {
     "practice": (REFERRER, RECIPIENT, OTHER),
     "dob": (PATIENT, OTHER),
     "sex": (PATIENT, OTHER),
+    # "RE: Jane Doe" names the letter's subject, whoever the heading above it names.
+    "re": (PATIENT,),
 }
 
 
