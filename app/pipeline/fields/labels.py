@@ -512,8 +512,9 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
         if heading is not None and not _opens_a_text(line):
             section = heading
             labels = find_labels(line)
-            # "Referring Provider:" / "REFERRING PRACTICE" alone on its line, the value under it
-            if labels and labels[0].kind in ("name", "provider", "practice"):
+            # "Referring Provider:" / "REFERRING PRACTICE" / "Payer" alone on its line, the
+            # value under it
+            if labels and labels[0].kind in ("name", "provider", "practice", "insurer"):
                 under = _value_below(lines, index)
                 if under is not None:
                     owner = labels[0].owner or heading

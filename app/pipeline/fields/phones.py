@@ -87,6 +87,7 @@ def _letterhead(item: Labeled, page: PageText) -> float:
 
 EMAIL = "patient.email"
 EMAIL_SHAPE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+_AROUND_AT = re.compile(r"(?<=[A-Za-z0-9]) ?@ ?(?=[A-Za-z0-9])")
 
 
 def email_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
@@ -95,7 +96,8 @@ def email_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Ite
         if item.kind != "email":
             continue
         score = label_score(item, PATIENT)
-        match = EMAIL_SHAPE.search(item.value)
+        # OCR puts spaces around the "@" of a small-print address ("jdoe@ yahoo.com").
+        match = EMAIL_SHAPE.search(_AROUND_AT.sub("@", item.value))
         if match and score:
             email = match.group(0).lower().rstrip(".")
             yield candidate(EMAIL, email, score, by_number[item.page], item.value, line=item.line)
