@@ -4,6 +4,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from app.pipeline.fields import icd10
+from app.pipeline.fields.boxes import odd_one_out
 from app.pipeline.fields.confidence import (
     IN_ROW,
     LABEL_IN_SECTION,
@@ -121,6 +122,7 @@ _BOX = re.compile(
     rf"(?P<mark>{_CHECKED}|{_UNCHECKED})?\s*(?P<word>{_WORDS})\b(?=\s*(?P<after>{_CHECKED}|{_UNCHECKED})?)",
     re.IGNORECASE,
 )
+_OPTION = re.compile(rf"(?<![A-Za-z])(?P<word>{_WORDS})\b", re.IGNORECASE)
 _SENTENCE = re.compile(
     r"\b(?:referral|request|consult|this)\s+is\s+(?:an?\s+)?(?:considered\s+)?"
     r"(?P<word4>stat|urgent|routine|emergent|non-urgent)\b"
@@ -148,6 +150,8 @@ def read_urgency(text: str) -> tuple[Urgency | None, bool]:
         ticked.discard(None)
         if len(ticked) == 1:
             return ticked.pop(), True
+        if not ticked and (odd := odd_one_out(text, _OPTION)):
+            return Urgency.read(odd.lower()), True  # ticked by hand, read by OCR
         if ticked or len(boxes) > 1:
             return None, True
     words = {Urgency.read(m["word"].lower()) for m in boxes} - {None}
