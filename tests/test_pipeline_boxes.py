@@ -1,4 +1,4 @@
-"""Hand-ticked boxes as OCR reads them (``app.pipeline.fields.boxes``), through the field readers."""
+"""Hand-ticked boxes as OCR reads them (``fields.boxes``), through the field readers."""
 
 import pytest
 
