@@ -26,6 +26,8 @@ from statistics import median
 SEGMENT_GAP = 1.4
 # Lines further apart than this many text heights are not one block.
 BLOCK_LEAD = 1.6
+# What OCR makes of a table's left rule in front of a key.
+KEY_NOISE = "'‘’`|_—-., "
 # A cell's second line follows its first closer than this.
 CELL_LEAD = 0.8
 
@@ -199,11 +201,19 @@ def _block(
     return block
 
 
+def _key_value(segments: tuple[Segment, ...], is_label: Callable[[str], bool]) -> list[str]:
+    texts = [s.text for s in segments]
+    if len(texts) >= 2 and is_label(texts[0]):
+        texts[0] = texts[0].strip(KEY_NOISE)  # a table's rule read as a quote before the key
+    return texts
+
+
 def _columns(block: list[Line], unit: float, is_label: Callable[[str], bool]) -> list[str]:
     """Side by side blocks column by column; a key/value table row by row."""
     firsts = [line.segments[0] for line in block if len(line.segments) >= 2]
-    if firsts and sum(is_label(s.text.rstrip(":# ")) for s in firsts) * 2 >= len(firsts):
-        return [line.text for line in block]
+    if firsts and sum(is_label(s.text) for s in firsts) * 2 >= len(firsts):
+        # a key/value table: each row its label, a wide gap, its value ("DOB  01/02/1980")
+        return ["  ".join(_key_value(line.segments, is_label)) for line in block]
     starts: list[int] = []
     for x in sorted(s.x0 for line in block for s in line.segments):
         if not starts or x - starts[-1] > unit:

@@ -311,8 +311,13 @@ def classify(label_text: str) -> tuple[str, str | None]:
 _BARE_LABEL_END = re.compile(r"\s*(?:\((?=[^)]*[A-Za-z])[^)]{1,30}\))?\s*[:#]?\s*$")
 
 
+# What OCR makes of a table's rules and corners next to a cell's text.
+_BORDER_NOISE = " \t'‘’`|_—-.,;"
+
+
 def is_label(text: str) -> bool:
     """Whether ``text`` is a label of the lexicon and nothing more ("DATE OF BIRTH", "NPI:")."""
+    text = text.strip(_BORDER_NOISE)
     for candidate in (text, _BARE_LABEL_END.sub("", text)):
         words = " ".join(candidate.lower().split())
         if words and any(pattern.fullmatch(words) for pattern, _, _ in _KINDS):
