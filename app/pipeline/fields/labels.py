@@ -495,6 +495,8 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
     skip_until = -1
     pending: list[tuple[str, str | None]] = []  # bare labels that found no value
     for index, line in enumerate(lines):
+        if index == page.fax_header_lines:
+            section = None  # the fax machine's "FROM: … TO: …" heads no section of the page
         if index <= skip_until:
             continue
         if _SALUTATION.match(line):
