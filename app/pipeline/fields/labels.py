@@ -494,6 +494,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
     section: str | None = None
     skip_until = -1
     pending: list[tuple[str, str | None]] = []  # bare labels that found no value
+    named: set[str | None] = set()  # the sections whose party has been named
     for index, line in enumerate(lines):
         if index == page.fax_header_lines:
             section = None  # the fax machine's "FROM: … TO: …" heads no section of the page
@@ -560,6 +561,10 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
                     is_below = True
                     if many:
                         skip_until = line_of_value
+            if label.kind == "name" and label.owner is None and section in named and value:
+                # "Attention: Bone & Joint" … "Name: Jane Doe": one party has one name, so a
+                # second bare "Name" is someone else's: the form's, the patient's
+                section = None
             if label.kind in ("name", "insurer") and label.owner is not None:
                 # "Patient: Jane Doe" / "From: Dr. Wu   Fax: …": what follows is theirs
                 section = label.owner
@@ -576,6 +581,8 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
                 if more:
                     value = f"{value} {more[0]}"
                     line_of_value = skip_until = more[1]
+            if label.kind == "name":
+                named.add(label.owner or section)
             pending.clear()  # labels with their values: no column of bare labels here
             yield Labeled(
                 label.kind,
