@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models.base import created_field, id_field, org_field, org_unique, same_org, timestamp_field
+from models.extraction import PydanticJSON
 
 
 class DocumentType(StrEnum):
@@ -59,6 +60,8 @@ class Document(SQLModel, table=True):
     size_bytes: int | None = Field(default=None)
     sha256: str | None = Field(default=None, max_length=64)
     page_count: int | None = Field(default=None)
+    # What each page is, in order, as the pipeline classified it; documentType follows them.
+    page_types: list[PageType] | None = Field(default=None, sa_type=PydanticJSON(list[PageType]))
     uploaded_at: datetime | None = timestamp_field()
     # Earlier document of this org with the same bytes, if any.
     duplicate_of_id: str | None = Field(default=None, max_length=40)

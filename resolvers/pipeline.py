@@ -45,6 +45,7 @@ from models import (
     ReferralStage,
     utcnow,
 )
+from models.document import PageType
 from models.extraction import Extraction
 from resolvers import access, audit, intake, qa, referrals
 from resolvers.context import Context
@@ -339,6 +340,7 @@ async def _finish(
                 continue
             own = [p for p in packet if p.document_index == document_index]
             document.page_count = len(own)
+            document.page_types = [p.page_type or PageType.other for p in own]
             document.document_type = page_types.document_type_of(
                 [p.page_type for p in own if p.page_type is not None]
             )

@@ -7,6 +7,7 @@ timestamps in UTC with Z. Each has ``of(row)`` to build it from a table row.
 from datetime import date
 
 from models import Case, ContactEvent, Document, Location, Patient, Practice, Provider, Referral
+from models.document import PageType
 from models.extraction import ExtractedReferrer, Extraction, QaResult, TriageResult
 from rest_compat.schemas import Out, Timestamp
 
@@ -35,6 +36,8 @@ class DocumentOut(Out):
     size_bytes: int | None
     sha256: str | None
     page_count: int | None
+    # What each page is, in order (the pipeline's page classifier); null before processing.
+    page_types: list[PageType] | None
     document_type: str
     status: str
     # False until the bytes have arrived through the signed upload URL.
@@ -58,6 +61,7 @@ class DocumentOut(Out):
             size_bytes=row.size_bytes,
             sha256=row.sha256,
             page_count=row.page_count,
+            page_types=row.page_types,
             document_type=row.document_type,
             status=row.status,
             upload_complete=row.uploaded_at is not None,

@@ -55,6 +55,8 @@ async def test_an_uploaded_fax_is_processed_into_a_case_without_anyone_asking(
     [document] = body["documents"]
     assert document["status"] == "processed" and document["pageCount"] == 1
     assert document["documentType"] == "referral"
+    # each page's type is kept, in order, as the pipeline classified it
+    assert document["pageTypes"] == [t.value for t in packet().page_types]
     case = (await world.a.viewer.client.get(f"/api/cases/{body['caseId']}")).json()
     assert case["patient"]["lastName"] == truth.patient.last_name
     assert body["triage"]["source"] == "auto" and case["triageLevel"] == body["triage"]["level"]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 10:46:55.091677
+Create Date: 2026-12-04 23:05:56.521477
 """
 
 from collections.abc import Sequence
@@ -349,6 +349,7 @@ def upgrade() -> None:
     sa.Column('size_bytes', sa.Integer(), nullable=True),
     sa.Column('sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('page_count', sa.Integer(), nullable=True),
+    sa.Column('page_types', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
     sa.Column('uploaded_at', models.base.UTCDateTime(), nullable=True),
     sa.Column('duplicate_of_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
     sa.Column('error', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=True),

@@ -4,6 +4,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from app.pipeline.fields import icd10
+from app.pipeline.fields.boxes import odd_one_out
 from app.pipeline.fields.confidence import (
     IN_ROW,
     LABEL_IN_SECTION,
@@ -25,13 +26,13 @@ REASON = "clinical.reason"
 CODES = "clinical.diagnosisCodes"
 URGENCY = "clinical.urgency"
 
-# A code as written, OCR's look-alikes allowed: letter (or 1/0/5/8 read for I/O/S/B), digit,
+# A code as written, OCR's look-alikes allowed: letter (or 1/0/5/8/2/7 read for I/O/S/B/Z/Z), digit,
 # digit or letter, then the part after the dot.
 _CODE = re.compile(
-    r"(?<![A-Za-z0-9])(?P<code>[A-Z1058][0-9OIl][0-9A-Z](?:\.[0-9A-Za-z]{1,4})?)(?![A-Za-z0-9]|[\-/.]\d)"
+    r"(?<![A-Za-z0-9])(?P<code>[A-Z105827][0-9OIl][0-9A-Z](?:\.[0-9A-Za-z]{1,4})?)(?![A-Za-z0-9]|[\-/.]\d)"
 )
 _BARE_CODE = re.compile(r"(?<![A-Za-z0-9.])(?P<code>[A-Z][0-9]{2}[0-9A-Z]{1,4})(?![A-Za-z0-9])")
-_FIRST_LETTER = {"1": "I", "0": "O", "5": "S", "8": "B"}
+_FIRST_LETTER = {"1": "I", "0": "O", "5": "S", "8": "B", "2": "Z", "7": "Z"}
 _CODE_CONTEXT = re.compile(r"\b(?:icd|dx|diagnos[ie]s|code)", re.IGNORECASE)
 
 
@@ -121,6 +122,7 @@ _BOX = re.compile(
     rf"(?P<mark>{_CHECKED}|{_UNCHECKED})?\s*(?P<word>{_WORDS})\b(?=\s*(?P<after>{_CHECKED}|{_UNCHECKED})?)",
     re.IGNORECASE,
 )
+_OPTION = re.compile(rf"(?<![A-Za-z])(?P<word>{_WORDS})\b", re.IGNORECASE)
 _SENTENCE = re.compile(
     r"\b(?:referral|request|consult|this)\s+is\s+(?:an?\s+)?(?:considered\s+)?"
     r"(?P<word4>stat|urgent|routine|emergent|non-urgent)\b"
@@ -148,6 +150,8 @@ def read_urgency(text: str) -> tuple[Urgency | None, bool]:
         ticked.discard(None)
         if len(ticked) == 1:
             return ticked.pop(), True
+        if not ticked and (odd := odd_one_out(text, _OPTION)):
+            return Urgency.read(odd.lower()), True  # ticked by hand, read by OCR
         if ticked or len(boxes) > 1:
             return None, True
     words = {Urgency.read(m["word"].lower()) for m in boxes} - {None}

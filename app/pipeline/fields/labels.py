@@ -38,7 +38,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         r"|physician name)|referred by|referral from|ordering (?:provider|physician|md)"
         r"|requesting (?:provider|physician)|requested by|referrer|referring|sending provider"
         r"|ref\.? by|referred from"
-        r"|primary care (?:physician|provider)|pcp",
+        r"|primary care (?:physician|provider)|pcp"
+        r"|ref\.? (?:md|dr\.?|doc(?:tor)?|provider|physician)",
         "name",
         REFERRER,
     ),
@@ -82,7 +83,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     ),
     (
         r"(?:home |cell |mobile |primary |work |daytime |contact |office |main |patient |pt\.? "
-        r"|provider |practice |clinic |physician |referring |doctor's |dept\.? |department )?"
+        r"|provider |practice |clinic |physician |referring |doctor's |dept\.? |department "
+        r"|ofc\.? |off\.? )?"
         r"(?:phone|telephone|tel\.?|ph\.?)(?: number| no\.?| #)?|cell|mobile|contact number"
         r"|contact (?:#|no\.?|phone)"
         r"|office (?:#|no\.?|number)|main (?:#|number)",
@@ -90,7 +92,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         None,
     ),
     (
-        r"(?:office |return |clinic |practice |provider |physician |referring |dept\.? )?"
+        r"(?:office |ofc\.? |return |clinic |practice |provider |physician |referring "
+        r"|dept\.? )?"
         r"(?:fax|facsimile)(?: number| no\.?| #)?",
         "fax",
         None,
@@ -143,7 +146,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         r"reason for (?:referral|consult(?:ation)?|visit|request)|referral reason|reason"
         r"|chief complaint|indication|clinical indication|presenting problem|clinical question"
         r"|services? requested|requested service|request|diagnosis ?/ ?reason"
-        r"|reason ?/ ?diagnosis",
+        r"|reason ?/ ?diagnosis|consult(?:ation)? for|referred for|referral for"
+        r"|eval(?:uation)? for|evaluate for",
         "reason",
         CLINICAL,
     ),
@@ -302,6 +306,23 @@ def classify(label_text: str) -> tuple[str, str | None]:
         if pattern.fullmatch(words):
             return kind, owner
     return "skip", None
+
+
+_BARE_LABEL_END = re.compile(r"\s*(?:\((?=[^)]*[A-Za-z])[^)]{1,30}\))?\s*[:#]?\s*$")
+
+
+# What OCR makes of a table's rules and corners next to a cell's text.
+_BORDER_NOISE = " \t'‘’`|_—-.,;"
+
+
+def is_label(text: str) -> bool:
+    """Whether ``text`` is a label of the lexicon and nothing more ("DATE OF BIRTH", "NPI:")."""
+    text = text.strip(_BORDER_NOISE)
+    for candidate in (text, _BARE_LABEL_END.sub("", text)):
+        words = " ".join(candidate.lower().split())
+        if words and any(pattern.fullmatch(words) for pattern, _, _ in _KINDS):
+            return True
+    return False
 
 
 def _longest_label_at(line: str, start: int) -> re.Match[str] | None:
@@ -473,7 +494,10 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
     section: str | None = None
     skip_until = -1
     pending: list[tuple[str, str | None]] = []  # bare labels that found no value
+    named: set[str | None] = set()  # the sections whose party has been named
     for index, line in enumerate(lines):
+        if index == page.fax_header_lines:
+            section = None  # the fax machine's "FROM: … TO: …" heads no section of the page
         if index <= skip_until:
             continue
         if _SALUTATION.match(line):
@@ -496,8 +520,9 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
         if heading is not None and not _opens_a_text(line):
             section = heading
             labels = find_labels(line)
-            # "Referring Provider:" / "REFERRING PRACTICE" alone on its line, the value under it
-            if labels and labels[0].kind in ("name", "provider", "practice"):
+            # "Referring Provider:" / "REFERRING PRACTICE" / "Payer" alone on its line, the
+            # value under it
+            if labels and labels[0].kind in ("name", "provider", "practice", "insurer"):
                 under = _value_below(lines, index)
                 if under is not None:
                     owner = labels[0].owner or heading
@@ -536,6 +561,10 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
                     is_below = True
                     if many:
                         skip_until = line_of_value
+            if label.kind == "name" and label.owner is None and section in named and value:
+                # "Attention: Bone & Joint" … "Name: Jane Doe": one party has one name, so a
+                # second bare "Name" is someone else's: the form's, the patient's
+                section = None
             if label.kind in ("name", "insurer") and label.owner is not None:
                 # "Patient: Jane Doe" / "From: Dr. Wu   Fax: …": what follows is theirs
                 section = label.owner
@@ -552,6 +581,8 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
                 if more:
                     value = f"{value} {more[0]}"
                     line_of_value = skip_until = more[1]
+            if label.kind == "name":
+                named.add(label.owner or section)
             pending.clear()  # labels with their values: no column of bare labels here
             yield Labeled(
                 label.kind,
@@ -571,6 +602,8 @@ _KIND_OWNERS = {
     "practice": (REFERRER, RECIPIENT, OTHER),
     "dob": (PATIENT, OTHER),
     "sex": (PATIENT, OTHER),
+    # "RE: Jane Doe" names the letter's subject, whoever the heading above it names.
+    "re": (PATIENT,),
 }
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from nameparser import HumanName
 
+from app.pipeline.fields.boxes import odd_one_out
 from app.pipeline.fields.confidence import (
     LABEL_ALONE,
     LABEL_IN_SECTION,
@@ -319,6 +320,10 @@ _SEX_BOX = re.compile(
     r"(?P<word>female|male|f|m|other|x|unknown|undisclosed|non-?binary)\b",
     re.IGNORECASE,
 )
+_SEX_OPTION = re.compile(
+    r"(?<![A-Za-z])(?P<word>female|male|other|x|unknown|undisclosed|non-?binary)(?![A-Za-z])",
+    re.IGNORECASE,
+)
 _SEX_BOXES = re.compile(r"[\[(]\s*[\])]|[☐□]")
 _AGE_SEX = re.compile(
     r"\b\d{1,3}[- ](?:year|yr)s?[- ]old\s+(?P<word>female|male|woman|man|girl|boy)\b"
@@ -331,8 +336,11 @@ def read_sex(value: str) -> Sex | None:
     ticked = {_SEX_WORDS[m["word"].lower()] for m in _SEX_BOX.finditer(value)}
     if len(ticked) == 1:
         return ticked.pop()
-    if ticked or _SEX_BOXES.search(value):
+    if ticked:
         return None
+    if _SEX_BOXES.search(value):
+        odd = odd_one_out(value, _SEX_OPTION)  # ticked by hand, read by OCR
+        return _SEX_WORDS[odd.lower()] if odd else None
     word = re.split(r"[\s,;/]+", value.strip().lower())[0].strip(".")
     return _SEX_WORDS.get(word)
 

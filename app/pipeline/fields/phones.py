@@ -15,7 +15,7 @@ PATIENT_PHONE = "patient.phone"
 REFERRER_PHONE = "referrer.phone"
 REFERRER_FAX = "referrer.fax"
 
-_D = r"[0-9OoIl|]"
+_D = r"[0-9OoIl|SB]"  # digits, and the letters OCR reads for some (repair.as_digits)
 PHONE = re.compile(
     rf"(?<![0-9A-Za-z])(?:\+?1[\s.\-]?)?\(?{_D}{{3}}\)?[\s.\-]*{_D}{{3}}[\s.\-]*{_D}{{4}}(?![0-9])"
 )
@@ -87,6 +87,7 @@ def _letterhead(item: Labeled, page: PageText) -> float:
 
 EMAIL = "patient.email"
 EMAIL_SHAPE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+_AROUND_AT = re.compile(r"(?<=[A-Za-z0-9]) ?@ ?(?=[A-Za-z0-9])")
 
 
 def email_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
@@ -95,7 +96,8 @@ def email_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Ite
         if item.kind != "email":
             continue
         score = label_score(item, PATIENT)
-        match = EMAIL_SHAPE.search(item.value)
+        # OCR puts spaces around the "@" of a small-print address ("jdoe@ yahoo.com").
+        match = EMAIL_SHAPE.search(_AROUND_AT.sub("@", item.value))
         if match and score:
             email = match.group(0).lower().rstrip(".")
             yield candidate(EMAIL, email, score, by_number[item.page], item.value, line=item.line)

@@ -1,0 +1,46 @@
+"""Check boxes as OCR reads them: the one box of a row that does not read as an empty box.
+
+A typed "[X]" is read by the patterns of each field. A box ticked by hand and then faxed
+reads as anything ("x Female", "[J Routine", "JS Female", the box lost under the stroke),
+while the empty boxes of the same row still read as empty ones ("[ ]", "{ ]", "[]"). So
+among the options of one row, if every option but one stands after an empty box, that one
+is the ticked one. Two or more that differ, or none, and nothing is concluded.
+"""
+
+import re
+
+# An empty box as OCR reads one: a bracket, maybe a space or a stray bar, a bracket.
+_EMPTY = re.compile(r"^[\[({|][\[\](){}|l1]{0,2}[\])}|]$|^[☐□○◯❏]$")
+
+
+def odd_one_out(text: str, options: re.Pattern[str]) -> str | None:
+    """The option word of ``text`` whose mark is the only one that is not an empty box.
+
+    ``options`` matches the option words, in a group named ``word``.
+    """
+    found = list(options.finditer(text))
+    # "x Female": a lone letter right before an option is the tick, not an option ("X")
+    found = [
+        m
+        for i, m in enumerate(found)
+        if not (
+            len(m["word"]) == 1
+            and i + 1 < len(found)
+            and not text[m.end() : found[i + 1].start()].strip()
+        )
+    ]
+    if len(found) < 2:
+        return None
+    marks = []
+    previous_end = 0
+    for match in found:
+        before = text[previous_end : match.start()].split()
+        # the mark is what stands right before the word: the last one or two tokens
+        two = len(before) >= 2 and len(before[-1]) == 1
+        mark = "".join(before[-2:]) if two else "".join(before[-1:])
+        marks.append(mark)
+        previous_end = match.end()
+    empty = [bool(_EMPTY.match(m)) for m in marks]
+    if sum(empty) != len(found) - 1:
+        return None
+    return found[empty.index(False)]["word"]

@@ -1,0 +1,226 @@
+"""Reading order for OCR'd words: the page's columns put back the way a text layer keeps them.
+
+Tesseract, asked for one column of text, reads straight across the page, so a form's
+label row and the value row under it come out as two lines ("FAMILY NAME FIRST NAME DOB" /
+"Fitzgerald Yolanda 12/16/48"), and two blocks side by side (a chart header with the
+patient on the left and the address on the right) come out interleaved. A PDF's own text
+layer keeps them cell by cell. Here the words' boxes say where the columns are:
+
+- a line cut by wide gaps into *segments* (a gap wider than the page's text height);
+- a **label row**, a line whose every segment is a bare label ("FAMILY NAME", "DOB"), is
+  followed by its values: each label is written with the value segments under it, the
+  way the cells of a grid read;
+- a run of close lines whose segments start at the same few places is a set of **side by
+  side blocks**: written column by column, unless its first column is labels and the
+  rest their values (a key/value table reads row by row, as it was).
+
+Everything else reads as Tesseract gave it: one line, words in order. Pure: words in,
+text out.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from statistics import median
+
+# A gap wider than this many text heights separates two segments of a line.
+SEGMENT_GAP = 1.4
+# Lines further apart than this many text heights are not one block.
+BLOCK_LEAD = 1.6
+# What OCR makes of a table's left rule in front of a key.
+KEY_NOISE = "'‘’`|_—-., "
+# A cell's second line follows its first closer than this.
+CELL_LEAD = 0.8
+
+
+@dataclass(frozen=True)
+class Box:
+    """One word as OCR read it, with its box in pixels (x0, y0 top left; x1, y1 bottom right)."""
+
+    text: str
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+    @property
+    def height(self) -> int:
+        return max(1, self.y1 - self.y0)
+
+    @property
+    def middle(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    x0: int
+    x1: int
+
+
+@dataclass(frozen=True)
+class Line:
+    words: tuple[Box, ...]
+    segments: tuple[Segment, ...]
+
+    @property
+    def top(self) -> int:
+        return min(w.y0 for w in self.words)
+
+    @property
+    def bottom(self) -> int:
+        return max(w.y1 for w in self.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+def arrange(boxes: Sequence[Box], is_label: Callable[[str], bool]) -> str:
+    """The page's text in reading order, one line per line (or cell) of the page."""
+    words = [b for b in boxes if b.text.strip()]
+    if not words:
+        return ""
+    unit = median(sorted(w.height for w in words))
+    lines = _lines(words, unit)
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if len(line.segments) >= 2 and all(is_label(s.text) for s in line.segments):
+            below = _values_under(lines, i, unit, is_label)
+            out.extend(_cells(line, below, unit))
+            i += 1 + len(below)
+            continue
+        block = _block(lines, i, unit, is_label)
+        if len(block) >= 2:
+            out.extend(_columns(block, unit, is_label))
+            i += len(block)
+            continue
+        out.append(line.text)
+        i += 1
+    return "\n".join(out)
+
+
+def _lines(words: list[Box], unit: float) -> list[Line]:
+    rows: list[list[Box]] = []
+    for word in sorted(words, key=lambda w: w.middle):
+        if rows:
+            row = rows[-1]
+            centre = median(w.middle for w in row)
+            height = median(w.height for w in row)
+            if abs(word.middle - centre) <= 0.5 * max(min(height, word.height), unit * 0.5):
+                row.append(word)
+                continue
+        rows.append([word])
+    lines = []
+    for row in rows:
+        row.sort(key=lambda w: w.x0)
+        lines.append(Line(tuple(row), tuple(_segments(row, unit))))
+    return lines
+
+
+def _segments(row: list[Box], unit: float) -> list[Segment]:
+    groups: list[list[Box]] = [[row[0]]]
+    for word in row[1:]:
+        if word.x0 - groups[-1][-1].x1 > SEGMENT_GAP * unit:
+            groups.append([word])
+        else:
+            groups[-1].append(word)
+    return [Segment(" ".join(w.text for w in g), g[0].x0, max(w.x1 for w in g)) for g in groups]
+
+
+def _close(upper: Line, lower: Line, unit: float) -> bool:
+    return lower.top - upper.bottom <= BLOCK_LEAD * unit
+
+
+def _is_label_row(line: Line, is_label: Callable[[str], bool]) -> bool:
+    return len(line.segments) >= 2 and all(is_label(s.text) for s in line.segments)
+
+
+def _values_under(
+    lines: list[Line], index: int, unit: float, is_label: Callable[[str], bool]
+) -> list[Line]:
+    """The value lines of the label row at ``index``: the next line, and the lines after it
+    that continue its cells (a second address line), up to a gap or the next label row."""
+    labels = lines[index]
+    starts = [s.x0 for s in labels.segments]
+    values: list[Line] = []
+    for line in lines[index + 1 :]:
+        above = values[-1] if values else labels
+        if not _close(above, line, unit) or _is_label_row(line, is_label):
+            break
+        if values and (
+            line.top - values[-1].bottom > CELL_LEAD * unit
+            or not all(any(abs(s.x0 - x) <= unit for x in starts) for s in line.segments)
+        ):
+            break
+        values.append(line)
+    return values
+
+
+def _cells(labels: Line, values: list[Line], unit: float) -> list[str]:
+    """Each label, then the values that start under it (before the next label starts)."""
+    starts = [s.x0 for s in labels.segments]
+    under: list[list[str]] = [[] for _ in starts]
+    for line in values:
+        for segment in line.segments:
+            column = 0
+            for index, start in enumerate(starts):
+                if segment.x0 >= start - unit:
+                    column = index
+            under[column].append(segment.text)
+    out: list[str] = []
+    for label, texts in zip(labels.segments, under, strict=True):
+        out.append(label.text)
+        out.extend(texts)
+    return out
+
+
+def _block(
+    lines: list[Line], start: int, unit: float, is_label: Callable[[str], bool]
+) -> list[Line]:
+    """The run of lines from ``start`` whose segments stand in the same columns."""
+    first = lines[start]
+    if len(first.segments) < 2:
+        return [first]
+    columns = [s.x0 for s in first.segments]
+    block = [first]
+    for line in lines[start + 1 :]:
+        if not _close(block[-1], line, unit) or _is_label_row(line, is_label):
+            break
+        starts = [s.x0 for s in line.segments]
+        aligned = [any(abs(x - c) <= unit for c in columns) for x in starts]
+        if len(starts) >= 2 and sum(aligned) >= 2:
+            block.append(line)
+        elif len(starts) == 1 and aligned[0] and abs(starts[0] - columns[0]) > unit:
+            block.append(line)  # a line of a right-hand column only
+        else:
+            break
+        columns.extend(x for x, ok in zip(starts, aligned, strict=True) if not ok)
+    return block
+
+
+def _key_value(segments: tuple[Segment, ...], is_label: Callable[[str], bool]) -> list[str]:
+    texts = [s.text for s in segments]
+    if len(texts) >= 2 and is_label(texts[0]):
+        texts[0] = texts[0].strip(KEY_NOISE)  # a table's rule read as a quote before the key
+    return texts
+
+
+def _columns(block: list[Line], unit: float, is_label: Callable[[str], bool]) -> list[str]:
+    """Side by side blocks column by column; a key/value table row by row."""
+    firsts = [line.segments[0] for line in block if len(line.segments) >= 2]
+    if firsts and sum(is_label(s.text) for s in firsts) * 2 >= len(firsts):
+        # a key/value table: each row its label, a wide gap, its value ("DOB  01/02/1980")
+        return ["  ".join(_key_value(line.segments, is_label)) for line in block]
+    starts: list[int] = []
+    for x in sorted(s.x0 for line in block for s in line.segments):
+        if not starts or x - starts[-1] > unit:
+            starts.append(x)
+    by_column: list[list[str]] = [[] for _ in starts]
+    for line in block:
+        for segment in line.segments:
+            column = max(i for i, s in enumerate(starts) if s <= segment.x0 + unit)
+            by_column[column].append(segment.text)
+    return [text for column in by_column for text in column]

@@ -1,0 +1,36 @@
+"""Hand-ticked boxes as OCR reads them (``fields.boxes``), through the field readers."""
+
+import pytest
+
+from app.pipeline.fields.clinical import read_urgency
+from app.pipeline.fields.people import read_sex
+from models.extraction import Sex, Urgency
+
+
+@pytest.mark.parametrize(
+    ("row", "sex"),
+    [
+        ("[ ] Male x Female [ ]X [ ] Unknown", Sex.F),  # the tick read as an x before the word
+        ("[ ] Male Female {}]X [ ] Unknown", Sex.F),  # the box lost under the stroke
+        ("[X] Male [ ] Female", Sex.M),  # typed
+        ("{ ] Male JS Female [1X [] Unknown", None),  # two boxes that are not empty: no guess
+        ("[ ] Male [ ] Female [ ] Unknown", None),  # nothing ticked
+    ],
+)
+def test_the_one_box_that_is_not_empty_is_the_ticked_sex(row: str, sex: Sex | None) -> None:
+    assert read_sex(row) == sex
+
+
+@pytest.mark.parametrize(
+    ("row", "urgency"),
+    [
+        ("{ ] Emergent [ ] ASAP [J Routine (2-4 weeks)", Urgency.routine),
+        ("[ ] STAT [X] Urgent [ ] Routine", Urgency.urgent),
+        ("[ ] STAT [ ] Urgent [ ] Routine", None),
+        ("JS STAT [ ] Urgent [J Routine", None),
+    ],
+)
+def test_the_one_box_that_is_not_empty_is_the_ticked_urgency(
+    row: str, urgency: Urgency | None
+) -> None:
+    assert read_urgency(row)[0] == urgency

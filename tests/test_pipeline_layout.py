@@ -1,0 +1,95 @@
+"""Reading order rebuilt from OCR word boxes (``app.pipeline.layout``): pure, no OCR here."""
+
+from app.pipeline.fields.labels import is_label
+from app.pipeline.layout import Box, arrange
+
+HEIGHT = 20
+
+
+def line(y: int, *cells: tuple[int, str]) -> list[Box]:
+    """Words of one line: each cell starts at x and its words are 10 px apart."""
+    boxes = []
+    for x, text in cells:
+        for word in text.split():
+            width = 12 * len(word)
+            boxes.append(Box(word, x, y, x + width, y + HEIGHT))
+            x += width + 10
+    return boxes
+
+
+def test_a_label_row_reads_label_then_the_value_under_it() -> None:
+    words = [
+        *line(100, (100, "FAMILY NAME"), (600, "FIRST NAME"), (1100, "DATE OF BIRTH")),
+        *line(130, (100, "Fitzgerald"), (600, "Yolanda"), (1100, "12/16/48")),
+    ]
+    assert arrange(words, is_label).split("\n") == [
+        "FAMILY NAME",
+        "Fitzgerald",
+        "FIRST NAME",
+        "Yolanda",
+        "DATE OF BIRTH",
+        "12/16/48",
+    ]
+
+
+def test_an_empty_cell_leaves_its_label_alone_and_a_second_line_stays_in_its_cell() -> None:
+    words = [
+        *line(100, (100, "Home Address"), (500, "Payer"), (900, "Member #"), (1300, "Group #")),
+        *line(130, (100, "510 Church St"), (500, "Aetna"), (900, "W530629275")),
+        *line(155, (100, "Madison, WI 53720")),
+        *line(260, (100, "Reason for referral: GERD")),
+    ]
+    assert arrange(words, is_label).split("\n") == [
+        "Home Address",
+        "510 Church St",
+        "Madison, WI 53720",
+        "Payer",
+        "Aetna",
+        "Member #",
+        "W530629275",
+        "Group #",
+        "Reason for referral: GERD",
+    ]
+
+
+def test_blocks_side_by_side_read_one_after_the_other() -> None:
+    words = [
+        *line(100, (100, "DE LA CRUZ, EZEKIEL"), (900, "Home: +1 912 579 7310")),
+        *line(130, (100, "MRN: 96679661"), (900, "470 Pine Rd")),
+        *line(160, (100, "DOB: 12/31/1939, Age: 86"), (900, "Madison, WI 53720")),
+        *line(190, (900, "edelacruz52@yahoo.com")),
+    ]
+    assert arrange(words, is_label).split("\n") == [
+        "DE LA CRUZ, EZEKIEL",
+        "MRN: 96679661",
+        "DOB: 12/31/1939, Age: 86",
+        "Home: +1 912 579 7310",
+        "470 Pine Rd",
+        "Madison, WI 53720",
+        "edelacruz52@yahoo.com",
+    ]
+
+
+def test_a_key_value_table_keeps_its_rows() -> None:
+    words = [
+        *line(100, (100, "Ordering Provider"), (600, "JACKSON, ANTHONY G.")),
+        *line(130, (100, "‘Department"), (600, "Prairie Family Care")),
+        *line(160, (100, "Priority"), (600, "Urgent")),
+    ]
+    # the gap stays wide, and a table rule read as a quote before a key is dropped
+    assert arrange(words, is_label).split("\n") == [
+        "Ordering Provider  JACKSON, ANTHONY G.",
+        "Department  Prairie Family Care",
+        "Priority  Urgent",
+    ]
+
+
+def test_prose_and_a_tilted_line_read_as_they_stand() -> None:
+    words = line(100, (100, "I am referring my patient Jane Doe for evaluation."))
+    tilted = [Box(b.text, b.x0, b.y0 + i, b.x1, b.y1 + i) for i, b in enumerate(words)]
+    below = line(140, (100, "She has had knee pain for months."))
+    assert arrange([*below, *tilted], is_label).split("\n") == [
+        "I am referring my patient Jane Doe for evaluation.",
+        "She has had knee pain for months.",
+    ]
+    assert arrange([], is_label) == ""
