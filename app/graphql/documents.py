@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from app.graphql.context import Info
-from app.graphql.enums import DocumentStatus, DocumentType
+from app.graphql.enums import DocumentStatus, DocumentType, PageType
 from app.graphql.errors import MutationError, or_null, run_mutation
 from app.graphql.loaders import PatientByIdLoader, ReferralByIdLoader
 from app.graphql.node import Node, register_node
@@ -34,6 +34,9 @@ class Document(Node):
     size_bytes: int | None
     sha256: str | None
     page_count: int | None
+    page_types: list[PageType] | None = strawberry.field(
+        description="What each page is, in order, as the pipeline classified it"
+    )
     document_type: DocumentType
     status: DocumentStatus
     upload_complete: bool
@@ -56,6 +59,7 @@ class Document(Node):
             size_bytes=row.size_bytes,
             sha256=row.sha256,
             page_count=row.page_count,
+            page_types=row.page_types,
             document_type=row.document_type,
             status=row.status,
             upload_complete=row.uploaded_at is not None,

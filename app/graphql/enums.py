@@ -16,7 +16,7 @@ import strawberry
 from strawberry.types.enum import StrawberryEnumDefinition
 
 import models
-from models import extraction
+from models import document, extraction
 from resolvers import periods, referrals
 
 E = TypeVar("E", bound=type[StrEnum])
@@ -65,6 +65,7 @@ DocumentStatus = graphql_enum(
     models.DocumentStatus, description="UPLOADED → PROCESSING → PROCESSED or FAILED"
 )
 DocumentType = graphql_enum(models.DocumentType, description="What a document is")
+PageType = graphql_enum(document.PageType, description="What one page of a document is")
 Role = graphql_enum(models.Role, description="VIEWER reads, COORDINATOR changes, ADMIN configures")
 AliasKind = graphql_enum(models.AliasKind, description="What a referrer alias names")
 Sex = graphql_enum(extraction.Sex, description="F, M, X (another) or U (unknown)")
