@@ -73,6 +73,10 @@ class Referral(SQLModel, table=True):
     confirmed_at: datetime | None = timestamp_field()
     # When the referral was linked to a case (stage ``triaged``); reporting's time to triage.
     triaged_at: datetime | None = timestamp_field()
+    # Reporting rollups, kept exact by the write path (resolvers/contact_rollup.py): the
+    # first contact attempt and the first scheduling of its case at or after receipt.
+    first_attempt_at: datetime | None = timestamp_field()
+    scheduled_at: datetime | None = timestamp_field()
     # Set when QA first sent the referral to review; kept after the review is done, so
     # reporting can tell the share of referrals that needed a person.
     needed_review: bool = Field(default=False)
