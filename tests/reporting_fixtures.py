@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app.db import transaction
-from resolvers import contact_rollup
 from models import (
     Case,
     ContactEvent,
@@ -21,6 +20,7 @@ from models import (
     Referral,
     utcnow,
 )
+from resolvers import contact_rollup
 
 
 def at(text: str) -> datetime:
