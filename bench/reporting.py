@@ -369,17 +369,18 @@ BACKLOG = """{ backlog { openCases byStatus { key count } byPriorityBand { key c
 async def run(args: argparse.Namespace, url: str, key: str, today: datetime) -> None:
     headers = {"x-api-key": key}
     opts = {"requests": args.requests, "concurrency": args.concurrency, "warmup": 5}
-    year = (today - timedelta(days=YEAR_AGO - 1)).date().isoformat()
+    # ``from`` alone means 30 days from it: a year needs its ``to`` too.
+    year = f"from={(today - timedelta(days=YEAR_AGO - 1)).date()}&to={today.date()}"
     cases: list[tuple[str, str, dict[str, Any] | None]] = [
         ("floor: REST /api/auth/me (same key)", "/api/auth/me", None),
         ("REST /api/backlog", "/api/backlog", None),
         ("REST overview-stats (30 days)", "/api/dashboard/overview-stats", None),
-        ("REST overview-stats (365 days)", f"/api/dashboard/overview-stats?from={year}", None),
+        ("REST overview-stats (365 days)", f"/api/dashboard/overview-stats?{year}", None),
         ("REST /api/metrics (30 days, daily)", "/api/metrics", None),
-        ("REST /api/metrics (365 days, weekly)", f"/api/metrics?from={year}&interval=week", None),
+        ("REST /api/metrics (365 days, weekly)", f"/api/metrics?{year}&interval=week", None),
         ("REST /api/metrics?format=csv (30 days)", "/api/metrics?format=csv", None),
         ("REST /api/mix (30 days)", "/api/mix", None),
-        ("REST /api/mix (365 days)", f"/api/mix?from={year}", None),
+        ("REST /api/mix (365 days)", f"/api/mix?{year}", None),
         ("GraphQL backlog", "/graphql", {"query": BACKLOG}),
         ("GraphQL overviewStats (30 days)", "/graphql", {"query": OVERVIEW}),
         ("GraphQL metrics (30 days, daily)", "/graphql", {"query": METRICS}),
@@ -504,6 +505,8 @@ def main() -> None:
         else:
             load_sqlite(database_url, rows)
         del rows
+        if args.db == "postgresql":
+            asyncio.run(settle_postgresql(database_url))  # statistics, for the refresh's plans
         asyncio.run(refresh_rollups(env, [org_id, other_id]))
         if args.db == "postgresql":
             asyncio.run(settle_postgresql(database_url))
