@@ -32,6 +32,21 @@ class Referral(SQLModel, table=True):
         # created_at: a case's first receipt (backlog aging) is read from the index alone.
         sa.Index("ix_referrals_org_case", "org_id", "case_id", "created_at"),
         sa.Index("ix_referrals_org_patient", "org_id", "patient_id"),
+        # Reporting: a range's counts by stage and its times from receipt, from the index
+        # alone (a referral's row is ~1 kB of JSON; these columns are a few dozen bytes).
+        sa.Index(
+            "ix_referrals_org_received_report",
+            "org_id",
+            "created_at",
+            postgresql_include=[
+                "stage",
+                "processed_at",
+                "needed_review",
+                "triaged_at",
+                "first_attempt_at",
+                "scheduled_at",
+            ],
+        ),
         # The sending system's id: a second create with it answers the first (as a FHIR
         # conditional create does). NULLs are distinct, so referrals without one are free.
         sa.Index(
