@@ -58,6 +58,8 @@ class Case(SQLModel, table=True):
             "location_id",
         ),
         sa.Index("ix_cases_org_emr_status", "org_id", "emr_status"),
+        # Reporting: the cases first scheduled in a range, with their attempts until then.
+        sa.Index("ix_cases_org_scheduled_at", "org_id", "scheduled_at", "attempts_to_schedule"),
         org_unique("cases"),
         same_org("cases", "patient_id", "patients"),
         same_org("cases", "location_id", "locations"),
@@ -97,6 +99,10 @@ class Case(SQLModel, table=True):
     # When the case's first (earliest) referral was received: kept by attach_referral, so
     # the backlog ages cases without reading their referrals. The case's creation without one.
     first_received_at: datetime = created_field()
+    # Reporting rollups, kept exact by the write path (resolvers/contact_rollup.py): the
+    # case's first scheduling, and the contact attempts logged up to it (None until then).
+    scheduled_at: datetime | None = timestamp_field()
+    attempts_to_schedule: int | None = Field(default=None)
 
 
 class ContactKind(StrEnum):

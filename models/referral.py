@@ -32,6 +32,21 @@ class Referral(SQLModel, table=True):
         # created_at: a case's first receipt (backlog aging) is read from the index alone.
         sa.Index("ix_referrals_org_case", "org_id", "case_id", "created_at"),
         sa.Index("ix_referrals_org_patient", "org_id", "patient_id"),
+        # Reporting: a range's counts by stage and its times from receipt, from the index
+        # alone (a referral's row is ~1 kB of JSON; these columns are a few dozen bytes).
+        sa.Index(
+            "ix_referrals_org_received_report",
+            "org_id",
+            "created_at",
+            postgresql_include=[
+                "stage",
+                "processed_at",
+                "needed_review",
+                "triaged_at",
+                "first_attempt_at",
+                "scheduled_at",
+            ],
+        ),
         # The sending system's id: a second create with it answers the first (as a FHIR
         # conditional create does). NULLs are distinct, so referrals without one are free.
         sa.Index(
@@ -73,6 +88,10 @@ class Referral(SQLModel, table=True):
     confirmed_at: datetime | None = timestamp_field()
     # When the referral was linked to a case (stage ``triaged``); reporting's time to triage.
     triaged_at: datetime | None = timestamp_field()
+    # Reporting rollups, kept exact by the write path (resolvers/contact_rollup.py): the
+    # first contact attempt and the first scheduling of its case at or after receipt.
+    first_attempt_at: datetime | None = timestamp_field()
+    scheduled_at: datetime | None = timestamp_field()
     # Set when QA first sent the referral to review; kept after the review is done, so
     # reporting can tell the share of referrals that needed a person.
     needed_review: bool = Field(default=False)

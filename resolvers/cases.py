@@ -63,7 +63,7 @@ from models import (
     utcnow,
 )
 from models.extraction import is_priority_band, is_triage_level
-from resolvers import audit, emr, orgs
+from resolvers import audit, contact_rollup, emr, orgs
 from resolvers.access import CHANGE_LOCK, check_row, get_scoped, org_for
 from resolvers.context import Context
 from resolvers.errors import Conflict, ValidationFailed
@@ -471,6 +471,8 @@ async def log_contact(ctx: Context, *, case_id: str, contact: ContactInput) -> C
         case.closed_at = now
     case.updated_at = now
     ctx.session.add(case)
+    if kind in (ContactKind.attempt, ContactKind.scheduled):
+        await contact_rollup.refresh(ctx.session, case.org_id, [case.id])
     audit.record(
         ctx,
         f"case.contact_{kind.value}",

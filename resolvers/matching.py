@@ -30,7 +30,7 @@ from models import (
 )
 from models.extraction import ExtractedReferrer, Extraction
 from models.values import name_key, npi_valid, parse_dob, phone_e164
-from resolvers import audit, cases, emr, locks, patients, referrers
+from resolvers import audit, cases, contact_rollup, emr, locks, patients, referrers
 from resolvers.access import CHANGE_LOCK
 from resolvers.context import Context
 from resolvers.errors import ValidationFailed
@@ -274,6 +274,8 @@ async def attach_referral(ctx: Context, referral: Referral) -> Case:
     await _give_documents(ctx, referral, patient_id)
     _mark_triaged(ctx, referral)
     await cases.follow_referrals(ctx, case, joining=referral)
+    # A case joined late may have been called already since this referral arrived.
+    await contact_rollup.refresh(ctx.session, referral.org_id, [case.id])
     audit.record(
         ctx,
         action,

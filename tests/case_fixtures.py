@@ -2,6 +2,7 @@
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -39,8 +40,10 @@ async def make_case(
     dob: str = "1985-03-15",
     referrer: dict[str, Any] | None = None,
     triage: dict[str, Any] | None = None,
+    received_at: datetime | None = None,
 ) -> MadeCase:
-    """A triaged referral for a new patient, attached to a fresh case (committed)."""
+    """A triaged referral for a new patient (or the open case of the same patient), attached
+    by ``attach_referral`` (committed); ``received_at`` backdates its receipt."""
     first_name = first_name or "Jane" + secrets.token_hex(3)
     extraction = {
         "patient": {"firstName": first_name, "lastName": last_name, "dob": dob, "sex": "F"},
@@ -58,6 +61,8 @@ async def make_case(
             ),
             updated_at=utcnow(),
         )
+        if received_at is not None:
+            referral.created_at = received_at
         session.add(referral)
         case = await matching.attach_referral(ctx, referral)
         made = MadeCase(id=case.id, patient_id=str(case.patient_id), referral_id=referral.id)

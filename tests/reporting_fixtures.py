@@ -20,6 +20,7 @@ from models import (
     Referral,
     utcnow,
 )
+from resolvers import contact_rollup
 
 
 def at(text: str) -> datetime:
@@ -138,6 +139,8 @@ async def build(app: Any, org_id: str, fill: Any) -> dict[str, str]:
         result = fill(builder)
         if hasattr(result, "__await__"):
             await result
+        # What the write path keeps per event, computed by its own definition.
+        await contact_rollup.refresh(session, org_id, None)
     return builder.ids
 
 

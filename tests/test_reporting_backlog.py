@@ -186,3 +186,25 @@ async def test_the_write_path_keeps_the_first_receipt_of_a_case(app: Any, world:
         assert joined.id == case.id
     body = (await world.a.viewer.client.get("/api/backlog")).json()
     assert [(c["caseId"], c["ageDays"]) for c in body["oldestCases"]] == [(made.id, 3)]
+
+
+async def test_aging_buckets_change_at_whole_days_of_age(app: Any, world: World) -> None:
+    """A case is in 0-2 until it is 3 full days old, then in 3-7 (cut-offs, not rounding)."""
+
+    async def edges(b: Builder) -> None:
+        for name, age in (
+            ("young", ago(days=3, seconds=-60)),  # 2 days 23:59 old
+            ("three", ago(days=3, seconds=60)),
+            ("seven", ago(days=8, seconds=-60)),
+            ("eight", ago(days=8, seconds=60)),
+        ):
+            b.case(name, age, status="open")
+            b.referral(name + "_w", age, stage="review")
+
+    await build(app, world.a.id, edges)
+    body = (await world.a.viewer.client.get("/api/backlog")).json()
+    expected = {"0-2": 1, "3-7": 2, "8-14": 1, "15-30": 0, "31+": 0}
+    assert counts(body["aging"]) == expected
+    review = {w["stage"]: w for w in body["waiting"]}["review"]
+    assert counts(review["aging"]) == expected
+    assert [c["ageDays"] for c in body["oldestCases"]] == [8, 7, 3, 2]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-04 23:05:56.521477
+Create Date: 2026-12-04 23:07:57.677590
 """
 
 from collections.abc import Sequence
@@ -215,6 +215,8 @@ def upgrade() -> None:
     sa.Column('updated_at', models.base.UTCDateTime(), nullable=False),
     sa.Column('closed_at', models.base.UTCDateTime(), nullable=True),
     sa.Column('first_received_at', models.base.UTCDateTime(), nullable=False),
+    sa.Column('scheduled_at', models.base.UTCDateTime(), nullable=True),
+    sa.Column('attempts_to_schedule', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['assignee_id'], ['users.id'], ),
     sa.ForeignKeyConstraint(['org_id', 'location_id'], ['locations.org_id', 'locations.id'], name='fk_cases_location_id_same_org'),
     sa.ForeignKeyConstraint(['org_id', 'patient_id'], ['patients.org_id', 'patients.id'], name='fk_cases_patient_id_same_org'),
@@ -232,6 +234,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_cases_org_location', ['org_id', 'location_id'], unique=False)
         batch_op.create_index('ix_cases_org_patient', ['org_id', 'patient_id'], unique=False)
         batch_op.create_index('ix_cases_org_queue', ['org_id', 'queue'], unique=False)
+        batch_op.create_index('ix_cases_org_scheduled_at', ['org_id', 'scheduled_at', 'attempts_to_schedule'], unique=False)
         batch_op.create_index('ix_cases_org_status_created', ['org_id', 'status', 'created_at'], unique=False)
         batch_op.create_index('ix_cases_org_status_received', ['org_id', 'status', 'first_received_at', 'priority_band', 'queue', 'location_id'], unique=False)
 
@@ -321,6 +324,8 @@ def upgrade() -> None:
     sa.Column('confirmed_by', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
     sa.Column('confirmed_at', models.base.UTCDateTime(), nullable=True),
     sa.Column('triaged_at', models.base.UTCDateTime(), nullable=True),
+    sa.Column('first_attempt_at', models.base.UTCDateTime(), nullable=True),
+    sa.Column('scheduled_at', models.base.UTCDateTime(), nullable=True),
     sa.Column('needed_review', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['org_id', 'case_id'], ['cases.org_id', 'cases.id'], name='fk_referrals_case_id_same_org'),
     sa.ForeignKeyConstraint(['org_id', 'duplicate_of_id'], ['referrals.org_id', 'referrals.id'], name='fk_referrals_duplicate_of_id_same_org'),
@@ -333,6 +338,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_referrals_org_case', ['org_id', 'case_id', 'created_at'], unique=False)
         batch_op.create_index('ix_referrals_org_created', ['org_id', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_referrals_org_patient', ['org_id', 'patient_id'], unique=False)
+        batch_op.create_index('ix_referrals_org_received_report', ['org_id', 'created_at'], unique=False, postgresql_include=['stage', 'processed_at', 'needed_review', 'triaged_at', 'first_attempt_at', 'scheduled_at'])
         batch_op.create_index('ix_referrals_org_stage_created', ['org_id', 'stage', 'created_at', 'id'], unique=False)
         batch_op.create_index('ux_referrals_org_source_external_id', ['org_id', 'source', 'external_id'], unique=True)
 
@@ -470,6 +476,7 @@ def downgrade() -> None:
     with op.batch_alter_table('referrals', schema=None) as batch_op:
         batch_op.drop_index('ux_referrals_org_source_external_id')
         batch_op.drop_index('ix_referrals_org_stage_created')
+        batch_op.drop_index('ix_referrals_org_received_report', postgresql_include=['stage', 'processed_at', 'needed_review', 'triaged_at', 'first_attempt_at', 'scheduled_at'])
         batch_op.drop_index('ix_referrals_org_patient')
         batch_op.drop_index('ix_referrals_org_created')
         batch_op.drop_index('ix_referrals_org_case')
@@ -494,6 +501,7 @@ def downgrade() -> None:
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index('ix_cases_org_status_received')
         batch_op.drop_index('ix_cases_org_status_created')
+        batch_op.drop_index('ix_cases_org_scheduled_at')
         batch_op.drop_index('ix_cases_org_queue')
         batch_op.drop_index('ix_cases_org_patient')
         batch_op.drop_index('ix_cases_org_location')

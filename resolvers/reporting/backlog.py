@@ -13,7 +13,7 @@
   the oldest ones listed (no names).
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,7 +34,6 @@ from resolvers.reporting.common import (
     scope_for,
     shares,
 )
-from resolvers.reporting.sql import epoch
 
 R, C, L, PT = REFERRALS.c, CASES.c, LOCATIONS.c, PATIENTS.c
 OPEN_STATUSES = (CaseStatus.open, CaseStatus.contacting)
@@ -102,8 +101,17 @@ def bucket_keys(bounds: list[int]) -> list[tuple[str, int, int | None]]:
     return keys
 
 
-def _bucket_index(age_days: Any, bounds: list[int]) -> Any:
-    return sa.case(*((age_days <= b, i) for i, b in enumerate(bounds)), else_=len(bounds))
+def _bucket_index(received_at: Any, bounds: list[int], now_epoch: int) -> Any:
+    """The aging bucket of a receipt time, by cut-offs computed once: whole days
+    ``(now - t) // 1 day <= b`` (in whole seconds) holds exactly when
+    ``t >= now - (b + 1) days + 1 s``, so no row's age is computed."""
+    return sa.case(
+        *(
+            (received_at >= datetime.fromtimestamp(now_epoch - (b + 1) * DAY_SECONDS + 1, UTC), i)
+            for i, b in enumerate(bounds)
+        ),
+        else_=len(bounds),
+    )
 
 
 def _aging(counts: dict[int, int], bounds: list[int]) -> list[AgingBucket]:
@@ -135,8 +143,7 @@ async def backlog(ctx: Context, *, org_id: str | None, oldest: int | None = None
         .where(C.org_id == org, C.status.in_(OPEN_STATUSES))
         .subquery("open_cases")
     )
-    age = (now_epoch - epoch(cases.c.received_at)) // DAY_SECONDS
-    bucket = _bucket_index(age, bounds).label("bucket")
+    bucket = _bucket_index(cases.c.received_at, bounds, now_epoch).label("bucket")
     grouped = sa.select(
         cases.c.status,
         cases.c.band,
@@ -235,8 +242,7 @@ async def _waiting(
     ctx: Context, org: str, bounds: list[int], now_epoch: int, now: datetime, limit: int
 ) -> tuple[list[WaitingStage], list[WaitingReferral]]:
     waiting = sa.and_(R.org_id == org, R.stage.in_(WAITING_STAGES))
-    age = (now_epoch - epoch(R.created_at)) // DAY_SECONDS
-    bucket = _bucket_index(age, bounds).label("bucket")
+    bucket = _bucket_index(R.created_at, bounds, now_epoch).label("bucket")
     query = (
         sa.select(R.stage, bucket, sa.func.count(), sa.func.min(R.created_at))
         .where(waiting)

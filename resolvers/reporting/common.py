@@ -79,7 +79,20 @@ async def scope_for(ctx: Context, org_id: str | None) -> Scope:
     if ctx.session.get_bind().dialect.name == "postgresql":
         # Reports are short aggregates whose estimated cost can look large: compiling them
         # (JIT) took PostgreSQL over a second on the bench, for queries that run in ms.
-        await ctx.session.execute(sa.text("SET LOCAL jit = off"))
+        # Their rows are read from memory (shared buffers), where an index probe costs
+        # about what a sequential page does: at the default 4 the planner hashed every
+        # case of the org to join a month's referrals to theirs (twice the CPU of probes).
+        # Parallel workers cost more than they save on these short scans of a busy machine;
+        # a year's rows grouped by several dimensions spilled to disk at 4 MB of work_mem.
+        # (set_config(…, true) is SET LOCAL: four settings, one round trip.)
+        await ctx.session.execute(
+            sa.text(
+                "SELECT set_config('jit', 'off', true),"
+                " set_config('random_page_cost', '1.1', true),"
+                " set_config('max_parallel_workers_per_gather', '0', true),"
+                " set_config('work_mem', '32MB', true)"
+            )
+        )
     return Scope(org_id=org, config=await referrals.config_for(ctx, org), now=utcnow())
 
 

@@ -21,6 +21,10 @@ percentile, interpolated as PostgreSQL's ``percentile_cont``):
 
 - ``attemptsPerScheduledCase``: contact attempts logged on the cases scheduled in the range
   up to their first scheduling, divided by the number of those cases.
+
+The first attempt and scheduling (of a case, and of its case after a referral's receipt)
+and the attempts up to it are columns the write path keeps exact in the transaction that
+logs the event (``resolvers/contact_rollup.py``), so a year is one pass over its rows.
 - ``emrChartsCreated``: EMR chart items completed (chart created) in the range.
 
 Only in the overview, as of now (no history is kept of them): ``emr.pending``, chart items
@@ -33,11 +37,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col
 
-from models import ContactKind, EmrStatus, QueueStatus, ReferralStage
+from models import EmrStatus, QueueStatus, ReferralStage
 from resolvers.context import Context
 from resolvers.periods import Interval, Period
 from resolvers.reporting.common import CASES, CHARTS, CONTACTS, REFERRALS, Row, Scope, ratio
-from resolvers.reporting.sql import bucket_of, epoch, in_period, percentiles
+from resolvers.reporting.sql import bucket_of, epoch, in_period, spreads
 
 
 class ReferralCounts(Row):
@@ -88,6 +92,13 @@ class EmrNow(Row):
 
 
 R, C, E, Q = REFERRALS.c, CASES.c, CONTACTS.c, CHARTS.c
+
+# Each time's measure and the referral column (kept by ``resolvers/contact_rollup.py``).
+_TIMES = {
+    "to_triage": "triaged_at",
+    "to_first_attempt": "first_attempt_at",
+    "to_scheduled": "scheduled_at",
+}
 
 _STAGE_FIELD = {
     ReferralStage.review: "in_review",
@@ -182,28 +193,27 @@ async def compute(
         acc.add(acc.reasons, index, reason or "", n)
 
     # Cases first scheduled in the range, and the attempts made on them until then.
-    first = _first_schedulings(org, period).subquery("first_scheduling")
-    attempt = CONTACTS.alias("attempt").c
-    attempts_before = (
-        sa.select(sa.func.count())
-        .where(
-            attempt.org_id == org,
-            attempt.case_id == first.c.case_id,
-            attempt.kind == ContactKind.attempt,
-            attempt.created_at <= first.c.created_at,
-        )
-        .scalar_subquery()
+    b = bucket(C.scheduled_at)
+    query = (
+        sa.select(b, sa.func.count(), sa.func.sum(C.attempts_to_schedule))
+        .where(C.org_id == org, in_period(C.scheduled_at, period))
+        .group_by(b)
     )
-    b = bucket(first.c.created_at)
-    query = sa.select(b, sa.func.count(), sa.func.sum(attempts_before)).group_by(b)
     for index, n, attempts in (await session.execute(query)).all():
         acc.add(acc.cases, index, "scheduled", n)
         acc.attempts[int(index)] = int(attempts or 0)
 
     # Times from receipt, over the referrals received in the range.
-    for (measure, index), spread in (
-        await percentiles(session, _durations(org, period, interval))
-    ).items():
+    found_spreads = await spreads(
+        session,
+        source=REFERRALS,
+        where=sa.and_(R.org_id == org, in_period(R.created_at, period)),
+        bucket=bucket_of(R.created_at, period, interval),
+        measures={
+            measure: epoch(R[column]) - epoch(R.created_at) for measure, column in _TIMES.items()
+        },
+    )
+    for (measure, index), spread in found_spreads.items():
         acc.timing.setdefault(measure, {})[index] = Durations(
             count=spread.count, median_hours=spread.median_hours, p90_hours=spread.p90_hours
         )
@@ -225,75 +235,6 @@ async def compute(
     found = set(acc.referrals) | set(acc.cases) | set(acc.emr)
     found |= {i for by in acc.timing.values() for i in by}
     return {i: acc.kpis(i) for i in found}
-
-
-def _first_schedulings(org: str, period: Period) -> sa.Select[Any]:
-    """(case_id, created_at) of each case's first ``scheduled`` event, when in the range."""
-    event, earlier = E, CONTACTS.alias("earlier").c
-    sooner = sa.exists().where(
-        earlier.org_id == org,
-        earlier.case_id == event.case_id,
-        earlier.kind == ContactKind.scheduled,
-        sa.or_(
-            earlier.created_at < event.created_at,
-            sa.and_(earlier.created_at == event.created_at, earlier.id < event.id),
-        ),
-    )
-    return sa.select(col(event.case_id).label("case_id"), col(event.created_at)).where(
-        event.org_id == org,
-        event.kind == ContactKind.scheduled,
-        in_period(event.created_at, period),
-        ~sooner,
-    )
-
-
-def _durations(org: str, period: Period, interval: Interval | None) -> Any:
-    """(measure, bucket, seconds) of every referral received in the range that got there.
-
-    The first attempt and first scheduling at or after receipt come from one join of the
-    range's referrals to their cases' events, grouped per referral (a common table used
-    twice), so the events are read once.
-    """
-    received = sa.and_(R.org_id == org, in_period(R.created_at, period))
-    bucket = bucket_of(R.created_at, period, interval).label("bucket")
-    triage = sa.select(
-        sa.literal("to_triage").label("measure"),
-        bucket,
-        (epoch(R.triaged_at) - epoch(R.created_at)).label("seconds"),
-    ).where(received, R.triaged_at.is_not(None))
-    reached = (
-        sa.select(
-            bucket,
-            R.created_at.label("received"),
-            sa.func.min(sa.case((E.kind == ContactKind.attempt, E.created_at))).label("attempt"),
-            sa.func.min(sa.case((E.kind == ContactKind.scheduled, E.created_at))).label(
-                "scheduled"
-            ),
-        )
-        .select_from(
-            REFERRALS.join(
-                CONTACTS,
-                sa.and_(
-                    E.org_id == R.org_id,
-                    E.case_id == R.case_id,
-                    E.kind.in_((ContactKind.attempt, ContactKind.scheduled)),
-                    E.created_at >= R.created_at,
-                ),
-            )
-        )
-        .where(received)
-        .group_by(R.id, R.created_at)
-        .cte("reached")
-    )
-    events = [
-        sa.select(
-            sa.literal(measure),
-            reached.c.bucket,
-            epoch(reached.c[column]) - epoch(reached.c.received),
-        ).where(reached.c[column].is_not(None))
-        for measure, column in (("to_first_attempt", "attempt"), ("to_scheduled", "scheduled"))
-    ]
-    return sa.union_all(triage, *events)
 
 
 async def emr_now(ctx: Context, scope: Scope) -> EmrNow:

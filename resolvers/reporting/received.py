@@ -82,6 +82,9 @@ async def grouped(
 ) -> dict[str, list[Group]]:
     """Per dimension (name → key column, label column of ``rows``), the groups with their
     count and how many converted; ``extra`` adds single counts (name → condition)."""
+    keys = [key for key, _ in dimensions.values()]
+    if ctx.session.get_bind().dialect.name == "postgresql" and len(set(keys)) == len(keys):
+        return await _grouping_sets(ctx, rows, dimensions, extra)
     parts = [
         sa.select(
             sa.literal(name).label("dimension"),
@@ -106,4 +109,44 @@ async def grouped(
     for dimension, key, label, n, done in (await ctx.session.execute(sa.union_all(*parts))).all():
         if n:
             found[dimension].append(Group(key, label, int(n), int(done or 0)))
+    return found
+
+
+async def _grouping_sets(
+    ctx: Context, rows: Any, dimensions: dict[str, tuple[str, str]], extra: dict[str, Any]
+) -> dict[str, list[Group]]:
+    """``grouped`` in one pass on PostgreSQL: ``GROUPING SETS``, one set per dimension and
+    the empty set for the single counts (aggregate ``FILTER``s); ``GROUPING(key)`` is 0 in
+    the rows of that key's set. (SQLite has no grouping sets: a ``UNION ALL``.)"""
+    columns = {c for key, label in dimensions.values() for c in (key, label)}
+    sets = [
+        sa.tuple_(*(rows.c[c] for c in dict.fromkeys((key, label))))
+        for key, label in dimensions.values()
+    ]
+    query = sa.select(
+        *(rows.c[c] for c in sorted(columns)),
+        *(sa.func.grouping(rows.c[key]) for key, _ in dimensions.values()),
+        sa.func.count(),
+        sa.func.sum(rows.c.converted),
+        *(sa.func.count().filter(condition) for condition in extra.values()),
+        *(sa.func.sum(rows.c.converted).filter(condition) for condition in extra.values()),
+    ).group_by(sa.func.grouping_sets(*sets, sa.text("()")))
+    found: dict[str, list[Group]] = {name: [] for name in [*dimensions, *extra]}
+    names, width = sorted(columns), len(columns)
+    for row in (await ctx.session.execute(query)).all():
+        values = dict(zip(names, row[:width], strict=True))
+        flags = row[width : width + len(dimensions)]
+        n, done = row[width + len(dimensions)], row[width + len(dimensions) + 1]
+        dimension = next((d for d, flag in zip(dimensions, flags, strict=True) if flag == 0), None)
+        if dimension is not None:
+            key, label = dimensions[dimension]
+            if n:
+                found[dimension].append(Group(values[key], values[label], int(n), int(done or 0)))
+            continue
+        counts = row[width + len(dimensions) + 2 :]
+        for i, name in enumerate(extra):
+            if counts[i]:
+                found[name].append(
+                    Group(None, None, int(counts[i]), int(counts[len(extra) + i] or 0))
+                )
     return found

@@ -36,7 +36,8 @@ def _epoch_sqlite(element: epoch, compiler: SQLCompiler, **kw: Any) -> str:
 
 @compiles(epoch, "postgresql")
 def _epoch_postgresql(element: epoch, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"CAST(FLOOR(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})) AS BIGINT)"
+    # date_part is double precision; EXTRACT is numeric, several times slower per row.
+    return f"CAST(floor(date_part('epoch', {compiler.process(element.clauses, **kw)})) AS BIGINT)"
 
 
 def seconds_between(start: Any, end: Any) -> Any:
@@ -61,11 +62,12 @@ def local_day(ts: Any, period: Period) -> Any:
 def bucket_of(ts: Any, period: Period, interval: Interval | None) -> Any:
     """0, 1, 2 … for each local day (or Monday-to-Sunday week) of the period; always 0 for
     ``None`` (the whole period as one bucket). Rows outside the period are filtered apart."""
+    if interval is None:
+        return sa.literal(0)
     index = local_day(ts, period) - day_number(period.first)
     if interval == Interval.day:
         return index
-    size = 7 if interval == Interval.week else period.days
-    return index // size
+    return index // 7 if interval == Interval.week else index
 
 
 def in_period(ts: Any, period: Period) -> Any:
@@ -91,6 +93,46 @@ class Spread:
     count: int
     median_hours: float | None
     p90_hours: float | None
+
+
+async def spreads(
+    session: AsyncSession, *, source: Any, where: Any, bucket: Any, measures: dict[str, Any]
+) -> dict[tuple[str, int], Spread]:
+    """Per measure (name → seconds, null where the row has none) and bucket, the median and
+    p90 over the rows of ``source`` matching ``where``: PostgreSQL's own ``percentile_cont``
+    in one pass, SQLite through ``percentiles`` (ranks computed by the database)."""
+    bucket = bucket.label("bucket")
+    if session.get_bind().dialect.name != "postgresql":
+        durations = sa.union_all(
+            *(
+                sa.select(sa.literal(name).label("measure"), bucket, seconds.label("seconds"))
+                .select_from(source)
+                .where(where, seconds.is_not(None))
+                for name, seconds in measures.items()
+            )
+        )
+        return await percentiles(session, durations)
+    columns = [bucket]
+    for seconds in measures.values():
+        value = sa.cast(seconds, sa.Float)
+        columns += [
+            sa.func.count(seconds),
+            *(sa.func.percentile_cont(a / b).within_group(value) for a, b in (MEDIAN, P90)),
+        ]
+    query = sa.select(*columns).select_from(source).where(where).group_by(bucket)
+    found: dict[tuple[str, int], Spread] = {}
+    for row in (await session.execute(query)).all():
+        for i, name in enumerate(measures):
+            count, median, p90 = row[1 + 3 * i : 4 + 3 * i]
+            if count:
+                found[(name, int(row[0]))] = Spread(
+                    count=int(count), median_hours=_hours(median), p90_hours=_hours(p90)
+                )
+    return found
+
+
+def _hours(seconds: float) -> float:
+    return round(float(seconds) / 3600, 2)
 
 
 async def percentiles(session: AsyncSession, durations: Any) -> dict[tuple[str, int], Spread]:
@@ -133,7 +175,7 @@ def _interpolated(ranks: dict[int, float], n: int, p: tuple[int, int]) -> float:
     position = p[0] * (n - 1) / p[1]
     low = ranks[1 + math.floor(position)]
     high = ranks[1 + math.ceil(position)]
-    return round((low + (high - low) * (position - math.floor(position))) / 3600, 2)
+    return _hours(low + (high - low) * (position - math.floor(position)))
 
 
 def percentile_of(values: Sequence[float], p: float) -> float:
