@@ -89,6 +89,18 @@ def bench_env(database_url: str, files: Path, **extra: str) -> dict[str, str]:
 @contextmanager
 def uvicorn_server(target: str, env: dict[str, str], *, factory: bool = False) -> Iterator[str]:
     """Run ``target`` under uvicorn in a subprocess on a free loopback port; yields its URL."""
+    with uvicorn_process(target, env, factory=factory) as (url, _pid):
+        yield url
+
+
+@contextmanager
+def uvicorn_process(
+    target: str, env: dict[str, str], *, factory: bool = False
+) -> Iterator[tuple[str, int]]:
+    """``uvicorn_server``, yielding the server's process id with its URL (for its CPU time).
+
+    uvicorn picks uvloop and httptools by itself when they are installed, as they are.
+    """
     port = free_port()
     command = [
         sys.executable,
@@ -119,7 +131,7 @@ def uvicorn_server(target: str, env: dict[str, str], *, factory: bool = False) -
                 time.sleep(0.1)
         else:
             raise RuntimeError(f"server {target} did not start in 30 s")
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         try:
@@ -182,6 +194,13 @@ async def load(
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         seconds = time.perf_counter() - started
     return Figures(name=name, requests=len(latencies), seconds=seconds, latencies_ms=latencies)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time the process has used so far, from ``/proc/<pid>/stat``."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()  # after the command name, which may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def median_ms(samples: list[float]) -> float:
