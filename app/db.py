@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DataError, DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -38,11 +38,25 @@ def create_engine(settings: Settings) -> AsyncEngine:
             url,
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_pool_size,
-            pool_pre_ping=True,
             connect_args={"server_settings": {"lock_timeout": _milliseconds(settings)}},
         )
+        event.listen(engine.sync_engine, "checkout", _refuse_closed_connection)
     event.listen(engine.sync_engine, "before_cursor_execute", _refuse_unstorable_text)
     return engine
+
+
+def _refuse_closed_connection(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """A pooled connection the server has closed is replaced before it is handed out.
+
+    Instead of a ping on every checkout (a round trip per request): when the server
+    ends a connection (a restart, ``pg_terminate_backend``, an idle timeout) the driver
+    sees it close, and the pool, told so, connects anew. One dropped without a word is
+    found by the first statement on it, which the pool then lets go with every older
+    connection; authentication, every request's first statement, then runs once more
+    (``app.middleware``).
+    """
+    if record.driver_connection.is_closed():
+        raise DisconnectionError("the server closed this pooled connection")
 
 
 def _milliseconds(settings: Settings) -> str:
