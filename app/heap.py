@@ -18,15 +18,26 @@ from contextlib import contextmanager
 SERVER_THRESHOLDS = (50_000, 20, 10)
 
 
+_serving = 0  # apps inside settled_heap (tests run several in one process)
+
+
 @contextmanager
 def settled_heap() -> Iterator[None]:
-    """While serving: what start-up built frozen, the server's thresholds; then as before."""
+    """While serving: what start-up built frozen, the server's thresholds; then as before.
+
+    Only the outermost of nested uses (several apps in one process) sets and undoes them.
+    """
+    global _serving
     before = gc.get_threshold()
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*SERVER_THRESHOLDS)
+    if not _serving:
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(*SERVER_THRESHOLDS)
+    _serving += 1
     try:
         yield
     finally:
-        gc.set_threshold(*before)
-        gc.unfreeze()
+        _serving -= 1
+        if not _serving:
+            gc.set_threshold(*before)
+            gc.unfreeze()

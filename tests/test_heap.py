@@ -3,6 +3,9 @@
 import gc
 from typing import Any
 
+import pytest
+
+from app import heap
 from app.heap import SERVER_THRESHOLDS, settled_heap
 
 
@@ -12,7 +15,8 @@ async def test_a_serving_app_has_frozen_its_start_up_heap(app: Any) -> None:
     assert gc.get_threshold() == SERVER_THRESHOLDS
 
 
-def test_leaving_restores_the_collector() -> None:
+def test_leaving_restores_the_collector(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(heap, "_serving", 0)  # as in a process serving no app yet
     before_threshold, before_frozen = gc.get_threshold(), gc.get_freeze_count()
     gc.set_threshold(700, 10, 10)
     gc.unfreeze()
@@ -27,3 +31,12 @@ def test_leaving_restores_the_collector() -> None:
         gc.set_threshold(*before_threshold)
         if before_frozen:
             gc.freeze()
+
+
+def test_an_app_inside_another_leaves_the_outer_ones_heap_frozen() -> None:
+    with settled_heap():
+        frozen = gc.get_freeze_count()
+        with settled_heap():
+            pass
+        assert gc.get_freeze_count() == frozen
+        assert gc.get_threshold() == SERVER_THRESHOLDS
