@@ -3,6 +3,8 @@
 Built per request through ``GraphQLContext.loader(Class)``, reading through the
 request's session (its transaction), scoped to the caller's orgs, and answering
 one entry per key in key order: the row or ``None``, or a list (``[]`` when none).
+The graph only shows what they load: by id and by parent, rows are Core rows of the
+table (``rows_of``), with the model's attributes, not ORM instances.
 """
 
 from collections import defaultdict
@@ -29,6 +31,7 @@ from models import (
 from resolvers import audit, jobs
 from resolvers.access import visible_org_ids
 from resolvers.context import Context
+from resolvers.pagination import rows_of
 
 
 def _audit_reads(ctx: Context, resource: str | None, rows: list[Any]) -> None:
@@ -54,11 +57,11 @@ class ByIdLoader(DataLoader[str, Any]):
         super().__init__(load_fn=self._load)
 
     async def _load(self, keys: Sequence[str]) -> list[Any]:
-        query = select(self.model).where(
+        query = rows_of(self.model).where(
             col(self.model.id).in_(list(keys)),
             col(self.model.org_id).in_(visible_org_ids(self.ctx)),
         )
-        found = list((await self.ctx.session.scalars(query)).all())
+        found = list((await self.ctx.session.execute(query)).all())
         _audit_reads(self.ctx, self.audited_as, found)
         rows = {row.id: row for row in found}
         return [rows.get(key) for key in keys]
@@ -78,14 +81,14 @@ class ByParentLoader(DataLoader[str, list[Any]]):
     async def _load(self, keys: Sequence[str]) -> list[list[Any]]:
         parent = getattr(self.model, self.parent)
         query = (
-            select(self.model)
+            rows_of(self.model)
             .where(
                 col(parent).in_(list(keys)), col(self.model.org_id).in_(visible_org_ids(self.ctx))
             )
             .order_by(col(self.model.created_at), col(self.model.id))
         )
         grouped: dict[str, list[Any]] = defaultdict(list)
-        found = list((await self.ctx.session.scalars(query)).all())
+        found = list((await self.ctx.session.execute(query)).all())
         _audit_reads(self.ctx, self.audited_as, found)
         for row in found:
             grouped[getattr(row, self.parent)].append(row)

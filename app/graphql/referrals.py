@@ -181,7 +181,7 @@ class Referral(Node):
         return ReferralReferrer(
             practice=Practice.from_row(practice) if practice else None,
             provider=Provider.from_row(provider) if provider else None,
-            extracted=ExtractedReferrer.from_pydantic(self.row.extraction.referrer)
+            extracted=self.row.extraction.referrer  # type: ignore[arg-type]
             if self.row.extraction
             else None,
         )
