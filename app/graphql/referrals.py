@@ -200,9 +200,7 @@ class Referral(Node):
         return await trail_of(info, "referral", self.row)
 
 
-def _linked(
-    info: Info, loader_class: type, key: str | None, convert: Callable[[Any], Any]
-) -> Any:
+def _linked(info: Info, loader_class: type, key: str | None, convert: Callable[[Any], Any]) -> Any:
     """The node for ``key``: at once when the page prefetched its row (``_prefetch``),
     else an awaitable through the loader (graphql-core awaits what a resolver returns)."""
     if not key:
