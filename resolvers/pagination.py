@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, any_, bindparam, func, or_, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Select, and_, func, or_, select
 
 from resolvers.errors import ValidationFailed
 
@@ -89,13 +88,3 @@ def _selects_one_entity(query: Select[Any]) -> bool:
     """``select(Model)`` (answered as instances) rather than columns (answered as rows)."""
     described = query.column_descriptions
     return len(described) == 1 and described[0].get("entity") is described[0]["expr"]
-
-
-def one_of(session: Any, column: Any, values: list[Any]) -> ColumnElement[bool]:
-    """``column IN (values)``; on PostgreSQL ``column = ANY($1)`` with the values as one
-    array: the same statement for a page of any size, not 50 parameters rendered anew
-    (each with its cast) on every execution."""
-    if session.bind.dialect.name == "postgresql":
-        array = bindparam(None, list(values), type_=ARRAY(column.type))
-        return column == any_(array)  # type: ignore[no-any-return]
-    return column.in_(list(values))  # type: ignore[no-any-return]

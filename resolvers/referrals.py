@@ -23,7 +23,7 @@ from resolvers import access, audit, documents, emr, jobs, locks, matching, orgs
 from resolvers.context import Context
 from resolvers.errors import Conflict, DomainError, ValidationFailed, not_found
 from resolvers.org_config import OrgConfig
-from resolvers.pagination import Page, check_limit, one_of, paginate, rows_of
+from resolvers.pagination import Page, check_limit, paginate, rows_of
 
 WAIT_POLL_SECONDS = 0.2
 SOURCES = ("upload", "fax", "api")
@@ -226,7 +226,7 @@ async def document_counts(ctx: Context, referrals: list[Referral]) -> dict[str, 
         select(Document.referral_id, func.count())
         .where(
             col(Document.org_id).in_({r.org_id for r in referrals}),
-            one_of(ctx.session, col(Document.referral_id), [r.id for r in referrals]),
+            col(Document.referral_id).in_([r.id for r in referrals]),
         )
         .group_by(col(Document.referral_id))
     )
@@ -241,8 +241,7 @@ async def linked(ctx: Context, model: Any, ids: list[str | None]) -> dict[str, A
     if not wanted:
         return {}
     query = rows_of(model).where(
-        one_of(ctx.session, col(model.id), wanted),
-        col(model.org_id).in_(access.visible_org_ids(ctx)),
+        col(model.id).in_(wanted), col(model.org_id).in_(access.visible_org_ids(ctx))
     )
     rows = {row.id: row for row in (await ctx.session.execute(query)).all()}
     resource = "case" if model is Case else "patient"

@@ -31,7 +31,7 @@ from models import (
 from resolvers import audit, jobs
 from resolvers.access import visible_org_ids
 from resolvers.context import Context
-from resolvers.pagination import one_of, rows_of
+from resolvers.pagination import rows_of
 
 
 def _audit_reads(ctx: Context, resource: str | None, rows: list[Any]) -> None:
@@ -71,7 +71,7 @@ class ByIdLoader(DataLoader[str, Any]):
 
     async def _load(self, keys: Sequence[str]) -> list[Any]:
         query = rows_of(self.model).where(
-            one_of(self.ctx.session, col(self.model.id), list(keys)),
+            col(self.model.id).in_(list(keys)),
             col(self.model.org_id).in_(visible_org_ids(self.ctx)),
         )
         found = list((await self.ctx.session.execute(query)).all())
@@ -96,8 +96,7 @@ class ByParentLoader(DataLoader[str, list[Any]]):
         query = (
             rows_of(self.model)
             .where(
-                one_of(self.ctx.session, col(parent), list(keys)),
-                col(self.model.org_id).in_(visible_org_ids(self.ctx)),
+                col(parent).in_(list(keys)), col(self.model.org_id).in_(visible_org_ids(self.ctx))
             )
             .order_by(col(self.model.created_at), col(self.model.id))
         )
