@@ -59,6 +59,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/auth_me.py
 	$(BIN)/python bench/safety.py
 	$(BIN)/python bench/referral_list.py
+	$(BIN)/python bench/same_work.py
 	$(BIN)/python bench/concurrent_writes.py --db sqlite
 	$(BIN)/python bench/concurrent_writes.py --db postgresql
 	$(BIN)/python bench/reporting.py --db sqlite

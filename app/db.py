@@ -11,7 +11,7 @@ from typing import Any
 from pydantic_core import from_json
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DataError, DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -43,12 +43,26 @@ def create_engine(settings: Settings) -> AsyncEngine:
             url,
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_pool_size,
-            pool_pre_ping=True,
             json_deserializer=from_json,
             connect_args={"server_settings": {"lock_timeout": _milliseconds(settings)}},
         )
+        event.listen(engine.sync_engine, "checkout", _refuse_closed_connection)
     event.listen(engine.sync_engine, "before_cursor_execute", _refuse_unstorable_text)
     return engine
+
+
+def _refuse_closed_connection(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """A pooled connection the server has closed is replaced before it is handed out.
+
+    Instead of a ping on every checkout (a round trip per request): when the server
+    ends a connection (a restart, ``pg_terminate_backend``, an idle timeout) the driver
+    sees it close, and the pool, told so, connects anew. One dropped without a word is
+    found by the first statement on it, which the pool then lets go with every older
+    connection; authentication, every request's first statement, then runs once more
+    (``app.middleware``).
+    """
+    if record.driver_connection.is_closed():
+        raise DisconnectionError("the server closed this pooled connection")
 
 
 def _milliseconds(settings: Settings) -> str:
@@ -67,10 +81,12 @@ def _refuse_unstorable_text(
     reach the database with one. JSON values arrive serialised, where the characters
     are escapes (``\\u0000``, an unpaired ``\\ud800``).
     """
-    texts = list(_strings(parameters))
-    if any("\x00" in text or "\\u0000" in text for text in texts):
+    # All of them at once, one per line: a line break ends an escape, so no pair or NUL
+    # is made across two values, and one search costs less than one per value.
+    text = "\n".join(_strings(parameters))
+    if "\x00" in text or "\\u0000" in text:
         raise BadRequest("text may not contain the NUL character (U+0000)")
-    if any(_LONE_SURROGATE.search(text) for text in texts):
+    if _LONE_SURROGATE.search(text):
         raise BadRequest("text may not contain a lone surrogate (U+D800 to U+DFFF)")
 
 

@@ -17,6 +17,7 @@ from app.auth.verifier import build_verifier
 from app.db import create_engine, session_factory
 from app.graphql.schema import build_schema
 from app.graphql.view import GraphQLView
+from app.heap import settled_heap
 from app.middleware import GRAPHQL_PATH, ContextMiddleware
 from app.observability import RequestLog
 from app.rate_limit import RateLimiter
@@ -95,7 +96,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await stack.enter_async_context(running(worker))
             try:
                 async with prom.serving_metrics(settings, engine):
-                    yield
+                    with settled_heap():
+                        yield
             finally:
                 await stack.aclose()
                 await engine.dispose()

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.auth import TokenVerifier
 from app.db import CONTENTION_MESSAGE, is_contention
 from app.observability import request_id_var
 from app.rate_limit import RateLimiter, over_limit
@@ -75,6 +76,26 @@ def with_rate_limit_headers(scope: Scope, send: Send) -> Send:
     return sending
 
 
+async def _authenticate(
+    ctx: Context, credentials: auth.Credentials, verifier: TokenVerifier
+) -> None:
+    """``auth.authenticate``, once more when the pooled connection turned out dropped.
+
+    The pool does not ping a connection before handing it out (``app.db``): one the
+    server dropped without the driver noticing fails on its first statement, which is
+    authentication's. Nothing was done on it; the pool has let it and every older
+    connection go, so the second attempt runs on a new one.
+    """
+    try:
+        await auth.authenticate(ctx, credentials, verifier)
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        await ctx.session.rollback()
+        ctx.principal = None
+        await auth.authenticate(ctx, credentials, verifier)
+
+
 class ContextMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -102,7 +123,7 @@ class ContextMiddleware:
                 refused: Unauthenticated | None = None
                 if credentials.present:
                     try:
-                        await auth.authenticate(ctx, credentials, state.verifier)
+                        await _authenticate(ctx, credentials, state.verifier)
                     except DBAPIError as exc:
                         await session.rollback()
                         if not is_contention(exc):

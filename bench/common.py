@@ -89,7 +89,7 @@ def bench_env(database_url: str, files: Path, **extra: str) -> dict[str, str]:
 @contextmanager
 def uvicorn_server(target: str, env: dict[str, str], *, factory: bool = False) -> Iterator[str]:
     """Run ``target`` under uvicorn in a subprocess on a free loopback port; yields its URL."""
-    with uvicorn_process(target, env, factory=factory) as (url, _):
+    with uvicorn_process(target, env, factory=factory) as (url, _pid):
         yield url
 
 
@@ -97,7 +97,10 @@ def uvicorn_server(target: str, env: dict[str, str], *, factory: bool = False) -
 def uvicorn_process(
     target: str, env: dict[str, str], *, factory: bool = False
 ) -> Iterator[tuple[str, int]]:
-    """As ``uvicorn_server``, yielding the server's process id too (for its CPU time)."""
+    """``uvicorn_server``, yielding the server's process id with its URL (for its CPU time).
+
+    uvicorn picks uvloop and httptools by itself when they are installed, as they are.
+    """
     port = free_port()
     command = [
         sys.executable,

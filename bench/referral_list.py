@@ -27,7 +27,12 @@ GRAPHQL_PAGE = """
 query Page($first: Int!) {
   referrals(first: $first) {
     nodes {
-      id stage createdAt extraction
+      id stage createdAt
+      extraction {
+        patient { firstName lastName dob }
+        referrer { providerName practiceName }
+        clinical { reason diagnosisCodes urgency }
+      }
       triage { level priorityBand queue }
       case { id status triageLevel priorityBand queue }
       patient { id firstName lastName dob phone }
@@ -43,6 +48,7 @@ BATCH = 1000
 def _rows(org_id: str, count: int) -> tuple[list[dict[str, Any]], ...]:
     """Patients, cases and referrals as column dicts, one of each per referral."""
     from models import Case, Patient, Referral, ReferralStage
+    from models.extraction import Extraction, TriageResult
     from models.values import name_key
     from resolvers.referrals import search_text_of
 
@@ -75,11 +81,20 @@ def _rows(org_id: str, count: int) -> tuple[list[dict[str, Any]], ...]:
             created_at=when,
             updated_at=when,
         )
-        extraction = {
-            "patient": {"firstName": first, "lastName": last, "dob": dob.isoformat()},
-            "referrer": {"providerName": "John Smith", "practiceName": "Valley Family Medicine"},
-            "clinical": {"reason": "Knee pain", "diagnosisCodes": ["M17.11"], "urgency": "routine"},
-        }
+        extraction = Extraction.model_validate(
+            {
+                "patient": {"firstName": first, "lastName": last, "dob": dob.isoformat()},
+                "referrer": {
+                    "providerName": "John Smith",
+                    "practiceName": "Valley Family Medicine",
+                },
+                "clinical": {
+                    "reason": "Knee pain",
+                    "diagnosisCodes": ["M17.11"],
+                    "urgency": "routine",
+                },
+            }
+        )
         referral = Referral(
             org_id=org_id,
             stage=ReferralStage.triaged,
@@ -87,7 +102,9 @@ def _rows(org_id: str, count: int) -> tuple[list[dict[str, Any]], ...]:
             case_id=case.id,
             patient_id=patient.id,
             extraction=extraction,
-            triage={"level": level, "priorityBand": case.priority_band, "queue": "intake"},
+            triage=TriageResult.model_validate(
+                {"level": level, "priorityBand": case.priority_band, "queue": "intake"}
+            ),
             search_text=search_text_of(extraction),
             created_at=when,
             updated_at=when,

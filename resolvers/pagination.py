@@ -69,8 +69,22 @@ async def paginate(
             or_(model.created_at < created, and_(model.created_at == created, model.id < id_))
         )
     query = query.order_by(model.created_at.desc(), model.id.desc()).limit(limit + 1)
-    rows = list((await session.scalars(query)).all())
+    result = await session.execute(query)
+    rows = list(result.scalars() if _selects_one_entity(query) else result)
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = encode_cursor(rows[-1].created_at, rows[-1].id) if more and rows else None
     return Page(items=rows, next_cursor=next_cursor, matching=matching)
+
+
+def rows_of(model: Any) -> Select[Any]:
+    """A Core select of ``model``'s table: rows whose attributes are the model's columns,
+    decoded by the same column types, without the ORM's instances and identity map.
+    For reads that are only shown; ``paginate`` answers them as they are."""
+    return select(model.__table__)
+
+
+def _selects_one_entity(query: Select[Any]) -> bool:
+    """``select(Model)`` (answered as instances) rather than columns (answered as rows)."""
+    described = query.column_descriptions
+    return len(described) == 1 and described[0].get("entity") is described[0]["expr"]

@@ -24,7 +24,7 @@ from resolvers import access, audit, documents, emr, jobs, locks, matching, orgs
 from resolvers.context import Context
 from resolvers.errors import Conflict, DomainError, ValidationFailed, not_found
 from resolvers.org_config import OrgConfig
-from resolvers.pagination import Page, check_limit, paginate
+from resolvers.pagination import Page, check_limit, paginate, rows_of
 
 WAIT_POLL_SECONDS = 0.2
 SOURCES = ("upload", "fax", "api")
@@ -166,10 +166,15 @@ async def list_page(
     cursor: str | None = None,
     limit: int | None = None,
 ) -> Page[Referral]:
-    """A page of the org's referrals, newest first; the page shown is audited."""
+    """A page of the org's referrals, newest first; the page shown is audited.
+
+    Read as Core rows of the table's columns (``row.stage``, ``row.extraction`` as on a
+    ``Referral``, through the same column types), not as ORM entities: a page is only
+    shown, and the identity map's bookkeeping cost more than the query. Not for changing.
+    """
     org_id = access.org_for(ctx, org_id)
     limit = check_limit(limit)
-    query = select(Referral).where(Referral.org_id == org_id)
+    query = rows_of(Referral).where(col(Referral.org_id) == org_id)
     stages = parse_stages(stage)
     if stages:
         query = query.where(col(Referral.stage).in_(stages))
@@ -187,9 +192,9 @@ async def list_page(
         if start and stop and start >= stop:
             raise EmptyWindow("receivedFrom must be before receivedTo", field="receivedFrom")
         if start:
-            query = query.where(Referral.created_at >= start)
+            query = query.where(col(Referral.created_at) >= start)
         if stop:
-            query = query.where(Referral.created_at < stop)
+            query = query.where(col(Referral.created_at) < stop)
     page: Page[Referral] = await paginate(ctx.session, query, Referral, cursor=cursor, limit=limit)
     audit.record_many(
         ctx,
@@ -234,14 +239,16 @@ async def document_counts(ctx: Context, referrals: list[Referral]) -> dict[str, 
 
 
 async def linked(ctx: Context, model: Any, ids: list[str | None]) -> dict[str, Any]:
-    """Cases or patients a page of referrals points at, in one query; the read is audited."""
+    """Cases or patients a page of referrals points at, in one query; the read is audited.
+
+    Core rows with the model's attributes, to be shown (as ``list_page``'s)."""
     wanted = sorted({i for i in ids if i})
     if not wanted:
         return {}
-    query = select(model).where(
+    query = rows_of(model).where(
         col(model.id).in_(wanted), col(model.org_id).in_(access.visible_org_ids(ctx))
     )
-    rows = {row.id: row for row in (await ctx.session.scalars(query)).all()}
+    rows = {row.id: row for row in (await ctx.session.execute(query)).all()}
     resource = "case" if model is Case else "patient"
     by_org: dict[str, list[str]] = defaultdict(list)
     for row in rows.values():

@@ -196,14 +196,20 @@ async def _call(op: Operation, request: Request, ctx: Context) -> Any:
     return await op.handler(request, ctx, **kwargs)
 
 
-def json_response(result: Any, status: int = 200) -> JSONResponse:
+def json_response(result: Any, status: int = 200) -> Response:
     if isinstance(result, BaseModel):
         # A list's ``total`` is answered only when asked for (``?total=true``).
         unasked = "total" in type(result).model_fields and result.total is None
-        result = result.model_dump(
-            mode="json", by_alias=True, exclude={"total"} if unasked else None
+        # Serialised once, straight from the model (no dict, no second encoder).
+        return json_body(
+            result.model_dump_json(by_alias=True, exclude={"total"} if unasked else None), status
         )
     return JSONResponse(result, status_code=status)
+
+
+def json_body(body: str, status: int = 200) -> Response:
+    """An answer of JSON already serialised (as ``JSONResponse`` would have: compact, UTF-8)."""
+    return Response(body, status_code=status, media_type="application/json")
 
 
 def is_multipart(request: Request) -> bool:

@@ -7,14 +7,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 from starlette.requests import Request
-from starlette.responses import JSONResponse, StreamingResponse
+from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from models import Case, Job, Patient, Referral
 from models.extraction import QaResult, TriageResult
 from resolvers import jobs, qa, referrals, triage
 from resolvers.context import Context
 from resolvers.errors import ValidationFailed
-from rest_compat.http import ApiRouter, is_multipart, total_if_asked
+from rest_compat.http import ApiRouter, is_multipart, json_body, total_if_asked
 from rest_compat.idempotency import Answer, Idempotent
 from rest_compat.schemas import Body, Limit, Out, Query, Stages, Timestamp, one_of_listed
 from rest_compat.shapes import CaseOut, DocumentOut, PatientOut, ReferralOut
@@ -207,11 +207,9 @@ class ExportQuery(Query):
 # -- helpers ----------------------------------------------------------------------------------
 
 
-def _answer(model: BaseModel, status: int = 200) -> JSONResponse:
+def _answer(model: BaseModel, status: int = 200) -> Response:
     """Serialise leaving out optional parts that were not asked for (``include``, bulk errors)."""
-    return JSONResponse(
-        model.model_dump(mode="json", by_alias=True, exclude_unset=True), status_code=status
-    )
+    return json_body(model.model_dump_json(by_alias=True, exclude_unset=True), status)
 
 
 async def detail_of(ctx: Context, referral: Referral) -> dict[str, Any]:
@@ -286,12 +284,7 @@ async def list_referrals(request: Request, ctx: Context, query: ListQuery) -> JS
         for r in rows:
             patient = patient_rows.get(r.patient_id or "")
             extra[r.id]["patient"] = PatientOut.of(patient) if patient else None
-    items = [
-        ReferralItemOut(
-            **ReferralOut.of(r).model_dump(), document_count=counts.get(r.id, 0), **extra[r.id]
-        )
-        for r in rows
-    ]
+    items = [ReferralItemOut.of(r, document_count=counts.get(r.id, 0), **extra[r.id]) for r in rows]
     out = ReferralListOut(items=items, count=len(items), next_cursor=page.next_cursor)
     if query.total:
         out.total = await total_if_asked(ctx, page, query.total)

@@ -5,6 +5,7 @@ timestamps in UTC with Z. Each has ``of(row)`` to build it from a table row.
 """
 
 from datetime import date
+from typing import Any, Self
 
 from models import Case, ContactEvent, Document, Location, Patient, Practice, Provider, Referral
 from models.document import PageType
@@ -201,8 +202,10 @@ class ReferralOut(Out):
     processed_at: Timestamp | None
 
     @classmethod
-    def of(cls, row: Referral) -> "ReferralOut":
+    def of(cls, row: Referral, **more: Any) -> Self:
+        """The referral's shape; a subclass's own fields (``more``) in the same build."""
         return cls(
+            **more,
             id=row.id,
             org_id=row.org_id,
             stage=row.stage,

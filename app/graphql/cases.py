@@ -116,9 +116,8 @@ class Case(Node):
             assignee_id=row.assignee_id,
             practice_id=row.practice_id,
             provider_id=row.provider_id,
-            referrer_candidates=[
-                ExtractedReferrer.from_pydantic(c) for c in row.referrer_candidates
-            ],
+            # The typed models as they are (see Extraction.of).
+            referrer_candidates=list(row.referrer_candidates),
             reason=row.reason,
             scheduled_for=row.scheduled_for,
             emr_status=row.emr_status,

@@ -68,13 +68,16 @@ class Extraction:
 
     @classmethod
     def of(cls, value: m.Extraction | None) -> "Extraction | None":
+        """The graph's view of an extraction. Its parts are the typed models themselves: a
+        type derived from a model takes the model's instances as they are (its
+        ``is_type_of``) and reads their attributes, so nothing is copied per node."""
         if value is None:
             return None
         return cls(
-            patient=ExtractedPatient.from_pydantic(value.patient),
-            insurance=ExtractedInsurance.from_pydantic(value.insurance),
-            referrer=ExtractedReferrer.from_pydantic(value.referrer),
-            clinical=ExtractedClinical.from_pydantic(value.clinical),
+            patient=value.patient,  # type: ignore[arg-type]
+            insurance=value.insurance,  # type: ignore[arg-type]
+            referrer=value.referrer,  # type: ignore[arg-type]
+            clinical=value.clinical,  # type: ignore[arg-type]
             method=value.method,
             model=value,
         )

@@ -3,10 +3,12 @@
 Built per request through ``GraphQLContext.loader(Class)``, reading through the
 request's session (its transaction), scoped to the caller's orgs, and answering
 one entry per key in key order: the row or ``None``, or a list (``[]`` when none).
+The graph only shows what they load: by id and by parent, rows are Core rows of the
+table (``rows_of``), with the model's attributes, not ORM instances.
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
 from sqlalchemy import func
@@ -29,6 +31,7 @@ from models import (
 from resolvers import audit, jobs
 from resolvers.access import visible_org_ids
 from resolvers.context import Context
+from resolvers.pagination import rows_of
 
 
 def _audit_reads(ctx: Context, resource: str | None, rows: list[Any]) -> None:
@@ -51,14 +54,27 @@ class ByIdLoader(DataLoader[str, Any]):
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        # Rows loaded ahead (``prefetch``), by key: answered without an await.
+        self.known: dict[str, Any] = {}
         super().__init__(load_fn=self._load)
 
+    async def prefetch(self, keys: Iterable[str | None]) -> None:
+        """Load ``keys`` now, as one batch would (the same query, audited the same way),
+        for a page whose every node asks for its row: resolvers then find them in
+        ``known`` instead of each awaiting the loader."""
+        wanted = list(dict.fromkeys(k for k in keys if k and k not in self.known))
+        if not wanted:
+            return
+        for key, row in zip(wanted, await self._load(wanted), strict=True):
+            self.known[key] = row
+            self.prime(key, row)
+
     async def _load(self, keys: Sequence[str]) -> list[Any]:
-        query = select(self.model).where(
+        query = rows_of(self.model).where(
             col(self.model.id).in_(list(keys)),
             col(self.model.org_id).in_(visible_org_ids(self.ctx)),
         )
-        found = list((await self.ctx.session.scalars(query)).all())
+        found = list((await self.ctx.session.execute(query)).all())
         _audit_reads(self.ctx, self.audited_as, found)
         rows = {row.id: row for row in found}
         return [rows.get(key) for key in keys]
@@ -78,14 +94,14 @@ class ByParentLoader(DataLoader[str, list[Any]]):
     async def _load(self, keys: Sequence[str]) -> list[list[Any]]:
         parent = getattr(self.model, self.parent)
         query = (
-            select(self.model)
+            rows_of(self.model)
             .where(
                 col(parent).in_(list(keys)), col(self.model.org_id).in_(visible_org_ids(self.ctx))
             )
             .order_by(col(self.model.created_at), col(self.model.id))
         )
         grouped: dict[str, list[Any]] = defaultdict(list)
-        found = list((await self.ctx.session.scalars(query)).all())
+        found = list((await self.ctx.session.execute(query)).all())
         _audit_reads(self.ctx, self.audited_as, found)
         for row in found:
             grouped[getattr(row, self.parent)].append(row)

@@ -1,10 +1,11 @@
 """Referral in the graph: queries, links (case, patient, documents, referrer, …) and mutations."""
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
+from strawberry.types.nodes import SelectedField
 
 from app.graphql.context import Info
 from app.graphql.enums import (
@@ -140,18 +141,16 @@ class Referral(Node):
         )
 
     @strawberry.field(description="The case this referral was merged into")
-    async def case(self, info: Info) -> CaseType | None:
+    def case(self, info: Info) -> CaseType | None:
         from app.graphql.cases import Case
 
-        row = await _load(info, CaseByIdLoader, self.case_id)
-        return Case.from_row(row) if row else None
+        return _linked(info, CaseByIdLoader, self.case_id, Case.from_row)
 
     @strawberry.field
-    async def patient(self, info: Info) -> PatientType | None:
+    def patient(self, info: Info) -> PatientType | None:
         from app.graphql.patients import Patient
 
-        row = await _load(info, PatientByIdLoader, self.patient_id)
-        return Patient.from_row(row) if row else None
+        return _linked(info, PatientByIdLoader, self.patient_id, Patient.from_row)
 
     @strawberry.field(description="The referral's files, oldest first")
     async def documents(self, info: Info) -> list[DocumentType]:
@@ -175,7 +174,7 @@ class Referral(Node):
         return ReferralReferrer(
             practice=Practice.from_row(practice) if practice else None,
             provider=Provider.from_row(provider) if provider else None,
-            extracted=ExtractedReferrer.from_pydantic(self.row.extraction.referrer)
+            extracted=self.row.extraction.referrer  # type: ignore[arg-type]
             if self.row.extraction
             else None,
         )
@@ -193,6 +192,59 @@ class Referral(Node):
         from app.graphql.audit import trail_of
 
         return await trail_of(info, "referral", self.row)
+
+
+def _linked(info: Info, loader_class: type, key: str | None, convert: Callable[[Any], Any]) -> Any:
+    """The node for ``key``: at once when the page prefetched its row (``_prefetch``),
+    else an awaitable through the loader (graphql-core awaits what a resolver returns)."""
+    if not key:
+        return None
+    loader = info.context.loader(loader_class)
+    if key in loader.known:
+        row = loader.known[key]
+        return convert(row) if row else None
+
+    async def later() -> Any:
+        row = await loader.load(key)
+        return convert(row) if row else None
+
+    return later()
+
+
+# Fields of a page's nodes fetched with the page when asked for, by the loader that would.
+_PREFETCHED = {"case": ("case_id", CaseByIdLoader), "patient": ("patient_id", PatientByIdLoader)}
+
+
+async def _prefetch(info: Info, rows: list[Any]) -> None:
+    """Cases and patients every node of the page asks for, in one query each, before the
+    nodes resolve: the same statements (and audit events) the loaders would send."""
+    asked = _node_fields(info.selected_fields)
+    for name, (column, loader_class) in _PREFETCHED.items():
+        if name in asked:
+            await info.context.loader(loader_class).prefetch(getattr(r, column) for r in rows)
+
+
+def _node_fields(fields: list[Any]) -> set[str]:
+    """Names selected under ``nodes`` of the connection field(s), through fragments."""
+    names: set[str] = set()
+    for nodes in _selections(fields, "nodes"):
+        names.update(f.name for f in _flat(nodes.selections))
+    return names
+
+
+def _selections(fields: list[Any], name: str) -> list[Any]:
+    return [f for field in fields for f in _flat(field.selections) if f.name == name]
+
+
+def _flat(selections: list[Any]) -> list[Any]:
+    """Selected fields, with inline fragments' and named fragments' fields spread."""
+    flat = []
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            flat.append(selection)
+        else:
+            flat.extend(_flat(selection.selections))
+    return flat
 
 
 def _load(info: Info, loader: type, key: str | None) -> Awaitable[Any]:
@@ -244,7 +296,10 @@ class ReferralQuery:
                 return Page(items=[], next_cursor=None)
 
         found = await or_null(info, page)
-        return Connection.of(found, Referral.from_row) if found is not None else None
+        if found is None:
+            return None
+        await _prefetch(info, found.items)
+        return Connection.of(found, Referral.from_row)
 
     @strawberry.field(description="One referral; null when missing or another org's")
     async def referral(self, info: Info, id: strawberry.ID) -> Referral | None:
