@@ -146,8 +146,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         r"reason for (?:referral|consult(?:ation)?|visit|request)|referral reason|reason"
         r"|chief complaint|indication|clinical indication|presenting problem|clinical question"
         r"|services? requested|requested service|request|diagnosis ?/ ?reason"
-        r"|reason ?/ ?diagnosis|consult(?:ation)? for|referred for|referral for"
-        r"|eval(?:uation)? for|evaluate for",
+        r"|reason ?/ ?diagnosis|consult(?:ation)? for",
         "reason",
         CLINICAL,
     ),
