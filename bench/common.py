@@ -86,9 +86,22 @@ def bench_env(database_url: str, files: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str
+    pid: int
+
+
 @contextmanager
 def uvicorn_server(target: str, env: dict[str, str], *, factory: bool = False) -> Iterator[str]:
     """Run ``target`` under uvicorn in a subprocess on a free loopback port; yields its URL."""
+    with uvicorn_process(target, env, factory=factory) as server:
+        yield server.url
+
+
+@contextmanager
+def uvicorn_process(target: str, env: dict[str, str], *, factory: bool = False) -> Iterator[Server]:
+    """``uvicorn_server``, yielding the process id too (to read its CPU time)."""
     port = free_port()
     command = [
         sys.executable,
@@ -119,13 +132,47 @@ def uvicorn_server(target: str, env: dict[str, str], *, factory: bool = False) -
                 time.sleep(0.1)
         else:
             raise RuntimeError(f"server {target} did not start in 30 s")
-        yield url
+        yield Server(url=url, pid=process.pid)
     finally:
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used (``/proc/<pid>/stat``): unlike wall-clock
+    time, what other processes on a shared machine do does not count in it."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def pg_backend_pids(database_url: str) -> list[int]:
+    """The PostgreSQL server processes serving ``database_url``'s database now (local
+    server only: their CPU time is read from ``/proc``)."""
+    import asyncpg
+
+    name = database_url.rsplit("/", 1)[1]
+    conn = await asyncpg.connect(PG_ADMIN_DSN)
+    try:
+        rows = await conn.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+            name,
+        )
+    finally:
+        await conn.close()
+    return [int(row["pid"]) for row in rows]
+
+
+def total_cpu_seconds(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        try:
+            total += cpu_seconds(pid)
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # a backend that ended: its time is lost to both sides alike
+    return total
 
 
 @dataclass
