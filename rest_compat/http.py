@@ -21,7 +21,7 @@ from resolvers.errors import BadRequest, UnsupportedMediaType, ValidationFailed
 from resolvers.pagination import Page
 from rest_compat import idempotency
 from rest_compat.field_errors import message_for
-from rest_compat.idempotency import Answer, Idempotent
+from rest_compat.idempotency import Answer, Idempotent, IdempotentResults
 
 Handler = Callable[..., Awaitable[Any]]
 ORG_ID = "orgId"
@@ -53,7 +53,7 @@ class Operation:
     # Other success statuses with the same answer (a conditional create that found its row).
     also_ok: tuple[int, ...] = ()
     # A create that takes an Idempotency-Key (rest_compat/idempotency.py says how to opt in).
-    idempotent: Idempotent | None = None
+    idempotent: Idempotent | IdempotentResults | None = None
     # The credentials the server accepts here (the OpenAPI security schemes): an operation
     # only a person may perform (``require_user``) leaves out ``apiKey``.
     credentials: tuple[str, ...] = ("bearer", "apiKey", "session")

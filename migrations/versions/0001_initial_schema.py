@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-01 10:46:55.091677
+Create Date: 2026-12-04 22:32:49.803087
 """
 
 from collections.abc import Sequence
@@ -50,6 +50,7 @@ def upgrade() -> None:
     sa.Column('resource_type', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('resource_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('status_code', sa.Integer(), nullable=False),
+    sa.Column('results', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
     sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
     sa.Column('expires_at', models.base.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
