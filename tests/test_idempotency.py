@@ -212,10 +212,29 @@ async def test_external_ids_sent_at_once_make_one_referral(app: Any, world: Worl
     assert await count_rows(app, Referral, org_id=world.a.id, external_id=external) == 1
 
 
-@pytest.mark.parametrize("path", ["/api/referrals", "/api/patients", "/api/api-keys"])
+# Every POST that creates something, or settles the EMR queue (issue #14's list).
+CREATING_POSTS = [
+    "/api/referrals",
+    "/api/referrals/{id}/upload",
+    "/api/referral-documents",
+    "/api/patients",
+    "/api/cases/{caseId}/contact",
+    "/api/cases/{caseId}/emr-queue",
+    "/api/emr/queue/callback",
+    "/api/emr/document-queue/callback",
+    "/api/api-keys",
+    "/api/locations",
+]
+
+
+@pytest.mark.parametrize("path", CREATING_POSTS)
 async def test_the_openapi_document_declares_the_key(world: World, path: str) -> None:
     doc = (await world.anon.get("/api/openapi.json")).json()
     operation = doc["paths"][path]["post"]
     names = [p.get("$ref", p.get("name")) for p in operation["parameters"]]
     assert "#/components/parameters/IdempotencyKey" in names
-    assert "409" in operation["responses"] and "422" in operation["responses"]
+    responses = operation["responses"]
+    assert "409" in responses and "422" in responses
+    assert "Retry-After" in responses["429"]["headers"]
+    ok = next(answer for status, answer in responses.items() if status.startswith("2"))
+    assert "Idempotent-Replayed" in ok["headers"]
