@@ -19,8 +19,20 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, delete, func, insert, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+)
 
 from models import IdempotencyKey, new_id, utcnow
 from resolvers import audit
@@ -147,21 +159,57 @@ async def remember(
     now = utcnow()
     connection = await ctx.session.connection()
     await connection.execute(
-        insert(KEYS).values(
-            id=new_id("idem_"),
-            credential_id=held.credential_id,
-            org_id=held.org_id,
-            key=held.key,
-            operation=held.operation,
-            fingerprint=held.fingerprint,
-            resource_type=resource_type,
-            resource_id=resource_id,
-            status_code=status_code,
-            results=[{"id": r.id, "outcome": r.outcome} for r in results] if results else None,
-            created_at=now,
-            expires_at=now + timedelta(hours=ctx.settings.idempotency_ttl_hours),
-        )
+        _REMEMBER,
+        {
+            "id": new_id("idem_"),
+            "credential_id": held.credential_id,
+            "org_id": held.org_id,
+            "key": held.key,
+            "operation": held.operation,
+            "fingerprint": held.fingerprint,
+            "resource_type": resource_type,
+            "resource_id": resource_id,
+            "status_code": status_code,
+            "results": [{"id": r.id, "outcome": r.outcome} for r in results] if results else None,
+            "created_at": now,
+            "expires_at": now + timedelta(hours=ctx.settings.idempotency_ttl_hours),
+        },
     )
+
+
+# The two statements a new key costs, built once: building a statement and its cache key
+# on every request cost more CPU than running it (bench/safety.py).
+_REMEMBER = insert(KEYS)
+_SCOPE = and_(
+    KEYS.c.credential_id == bindparam("credential_id"),
+    KEYS.c.org_id == bindparam("org_id"),
+    KEYS.c.key == bindparam("key"),
+)
+_RECORD = (
+    KEYS.c.id,
+    KEYS.c.expires_at,
+    KEYS.c.operation,
+    KEYS.c.fingerprint,
+    KEYS.c.resource_type,
+    KEYS.c.resource_id,
+    KEYS.c.status_code,
+    KEYS.c.results,
+)
+_ONE = select(literal(1).label("one")).subquery()
+
+
+def _read(lock: ColumnElement[bool]) -> Select[Any]:
+    return select(lock.label("locked"), *_RECORD).select_from(_ONE.outerjoin(KEYS, _SCOPE))
+
+
+_LOCK_AND_READ = {
+    # PostgreSQL: a transaction-scoped advisory lock on the key, tried, never waited for.
+    "postgresql": _read(
+        func.pg_try_advisory_xact_lock(func.hashtextextended(bindparam("lock"), 0))
+    ),
+    # SQLite: this transaction is the only writer until it ends.
+    "sqlite": _read(literal(True)),
+}
 
 
 async def _lock_and_read(ctx: Context, held: Claim) -> tuple[bool, Remembered | None]:
@@ -174,29 +222,11 @@ async def _lock_and_read(ctx: Context, held: Claim) -> tuple[bool, Remembered | 
 
     An expired record is deleted, and the key is new again.
     """
-    scope = and_(
-        KEYS.c.credential_id == held.credential_id,
-        KEYS.c.org_id == held.org_id,
-        KEYS.c.key == held.key,
-    )
-    record = (
-        KEYS.c.id,
-        KEYS.c.expires_at,
-        KEYS.c.operation,
-        KEYS.c.fingerprint,
-        KEYS.c.resource_type,
-        KEYS.c.resource_id,
-        KEYS.c.status_code,
-        KEYS.c.results,
-    )
     connection = await ctx.session.connection()
-    lock: ColumnElement[bool] = literal(True)
-    if connection.dialect.name == "postgresql":
-        name = f"idempotency:{held.credential_id}:{held.org_id}:{held.key}"
-        lock = func.pg_try_advisory_xact_lock(func.hashtextextended(name, 0))
-    one = select(literal(1).label("one")).subquery()
-    query = select(lock.label("locked"), *record).select_from(one.outerjoin(KEYS, scope))
-    row = (await connection.execute(query)).one()
+    scope = {"credential_id": held.credential_id, "org_id": held.org_id, "key": held.key}
+    lock = f"idempotency:{held.credential_id}:{held.org_id}:{held.key}"
+    query = _LOCK_AND_READ[connection.dialect.name]
+    row = (await connection.execute(query, {**scope, "lock": lock})).one()
     if row.id is None:
         return bool(row.locked), None
     if row.expires_at <= utcnow():
