@@ -238,3 +238,24 @@ async def test_the_openapi_document_declares_the_key(world: World, path: str) ->
     assert "Retry-After" in responses["429"]["headers"]
     ok = next(answer for status, answer in responses.items() if status.startswith("2"))
     assert "Idempotent-Replayed" in ok["headers"]
+
+
+async def test_a_new_key_costs_two_statements_on_the_creates_transaction(
+    world: World, sql_counter: Any
+) -> None:
+    """One to take the key and read its record, one to remember it: no transaction of its
+    own, no second read (bench/safety.py measures what they cost)."""
+    body = {"fileName": "fax.pdf", "contentType": "application/pdf", "source": "api"}
+    client = world.a.key_client
+    assert (await client.post("/api/referrals", json=body)).status_code == 201  # warm
+    counts: dict[str, int] = {}
+    for label, headers in (("without", {}), ("with", new_key())):
+        sql_counter.count = 0
+        sql_counter.statements.clear()
+        response = await client.post("/api/referrals", json=body, headers=headers)
+        assert response.status_code == 201, response.text
+        counts[label] = sql_counter.count
+        statements = [" ".join(s.split()).lower() for s in sql_counter.statements]
+    assert counts["with"] == counts["without"] + 2, counts
+    touching = [s for s in statements if "idempotency_keys" in s]
+    assert [s.split()[0] for s in touching] == ["select", "insert"]
