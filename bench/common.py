@@ -86,6 +86,12 @@ def bench_env(database_url: str, files: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str
+    pid: int
+
+
 @contextmanager
 def uvicorn_server(target: str, env: dict[str, str], *, factory: bool = False) -> Iterator[str]:
     """Run ``target`` under uvicorn in a subprocess on a free loopback port; yields its URL."""
@@ -165,6 +171,16 @@ async def pg_backends(database_url: str) -> list[int]:
     finally:
         await conn.close()
     return [row["pid"] for row in rows]
+
+
+async def pg_backend_pids(database_url: str) -> list[int]:
+    """The PostgreSQL server processes serving ``database_url``'s database now."""
+    return await pg_backends(database_url)
+
+
+def total_cpu_seconds(pids: list[int]) -> float:
+    """CPU seconds of these processes; one that ended counts 0 (lost to both sides alike)."""
+    return sum(cpu_seconds(pid) for pid in pids)
 
 
 @dataclass

@@ -9,7 +9,10 @@ request without it, in the same run, rounds interleaved so the machine's noise h
 - idempotency: the same referral create (JSON: a referral, its document and a signed
   upload URL) with and without an ``Idempotency-Key`` (a new one per request).
 
-The target is at most 10% each on p50 latency and throughput.
+The target is at most 10% each on p50 latency and throughput. Since the machine may be
+shared, each run also reads the CPU time the serving uvicorn process spent per request
+(``/proc/<pid>/stat``, which other processes' load does not inflate) and, on PostgreSQL,
+the CPU time of the database's server processes: the cost on these is the steadier figure.
 """
 
 import argparse
@@ -21,16 +24,53 @@ import tempfile
 import time
 import uuid
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.auth_me import seed  # noqa: E402
-from bench.common import Figures, bench_database, bench_env, uvicorn_server  # noqa: E402
+from bench.common import (  # noqa: E402
+    Figures,
+    Server,
+    bench_database,
+    bench_env,
+    cpu_seconds,
+    pg_backend_pids,
+    total_cpu_seconds,
+    uvicorn_process,
+)
 
+WARM_UP = 20
 CREATE = {"fileName": "fax.pdf", "contentType": "application/pdf", "source": "api"}
+
+
+@dataclass
+class Run:
+    figures: Figures
+    server_cpu_ms: float  # the uvicorn process's CPU time per request
+    database_cpu_ms: float  # PostgreSQL's server processes' CPU time per request (0: SQLite)
+
+
+async def measured(name: str, server: Server, database_url: str, key: str, **options: Any) -> Run:
+    on_pg = database_url.startswith("postgresql")
+    pids = await pg_backend_pids(database_url) if on_pg else []
+    before = {pid: total_cpu_seconds([pid]) for pid in pids}
+    server_before = cpu_seconds(server.pid)
+    figures = await run(name, server.url, key, **options)
+    server_cpu = cpu_seconds(server.pid) - server_before
+    after = await pg_backend_pids(database_url) if on_pg else []
+    database_cpu = sum(total_cpu_seconds([pid]) - before.get(pid, 0.0) for pid in after)
+    # The warm-up requests count in the CPU time too.
+    total = figures.requests + WARM_UP
+    return Run(
+        figures=figures,
+        server_cpu_ms=server_cpu * 1000 / total,
+        database_cpu_ms=database_cpu * 1000 / total,
+    )
 
 
 async def run(
@@ -59,7 +99,7 @@ async def run(
             if response.status_code != expected:
                 raise RuntimeError(f"{name}: {response.status_code} {response.text[:200]}")
 
-        for _ in range(20):
+        for _ in range(WARM_UP):
             await one()
         latencies.clear()
         remaining = requests
@@ -76,18 +116,44 @@ async def run(
     return Figures(name=name, requests=len(latencies), seconds=seconds, latencies_ms=latencies)
 
 
-def summary(name: str, rounds: list[Figures]) -> tuple[float, float]:
-    p50 = statistics.median(f.percentile(50) for f in rounds)
-    rps = statistics.median(f.rps for f in rounds)
-    p99 = statistics.median(f.percentile(99) for f in rounds)
-    print(f"{name:<52} {rps:>7.0f} req/s   p50 {p50:>6.2f} ms   p99 {p99:>7.2f} ms")
-    return p50, rps
+@dataclass(frozen=True)
+class Summary:
+    p50: float
+    rps: float
+    server_cpu_ms: float
+    database_cpu_ms: float
 
 
-def compare(label: str, base: tuple[float, float], checked: tuple[float, float]) -> None:
-    p50 = checked[0] / base[0] - 1
-    rps = 1 - checked[1] / base[1]
-    print(f"  {label:<50} p50 {p50:+.1%}   throughput {-rps:+.1%}")
+def summary(name: str, rounds: list[Run]) -> Summary:
+    figures = [r.figures for r in rounds]
+    result = Summary(
+        p50=statistics.median(f.percentile(50) for f in figures),
+        rps=statistics.median(f.rps for f in figures),
+        server_cpu_ms=statistics.median(r.server_cpu_ms for r in rounds),
+        database_cpu_ms=statistics.median(r.database_cpu_ms for r in rounds),
+    )
+    p99 = statistics.median(f.percentile(99) for f in figures)
+    print(
+        f"{name:<58} {result.rps:>6.0f} req/s  p50 {result.p50:>6.2f} ms  p99 {p99:>7.2f} ms"
+        f"  CPU/request: server {result.server_cpu_ms:.2f} ms,"
+        f" database {result.database_cpu_ms:.2f} ms"
+    )
+    return result
+
+
+def compare(label: str, base: Summary, checked: Summary) -> None:
+    def more(a: float, b: float) -> str:
+        return f"{b / a - 1:+.1%}" if a else "n/a"
+
+    base_total = base.server_cpu_ms + base.database_cpu_ms
+    checked_total = checked.server_cpu_ms + checked.database_cpu_ms
+    print(
+        f"  {label:<44} p50 {more(base.p50, checked.p50)}"
+        f"  throughput {more(base.rps, checked.rps)}"
+        f"  server CPU {more(base.server_cpu_ms, checked.server_cpu_ms)}"
+        f"  server+database CPU "
+        f"{more(base_total, checked_total)}"
+    )
 
 
 def main() -> None:
@@ -114,13 +180,12 @@ def main() -> None:
             INTAKEDESK_REDIS_KEY_PREFIX="intakedesk-bench-" + secrets.token_hex(4),
         )
         servers = {
-            "none": stack.enter_context(
-                uvicorn_server("bench.safety_apps:without_rate_limits", env, factory=True)
-            ),
-            "memory": stack.enter_context(uvicorn_server("app.main:create_app", env, factory=True)),
-            "redis": stack.enter_context(
-                uvicorn_server("app.main:create_app", redis_env, factory=True)
-            ),
+            name: Server(*stack.enter_context(uvicorn_process(target, server_env, factory=True)))
+            for name, target, server_env in (
+                ("none", "bench.safety_apps:without_rate_limits", env),
+                ("memory", "app.main:create_app", env),
+                ("redis", "app.main:create_app", redis_env),
+            )
         }
         print(
             f"database: {args.db}; one uvicorn worker per server; {args.rounds} interleaved "
@@ -134,13 +199,14 @@ def main() -> None:
             "POST /api/referrals, rate limit in memory, no key": ("memory", True, False),
             "POST /api/referrals, rate limit in memory + Idempotency-Key": ("memory", True, True),
         }
-        results: dict[str, list[Figures]] = {name: [] for name in variants}
+        results: dict[str, list[Run]] = {name: [] for name in variants}
         for _ in range(args.rounds):
             for name, (server, create, with_key) in variants.items():
-                figures = asyncio.run(
-                    run(
+                outcome = asyncio.run(
+                    measured(
                         name,
                         servers[server],
+                        database_url,
                         key,
                         requests=args.requests // (3 if create else 1),
                         concurrency=args.concurrency,
@@ -148,7 +214,7 @@ def main() -> None:
                         idempotency_key=with_key,
                     )
                 )
-                results[name].append(figures)
+                results[name].append(outcome)
         s = {name: summary(name, rounds) for name, rounds in results.items()}
         names = list(variants)
         print("cost of the checks (positive p50 = slower, negative throughput = fewer req/s):")

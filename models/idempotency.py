@@ -1,7 +1,8 @@
 """What an ``Idempotency-Key`` made: enough to answer a retry again, no copy of the answer.
 
 No patient data and no secret is kept here: only what was created (its kind and id) and
-the status it answered with. A replay renders the answer afresh from that row.
+the status it answered with (for a callback, each named item's id and ok or its error).
+A replay renders the answer afresh from that row.
 """
 
 from datetime import datetime
@@ -9,7 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.base import created_field, id_field, timestamp_field
+from models.base import created_field, id_field, json_field, timestamp_field
 
 
 class IdempotencyKey(SQLModel, table=True):
@@ -36,5 +37,8 @@ class IdempotencyKey(SQLModel, table=True):
     resource_type: str = Field(max_length=40)
     resource_id: str = Field(max_length=40)
     status_code: int
+    # A request that settles several rows (an EMR callback) keeps each one's id and outcome
+    # code instead, [{"id": …, "outcome": "ok" | a refusal's code}]: ids, never content.
+    results: list[dict[str, str]] | None = json_field(nullable=True)
     created_at: datetime = created_field()
     expires_at: datetime = timestamp_field(nullable=False)

@@ -222,6 +222,16 @@ async def requeue_item(ctx: Context, *, item_id: str) -> EmrChartItem | EmrDocum
     return item
 
 
+async def queued_chart(ctx: Context, *, item_id: str) -> tuple[EmrChartItem, Case]:
+    """A chart item and its case, as queueing the case answered them (an idempotent retry
+    renders that answer again from the rows)."""
+    require_user(ctx)
+    item = await get_scoped(
+        ctx, EmrChartItem, item_id, resource="queue item", minimum=Role.coordinator
+    )
+    return item, await case_of(ctx, item)
+
+
 async def case_of(ctx: Context, item: EmrChartItem | EmrDocumentItem) -> Case:
     case = await ctx.session.get(Case, item.case_id)
     assert case is not None  # the item's foreign key guarantees it

@@ -1,17 +1,18 @@
 """REST routes: the EMR chart queue and document queue, exactly as the seed shows them."""
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 from pydantic_core import to_json
 from starlette.requests import Request
 from starlette.responses import Response
 
-from models import EmrChartItem
+from models import Case, EmrChartItem
 from resolvers import emr, emr_polls
 from resolvers.context import Context
 from rest_compat.http import API_KEY_CREDENTIALS, USER_CREDENTIALS, ApiRouter
+from rest_compat.idempotency import Idempotent, IdempotentResults, ItemResult
 from rest_compat.schemas import Body, Out, Query, Timestamp, iso_z
 from rest_compat.shapes import AddressOut, CaseOut, InsuranceOut
 
@@ -205,6 +206,29 @@ def _document_item(e: emr_polls.DocumentEntry) -> dict[str, object]:
     }
 
 
+# An idempotent retry of a callback answers its first answer again from what the key kept of
+# it: each entry's queue item id and "ok" or its error (which names no more than the id).
+OK = "ok"
+
+
+def _callback_results(answer: dict[str, Any]) -> list[ItemResult]:
+    return [
+        ItemResult(id=entry["queueItemId"], outcome=OK if entry["ok"] else entry["error"])
+        for entry in answer["results"]
+    ]
+
+
+def _callback_again(results: list[ItemResult]) -> dict[str, object]:
+    return _callback_answer(
+        [
+            emr.CallbackOutcome(
+                r.id, ok=r.outcome == OK, error=None if r.outcome == OK else r.outcome
+            )
+            for r in results
+        ]
+    )
+
+
 def _callback_answer(outcomes: list[emr.CallbackOutcome]) -> dict[str, object]:
     answer = CallbackOut(
         processed=sum(1 for o in outcomes if o.ok),
@@ -229,6 +253,16 @@ def _results(body: ChartCallbackBody | DocumentCallbackBody) -> list[emr.Callbac
     ]
 
 
+def _queued(item: EmrChartItem, case: Case) -> QueuedOut:
+    return QueuedOut(
+        queue_item_id=item.id, case_id=item.case_id, status=item.status, case=CaseOut.of(case)
+    )
+
+
+async def _queued_again(request: Request, ctx: Context, item_id: str) -> QueuedOut:
+    return _queued(*await emr.queued_chart(ctx, item_id=item_id))
+
+
 # -- routes ------------------------------------------------------------------------------------
 
 
@@ -238,16 +272,14 @@ def _results(body: ChartCallbackBody | DocumentCallbackBody) -> list[emr.Callbac
     response=QueuedOut,
     errors=WRITE_ERRORS,
     credentials=USER_CREDENTIALS,
+    idempotent=Idempotent("emr_chart_item", lambda out: out.queue_item_id, _queued_again),
 )
 async def queue_case(request: Request, ctx: Context, body: QueueCaseBody) -> QueuedOut:
     """Manually queue a case for EMR chart creation (user token; 409 if queued or created)."""
     item: EmrChartItem = await emr.queue_case(
         ctx, case_id=request.path_params["caseId"], force=body.force
     )
-    case = await emr.case_of(ctx, item)
-    return QueuedOut(
-        queue_item_id=item.id, case_id=item.case_id, status=item.status, case=CaseOut.of(case)
-    )
+    return _queued(item, await emr.case_of(ctx, item))
 
 
 @router.get(
@@ -271,6 +303,7 @@ async def poll_queue(request: Request, ctx: Context, query: PollQuery) -> Respon
     response=CallbackOut,
     errors=BRIDGE_ERRORS,
     credentials=API_KEY_CREDENTIALS,
+    idempotent=IdempotentResults("emr_chart_callback", _callback_results, _callback_again),
 )
 async def queue_callback(request: Request, ctx: Context, body: ChartCallbackBody) -> object:
     """Report chart creation results; a success queues the case's documents and summary."""
@@ -300,6 +333,7 @@ async def poll_document_queue(request: Request, ctx: Context, query: PollQuery) 
     response=CallbackOut,
     errors=BRIDGE_ERRORS,
     credentials=API_KEY_CREDENTIALS,
+    idempotent=IdempotentResults("emr_document_callback", _callback_results, _callback_again),
 )
 async def document_queue_callback(
     request: Request, ctx: Context, body: DocumentCallbackBody

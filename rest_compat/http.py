@@ -21,7 +21,7 @@ from resolvers.errors import BadRequest, Forbidden, UnsupportedMediaType, Valida
 from resolvers.pagination import Page
 from rest_compat import idempotency
 from rest_compat.field_errors import message_for
-from rest_compat.idempotency import Answer, Idempotent
+from rest_compat.idempotency import Answer, Idempotent, IdempotentResults
 
 Handler = Callable[..., Awaitable[Any]]
 ORG_ID = "orgId"
@@ -59,7 +59,7 @@ class Operation:
     # Other success statuses with the same answer (a conditional create that found its row).
     also_ok: tuple[int, ...] = ()
     # A create that takes an Idempotency-Key (rest_compat/idempotency.py says how to opt in).
-    idempotent: Idempotent | None = None
+    idempotent: Idempotent | IdempotentResults | None = None
     # The credentials the server accepts here (the OpenAPI security schemes): the
     # endpoint refuses any other with 403 and the document lists exactly these.
     credentials: tuple[str, ...] = ANY_CREDENTIALS

@@ -8,6 +8,10 @@ A POST opts in by declaring what it creates and how to answer again from the sto
 ``created`` takes the handler's answer and names the created row's id; ``replay`` renders
 the answer for that id (a fresh read, audited as any read), so no copy of an answer (patient
 data, a one-time secret) is ever kept. The rules live in ``resolvers/idempotency.py``.
+
+A POST that settles several rows at once (an EMR callback) declares ``IdempotentResults``:
+``results`` names each row's id and outcome code from the answer, and ``replay`` renders
+the answer again from those alone (ids and codes, never content).
 """
 
 import json
@@ -28,6 +32,15 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 _ENVELOPE = 64 * 1024
 
 Replay = Callable[[Request, Context, str], Awaitable[Any]]
+ItemResult = idempotency.ItemResult
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What a key keeps of an answer: the created row's id, or each settled row's result."""
+
+    resource_id: str = ""
+    results: tuple[ItemResult, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,25 @@ class Idempotent:
     kind: str  # what the operation creates: "referral", "document", "patient", …
     created: Callable[[Any], str]  # the created row's id, read from the handler's answer
     replay: Replay  # the answer again, rendered from that row
+
+    def keep(self, answer: Any) -> Kept:
+        return Kept(resource_id=self.created(answer))
+
+    async def again(self, request: Request, ctx: Context, kept: Kept) -> Any:
+        return await self.replay(request, ctx, kept.resource_id)
+
+
+@dataclass(frozen=True)
+class IdempotentResults:
+    kind: str  # what the operation settles: "emr_chart_callback", …
+    results: Callable[[Any], list[ItemResult]]  # each named row's id and outcome code
+    replay: Callable[[list[ItemResult]], Any]  # the answer again, from those alone
+
+    def keep(self, answer: Any) -> Kept:
+        return Kept(results=tuple(self.results(answer)))
+
+    async def again(self, request: Request, ctx: Context, kept: Kept) -> Any:
+        return self.replay(list(kept.results))
 
 
 @dataclass(frozen=True)
@@ -54,7 +86,7 @@ class Outcome:
 
 
 async def run(
-    spec: Idempotent,
+    spec: Idempotent | IdempotentResults,
     request: Request,
     ctx: Context,
     *,
@@ -80,14 +112,21 @@ async def run(
         await ctx.session.commit()  # the refusal's audit event; nothing else was changed
         raise
     if record is not None:
-        again = await spec.replay(request, ctx, record.resource_id)
+        kept = Kept(resource_id=record.resource_id, results=record.results)
+        again = await spec.again(request, ctx, kept)
         return Outcome(body=again, status=record.status_code, replayed=True)
     result = await call()
     answer, answered = (result, status)
     if isinstance(result, Answer):
         answer, answered = result.body, result.status
-    idempotency.remember(
-        ctx, held, resource_type=spec.kind, resource_id=spec.created(answer), status_code=answered
+    kept = spec.keep(answer)
+    await idempotency.remember(
+        ctx,
+        held,
+        resource_type=spec.kind,
+        resource_id=kept.resource_id,
+        status_code=answered,
+        results=kept.results,
     )
     return Outcome(body=answer, status=answered, replayed=False)
 

@@ -212,10 +212,50 @@ async def test_external_ids_sent_at_once_make_one_referral(app: Any, world: Worl
     assert await count_rows(app, Referral, org_id=world.a.id, external_id=external) == 1
 
 
-@pytest.mark.parametrize("path", ["/api/referrals", "/api/patients", "/api/api-keys"])
+# Every POST that creates something, or settles the EMR queue (issue #14's list).
+CREATING_POSTS = [
+    "/api/referrals",
+    "/api/referrals/{id}/upload",
+    "/api/referral-documents",
+    "/api/patients",
+    "/api/cases/{caseId}/contact",
+    "/api/cases/{caseId}/emr-queue",
+    "/api/emr/queue/callback",
+    "/api/emr/document-queue/callback",
+    "/api/api-keys",
+    "/api/locations",
+]
+
+
+@pytest.mark.parametrize("path", CREATING_POSTS)
 async def test_the_openapi_document_declares_the_key(world: World, path: str) -> None:
     doc = (await world.anon.get("/api/openapi.json")).json()
     operation = doc["paths"][path]["post"]
     names = [p.get("$ref", p.get("name")) for p in operation["parameters"]]
     assert "#/components/parameters/IdempotencyKey" in names
-    assert "409" in operation["responses"] and "422" in operation["responses"]
+    responses = operation["responses"]
+    assert "409" in responses and "422" in responses
+    assert "Retry-After" in responses["429"]["headers"]
+    ok = next(answer for status, answer in responses.items() if status.startswith("2"))
+    assert "Idempotent-Replayed" in ok["headers"]
+
+
+async def test_a_new_key_costs_two_statements_on_the_creates_transaction(
+    world: World, sql_counter: Any
+) -> None:
+    """One to take the key and read its record, one to remember it: no transaction of its
+    own, no second read (bench/safety.py measures what they cost)."""
+    body = {"fileName": "fax.pdf", "contentType": "application/pdf", "source": "api"}
+    client = world.a.key_client
+    assert (await client.post("/api/referrals", json=body)).status_code == 201  # warm
+    counts: dict[str, int] = {}
+    for label, headers in (("without", {}), ("with", new_key())):
+        sql_counter.count = 0
+        sql_counter.statements.clear()
+        response = await client.post("/api/referrals", json=body, headers=headers)
+        assert response.status_code == 201, response.text
+        counts[label] = sql_counter.count
+        statements = [" ".join(s.split()).lower() for s in sql_counter.statements]
+    assert counts["with"] == counts["without"] + 2, counts
+    touching = [s for s in statements if "idempotency_keys" in s]
+    assert [s.split()[0] for s in touching] == ["select", "insert"]

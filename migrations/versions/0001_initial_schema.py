@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-04 23:07:57.677590
+Create Date: 2026-12-04 23:17:04.907147
 """
 
 from collections.abc import Sequence
@@ -50,6 +50,7 @@ def upgrade() -> None:
     sa.Column('resource_type', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('resource_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('status_code', sa.Integer(), nullable=False),
+    sa.Column('results', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
     sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
     sa.Column('expires_at', models.base.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
