@@ -29,9 +29,13 @@ URGENCY = "clinical.urgency"
 # A code as written, OCR's look-alikes allowed: letter (or 1/0/5/8/2/7 read for I/O/S/B/Z/Z), digit,
 # digit or letter, then the part after the dot.
 _CODE = re.compile(
-    r"(?<![A-Za-z0-9])(?P<code>[A-Z105827][0-9OIl][0-9A-Z](?:\.[0-9A-Za-z]{1,4})?)(?![A-Za-z0-9]|[\-/.]\d)"
+    r"(?<![A-Za-z0-9])(?P<code>[A-Z105827][0-9OIlSB][0-9A-Z](?:\.[0-9A-Za-z]{1,4})?)(?![A-Za-z0-9]|[\-/.]\d)"
 )
 _BARE_CODE = re.compile(r"(?<![A-Za-z0-9.])(?P<code>[A-Z][0-9]{2}[0-9A-Z]{1,4})(?![A-Za-z0-9])")
+# Anything shaped like a dotted code, however OCR spelled it: "MS4.42", "£11.42".
+_CODE_LIKE = re.compile(r"(?<![\w.])\S[0-9A-Za-z]{2}\.[0-9A-Za-z]{1,4}(?![\w.])")
+UNREAD_CODE = 0.7
+_HEAD_DIGITS = str.maketrans({"O": "0", "I": "1", "l": "1", "S": "5", "B": "8"})
 _FIRST_LETTER = {"1": "I", "0": "O", "5": "S", "8": "B", "2": "Z", "7": "Z"}
 _CODE_CONTEXT = re.compile(r"\b(?:icd|dx|diagnos[ie]s|code)", re.IGNORECASE)
 
@@ -39,7 +43,7 @@ _CODE_CONTEXT = re.compile(r"\b(?:icd|dx|diagnos[ie]s|code)", re.IGNORECASE)
 def read_code(raw: str) -> tuple[str | None, bool]:
     """A valid ICD-10-CM code from what OCR read, and whether it had to be repaired."""
     first = _FIRST_LETTER.get(raw[0], raw[0])
-    head = raw[1:3].replace("O", "0").replace("I", "1").replace("l", "1")
+    head = raw[1:3].translate(_HEAD_DIGITS)
     rest = raw[3:]
     repaired = first + head + rest.upper() != raw
     if head[0].isdigit() and icd10.is_code(first + head + rest.upper()):
@@ -80,7 +84,9 @@ def code_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> Iter
         if page.page_type not in (None, PageType.referral):
             continue
         score = _label(item) * page_factor(page) * read_factor(page, item.value)
-        for code, repaired in codes_in(item.value, bare=True):
+        found = codes_in(item.value, bare=True)
+        score *= _unread_factor(item.value, found)
+        for code, repaired in found:
             labelled.append((code, score * (0.9 if repaired else 1.0), page))
     if labelled:
         yield _list_candidate(labelled)
@@ -92,10 +98,19 @@ def code_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> Iter
         for line in page.text.split("\n"):
             evidence = NARRATIVE if _CODE_CONTEXT.search(line) else SHAPE_ONLY
             score = evidence * page_factor(page) * read_factor(page, line)
-            for code, repaired in codes_in(line):
+            found = codes_in(line)
+            score *= _unread_factor(line, found) if found else 1.0
+            for code, repaired in found:
                 loose.append((code, score * (0.9 if repaired else 1.0), page))
     if loose:
         yield _list_candidate(loose)
+
+
+def _unread_factor(text: str, found: list[tuple[str, bool]]) -> float:
+    """Less sure of a list when the text holds more code-like tokens than codes read from
+    it ("[MS4.42]" beside "[M51.26]"): the list is likely short of one."""
+    shaped = len(_CODE_LIKE.findall(text))
+    return UNREAD_CODE if shaped > len(found) else 1.0
 
 
 def _list_candidate(found: list[tuple[str, float, PageText]]) -> Candidate:
