@@ -12,8 +12,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,6 +84,21 @@ def bench_env(database_url: str, files: Path, **extra: str) -> dict[str, str]:
     )
     env.update(extra)
     return env
+
+
+@asynccontextmanager
+async def in_process_client(app: Any, key: str, **options: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """The app started (its lifespan) in this process, and a client calling it with ``key``."""
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://bench",
+            headers={"x-api-key": key},
+            **options,
+        ) as client,
+    ):
+        yield client
 
 
 @dataclass(frozen=True)
@@ -171,16 +186,6 @@ async def pg_backends(database_url: str) -> list[int]:
     finally:
         await conn.close()
     return [row["pid"] for row in rows]
-
-
-async def pg_backend_pids(database_url: str) -> list[int]:
-    """The PostgreSQL server processes serving ``database_url``'s database now."""
-    return await pg_backends(database_url)
-
-
-def total_cpu_seconds(pids: list[int]) -> float:
-    """CPU seconds of these processes; one that ended counts 0 (lost to both sides alike)."""
-    return sum(cpu_seconds(pid) for pid in pids)
 
 
 @dataclass

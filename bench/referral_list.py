@@ -21,7 +21,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import bench_database, bench_env, load, uvicorn_server  # noqa: E402
+from bench.common import (  # noqa: E402
+    bench_database,
+    bench_env,
+    in_process_client,
+    load,
+    uvicorn_server,
+)
 
 GRAPHQL_PAGE = """
 query Page($first: Int!) {
@@ -152,7 +158,6 @@ async def seed(env: dict[str, str], count: int) -> str:
 
 async def statements_per_request(env: dict[str, str], key: str) -> dict[str, int]:
     """SQL statements one request sends, counted in-process through the ASGI transport."""
-    import httpx
     from sqlalchemy import event
 
     from app.main import create_app
@@ -160,14 +165,7 @@ async def statements_per_request(env: dict[str, str], key: str) -> dict[str, int
 
     app = create_app(load_settings(env))
     counts: dict[str, int] = {}
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
-            base_url="http://bench",
-            headers={"x-api-key": key},
-        ) as client,
-    ):
+    async with in_process_client(app, key) as client:
         seen = 0
 
         def count(*_: Any) -> None:

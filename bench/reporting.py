@@ -28,7 +28,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import bench_database, bench_env, load, uvicorn_server  # noqa: E402
+from bench.common import (  # noqa: E402
+    bench_database,
+    bench_env,
+    in_process_client,
+    load,
+    uvicorn_server,
+)
 
 PAYERS = ("Blue Cross", "Aetna", "Cigna", "UnitedHealthcare", "Medicare", "Medicaid", "Humana")
 CODES = ("M17.11", "M54.5", "I10", "I48.91", "K21.9", "S82.101A", "E11.9", "R07.9", "Z01.818")
@@ -410,7 +416,6 @@ async def explain(env: dict[str, str], key: str, slower_than_ms: float) -> None:
     """Each report once, in-process: its SQL statements slower than the bound, with plans."""
     import time
 
-    import httpx
     from sqlalchemy import event
 
     from app.main import create_app
@@ -431,15 +436,7 @@ async def explain(env: dict[str, str], key: str, slower_than_ms: float) -> None:
         elapsed = (time.perf_counter() - started.pop(id(cursor), time.perf_counter())) * 1000
         seen.append((statement, params, elapsed))
 
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
-            base_url="http://bench",
-            headers={"x-api-key": key},
-            timeout=60,
-        ) as client,
-    ):
+    async with in_process_client(app, key, timeout=60) as client:
         engine = app.state.engine
         dialect = engine.dialect.name
         for path in EXPLAINED:

@@ -39,8 +39,7 @@ from bench.common import (  # noqa: E402
     bench_database,
     bench_env,
     cpu_seconds,
-    pg_backend_pids,
-    total_cpu_seconds,
+    pg_backends,
     uvicorn_process,
 )
 
@@ -57,13 +56,13 @@ class Run:
 
 async def measured(name: str, server: Server, database_url: str, key: str, **options: Any) -> Run:
     on_pg = database_url.startswith("postgresql")
-    pids = await pg_backend_pids(database_url) if on_pg else []
-    before = {pid: total_cpu_seconds([pid]) for pid in pids}
+    pids = await pg_backends(database_url) if on_pg else []
+    before = {pid: cpu_seconds(pid) for pid in pids}
     server_before = cpu_seconds(server.pid)
     figures = await run(name, server.url, key, **options)
     server_cpu = cpu_seconds(server.pid) - server_before
-    after = await pg_backend_pids(database_url) if on_pg else []
-    database_cpu = sum(total_cpu_seconds([pid]) - before.get(pid, 0.0) for pid in after)
+    after = await pg_backends(database_url) if on_pg else []
+    database_cpu = sum(cpu_seconds(pid) - before.get(pid, 0.0) for pid in after)
     # The warm-up requests count in the CPU time too.
     total = figures.requests + WARM_UP
     return Run(

@@ -41,6 +41,7 @@ from bench.common import (  # noqa: E402
     bench_database,
     bench_env,
     cpu_seconds,
+    in_process_client,
     load,
     uvicorn_process,
 )
@@ -118,7 +119,6 @@ def _capture_of(probe: Probe, first: Sent, second: Sent) -> Capture:
 
 async def capture(env: dict[str, str], key: str) -> list[Capture]:
     """Each probe's SQL and body, from the real app driven in-process."""
-    import httpx
     from sqlalchemy import event
 
     from app.main import create_app
@@ -144,14 +144,7 @@ async def capture(env: dict[str, str], key: str) -> list[Capture]:
         transactions[-1].append(Statement(sql=sql, params=rows, many=many))
 
     captures = []
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
-            base_url="http://bench",
-            headers={"x-api-key": key},
-        ) as client,
-    ):
+    async with in_process_client(app, key) as client:
         engine = app.state.engine.sync_engine
         listeners = (("begin", begin), ("commit", end), ("rollback", end))
         for probe in PROBES:
