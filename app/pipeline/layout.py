@@ -81,13 +81,13 @@ def arrange(boxes: Sequence[Box], is_label: Callable[[str], bool]) -> str:
     words = [b for b in boxes if b.text.strip()]
     if not words:
         return ""
-    unit = median(sorted(w.height for w in words))
+    unit = median(w.height for w in words)
     lines = _lines(words, unit)
     out: list[str] = []
     i = 0
     while i < len(lines):
         line = lines[i]
-        if len(line.segments) >= 2 and all(is_label(s.text) for s in line.segments):
+        if _is_label_row(line, is_label):
             below = _values_under(lines, i, unit, is_label)
             out.extend(_cells(line, below, unit))
             i += 1 + len(below)
@@ -165,16 +165,18 @@ def _cells(labels: Line, values: list[Line], unit: float) -> list[str]:
     under: list[list[str]] = [[] for _ in starts]
     for line in values:
         for segment in line.segments:
-            column = 0
-            for index, start in enumerate(starts):
-                if segment.x0 >= start - unit:
-                    column = index
-            under[column].append(segment.text)
+            under[_column_of(segment, starts, unit)].append(segment.text)
     out: list[str] = []
     for label, texts in zip(labels.segments, under, strict=True):
         out.append(label.text)
         out.extend(texts)
     return out
+
+
+def _column_of(segment: Segment, starts: list[int], unit: float) -> int:
+    """The last column (by its left edge, left to right) that starts at or before the
+    segment, give or take a text height; the first column for one further left."""
+    return max((i for i, x in enumerate(starts) if x <= segment.x0 + unit), default=0)
 
 
 def _block(
@@ -221,6 +223,5 @@ def _columns(block: list[Line], unit: float, is_label: Callable[[str], bool]) ->
     by_column: list[list[str]] = [[] for _ in starts]
     for line in block:
         for segment in line.segments:
-            column = max(i for i, s in enumerate(starts) if s <= segment.x0 + unit)
-            by_column[column].append(segment.text)
+            by_column[_column_of(segment, starts, unit)].append(segment.text)
     return [text for column in by_column for text in column]
