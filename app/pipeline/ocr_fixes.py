@@ -8,9 +8,13 @@ Everything else is left as read: a guess would be worse than an honest misreadin
 
 import re
 
-_DIGIT_LIKE = str.maketrans({"§": "5", "S": "5", "O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
+# What OCR reads for a digit, and the digit it stands for.
+_DIGIT_FOR = {"§": "5", "S": "5", "O": "0", "o": "0", "l": "1", "I": "1", "|": "1"}
+_DIGIT_LIKE = str.maketrans(_DIGIT_FOR)
 # A token of digits and phone/date separators with at most a couple of look-alike letters.
-_NUMBERISH = re.compile(r"(?<![A-Za-z0-9])[0-9§SOol|I().+/-]{4,}(?![A-Za-z0-9])")
+_NUMBERISH = re.compile(
+    rf"(?<![A-Za-z0-9])[0-9{re.escape(''.join(_DIGIT_FOR))}().+/-]{{4,}}(?![A-Za-z0-9])"
+)
 _CAPS_ENDING_L = re.compile(r"\b([A-Z]{2,})l\b")
 _PIPE_PRONOUN = re.compile(r"(^|(?<=[\s\"(]))\|(?=\s+[a-z'])", re.MULTILINE)
 
@@ -24,7 +28,7 @@ def mend(text: str) -> str:
 def _mend_number(match: re.Match[str]) -> str:
     token = match.group(0)
     digits = sum(c.isdigit() for c in token)
-    look_alikes = sum(c in "§SOol|I" for c in token)
+    look_alikes = sum(c in _DIGIT_FOR for c in token)
     # Mostly digits already, and the look-alikes are a small minority: mend them.
     if look_alikes == 0 or digits < 3 or look_alikes > max(1, digits // 4):
         return token

@@ -256,11 +256,13 @@ class Row:
 
 
 _WORD_BEFORE = r"(?:(?<=^)|(?<=[\s|;,(\[]))"
+# What a label may carry in brackets after it: "Diagnosis (ICD-10)", "Phone (cell)".
+_HINT = r"\((?=[^)]*[A-Za-z])[^)]{1,30}\)"
 _LABEL_PATTERNS = [
     re.compile(
         _WORD_BEFORE
         + f"(?P<label>{p})"
-        + r"(?P<hint>\s*\((?=[^)]*[A-Za-z])[^)]{1,30}\))?"
+        + rf"(?P<hint>\s*{_HINT})?"
         + r"(?P<tail>\s*[:#]|(?=\s{2,}|\t|\s*\||\s*$)|(?P<space>(?= \S)))",
         re.IGNORECASE,
     )
@@ -270,7 +272,7 @@ _LABEL_AT = re.compile(
     _WORD_BEFORE
     + "(?P<label>"
     + "|".join(f"(?:{p})" for p, _, _ in _LEXICON)
-    + r")(?P<hint>\s*\((?=[^)]*[A-Za-z])[^)]{1,30}\))?"
+    + rf")(?P<hint>\s*{_HINT})?"
     + r"(?P<tail>\s*[:#]|(?=\s{2,}|\t|\s*\||\s*$)|(?P<space>(?= \S)))",
     re.IGNORECASE,
 )
@@ -278,7 +280,7 @@ _LABEL_AT = re.compile(
 # (several words or an acronym): "Date of Birth 01/02/1980", "DOB 01/02/1980".
 _AT_START = [
     re.compile(
-        rf"^\s*(?P<label>{p})(?P<hint>\s*\((?=[^)]*[A-Za-z])[^)]{{1,30}}\))?(?P<tail>\s+)(?=\S)",
+        rf"^\s*(?P<label>{p})(?P<hint>\s*{_HINT})?(?P<tail>\s+)(?=\S)",
         re.IGNORECASE,
     )
     for p, _, _ in _LEXICON
@@ -307,7 +309,7 @@ def classify(label_text: str) -> tuple[str, str | None]:
     return "skip", None
 
 
-_BARE_LABEL_END = re.compile(r"\s*(?:\((?=[^)]*[A-Za-z])[^)]{1,30}\))?\s*[:#]?\s*$")
+_BARE_LABEL_END = re.compile(rf"\s*(?:{_HINT})?\s*[:#]?\s*$")
 
 
 # What OCR makes of a table's rules and corners next to a cell's text.

@@ -315,15 +315,14 @@ _SEX_WORDS = {
     "x": Sex.X, "nonbinary": Sex.X, "non-binary": Sex.X, "other": Sex.X,
     "u": Sex.U, "unknown": Sex.U, "undisclosed": Sex.U,
 }  # fmt: skip
+# The words a row of sex check boxes offers (a ticked "F" or "M" is read too, after a tick).
+_SEX_OPTIONS = r"female|male|other|x|unknown|undisclosed|non-?binary"
 _SEX_BOX = re.compile(
     r"(?P<mark>\[\s*[xX✓✔]\s*\]|\(\s*[xX✓✔]\s*\)|[☒☑✔✓■])\s*"
-    r"(?P<word>female|male|f|m|other|x|unknown|undisclosed|non-?binary)\b",
+    rf"(?P<word>{_SEX_OPTIONS}|f|m)\b",
     re.IGNORECASE,
 )
-_SEX_OPTION = re.compile(
-    r"(?<![A-Za-z])(?P<word>female|male|other|x|unknown|undisclosed|non-?binary)(?![A-Za-z])",
-    re.IGNORECASE,
-)
+_SEX_OPTION = re.compile(rf"(?<![A-Za-z])(?P<word>{_SEX_OPTIONS})(?![A-Za-z])", re.IGNORECASE)
 _SEX_BOXES = re.compile(r"[\[(]\s*[\])]|[☐□]")
 _AGE_SEX = re.compile(
     r"\b\d{1,3}[- ](?:year|yr)s?[- ]old\s+(?P<word>female|male|woman|man|girl|boy)\b"
