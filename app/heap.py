@@ -19,17 +19,19 @@ SERVER_THRESHOLDS = (50_000, 20, 10)
 
 
 _serving = 0  # apps inside settled_heap (tests run several in one process)
+_before: tuple[int, ...] = ()  # the thresholds the first of them found
 
 
 @contextmanager
 def settled_heap() -> Iterator[None]:
     """While serving: what start-up built frozen, the server's thresholds; then as before.
 
-    Only the outermost of nested uses (several apps in one process) sets and undoes them.
+    The first app to start sets them and the last to stop puts back what the first found,
+    in whatever order several apps in one process start and stop.
     """
-    global _serving
-    before = gc.get_threshold()
+    global _serving, _before
     if not _serving:
+        _before = gc.get_threshold()
         gc.collect()
         gc.freeze()
         gc.set_threshold(*SERVER_THRESHOLDS)
@@ -39,5 +41,5 @@ def settled_heap() -> Iterator[None]:
     finally:
         _serving -= 1
         if not _serving:
-            gc.set_threshold(*before)
+            gc.set_threshold(*_before)
             gc.unfreeze()

@@ -17,6 +17,7 @@ async def test_a_serving_app_has_frozen_its_start_up_heap(app: Any) -> None:
 
 def test_leaving_restores_the_collector(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(heap, "_serving", 0)  # as in a process serving no app yet
+    monkeypatch.setattr(heap, "_before", ())
     before_threshold, before_frozen = gc.get_threshold(), gc.get_freeze_count()
     gc.set_threshold(700, 10, 10)
     gc.unfreeze()
@@ -40,3 +41,25 @@ def test_an_app_inside_another_leaves_the_outer_ones_heap_frozen() -> None:
             pass
         assert gc.get_freeze_count() == frozen
         assert gc.get_threshold() == SERVER_THRESHOLDS
+
+
+def test_apps_that_stop_in_the_order_they_started_restore_the_collector(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(heap, "_serving", 0)
+    monkeypatch.setattr(heap, "_before", ())
+    before_threshold, before_frozen = gc.get_threshold(), gc.get_freeze_count()
+    gc.set_threshold(700, 10, 10)
+    try:
+        first, second = settled_heap(), settled_heap()
+        first.__enter__()
+        second.__enter__()
+        first.__exit__(None, None, None)  # the first started stops first: not nested
+        assert gc.get_threshold() == SERVER_THRESHOLDS
+        second.__exit__(None, None, None)
+        assert gc.get_threshold() == (700, 10, 10)
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.set_threshold(*before_threshold)
+        if before_frozen:
+            gc.freeze()
