@@ -274,8 +274,10 @@ async def attach_referral(ctx: Context, referral: Referral) -> Case:
     await _give_documents(ctx, referral, patient_id)
     _mark_triaged(ctx, referral)
     await cases.follow_referrals(ctx, case, joining=referral)
-    # A case joined late may have been called already since this referral arrived.
-    await contact_rollup.refresh(ctx.session, referral.org_id, [case.id])
+    if action == "case.join":
+        # A case joined late may have been called already since this referral arrived
+        # (a new case has no calls: its columns are right as made).
+        await contact_rollup.refresh(ctx.session, referral.org_id, [case.id])
     audit.record(
         ctx,
         action,
