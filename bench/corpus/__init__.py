@@ -13,6 +13,7 @@ from datetime import date
 
 from bench.corpus import pages, render
 from bench.corpus.context import MARK, Ctx
+from bench.corpus.holdout import HOLDOUT
 from bench.corpus.layouts import LAYOUTS
 from bench.corpus.people import Facts, facts
 from bench.corpus.writing import Writer
@@ -30,7 +31,7 @@ from models.extraction import (
 # The corpus's "today": fixed, so a seed always gives the same dates.
 TODAY = date(2026, 11, 30)
 
-__all__ = ["Packet", "PacketFile", "corpus", "generate", "layouts"]
+__all__ = ["Packet", "PacketFile", "corpus", "generate", "holdout_layouts", "layouts"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,11 @@ class Packet:
 
 def layouts() -> list[str]:
     return list(LAYOUTS)
+
+
+def holdout_layouts() -> list[str]:
+    """Layouts kept out of tuning (``bench/corpus/holdout.py``); ``generate`` makes them too."""
+    return list(HOLDOUT)
 
 
 def corpus(n_per_layout: int, seed: int = 0, scanned: bool | None = None) -> Iterator[Packet]:
@@ -102,10 +108,11 @@ class _Page:
 
 
 def generate(seed: int, layout: str, scanned: bool) -> Packet:
-    if layout not in LAYOUTS:
-        raise ValueError(f"unknown layout {layout!r}; one of {', '.join(LAYOUTS)}")
+    every = {**LAYOUTS, **HOLDOUT}
+    if layout not in every:
+        raise ValueError(f"unknown layout {layout!r}; one of {', '.join(every)}")
     rng = random.Random(f"intakedesk-corpus:{seed}:{layout}:{int(scanned)}")
-    spec = LAYOUTS[layout]
+    spec = every[layout]
     f = spec.omit(facts(rng, today=TODAY), rng)
     ctx = Ctx(f=f, w=Writer(rng), rng=rng, scanned=scanned,
               hand_marks=scanned and rng.random() < 0.7)  # fmt: skip
