@@ -93,3 +93,28 @@ def test_prose_and_a_tilted_line_read_as_they_stand() -> None:
         "She has had knee pain for months.",
     ]
     assert arrange([], is_label) == ""
+
+
+def test_a_key_value_tables_wrapped_cell_is_joined_to_its_row() -> None:
+    words = [
+        *line(100, (100, "Street"), (400, "8556 W Jefferson"), (800, "City/State/ZIP"),
+              (1100, "Tulsa, OK")),
+        *line(122, (400, "St"), (1100, "74175-7911")),
+        *line(160, (100, "Home phone"), (400, "515-790-7406"), (800, "Email")),
+    ]  # fmt: skip
+    assert arrange(words, is_label).split("\n") == [
+        "Street  8556 W Jefferson St  City/State/ZIP  Tulsa, OK 74175-7911",
+        "Home phone  515-790-7406  Email",
+    ]
+
+
+def test_a_letter_alone_in_a_cell_is_a_value_not_a_footers_label() -> None:
+    # "F" labels a fax number only with the number beside it ("F 555-123-4567")
+    words = [
+        *line(100, (100, "Sex at birth"), (600, "F")),
+        *line(130, (100, "Contact #"), (600, "1-508-368-6466")),
+    ]
+    assert arrange(words, is_label).split("\n") == [
+        "Sex at birth  F",
+        "Contact #  1-508-368-6466",
+    ]

@@ -32,6 +32,32 @@ def test_typed_pdf_is_read_from_its_text_layer_in_reading_order() -> None:
     assert "NPI 1234567893" in page.text
 
 
+GRID_HTML = """<table border="1" cellpadding="3">
+<tr><td width="20%">Surname</td><td width="30%">Fernandes</td>
+<td width="20%">Given name(s)</td><td width="30%">Teodoro</td></tr>
+<tr><td>Street</td><td>8556 West Jefferson Street Building Four</td>
+<td>City/State/ZIP</td><td>Tulsa, OK 74175</td></tr>
+<tr><td>Insurance carrier</td><td>CareSource</td><td>Policy number</td><td>86573095347</td></tr>
+<tr><td>Sex</td><td>F</td><td>Phone</td><td>515-790-7406</td></tr>
+</table>"""
+
+
+def test_a_typed_tables_cells_stay_apart_and_a_wrapped_cell_stays_whole() -> None:
+    # The layer's own order runs a row's cells together with single spaces and breaks a row
+    # where a cell wraps; read by where the words stand, each cell keeps to itself.
+    page = read_page(typed_pdf(GRID_HTML), "application/pdf", 0, number=1)
+
+    assert page.method == "text"
+    lines = page.text.split("\n")
+    assert "Surname  Fernandes  Given name(s)  Teodoro" in lines
+    assert "Insurance carrier  CareSource  Policy number  86573095347" in lines
+    assert "Sex  F  Phone  515-790-7406" in lines
+    street = next(text for text in lines if text.startswith("Street"))
+    assert street.split("  ")[:3] == [
+        "Street", "8556 West Jefferson Street Building Four", "City/State/ZIP"
+    ]  # fmt: skip
+
+
 def test_fax_header_is_kept_in_the_text_and_marked() -> None:
     page = read_page(typed_pdf(), "application/pdf", 0, number=1)
 

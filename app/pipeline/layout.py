@@ -97,7 +97,7 @@ def arrange(boxes: Sequence[Box], is_label: Callable[[str], bool]) -> str:
             out.extend(_columns(block, unit, is_label))
             i += len(block)
             continue
-        out.append(line.text)
+        out.append("  ".join(s.text for s in line.segments))
         i += 1
     return "\n".join(out)
 
@@ -203,6 +203,33 @@ def _block(
     return block
 
 
+def _table_rows(block: list[Line], unit: float) -> list[tuple[Segment, ...]]:
+    """A key/value table's rows, a cell's wrapped lines joined to it: a line that starts right
+    of the keys' column, close under a row, continues that row's cells ("8556 W Jefferson" /
+    "St"), each of its segments the cell it stands under."""
+    keys = block[0].segments[0].x0
+    rows: list[list[Segment]] = []
+    previous: Line | None = None
+    for line in block:
+        wraps = (
+            previous is not None
+            and line.segments[0].x0 - keys > unit
+            and line.top - previous.bottom <= CELL_LEAD * unit
+        )
+        if wraps:
+            row = rows[-1]
+            starts = [s.x0 for s in row]
+            for segment in line.segments:
+                i = _column_of(segment, starts, unit)
+                row[i] = Segment(
+                    f"{row[i].text} {segment.text}", row[i].x0, max(row[i].x1, segment.x1)
+                )
+        else:
+            rows.append(list(line.segments))
+        previous = line
+    return [tuple(row) for row in rows]
+
+
 def _key_value(segments: tuple[Segment, ...], is_label: Callable[[str], bool]) -> list[str]:
     texts = [s.text for s in segments]
     if len(texts) >= 2 and is_label(texts[0]):
@@ -215,7 +242,7 @@ def _columns(block: list[Line], unit: float, is_label: Callable[[str], bool]) ->
     firsts = [line.segments[0] for line in block if len(line.segments) >= 2]
     if firsts and sum(is_label(s.text) for s in firsts) * 2 >= len(firsts):
         # a key/value table: each row its label, a wide gap, its value ("DOB  01/02/1980")
-        return ["  ".join(_key_value(line.segments, is_label)) for line in block]
+        return ["  ".join(_key_value(row, is_label)) for row in _table_rows(block, unit)]
     starts: list[int] = []
     for x in sorted(s.x0 for line in block for s in line.segments):
         if not starts or x - starts[-1] > unit:

@@ -1,10 +1,20 @@
-"""A PDF page's own text layer, and whether it is good enough to stand in for OCR."""
+"""A PDF page's own text layer, and whether it is good enough to stand in for OCR.
+
+The layer's own order is the order the page was drawn in: a table comes out row by row with
+its cells run together by single spaces, and a cell that wraps breaks the row
+("Street 8556 W Jefferson" / "St" / "City/State/ZIP Tulsa, OK"). So the layer is read the
+way OCR'd words are (``layout.arrange``): the words with their boxes, put in reading order by
+where they stand, cells apart.
+"""
 
 import re
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+
+from app.pipeline.fields.labels import is_label
+from app.pipeline.layout import Box, arrange
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[ \t\u00a0]+\n")
@@ -25,14 +35,72 @@ class TextLayer:
     usable: bool
 
 
+# Points to the integer units of a word box: 4 per point, about 288 dpi.
+_SCALE = 4
+_SPACES = frozenset(" \t\r\n\u00a0\u2002\u2003\u2009")
+
+
 def text_layer(page: pdfium.PdfPage) -> TextLayer:
     textpage = page.get_textpage()
     try:
         raw = textpage.get_text_range()
+        boxes = words(textpage, page.get_height())
     finally:
         textpage.close()
     text = clean(raw)
-    return TextLayer(text=text, usable=is_readable(text) and not _is_scan(page, text))
+    usable = is_readable(text) and not _is_scan(page, text)
+    if usable and boxes:
+        text = clean(arrange(boxes, is_label))
+    return TextLayer(text=text, usable=usable)
+
+
+def words(textpage: pdfium.PdfTextPage, page_height: float) -> list[Box]:
+    """The layer's words with their boxes, top left origin, in drawing order.
+
+    A word ends at a space (pdfium writes one where the glyphs leave a gap) and where the next
+    glyph does not follow on the same line (a cell's text drawn after its neighbour's).
+    """
+    found: list[Box] = []
+    chars: list[str] = []
+    left = top = right = bottom = 0.0
+
+    def flush() -> None:
+        if chars:
+            found.append(
+                Box(
+                    "".join(chars),
+                    round(left * _SCALE),
+                    round((page_height - top) * _SCALE),
+                    round(right * _SCALE),
+                    round((page_height - bottom) * _SCALE),
+                )
+            )
+            chars.clear()
+
+    raw = textpage.raw
+    for index in range(textpage.count_chars()):
+        char = chr(pdfium_c.FPDFText_GetUnicode(raw, index))
+        if char in _SPACES or not char.isprintable():
+            flush()
+            continue
+        # across, the glyph's advance (a monospace space is as wide as a letter); up and
+        # down, its ink, as OCR measures a word
+        x0, _, x1, _ = textpage.get_charbox(index, loose=True)
+        _, y0, _, y1 = textpage.get_charbox(index)
+        if chars:
+            height = max(top - bottom, 1.0)
+            # another line: behind the word, or beside it in no part (a comma hangs below the
+            # letters but still beside them)
+            if x0 - right > height or x0 < left or y1 < bottom or y0 > top:
+                flush()
+        if not chars:
+            left, bottom, right, top = x0, y0, x1, y1
+        else:
+            left, bottom = min(left, x0), min(bottom, y0)
+            right, top = max(right, x1), max(top, y1)
+        chars.append(char)
+    flush()
+    return found
 
 
 def clean(raw: str) -> str:

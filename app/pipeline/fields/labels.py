@@ -317,8 +317,14 @@ _BORDER_NOISE = " \t'‘’`|_—-.,;"
 
 
 def is_label(text: str) -> bool:
-    """Whether ``text`` is a label of the lexicon and nothing more ("DATE OF BIRTH", "NPI:")."""
+    """Whether ``text`` is a label of the lexicon and nothing more ("DATE OF BIRTH", "NPI:").
+
+    A letter alone is a value (the "F" of a sex column, an initial), not the "F" of a footer's
+    "F 555-123-4567", which labels only with its number beside it.
+    """
     text = text.strip(_BORDER_NOISE)
+    if len(text.rstrip(":#")) <= 1:
+        return False
     for candidate in (text, _BARE_LABEL_END.sub("", text)):
         words = " ".join(candidate.lower().split())
         if words and any(pattern.fullmatch(words) for pattern, _, _ in _KINDS):
@@ -379,8 +385,17 @@ def _table_row(line: str) -> bool:
     return len(words) <= 7 and not re.search(r"[.!?]\s*$|\b(?:is|was|has|the|and|for)\b", line)
 
 
+_NUMBER_AFTER = re.compile(r"\s*[(+]?\d")
+
+
 def _stands_as_label(line: str, match: re.Match[str]) -> bool:
-    """A label without a colon counts only where a cell starts: "Valley Clinic" is no label."""
+    """A label without a colon counts only where a cell starts: "Valley Clinic" is no label.
+
+    A one-letter label ("T", "F") counts only with a number after it: "Sex  F  Phone" is a
+    value.
+    """
+    if len(match["label"]) == 1 and not _NUMBER_AFTER.match(line, match.end()):
+        return False
     if ":" in match["tail"] or "#" in match["tail"]:
         return True
     before = line[: match.start("label")]
