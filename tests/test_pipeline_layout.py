@@ -118,3 +118,23 @@ def test_a_letter_alone_in_a_cell_is_a_value_not_a_footers_label() -> None:
         "Sex at birth  F",
         "Contact #  1-508-368-6466",
     ]
+
+
+def test_a_left_column_longer_than_the_right_reads_to_its_end_before_the_right() -> None:
+    words = [
+        *line(100, (100, "Pt Name: De la Cruz, Tomas"), (900, "PCP: Giovanni Whitfield, DO")),
+        *line(130, (100, "DOB: 11/04/1943"), (900, "NPI: 1594880720")),
+        *line(160, (100, "Addr: 9875 Oak Ave, Unit 3"), (900, "Fax: +1 559 578 3442")),
+        *line(190, (100, "Albany, NY 12231-2915")),
+        *line(300, (100, "Dx: D48.5 Changing pigmented lesion on the back of the left shoulder")),
+    ]
+    assert arrange(words, is_label).split("\n") == [
+        "Pt Name: De la Cruz, Tomas",
+        "DOB: 11/04/1943",
+        "Addr: 9875 Oak Ave, Unit 3",
+        "Albany, NY 12231-2915",
+        "PCP: Giovanni Whitfield, DO",
+        "NPI: 1594880720",
+        "Fax: +1 559 578 3442",
+        "Dx: D48.5 Changing pigmented lesion on the back of the left shoulder",
+    ]

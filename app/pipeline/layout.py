@@ -197,6 +197,8 @@ def _block(
             block.append(line)
         elif len(starts) == 1 and aligned[0] and abs(starts[0] - columns[0]) > unit:
             block.append(line)  # a line of a right-hand column only
+        elif len(starts) == 1 and aligned[0] and line.segments[0].x1 < min(columns[1:]) - unit:
+            block.append(line)  # a line of the left-hand column only, short of the next one
         else:
             break
         columns.extend(x for x, ok in zip(starts, aligned, strict=True) if not ok)
