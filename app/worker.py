@@ -7,6 +7,8 @@
   another worker picks the job up.
 - SQLite: PgQueuer's in-memory queue inside ``serve``. The runs table is the truth: at
   start-up every run left queued or running is queued again.
+- With a gs:// bucket, a PgQueuer schedule looks for signed-URL uploads that went straight
+  to the bucket once a minute (``resolvers.arrivals``).
 """
 
 import asyncio
@@ -28,7 +30,7 @@ from app.cpu_pool import CpuPool, pool_size
 from app.db import transaction
 from app.settings import Settings
 from app.storage import Storage
-from resolvers import jobs, pipeline
+from resolvers import arrivals, jobs, pipeline
 from resolvers.context import Context
 
 log = logging.getLogger("intakedesk.worker")
@@ -37,6 +39,9 @@ log = logging.getLogger("intakedesk.worker")
 # a retry is late by, so it follows the first backoff, within these bounds.
 IDLE_POLL_SECONDS = (0.5, 5.0)
 STOP_GRACE_SECONDS = 10
+# Signed-URL uploads to a gs:// bucket are looked for this often (``resolvers.arrivals``).
+ARRIVALS_SCHEDULE = "intakedesk.bucket_uploads"
+ARRIVALS_EVERY = "* * * * *"
 
 
 def postgres_dsn(database_url: str) -> str:
@@ -73,7 +78,7 @@ class Worker:
         else:
             connection = await asyncpg.connect(postgres_dsn(self.settings.database_url))
             pgq = PgQueuer.from_asyncpg_connection(connection)
-        pgq.entrypoint(queue.ENTRYPOINT)(self._handle)
+        self.register(pgq)
         self._pgq = pgq
         if self._stopping.is_set():
             pgq.shutdown.set()
@@ -94,6 +99,13 @@ class Worker:
             self.pool.close()
             if connection is not None:
                 await connection.close()
+
+    def register(self, pgq: PgQueuer) -> None:
+        """What this worker does: processing runs, and with a gs:// bucket a sweep a minute."""
+        pgq.entrypoint(queue.ENTRYPOINT)(self._handle)
+        if self.settings.storage_url.startswith("gs://"):
+            # uploads straight to the bucket pass no request of ours: look for them
+            pgq.schedule(ARRIVALS_SCHEDULE, ARRIVALS_EVERY)(self._sweep_arrivals)
 
     async def _warm(self) -> None:
         try:
@@ -125,6 +137,12 @@ class Worker:
             log.exception("run %s could not record its outcome", job_id)
             delay = timedelta(seconds=max(1.0, self.settings.job_retry_seconds))
             raise RetryRequested(delay=delay, reason="could not record the outcome") from None
+
+    async def _sweep_arrivals(self, schedule: Any) -> None:
+        try:
+            await arrivals.sweep(self.runner.sessions, self.settings, self.runner.storage)
+        except Exception:
+            log.exception("looking for uploads in the bucket failed; the next sweep tries again")
 
     async def _requeue_unfinished(self, pgq: PgQueuer) -> None:
         """Queue again every run a stopped process left queued or running (the truth is ours)."""

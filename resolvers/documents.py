@@ -199,6 +199,7 @@ async def complete_from_storage(ctx: Context, document: Document) -> bool:
         resource_id=document.id,
         details={"via": "bucket"},
     )
+    await emr.document_arrived(ctx, document)
     return True
 
 

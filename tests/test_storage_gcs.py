@@ -13,6 +13,7 @@ import httpx
 import pytest
 from google.auth import compute_engine
 from google.oauth2 import credentials as user_credentials
+from sqlmodel import select
 
 from app.db import transaction
 from app.main import create_app
@@ -316,3 +317,104 @@ async def test_a_direct_to_bucket_upload_completes_the_document_when_first_neede
     async with gcs_app.state.sessions() as session:
         still = await session.get(Document, bad.document.id)
         assert still is not None and still.uploaded_at is None
+
+
+# --- uploads that went straight to the bucket, looked for by the worker's sweep --------------
+
+
+async def test_the_sweep_finds_a_referrals_upload_in_the_bucket_and_queues_its_processing(
+    gcs_app: Any,
+) -> None:
+    # POST /api/referrals as documented, then the file straight to the bucket's signed URL:
+    # no request of ours sees it arrive.
+    from datetime import timedelta
+
+    from models import AuditEvent, Document, Job, Referral, ReferralStage
+    from resolvers import arrivals
+    from tests.conftest import build_org
+
+    state = gcs_app.state
+    org = await build_org(gcs_app, state.settings, "Epsilon Ortho")
+    created = {}
+    for name in ("fax.pdf", "later.pdf", "junk.pdf"):
+        response = await org.key_client.post(
+            "/api/referrals", json={"fileName": name, "contentType": "application/pdf"}
+        )
+        assert response.status_code == 201, response.text
+        created[name] = response.json()
+    async with httpx.AsyncClient() as client:
+        for name, data in (("fax.pdf", fixed_pdf()), ("junk.pdf", b"MZ not a pdf")):
+            upload = created[name]["upload"]
+            response = await client.put(upload["url"], content=data, headers=upload["headers"])
+            assert response.status_code == 200
+
+    swept = await arrivals.sweep(state.sessions, state.settings, state.storage)
+
+    sent, waiting, junk = (
+        created[n]["document"]["id"] for n in ("fax.pdf", "later.pdf", "junk.pdf")
+    )
+    assert sent in swept.arrived and junk in swept.refused
+    assert waiting not in swept.arrived + swept.refused
+    async with state.sessions() as session:
+        document = await session.get(Document, sent)
+        assert document is not None and document.uploaded_at is not None
+        assert document.sha256 == hashlib.sha256(fixed_pdf()).hexdigest()
+        referral = await session.get(Referral, created["fax.pdf"]["id"])
+        assert referral is not None and referral.stage != ReferralStage.received
+        jobs = (await session.scalars(select(Job).where(Job.referral_id == referral.id))).all()
+        assert len(jobs) == 1
+        audited = await session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.resource_id == document.id, AuditEvent.action == "document.upload"
+            )
+        )
+        assert [event.details for event in audited] == [{"via": "bucket"}]
+        # the one whose file has not come, and the refused one, still wait; nothing else moved
+        for name in ("later.pdf", "junk.pdf"):
+            left = await session.get(Document, created[name]["document"]["id"])
+            assert left is not None and left.uploaded_at is None
+            still = await session.get(Referral, created[name]["id"])
+            assert still is not None and still.stage == ReferralStage.received
+        refused = await session.get(Document, junk)
+        assert refused is not None
+        assert not await state.storage.exists(refused.storage_key)
+
+        # what arrived is looked for no more; what waits is, until it is too old to come
+        ctx = Context(
+            session=session, settings=state.settings, storage=state.storage, system_actor="tests"
+        )
+        now = datetime.now(UTC)
+        still_waiting = await arrivals.waiting(ctx, since=now - arrivals.LOOKBACK)
+        assert sent not in still_waiting and {waiting, junk} <= set(still_waiting)
+        too_old = await arrivals.waiting(ctx, since=now + timedelta(minutes=1))
+        assert not {waiting, junk} & set(too_old)
+
+
+@pytest.mark.parametrize("on_gcs", [True, False])
+def test_a_worker_sweeps_for_bucket_uploads_only_when_files_live_in_a_bucket(
+    on_gcs: bool, gcs_env: GcsEmulator, database_url: str, tmp_path: Path
+) -> None:
+    from pgqueuer import PgQueuer
+
+    from app.db import create_engine, session_factory
+    from app.storage import build_storage
+    from app.worker import ARRIVALS_SCHEDULE, Worker
+
+    settings = (
+        gcs_settings(database_url, tmp_path, gcs_env)
+        if on_gcs
+        else make_settings(database_url, tmp_path)
+    )
+    engine = create_engine(settings)
+    worker = Worker(
+        settings,
+        engine=engine,
+        sessions=session_factory(engine),
+        storage=build_storage(settings),
+    )
+    pgq = PgQueuer.in_memory()
+    worker.register(pgq)
+    worker.pool.close()
+
+    scheduled = {key.entrypoint for key in pgq.sm.registry}
+    assert scheduled == ({ARRIVALS_SCHEDULE} if on_gcs else set())
