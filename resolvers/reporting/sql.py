@@ -17,7 +17,6 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from models.base import JSONType
 from resolvers.periods import DAY_SECONDS, Interval, Period, day_number
 
 
@@ -72,11 +71,6 @@ def bucket_of(ts: Any, period: Period, interval: Interval | None) -> Any:
 
 def in_period(ts: Any, period: Period) -> Any:
     return sa.and_(ts >= period.start, ts < period.end)
-
-
-def json_text(column: Any, *path: str | int) -> Any:
-    """A JSON value as text (``->>``/``json_extract``); null when absent."""
-    return sa.type_coerce(column, JSONType)[path].as_string()
 
 
 # -- percentiles ------------------------------------------------------------------------------
