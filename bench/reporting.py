@@ -492,6 +492,10 @@ async def explain(env: dict[str, str], key: str, slower_than_ms: float, today: d
                     else "EXPLAIN QUERY PLAN "
                 )
                 async with engine.connect() as connection:
+                    # The planner settings the request's transaction ran with (scope_for).
+                    for earlier, earlier_params, _ in seen:
+                        if earlier.lstrip().startswith("SELECT set_config"):
+                            await connection.exec_driver_sql(earlier, earlier_params)
                     plan = await connection.exec_driver_sql(prefix + statement, params)
                     for row in plan.all():
                         print("   ", " ".join(str(v) for v in row))
