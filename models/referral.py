@@ -52,6 +52,16 @@ class Referral(SQLModel, table=True):
                 "code_head",
             ],
         ),
+        # Reporting: the fields QA found missing, read off the QA JSON of the range's
+        # referrals that needed review (a sixth of them): without it PostgreSQL read the
+        # whole table rather than fetch each of the range's rows to test the flag.
+        sa.Index(
+            "ix_referrals_org_review_created",
+            "org_id",
+            "created_at",
+            postgresql_where=sa.text("needed_review"),
+            sqlite_where=sa.text("needed_review"),
+        ),
         # The sending system's id: a second create with it answers the first (as a FHIR
         # conditional create does). NULLs are distinct, so referrals without one are free.
         sa.Index(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 01:06:38.253660
+Create Date: 2026-12-05 01:30:42.756282
 """
 
 from collections.abc import Sequence
@@ -343,6 +343,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_referrals_org_created', ['org_id', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_referrals_org_patient', ['org_id', 'patient_id'], unique=False)
         batch_op.create_index('ix_referrals_org_received_report', ['org_id', 'created_at'], unique=False, postgresql_include=['stage', 'processed_at', 'needed_review', 'triaged_at', 'first_attempt_at', 'scheduled_at', 'case_id', 'payer', 'reason_category', 'code_head'])
+        batch_op.create_index('ix_referrals_org_review_created', ['org_id', 'created_at'], unique=False, postgresql_where=sa.text('needed_review'), sqlite_where=sa.text('needed_review'))
         batch_op.create_index('ix_referrals_org_stage_created', ['org_id', 'stage', 'created_at', 'id'], unique=False)
         batch_op.create_index('ux_referrals_org_source_external_id', ['org_id', 'source', 'external_id'], unique=True)
 
@@ -480,6 +481,7 @@ def downgrade() -> None:
     with op.batch_alter_table('referrals', schema=None) as batch_op:
         batch_op.drop_index('ux_referrals_org_source_external_id')
         batch_op.drop_index('ix_referrals_org_stage_created')
+        batch_op.drop_index('ix_referrals_org_review_created', postgresql_where=sa.text('needed_review'), sqlite_where=sa.text('needed_review'))
         batch_op.drop_index('ix_referrals_org_received_report', postgresql_include=['stage', 'processed_at', 'needed_review', 'triaged_at', 'first_attempt_at', 'scheduled_at', 'case_id', 'payer', 'reason_category', 'code_head'])
         batch_op.drop_index('ix_referrals_org_patient')
         batch_op.drop_index('ix_referrals_org_created')
