@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 01:30:42.756282
+Create Date: 2026-12-05 01:58:33.582492
 """
 
 from collections.abc import Sequence
@@ -229,7 +229,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.create_index('ix_cases_org_band', ['org_id', 'priority_band'], unique=False)
-        batch_op.create_index('ix_cases_org_closed', ['org_id', 'closed_at'], unique=False)
+        batch_op.create_index('ix_cases_org_closed', ['org_id', 'closed_at'], unique=False, postgresql_include=['close_reason'])
         batch_op.create_index('ix_cases_org_created', ['org_id', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_cases_org_emr_status', ['org_id', 'emr_status'], unique=False)
         batch_op.create_index('ix_cases_org_location', ['org_id', 'location_id'], unique=False)
@@ -513,7 +513,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_cases_org_location')
         batch_op.drop_index('ix_cases_org_emr_status')
         batch_op.drop_index('ix_cases_org_created')
-        batch_op.drop_index('ix_cases_org_closed')
+        batch_op.drop_index('ix_cases_org_closed', postgresql_include=['close_reason'])
         batch_op.drop_index('ix_cases_org_band')
 
     op.drop_table('cases')
