@@ -8,7 +8,8 @@ PostgreSQL, 20,000 on SQLite by default), each triaged one with its case and pat
 contact attempts, schedulings and closes, and EMR chart items; plus another org's noise
 (a fifth as many). The rows are bulk-loaded (COPY on PostgreSQL, executemany on SQLite),
 not sent through the API; the columns the write path keeps per contact event are then
-computed by its own definition (``contact_rollup.refresh``). Then it runs the app under
+computed by its own definition (``contact_rollup.refresh``), and so are the ones it keeps
+off the extraction and triage JSON (``referral_facets.facets_of``). Then it runs the app under
 uvicorn and times each report, both faces, for the default range (the last 30 local days)
 and a year. Targets: p99 ≤ 200 ms on PostgreSQL at 100,000 referrals, ≤ 300 ms on SQLite
 at 20,000.
@@ -123,6 +124,7 @@ def generate(rows: Rows, org_id: str, count: int, now: datetime, seed: int) -> N
             processed_at=received + timedelta(minutes=5) if stage != "received" else None,
             triaged_at=None,
         )
+        referral.update(_facets(referral))
         if referral["needed_review"]:
             missing = rng.sample(("patient.phone", "insurance.memberId", "patient.dob"), 2)
             referral["qa"] = {
@@ -174,6 +176,22 @@ def generate(rows: Rows, org_id: str, count: int, now: datetime, seed: int) -> N
         referral["case_id"] = case["id"]
         previous_case = case
         _outreach(rows, rng, case, triaged, now)
+
+
+def _facets(referral: dict[str, Any]) -> dict[str, Any]:
+    """The columns the write path keeps off the JSON, by its own definition."""
+    from models.extraction import Extraction, TriageResult
+    from resolvers.referral_facets import facets_of
+
+    found = facets_of(
+        Extraction.model_validate(referral["extraction"]),
+        TriageResult.model_validate(referral["triage"]),
+    )
+    return {
+        "payer": found.payer,
+        "reason_category": found.reason_category,
+        "code_head": found.code_head,
+    }
 
 
 def _event(
@@ -375,8 +393,7 @@ BACKLOG = """{ backlog { openCases byStatus { key count } byPriorityBand { key c
 async def run(args: argparse.Namespace, url: str, key: str, today: datetime) -> None:
     headers = {"x-api-key": key}
     opts = {"requests": args.requests, "concurrency": args.concurrency, "warmup": 5}
-    # ``from`` alone means 30 days from it: a year needs its ``to`` too.
-    year = f"from={(today - timedelta(days=YEAR_AGO - 1)).date()}&to={today.date()}"
+    year = year_query(today)
     cases: list[tuple[str, str, dict[str, Any] | None]] = [
         ("floor: REST /api/auth/me (same key)", "/api/auth/me", None),
         ("REST /api/backlog", "/api/backlog", None),
@@ -412,8 +429,14 @@ EXPLAINED = (
 )
 
 
-async def explain(env: dict[str, str], key: str, slower_than_ms: float) -> None:
-    """Each report once, in-process: its SQL statements slower than the bound, with plans."""
+def year_query(today: datetime) -> str:
+    """The query string of the year's range (``from`` alone means 30 days from it)."""
+    return f"from={(today - timedelta(days=YEAR_AGO - 1)).date()}&to={today.date()}"
+
+
+async def explain(env: dict[str, str], key: str, slower_than_ms: float, today: datetime) -> None:
+    """Each report once, in-process, for 30 days and for a year: its SQL statements slower
+    than the bound, with plans."""
     import time
 
     from sqlalchemy import event
@@ -439,7 +462,9 @@ async def explain(env: dict[str, str], key: str, slower_than_ms: float) -> None:
     async with in_process_client(app, key, timeout=60) as client:
         engine = app.state.engine
         dialect = engine.dialect.name
-        for path in EXPLAINED:
+        year = year_query(today)
+        paths = [*EXPLAINED, *(f"{p}?{year}" for p in EXPLAINED if p != "/api/backlog")]
+        for path in paths:
             (await client.get(path)).raise_for_status()
             seen.clear()
             event.listen(engine.sync_engine, "before_cursor_execute", before)
@@ -467,6 +492,10 @@ async def explain(env: dict[str, str], key: str, slower_than_ms: float) -> None:
                     else "EXPLAIN QUERY PLAN "
                 )
                 async with engine.connect() as connection:
+                    # The planner settings the request's transaction ran with (scope_for).
+                    for earlier, earlier_params, _ in seen:
+                        if earlier.lstrip().startswith("SELECT set_config"):
+                            await connection.exec_driver_sql(earlier, earlier_params)
                     plan = await connection.exec_driver_sql(prefix + statement, params)
                     for row in plan.all():
                         print("   ", " ".join(str(v) for v in row))
@@ -508,7 +537,7 @@ def main() -> None:
         if args.db == "postgresql":
             asyncio.run(settle_postgresql(database_url))
         if args.explain is not None:
-            asyncio.run(explain(env, key, args.explain))
+            asyncio.run(explain(env, key, args.explain, now))
             return
         url = stack.enter_context(uvicorn_server("app.main:create_app", env, factory=True))
         print(

@@ -32,8 +32,9 @@ class Referral(SQLModel, table=True):
         # created_at: a case's first receipt (backlog aging) is read from the index alone.
         sa.Index("ix_referrals_org_case", "org_id", "case_id", "created_at"),
         sa.Index("ix_referrals_org_patient", "org_id", "patient_id"),
-        # Reporting: a range's counts by stage and its times from receipt, from the index
-        # alone (a referral's row is ~1 kB of JSON; these columns are a few dozen bytes).
+        # Reporting: a range's counts by stage, its times from receipt and its mix (payer,
+        # category, code), from the index alone (a referral's row is ~1 kB of JSON; these
+        # columns are a few dozen bytes).
         sa.Index(
             "ix_referrals_org_received_report",
             "org_id",
@@ -45,7 +46,21 @@ class Referral(SQLModel, table=True):
                 "triaged_at",
                 "first_attempt_at",
                 "scheduled_at",
+                "case_id",
+                "payer",
+                "reason_category",
+                "code_head",
             ],
+        ),
+        # Reporting: the fields QA found missing, read off the QA JSON of the range's
+        # referrals that needed review (a sixth of them): without it PostgreSQL read the
+        # whole table rather than fetch each of the range's rows to test the flag.
+        sa.Index(
+            "ix_referrals_org_review_created",
+            "org_id",
+            "created_at",
+            postgresql_where=sa.text("needed_review"),
+            sqlite_where=sa.text("needed_review"),
         ),
         # The sending system's id: a second create with it answers the first (as a FHIR
         # conditional create does). NULLs are distinct, so referrals without one are free.
@@ -92,6 +107,12 @@ class Referral(SQLModel, table=True):
     # first contact attempt and the first scheduling of its case at or after receipt.
     first_attempt_at: datetime | None = timestamp_field()
     scheduled_at: datetime | None = timestamp_field()
+    # Reporting's mix, read off ``extraction`` and ``triage`` by the write path whenever
+    # either is set (resolvers/referral_facets.py): the insurance provider as written, the
+    # first fired triage rule's name, the first diagnosis code's first three characters.
+    payer: str | None = Field(default=None, max_length=200)
+    reason_category: str | None = Field(default=None, max_length=100)
+    code_head: str | None = Field(default=None, max_length=3)
     # Set when QA first sent the referral to review; kept after the review is done, so
     # reporting can tell the share of referrals that needed a person.
     needed_review: bool = Field(default=False)

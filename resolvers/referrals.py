@@ -20,7 +20,18 @@ from app.storage import SignedUrl
 from models import Case, Document, Job, Org, Referral, ReferralStage, Role, utcnow
 from models.extraction import Extraction
 from models.values import name_key
-from resolvers import access, audit, documents, emr, jobs, locks, matching, orgs, triage
+from resolvers import (
+    access,
+    audit,
+    documents,
+    emr,
+    jobs,
+    locks,
+    matching,
+    orgs,
+    referral_facets,
+    triage,
+)
 from resolvers.context import Context
 from resolvers.errors import Conflict, DomainError, ValidationFailed, not_found
 from resolvers.org_config import OrgConfig
@@ -59,9 +70,11 @@ def search_text_of(extraction: Extraction | None) -> str:
 
 
 def set_extraction(ctx: Context, referral: Referral, extraction: Extraction | None) -> None:
-    """Store an extraction (DESIGN §10 shape) and keep the search text in step with it."""
+    """Store an extraction (DESIGN §10 shape) and keep the search text and reporting's
+    columns in step with it."""
     referral.extraction = extraction
     referral.search_text = search_text_of(extraction)
+    referral_facets.keep(referral)
     referral.updated_at = utcnow()
     ctx.session.add(referral)
 

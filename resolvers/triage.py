@@ -18,7 +18,7 @@ from models.extraction import (
     is_triage_level,
 )
 from models.values import name_key
-from resolvers import access, audit, cases, orgs
+from resolvers import access, audit, cases, orgs, referral_facets
 from resolvers.context import Context
 from resolvers.errors import Conflict, ValidationFailed, not_found
 from resolvers.org_config import OrgConfig, TriageRule
@@ -234,6 +234,7 @@ def _check_triageable(referral: Referral) -> None:
 async def apply(ctx: Context, referral: Referral, result: TriageResult) -> None:
     """Make ``result`` the referral's triage; its case follows its most urgent referral."""
     referral.triage = result
+    referral_facets.keep(referral)
     referral.updated_at = utcnow()
     ctx.session.add(referral)
     if referral.case_id:

@@ -20,7 +20,8 @@ from models import (
     Referral,
     utcnow,
 )
-from resolvers import contact_rollup
+from models.extraction import Extraction, TriageResult
+from resolvers import contact_rollup, referral_facets
 
 
 def at(text: str) -> datetime:
@@ -101,10 +102,13 @@ class Builder:
         )
 
     def referral(self, name: str, created: datetime, **values: Any) -> Referral:
-        return self.add(
-            name,
-            Referral(org_id=self.org_id, created_at=created, updated_at=created, **values),
-        )
+        if values.get("extraction") is not None:
+            values["extraction"] = Extraction.model_validate(values["extraction"])
+        if values.get("triage") is not None:
+            values["triage"] = TriageResult.model_validate(values["triage"])
+        row = Referral(org_id=self.org_id, created_at=created, updated_at=created, **values)
+        referral_facets.keep(row)  # as set_extraction and triage.apply do
+        return self.add(name, row)
 
     def event(self, name: str, case: Case, kind: str, created: datetime, **values: Any) -> None:
         self.add(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-04 23:17:04.907147
+Create Date: 2026-12-05 01:58:33.582492
 """
 
 from collections.abc import Sequence
@@ -229,7 +229,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.create_index('ix_cases_org_band', ['org_id', 'priority_band'], unique=False)
-        batch_op.create_index('ix_cases_org_closed', ['org_id', 'closed_at'], unique=False)
+        batch_op.create_index('ix_cases_org_closed', ['org_id', 'closed_at'], unique=False, postgresql_include=['close_reason'])
         batch_op.create_index('ix_cases_org_created', ['org_id', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_cases_org_emr_status', ['org_id', 'emr_status'], unique=False)
         batch_op.create_index('ix_cases_org_location', ['org_id', 'location_id'], unique=False)
@@ -327,6 +327,9 @@ def upgrade() -> None:
     sa.Column('triaged_at', models.base.UTCDateTime(), nullable=True),
     sa.Column('first_attempt_at', models.base.UTCDateTime(), nullable=True),
     sa.Column('scheduled_at', models.base.UTCDateTime(), nullable=True),
+    sa.Column('payer', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+    sa.Column('reason_category', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
+    sa.Column('code_head', sqlmodel.sql.sqltypes.AutoString(length=3), nullable=True),
     sa.Column('needed_review', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['org_id', 'case_id'], ['cases.org_id', 'cases.id'], name='fk_referrals_case_id_same_org'),
     sa.ForeignKeyConstraint(['org_id', 'duplicate_of_id'], ['referrals.org_id', 'referrals.id'], name='fk_referrals_duplicate_of_id_same_org'),
@@ -339,7 +342,8 @@ def upgrade() -> None:
         batch_op.create_index('ix_referrals_org_case', ['org_id', 'case_id', 'created_at'], unique=False)
         batch_op.create_index('ix_referrals_org_created', ['org_id', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_referrals_org_patient', ['org_id', 'patient_id'], unique=False)
-        batch_op.create_index('ix_referrals_org_received_report', ['org_id', 'created_at'], unique=False, postgresql_include=['stage', 'processed_at', 'needed_review', 'triaged_at', 'first_attempt_at', 'scheduled_at'])
+        batch_op.create_index('ix_referrals_org_received_report', ['org_id', 'created_at'], unique=False, postgresql_include=['stage', 'processed_at', 'needed_review', 'triaged_at', 'first_attempt_at', 'scheduled_at', 'case_id', 'payer', 'reason_category', 'code_head'])
+        batch_op.create_index('ix_referrals_org_review_created', ['org_id', 'created_at'], unique=False, postgresql_where=sa.text('needed_review'), sqlite_where=sa.text('needed_review'))
         batch_op.create_index('ix_referrals_org_stage_created', ['org_id', 'stage', 'created_at', 'id'], unique=False)
         batch_op.create_index('ux_referrals_org_source_external_id', ['org_id', 'source', 'external_id'], unique=True)
 
@@ -477,7 +481,8 @@ def downgrade() -> None:
     with op.batch_alter_table('referrals', schema=None) as batch_op:
         batch_op.drop_index('ux_referrals_org_source_external_id')
         batch_op.drop_index('ix_referrals_org_stage_created')
-        batch_op.drop_index('ix_referrals_org_received_report', postgresql_include=['stage', 'processed_at', 'needed_review', 'triaged_at', 'first_attempt_at', 'scheduled_at'])
+        batch_op.drop_index('ix_referrals_org_review_created', postgresql_where=sa.text('needed_review'), sqlite_where=sa.text('needed_review'))
+        batch_op.drop_index('ix_referrals_org_received_report', postgresql_include=['stage', 'processed_at', 'needed_review', 'triaged_at', 'first_attempt_at', 'scheduled_at', 'case_id', 'payer', 'reason_category', 'code_head'])
         batch_op.drop_index('ix_referrals_org_patient')
         batch_op.drop_index('ix_referrals_org_created')
         batch_op.drop_index('ix_referrals_org_case')
@@ -508,7 +513,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_cases_org_location')
         batch_op.drop_index('ix_cases_org_emr_status')
         batch_op.drop_index('ix_cases_org_created')
-        batch_op.drop_index('ix_cases_org_closed')
+        batch_op.drop_index('ix_cases_org_closed', postgresql_include=['close_reason'])
         batch_op.drop_index('ix_cases_org_band')
 
     op.drop_table('cases')

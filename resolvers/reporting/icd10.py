@@ -1,15 +1,13 @@
 """ICD-10 chapters, from the first three characters of a code (one letter, two digits/letters).
 
-The one home of the mapping, ``chapter_of``. A query groups by ``head_sql`` (the code's
-first three characters, a few hundred values at most) and the groups are folded into
-chapters here. Ranges are ICD-10-CM's chapter blocks; a code outside every block (a typo,
-an empty value) has no chapter and is reported as ``unknown``.
+The one home of the mapping, ``chapter_of``. A query groups by the referral's ``code_head``
+column (``head_of`` its first diagnosis code, kept by ``referral_facets``: a few hundred
+values at most) and the groups are folded into chapters here. Ranges are ICD-10-CM's
+chapter blocks; a code outside every block (a typo, an empty value) has no chapter and is
+reported as ``unknown``.
 """
 
 from dataclasses import dataclass
-from typing import Any
-
-import sqlalchemy as sa
 
 
 @dataclass(frozen=True)
@@ -52,17 +50,16 @@ BY_KEY = {c.key: c for c in CHAPTERS}
 UNKNOWN = "unknown"
 
 
+def head_of(code: str | None) -> str | None:
+    """The code's first three characters, upper case (all ``chapter_of`` reads)."""
+    return (code or "").strip().upper()[:3] or None
+
+
 def chapter_of(code: str | None) -> Chapter | None:
-    head = (code or "").strip().upper()[:3]
+    head = head_of(code) or ""
     if len(head) < 3:
         return None
     return next((c for c in CHAPTERS if c.first <= head <= c.last), None)
-
-
-def head_sql(code: Any) -> Any:
-    """The first three characters of a code expression, upper case (what ``chapter_of``
-    reads)."""
-    return sa.func.upper(sa.func.substr(sa.func.trim(code), 1, 3))
 
 
 def chapter_key(head: str | None) -> str:

@@ -41,7 +41,7 @@ from models import EmrStatus, QueueStatus, ReferralStage
 from resolvers.context import Context
 from resolvers.periods import Interval, Period
 from resolvers.reporting.common import CASES, CHARTS, CONTACTS, REFERRALS, Row, Scope, ratio
-from resolvers.reporting.sql import bucket_of, epoch, in_period, spreads
+from resolvers.reporting.sql import Measure, bucket_of, in_period, spreads
 
 
 class ReferralCounts(Row):
@@ -209,9 +209,7 @@ async def compute(
         source=REFERRALS,
         where=sa.and_(R.org_id == org, in_period(R.created_at, period)),
         bucket=bucket_of(R.created_at, period, interval),
-        measures={
-            measure: epoch(R[column]) - epoch(R.created_at) for measure, column in _TIMES.items()
-        },
+        measures={measure: Measure(R.created_at, R[column]) for measure, column in _TIMES.items()},
     )
     for (measure, index), spread in found_spreads.items():
         acc.timing.setdefault(measure, {})[index] = Durations(

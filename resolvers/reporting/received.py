@@ -13,9 +13,8 @@ import sqlalchemy as sa
 from models import CaseStatus, ReferralStage
 from resolvers.context import Context
 from resolvers.periods import Period
-from resolvers.reporting import icd10
 from resolvers.reporting.common import CASES, LOCATIONS, PRACTICES, REFERRALS
-from resolvers.reporting.sql import in_period, json_text
+from resolvers.reporting.sql import in_period
 
 R, C, P, L = REFERRALS.c, CASES.c, PRACTICES.c, LOCATIONS.c
 
@@ -43,8 +42,8 @@ def counted(org: str, period: Period) -> Any:
 
 
 def received(org: str, period: Period) -> Any:
-    """One row per counted referral: the values every dimension groups by."""
-    payer = sa.func.nullif(sa.func.trim(json_text(R.extraction, "insurance", "provider")), "")
+    """One row per counted referral: the values every dimension groups by (payer, category
+    and code are the columns the write path keeps off the JSON, ``referral_facets``)."""
     return (
         sa.select(
             R.created_at.label("received_at"),
@@ -55,11 +54,9 @@ def received(org: str, period: Period) -> Any:
             C.priority_band.label("band"),
             C.location_id,
             L.name.label("location_name"),
-            payer.label("payer"),
-            sa.func.nullif(json_text(R.triage, "rules", 0, "name"), "").label("category"),
-            icd10.head_sql(json_text(R.extraction, "clinical", "diagnosisCodes", 0)).label(
-                "code_head"
-            ),
+            R.payer,
+            R.reason_category.label("category"),
+            R.code_head,
             sa.case((converted(), 1), else_=0).label("converted"),
             sa.case((C.status == CaseStatus.closed, 1), else_=0).label("closed"),
         )

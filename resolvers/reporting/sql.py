@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from models.base import JSONType
 from resolvers.periods import DAY_SECONDS, Interval, Period, day_number
 
 
@@ -74,11 +74,6 @@ def in_period(ts: Any, period: Period) -> Any:
     return sa.and_(ts >= period.start, ts < period.end)
 
 
-def json_text(column: Any, *path: str | int) -> Any:
-    """A JSON value as text (``->>``/``json_extract``); null when absent."""
-    return sa.type_coerce(column, JSONType)[path].as_string()
-
-
 # -- percentiles ------------------------------------------------------------------------------
 
 # p as a fraction a/b, so the database computes the ranks with integer arithmetic.
@@ -95,36 +90,58 @@ class Spread:
     p90_hours: float | None
 
 
+@dataclass(frozen=True)
+class Measure:
+    """Whole seconds from ``start`` to ``end`` (timestamp columns), over the rows that have
+    both."""
+
+    start: Any
+    end: Any
+
+    @property
+    def seconds(self) -> Any:
+        return seconds_between(self.start, self.end)
+
+    @property
+    def present(self) -> Any:
+        # Tested on the columns, not on ``seconds``: its epochs are computed once per row.
+        return sa.and_(self.start.is_not(None), self.end.is_not(None))
+
+
 async def spreads(
-    session: AsyncSession, *, source: Any, where: Any, bucket: Any, measures: dict[str, Any]
+    session: AsyncSession, *, source: Any, where: Any, bucket: Any, measures: dict[str, Measure]
 ) -> dict[tuple[str, int], Spread]:
-    """Per measure (name → seconds, null where the row has none) and bucket, the median and
-    p90 over the rows of ``source`` matching ``where``: PostgreSQL's own ``percentile_cont``
-    in one pass, SQLite through ``percentiles`` (ranks computed by the database)."""
+    """Per measure and bucket, the median and p90 over the rows of ``source`` matching
+    ``where``: PostgreSQL's own ``percentile_cont`` in one pass, one sort per measure (both
+    fractions from one array call); SQLite through ``percentiles`` (ranks computed by the
+    database)."""
     bucket = bucket.label("bucket")
     if session.get_bind().dialect.name != "postgresql":
-        durations = sa.union_all(
-            *(
-                sa.select(sa.literal(name).label("measure"), bucket, seconds.label("seconds"))
+        return await percentiles(
+            session,
+            {
+                name: sa.select(bucket, measure.seconds.label("seconds"))
                 .select_from(source)
-                .where(where, seconds.is_not(None))
-                for name, seconds in measures.items()
-            )
+                .where(where, measure.present)
+                for name, measure in measures.items()
+            },
         )
-        return await percentiles(session, durations)
+    fractions = postgresql.array([a / b for a, b in (MEDIAN, P90)])
     columns = [bucket]
-    for seconds in measures.values():
-        value = sa.cast(seconds, sa.Float)
+    for measure in measures.values():
         columns += [
-            sa.func.count(seconds),
-            *(sa.func.percentile_cont(a / b).within_group(value) for a, b in (MEDIAN, P90)),
+            sa.func.count().filter(measure.present),
+            sa.func.percentile_cont(fractions)
+            .within_group(sa.cast(measure.seconds, sa.Float))
+            .filter(measure.present),
         ]
     query = sa.select(*columns).select_from(source).where(where).group_by(bucket)
     found: dict[tuple[str, int], Spread] = {}
     for row in (await session.execute(query)).all():
         for i, name in enumerate(measures):
-            count, median, p90 = row[1 + 3 * i : 4 + 3 * i]
+            count, values = row[1 + 2 * i : 3 + 2 * i]
             if count:
+                median, p90 = values
                 found[(name, int(row[0]))] = Spread(
                     count=int(count), median_hours=_hours(median), p90_hours=_hours(p90)
                 )
@@ -135,29 +152,38 @@ def _hours(seconds: float) -> float:
     return round(float(seconds) / 3600, 2)
 
 
-async def percentiles(session: AsyncSession, durations: Any) -> dict[tuple[str, int], Spread]:
-    """Per measure and bucket, the median and p90 of ``durations`` (a selectable with
-    columns ``measure``, ``bucket``, ``seconds``), in one statement."""
-    d = durations.subquery("d")
-    group = (d.c.measure, d.c.bucket)
-    ranked = sa.select(
-        d.c.measure,
-        d.c.bucket,
-        d.c.seconds,
-        sa.func.row_number().over(partition_by=group, order_by=d.c.seconds).label("rn"),
-        sa.func.count().over(partition_by=group).label("n"),
-    ).subquery("ranked")
-    n = ranked.c.n - 1
-    wanted = []
-    for a, b in (MEDIAN, P90):
-        wanted.append(ranked.c.rn == 1 + (a * n) // b)
-        wanted.append(ranked.c.rn == 1 + (a * n + b - 1) // b)
-    query = sa.select(
-        ranked.c.measure, ranked.c.bucket, ranked.c.rn, ranked.c.n, ranked.c.seconds
-    ).where(sa.or_(*wanted))
+async def percentiles(
+    session: AsyncSession, durations: dict[str, Any]
+) -> dict[tuple[str, int], Spread]:
+    """Per measure (name → a selectable with columns ``bucket`` and ``seconds``) and bucket,
+    the median and p90, in one statement. Each measure is ranked by its own window (one
+    sort of its rows; one window over all measures sorted them together, and slower)."""
+    parts = []
+    for name, selectable in durations.items():
+        d = selectable.subquery()
+        ranked = sa.select(
+            d.c.bucket,
+            d.c.seconds,
+            sa.func.row_number().over(partition_by=d.c.bucket, order_by=d.c.seconds).label("rn"),
+            sa.func.count().over(partition_by=d.c.bucket).label("n"),
+        ).subquery()
+        n = ranked.c.n - 1
+        wanted = []
+        for a, b in (MEDIAN, P90):
+            wanted.append(ranked.c.rn == 1 + (a * n) // b)
+            wanted.append(ranked.c.rn == 1 + (a * n + b - 1) // b)
+        parts.append(
+            sa.select(
+                sa.literal(name).label("measure"),
+                ranked.c.bucket,
+                ranked.c.rn,
+                ranked.c.n,
+                ranked.c.seconds,
+            ).where(sa.or_(*wanted))
+        )
     values: dict[tuple[str, int], dict[int, float]] = {}
     counts: dict[tuple[str, int], int] = {}
-    for measure, bucket, rn, count, seconds in (await session.execute(query)).all():
+    for measure, bucket, rn, count, seconds in (await session.execute(sa.union_all(*parts))).all():
         key = (str(measure), int(bucket))
         values.setdefault(key, {})[int(rn)] = float(seconds)
         counts[key] = int(count)
