@@ -1,0 +1,219 @@
+"""Labels the lexicon does not list, read from their words: whose field, and which field.
+
+A form's label is a short phrase of an *owner* word ("patient", "member", "requesting") and a
+*field noun* ("name", "birth date", "tel.", "fax", "payor", "NPI") with qualifiers around them
+("best", "primary", "secure", "number", "#"). ``compose`` reads such a phrase when every word
+of it is one of those, so "Beneficiary ID", "Requesting clinician", "Office fax number" or
+"Sex assigned" are understood without being listed, and a phrase with any other word ("Blue
+Cross", "Migraine without aura") is no label. A label read this way is weaker evidence than
+one of the lexicon (``labels.Labeled.guessed``).
+"""
+
+import re
+from dataclasses import dataclass
+
+PATIENT = "patient"
+REFERRER = "referrer"
+INSURANCE = "insurance"
+OTHER = "other"
+CLINICAL = "clinical"
+
+_PATIENT_WORDS = {"patient", "pt", "member", "client", "beneficiary", "enrollee", "resident"}
+_HOLDER_WORDS = {"insured", "subscriber", "policyholder", "holder", "policy", "guarantor"}
+_REFERRER_WORDS = {"requesting", "referring", "ordering", "sending", "requested", "referred"}
+_CLINICIAN = {"clinician", "provider", "physician", "doctor", "prescriber", "practitioner", "md"}
+_PLACE = {"facility", "office", "clinic", "practice", "organization", "department", "dept"}
+_PHONE = {"phone", "telephone", "tel", "ph", "mobile", "cell", "callback", "line"}
+_PAYER = {"payer", "payor", "coverage", "insurance", "insurer", "carrier", "plan"}
+_IDENT = {"id", "number", "no", "#", "identifier"}
+_REASON = {"reason", "question", "indication", "complaint", "concern", "problem", "service"}
+_CODES = {"diagnosis", "diagnoses", "icd", "icd-10", "icd10", "dx", "code", "codes"}
+# Words that qualify a field noun without changing it.
+_QUALIFIERS = {
+    "full", "legal", "home", "mailing", "primary", "secondary", "best", "main", "secure",
+    "contact", "daytime", "preferred", "on", "file", "of", "for", "by", "to", "back", "the",
+    "assigned", "at", "identity", "type", "health", "medical", "clinical", "current", "name",
+    "date", "birth", "sex", "gender", "address", "residence", "street", "fax", "email",
+    "e-mail", "npi", "group", "employer", "urgency", "priority", "requested", "consult",
+    "referral", "visit", "and", "or", "/", "&", "dob", "age", "work", "cell", "return",
+    "first", "last", "given", "family", "company", "mm/dd/yyyy", "s",
+}  # fmt: skip
+_VOCABULARY = (
+    _PATIENT_WORDS
+    | _HOLDER_WORDS
+    | _REFERRER_WORDS
+    | _CLINICIAN
+    | _PLACE
+    | _PHONE
+    | _PAYER
+    | _IDENT
+    | _REASON
+    | _CODES
+    | _QUALIFIERS
+)
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9\-/]*|#|&")
+
+
+# "4. " before a numbered box's label.
+BOX_NUMBER = re.compile(r"^\s*\d{1,2}\s*[.)]\s+(?=[A-Za-z])")
+_NUMBERED = re.compile(r"(?:^|(?<=\s))\d{1,2}[.)]\s+(?=[A-Za-z])")
+
+
+def numbered(line: str) -> list[str] | None:
+    """The label phrases of a line that is only numbered boxes' labels ("1. CLIENT",
+    "4. EMPLOYER GROUP 5. SEX ASSIGNED"), or None for any other line."""
+    starts = list(_NUMBERED.finditer(line))
+    if not starts or starts[0].start() != len(line) - len(line.lstrip()):
+        return None
+    ends = [m.start() for m in starts[1:]] + [len(line)]
+    phrases = [line[m.end() : end].strip() for m, end in zip(starts, ends, strict=True)]
+    return phrases if all(phrases) and all(len(p.split()) <= 6 for p in phrases) else None
+
+
+def words_of(phrase: str) -> list[str]:
+    """The phrase's words, lower case, a box's number and brackets dropped."""
+    text = BOX_NUMBER.sub("", phrase.lower())
+    text = re.sub(r"[()]", " ", text).replace("e-mail", "email")
+    words = [w.strip("-/") for w in _TOKEN.findall(text)]
+    return [w for w in words if w and w not in ("(s)",)]
+
+
+def is_label_phrase(phrase: str) -> bool:
+    """Whether every word of a short phrase is a label's word (a digit may qualify one)."""
+    words = words_of(phrase)
+    if not words or len(words) > 6:
+        return False
+    if not all(w in _VOCABULARY or (w.isdigit() and len(w) <= 2 and i) for i, w in
+               enumerate(words)):  # fmt: skip
+        return False
+    return compose(phrase) is not None
+
+
+def compose(phrase: str) -> tuple[str, str | None] | None:
+    """The kind and owner a label's words name, or None when they name no field we read."""
+    words = words_of(phrase)
+    if not words:
+        return None
+    w = set(words)
+    referrer = bool(w & _REFERRER_WORDS) or ("by" in w and bool(w & {"referred", "requested"}))
+    patient = bool(w & _PATIENT_WORDS)
+    holder = bool(w & _HOLDER_WORDS)
+    place = bool(w & _PLACE)
+    clinician = bool(w & _CLINICIAN)
+    party = REFERRER if referrer or place or clinician else PATIENT if patient else None
+    if "birth" in w or "dob" in w:
+        return "dob", None
+    if w & {"sex", "gender"}:
+        return "sex", None
+    if "email" in w:
+        return "email", party
+    if "npi" in w:
+        return "npi", REFERRER if referrer else None
+    if "fax" in w:
+        return ("phone_fax" if w & _PHONE else "fax"), REFERRER if referrer or place else None
+    if w & _CODES:
+        return "diagnosis", CLINICAL
+    if w & _REASON:
+        return "reason", CLINICAL
+    if w & {"priority", "urgency"}:
+        return "urgency", None
+    if "group" in w:
+        return "group", INSURANCE
+    if (holder or patient or w & _PAYER) and w & _IDENT and not referrer:
+        return (
+            ("member_id", INSURANCE)
+            if holder or w & (_PAYER | {"member"}) or "beneficiary" in w
+            else ("skip", None)
+        )
+    if w & _PAYER:
+        return "insurer", INSURANCE
+    if w & _PHONE or ("contact" in w and "number" in w):
+        return "phone", REFERRER if referrer or place else PATIENT if patient else None
+    if w & {"address", "residence", "street"}:
+        return "address", None if referrer or place else PATIENT if patient else None
+    if place and "name" not in w - _PLACE and not clinician:
+        return "practice", REFERRER if referrer else None
+    if place and "name" in w:
+        return "practice", REFERRER if referrer else None
+    if clinician or (referrer and not w & _IDENT):
+        return ("name", REFERRER) if referrer else ("provider", None)
+    if holder and "name" in w:
+        return "skip", OTHER
+    if patient and not w & _IDENT:
+        return "name", PATIENT
+    if "name" in w and len(w) == 1:
+        return "name", None
+    return None
+
+
+# -- finding them on a line ---------------------------------------------------------------------
+
+# A colon that ends a label: after a letter, a bracket, a "#" or a dot ("Tel.:"), not a time's.
+_COLON = re.compile(r"(?<=[A-Za-z).#])\s?:(?!\d)")
+_WORD_SPAN = re.compile(r"[^\s:]+")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A label found by its words: where it stands on the line, what it names."""
+
+    start: int
+    end: int  # after its colon
+    kind: str
+    owner: str | None
+
+
+def colon_labels(line: str, taken: list[tuple[int, int]]) -> list[Span]:
+    """Labels ending in ':' that no lexicon label covers, or that a lexicon label only ends.
+
+    ``taken`` are the spans of the labels already found (start, end). A phrase of label words
+    before the colon is read by ``compose``; any other short capitalised phrase before a colon
+    is an unknown label: it ends the value before it and is skipped.
+    """
+    spans: list[Span] = []
+    for colon in _COLON.finditer(line):
+        end = colon.end()
+        if any(start <= colon.start() < stop for start, stop in taken):
+            continue
+        floor = max((stop for _, stop in taken if stop <= colon.start()), default=0)
+        floor = max([floor] + [s.end for s in spans])
+        words = [m for m in _WORD_SPAN.finditer(line, floor, colon.start())]
+        best: Span | None = None
+        for n in range(min(6, len(words)), 0, -1):
+            phrase = line[words[-n].start() : colon.start()]
+            if is_label_phrase(phrase):
+                kind, owner = compose(phrase) or ("skip", None)
+                best = Span(words[-n].start(), end, kind, owner)
+                break
+        if best is None and words:
+            unknown = _unknown_label(line, words)
+            if unknown is not None:
+                best = Span(unknown, end, "skip", None)
+        if best is not None:
+            spans.append(best)
+    return spans
+
+
+def _unknown_label(line: str, words: list[re.Match[str]]) -> int | None:
+    """Where an unlisted label starts: its last word, back over lower-case words to a capital
+    ("Preferred language:", "Language:"), no digits; None for anything else."""
+    for i, word in enumerate(reversed(words[-4:])):
+        text = word.group(0)
+        if any(c.isdigit() for c in text) or not text[:1].isalpha():
+            return None
+        if text[:1].isupper():
+            return word.start()
+        if i == 3:
+            return None
+    return None
+
+
+def widen(line: str, floor: int, start: int, end: int) -> int:
+    """Where a label ending at ``end`` starts once the label words before ``start`` are
+    counted ("Type 1" before "NPI:"): the longest such phrase after ``floor``."""
+    words = list(_WORD_SPAN.finditer(line, floor, start))
+    label = line[start:end].rstrip(" :#")
+    for n in range(min(4, len(words)), 0, -1):
+        if is_label_phrase(f"{line[words[-n].start() : start]}{label}"):
+            return words[-n].start()
+    return start
