@@ -19,6 +19,8 @@ OTHER = "other"
 CLINICAL = "clinical"
 
 _PATIENT_WORDS = {"patient", "pt", "member", "client", "beneficiary", "enrollee", "resident"}
+# A patient as an insurer knows them: their ID is the member ID.
+_ENROLLED = {"member", "beneficiary", "enrollee"}
 _HOLDER_WORDS = {"insured", "subscriber", "policyholder", "holder", "policy", "guarantor"}
 _REFERRER_WORDS = {"requesting", "referring", "ordering", "sending", "requested", "referred"}
 _CLINICIAN = {"clinician", "provider", "physician", "doctor", "prescriber", "practitioner", "md"}
@@ -122,8 +124,8 @@ def compose(phrase: str) -> tuple[str, str | None] | None:
     if (holder or patient or w & _PAYER) and w & _IDENT and not referrer:
         return (
             ("member_id", INSURANCE)
-            if holder or w & (_PAYER | {"member"}) or "beneficiary" in w
-            else ("skip", None)
+            if holder or w & (_PAYER | _ENROLLED)
+            else ("skip", None)  # a patient's or client's number is the chart's
         )
     if w & _PAYER:
         return "insurer", INSURANCE
