@@ -139,7 +139,6 @@ _BOX = re.compile(
     rf"(?P<mark>{_CHECKED}|{_UNCHECKED})?\s*(?P<word>{_WORDS})\b(?=\s*(?P<after>{_CHECKED}|{_UNCHECKED})?)",
     re.IGNORECASE,
 )
-_OPTION = re.compile(rf"(?<![A-Za-z])(?P<word>{_WORDS})\b", re.IGNORECASE)
 _SENTENCE = re.compile(
     r"\b(?:referral|request|consult|this)\s+is\s+(?:an?\s+)?(?:considered\s+)?"
     r"(?P<word4>stat|urgent|routine|emergent|non-urgent)\b"
@@ -158,6 +157,11 @@ _OPTION_WORDS = re.compile(
 _ROUTINE_OPTIONS = {"standard", "normal", "regular"}
 
 
+def _option_urgency(word: str) -> Urgency | None:
+    word = word.lower().removesuffix("ly")
+    return Urgency.routine if word in _ROUTINE_OPTIONS else Urgency.read(word)
+
+
 def _ticked_urgency(text: str) -> tuple[Urgency | None, bool] | None:
     """The urgency of the ticked box of a row of printed boxes: only a ticked box's words
     count ("[X] Standard [ ] Expedited / urgent" is routine); None for no such row."""
@@ -169,8 +173,7 @@ def _ticked_urgency(text: str) -> tuple[Urgency | None, bool] | None:
     for checked, words in found:
         for match in _OPTION_WORDS.finditer(words):
             named = True
-            word = match["word"].lower().removesuffix("ly")
-            urgency = Urgency.routine if word in _ROUTINE_OPTIONS else Urgency.read(word)
+            urgency = _option_urgency(match["word"])
             if checked and urgency is not None:
                 ticked.add(urgency)
     if not named:
@@ -208,6 +211,8 @@ def read_urgency(text: str) -> tuple[Urgency | None, bool]:
     printed = _ticked_urgency(text)
     if printed is not None and printed[0] is not None:
         return printed
+    if odd := odd_one_out(text, _OPTION_WORDS):
+        return _option_urgency(odd), True  # ticked by hand, read by OCR: "JX Expedited"
     boxes = list(_BOX.finditer(text))
     if not boxes:
         return None, False
@@ -222,8 +227,8 @@ def read_urgency(text: str) -> tuple[Urgency | None, bool]:
         ticked.discard(None)
         if len(ticked) == 1:
             return ticked.pop(), True
-        if not ticked and (odd := odd_one_out(text, _OPTION)):
-            return Urgency.read(odd.lower()), True  # ticked by hand, read by OCR
+        if not ticked and (odd := odd_one_out(text, _OPTION_WORDS)):
+            return _option_urgency(odd), True  # ticked by hand, read by OCR
         if ticked or len(boxes) > 1:
             return None, True
     words = {Urgency.read(m["word"].lower()) for m in boxes} - {None}

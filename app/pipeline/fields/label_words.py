@@ -38,7 +38,7 @@ _QUALIFIERS = {
     "date", "birth", "sex", "gender", "address", "residence", "street", "fax", "email",
     "e-mail", "npi", "group", "employer", "urgency", "priority", "requested", "consult",
     "referral", "visit", "and", "or", "/", "&", "dob", "age", "work", "cell", "return",
-    "first", "last", "given", "family", "company", "mm/dd/yyyy", "s",
+    "first", "last", "given", "family", "company", "mm", "dd", "yyyy", "s",
 }  # fmt: skip
 _VOCABULARY = (
     _PATIENT_WORDS
@@ -53,12 +53,13 @@ _VOCABULARY = (
     | _CODES
     | _QUALIFIERS
 )
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9\-/]*|#|&")
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9\-]*|#|&")  # "DOB/Age": two words
 
 
 # "4. " before a numbered box's label.
-BOX_NUMBER = re.compile(r"^\s*\d{1,2}\s*[.)]\s+(?=[A-Za-z])")
-_NUMBERED = re.compile(r"(?:^|(?<=\s))\d{1,2}[.)]\s+(?=[A-Za-z])")
+# OCR reads "8." as "®." or "4." as "4,"
+BOX_NUMBER = re.compile(r"^\s*(?:\d{1,2}|[^\w\s])\s*[.,)]\s+(?=[A-Za-z])")
+_NUMBERED = re.compile(r"(?:^|(?<=\s))(?:\d{1,2}|(?<!\S)[^\w\s])[.,)]\s+(?=[A-Za-z])")
 
 
 def numbered(line: str) -> list[str] | None:
