@@ -112,3 +112,15 @@ def test_a_request_in_sentences_gives_its_facts() -> None:
     assert e.clinical.reason == "changing mole on the upper back"
     assert e.clinical.urgency == Urgency.urgent
     assert e.confidence_of("clinical.urgency") < 0.9
+
+
+def test_a_one_letter_value_under_its_label_is_read() -> None:
+    e = extract([page("Enrollee name:\nLEE, KIM\nLegal sex:\nF\nHome phone:\n555-201-3344\n")])
+    assert e.patient.sex == Sex.F
+
+
+def test_a_sender_that_is_a_practice_is_no_provider() -> None:
+    text = "From: St. Luke's Community Clinic\nTo: Lakeside Dermatology\nRE: Kim Lee\n"
+    e = extract([page(text)])
+    assert e.referrer.provider_name is None
+    assert e.referrer.practice_name == "St. Luke's Community Clinic"

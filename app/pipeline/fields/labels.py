@@ -720,8 +720,8 @@ def _value_below(
             if taken or not (gap or many):
                 break
             continue
-        if find_labels(text) or section_of(text) is not None:
-            break
+        if (find_labels(text) and len(text) > 1) or section_of(text) is not None:
+            break  # "F" alone under "Sex:" is a value, not the footer's "F" for fax
         taken.append(text)
         last = j
         if not many:

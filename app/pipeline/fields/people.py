@@ -269,9 +269,24 @@ def _both(name: Name, score: float, page: PageText, raw: str, line: int) -> Iter
     yield candidate(LAST, name.last, score, page, raw, key=name_key(name.last), line=line)
 
 
+# "St. Luke's Community Clinic", "Northgate Medical Group": a place, whatever its first words
+_ORGANISATION_END = re.compile(
+    r"\b(?:clinic|clinics|center|centre|hospital|associates|group|practice|partners|healthcare"
+    r"|health|medicine|pediatrics|specialists|institute|services|care|llc|inc|pc|pllc)\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_organisation(text: str) -> bool:
+    """Whether a value names a place rather than a person: it ends with a kind of practice."""
+    return _ORGANISATION_END.search(text.strip(" ,;")) is not None
+
+
 def provider_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
     for item in items:
+        if item.kind == "name" and is_organisation(item.value):
+            continue  # "From: St. Luke's Community Clinic"
         if item.kind == "name":
             score = label_score(item, REFERRER)
         elif item.kind == "provider":

@@ -12,7 +12,7 @@ from app.pipeline.fields.confidence import (
     label_score,
 )
 from app.pipeline.fields.labels import RECIPIENT, REFERRER, Labeled, find_labels
-from app.pipeline.fields.people import SIGN_OFF, WITH_CREDENTIAL, read_name
+from app.pipeline.fields.people import SIGN_OFF, WITH_CREDENTIAL, is_organisation, read_name
 from app.pipeline.fields.repair import as_digits
 from app.pipeline.types import PageText
 from models.document import PageType
@@ -143,7 +143,7 @@ def _names_a_practice(text: str) -> bool:
     return (
         _PRACTICE_WORDS.search(text) is not None
         and _NOT_PRACTICE.search(text) is None
-        and read_name(text) is None
+        and (is_organisation(text) or read_name(text) is None)
         and 2 <= len(text.split()) <= 8
     )
 

@@ -16,7 +16,9 @@ from app.pipeline.fields.labels import OTHER, PATIENT, RECIPIENT, Labeled, Row
 from app.pipeline.fields.people import read_name
 from app.pipeline.fields.phones import EMAIL_SHAPE, PHONE
 
-_SEX = re.compile(r"(?<![A-Za-z])(?:female|male|f|m|unknown|non-?binary)(?![A-Za-z])", re.I)
+_SEX = re.compile(
+    r"(?<![A-Za-z])(?:female|male|f|m|u|x|unknown|undisclosed|other|non-?binary)(?![A-Za-z])", re.I
+)
 _IDENTIFIER = re.compile(r"(?<![A-Za-z0-9\-])(?=[A-Za-z0-9\-]*\d)[A-Za-z0-9][A-Za-z0-9\-]{3,24}\b")
 _NPI = re.compile(r"(?<!\d)\d{10}(?!\d)")
 
