@@ -124,3 +124,25 @@ def test_a_sender_that_is_a_practice_is_no_provider() -> None:
     e = extract([page(text)])
     assert e.referrer.provider_name is None
     assert e.referrer.practice_name == "St. Luke's Community Clinic"
+
+
+def test_a_label_takes_no_word_of_the_value_before_it() -> None:
+    text = "Requesting office: Dayton Family Health     Office phone: 555-777-1111\n"
+    e = extract([page(text)])
+    assert e.referrer.practice_name == "Dayton Family Health"
+    assert e.referrer.phone == "+15557771111"
+
+
+LETTER = """Dear colleague,
+I would be grateful if you could see my patient, Mr. Ahmed Khan (DOB 05/06/1970), at your
+earliest convenience for evaluation of persistent atrial fibrillation.
+Sincerely,
+Dr. Helen Park, MD
+"""
+
+
+def test_a_letter_names_its_titled_patient_and_how_soon() -> None:
+    e = extract([page(LETTER.replace("your\nearliest", "your earliest"))])
+    assert (e.patient.first_name, e.patient.last_name) == ("Ahmed", "Khan")
+    assert e.clinical.urgency == Urgency.routine
+    assert e.confidence_of("clinical.urgency") < 0.9

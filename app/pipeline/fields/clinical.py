@@ -187,7 +187,7 @@ def _ticked_urgency(text: str) -> tuple[Urgency | None, bool] | None:
 
 # How soon a request asks for the patient to be seen, in words of time rather than urgency.
 _WHEN = re.compile(
-    r"\b(?:see|schedule|evaluate|examine|seen|scheduled|appointment)\b[^.;]{0,80}?"
+    r"\b(?:see|schedule|evaluate|examine|seen|scheduled|appointment)\b[^;]{0,80}?"
     r"(?:(?P<stat>\btoday\b|\bsame[- ]day\b|\bimmediately\b|\bwithin\s+24\s+hours\b)"
     r"|(?P<urgent>\bwithin\s+(?:the\s+)?(?:next\s+)?(?:few|couple\s+of|[1-9]|two|three|four|five)"
     r"\s+(?:days|business days)\b|\bthis\s+week\b|\bas\s+soon\s+as\s+possible\b)"

@@ -38,8 +38,12 @@ _QUALIFIERS = {
     "date", "birth", "sex", "gender", "address", "residence", "street", "fax", "email",
     "e-mail", "npi", "group", "employer", "urgency", "priority", "requested", "consult",
     "referral", "visit", "and", "or", "/", "&", "dob", "age", "work", "cell", "return",
-    "first", "last", "given", "family", "company", "mm", "dd", "yyyy", "s",
+    "first", "last", "given", "family", "company", "mm", "dd", "yyyy", "s", "specialist",
+    "specialty", "consultant", "residential",
 }  # fmt: skip
+# Qualifiers that also end practices' names ("Dayton Family Health  Office phone:"): a label
+# takes them only where a cell starts.
+_NAME_LIKE = {"health", "medical", "clinical", "family", "care", "group", "first", "last"}
 _VOCABULARY = (
     _PATIENT_WORDS
     | _HOLDER_WORDS
@@ -180,11 +184,11 @@ def colon_labels(line: str, taken: list[tuple[int, int]]) -> list[Span]:
             continue
         floor = max((stop for _, stop in taken if stop <= colon.start()), default=0)
         floor = max([floor] + [s.end for s in spans])
-        words = [m for m in _WORD_SPAN.finditer(line, floor, colon.start())]
+        words = _cell_words(line, floor, colon.start())
         best: Span | None = None
         for n in range(min(6, len(words)), 0, -1):
             phrase = line[words[-n].start() : colon.start()]
-            if is_label_phrase(phrase):
+            if _fits_cell(line, words[-n].start(), phrase) and is_label_phrase(phrase):
                 kind, owner = compose(phrase) or ("skip", None)
                 best = Span(words[-n].start(), end, kind, owner)
                 break
@@ -214,9 +218,27 @@ def _unknown_label(line: str, words: list[re.Match[str]]) -> int | None:
 def widen(line: str, floor: int, start: int, end: int) -> int:
     """Where a label ending at ``end`` starts once the label words before ``start`` are
     counted ("Type 1" before "NPI:"): the longest such phrase after ``floor``."""
-    words = list(_WORD_SPAN.finditer(line, floor, start))
+    words = _cell_words(line, floor, start)
     label = line[start:end].rstrip(" :#")
     for n in range(min(4, len(words)), 0, -1):
-        if is_label_phrase(f"{line[words[-n].start() : start]}{label}"):
+        phrase = f"{line[words[-n].start() : start]}{label}"
+        if _fits_cell(line, words[-n].start(), phrase) and is_label_phrase(phrase):
             return words[-n].start()
     return start
+
+
+_CELL_START = re.compile(r"(?:\s{2,}|\t|\|)\s*$")
+
+
+def _cell_words(line: str, floor: int, stop: int) -> list[re.Match[str]]:
+    """The words between ``floor`` and ``stop`` after the last wide gap: a label is in one cell."""
+    gap = max((m.end() for m in re.finditer(r"\s{2,}|\t|\|", line[floor:stop])), default=0)
+    return list(_WORD_SPAN.finditer(line, floor + gap, stop))
+
+
+def _fits_cell(line: str, start: int, phrase: str) -> bool:
+    """A phrase with a word that also ends practices' names is a label only at a cell's start."""
+    if not set(words_of(phrase)[:-1]) & _NAME_LIKE:
+        return True
+    before = line[:start]
+    return not before.strip() or _CELL_START.search(before) is not None

@@ -179,10 +179,11 @@ _NAME = (
 _PATIENT_SENTENCES = (
     re.compile(
         rf"\b(?:referring|refer|referred|seeing|evaluate|see)\s+(?:my|our|this|the)?\s*"
-        rf"(?:patient|pt\.?),?\s+(?:{_TITLE}\s+)?(?P<name>{_NAME})"
+        rf"(?:patient|pt\.?),?\s+(?:(?i:{_TITLE})\s+)?(?P<name>{_NAME})"
     ),
     re.compile(
-        rf"\b(?:patient|pt\.?),?\s+(?:{_TITLE}\s+)?(?P<name>{_NAME}),?\s+(?:\(|DOB|a\s|an\s|is\s|who\s|born)"
+        rf"\b(?:patient|pt\.?),?\s+(?:(?i:{_TITLE})\s+)?(?P<name>{_NAME}),?\s+"
+        r"(?:\(|DOB|a\s|an\s|is\s|who\s|born)"
     ),
     re.compile(rf"(?:^|\.\s+)(?:Mr|Mrs|Ms|Miss)\.?\s+(?P<name>{_NAME}),?\s+(?:\(|is\s|a\s|an\s)"),
     # "Could you please see Mei O'Connor at …", "Kindly schedule Ms. Jane Roe for …"
