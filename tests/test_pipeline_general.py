@@ -146,3 +146,20 @@ def test_a_letter_names_its_titled_patient_and_how_soon() -> None:
     assert (e.patient.first_name, e.patient.last_name) == ("Ahmed", "Khan")
     assert e.clinical.urgency == Urgency.routine
     assert e.confidence_of("clinical.urgency") < 0.9
+
+
+def test_a_header_row_of_unlisted_labels_takes_its_values_by_shape() -> None:
+    text = """Referral
+Enrollee Name Enrollee ID Birth Date Callback Number
+Jones, Ann XK1234567 01/02/1960 555-222-1111
+"""
+    e = extract([page(text)])
+    assert (e.patient.first_name, e.patient.last_name) == ("Ann", "Jones")
+    assert e.insurance.member_id == "XK1234567"
+    assert e.patient.dob == "1960-01-02"
+    assert e.patient.phone == "+15552221111"
+
+
+def test_an_unlisted_label_alone_on_its_line_labels_the_line_under_it() -> None:
+    e = extract([page("Health plan\nAetna\nPlan member ID\nXK1234567\n")])
+    assert (e.insurance.provider, e.insurance.member_id) == ("Aetna", "XK1234567")

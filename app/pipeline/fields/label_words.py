@@ -242,3 +242,46 @@ def _fits_cell(line: str, start: int, phrase: str) -> bool:
         return True
     before = line[:start]
     return not before.strip() or _CELL_START.search(before) is not None
+
+
+# -- a row of labels ----------------------------------------------------------------------------
+
+# The field a word names by itself; a label names one ("Birth date", not "Birth date callback").
+_CLASSES: dict[str, str] = {
+    **dict.fromkeys(("birth", "dob"), "dob"),
+    **dict.fromkeys(("sex", "gender"), "sex"),
+    **dict.fromkeys(_PHONE, "phone"),
+    "fax": "fax",
+    "email": "email",
+    **dict.fromkeys(("address", "residence", "street"), "address"),
+    "group": "group",
+    "npi": "npi",
+    **dict.fromkeys(_REASON, "reason"),
+    **dict.fromkeys(_CODES, "codes"),
+    **dict.fromkeys(("priority", "urgency"), "urgency"),
+    "name": "name",
+}
+_OWNERS = _PATIENT_WORDS | _HOLDER_WORDS | _REFERRER_WORDS
+
+
+def row_label_at(line: str, position: int) -> tuple[int, str, str | None] | None:
+    """The label of a header row that starts at ``position`` ("Enrollee ID Birth Date"):
+    its end, kind and owner; the longest run of label words naming one field of one owner."""
+    words = list(_WORD_SPAN.finditer(line, position))[:4]
+    if not words or words[0].start() != position:
+        return None
+    for n in range(len(words), 0, -1):
+        phrase = line[position : words[n - 1].end()]
+        tokens = words_of(phrase)
+        classes = {_CLASSES[t] for t in tokens if t in _CLASSES}
+        owners = [t for t in tokens if t in _OWNERS]
+        if len(classes) > 1 or len(owners) > 1 or not is_label_phrase(phrase):
+            continue
+        ident = next((i for i, t in enumerate(tokens) if t in _IDENT), len(tokens))
+        if any(t in _CLASSES for t in tokens[ident + 1 :]):
+            continue  # "Enrollee ID | Birth Date": an ID ends its label
+        if re.search(r"\s{2,}|\t|\|", phrase):
+            continue  # a label stands in one cell
+        kind, owner = compose(phrase) or ("skip", None)
+        return words[n - 1].end(), kind, owner
+    return None

@@ -401,6 +401,13 @@ def _with_composed(line: str, labels: list[Label]) -> list[Label]:
             floor = label.end
         widened = [w for w in widened if w.end <= label.start]
         widened.append(label)
+    whole = line.strip().rstrip(": ")
+    if whole and (not widened or ":" not in line) and label_words.is_label_phrase(whole):
+        # "Plan member ID" alone on its line: one label, its value under it
+        if not any(p.fullmatch(" ".join(whole.lower().split())) for p, _, _ in _KINDS):
+            kind, owner = classify(whole)
+            start = len(line) - len(line.lstrip())
+            return [Label(kind, owner, start, len(line.rstrip()), "", True)]
     taken = [(label.start, label.end) for label in widened if ":" in line[label.start : label.end]]
     composed = [
         Label(span.kind, span.owner, span.start, span.end, "", True)
@@ -501,12 +508,16 @@ def header_row(line: str) -> list[tuple[str, str | None]] | None:
         if hint and found:
             position += hint.end()
             continue
-        matches = [(m, k, o) for p, k, o in _AT_POSITION if (m := p.match(text, position))]
+        matches = [(m.end(), k, o) for p, k, o in _AT_POSITION if (m := p.match(text, position))]
         if not matches:
-            return None
-        match, kind, owner = max(matches, key=lambda x: x[0].end())
+            # a label the lexicon does not list: "Enrollee ID", "Callback Number"
+            composed = label_words.row_label_at(text, position)
+            if composed is None:
+                return None
+            matches.append(composed)
+        end, kind, owner = max(matches, key=lambda x: x[0])
         found.append((kind, owner))
-        position = match.end()
+        position = end
     values = [k for k, _ in found if k != "skip"]
     if len(found) >= 3 and found[0][0] != "name" and re.match(r"\s*patient\s", text, re.I):
         found.insert(0, ("name", PATIENT))  # "Patient DOB Sex Phone": "Patient" is a column

@@ -67,6 +67,8 @@ def expand(row: Row) -> Iterator[Labeled]:
             # the name is what stands before the first value of another shape
             shapes = [m.start() for p in (DATE, PHONE, EMAIL_SHAPE, _SEX) if (m := p.search(line))]
             head = line[: min(shapes, default=len(line))].strip()
+            # "Jones, Ann   XK1234567": the name ends at a gap or at a word with a digit
+            head = re.split(r"\s{2,}|\t|\s(?=\S*\d)", head)[0].strip()
             if read_name(head) is not None:
                 yield take("name", owners["name"], head, i)
                 free = free.replace(head, " ", 1)
