@@ -402,12 +402,17 @@ def _with_composed(line: str, labels: list[Label]) -> list[Label]:
         widened = [w for w in widened if w.end <= label.start]
         widened.append(label)
     whole = line.strip().rstrip(": ")
-    if whole and (not widened or ":" not in line) and label_words.is_label_phrase(whole):
+    listed = any(p.fullmatch(" ".join(whole.lower().split())) for p, _, _ in _KINDS)
+    if (
+        whole
+        and not listed
+        and (not widened or ":" not in line)
+        and label_words.is_label_phrase(whole)
+    ):
         # "Plan member ID" alone on its line: one label, its value under it
-        if not any(p.fullmatch(" ".join(whole.lower().split())) for p, _, _ in _KINDS):
-            kind, owner = classify(whole)
-            start = len(line) - len(line.lstrip())
-            return [Label(kind, owner, start, len(line.rstrip()), "", True)]
+        kind, owner = classify(whole)
+        start = len(line) - len(line.lstrip())
+        return [Label(kind, owner, start, len(line.rstrip()), "", True)]
     taken = [(label.start, label.end) for label in widened if ":" in line[label.start : label.end]]
     composed = [
         Label(span.kind, span.owner, span.start, span.end, "", True)
