@@ -7,7 +7,7 @@ name: the reader must understand them from their words and arrangement.
 from app.pipeline.fields import extract
 from app.pipeline.fields.clinical import read_urgency
 from app.pipeline.fields.label_words import compose
-from app.pipeline.fields.labels import is_label
+from app.pipeline.fields.labels import find_labels, is_label
 from app.pipeline.types import PageText
 from models.document import PageType
 from models.extraction import Sex, Urgency
@@ -163,3 +163,9 @@ Jones, Ann XK1234567 01/02/1960 555-222-1111
 def test_an_unlisted_label_alone_on_its_line_labels_the_line_under_it() -> None:
     e = extract([page("Health plan\nAetna\nPlan member ID\nXK1234567\n")])
     assert (e.insurance.provider, e.insurance.member_id) == ("Aetna", "XK1234567")
+
+
+def test_label_words_do_not_reach_over_a_colon_or_a_date() -> None:
+    labels = find_labels("Date of service: 11/3/26 Provider: Chloe Ruiz, DO")
+    assert [label.kind for label in labels] == ["skip", "provider"]
+    assert not is_label("Patient referral")  # "RE:  Patient referral" is a value

@@ -36,8 +36,8 @@ _QUALIFIERS = {
     "contact", "daytime", "preferred", "on", "file", "of", "for", "by", "to", "back", "the",
     "assigned", "at", "identity", "type", "health", "medical", "clinical", "current", "name",
     "date", "birth", "sex", "gender", "address", "residence", "street", "fax", "email",
-    "e-mail", "npi", "group", "employer", "urgency", "priority", "requested", "consult",
-    "referral", "visit", "and", "or", "/", "&", "dob", "age", "work", "cell", "return",
+    "e-mail", "npi", "group", "employer", "urgency", "priority", "requested",
+    "and", "or", "/", "&", "dob", "age", "work", "cell", "return",
     "first", "last", "given", "family", "company", "mm", "dd", "yyyy", "s", "specialist",
     "specialty", "consultant", "residential",
 }  # fmt: skip
@@ -90,8 +90,10 @@ def is_label_phrase(phrase: str) -> bool:
     words = words_of(phrase)
     if not words or len(words) > 6:
         return False
-    if not all(w in _VOCABULARY or (w.isdigit() and len(w) <= 2 and i) for i, w in
-               enumerate(words)):  # fmt: skip
+    digits = [i for i, w in enumerate(words) if w.isdigit()]
+    if len(digits) > 1 or any(i == 0 or i < len(words) - 2 or len(words[i]) > 2 for i in digits):
+        return False  # "Type 1 NPI", "Address 2"; not "11/3/26 Provider"
+    if not all(w in _VOCABULARY or w.isdigit() for w in words):
         return False
     return compose(phrase) is not None
 
@@ -110,6 +112,8 @@ def compose(phrase: str) -> tuple[str, str | None] | None:
     party = REFERRER if referrer or place or clinician else PATIENT if patient else None
     if "birth" in w or "dob" in w:
         return "dob", None
+    if "date" in w:
+        return "skip", None  # "Date of service", "Referral date"
     if w & {"sex", "gender"}:
         return "sex", None
     if "email" in w:
@@ -232,7 +236,7 @@ _CELL_START = re.compile(r"(?:\s{2,}|\t|\|)\s*$")
 
 def _cell_words(line: str, floor: int, stop: int) -> list[re.Match[str]]:
     """The words between ``floor`` and ``stop`` after the last wide gap: a label is in one cell."""
-    gap = max((m.end() for m in re.finditer(r"\s{2,}|\t|\|", line[floor:stop])), default=0)
+    gap = max((m.end() for m in re.finditer(r"\s{2,}|\t|\||:", line[floor:stop])), default=0)
     return list(_WORD_SPAN.finditer(line, floor + gap, stop))
 
 
