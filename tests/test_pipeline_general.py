@@ -169,3 +169,9 @@ def test_label_words_do_not_reach_over_a_colon_or_a_date() -> None:
     labels = find_labels("Date of service: 11/3/26 Provider: Chloe Ruiz, DO")
     assert [label.kind for label in labels] == ["skip", "provider"]
     assert not is_label("Patient referral")  # "RE:  Patient referral" is a value
+
+
+def test_a_listed_label_with_a_hint_keeps_the_lexicons_weight() -> None:
+    e = extract([page("DIAGNOSIS CODE(S)\nI48.91, R00.2\n")])
+    assert e.clinical.diagnosis_codes == ["I48.91", "R00.2"]
+    assert e.confidence_of("clinical.diagnosisCodes") >= 0.9

@@ -402,7 +402,11 @@ def _with_composed(line: str, labels: list[Label]) -> list[Label]:
         widened = [w for w in widened if w.end <= label.start]
         widened.append(label)
     whole = line.strip().rstrip(": ")
-    listed = any(p.fullmatch(" ".join(whole.lower().split())) for p, _, _ in _KINDS)
+    listed = any(
+        p.fullmatch(" ".join(text.lower().split()))
+        for text in (whole, _BARE_LABEL_END.sub("", whole))  # "DIAGNOSIS CODE(S)"
+        for p, _, _ in _KINDS
+    )
     if (
         whole
         and not listed
