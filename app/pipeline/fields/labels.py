@@ -523,6 +523,9 @@ def header_row(line: str) -> list[tuple[str, str | None]] | None:
             composed = label_words.row_label_at(text, position)
             if composed is None:
                 return None
+            if found and composed[1:] == found[-1]:
+                position = composed[0]  # "DIAGNOSIS CODE(S)": the same label, continued
+                continue
             matches.append(composed)
         end, kind, owner = max(matches, key=lambda x: x[0])
         found.append((kind, owner))
