@@ -175,3 +175,26 @@ def test_a_listed_label_with_a_hint_keeps_the_lexicons_weight() -> None:
     e = extract([page("DIAGNOSIS CODE(S)\nI48.91, R00.2\n")])
     assert e.clinical.diagnosis_codes == ["I48.91", "R00.2"]
     assert e.confidence_of("clinical.diagnosisCodes") >= 0.9
+
+
+def test_box_numbers_as_ocr_reads_them() -> None:
+    text = """1. NAME OF ENROLLEE  2 DOB/AGE
+LEE, KIM  5/12/2005
+TT. CLINIC NAME
+Riverside Primary Care
+@ ENROLLEE TEL
+512-774-2141
+15. SERVICE REQUESTED / REASON
+Iron deficiency anemia
+"""
+    e = extract([page(text)])
+    assert (e.patient.first_name, e.patient.last_name) == ("Kim", "Lee")
+    assert e.patient.dob == "2005-05-12"
+    assert e.referrer.practice_name == "Riverside Primary Care"
+    assert e.patient.phone == "+15127742141"
+    assert e.clinical.reason == "Iron deficiency anemia"
+
+
+def test_a_fax_headers_sender_practice_is_no_provider() -> None:
+    e = extract([page("FROM: RIVERSIDE PRIMARY CARE 804-668-0894 TO: 508-621-3664\nRE: Kim Lee\n")])
+    assert e.referrer.provider_name is None

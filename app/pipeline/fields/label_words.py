@@ -61,9 +61,10 @@ _TOKEN = re.compile(r"[a-z0-9][a-z0-9\-]*|#|&")  # "DOB/Age": two words
 
 
 # "4. " before a numbered box's label.
-# OCR reads "8." as "®." or "4." as "4,"
-BOX_NUMBER = re.compile(r"^\s*(?:\d{1,2}|[^\w\s])\s*[.,)]\s+(?=[A-Za-z])")
-_NUMBERED = re.compile(r"(?:^|(?<=\s))(?:\d{1,2}|(?<!\S)[^\w\s])[.,)]\s+(?=[A-Za-z])")
+# A box's number: "4.", and as OCR reads it: "4,", "2", "®.", "@", "TT.", "i."
+_BOX = r"\d{1,2}\s?[.,)]?|[@®©§$%][.,)]?|[^\w\s/&][.,)]|[IiLlTtOoSsZz|]{1,2}[.,]"
+BOX_NUMBER = re.compile(rf"^\s*(?:{_BOX})\s+(?=[A-Za-z])")
+_NUMBERED = re.compile(rf"(?:^|(?<=\s))(?:{_BOX})\s+(?=[A-Za-z])")
 
 
 def numbered(line: str) -> list[str] | None:
@@ -146,7 +147,7 @@ def compose(phrase: str) -> tuple[str, str | None] | None:
         return "practice", REFERRER if referrer else None
     if place and "name" in w:
         return "practice", REFERRER if referrer else None
-    if clinician or (referrer and not w & _IDENT):
+    if clinician or (referrer and "by" in w and not w & _IDENT):
         return ("name", REFERRER) if referrer else ("provider", None)
     if holder and "name" in w:
         return "skip", OTHER

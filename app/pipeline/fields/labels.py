@@ -547,7 +547,9 @@ def _column_block(lines: list[str], index: int) -> list[tuple[int, str]]:
     return block
 
 
-def _bare_labels_over_values(lines: list[str], index: int, labels: list[Label]) -> list[str] | None:
+def _bare_labels_over_values(
+    lines: list[str], index: int, labels: list[Label]
+) -> tuple[list[str], int] | None:
     """The value lines under a line of two or more labels ending in ':' with no values."""
     line = lines[index]
     if len(labels) < 2 or labels[0].start > len(line) - len(line.lstrip()) + 1:
@@ -563,7 +565,10 @@ def _bare_labels_over_values(lines: list[str], index: int, labels: list[Label]) 
         if not text or find_labels(text) or section_of(text) is not None:
             break
         block.append(text)
-    return block or None
+    cells = re.split(r"\s{2,}|\t", block[0]) if len(block) == 1 else []
+    if len(cells) == len(labels):
+        return cells, 1  # "LEE, KIM  5/12/2005": one value a label, as the gaps say
+    return (block, len(block)) if block else None
 
 
 def _row_block(lines: list[str], index: int) -> list[str]:
@@ -630,8 +635,8 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
         if bare is not None:
             # "EMPLOYER GROUP:   SEX:" over "female": each value to the label of its shape
             owned = tuple((lab.kind, lab.owner or _owner_in(section, lab.kind)) for lab in labels)
-            yield Row(owned, tuple(bare), page.number, index + 1, True)
-            skip_until = index + len(bare)
+            yield Row(owned, tuple(bare[0]), page.number, index + 1, True)
+            skip_until = index + bare[1]
             continue
         if not labels and line.strip() and len(pending) >= 3:
             # Two columns read one after the other: every label, then every value.

@@ -280,7 +280,8 @@ _ORGANISATION_END = re.compile(
 
 def is_organisation(text: str) -> bool:
     """Whether a value names a place rather than a person: it ends with a kind of practice."""
-    return _ORGANISATION_END.search(text.strip(" ,;")) is not None
+    name = re.split(r"\s+(?=\S*\d)", text.strip())[0]  # "RIVERSIDE PRIMARY CARE 804-668-0894"
+    return _ORGANISATION_END.search(name.strip(" ,;")) is not None
 
 
 def provider_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
