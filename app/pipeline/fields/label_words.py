@@ -143,10 +143,8 @@ def compose(phrase: str) -> tuple[str, str | None] | None:
         return "phone", REFERRER if referrer or place else PATIENT if patient else None
     if w & {"address", "residence", "street"}:
         return "address", None if referrer or place else PATIENT if patient else None
-    if place and "name" not in w - _PLACE and not clinician:
-        return "practice", REFERRER if referrer else None
-    if place and "name" in w:
-        return "practice", REFERRER if referrer else None
+    if place and ("name" in w or not clinician):
+        return "practice", REFERRER if referrer else None  # "Clinic name", "Requesting office"
     if clinician or (referrer and "by" in w and not w & _IDENT):
         return ("name", REFERRER) if referrer else ("provider", None)
     if holder and "name" in w:
