@@ -29,6 +29,12 @@ def odd_one_out(text: str, options: re.Pattern[str]) -> str | None:
             and not text[m.end() : found[i + 1].start()].strip()
         )
     ]
+    # "Expedited / urgent": words of one option, under one box
+    found = [
+        m
+        for i, m in enumerate(found)
+        if i == 0 or not re.fullmatch(r"\s*(?:/|or|,)\s*", text[found[i - 1].end() : m.start()])
+    ]
     if len(found) < 2:
         return None
     marks = []
@@ -44,3 +50,22 @@ def odd_one_out(text: str, options: re.Pattern[str]) -> str | None:
     if sum(empty) != len(found) - 1:
         return None
     return found[empty.index(False)]["word"]
+
+
+# A box as a form prints it, ticked or not.
+_TICKED = r"[\[(]\s*[xX✓✔✗✘*]\s*[\])]|[☒☑✔✓■▣⊠✗✘]"
+_UNTICKED = r"[\[(]\s*[\])]|[☐□○◯❏]"
+_MARK = re.compile(rf"(?P<ticked>{_TICKED})|(?P<empty>{_UNTICKED})")
+
+
+def options(text: str) -> list[tuple[bool, str]] | None:
+    """The options of a row of printed boxes ("[X] Standard [ ] Expedited / urgent"): each
+    box's text, up to the next box, and whether it is ticked; None without two boxes."""
+    marks = list(_MARK.finditer(text))
+    if len(marks) < 2:
+        return None
+    ends = [m.start() for m in marks[1:]] + [len(text)]
+    return [
+        (m["ticked"] is not None, text[m.end() : end].strip())
+        for m, end in zip(marks, ends, strict=True)
+    ]

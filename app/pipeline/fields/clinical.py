@@ -4,9 +4,10 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from app.pipeline.fields import icd10
-from app.pipeline.fields.boxes import odd_one_out
+from app.pipeline.fields.boxes import odd_one_out, options
 from app.pipeline.fields.confidence import (
     IN_ROW,
+    LABEL_GUESSED,
     LABEL_IN_SECTION,
     LABEL_OWN,
     NARRATIVE,
@@ -124,7 +125,8 @@ def _list_candidate(found: list[tuple[str, float, PageText]]) -> Candidate:
 
 
 def _label(item: Labeled) -> float:
-    return IN_ROW if item.in_row else LABEL_OWN
+    score = IN_ROW if item.in_row else LABEL_OWN
+    return min(score, LABEL_GUESSED) if item.guessed else score
 
 
 # -- urgency ---------------------------------------------------------------------------------
@@ -137,7 +139,6 @@ _BOX = re.compile(
     rf"(?P<mark>{_CHECKED}|{_UNCHECKED})?\s*(?P<word>{_WORDS})\b(?=\s*(?P<after>{_CHECKED}|{_UNCHECKED})?)",
     re.IGNORECASE,
 )
-_OPTION = re.compile(rf"(?<![A-Za-z])(?P<word>{_WORDS})\b", re.IGNORECASE)
 _SENTENCE = re.compile(
     r"\b(?:referral|request|consult|this)\s+is\s+(?:an?\s+)?(?:considered\s+)?"
     r"(?P<word4>stat|urgent|routine|emergent|non-urgent)\b"
@@ -149,8 +150,69 @@ _SENTENCE = re.compile(
 )
 
 
+# What the options of a form's urgency boxes say, beyond the words a value names.
+_OPTION_WORDS = re.compile(
+    rf"\b(?P<word>{_WORDS}|standard|normal|regular|non-urgent|urgently)\b", re.IGNORECASE
+)
+_ROUTINE_OPTIONS = {"standard", "normal", "regular"}
+
+
+def _option_urgency(word: str) -> Urgency | None:
+    word = word.lower().removesuffix("ly")
+    return Urgency.routine if word in _ROUTINE_OPTIONS else Urgency.read(word)
+
+
+def _ticked_urgency(text: str) -> tuple[Urgency | None, bool] | None:
+    """The urgency of the ticked box of a row of printed boxes: only a ticked box's words
+    count ("[X] Standard [ ] Expedited / urgent" is routine); None for no such row."""
+    found = options(text)
+    if found is None:
+        return None
+    ticked: set[Urgency] = set()
+    named = False
+    for checked, words in found:
+        for match in _OPTION_WORDS.finditer(words):
+            named = True
+            urgency = _option_urgency(match["word"])
+            if checked and urgency is not None:
+                ticked.add(urgency)
+    if not named:
+        return None
+    if len(ticked) == 1:
+        return ticked.pop(), True
+    if ticked or not any(checked for checked, _ in found):
+        return None, True
+    return None
+
+
+# How soon a request asks for the patient to be seen, in words of time rather than urgency.
+_WHEN = re.compile(
+    r"\b(?:see|schedule|evaluate|examine|seen|scheduled|appointment)\b[^;]{0,80}?"
+    r"(?:(?P<stat>\btoday\b|\bsame[- ]day\b|\bimmediately\b|\bwithin\s+24\s+hours\b)"
+    r"|(?P<urgent>\bwithin\s+(?:the\s+)?(?:next\s+)?(?:few|couple\s+of|[1-9]|two|three|four|five)"
+    r"\s+(?:days|business days)\b|\bthis\s+week\b|\bas\s+soon\s+as\s+possible\b)"
+    r"|(?P<routine>\bnext\s+available\b|\bat\s+your\s+(?:earliest\s+)?convenience\b"
+    r"|\bwhen(?:ever)?\s+convenient\b))",
+    re.IGNORECASE,
+)
+
+
+def read_when(text: str) -> Urgency | None:
+    """The urgency a request's "please see her today / within a few days / at the next
+    available appointment" asks for."""
+    match = _WHEN.search(text)
+    if match is None:
+        return None
+    return next(Urgency(key) for key in ("stat", "urgent", "routine") if match[key])
+
+
 def read_urgency(text: str) -> tuple[Urgency | None, bool]:
     """The urgency a value names or ticks, and whether it was ticked among boxes."""
+    printed = _ticked_urgency(text)
+    if printed is not None and printed[0] is not None:
+        return printed
+    if odd := odd_one_out(text, _OPTION_WORDS):
+        return _option_urgency(odd), True  # ticked by hand, read by OCR: "JX Expedited"
     boxes = list(_BOX.finditer(text))
     if not boxes:
         return None, False
@@ -165,8 +227,8 @@ def read_urgency(text: str) -> tuple[Urgency | None, bool]:
         ticked.discard(None)
         if len(ticked) == 1:
             return ticked.pop(), True
-        if not ticked and (odd := odd_one_out(text, _OPTION)):
-            return Urgency.read(odd.lower()), True  # ticked by hand, read by OCR
+        if not ticked and (odd := odd_one_out(text, _OPTION_WORDS)):
+            return _option_urgency(odd), True  # ticked by hand, read by OCR
         if ticked or len(boxes) > 1:
             return None, True
     words = {Urgency.read(m["word"].lower()) for m in boxes} - {None}
@@ -210,6 +272,10 @@ def urgency_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> I
                 found = Urgency.read(word.lower().removesuffix("ly"))
                 if found is not None:
                     yield candidate(URGENCY, found, NARRATIVE * 0.9, page, line, line=number)
+                    continue
+            when = read_when(line)
+            if when is not None:
+                yield candidate(URGENCY, when, NARRATIVE * 0.85, page, line, line=number)
 
 
 # -- reason ----------------------------------------------------------------------------------
@@ -225,6 +291,15 @@ _FOR_EVALUATION = re.compile(
     r"\b(?:for|regarding)\s+(?:(?:an?\s+)?(?:evaluation|consultation|consult|assessment|"
     r"management|treatment|further evaluation)(?:\s+and\s+(?:management|treatment))?\s+of\s+)"
     r"(?P<reason>[^.;\n]{4,160})",
+    re.IGNORECASE,
+)
+
+
+# "Could you please see Jane Roe next week for chest pain (R07.9)": what a request asks for
+_PLEASE_SEE_FOR = re.compile(
+    r"\b(?:please|kindly)\s+(?:see|schedule|evaluate|examine)\b[^.;]{0,100}?\bfor\s+"
+    r"(?!evaluation|consultation|an?\s|further|assessment|management|treatment)"
+    r"(?P<reason>[^.;(\n]{4,160})",
     re.IGNORECASE,
 )
 
@@ -258,7 +333,7 @@ def reason_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> It
         if page.page_type not in (None, PageType.referral):
             continue
         text = " ".join(page.text.split())
-        for pattern in (_FOR_EVALUATION, _REFERRING_FOR):
+        for pattern in (_FOR_EVALUATION, _REFERRING_FOR, _PLEASE_SEE_FOR):
             match = pattern.search(text)
             raw = (match["reason"] or match.groupdict().get("reason2") or "") if match else ""
             reason = _clean_reason(raw)

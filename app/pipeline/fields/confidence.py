@@ -19,6 +19,7 @@ LABEL_OWN = 0.97  # "Patient Name: …"
 LABEL_IN_SECTION = 0.94  # "Name: …" under "PATIENT INFORMATION"
 LABEL_ALONE = 0.86  # "DOB: …" with no section: the kind says whose it is
 IN_ROW = 0.88  # under a header row, matched by its shape
+LABEL_GUESSED = 0.85  # a label the lexicon does not list, read from its words ("Beneficiary ID")
 NARRATIVE = 0.82  # "I am referring my patient Jane Doe (DOB …)"
 SHAPE_ONLY = 0.6  # a value found by its shape alone (a letterhead, an ICD-10 code in text)
 
@@ -81,10 +82,12 @@ def label_score(item: Labeled, owner: str) -> float:
     if item.owner != owner:
         return 0.0
     if item.in_row:
-        return IN_ROW
-    if item.owner_from_label:
-        return LABEL_OWN
-    return LABEL_IN_SECTION
+        score = IN_ROW
+    elif item.owner_from_label:
+        score = LABEL_OWN
+    else:
+        score = LABEL_IN_SECTION
+    return min(score, LABEL_GUESSED) if item.guessed else score
 
 
 def page_factor(page: PageText) -> float:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from app.pipeline.fields import label_words
 from app.pipeline.types import PageText
 
 # Whose value it is.
@@ -223,6 +224,7 @@ class Label:
     start: int
     end: int
     hint: str  # a parenthetical after the label: "(Last, First)"
+    guessed: bool = False  # read from its words (``label_words``), not from the lexicon
 
 
 @dataclass(frozen=True)
@@ -238,6 +240,7 @@ class Labeled:
     hint: str = ""
     below: bool = False  # read from the line(s) under the label
     in_row: bool = False  # one column of a header row, matched to its value by shape
+    guessed: bool = False  # its label was read from its words, not found in the lexicon
 
 
 @dataclass(frozen=True)
@@ -301,12 +304,12 @@ _SECTION_START = [(re.compile(rf"^\s*(?:{p})\b", re.IGNORECASE), owner) for p, o
 
 
 def classify(label_text: str) -> tuple[str, str | None]:
-    """The kind and owner a label's words name."""
+    """The kind and owner a label's words name: the lexicon's, else what its words compose."""
     words = " ".join(label_text.lower().split())
     for pattern, kind, owner in _KINDS:
         if pattern.fullmatch(words):
             return kind, owner
-    return "skip", None
+    return label_words.compose(words) or ("skip", None)
 
 
 _BARE_LABEL_END = re.compile(rf"\s*(?:{_HINT})?\s*[:#]?\s*$")
@@ -317,19 +320,32 @@ _BORDER_NOISE = " \t'‘’`|_—-.,;"
 
 
 def is_label(text: str) -> bool:
-    """Whether ``text`` is a label of the lexicon and nothing more ("DATE OF BIRTH", "NPI:").
+    """Whether ``text`` is a label and nothing more ("DATE OF BIRTH", "NPI:", "3. MEMBER ID").
 
     A letter alone is a value (the "F" of a sex column, an initial), not the "F" of a footer's
     "F 555-123-4567", which labels only with its number beside it.
     """
-    text = text.strip(_BORDER_NOISE)
+    text = label_words.BOX_NUMBER.sub("", text.strip(_BORDER_NOISE))
     if len(text.rstrip(":#")) <= 1:
         return False
     for candidate in (text, _BARE_LABEL_END.sub("", text)):
         words = " ".join(candidate.lower().split())
         if words and any(pattern.fullmatch(words) for pattern, _, _ in _KINDS):
             return True
+        if words and label_words.is_label_phrase(words):
+            return True
     return False
+
+
+def _unnumbered(line: str) -> str:
+    """A line of numbered boxes' labels ("4. EMPLOYER GROUP 5. SEX") as colon labels
+    ("EMPLOYER GROUP:   SEX:"), each value then read under it; any other line as it is."""
+    phrases = label_words.numbered(line)
+    if phrases is None or not all(is_label(p) for p in phrases):
+        return line
+    return "   ".join(
+        f"{p.rstrip(' :#')}{' #' if p.rstrip().endswith('#') else ''}:" for p in phrases
+    )
 
 
 def _longest_label_at(line: str, start: int) -> re.Match[str] | None:
@@ -370,7 +386,52 @@ def find_labels(line: str) -> list[Label]:
         kind, owner = classify(match["label"])
         hint = (match["hint"] or "").strip(" ()").lower()
         labels.append(Label(kind, owner, match.start("label"), match.end(), hint))
-    return labels
+    return _with_composed(line, labels)
+
+
+def _with_composed(line: str, labels: list[Label]) -> list[Label]:
+    """The lexicon's labels, each widened to the label words before it ("Type 1 NPI:",
+    "Requesting clinician:"), and the labels ending in ':' that the lexicon does not list."""
+    widened: list[Label] = []
+    floor = 0  # the end of the last label ending in ':'; one without may be a word of the next
+    for label in labels:
+        if ":" in line[label.start : label.end]:
+            start = label_words.widen(line, floor, label.start, label.end)
+            if start < label.start:
+                phrase = line[start : label.end].rstrip(" :#")
+                kind, owner = classify(phrase)
+                guessed = not any(
+                    p.fullmatch(" ".join(phrase.lower().split())) for p, _, _ in _KINDS
+                )
+                label = Label(kind, owner, start, label.end, label.hint, guessed)
+            floor = label.end
+        widened = [w for w in widened if w.end <= label.start]
+        widened.append(label)
+    whole = line.strip().rstrip(": ")
+    listed = any(
+        p.fullmatch(" ".join(text.lower().split()))
+        for text in (whole, _BARE_LABEL_END.sub("", whole))  # "DIAGNOSIS CODE(S)"
+        for p, _, _ in _KINDS
+    )
+    if (
+        whole
+        and not listed
+        and (not widened or ":" not in line)
+        and label_words.is_label_phrase(whole)
+    ):
+        # "Plan member ID" alone on its line: one label, its value under it
+        kind, owner = classify(whole)
+        start = len(line) - len(line.lstrip())
+        return [Label(kind, owner, start, len(line.rstrip()), "", True)]
+    taken = [(label.start, label.end) for label in widened if ":" in line[label.start : label.end]]
+    composed = [
+        Label(span.kind, span.owner, span.start, span.end, "", True)
+        for span in label_words.colon_labels(line, taken)
+    ]
+    if not composed:
+        return widened
+    kept = [w for w in widened if not any(c.start <= w.start < c.end for c in composed)]
+    return sorted(kept + composed, key=lambda label: label.start)
 
 
 def _longest_at_start(line: str) -> re.Match[str] | None:
@@ -471,12 +532,19 @@ def header_row(line: str) -> list[tuple[str, str | None]] | None:
         if hint and found:
             position += hint.end()
             continue
-        matches = [(m, k, o) for p, k, o in _AT_POSITION if (m := p.match(text, position))]
+        matches = [(m.end(), k, o) for p, k, o in _AT_POSITION if (m := p.match(text, position))]
         if not matches:
-            return None
-        match, kind, owner = max(matches, key=lambda x: x[0].end())
+            # a label the lexicon does not list: "Enrollee ID", "Callback Number"
+            composed = label_words.row_label_at(text, position)
+            if composed is None:
+                return None
+            if found and composed[1:] == found[-1]:
+                position = composed[0]  # "DIAGNOSIS CODE(S)": the same label, continued
+                continue
+            matches.append(composed)
+        end, kind, owner = max(matches, key=lambda x: x[0])
         found.append((kind, owner))
-        position = match.end()
+        position = end
     values = [k for k, _ in found if k != "skip"]
     if len(found) >= 3 and found[0][0] != "name" and re.match(r"\s*patient\s", text, re.I):
         found.insert(0, ("name", PATIENT))  # "Patient DOB Sex Phone": "Patient" is a column
@@ -494,6 +562,30 @@ def _column_block(lines: list[str], index: int) -> list[tuple[int, str]]:
     return block
 
 
+def _bare_labels_over_values(
+    lines: list[str], index: int, labels: list[Label]
+) -> tuple[list[str], int] | None:
+    """The value lines under a line of two or more labels ending in ':' with no values."""
+    line = lines[index]
+    if len(labels) < 2 or labels[0].start > len(line) - len(line.lstrip()) + 1:
+        return None
+    ends = [label.start for label in labels[1:]] + [len(line)]
+    if any(_clean(line[label.end : end]) for label, end in zip(labels, ends, strict=True)):
+        return None
+    if not all(":" in line[label.start : label.end] for label in labels):
+        return None
+    block = []
+    for j in range(index + 1, min(len(lines), index + 3)):
+        text = lines[j].strip()
+        if not text or find_labels(text) or section_of(text) is not None:
+            break
+        block.append(text)
+    cells = re.split(r"\s{2,}|\t", block[0]) if len(block) == 1 else []
+    if len(cells) == len(labels):
+        return cells, 1  # "LEE, KIM  5/12/2005": one value a label, as the gaps say
+    return (block, len(block)) if block else None
+
+
 def _row_block(lines: list[str], index: int) -> list[str]:
     block: list[str] = []
     for j in range(index + 1, min(len(lines), index + 6)):
@@ -506,7 +598,7 @@ def _row_block(lines: list[str], index: int) -> list[str]:
 
 def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
     """Every labelled value on a page, with the section it stands in."""
-    lines = page.text.split("\n")
+    lines = [_unnumbered(line) for line in page.text.split("\n")]
     section: str | None = None
     skip_until = -1
     pending: list[tuple[str, str | None]] = []  # bare labels that found no value
@@ -554,6 +646,13 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
         if opened is not None:
             section = opened
         labels = find_labels(line)
+        bare = _bare_labels_over_values(lines, index, labels)
+        if bare is not None:
+            # "EMPLOYER GROUP:   SEX:" over "female": each value to the label of its shape
+            owned = tuple((lab.kind, lab.owner or _owner_in(section, lab.kind)) for lab in labels)
+            yield Row(owned, tuple(bare[0]), page.number, index + 1, True)
+            skip_until = index + bare[1]
+            continue
         if not labels and line.strip() and len(pending) >= 3:
             # Two columns read one after the other: every label, then every value.
             column = _column_block(lines, index)
@@ -609,6 +708,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
                 line_of_value,
                 label.hint,
                 is_below,
+                guessed=label.guessed,
             )
 
 
@@ -663,8 +763,8 @@ def _value_below(
             if taken or not (gap or many):
                 break
             continue
-        if find_labels(text) or section_of(text) is not None:
-            break
+        if (find_labels(text) and len(text) > 1) or section_of(text) is not None:
+            break  # "F" alone under "Sex:" is a value, not the footer's "F" for fax
         taken.append(text)
         last = j
         if not many:

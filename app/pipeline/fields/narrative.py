@@ -25,18 +25,21 @@ _LIVES_AT = re.compile(
 )
 _ZIP_END = re.compile(r"\b\d{5}(?:-\d{4})?\b")
 _REACHED_AT = re.compile(
-    r"\b(?:reached|contacted|called|phone(?: number)?|cell|telephone|mobile)\s+"
+    r"\b(?:reached|contacted|called|phone(?: number)?|number|cell|telephone|mobile)\s+"
     r"(?:is\s+|at\s+|on\s+)?"
     r"(?P<phone>\+?[\d(][\d()\s.\-]{9,16}\d)",
     re.IGNORECASE,
 )
 _INSURANCE_IS = re.compile(
-    r"\binsurance\s+(?:is|carrier is|provider is|:)\s+(?:with\s+)?(?P<payer>[A-Z][^,.;()]{1,60}?)"
+    r"\b(?i:insurance|coverage|insurer|payer|payor|health plan)\s+"
+    r"(?:is|carrier is|provider is|:)\s+"
+    r"(?:with\s+|through\s+)?(?P<payer>[A-Z][^,.;()]{1,60}?)"
     r"(?=\s*(?:[,.;(]|\s+(?:with|member|policy|subscriber|id|group)\b))"
     r"|\b(?:insured|covered)\s+(?:by|through|with)\s+(?P<payer2>[A-Z][^,.;()]{1,60}?)(?=\s*[,.;(])",
 )
 _MEMBER_ID = re.compile(
-    r"\b(?:member|subscriber|policy)\s+(?:id|#|number|no\.?)\s*(?:is\s+)?[:#]?\s*(?P<id>[A-Z0-9][A-Z0-9\-]{3,24})\b",
+    r"\b(?:member|subscriber|policy)\s+(?:(?:id|#|number|no\.?)\s*(?:is\s+)?[:#]?\s*"
+    r"(?P<id>[A-Z0-9][A-Z0-9\-]{3,24})\b|(?P<bare>(?=[A-Z\-]*\d)[A-Z0-9][A-Z0-9\-]{4,24})\b)",
     re.IGNORECASE,
 )
 _GROUP = re.compile(
@@ -125,11 +128,12 @@ def _insurance(page: PageText, sentence: str) -> Iterator[Candidate]:
                 payer,
                 key=" ".join(payer.lower().split()),
             )
-    if "insurance" not in sentence.lower() and not payer_match:
+    if not re.search(r"\b(?:insurance|coverage)\b", sentence, re.I) and not payer_match:
         return
     for pattern, path in ((_MEMBER_ID, insurance.MEMBER_ID), (_GROUP, insurance.GROUP)):
         found = pattern.search(sentence)
         if found:
-            identifier = insurance.read_identifier(found["id"])
+            raw = found["id"] or found.groupdict().get("bare") or ""
+            identifier = insurance.read_identifier(raw)
             if identifier:
-                yield candidate(path, identifier, NARRATIVE, page, found["id"])
+                yield candidate(path, identifier, NARRATIVE, page, raw)

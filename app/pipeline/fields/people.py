@@ -179,20 +179,36 @@ _NAME = (
 _PATIENT_SENTENCES = (
     re.compile(
         rf"\b(?:referring|refer|referred|seeing|evaluate|see)\s+(?:my|our|this|the)?\s*"
-        rf"(?:patient|pt\.?),?\s+(?:{_TITLE}\s+)?(?P<name>{_NAME})"
+        rf"(?:patient|pt\.?),?\s+(?:(?i:{_TITLE})\s+)?(?P<name>{_NAME})"
     ),
     re.compile(
-        rf"\b(?:patient|pt\.?),?\s+(?:{_TITLE}\s+)?(?P<name>{_NAME}),?\s+(?:\(|DOB|a\s|an\s|is\s|who\s|born)"
+        rf"\b(?:patient|pt\.?),?\s+(?:(?i:{_TITLE})\s+)?(?P<name>{_NAME}),?\s+"
+        r"(?:\(|DOB|a\s|an\s|is\s|who\s|born)"
     ),
     re.compile(rf"(?:^|\.\s+)(?:Mr|Mrs|Ms|Miss)\.?\s+(?P<name>{_NAME}),?\s+(?:\(|is\s|a\s|an\s)"),
+    # "Could you please see Mei O'Connor at …", "Kindly schedule Ms. Jane Roe for …"
+    re.compile(
+        rf"\b(?:please|kindly)\s+(?:see|schedule|evaluate|examine)\s+(?:(?:Mr|Mrs|Ms|Miss)\.?\s+)?"
+        rf"(?P<name>{_NAME})\b"
+    ),
 )
+# "Subject: consult request - O'Connor, Mei, DOB 01/02/1980": the name after the topic
+_SUBJECT_TOPIC = re.compile(r"^[^,]*?\s[-\u2013\u2014:]\s+")
+_SUBJECT_TAIL = re.compile(r",?\s*\b(?:DOB|D\.O\.B\.?|born|MRN|date of birth)\b.*$", re.IGNORECASE)
+
+
+def subject_name(value: str) -> str:
+    """The name part of a subject line: after "consult request - ", before ", DOB …"."""
+    return _SUBJECT_TAIL.sub("", _SUBJECT_TOPIC.sub("", value, count=1)).strip(" ,")
+
+
 # An EHR banner: "JACKSON, PÁDRAIG" alone on a line over MRN/DOB, or "(MRN 55071464)" after it.
 _BANNER = re.compile(
     r"^\s*(?P<name>[^\W\d_][^,\d\[\]():]{0,40},\s*[^\W\d_][^,\d\[\]():]{0,40}?)\s*"
     r"(?P<tail>\((?:MRN|DOB|D\.O\.B)[^)]*\).*)?$"
 )
 _IDENTITY = re.compile(r"\b(?:MRN|DOB|D\.O\.B|date of birth)\b", re.IGNORECASE)
-_SIGN_OFF = re.compile(
+SIGN_OFF = re.compile(
     r"^\s*(?:sincerely|regards|best regards|kind regards|respectfully|thank you|thanks"
     r"|warm regards|cordially)[,.]?\s*$",
     re.IGNORECASE,
@@ -205,7 +221,7 @@ _SIGNATURE_LINE = re.compile(
     re.IGNORECASE,
 )
 _SIGNED_BY = re.compile(r"(?:electronically )?signed by\s*:?\s*(?P<name>.+)$", re.IGNORECASE)
-_WITH_CREDENTIAL = re.compile(rf"^\s*(?:dr\.?\s+)?.+,?\s+(?:{_CREDENTIALS})\b", re.IGNORECASE)
+WITH_CREDENTIAL = re.compile(rf"^\s*(?:dr\.?\s+)?.+,?\s+(?:{_CREDENTIALS})\b", re.IGNORECASE)
 
 
 def patient_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
@@ -219,6 +235,8 @@ def patient_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> I
             continue
         if item.kind in ("name", "re"):
             name = read_name(item.value, item.hint)
+            if name is None and item.kind == "re":
+                name = read_name(subject_name(item.value))
             if name is None:
                 continue
             yield from _both(name, score, page, item.value, item.line)
@@ -252,9 +270,25 @@ def _both(name: Name, score: float, page: PageText, raw: str, line: int) -> Iter
     yield candidate(LAST, name.last, score, page, raw, key=name_key(name.last), line=line)
 
 
+# "St. Luke's Community Clinic", "Northgate Medical Group": a place, whatever its first words
+_ORGANISATION_END = re.compile(
+    r"\b(?:clinic|clinics|center|centre|hospital|associates|group|practice|partners|healthcare"
+    r"|health|medicine|pediatrics|specialists|institute|services|care|llc|inc|pc|pllc)\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_organisation(text: str) -> bool:
+    """Whether a value names a place rather than a person: it ends with a kind of practice."""
+    name = re.split(r"\s+(?=\S*\d)", text.strip())[0]  # "RIVERSIDE PRIMARY CARE 804-668-0894"
+    return _ORGANISATION_END.search(name.strip(" ,;")) is not None
+
+
 def provider_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
     for item in items:
+        if item.kind == "name" and is_organisation(item.value):
+            continue  # "From: St. Luke's Community Clinic"
         if item.kind == "name":
             score = label_score(item, REFERRER)
         elif item.kind == "provider":
@@ -279,12 +313,12 @@ def provider_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> 
                 name = read_name(signed["name"])
                 if name is not None:
                     yield _provider(name, NARRATIVE, page, signed["name"], number)
-            if _SIGN_OFF.match(line):
+            if SIGN_OFF.match(line):
                 for j in range(number + 1, min(len(lines), number + 5)):
                     text = lines[j].strip()
                     if not text or set(text) <= set("_-/ "):
                         continue
-                    if _WITH_CREDENTIAL.match(text) or text.lower().startswith("dr"):
+                    if WITH_CREDENTIAL.match(text) or text.lower().startswith("dr"):
                         name = read_name(text)
                         if name is not None:
                             yield _provider(name, NARRATIVE, page, text, j)

@@ -12,6 +12,7 @@ from app.pipeline.fields.confidence import (
     label_score,
 )
 from app.pipeline.fields.labels import RECIPIENT, REFERRER, Labeled, find_labels
+from app.pipeline.fields.people import SIGN_OFF, WITH_CREDENTIAL, is_organisation, read_name
 from app.pipeline.fields.repair import as_digits
 from app.pipeline.types import PageText
 from models.document import PageType
@@ -106,8 +107,10 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
                     line=item.line,
                 )
         elif item.kind == "name" and label_score(item, REFERRER):
-            # "Referring Provider: Dr. John Smith, Valley Family Medicine"
+            # "Referring Provider: Dr. John Smith, Valley Family Medicine"; "From: Valley Clinic"
             _, _, rest = item.value.partition(",")
+            if not rest and _names_a_practice(item.value):
+                rest = item.value
             practice = read_practice(rest)
             if practice and _PRACTICE_WORDS.search(practice):
                 yield candidate(
@@ -132,6 +135,32 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
                     yield candidate(NPI, npi, NARRATIVE * sure, page, match["npi"], line=number)
         if not labelled_practice:
             yield from _letterhead(page, lines)
+        yield from _signature_practice(page, lines)
+
+
+def _names_a_practice(text: str) -> bool:
+    """ "Northgate Medical Group", not "Dr. Jane Roe" nor "Referral Coordinator"."""
+    return (
+        _PRACTICE_WORDS.search(text) is not None
+        and _NOT_PRACTICE.search(text) is None
+        and (is_organisation(text) or read_name(text) is None)
+        and 2 <= len(text.split()) <= 8
+    )
+
+
+def _signature_practice(page: PageText, lines: list[str]) -> Iterator[Candidate]:
+    """The practice under a letter's signature: "Thank you," / "Jane Roe, NP" / "Valley Clinic"."""
+    for number, line in enumerate(lines):
+        if not SIGN_OFF.match(line):
+            continue
+        after = [(j, lines[j].strip()) for j in range(number + 1, min(len(lines), number + 5))]
+        after = [(j, text) for j, text in after if text]
+        if len(after) >= 2 and WITH_CREDENTIAL.match(after[0][1]):
+            j, text = after[1]
+            if _names_a_practice(text) and (practice := read_practice(text)):
+                yield candidate(
+                    PRACTICE, practice, NARRATIVE, page, text, key=name_key(practice), line=j
+                )
 
 
 def _letterhead(page: PageText, lines: list[str]) -> Iterator[Candidate]:

@@ -16,7 +16,9 @@ from app.pipeline.fields.labels import OTHER, PATIENT, RECIPIENT, Labeled, Row
 from app.pipeline.fields.people import read_name
 from app.pipeline.fields.phones import EMAIL_SHAPE, PHONE
 
-_SEX = re.compile(r"(?<![A-Za-z])(?:female|male|f|m|unknown|non-?binary)(?![A-Za-z])", re.I)
+_SEX = re.compile(
+    r"(?<![A-Za-z])(?:female|male|f|m|u|x|unknown|undisclosed|other|non-?binary)(?![A-Za-z])", re.I
+)
 _IDENTIFIER = re.compile(r"(?<![A-Za-z0-9\-])(?=[A-Za-z0-9\-]*\d)[A-Za-z0-9][A-Za-z0-9\-]{3,24}\b")
 _NPI = re.compile(r"(?<!\d)\d{10}(?!\d)")
 
@@ -65,6 +67,8 @@ def expand(row: Row) -> Iterator[Labeled]:
             # the name is what stands before the first value of another shape
             shapes = [m.start() for p in (DATE, PHONE, EMAIL_SHAPE, _SEX) if (m := p.search(line))]
             head = line[: min(shapes, default=len(line))].strip()
+            # "Jones, Ann   XK1234567": the name ends at a gap or at a word with a digit
+            head = re.split(r"\s{2,}|\t|\s(?=\S*\d)", head)[0].strip()
             if read_name(head) is not None:
                 yield take("name", owners["name"], head, i)
                 free = free.replace(head, " ", 1)
