@@ -406,3 +406,56 @@ def test_ocr_text_no_check_confirms_is_never_shown_as_sure() -> None:
     assert e.confidence["patient.lastName"] < 0.9  # it may have been "Hernández"
     assert e.confidence["insurance.memberId"] < 0.9
     assert e.confidence["patient.dob"] >= 0.9  # a valid date: OCR's reading holds
+
+
+def test_a_header_row_name_with_a_non_ascii_letter_is_no_sex_and_the_id_is_the_insurers() -> None:
+    text = """REFERRAL
+Pt Name DOB (mm/dd/yyyy) Sex at birth Contact #
+Brittany Müller 1/6/77 +1 907 779 0658
+Street Address Primary Insurance ID # Group Number
+4150 Magnolia Way
+Madison, WI 53712-3903
+Medicaid HJ13356868
+"""
+    e = extract([page(text)])
+    assert (e.patient.first_name, e.patient.last_name) == ("Brittany", "Müller")
+    assert e.patient.sex is None
+    assert e.insurance.member_id == "HJ13356868"
+
+
+def test_a_state_code_with_a_digit_for_its_letter_still_ends_the_address() -> None:
+    text = "Patient\nHOME ADDRESS\n7533 Highland Ave Des Moines, 1A 50332\n"
+    address = extract([page(text)]).patient.address
+    assert address is not None
+    assert (address.line1, address.city, address.state, address.zip) == (
+        "7533 Highland Ave",
+        "Des Moines",
+        "IA",
+        "50332",
+    )
+
+
+def test_a_row_of_sex_boxes_whose_label_ocr_lost_still_gives_the_sex() -> None:
+    text = "Patient\nLAST NAME\nOkafor\nME\n[ ]Male [X] Female [ ]X [ ] Unknown\n"
+    assert extract([page(text)]).patient.sex == Sex.F
+
+
+def test_a_whole_address_under_a_merged_email_label_is_the_address() -> None:
+    text = (
+        "Patient\nLAST NAME\nThompson\nFIRST NAME\nThuy\nBIRTH DATE\nDecember 30, 1939\n"
+        "PHONE\n559-276-0038\nADOR EMAIL ADDRESS\n8538 Mill Rd Raleigh, NC 27608\n"
+    )
+    e = extract([page(text)])
+    assert e.patient.email is None
+    assert e.patient.address is not None
+    assert (e.patient.address.line1, e.patient.address.zip) == ("8538 Mill Rd", "27608")
+
+
+def test_a_hash_read_as_at_still_labels_a_member_number_split_by_ocr() -> None:
+    text = (
+        "Insurance\nINS  MEMBER @  GROUP NUMBER\nMolina Healthcare  24608097 109\n"
+        "Referring Provider\n"
+    )
+    e = extract([page(text, page_type=None)])
+    assert e.insurance.provider == "Molina Healthcare"
+    assert e.insurance.member_id == "24608097109"

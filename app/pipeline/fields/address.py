@@ -29,7 +29,11 @@ STATES = {
     "wyoming": "WY", "puerto rico": "PR", "guam": "GU", "virgin islands": "VI",
 }  # fmt: skip
 _CODES = set(STATES.values())
-_STATE = "|".join([*sorted(STATES, key=len, reverse=True), *sorted(_CODES)])
+# OCR reads a code's I, O, S or B as a digit ("Des Moines, 1A"): the code is still only one.
+_LETTER_FOR_DIGIT = str.maketrans({"1": "I", "0": "O", "5": "S", "8": "B"})
+_DIGIT_FOR_LETTER = {"I": "[I1]", "O": "[O0]", "S": "[S5]", "B": "[B8]"}
+_CODES_AS_READ = sorted("".join(_DIGIT_FOR_LETTER.get(c, c) for c in code) for code in _CODES)
+_STATE = "|".join([*sorted(STATES, key=len, reverse=True), *_CODES_AS_READ])
 CSZ = re.compile(
     rf"(?P<city>[A-Za-z][A-Za-z .'\-]*?)\s*,?\s+(?P<state>{_STATE})\.?,?\s+"
     r"(?P<zip>[0-9OIl]{5}(?:-[0-9OIl]{4})?)\s*$",
@@ -52,8 +56,8 @@ STREET = re.compile(r"^\s*(?:\d+[A-Za-z]?|P\.?\s?O\.?\s+Box)\s+\S", re.IGNORECAS
 
 def state_code(text: str) -> str | None:
     word = " ".join(text.strip(" .,").split()).lower()
-    if word.upper() in _CODES:
-        return word.upper()
+    if word.upper().translate(_LETTER_FOR_DIGIT) in _CODES:
+        return word.upper().translate(_LETTER_FOR_DIGIT)
     return STATES.get(word)
 
 
@@ -98,15 +102,23 @@ def _city(text: str) -> str:
 _IDENTITY = re.compile(r"\b(?:MRN|DOB|D\.O\.B|home|sex|gender|patient)\b", re.IGNORECASE)
 
 
+def _garbled_label(line: str) -> bool:
+    """ "ADOR EMAIL ADDRESS": OCR merged two labels into one that the lexicon cannot read."""
+    return bool(re.search(r"\baddress\b", line, re.IGNORECASE)) and not find_labels(line)
+
+
 def _unlabelled(page: PageText) -> Iterator[Candidate]:
-    """An address standing under the patient's identity (an EHR banner), without a label."""
+    """An address standing under the patient's identity (an EHR banner) or under a label OCR
+    garbled, without a label we read."""
     if page.page_type not in (None, PageType.referral):
         return
     lines = page.text.split("\n")
     for i, line in enumerate(lines):
         if i < 2 or not STREET.match(line) or find_labels(line):
             continue
-        if not _IDENTITY.search(" ".join(lines[max(0, i - 4) : i])):
+        if not _IDENTITY.search(" ".join(lines[max(0, i - 4) : i])) and not _garbled_label(
+            lines[i - 1]
+        ):
             continue
         value = line
         if not CSZ.search(line) and i + 1 < len(lines) and CSZ.fullmatch(lines[i + 1].strip()):

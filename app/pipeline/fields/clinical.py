@@ -137,7 +137,10 @@ _BOX = re.compile(
     rf"(?P<mark>{_CHECKED}|{_UNCHECKED})?\s*(?P<word>{_WORDS})\b(?=\s*(?P<after>{_CHECKED}|{_UNCHECKED})?)",
     re.IGNORECASE,
 )
-_OPTION = re.compile(rf"(?<![A-Za-z])(?P<word>{_WORDS})\b", re.IGNORECASE)
+# "D<fRoutine": a hand tick read as letters glued to the capital of the option after it.
+_OPTION = re.compile(
+    rf"(?:(?<![A-Za-z])|(?<=[a-z])(?=(?-i:[A-Z][a-z])))(?P<word>{_WORDS})\b", re.IGNORECASE
+)
 _SENTENCE = re.compile(
     r"\b(?:referral|request|consult|this)\s+is\s+(?:an?\s+)?(?:considered\s+)?"
     r"(?P<word4>stat|urgent|routine|emergent|non-urgent)\b"

@@ -489,9 +489,13 @@ def _row_block(lines: list[str], index: int) -> list[str]:
     return block
 
 
+# OCR reads the "#" of a capitals label ("MEMBER #") as "@"; an address's "@" has no gap after.
+_HASH_READ_AS_AT = re.compile(r"(?<=[A-Z]{2}) @(?=\s{2,}|\s*$)")
+
+
 def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
     """Every labelled value on a page, with the section it stands in."""
-    lines = page.text.split("\n")
+    lines = [_HASH_READ_AS_AT.sub(" #", line) for line in page.text.split("\n")]
     section: str | None = None
     skip_until = -1
     pending: list[tuple[str, str | None]] = []  # bare labels that found no value
@@ -511,7 +515,9 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             if block:
                 # "Patient Name DOB Mobile": the whole row is the patient's
                 row_section = PATIENT if any(o == PATIENT for _, o in row) else section
-                owned = tuple((kind, owner or _owner_in(row_section, kind)) for kind, owner in row)
+                owned = tuple(
+                    (kind, owner or _owner_in_row(row, row_section, kind)) for kind, owner in row
+                )
                 yield Row(owned, tuple(block), page.number, index + 1)
                 if any(owner == PATIENT for _, owner in row):
                     section = PATIENT
@@ -609,6 +615,13 @@ _KIND_OWNERS = {
 
 
 _CLINICAL_KINDS = {"reason", "diagnosis", "urgency", "re", "skip"}
+
+
+def _owner_in_row(row: list[tuple[str, str | None]], section: str | None, kind: str) -> str | None:
+    """ "Street Address  Primary Insurance  ID #": an id beside an insurer is the insurer's."""
+    if kind in ("member_id", "group") and any(k == "insurer" and o == INSURANCE for k, o in row):
+        return INSURANCE
+    return _owner_in(section, kind)
 
 
 def _owner_in(section: str | None, kind: str) -> str | None:

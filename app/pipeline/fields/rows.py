@@ -16,7 +16,8 @@ from app.pipeline.fields.labels import OTHER, PATIENT, RECIPIENT, Labeled, Row
 from app.pipeline.fields.people import read_name
 from app.pipeline.fields.phones import EMAIL_SHAPE, PHONE
 
-_SEX = re.compile(r"(?<![A-Za-z])(?:female|male|f|m|unknown|non-?binary)(?![A-Za-z])", re.I)
+# Letters are any script's: the "M" of "Müller" is no sex.
+_SEX = re.compile(r"(?<![^\W\d_])(?:female|male|f|m|unknown|non-?binary)(?![^\W\d_])", re.I)
 _IDENTIFIER = re.compile(r"(?<![A-Za-z0-9\-])(?=[A-Za-z0-9\-]*\d)[A-Za-z0-9][A-Za-z0-9\-]{3,24}\b")
 _NPI = re.compile(r"(?<!\d)\d{10}(?!\d)")
 
@@ -72,7 +73,8 @@ def expand(row: Row) -> Iterator[Labeled]:
             yield take("sex", owners["sex"], sex.group(0), i)
         if "insurer" in kinds and (payer := PAYER.search(free)):
             yield take("insurer", owners["insurer"], _payer_words(free, payer.start()), i)
-        ids += [(m.group(0), i) for m in _IDENTIFIER.finditer(free) if not CSZ.search(line)]
+        if not CSZ.search(line):
+            ids += [(m.group(0), i) for m in _IDENTIFIER.finditer(_one_number_per_cell(line, free))]
     id_kinds = [k for k in kinds if k in ("member_id", "group")]
     for kind, (identifier, i) in zip(id_kinds, ids, strict=False):
         yield take(kind, owners[kind], identifier, i)
@@ -87,6 +89,14 @@ def _free(line: str, claimed: str) -> str:
         if part:
             free = free.replace(part, " ", 1)
     return free
+
+
+def _one_number_per_cell(line: str, free: str) -> str:
+    """ "Molina Healthcare  24608097 109": where wide gaps part the cells, OCR's gap inside
+    a cell's number is no gap between two values."""
+    if not re.search(r"\S\s{2,}\S", line):
+        return free
+    return re.sub(r"(?<=\d) (?=\d)", "", free)
 
 
 def _payer_words(line: str, start: int) -> str:
