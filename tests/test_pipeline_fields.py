@@ -459,3 +459,14 @@ def test_a_hash_read_as_at_still_labels_a_member_number_split_by_ocr() -> None:
     e = extract([page(text, page_type=None)])
     assert e.insurance.provider == "Molina Healthcare"
     assert e.insurance.member_id == "24608097109"
+
+
+def test_the_letterhead_under_a_fax_header_names_the_practice() -> None:
+    text = (
+        "FROM: NORTHGATE MEDICAL GROUP (608) 892-8096 TO: 208-765-5374 11/12/2026 P.001/002\n"
+        "Northgate Medical Group\n"
+        "9498 W Jefferson St, Richmond, VA 23274 Phone: (608) 909-7341\n"
+        "REFERRAL\n"
+    )
+    scanned = PageText(1, text, "ocr", 0.95, page_type=PageType.referral, fax_header_lines=1)
+    assert extract([scanned]).referrer.practice_name == "Northgate Medical Group"
