@@ -1,5 +1,7 @@
 """Field extraction on hand-written page text in several layouts (no OCR, no database)."""
 
+import pytest
+
 from app.pipeline.fields import extract
 from app.pipeline.types import PageText, Word
 from models.document import PageType
@@ -470,3 +472,46 @@ def test_the_letterhead_under_a_fax_header_names_the_practice() -> None:
     )
     scanned = PageText(1, text, "ocr", 0.95, page_type=PageType.referral, fax_header_lines=1)
     assert extract([scanned]).referrer.practice_name == "Northgate Medical Group"
+
+
+def test_a_column_of_bare_labels_takes_its_column_of_values_a_lone_f_included() -> None:
+    text = (
+        "Patient Information\nPt:  Esther O'Connor\nDate of Birth:  5/21/17\n"
+        "Sex at birth:\nMobile:\nE-mail:\nAddress:\nF\n(912) 235-4569\n"
+        "eoconnor16@ gmail.com\n3498 Pine Rd\nHartford, CT 06163\nInsurance\n"
+    )
+    e = extract([ocr_page(text)])
+    assert (e.patient.sex, e.patient.phone) == (Sex.F, "+19122354569")
+    assert e.patient.email == "eoconnor16@gmail.com"
+    assert e.patient.address is not None
+    assert (e.patient.address.line1, e.patient.address.zip) == ("3498 Pine Rd", "06163")
+
+
+def test_a_diagnosis_under_a_label_ocr_cut_and_a_pound_sign_for_e_are_codes() -> None:
+    assert extract([ocr_page("PATIENT\nx: 150.22\n")]).clinical.diagnosis_codes == ["I50.22"]
+    assert extract([ocr_page("DX: £11.65\n")]).clinical.diagnosis_codes == ["E11.65"]
+
+
+def test_a_complaint_label_cut_by_ocr_still_labels_the_reason() -> None:
+    text = "REFERRAL\njet Complaint: Heart failure with reduced ejection fraction\n"
+    assert extract([ocr_page(text)]).clinical.reason == (
+        "Heart failure with reduced ejection fraction"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "email"),
+    [
+        ("Email Address:  Ischmidt6@ gmail.com", "lschmidt6@gmail.com"),
+        ("E-mail  jabernathy1 1 @outlook.com", "jabernathy11@outlook.com"),
+        ("Email: rwhitfieldS7 @ icloud.com", "rwhitfield57@icloud.com"),
+        ("Email: epatel98@outlook.com", "epatel98@outlook.com"),
+    ],
+)
+def test_ocr_misreadings_of_an_email_are_mended(line: str, email: str) -> None:
+    assert extract([ocr_page(f"PATIENT\n{line}\n")]).patient.email == email
+
+
+def test_an_email_alone_on_its_line_whose_label_ocr_garbled_is_the_patients() -> None:
+    text = "Form\nPatient\nSURNAME\nO'Brien\nEMAK ADORESS\nmobrien30@yahoo.com\nInsurance\n"
+    assert extract([ocr_page(text)]).patient.email == "mobrien30@yahoo.com"

@@ -29,14 +29,17 @@ URGENCY = "clinical.urgency"
 # A code as written, OCR's look-alikes allowed: letter (or 1/0/5/8/2/7 read for I/O/S/B/Z/Z), digit,
 # digit or letter, then the part after the dot.
 _CODE = re.compile(
-    r"(?<![A-Za-z0-9])(?P<code>[A-Z105827][0-9OIlSB][0-9A-Z](?:\.[0-9A-Za-z]{1,4})?)(?![A-Za-z0-9]|[\-/.]\d)"
+    r"(?<![A-Za-z0-9])(?P<code>[A-Z105827£€][0-9OIlSB][0-9A-Z](?:\.[0-9A-Za-z]{1,4})?)(?![A-Za-z0-9]|[\-/.]\d)"
 )
 _BARE_CODE = re.compile(r"(?<![A-Za-z0-9.])(?P<code>[A-Z][0-9]{2}[0-9A-Z]{1,4})(?![A-Za-z0-9])")
 # Anything shaped like a dotted code, however OCR spelled it: "MS4.42", "£11.42".
 _CODE_LIKE = re.compile(r"(?<![\w.])\S[0-9A-Za-z]{2}\.[0-9A-Za-z]{1,4}(?![\w.])")
 UNREAD_CODE = 0.7
 _HEAD_DIGITS = str.maketrans({"O": "0", "I": "1", "l": "1", "S": "5", "B": "8"})
-_FIRST_LETTER = {"1": "I", "0": "O", "5": "S", "8": "B", "2": "Z", "7": "Z"}
+_FIRST_LETTER = {"1": "I", "0": "O", "5": "S", "8": "B", "2": "Z", "7": "Z", "£": "E", "€": "E"}
+# "x: 150.22 - Chronic systolic heart failure": a label OCR cut at a box's edge ("Dx:"),
+# then a dotted code: the line is a diagnosis however its first letter was read.
+_CUT_LABEL = re.compile(r"^\s*[A-Za-z]{1,2}\s*:\s*(?=[A-Z105827£€][0-9OIlSB][0-9A-Z]\.)")
 _CODE_CONTEXT = re.compile(r"\b(?:icd|dx|diagnos[ie]s|code)", re.IGNORECASE)
 
 
@@ -96,9 +99,10 @@ def code_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> Iter
         if page.page_type not in (None, PageType.referral):
             continue
         for line in page.text.split("\n"):
-            evidence = NARRATIVE if _CODE_CONTEXT.search(line) else SHAPE_ONLY
+            cut = _CUT_LABEL.match(line) is not None
+            evidence = NARRATIVE if cut or _CODE_CONTEXT.search(line) else SHAPE_ONLY
             score = evidence * page_factor(page) * read_factor(page, line)
-            found = codes_in(line)
+            found = codes_in(line, bare=cut)
             score *= _unread_factor(line, found) if found else 1.0
             for code, repaired in found:
                 loose.append((code, score * (0.9 if repaired else 1.0), page))

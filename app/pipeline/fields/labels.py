@@ -146,7 +146,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         r"reason for (?:referral|consult(?:ation)?|visit|request)|referral reason|reason"
         r"|chief complaint|indication|clinical indication|presenting problem|clinical question"
         r"|services? requested|requested service|request|diagnosis ?/ ?reason"
-        r"|reason ?/ ?diagnosis|consult(?:ation)? for",
+        r"|reason ?/ ?diagnosis|consult(?:ation)? for|(?:presenting )?complaint",
         "reason",
         CLINICAL,
     ),
@@ -364,7 +364,12 @@ def find_labels(line: str) -> list[Label]:
         kind, owner = classify(match["label"])
         hint = (match["hint"] or "").strip(" ()").lower()
         labels.append(Label(kind, owner, match.start("label"), match.end(), hint))
+    if labels and labels[-1].kind in _ONE_LETTER and not line[labels[-1].end :].strip():
+        labels.pop()  # "F" alone on its line is a value (a sex), not the label "F" of a fax
     return labels
+
+
+_ONE_LETTER = ("phone_short", "fax_short")
 
 
 def _longest_at_start(line: str) -> re.Match[str] | None:
@@ -499,6 +504,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
     section: str | None = None
     skip_until = -1
     pending: list[tuple[str, str | None]] = []  # bare labels that found no value
+    bare_lines: list[int] = []  # the lines of those labels
     named: set[str | None] = set()  # the sections whose party has been named
     for index, line in enumerate(lines):
         if index == page.fax_header_lines:
@@ -559,7 +565,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             value = _clean(line[label.end : end])
             line_of_value = index
             is_below = False
-            if not value and i + 1 == len(labels):
+            if not value and i + 1 == len(labels) and not _in_label_run(lines, index, bare_lines):
                 many = label.kind in ("reason", "diagnosis")
                 # after a run of bare labels, what stands under a gap is the values' column
                 found = _value_below(lines, index, many=many, gap=len(pending) < 2)
@@ -582,6 +588,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             if not value:
                 if label.start <= 1 and i + 1 == len(labels):
                     pending.append((label.kind, label.owner or _owner_in(section, label.kind)))
+                    bare_lines.append(index)
                 continue
             if label.kind == "diagnosis" and i + 1 == len(labels):
                 more = _codes_below(lines, line_of_value)
@@ -601,6 +608,13 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
                 label.hint,
                 is_below,
             )
+
+
+def _in_label_run(lines: list[str], index: int, bare_lines: list[int]) -> bool:
+    """ "Sex at birth: / Mobile: / E-mail: / Address:" then their values: the line under the
+    last of a run of bare labels is the first value of the column, not the last label's."""
+    above = [j for j in range(index - 1, -1, -1) if lines[j].strip()][:2]
+    return len(above) == 2 and all(j in bare_lines for j in above)
 
 
 # Kinds that belong to one party whatever the section: an NPI under "PATIENT" is not hers.

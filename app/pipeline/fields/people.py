@@ -323,7 +323,11 @@ _SEX_BOX = re.compile(
     rf"(?P<word>{_SEX_OPTIONS}|f|m)\b",
     re.IGNORECASE,
 )
-_SEX_OPTION = re.compile(rf"(?<![A-Za-z])(?P<word>{_SEX_OPTIONS})(?![A-Za-z])", re.IGNORECASE)
+# "/AMale": a hand tick read as a letter glued to the capital of the option after it.
+_SEX_OPTION = re.compile(
+    rf"(?:(?<![A-Za-z])|(?<=[A-Za-z])(?=(?-i:[A-Z][a-z])))(?P<word>{_SEX_OPTIONS})(?![A-Za-z])",
+    re.IGNORECASE,
+)
 _SEX_BOXES = re.compile(r"[\[(]\s*[\])]|[☐□]")
 _AGE_SEX = re.compile(
     r"\b\d{1,3}[- ](?:year|yr)s?[- ]old\s+(?P<word>female|male|woman|man|girl|boy)\b"
