@@ -515,3 +515,35 @@ def test_ocr_misreadings_of_an_email_are_mended(line: str, email: str) -> None:
 def test_an_email_alone_on_its_line_whose_label_ocr_garbled_is_the_patients() -> None:
     text = "Form\nPatient\nSURNAME\nO'Brien\nEMAK ADORESS\nmobrien30@yahoo.com\nInsurance\n"
     assert extract([ocr_page(text)]).patient.email == "mobrien30@yahoo.com"
+
+
+def test_a_header_row_with_a_birth_date_is_the_patients_under_the_recipients_line() -> None:
+    text = (
+        "Referral / Consult Request\nAttention: Diabetes & Thyroid Clinic 11/19/26\n"
+        "Name Birthdate Gender Contact #\nFrançois Schmidt 9/7/56 MALE (508) 837-9048\n"
+    )
+    e = extract([page(text)])
+    assert (e.patient.first_name, e.patient.last_name) == ("François", "Schmidt")
+    assert e.patient.phone == "+15088379048"
+
+
+def test_pt_heading_a_header_row_is_the_name_column() -> None:
+    text = (
+        "Referral\nPt DOB (mm/dd/yyyy) Sex at birth Contact #\n"
+        "Renée MacLeod October 8, 1968 F 1-907-311-6057\n"
+    )
+    e = extract([page(text)])
+    assert (e.patient.first_name, e.patient.last_name) == ("Renée", "MacLeod")
+    assert e.patient.phone == "+19073116057"
+
+
+def test_an_address_cell_wrapped_before_its_zip_is_no_member_id() -> None:
+    text = (
+        "Name DOB (mm/dd/yyyy) M/F Home Phone\nPádraig Cohen 4/24/1987 518.386.6688\n"
+        "Street Address Insurance Policy Number Group #\n4266 Elm Street\nAnchorage, AK\n"
+        "99508-5837\nAetna W867361209 03376181\n"
+    )
+    e = extract([page(text)])
+    assert e.patient.address is not None
+    assert (e.patient.address.city, e.patient.address.zip) == ("Anchorage", "99508-5837")
+    assert (e.insurance.member_id, e.insurance.group_number) == ("W867361209", "03376181")

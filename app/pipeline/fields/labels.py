@@ -448,6 +448,9 @@ _AT_POSITION = [
 ]
 
 
+_PATIENT_COLUMN = re.compile(r"\s*(?:patient|pt\.?)\s", re.IGNORECASE)
+
+
 def header_row(line: str) -> list[tuple[str, str | None]] | None:
     """The labels of a line made of labels only, left to right; None for any other line."""
     found: list[tuple[str, str | None]] = []
@@ -468,7 +471,7 @@ def header_row(line: str) -> list[tuple[str, str | None]] | None:
         found.append((kind, owner))
         position = match.end()
     values = [k for k, _ in found if k != "skip"]
-    if len(found) >= 3 and found[0][0] != "name" and re.match(r"\s*patient\s", text, re.I):
+    if len(found) >= 3 and found[0][0] != "name" and _PATIENT_COLUMN.match(text):
         found.insert(0, ("name", PATIENT))  # "Patient DOB Sex Phone": "Patient" is a column
     return found if len(found) >= 2 and values else None
 
@@ -519,13 +522,18 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
         if row is not None:
             block = _row_block(lines, index)
             if block:
-                # "Patient Name DOB Mobile": the whole row is the patient's
-                row_section = PATIENT if any(o == PATIENT for _, o in row) else section
+                # "Patient Name DOB Mobile": the whole row is the patient's; so is "Name
+                # Birthdate Gender" under the recipient's "Attention:" line
+                row_section = section
+                if any(o == PATIENT for _, o in row) or (
+                    section != OTHER and any(k in ("dob", "sex") for k, _ in row)
+                ):
+                    row_section = PATIENT
                 owned = tuple(
                     (kind, owner or _owner_in_row(row, row_section, kind)) for kind, owner in row
                 )
                 yield Row(owned, tuple(block), page.number, index + 1)
-                if any(owner == PATIENT for _, owner in row):
+                if row_section == PATIENT:
                     section = PATIENT
                 skip_until = index + len(block)
                 continue

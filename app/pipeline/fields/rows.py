@@ -44,6 +44,11 @@ def expand(row: Row) -> Iterator[Labeled]:
                 if i + 1 < len(lines) and CSZ.search(lines[i + 1]):
                     street = f"{line}, {lines[i + 1]}"
                     taken[i + 1] += lines[i + 1]
+                elif i + 2 < len(lines) and CSZ.search(f"{lines[i + 1]} {lines[i + 2]}"):
+                    # "Anchorage, AK" / "99508-5837": the cell wrapped before its ZIP
+                    street = f"{line}, {lines[i + 1]} {lines[i + 2]}"
+                    taken[i + 1] += lines[i + 1]
+                    taken[i + 2] += lines[i + 2]
                 yield take("address", owners["address"], street, i)
                 break
     ids: list[tuple[str, int]] = []
