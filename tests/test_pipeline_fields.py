@@ -547,3 +547,27 @@ def test_an_address_cell_wrapped_before_its_zip_is_no_member_id() -> None:
     assert e.patient.address is not None
     assert (e.patient.address.city, e.patient.address.zip) == ("Anchorage", "99508-5837")
     assert (e.insurance.member_id, e.insurance.group_number) == ("W867361209", "03376181")
+
+
+@pytest.mark.parametrize(
+    ("lines", "codes"),
+    [
+        ("Migraine without aura, not intractable [643.009]", ["G43.009"]),  # G read as 6
+        ("Type 2 diabetes mellitus with hyperglycemia [E1 1.65]", ["E11.65"]),
+        ("Encounter for screening for malignant neoplasm of colon [212.11]", ["Z12.11"]),
+        (
+            "Polyneuropathy, unspecified [G62.9]\nType 2 diabetes with polyneuropathy [E 11.42]",
+            ["G62.9", "E11.42"],
+        ),
+    ],
+)
+def test_an_ehr_list_of_diagnoses_reads_its_bracketed_codes_as_ocr_spelled_them(
+    lines: str, codes: list[str]
+) -> None:
+    text = f"REFERRAL ORDER\nPriority  Routine\nDiagnoses\n{lines}\nCoverage\n"
+    assert extract([ocr_page(text)]).clinical.diagnosis_codes == codes
+
+
+def test_the_code_set_picks_the_letter_a_leading_zero_stands_for() -> None:
+    text = "Referral\nDIAGNOSIS CODE(S)\n050.9 - Iron deficiency anemia, unspecified\n"
+    assert extract([ocr_page(text)]).clinical.diagnosis_codes == ["D50.9"]

@@ -670,6 +670,11 @@ def _codes_below(lines: list[str], index: int) -> tuple[str, int] | None:
     return (" ".join(taken), last) if taken else None
 
 
+# "Encounter for screening … [Z12.11]": a diagnosis listed under "Diagnoses", whatever label
+# its first word looks like.
+_ENDS_IN_CODE = re.compile(r"\[[A-Z0-9£€][0-9A-Z .]{2,9}\]\s*$")
+
+
 def _value_below(
     lines: list[str], index: int, *, many: bool = False, gap: bool = True
 ) -> tuple[str, int] | None:
@@ -683,7 +688,9 @@ def _value_below(
             if taken or not (gap or many):
                 break
             continue
-        if find_labels(text) or section_of(text) is not None:
+        if (find_labels(text) and not (many and _ENDS_IN_CODE.search(text))) or section_of(
+            text
+        ) is not None:
             break
         taken.append(text)
         last = j
