@@ -571,3 +571,13 @@ def test_an_ehr_list_of_diagnoses_reads_its_bracketed_codes_as_ocr_spelled_them(
 def test_the_code_set_picks_the_letter_a_leading_zero_stands_for() -> None:
     text = "Referral\nDIAGNOSIS CODE(S)\n050.9 - Iron deficiency anemia, unspecified\n"
     assert extract([ocr_page(text)]).clinical.diagnosis_codes == ["D50.9"]
+
+
+@pytest.mark.parametrize(
+    ("line", "member_id"),
+    [("Member ID  ZGP61 1446091", "ZGP611446091"), ("Member ID: XYZ123456", "XYZ123456")],
+)
+def test_a_member_id_ocr_split_with_a_space_is_read_whole(line: str, member_id: str) -> None:
+    text = f"Insurance\nInsurance Carrier  BCBS of Texas\n{line}\nGroup No  364468\n"
+    e = extract([ocr_page(text)])
+    assert (e.insurance.member_id, e.insurance.group_number) == (member_id, "364468")
