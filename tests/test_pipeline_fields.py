@@ -581,3 +581,43 @@ def test_a_member_id_ocr_split_with_a_space_is_read_whole(line: str, member_id: 
     text = f"Insurance\nInsurance Carrier  BCBS of Texas\n{line}\nGroup No  364468\n"
     e = extract([ocr_page(text)])
     assert (e.insurance.member_id, e.insurance.group_number) == (member_id, "364468")
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["‘eason for Referral: Iron deficiency anemia", "ndication: Iron deficiency anemia"],
+)
+def test_a_label_whose_first_letter_ocr_cut_still_labels_its_value(line: str) -> None:
+    text = f"REFERRAL\nGroup\n{line}\nICD-10: D50.9 - Iron deficiency anemia, unspecified\n"
+    assert extract([ocr_page(text)]).clinical.reason == "Iron deficiency anemia"
+
+
+@pytest.mark.parametrize(
+    ("lines", "parts"),
+    [
+        (
+            "3725 Sunset Blvd, Suite\n200\nReno, NV 89567",
+            ("3725 Sunset Blvd", "Suite 200", "Reno", "NV", "89567"),
+        ),
+        (
+            "416 Washington Blvd, Apt | Anthem Blue Cross\n221\nSpringfield, IL 62759",
+            ("416 Washington Blvd", "Apt 221", "Springfield", "IL", "62759"),
+        ),
+        (
+            "7311 Washington Bivd Savannah, GA 31495",
+            ("7311 Washington Blvd", None, "Savannah", "GA", "31495"),
+        ),
+        (
+            "9371 River Rd, Apt 221, Des Moines, |A 50391",
+            ("9371 River Rd", "Apt 221", "Des Moines", "IA", "50391"),
+        ),
+    ],
+)
+def test_an_address_cell_as_ocr_wrapped_and_misread_it(
+    lines: str, parts: tuple[str | None, ...]
+) -> None:
+    text = f"Patient\nName\nSean Okafor\nHome Address\n{lines}\nHealth Plan\n"
+    address = extract([ocr_page(text)]).patient.address
+    assert address is not None
+    got = (address.line1, address.line2, address.city, address.state, address.zip)
+    assert got == parts

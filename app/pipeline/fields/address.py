@@ -29,9 +29,9 @@ STATES = {
     "wyoming": "WY", "puerto rico": "PR", "guam": "GU", "virgin islands": "VI",
 }  # fmt: skip
 _CODES = set(STATES.values())
-# OCR reads a code's I, O, S or B as a digit ("Des Moines, 1A"): the code is still only one.
-_LETTER_FOR_DIGIT = str.maketrans({"1": "I", "0": "O", "5": "S", "8": "B"})
-_DIGIT_FOR_LETTER = {"I": "[I1]", "O": "[O0]", "S": "[S5]", "B": "[B8]"}
+# OCR reads a code's I, O, S or B as a digit or bar ("Des Moines, 1A"): the code is still one.
+_LETTER_FOR_DIGIT = str.maketrans({"1": "I", "|": "I", "0": "O", "5": "S", "8": "B"})
+_DIGIT_FOR_LETTER = {"I": r"[I1|]", "O": "[O0]", "S": "[S5]", "B": "[B8]"}
 _CODES_AS_READ = sorted("".join(_DIGIT_FOR_LETTER.get(c, c) for c in code) for code in _CODES)
 _STATE = "|".join([*sorted(STATES, key=len, reverse=True), *_CODES_AS_READ])
 CSZ = re.compile(
@@ -64,6 +64,7 @@ def state_code(text: str) -> str | None:
 def split_address(text: str) -> dict[str, str] | None:
     """``123 Main St, Apt 4B, Anytown, CA 90210`` → its parts; None if no street is there."""
     text = " ".join(text.split()).strip(" ,")
+    text = re.sub(r"\bBivd\b", "Blvd", text, flags=re.IGNORECASE)  # OCR's "i" for the "l"
     parts: dict[str, str] = {}
     csz = CSZ.search(text)
     if csz is not None and not text[: csz.start()].rstrip().endswith(","):
@@ -142,6 +143,22 @@ def _unlabelled(page: PageText) -> Iterator[Candidate]:
 _PATHS = {"line1": LINE1, "line2": LINE2, "city": CITY, "state": STATE, "zip": ZIP}
 
 
+# "3725 Sunset Blvd, Suite" / "200": a unit word whose number the cell wrapped to the next line
+_OPEN_UNIT = re.compile(r"(?:,\s*|\s+)(?:apt|apartment|suite|ste|unit|#)\.?\s*$", re.IGNORECASE)
+
+
+def _with_lines_after(value: str, lines: list[str], line: int) -> str:
+    """A labelled street with what its cell wrapped onto the lines under it: a unit's number,
+    the city, state and ZIP. OCR's cell border ("| Anthem Blue Cross") ends the street."""
+    value = value.split(" | ")[0]
+    following = [text.strip() for text in lines[line + 1 : line + 3]]
+    if _OPEN_UNIT.search(value) and following and re.fullmatch(r"[0-9A-Za-z\-]{1,5}", following[0]):
+        value = f"{value} {following.pop(0)}"
+    if not CSZ.search(value) and following and CSZ.fullmatch(following[0]):
+        value = f"{value}, {following[0]}"
+    return value
+
+
 def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
     for page in by_number.values():
@@ -152,12 +169,7 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
             continue
         page = by_number[item.page]
         if item.kind == "address":
-            value = item.value
-            lines = page.text.split("\n")
-            if not CSZ.search(value) and item.line + 1 < len(lines):
-                following = lines[item.line + 1].strip()
-                if CSZ.fullmatch(following):
-                    value = f"{value}, {following}"
+            value = _with_lines_after(item.value, page.text.split("\n"), item.line)
             parts = split_address(value)
             if not parts:
                 continue

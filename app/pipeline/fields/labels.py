@@ -501,9 +501,32 @@ def _row_block(lines: list[str], index: int) -> list[str]:
 _HASH_READ_AS_AT = re.compile(r"(?<=[A-Z]{2}) @(?=\s{2,}|\s*$)")
 
 
+_CUT_LABEL = re.compile(r"^[\s'‘’`|_—.,-]*(?P<head>[a-z]{4,}[A-Za-z /\-]{0,30}?)\s*:")
+
+
+def _restore_cut_label(line: str) -> str:
+    """ "eason for referral: …": a label whose first letter OCR lost at a box's edge, when
+    exactly one letter before it makes a label of the lexicon."""
+    match = _CUT_LABEL.match(line)
+    if match is None or is_label(match["head"]):
+        return line
+    kinds = {
+        classify(letter + match["head"])
+        for letter in "abcdefghijklmnopqrstuvwxyz"
+        if is_label(letter + match["head"])
+    }
+    if len(kinds) != 1:
+        return line
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        if is_label(letter + match["head"]):
+            start = match.start("head")
+            return f"{letter.upper()}{line[start:]}"  # the box's edge read as "‘" goes too
+    return line
+
+
 def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
     """Every labelled value on a page, with the section it stands in."""
-    lines = [_HASH_READ_AS_AT.sub(" #", line) for line in page.text.split("\n")]
+    lines = [_restore_cut_label(_HASH_READ_AS_AT.sub(" #", line)) for line in page.text.split("\n")]
     section: str | None = None
     skip_until = -1
     pending: list[tuple[str, str | None]] = []  # bare labels that found no value
