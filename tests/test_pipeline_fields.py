@@ -621,3 +621,10 @@ def test_an_address_cell_as_ocr_wrapped_and_misread_it(
     assert address is not None
     got = (address.line1, address.line2, address.city, address.state, address.zip)
     assert got == parts
+
+
+def test_a_comma_ocr_read_for_a_codes_dot_is_mended_only_into_a_real_code() -> None:
+    text = "REFERRAL\nDiagnosis: G43,009 - Migraine without aura\n"
+    assert extract([ocr_page(text)]).clinical.diagnosis_codes == ["G43.009"]
+    listed = "REFERRAL\nDiagnosis: I10,E11.9\n"
+    assert extract([ocr_page(listed)]).clinical.diagnosis_codes == ["I10", "E11.9"]

@@ -64,11 +64,21 @@ def read_code(raw: str) -> tuple[str | None, bool]:
     return None, False
 
 
+# "G43,009": OCR's comma for a code's dot, kept only where the dotted code is one.
+_COMMA_FOR_DOT = re.compile(r"(?<![A-Za-z0-9])([A-Z][0-9]{2}),([0-9][0-9A-Z]{0,3})(?![A-Za-z0-9])")
+
+
+def _dot_if_code(match: re.Match[str]) -> str:
+    dotted = f"{match[1]}.{match[2]}"
+    return dotted if icd10.is_code(dotted) else match.group(0)
+
+
 def codes_in(text: str, *, bare: bool = False) -> list[tuple[str, bool]]:
     """The codes written in ``text``; ``bare`` (a diagnosis label's value) also takes "M1711"
     and a first letter OCR read as a digit, which in running text would be any number."""
     found: list[tuple[str, bool]] = []
     text = _BRACKETED.sub(lambda m: f"[{m.group(1).replace(' ', '')}]", text)
+    text = _COMMA_FOR_DOT.sub(_dot_if_code, text)
     for match in _CODE.finditer(text):
         if not bare and not match["code"][0].isalpha():
             continue
