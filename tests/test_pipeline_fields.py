@@ -628,3 +628,16 @@ def test_a_comma_ocr_read_for_a_codes_dot_is_mended_only_into_a_real_code() -> N
     assert extract([ocr_page(text)]).clinical.diagnosis_codes == ["G43.009"]
     listed = "REFERRAL\nDiagnosis: I10,E11.9\n"
     assert extract([ocr_page(listed)]).clinical.diagnosis_codes == ["I10", "E11.9"]
+
+
+@pytest.mark.parametrize(
+    ("street", "line1"),
+    [("9005 N Sth St", "9005 N 5th St"), ("12 Ist Ave", "12 1st Ave"), ("40 Ost Rd", "40 Ost Rd")],
+)
+def test_an_ordinal_whose_digit_ocr_read_as_a_letter_is_mended_when_its_suffix_agrees(
+    street: str, line1: str
+) -> None:
+    text = f"PATIENT\nAddr: {street}\nTucson, AZ 85746\n"
+    address = extract([ocr_page(text)]).patient.address
+    assert address is not None
+    assert address.line1 == line1

@@ -61,10 +61,24 @@ def state_code(text: str) -> str | None:
     return STATES.get(word)
 
 
+# "9005 N Sth St": an ordinal whose digit OCR read as a letter; its suffix must agree.
+_ORDINAL = re.compile(r"\b(?=[0-9SOlI]*[SOlI])(?P<number>[0-9SOlI]{1,3})(?P<suffix>st|nd|rd|th)\b")
+
+
+def _mend_ordinal(match: re.Match[str]) -> str:
+    number = match["number"].translate(str.maketrans("SOlI", "5011"))
+    if number.startswith("0"):
+        return match.group(0)
+    last, tens = int(number[-1]), int(number[-2:]) // 10 if len(number) > 1 else 0
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(last, "th") if tens != 1 else "th"
+    return number + suffix if suffix == match["suffix"] else match.group(0)
+
+
 def split_address(text: str) -> dict[str, str] | None:
     """``123 Main St, Apt 4B, Anytown, CA 90210`` → its parts; None if no street is there."""
     text = " ".join(text.split()).strip(" ,")
     text = re.sub(r"\bBivd\b", "Blvd", text, flags=re.IGNORECASE)  # OCR's "i" for the "l"
+    text = _ORDINAL.sub(_mend_ordinal, text)
     parts: dict[str, str] = {}
     csz = CSZ.search(text)
     if csz is not None and not text[: csz.start()].rstrip().endswith(","):
