@@ -641,3 +641,13 @@ def test_an_ordinal_whose_digit_ocr_read_as_a_letter_is_mended_when_its_suffix_a
     address = extract([ocr_page(text)]).patient.address
     assert address is not None
     assert address.line1 == line1
+
+
+def test_a_sentence_wrapped_at_its_subject_is_no_label() -> None:
+    text = (
+        "Dear Dr. Lee,\nHeartburn despite omeprazole for 3 months. His\n"
+        "insurance is Anthem Blue Cross, member ID YRK195724968.\n"
+    )
+    assert extract([page(text)]).insurance.provider == "Anthem Blue Cross"
+    labelled = "PATIENT\nReason: Is unable to climb stairs\n"
+    assert extract([page(labelled)]).clinical.reason == "Is unable to climb stairs"

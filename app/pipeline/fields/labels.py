@@ -366,7 +366,15 @@ def find_labels(line: str) -> list[Label]:
         labels.append(Label(kind, owner, match.start("label"), match.end(), hint))
     if labels and labels[-1].kind in _ONE_LETTER and not line[labels[-1].end :].strip():
         labels.pop()  # "F" alone on its line is a value (a sex), not the label "F" of a fax
-    return labels
+    # "insurance is Anthem Blue Cross, …": a sentence wrapped at its subject, not a label
+    return [
+        label
+        for label in labels
+        if not (_VERB_AFTER.match(line, label.end) and ":" not in line[label.start : label.end])
+    ]
+
+
+_VERB_AFTER = re.compile(r"\s*(?:is|was|are|were|has|had|will)\s+[a-z]*", re.IGNORECASE)
 
 
 _ONE_LETTER = ("phone_short", "fax_short")
