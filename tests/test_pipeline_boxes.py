@@ -34,3 +34,11 @@ def test_the_one_box_that_is_not_empty_is_the_ticked_urgency(
     row: str, urgency: Urgency | None
 ) -> None:
     assert read_urgency(row)[0] == urgency
+
+
+def test_a_tick_read_as_letters_glued_to_its_option_is_still_the_odd_one() -> None:
+    assert read_urgency("[ ]Emergent [ ] ASAP D<fRoutine (2-4 weeks)")[0] == Urgency.routine
+
+
+def test_a_tick_read_as_a_capital_glued_to_its_sex_option_is_the_odd_one() -> None:
+    assert read_sex("i /AMale [ ]Female [ ]X [ ] Unknown") == Sex.M

@@ -1,5 +1,7 @@
 """Field extraction on hand-written page text in several layouts (no OCR, no database)."""
 
+import pytest
+
 from app.pipeline.fields import extract
 from app.pipeline.types import PageText, Word
 from models.document import PageType
@@ -406,3 +408,246 @@ def test_ocr_text_no_check_confirms_is_never_shown_as_sure() -> None:
     assert e.confidence["patient.lastName"] < 0.9  # it may have been "Hernández"
     assert e.confidence["insurance.memberId"] < 0.9
     assert e.confidence["patient.dob"] >= 0.9  # a valid date: OCR's reading holds
+
+
+def test_a_header_row_name_with_a_non_ascii_letter_is_no_sex_and_the_id_is_the_insurers() -> None:
+    text = """REFERRAL
+Pt Name DOB (mm/dd/yyyy) Sex at birth Contact #
+Brittany Müller 1/6/77 +1 907 779 0658
+Street Address Primary Insurance ID # Group Number
+4150 Magnolia Way
+Madison, WI 53712-3903
+Medicaid HJ13356868
+"""
+    e = extract([page(text)])
+    assert (e.patient.first_name, e.patient.last_name) == ("Brittany", "Müller")
+    assert e.patient.sex is None
+    assert e.insurance.member_id == "HJ13356868"
+
+
+def test_a_state_code_with_a_digit_for_its_letter_still_ends_the_address() -> None:
+    text = "Patient\nHOME ADDRESS\n7533 Highland Ave Des Moines, 1A 50332\n"
+    address = extract([page(text)]).patient.address
+    assert address is not None
+    assert (address.line1, address.city, address.state, address.zip) == (
+        "7533 Highland Ave",
+        "Des Moines",
+        "IA",
+        "50332",
+    )
+
+
+def test_a_row_of_sex_boxes_whose_label_ocr_lost_still_gives_the_sex() -> None:
+    text = "Patient\nLAST NAME\nOkafor\nME\n[ ]Male [X] Female [ ]X [ ] Unknown\n"
+    assert extract([page(text)]).patient.sex == Sex.F
+
+
+def test_a_whole_address_under_a_merged_email_label_is_the_address() -> None:
+    text = (
+        "Patient\nLAST NAME\nThompson\nFIRST NAME\nThuy\nBIRTH DATE\nDecember 30, 1939\n"
+        "PHONE\n559-276-0038\nADOR EMAIL ADDRESS\n8538 Mill Rd Raleigh, NC 27608\n"
+    )
+    e = extract([page(text)])
+    assert e.patient.email is None
+    assert e.patient.address is not None
+    assert (e.patient.address.line1, e.patient.address.zip) == ("8538 Mill Rd", "27608")
+
+
+def test_a_hash_read_as_at_still_labels_a_member_number_split_by_ocr() -> None:
+    text = (
+        "Insurance\nINS  MEMBER @  GROUP NUMBER\nMolina Healthcare  24608097 109\n"
+        "Referring Provider\n"
+    )
+    e = extract([page(text, page_type=None)])
+    assert e.insurance.provider == "Molina Healthcare"
+    assert e.insurance.member_id == "24608097109"
+
+
+def test_the_letterhead_under_a_fax_header_names_the_practice() -> None:
+    text = (
+        "FROM: NORTHGATE MEDICAL GROUP (608) 892-8096 TO: 208-765-5374 11/12/2026 P.001/002\n"
+        "Northgate Medical Group\n"
+        "9498 W Jefferson St, Richmond, VA 23274 Phone: (608) 909-7341\n"
+        "REFERRAL\n"
+    )
+    scanned = PageText(1, text, "ocr", 0.95, page_type=PageType.referral, fax_header_lines=1)
+    assert extract([scanned]).referrer.practice_name == "Northgate Medical Group"
+
+
+def test_a_column_of_bare_labels_takes_its_column_of_values_a_lone_f_included() -> None:
+    text = (
+        "Patient Information\nPt:  Esther O'Connor\nDate of Birth:  5/21/17\n"
+        "Sex at birth:\nMobile:\nE-mail:\nAddress:\nF\n(912) 235-4569\n"
+        "eoconnor16@ gmail.com\n3498 Pine Rd\nHartford, CT 06163\nInsurance\n"
+    )
+    e = extract([ocr_page(text)])
+    assert (e.patient.sex, e.patient.phone) == (Sex.F, "+19122354569")
+    assert e.patient.email == "eoconnor16@gmail.com"
+    assert e.patient.address is not None
+    assert (e.patient.address.line1, e.patient.address.zip) == ("3498 Pine Rd", "06163")
+
+
+def test_a_diagnosis_under_a_label_ocr_cut_and_a_pound_sign_for_e_are_codes() -> None:
+    assert extract([ocr_page("PATIENT\nx: 150.22\n")]).clinical.diagnosis_codes == ["I50.22"]
+    assert extract([ocr_page("DX: £11.65\n")]).clinical.diagnosis_codes == ["E11.65"]
+
+
+def test_a_complaint_label_cut_by_ocr_still_labels_the_reason() -> None:
+    text = "REFERRAL\njet Complaint: Heart failure with reduced ejection fraction\n"
+    assert extract([ocr_page(text)]).clinical.reason == (
+        "Heart failure with reduced ejection fraction"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "email"),
+    [
+        ("Email Address:  Ischmidt6@ gmail.com", "lschmidt6@gmail.com"),
+        ("E-mail  jabernathy1 1 @outlook.com", "jabernathy11@outlook.com"),
+        ("Email: rwhitfieldS7 @ icloud.com", "rwhitfield57@icloud.com"),
+        ("Email: epatel98@outlook.com", "epatel98@outlook.com"),
+    ],
+)
+def test_ocr_misreadings_of_an_email_are_mended(line: str, email: str) -> None:
+    assert extract([ocr_page(f"PATIENT\n{line}\n")]).patient.email == email
+
+
+def test_an_email_alone_on_its_line_whose_label_ocr_garbled_is_the_patients() -> None:
+    text = "Form\nPatient\nSURNAME\nO'Brien\nEMAK ADORESS\nmobrien30@yahoo.com\nInsurance\n"
+    assert extract([ocr_page(text)]).patient.email == "mobrien30@yahoo.com"
+
+
+def test_a_header_row_with_a_birth_date_is_the_patients_under_the_recipients_line() -> None:
+    text = (
+        "Referral / Consult Request\nAttention: Diabetes & Thyroid Clinic 11/19/26\n"
+        "Name Birthdate Gender Contact #\nFrançois Schmidt 9/7/56 MALE (508) 837-9048\n"
+    )
+    e = extract([page(text)])
+    assert (e.patient.first_name, e.patient.last_name) == ("François", "Schmidt")
+    assert e.patient.phone == "+15088379048"
+
+
+def test_pt_heading_a_header_row_is_the_name_column() -> None:
+    text = (
+        "Referral\nPt DOB (mm/dd/yyyy) Sex at birth Contact #\n"
+        "Renée MacLeod October 8, 1968 F 1-907-311-6057\n"
+    )
+    e = extract([page(text)])
+    assert (e.patient.first_name, e.patient.last_name) == ("Renée", "MacLeod")
+    assert e.patient.phone == "+19073116057"
+
+
+def test_an_address_cell_wrapped_before_its_zip_is_no_member_id() -> None:
+    text = (
+        "Name DOB (mm/dd/yyyy) M/F Home Phone\nPádraig Cohen 4/24/1987 518.386.6688\n"
+        "Street Address Insurance Policy Number Group #\n4266 Elm Street\nAnchorage, AK\n"
+        "99508-5837\nAetna W867361209 03376181\n"
+    )
+    e = extract([page(text)])
+    assert e.patient.address is not None
+    assert (e.patient.address.city, e.patient.address.zip) == ("Anchorage", "99508-5837")
+    assert (e.insurance.member_id, e.insurance.group_number) == ("W867361209", "03376181")
+
+
+@pytest.mark.parametrize(
+    ("lines", "codes"),
+    [
+        ("Migraine without aura, not intractable [643.009]", ["G43.009"]),  # G read as 6
+        ("Type 2 diabetes mellitus with hyperglycemia [E1 1.65]", ["E11.65"]),
+        ("Encounter for screening for malignant neoplasm of colon [212.11]", ["Z12.11"]),
+        (
+            "Polyneuropathy, unspecified [G62.9]\nType 2 diabetes with polyneuropathy [E 11.42]",
+            ["G62.9", "E11.42"],
+        ),
+    ],
+)
+def test_an_ehr_list_of_diagnoses_reads_its_bracketed_codes_as_ocr_spelled_them(
+    lines: str, codes: list[str]
+) -> None:
+    text = f"REFERRAL ORDER\nPriority  Routine\nDiagnoses\n{lines}\nCoverage\n"
+    assert extract([ocr_page(text)]).clinical.diagnosis_codes == codes
+
+
+def test_the_code_set_picks_the_letter_a_leading_zero_stands_for() -> None:
+    text = "Referral\nDIAGNOSIS CODE(S)\n050.9 - Iron deficiency anemia, unspecified\n"
+    assert extract([ocr_page(text)]).clinical.diagnosis_codes == ["D50.9"]
+
+
+@pytest.mark.parametrize(
+    ("line", "member_id"),
+    [("Member ID  ZGP61 1446091", "ZGP611446091"), ("Member ID: XYZ123456", "XYZ123456")],
+)
+def test_a_member_id_ocr_split_with_a_space_is_read_whole(line: str, member_id: str) -> None:
+    text = f"Insurance\nInsurance Carrier  BCBS of Texas\n{line}\nGroup No  364468\n"
+    e = extract([ocr_page(text)])
+    assert (e.insurance.member_id, e.insurance.group_number) == (member_id, "364468")
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["‘eason for Referral: Iron deficiency anemia", "ndication: Iron deficiency anemia"],
+)
+def test_a_label_whose_first_letter_ocr_cut_still_labels_its_value(line: str) -> None:
+    text = f"REFERRAL\nGroup\n{line}\nICD-10: D50.9 - Iron deficiency anemia, unspecified\n"
+    assert extract([ocr_page(text)]).clinical.reason == "Iron deficiency anemia"
+
+
+@pytest.mark.parametrize(
+    ("lines", "parts"),
+    [
+        (
+            "3725 Sunset Blvd, Suite\n200\nReno, NV 89567",
+            ("3725 Sunset Blvd", "Suite 200", "Reno", "NV", "89567"),
+        ),
+        (
+            "416 Washington Blvd, Apt | Anthem Blue Cross\n221\nSpringfield, IL 62759",
+            ("416 Washington Blvd", "Apt 221", "Springfield", "IL", "62759"),
+        ),
+        (
+            "7311 Washington Bivd Savannah, GA 31495",
+            ("7311 Washington Blvd", None, "Savannah", "GA", "31495"),
+        ),
+        (
+            "9371 River Rd, Apt 221, Des Moines, |A 50391",
+            ("9371 River Rd", "Apt 221", "Des Moines", "IA", "50391"),
+        ),
+    ],
+)
+def test_an_address_cell_as_ocr_wrapped_and_misread_it(
+    lines: str, parts: tuple[str | None, ...]
+) -> None:
+    text = f"Patient\nName\nSean Okafor\nHome Address\n{lines}\nHealth Plan\n"
+    address = extract([ocr_page(text)]).patient.address
+    assert address is not None
+    got = (address.line1, address.line2, address.city, address.state, address.zip)
+    assert got == parts
+
+
+def test_a_comma_ocr_read_for_a_codes_dot_is_mended_only_into_a_real_code() -> None:
+    text = "REFERRAL\nDiagnosis: G43,009 - Migraine without aura\n"
+    assert extract([ocr_page(text)]).clinical.diagnosis_codes == ["G43.009"]
+    listed = "REFERRAL\nDiagnosis: I10,E11.9\n"
+    assert extract([ocr_page(listed)]).clinical.diagnosis_codes == ["I10", "E11.9"]
+
+
+@pytest.mark.parametrize(
+    ("street", "line1"),
+    [("9005 N Sth St", "9005 N 5th St"), ("12 Ist Ave", "12 1st Ave"), ("40 Ost Rd", "40 Ost Rd")],
+)
+def test_an_ordinal_whose_digit_ocr_read_as_a_letter_is_mended_when_its_suffix_agrees(
+    street: str, line1: str
+) -> None:
+    text = f"PATIENT\nAddr: {street}\nTucson, AZ 85746\n"
+    address = extract([ocr_page(text)]).patient.address
+    assert address is not None
+    assert address.line1 == line1
+
+
+def test_a_sentence_wrapped_at_its_subject_is_no_label() -> None:
+    text = (
+        "Dear Dr. Lee,\nHeartburn despite omeprazole for 3 months. His\n"
+        "insurance is Anthem Blue Cross, member ID YRK195724968.\n"
+    )
+    assert extract([page(text)]).insurance.provider == "Anthem Blue Cross"
+    labelled = "PATIENT\nReason: Is unable to climb stairs\n"
+    assert extract([page(labelled)]).clinical.reason == "Is unable to climb stairs"

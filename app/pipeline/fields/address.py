@@ -29,7 +29,11 @@ STATES = {
     "wyoming": "WY", "puerto rico": "PR", "guam": "GU", "virgin islands": "VI",
 }  # fmt: skip
 _CODES = set(STATES.values())
-_STATE = "|".join([*sorted(STATES, key=len, reverse=True), *sorted(_CODES)])
+# OCR reads a code's I, O, S or B as a digit or bar ("Des Moines, 1A"): the code is still one.
+_LETTER_FOR_DIGIT = str.maketrans({"1": "I", "|": "I", "0": "O", "5": "S", "8": "B"})
+_DIGIT_FOR_LETTER = {"I": r"[I1|]", "O": "[O0]", "S": "[S5]", "B": "[B8]"}
+_CODES_AS_READ = sorted("".join(_DIGIT_FOR_LETTER.get(c, c) for c in code) for code in _CODES)
+_STATE = "|".join([*sorted(STATES, key=len, reverse=True), *_CODES_AS_READ])
 CSZ = re.compile(
     rf"(?P<city>[A-Za-z][A-Za-z .'\-]*?)\s*,?\s+(?P<state>{_STATE})\.?,?\s+"
     r"(?P<zip>[0-9OIl]{5}(?:-[0-9OIl]{4})?)\s*$",
@@ -52,14 +56,29 @@ STREET = re.compile(r"^\s*(?:\d+[A-Za-z]?|P\.?\s?O\.?\s+Box)\s+\S", re.IGNORECAS
 
 def state_code(text: str) -> str | None:
     word = " ".join(text.strip(" .,").split()).lower()
-    if word.upper() in _CODES:
-        return word.upper()
+    if word.upper().translate(_LETTER_FOR_DIGIT) in _CODES:
+        return word.upper().translate(_LETTER_FOR_DIGIT)
     return STATES.get(word)
+
+
+# "9005 N Sth St": an ordinal whose digit OCR read as a letter; its suffix must agree.
+_ORDINAL = re.compile(r"\b(?=[0-9SOlI]*[SOlI])(?P<number>[0-9SOlI]{1,3})(?P<suffix>st|nd|rd|th)\b")
+
+
+def _mend_ordinal(match: re.Match[str]) -> str:
+    number = match["number"].translate(str.maketrans("SOlI", "5011"))
+    if number.startswith("0"):
+        return match.group(0)
+    last, tens = int(number[-1]), int(number[-2:]) // 10 if len(number) > 1 else 0
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(last, "th") if tens != 1 else "th"
+    return number + suffix if suffix == match["suffix"] else match.group(0)
 
 
 def split_address(text: str) -> dict[str, str] | None:
     """``123 Main St, Apt 4B, Anytown, CA 90210`` → its parts; None if no street is there."""
     text = " ".join(text.split()).strip(" ,")
+    text = re.sub(r"\bBivd\b", "Blvd", text, flags=re.IGNORECASE)  # OCR's "i" for the "l"
+    text = _ORDINAL.sub(_mend_ordinal, text)
     parts: dict[str, str] = {}
     csz = CSZ.search(text)
     if csz is not None and not text[: csz.start()].rstrip().endswith(","):
@@ -98,15 +117,23 @@ def _city(text: str) -> str:
 _IDENTITY = re.compile(r"\b(?:MRN|DOB|D\.O\.B|home|sex|gender|patient)\b", re.IGNORECASE)
 
 
+def _garbled_label(line: str) -> bool:
+    """ "ADOR EMAIL ADDRESS": OCR merged two labels into one that the lexicon cannot read."""
+    return bool(re.search(r"\baddress\b", line, re.IGNORECASE)) and not find_labels(line)
+
+
 def _unlabelled(page: PageText) -> Iterator[Candidate]:
-    """An address standing under the patient's identity (an EHR banner), without a label."""
+    """An address standing under the patient's identity (an EHR banner) or under a label OCR
+    garbled, without a label we read."""
     if page.page_type not in (None, PageType.referral):
         return
     lines = page.text.split("\n")
     for i, line in enumerate(lines):
         if i < 2 or not STREET.match(line) or find_labels(line):
             continue
-        if not _IDENTITY.search(" ".join(lines[max(0, i - 4) : i])):
+        if not _IDENTITY.search(" ".join(lines[max(0, i - 4) : i])) and not _garbled_label(
+            lines[i - 1]
+        ):
             continue
         value = line
         if not CSZ.search(line) and i + 1 < len(lines) and CSZ.fullmatch(lines[i + 1].strip()):
@@ -130,6 +157,22 @@ def _unlabelled(page: PageText) -> Iterator[Candidate]:
 _PATHS = {"line1": LINE1, "line2": LINE2, "city": CITY, "state": STATE, "zip": ZIP}
 
 
+# "3725 Sunset Blvd, Suite" / "200": a unit word whose number the cell wrapped to the next line
+_OPEN_UNIT = re.compile(r"(?:,\s*|\s+)(?:apt|apartment|suite|ste|unit|#)\.?\s*$", re.IGNORECASE)
+
+
+def _with_lines_after(value: str, lines: list[str], line: int) -> str:
+    """A labelled street with what its cell wrapped onto the lines under it: a unit's number,
+    the city, state and ZIP. OCR's cell border ("| Anthem Blue Cross") ends the street."""
+    value = value.split(" | ")[0]
+    following = [text.strip() for text in lines[line + 1 : line + 3]]
+    if _OPEN_UNIT.search(value) and following and re.fullmatch(r"[0-9A-Za-z\-]{1,5}", following[0]):
+        value = f"{value} {following.pop(0)}"
+    if not CSZ.search(value) and following and CSZ.fullmatch(following[0]):
+        value = f"{value}, {following[0]}"
+    return value
+
+
 def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
     for page in by_number.values():
@@ -140,12 +183,7 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
             continue
         page = by_number[item.page]
         if item.kind == "address":
-            value = item.value
-            lines = page.text.split("\n")
-            if not CSZ.search(value) and item.line + 1 < len(lines):
-                following = lines[item.line + 1].strip()
-                if CSZ.fullmatch(following):
-                    value = f"{value}, {following}"
+            value = _with_lines_after(item.value, page.text.split("\n"), item.line)
             parts = split_address(value)
             if not parts:
                 continue

@@ -27,38 +27,59 @@ REASON = "clinical.reason"
 CODES = "clinical.diagnosisCodes"
 URGENCY = "clinical.urgency"
 
-# A code as written, OCR's look-alikes allowed: letter (or 1/0/5/8/2/7 read for I/O/S/B/Z/Z), digit,
-# digit or letter, then the part after the dot.
+# A code as written, OCR's look-alikes allowed: letter (or a digit or sign OCR reads for one,
+# _FIRST_LETTERS), digit, digit or letter, then the part after the dot. Not the part after
+# another code's dot ("G43.009" is no "O09").
 _CODE = re.compile(
-    r"(?<![A-Za-z0-9])(?P<code>[A-Z105827][0-9OIlSB][0-9A-Z](?:\.[0-9A-Za-z]{1,4})?)(?![A-Za-z0-9]|[\-/.]\d)"
+    r"(?<![A-Za-z0-9.])(?P<code>[A-Z1058276£€][0-9OIlSB][0-9A-Z](?:\.[0-9A-Za-z]{1,4})?)(?![A-Za-z0-9]|[\-/.]\d)"
 )
 _BARE_CODE = re.compile(r"(?<![A-Za-z0-9.])(?P<code>[A-Z][0-9]{2}[0-9A-Z]{1,4})(?![A-Za-z0-9])")
 # Anything shaped like a dotted code, however OCR spelled it: "MS4.42", "£11.42".
 _CODE_LIKE = re.compile(r"(?<![\w.])\S[0-9A-Za-z]{2}\.[0-9A-Za-z]{1,4}(?![\w.])")
 UNREAD_CODE = 0.7
 _HEAD_DIGITS = str.maketrans({"O": "0", "I": "1", "l": "1", "S": "5", "B": "8"})
-_FIRST_LETTER = {"1": "I", "0": "O", "5": "S", "8": "B", "2": "Z", "7": "Z"}
+# The letters a digit or sign stands for at a code's start, likeliest first: the code set
+# decides between them ("050.9" is no O50.9, so D50.9).
+_FIRST_LETTERS = {
+    "1": "I", "0": "OD", "5": "S", "8": "B", "2": "Z", "7": "Z", "6": "G", "£": "E", "€": "E",
+}  # fmt: skip
+# "x: 150.22 - Chronic systolic heart failure": a label OCR cut at a box's edge ("Dx:"),
+# then a dotted code: the line is a diagnosis however its first letter was read.
+_CUT_LABEL = re.compile(r"^\s*[A-Za-z]{1,2}\s*:\s*(?=[A-Z1058276£€][0-9OIlSB][0-9A-Z]\.)")
+# "[E 11.42]": a bracketed code, a space OCR put inside it
+_BRACKETED = re.compile(r"\[([^\]\s]{1,4}\s[^\]]{1,8})\]")
 _CODE_CONTEXT = re.compile(r"\b(?:icd|dx|diagnos[ie]s|code)", re.IGNORECASE)
 
 
 def read_code(raw: str) -> tuple[str | None, bool]:
     """A valid ICD-10-CM code from what OCR read, and whether it had to be repaired."""
-    first = _FIRST_LETTER.get(raw[0], raw[0])
     head = raw[1:3].translate(_HEAD_DIGITS)
     rest = raw[3:]
-    repaired = first + head + rest.upper() != raw
-    if head[0].isdigit() and icd10.is_code(first + head + rest.upper()):
-        return icd10.dotted(first + head + rest), repaired
-    alt = rest.upper().replace("O", "0").replace("I", "1").replace("L", "1")
-    if alt != rest.upper() and icd10.is_code(first + head + alt):
-        return icd10.dotted(first + head + alt), True
+    for first in _FIRST_LETTERS.get(raw[0], raw[0]):
+        repaired = first + head + rest.upper() != raw
+        if head[0].isdigit() and icd10.is_code(first + head + rest.upper()):
+            return icd10.dotted(first + head + rest), repaired
+        alt = rest.upper().replace("O", "0").replace("I", "1").replace("L", "1")
+        if alt != rest.upper() and icd10.is_code(first + head + alt):
+            return icd10.dotted(first + head + alt), True
     return None, False
+
+
+# "G43,009": OCR's comma for a code's dot, kept only where the dotted code is one.
+_COMMA_FOR_DOT = re.compile(r"(?<![A-Za-z0-9])([A-Z][0-9]{2}),([0-9][0-9A-Z]{0,3})(?![A-Za-z0-9])")
+
+
+def _dot_if_code(match: re.Match[str]) -> str:
+    dotted = f"{match[1]}.{match[2]}"
+    return dotted if icd10.is_code(dotted) else match.group(0)
 
 
 def codes_in(text: str, *, bare: bool = False) -> list[tuple[str, bool]]:
     """The codes written in ``text``; ``bare`` (a diagnosis label's value) also takes "M1711"
     and a first letter OCR read as a digit, which in running text would be any number."""
     found: list[tuple[str, bool]] = []
+    text = _BRACKETED.sub(lambda m: f"[{m.group(1).replace(' ', '')}]", text)
+    text = _COMMA_FOR_DOT.sub(_dot_if_code, text)
     for match in _CODE.finditer(text):
         if not bare and not match["code"][0].isalpha():
             continue
@@ -97,9 +118,10 @@ def code_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> Iter
         if page.page_type not in (None, PageType.referral):
             continue
         for line in page.text.split("\n"):
-            evidence = NARRATIVE if _CODE_CONTEXT.search(line) else SHAPE_ONLY
+            cut = _CUT_LABEL.match(line) is not None
+            evidence = NARRATIVE if cut or _CODE_CONTEXT.search(line) else SHAPE_ONLY
             score = evidence * page_factor(page) * read_factor(page, line)
-            found = codes_in(line)
+            found = codes_in(line, bare=cut)
             score *= _unread_factor(line, found) if found else 1.0
             for code, repaired in found:
                 loose.append((code, score * (0.9 if repaired else 1.0), page))
@@ -151,8 +173,11 @@ _SENTENCE = re.compile(
 
 
 # What the options of a form's urgency boxes say, beyond the words a value names.
+# A hand tick read as letters may be glued to the capital of the option after it ("D<fRoutine").
 _OPTION_WORDS = re.compile(
-    rf"\b(?P<word>{_WORDS}|standard|normal|regular|non-urgent|urgently)\b", re.IGNORECASE
+    r"(?:(?<![A-Za-z])|(?<=[a-z])(?=(?-i:[A-Z][a-z])))"
+    rf"(?P<word>{_WORDS}|standard|normal|regular|non-urgent|urgently)\b",
+    re.IGNORECASE,
 )
 _ROUTINE_OPTIONS = {"standard", "normal", "regular"}
 

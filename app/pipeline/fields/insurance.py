@@ -24,10 +24,16 @@ PAYER = re.compile(
 _NONE = re.compile(r"^(?:n/?a|none|unknown|self[- ]?pay|not provided|pending)\b", re.IGNORECASE)
 
 
+# "ZGP61 1446091": OCR's gap inside one identifier, the value being that identifier alone.
+_SPLIT_IDENTIFIER = re.compile(r"^(?=[A-Za-z0-9]*[0-9])[A-Za-z0-9]{2,}(?: [0-9]{2,})+$")
+
+
 def read_identifier(value: str) -> str | None:
     text = value.strip().lstrip("#: ")
     if _NONE.match(text):
         return None
+    if _SPLIT_IDENTIFIER.match(text) and len(text.replace(" ", "")) <= 20:
+        text = text.replace(" ", "")
     match = _IDENTIFIER.match(text)
     return match.group(0).upper().strip("-") if match else None
 

@@ -147,7 +147,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         r"reason for (?:referral|consult(?:ation)?|visit|request)|referral reason|reason"
         r"|chief complaint|indication|clinical indication|presenting problem|clinical question"
         r"|services? requested|requested service|request|diagnosis ?/ ?reason"
-        r"|reason ?/ ?diagnosis|consult(?:ation)? for",
+        r"|reason ?/ ?diagnosis|consult(?:ation)? for|(?:presenting )?complaint",
         "reason",
         CLINICAL,
     ),
@@ -386,7 +386,21 @@ def find_labels(line: str) -> list[Label]:
         kind, owner = classify(match["label"])
         hint = (match["hint"] or "").strip(" ()").lower()
         labels.append(Label(kind, owner, match.start("label"), match.end(), hint))
+    if labels and labels[-1].kind in _ONE_LETTER and not line[labels[-1].end :].strip():
+        labels.pop()  # "F" alone on its line is a value (a sex), not the label "F" of a fax
+    # "insurance is Anthem Blue Cross, …": a sentence wrapped at its subject, not a label
+    labels = [
+        label
+        for label in labels
+        if not (_VERB_AFTER.match(line, label.end) and ":" not in line[label.start : label.end])
+    ]
     return _with_composed(line, labels)
+
+
+_VERB_AFTER = re.compile(r"\s*(?:is|was|are|were|has|had|will)\s+[a-z]*", re.IGNORECASE)
+
+
+_ONE_LETTER = ("phone_short", "fax_short")
 
 
 def _with_composed(line: str, labels: list[Label]) -> list[Label]:
@@ -519,6 +533,9 @@ _AT_POSITION = [
 ]
 
 
+_PATIENT_COLUMN = re.compile(r"\s*(?:patient|pt\.?)\s", re.IGNORECASE)
+
+
 def header_row(line: str) -> list[tuple[str, str | None]] | None:
     """The labels of a line made of labels only, left to right; None for any other line."""
     found: list[tuple[str, str | None]] = []
@@ -546,7 +563,7 @@ def header_row(line: str) -> list[tuple[str, str | None]] | None:
         found.append((kind, owner))
         position = end
     values = [k for k, _ in found if k != "skip"]
-    if len(found) >= 3 and found[0][0] != "name" and re.match(r"\s*patient\s", text, re.I):
+    if len(found) >= 3 and found[0][0] != "name" and _PATIENT_COLUMN.match(text):
         found.insert(0, ("name", PATIENT))  # "Patient DOB Sex Phone": "Patient" is a column
     return found if len(found) >= 2 and values else None
 
@@ -596,12 +613,43 @@ def _row_block(lines: list[str], index: int) -> list[str]:
     return block
 
 
+# OCR reads the "#" of a capitals label ("MEMBER #") as "@"; an address's "@" has no gap after.
+_HASH_READ_AS_AT = re.compile(r"(?<=[A-Z]{2}) @(?=\s{2,}|\s*$)")
+
+
+_CUT_LABEL = re.compile(r"^[\s'‘’`|_—.,-]*(?P<head>[a-z]{4,}[A-Za-z /\-]{0,30}?)\s*:")
+
+
+def _restore_cut_label(line: str) -> str:
+    """ "eason for referral: …": a label whose first letter OCR lost at a box's edge, when
+    exactly one letter before it makes a label of the lexicon."""
+    match = _CUT_LABEL.match(line)
+    if match is None or is_label(match["head"]):
+        return line
+    kinds = {
+        classify(letter + match["head"])
+        for letter in "abcdefghijklmnopqrstuvwxyz"
+        if is_label(letter + match["head"])
+    }
+    if len(kinds) != 1:
+        return line
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        if is_label(letter + match["head"]):
+            start = match.start("head")
+            return f"{letter.upper()}{line[start:]}"  # the box's edge read as "‘" goes too
+    return line
+
+
 def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
     """Every labelled value on a page, with the section it stands in."""
-    lines = [_unnumbered(line) for line in page.text.split("\n")]
+    lines = [
+        _unnumbered(_restore_cut_label(_HASH_READ_AS_AT.sub(" #", line)))
+        for line in page.text.split("\n")
+    ]
     section: str | None = None
     skip_until = -1
     pending: list[tuple[str, str | None]] = []  # bare labels that found no value
+    bare_lines: list[int] = []  # the lines of those labels
     named: set[str | None] = set()  # the sections whose party has been named
     for index, line in enumerate(lines):
         if index == page.fax_header_lines:
@@ -616,11 +664,18 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
         if row is not None:
             block = _row_block(lines, index)
             if block:
-                # "Patient Name DOB Mobile": the whole row is the patient's
-                row_section = PATIENT if any(o == PATIENT for _, o in row) else section
-                owned = tuple((kind, owner or _owner_in(row_section, kind)) for kind, owner in row)
+                # "Patient Name DOB Mobile": the whole row is the patient's; so is "Name
+                # Birthdate Gender" under the recipient's "Attention:" line
+                row_section = section
+                if any(o == PATIENT for _, o in row) or (
+                    section != OTHER and any(k in ("dob", "sex") for k, _ in row)
+                ):
+                    row_section = PATIENT
+                owned = tuple(
+                    (kind, owner or _owner_in_row(row, row_section, kind)) for kind, owner in row
+                )
                 yield Row(owned, tuple(block), page.number, index + 1)
-                if any(owner == PATIENT for _, owner in row):
+                if row_section == PATIENT:
                     section = PATIENT
                 skip_until = index + len(block)
                 continue
@@ -667,7 +722,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             value = _clean(line[label.end : end])
             line_of_value = index
             is_below = False
-            if not value and i + 1 == len(labels):
+            if not value and i + 1 == len(labels) and not _in_label_run(lines, index, bare_lines):
                 many = label.kind in ("reason", "diagnosis")
                 # after a run of bare labels, what stands under a gap is the values' column
                 found = _value_below(lines, index, many=many, gap=len(pending) < 2)
@@ -690,6 +745,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             if not value:
                 if label.start <= 1 and i + 1 == len(labels):
                     pending.append((label.kind, label.owner or _owner_in(section, label.kind)))
+                    bare_lines.append(index)
                 continue
             if label.kind == "diagnosis" and i + 1 == len(labels):
                 more = _codes_below(lines, line_of_value)
@@ -712,6 +768,13 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             )
 
 
+def _in_label_run(lines: list[str], index: int, bare_lines: list[int]) -> bool:
+    """ "Sex at birth: / Mobile: / E-mail: / Address:" then their values: the line under the
+    last of a run of bare labels is the first value of the column, not the last label's."""
+    above = [j for j in range(index - 1, -1, -1) if lines[j].strip()][:2]
+    return len(above) == 2 and all(j in bare_lines for j in above)
+
+
 # Kinds that belong to one party whatever the section: an NPI under "PATIENT" is not hers.
 _KIND_OWNERS = {
     "npi": (REFERRER, RECIPIENT, OTHER),
@@ -724,6 +787,13 @@ _KIND_OWNERS = {
 
 
 _CLINICAL_KINDS = {"reason", "diagnosis", "urgency", "re", "skip"}
+
+
+def _owner_in_row(row: list[tuple[str, str | None]], section: str | None, kind: str) -> str | None:
+    """ "Street Address  Primary Insurance  ID #": an id beside an insurer is the insurer's."""
+    if kind in ("member_id", "group") and any(k == "insurer" and o == INSURANCE for k, o in row):
+        return INSURANCE
+    return _owner_in(section, kind)
 
 
 def _owner_in(section: str | None, kind: str) -> str | None:
@@ -750,6 +820,11 @@ def _codes_below(lines: list[str], index: int) -> tuple[str, int] | None:
     return (" ".join(taken), last) if taken else None
 
 
+# "Encounter for screening … [Z12.11]": a diagnosis listed under "Diagnoses", whatever label
+# its first word looks like.
+_ENDS_IN_CODE = re.compile(r"\[[A-Z0-9£€][0-9A-Z .]{2,9}\]\s*$")
+
+
 def _value_below(
     lines: list[str], index: int, *, many: bool = False, gap: bool = True
 ) -> tuple[str, int] | None:
@@ -763,7 +838,9 @@ def _value_below(
             if taken or not (gap or many):
                 break
             continue
-        if (find_labels(text) and len(text) > 1) or section_of(text) is not None:
+        if (
+            find_labels(text) and len(text) > 1 and not (many and _ENDS_IN_CODE.search(text))
+        ) or section_of(text) is not None:
             break  # "F" alone under "Sex:" is a value, not the footer's "F" for fax
         taken.append(text)
         last = j

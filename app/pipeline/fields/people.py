@@ -22,6 +22,7 @@ from app.pipeline.fields.confidence import (
 )
 from app.pipeline.fields.labels import OTHER, PATIENT, RECIPIENT, REFERRER, Labeled
 from app.pipeline.types import PageText
+from models.document import PageType
 from models.extraction import Sex
 from models.values import name_key, strip_titles
 
@@ -356,13 +357,26 @@ _SEX_BOX = re.compile(
     rf"(?P<word>{_SEX_OPTIONS}|f|m)\b",
     re.IGNORECASE,
 )
-_SEX_OPTION = re.compile(rf"(?<![A-Za-z])(?P<word>{_SEX_OPTIONS})(?![A-Za-z])", re.IGNORECASE)
+# "/AMale": a hand tick read as a letter glued to the capital of the option after it.
+_SEX_OPTION = re.compile(
+    rf"(?:(?<![A-Za-z])|(?<=[A-Za-z])(?=(?-i:[A-Z][a-z])))(?P<word>{_SEX_OPTIONS})(?![A-Za-z])",
+    re.IGNORECASE,
+)
 _SEX_BOXES = re.compile(r"[\[(]\s*[\])]|[☐□]")
 _AGE_SEX = re.compile(
     r"\b\d{1,3}[- ](?:year|yr)s?[- ]old\s+(?P<word>female|male|woman|man|girl|boy)\b"
     r"|\b\d{1,3}\s?(?:yo|y/o|y\.o\.)\s+(?P<word2>female|male|woman|man|f|m)\b",
     re.IGNORECASE,
 )
+
+
+def read_sex_boxes(line: str) -> Sex | None:
+    """The option ticked in a row of sex check boxes standing without its label (OCR lost
+    it: "SEX" read as "ME"); None for any line that is not such a row."""
+    options = {m["word"].lower() for m in _SEX_OPTION.finditer(line)}
+    if not {"male", "female"} <= options or not _SEX_BOXES.search(line):
+        return None
+    return read_sex(line)
 
 
 def read_sex(value: str) -> Sex | None:
@@ -380,15 +394,22 @@ def read_sex(value: str) -> Sex | None:
 
 def sex_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
+    labelled: set[tuple[int, int]] = set()
     for item in items:
         if item.kind != "sex":
             continue
+        labelled.add((item.page, item.line))
         score = label_score(item, PATIENT) or (LABEL_ALONE if item.owner is None else 0.0)
         sex = read_sex(item.value)
         if sex is not None and score:
             yield candidate(SEX, sex, score, by_number[item.page], item.value, line=item.line)
     for page in by_number.values():
+        referral = page.page_type in (None, PageType.referral)
         for number, line in enumerate(page.text.split("\n")):
+            if referral and (page.number, number) not in labelled:
+                boxed = read_sex_boxes(line)
+                if boxed is not None:
+                    yield candidate(SEX, boxed, LABEL_ALONE * 0.95, page, line, line=number)
             match = _AGE_SEX.search(line)
             if match:
                 sex = _SEX_WORDS[(match["word"] or match["word2"]).lower()]

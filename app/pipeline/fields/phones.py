@@ -4,7 +4,13 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
-from app.pipeline.fields.confidence import LABEL_ALONE, Candidate, candidate, label_score
+from app.pipeline.fields.confidence import (
+    LABEL_ALONE,
+    SHAPE_ONLY,
+    Candidate,
+    candidate,
+    label_score,
+)
 from app.pipeline.fields.labels import PATIENT, REFERRER, Labeled
 from app.pipeline.fields.repair import as_digits
 from app.pipeline.types import PageText
@@ -90,14 +96,47 @@ EMAIL_SHAPE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 _AROUND_AT = re.compile(r"(?<=[A-Za-z0-9]) ?@ ?(?=[A-Za-z0-9])")
 
 
+# OCR parts the digits that end an address's name ("jabernathy1 1 @outlook.com").
+_SPLIT_DIGITS = re.compile(r"(?<=[A-Za-z0-9]) (?=[0-9]+ ?@)")
+_LOOK_ALIKE_DIGITS = re.compile(r"(?<=[a-z])[0-9SO]*[0-9][0-9SO]*(?=@)")
+_ALONE = re.compile(rf"^\s*({EMAIL_SHAPE.pattern})\s*$")
+
+
+def read_email(text: str, *, ocr: bool = True) -> str | None:
+    """The email address written in ``text``; as OCR read it, mended where its misreadings
+    are plain."""
+    # OCR puts spaces around the "@" of a small-print address ("jdoe@ yahoo.com").
+    match = EMAIL_SHAPE.search(_AROUND_AT.sub("@", _SPLIT_DIGITS.sub("", text)))
+    if match is None:
+        return None
+    email = match.group(0).rstrip(".")
+    if not ocr:
+        return email.lower()
+    local, _, domain = email.partition("@")
+    if re.fullmatch(r"[a-zI0-9._%+\-]+", local) and any(c.islower() for c in local):
+        # a name written in lower case: its capital "I" is OCR's "l" ("Ischmidt6")
+        local = local.replace("I", "l")
+    # "rwhitfieldS7": in the digits that end the name an "S" is a 5, an "O" a 0
+    mended = _LOOK_ALIKE_DIGITS.sub(lambda m: as_digits(m.group(0)), f"{local}@")
+    return f"{mended}{domain}".lower()
+
+
 def email_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
     for item in items:
         if item.kind != "email":
             continue
         score = label_score(item, PATIENT)
-        # OCR puts spaces around the "@" of a small-print address ("jdoe@ yahoo.com").
-        match = EMAIL_SHAPE.search(_AROUND_AT.sub("@", item.value))
-        if match and score:
-            email = match.group(0).lower().rstrip(".")
+        email = read_email(item.value, ocr=by_number[item.page].method == "ocr")
+        if email and score:
             yield candidate(EMAIL, email, score, by_number[item.page], item.value, line=item.line)
+    for page in by_number.values():
+        if page.page_type not in (None, PageType.referral):
+            continue
+        lines = page.text.split("\n")
+        for number, line in enumerate(lines):
+            # an address alone on its line below the letterhead, its label lost ("EMAK ADORESS")
+            if number >= 4 and _ALONE.match(_AROUND_AT.sub("@", line)):
+                email = read_email(line, ocr=page.method == "ocr")
+                if email:
+                    yield candidate(EMAIL, email, SHAPE_ONLY * 1.35, page, line, line=number)

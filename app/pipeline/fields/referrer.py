@@ -168,8 +168,8 @@ def _letterhead(page: PageText, lines: list[str]) -> Iterator[Candidate]:
     seen = 0
     for number, line in enumerate(lines):
         text = line.strip()
-        if not text:
-            continue
+        if not text or number < page.fax_header_lines:
+            continue  # the fax machine's header line is the machine's, not the letterhead
         seen += 1
         if seen > 4 or find_labels(text):
             return

@@ -16,8 +16,10 @@ from app.pipeline.fields.labels import OTHER, PATIENT, RECIPIENT, Labeled, Row
 from app.pipeline.fields.people import read_name
 from app.pipeline.fields.phones import EMAIL_SHAPE, PHONE
 
+# Letters are any script's: the "M" of "Müller" is no sex.
 _SEX = re.compile(
-    r"(?<![A-Za-z])(?:female|male|f|m|u|x|unknown|undisclosed|other|non-?binary)(?![A-Za-z])", re.I
+    r"(?<![^\W\d_])(?:female|male|f|m|u|x|unknown|undisclosed|other|non-?binary)(?![^\W\d_])",
+    re.I,
 )
 _IDENTIFIER = re.compile(r"(?<![A-Za-z0-9\-])(?=[A-Za-z0-9\-]*\d)[A-Za-z0-9][A-Za-z0-9\-]{3,24}\b")
 _NPI = re.compile(r"(?<!\d)\d{10}(?!\d)")
@@ -45,6 +47,11 @@ def expand(row: Row) -> Iterator[Labeled]:
                 if i + 1 < len(lines) and CSZ.search(lines[i + 1]):
                     street = f"{line}, {lines[i + 1]}"
                     taken[i + 1] += lines[i + 1]
+                elif i + 2 < len(lines) and CSZ.search(f"{lines[i + 1]} {lines[i + 2]}"):
+                    # "Anchorage, AK" / "99508-5837": the cell wrapped before its ZIP
+                    street = f"{line}, {lines[i + 1]} {lines[i + 2]}"
+                    taken[i + 1] += lines[i + 1]
+                    taken[i + 2] += lines[i + 2]
                 yield take("address", owners["address"], street, i)
                 break
     ids: list[tuple[str, int]] = []
@@ -76,7 +83,8 @@ def expand(row: Row) -> Iterator[Labeled]:
             yield take("sex", owners["sex"], sex.group(0), i)
         if "insurer" in kinds and (payer := PAYER.search(free)):
             yield take("insurer", owners["insurer"], _payer_words(free, payer.start()), i)
-        ids += [(m.group(0), i) for m in _IDENTIFIER.finditer(free) if not CSZ.search(line)]
+        if not CSZ.search(line):
+            ids += [(m.group(0), i) for m in _IDENTIFIER.finditer(_one_number_per_cell(line, free))]
     id_kinds = [k for k in kinds if k in ("member_id", "group")]
     for kind, (identifier, i) in zip(id_kinds, ids, strict=False):
         yield take(kind, owners[kind], identifier, i)
@@ -91,6 +99,14 @@ def _free(line: str, claimed: str) -> str:
         if part:
             free = free.replace(part, " ", 1)
     return free
+
+
+def _one_number_per_cell(line: str, free: str) -> str:
+    """ "Molina Healthcare  24608097 109": where wide gaps part the cells, OCR's gap inside
+    a cell's number is no gap between two values."""
+    if not re.search(r"\S\s{2,}\S", line):
+        return free
+    return re.sub(r"(?<=\d) (?=\d)", "", free)
 
 
 def _payer_words(line: str, start: int) -> str:
