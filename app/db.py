@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 from sqlalchemy.util import await_
 
 from app.settings import Settings
@@ -210,6 +211,17 @@ for _name in (
     "close",
 ):
     setattr(SerialSession, _name, _serialised(_name))
+
+
+# ``session.info[COMMITTED]``: a commit of the session's transaction (not a savepoint's) went
+# through, so what it carried is written.
+COMMITTED = "committed"
+
+
+@event.listens_for(Session, "after_commit")
+def _note_commit(session: Session) -> None:
+    if not session.in_nested_transaction():
+        session.info[COMMITTED] = True
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

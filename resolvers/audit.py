@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import event, insert
+from sqlalchemy import Insert, event, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlmodel import col, select
@@ -42,29 +42,19 @@ async def record_now(
     resource_id: str | None = None,
     outcome: str = "success",
     details: dict[str, Any] | None = None,
-) -> None:
+) -> Insert:
     """Insert an event at once, in the session's transaction, bypassing the unit of work.
 
     For the per-request authentication events, where the ORM's flush bookkeeping
-    costs more than the insert itself.
+    costs more than the insert itself. Answers the statement, to be sent again should
+    the transaction roll back and the event have to stand anyway.
     """
     table = AuditEvent.__table__  # type: ignore[attr-defined]
-    await ctx.session.execute(
-        insert(table).values(
-            id=new_id("evt_"),
-            org_id=org_id,
-            actor_type=ctx.actor_type,
-            actor_id=ctx.actor_id,
-            action=action,
-            resource_type=resource_type,
-            resource_id=resource_id,
-            outcome=outcome,
-            client_ip=ctx.client_ip,
-            request_id=ctx.request_id,
-            details=details or {},
-            created_at=utcnow(),
-        )
+    statement = insert(table).values(
+        _row(ctx, action, org_id, resource_type, resource_id, outcome, details)
     )
+    await ctx.session.execute(statement)
+    return statement
 
 
 def _row(
