@@ -13,7 +13,7 @@ from app.observability import request_id_var
 from app.rate_limit import RateLimiter, over_limit
 from app.request_id import REQUEST_ID_HEADER, answering_with, request_id_for
 from app.session_cookie import SESSION_COOKIE
-from resolvers import auth
+from resolvers import audit, auth
 from resolvers.context import Context
 from resolvers.errors import Conflict, DomainError, Unauthenticated
 from rest_compat.errors import domain_error_response
@@ -98,7 +98,7 @@ async def _authenticate(
             raise
         await ctx.session.rollback()
         ctx.principal = None
-        ctx.standing.clear()
+        ctx.auth_events.clear()
         await auth.authenticate(ctx, credentials, verifier)
 
 
@@ -150,8 +150,7 @@ async def _let_authentication_stand(ctx: Context) -> None:
     audit event, carried in it, is written on its own."""
     session = ctx.session
     await session.rollback()
-    for statement in ctx.standing:
-        await session.execute(statement)
+    await audit.write(session, ctx.auth_events)
     await session.commit()
 
 

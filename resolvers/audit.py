@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import Insert, event, insert
+from sqlalchemy import event, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlmodel import col, select
@@ -42,19 +42,22 @@ async def record_now(
     resource_id: str | None = None,
     outcome: str = "success",
     details: dict[str, Any] | None = None,
-) -> Insert:
+) -> dict[str, Any]:
     """Insert an event at once, in the session's transaction, bypassing the unit of work.
 
     For the per-request authentication events, where the ORM's flush bookkeeping
-    costs more than the insert itself. Answers the statement, to be sent again should
-    the transaction roll back and the event have to stand anyway.
+    costs more than the insert itself. Answers the row, to be written again (``write``)
+    should the transaction roll back and the event have to stand anyway.
     """
-    table = AuditEvent.__table__  # type: ignore[attr-defined]
-    statement = insert(table).values(
-        _row(ctx, action, org_id, resource_type, resource_id, outcome, details)
-    )
-    await ctx.session.execute(statement)
-    return statement
+    row = _row(ctx, action, org_id, resource_type, resource_id, outcome, details)
+    await ctx.session.execute(_INSERT, row)
+    return row
+
+
+async def write(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Insert events kept as rows (``record_now``'s), in one statement."""
+    if rows:
+        await session.execute(_INSERT, rows)
 
 
 def _row(
@@ -84,6 +87,10 @@ def _row(
 
 # -- events recorded, not yet written ---------------------------------------------------------
 
+# Built once: its parameters are a row or rows of the table's columns (several rows go as
+# one statement: an executemany, which asyncpg sends as one pipelined batch).
+_INSERT = insert(AuditEvent.__table__)  # type: ignore[attr-defined]
+
 _PENDING = "audit_pending"
 # Where each open savepoint began in the pending list: its rollback drops what followed.
 _MARKS = "audit_savepoints"
@@ -97,7 +104,7 @@ def _pending(session: Session) -> list[dict[str, Any]]:
 def _write(session: Session) -> None:
     rows = session.info.pop(_PENDING, None)
     if rows:
-        session.execute(insert(AuditEvent.__table__).values(rows))  # type: ignore[attr-defined]
+        session.execute(_INSERT, rows)
 
 
 async def write_pending(session: AsyncSession) -> None:

@@ -61,7 +61,7 @@ async def _api_key_principal(ctx: Context, secret: str) -> Principal:
     event = await audit.record_now(
         ctx, "auth.api_key", org_id=key.org_id, resource_type="api_key", resource_id=key.id
     )
-    ctx.standing.append(event)
+    ctx.auth_events.append(event)
     return principal
 
 
@@ -100,7 +100,7 @@ async def _principal_for(ctx: Context, identity: VerifiedIdentity, method: str) 
     event = await audit.record_now(
         ctx, action, org_id=None, resource_type="user", resource_id=user.id
     )
-    ctx.standing.append(event)
+    ctx.auth_events.append(event)
     return principal
 
 

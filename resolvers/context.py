@@ -42,9 +42,9 @@ class Context:
     # The org the caller named (``orgId``) where the operation takes no org of its own:
     # a row of any other org is then a 404 (access.check_row), as a missing one is.
     asked_org_id: str | None = None
-    # What authentication wrote (its audit event): it stands whatever becomes of the
-    # operation, so a rollback of a transaction that carried it on sends it again.
-    standing: list[Any] = field(default_factory=list)
+    # Authentication's audit events (rows of the table): they stand whatever becomes of
+    # the operation, so a rollback of a transaction that carried them writes them again.
+    auth_events: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def actor_type(self) -> str:
