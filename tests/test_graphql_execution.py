@@ -4,9 +4,12 @@ what graphql-core's own path answers, values, nulls and errors alike."""
 from typing import Any
 
 import pytest
+import strawberry
 from starlette.requests import Request
 
 from app.graphql.context import GraphQLContext
+from app.graphql.enums import ReferralStage
+from app.graphql.execution import ExecutionContext
 from app.graphql.schema import build_schema
 from app.settings import Settings
 from resolvers import auth
@@ -67,3 +70,40 @@ async def test_the_shortcut_answers_as_graphql_core_does(
     assert {n["__typename"] for n in nodes} == {"Referral"}
     assert any(n["case"] and n["case"]["createdAt"].endswith("Z") for n in nodes)
     assert any(n["extraction"] and n["extraction"]["patient"]["dob"] is None for n in nodes)
+
+
+@strawberry.type
+class _Thing:
+    name: str
+    count: int | None
+    kind: ReferralStage | None
+
+
+@strawberry.type
+class _Things:
+    @strawberry.field
+    def things(self) -> list[_Thing | None]:
+        return [
+            _Thing(name="fine", count=None, kind=ReferralStage.review),
+            _Thing(name=None, count=1, kind=None),  # type: ignore[arg-type]  (null, non-null)
+            _Thing(name="x", count="many", kind=None),  # type: ignore[arg-type]  (not an Int)
+            _Thing(name="y", count=2, kind="nope"),  # type: ignore[arg-type]  (not an enum)
+        ]
+
+
+async def test_refused_values_are_reported_as_graphql_core_reports_them() -> None:
+    query = "{ things { name count kind } }"
+    answers = []
+    for executor in (ExecutionContext, None):
+        schema = strawberry.Schema(query=_Things, execution_context_class=executor)
+        result = await schema.execute(query)
+        answers.append((result.data, [(e.message, e.path) for e in result.errors or []]))
+    assert answers[0] == answers[1]
+    data, errors = answers[0]
+    assert data is not None
+    assert data["things"][0] == {"name": "fine", "count": None, "kind": "REVIEW"}
+    assert [path for _, path in errors] == [
+        ["things", 1, "name"],
+        ["things", 2, "count"],
+        ["things", 3, "kind"],
+    ]

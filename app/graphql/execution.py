@@ -10,6 +10,8 @@ the type refuses, an awaitable) goes the whole way, which reads the attribute ag
 reports it as graphql-core always has.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
@@ -22,29 +24,45 @@ from graphql import (
 )
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 
-def _leaf_of(field: GraphQLField) -> tuple[GraphQLLeafType, bool] | None:
-    """The field's scalar or enum type, and whether it is non-null, when the field is a
-    basic one (no arguments, resolved by Strawberry's ``_get_basic_result``, which reads
-    the attribute and takes no info); None otherwise. Should Strawberry name it anew,
-    no field is basic here and every one goes the whole way."""
+@dataclass(frozen=True, slots=True)
+class _Leaf:
+    """A basic scalar or enum field: what reads it, under which name, and its type."""
+
+    read: Callable[[Any, str], Any]
+    name: str
+    kind: GraphQLLeafType
+    non_null: bool
+
+
+def _leaf_of(field: GraphQLField) -> _Leaf | None:
+    """The field as a ``_Leaf`` when it is a basic one (no arguments, resolved by
+    Strawberry's ``_get_basic_result``: its field's ``default_resolver`` reading the
+    attribute, no info taken) of a scalar or enum type; None otherwise. Should Strawberry
+    name it anew, no field is basic here and every one goes the whole way."""
     resolve = getattr(field.resolve, "__name__", "")
-    if field.args or resolve != "_get_basic_result":
+    definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if field.args or resolve != "_get_basic_result" or definition is None:
         return None
     kind: Any = field.type
     non_null = isinstance(kind, GraphQLNonNull)
     if non_null:
         kind = kind.of_type
-    return (kind, non_null) if is_leaf_type(kind) else None
+    if not is_leaf_type(kind):
+        return None
+    return _Leaf(definition.default_resolver, definition.python_name, kind, non_null)
 
 
 class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Per field of the schema (by id: fields are not hashable, and all outlive the
-        # request): its leaf type and nullness, or None (not a basic leaf).
-        self._leaves: dict[int, tuple[GraphQLLeafType, bool] | None] = {}
+        # request): the field as a basic leaf, or None.
+        self._leaves: dict[int, _Leaf | None] = {}
+        manager = self.middleware_manager
+        self._wrapped = manager is not None and bool(manager.middlewares)
 
     def execute_field(
         self,
@@ -56,7 +74,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         node = field_details_list[0].node
         field = parent_type.fields.get(node.name.value)
-        if field is None or node.arguments or self.middleware_manager_wraps():
+        if field is None or node.arguments or self._wrapped:
             return super().execute_field(
                 parent_type, source, field_details_list, path, position_context
             )
@@ -65,21 +83,17 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         except KeyError:
             leaf = self._leaves[id(field)] = _leaf_of(field)
         if leaf is not None:
-            kind, non_null = leaf
-            value = field.resolve(source, None)  # type: ignore[misc]
-            if value is None and not non_null:
-                return None
-            if value is not None:
-                try:
-                    coerced = kind.coerce_output_value(value)
-                except Exception:  # reported as graphql-core does, below
-                    coerced = None
-                if coerced is not None and coerced is not Undefined:
-                    return coerced
+            try:
+                value = leaf.read(source, leaf.name)
+                if value is None:
+                    if not leaf.non_null:
+                        return None
+                else:
+                    coerced = leaf.kind.coerce_output_value(value)
+                    if coerced is not None and coerced is not Undefined:
+                        return coerced
+            except Exception:  # noqa: S110  (reported as graphql-core does, below)
+                pass
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )
-
-    def middleware_manager_wraps(self) -> bool:
-        manager = self.middleware_manager
-        return manager is not None and bool(manager.middlewares)
