@@ -3,7 +3,7 @@
 import asyncio
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 from sqlalchemy.util import await_
 
 from app.settings import Settings
@@ -83,7 +84,9 @@ def _refuse_unstorable_text(
     """
     # All of them at once, one per line: a line break ends an escape, so no pair or NUL
     # is made across two values, and one search costs less than one per value.
-    text = "\n".join(_strings(parameters))
+    strings: list[str] = []
+    _strings(parameters, strings)
+    text = "\n".join(strings)
     if "\x00" in text or "\\u0000" in text:
         raise BadRequest("text may not contain the NUL character (U+0000)")
     if _LONE_SURROGATE.search(text):
@@ -99,16 +102,21 @@ _LONE_SURROGATE = re.compile(
 )
 
 
-def _strings(value: Any) -> Iterator[str]:
-    """Every string bound to a statement, however the driver nests its parameters."""
+def _strings(value: Any, into: list[str]) -> None:
+    """Every string bound to a statement, however the driver nests its parameters (a
+    loop per container, not a generator frame per value)."""
     if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _strings(item)
+        into.append(value)
+        return
+    if isinstance(value, dict):
+        value = value.values()
+    elif not isinstance(value, list | tuple):
+        return
+    for item in value:
+        if isinstance(item, str):
+            into.append(item)
+        elif isinstance(item, dict | list | tuple):
+            _strings(item, into)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -210,6 +218,17 @@ for _name in (
     "close",
 ):
     setattr(SerialSession, _name, _serialised(_name))
+
+
+# ``session.info[COMMITTED]``: a commit of the session's transaction (not a savepoint's) went
+# through, so what it carried is written.
+COMMITTED = "committed"
+
+
+@event.listens_for(Session, "after_commit")
+def _note_commit(session: Session) -> None:
+    if not session.in_nested_transaction():
+        session.info[COMMITTED] = True
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -1,18 +1,19 @@
 """Per request: name it, authenticate once, then hand the route a Context with its own session."""
 
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.auth import TokenVerifier
-from app.db import CONTENTION_MESSAGE, is_contention
+from app.db import COMMITTED, CONTENTION_MESSAGE, is_contention
 from app.observability import request_id_var
 from app.rate_limit import RateLimiter, over_limit
 from app.request_id import REQUEST_ID_HEADER, answering_with, request_id_for
 from app.session_cookie import SESSION_COOKIE
-from resolvers import auth
+from resolvers import audit, auth
 from resolvers.context import Context
 from resolvers.errors import Conflict, DomainError, Unauthenticated
 from rest_compat.errors import domain_error_response
@@ -23,6 +24,10 @@ _UNAUTHENTICATED_PREFIXES = ("/files/", "/healthz", "/readyz")
 # These replace or clear the session cookie: a revoked or expired one must not block
 # signing in again or logging out, so when it is the only credential it is set aside.
 _SESSION_PATH = "/api/auth/session"
+# A GraphQL request's body, read before authentication so that its transaction can go on
+# into the operation (no connection is held while a client sends); a larger one is read
+# by the view, after the authentication's own transaction.
+_BODY_READ_FIRST = 64 * 1024
 
 
 def credentials_from(headers: Headers, cookies: dict[str, str]) -> auth.Credentials:
@@ -93,7 +98,60 @@ async def _authenticate(
             raise
         await ctx.session.rollback()
         ctx.principal = None
+        ctx.auth_events.clear()
         await auth.authenticate(ctx, credentials, verifier)
+
+
+def _bodiless(headers: Headers) -> bool:
+    return headers.get("content-length", "0") == "0" and "transfer-encoding" not in headers
+
+
+async def _body_read_first(scope: Scope, headers: Headers, receive: Receive) -> Receive | None:
+    """``receive`` replaying a GraphQL request's small body read here in full, or None
+    when it is no such request (or the client left while sending)."""
+    declared = headers.get("content-length", "")
+    if scope["method"] != "POST" or scope["path"] != GRAPHQL_PATH or not declared.isdigit():
+        return None
+    if int(declared) > _BODY_READ_FIRST:
+        return None
+    chunks = []
+    more = True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    replayed = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+    given = False
+
+    async def replay() -> Message:
+        nonlocal given
+        if given:
+            return await receive()
+        given = True
+        return replayed
+
+    return replay
+
+
+def _carries_on(path: str, session: AsyncSession, body_read: bool) -> bool:
+    """Whether the authentication's transaction goes on into the operation (one
+    connection, one transaction): when nothing is left to read from the client, the
+    operation calls no identity provider (sign-in, sign-out) and authentication changed
+    no row (lastUsedAt, a first sign-in's binding) that must stand whatever happens."""
+    if not body_read or path.startswith(_SESSION_PATH):
+        return False
+    return not (session.new or session.dirty or session.deleted)
+
+
+async def _let_authentication_stand(ctx: Context) -> None:
+    """The operation's transaction rolled back (or never committed): the authentication's
+    audit event, carried in it, is written on its own."""
+    session = ctx.session
+    await session.rollback()
+    await audit.write(session, ctx.auth_events)
+    await session.commit()
 
 
 class ContextMiddleware:
@@ -110,6 +168,11 @@ class ContextMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         request_id_var.set(request_id)  # log lines written for this request carry it
         send = answering_with(request_id, send)
+        body_read = _bodiless(request.headers)
+        if not body_read:
+            replay = await _body_read_first(scope, request.headers, receive)
+            if replay is not None:
+                receive, body_read = replay, True
         async with state.sessions() as session:
             ctx = Context(
                 session=session,
@@ -118,39 +181,50 @@ class ContextMiddleware:
                 client_ip=request.client.host if request.client else None,
                 request_id=request_id,
             )
-            if not scope["path"].startswith(_UNAUTHENTICATED_PREFIXES):
-                credentials = credentials_from(request.headers, request.cookies)
-                refused: Unauthenticated | None = None
-                if credentials.present:
-                    try:
-                        await _authenticate(ctx, credentials, state.verifier)
-                    except DBAPIError as exc:
-                        await session.rollback()
-                        if not is_contention(exc):
-                            raise
-                        refusal = Conflict(CONTENTION_MESSAGE)
-                        await _refusal(scope["path"], refusal)(scope, receive, send)
+            carried = False
+            try:
+                if not scope["path"].startswith(_UNAUTHENTICATED_PREFIXES):
+                    credentials = credentials_from(request.headers, request.cookies)
+                    refused: Unauthenticated | None = None
+                    if credentials.present:
+                        try:
+                            await _authenticate(ctx, credentials, state.verifier)
+                        except DBAPIError as exc:
+                            await session.rollback()
+                            if not is_contention(exc):
+                                raise
+                            refusal = Conflict(CONTENTION_MESSAGE)
+                            await _refusal(scope["path"], refusal)(scope, receive, send)
+                            return
+                        except Unauthenticated as exc:
+                            # The refusal's audit event is kept; nothing else ran.
+                            if not _only_cookie_on_session_path(scope["path"], credentials):
+                                refused = exc
+                        # The authentication's audit event and lastUsedAt stand on their
+                        # own, whatever becomes of the operation: committed now, or carried
+                        # on in the operation's transaction and written again should it
+                        # roll back.
+                        carried = refused is None and _carries_on(scope["path"], session, body_read)
+                        if not carried:
+                            await session.commit()
+                    send = with_rate_limit_headers(scope, send)
+                    limiter: RateLimiter | None = state.rate_limiter
+                    drawing = (
+                        ctx.principal is not None or refused or _draws_anonymously(scope["path"])
+                    )
+                    if limiter is not None and drawing:
+                        budget = await limiter.budget_for(ctx)
+                        draw = await limiter.draw(budget)
+                        scope["state"]["rate_limit"] = draw
+                        scope["state"]["rate_limit_budget"] = budget
+                        if not draw.allowed:
+                            await _refusal(scope["path"], over_limit(draw))(scope, receive, send)
+                            return
+                    if refused is not None:
+                        await _refusal(scope["path"], refused)(scope, receive, send)
                         return
-                    except Unauthenticated as exc:
-                        # The refusal's audit event is kept; nothing else ran.
-                        if not _only_cookie_on_session_path(scope["path"], credentials):
-                            refused = exc
-                    # The authentication's audit event and lastUsedAt stand on their own,
-                    # whatever becomes of the operation.
-                    await session.commit()
-                send = with_rate_limit_headers(scope, send)
-                limiter: RateLimiter | None = state.rate_limiter
-                drawing = ctx.principal is not None or refused or _draws_anonymously(scope["path"])
-                if limiter is not None and drawing:
-                    budget = await limiter.budget_for(ctx)
-                    draw = await limiter.draw(budget)
-                    scope["state"]["rate_limit"] = draw
-                    scope["state"]["rate_limit_budget"] = budget
-                    if not draw.allowed:
-                        await _refusal(scope["path"], over_limit(draw))(scope, receive, send)
-                        return
-                if refused is not None:
-                    await _refusal(scope["path"], refused)(scope, receive, send)
-                    return
-            scope.setdefault("state", {})["ctx"] = ctx
-            await self.app(scope, receive, send)
+                scope.setdefault("state", {})["ctx"] = ctx
+                await self.app(scope, receive, send)
+            finally:
+                if carried and not session.info.get(COMMITTED):
+                    await _let_authentication_stand(ctx)

@@ -2,8 +2,9 @@
 
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import event, insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, SessionTransaction
 from sqlmodel import col, select
 
 from models import AuditEvent, Role, new_id, utcnow
@@ -19,11 +20,17 @@ def record(
     resource_id: str | None = None,
     outcome: str = "success",
     details: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Add an event to the operation's transaction: it commits or rolls back with the change."""
-    event = _event(ctx, action, org_id, resource_type, resource_id, outcome, details)
-    ctx.session.add(event)
-    return event
+) -> None:
+    """Add an event to the operation's transaction: it commits or rolls back with the change.
+
+    Kept as a row of the table's columns and written at commit, with the transaction's
+    other events, in one multi-row INSERT (not an ORM entity and a flush each: for a read,
+    the bookkeeping cost more than the statement). A savepoint rolled back takes its
+    events with it; a read of the trail writes them first (``write_pending``).
+    """
+    _pending(ctx.session.sync_session).append(
+        _row(ctx, action, org_id, resource_type, resource_id, outcome, details)
+    )
 
 
 async def record_now(
@@ -35,32 +42,25 @@ async def record_now(
     resource_id: str | None = None,
     outcome: str = "success",
     details: dict[str, Any] | None = None,
-) -> None:
+) -> dict[str, Any]:
     """Insert an event at once, in the session's transaction, bypassing the unit of work.
 
     For the per-request authentication events, where the ORM's flush bookkeeping
-    costs more than the insert itself.
+    costs more than the insert itself. Answers the row, to be written again (``write``)
+    should the transaction roll back and the event have to stand anyway.
     """
-    table = AuditEvent.__table__  # type: ignore[attr-defined]
-    await ctx.session.execute(
-        insert(table).values(
-            id=new_id("evt_"),
-            org_id=org_id,
-            actor_type=ctx.actor_type,
-            actor_id=ctx.actor_id,
-            action=action,
-            resource_type=resource_type,
-            resource_id=resource_id,
-            outcome=outcome,
-            client_ip=ctx.client_ip,
-            request_id=ctx.request_id,
-            details=details or {},
-            created_at=utcnow(),
-        )
-    )
+    row = _row(ctx, action, org_id, resource_type, resource_id, outcome, details)
+    await ctx.session.execute(_INSERT, row)
+    return row
 
 
-def _event(
+async def write(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Insert events kept as rows (``record_now``'s), in one statement."""
+    if rows:
+        await session.execute(_INSERT, rows)
+
+
+def _row(
     ctx: Context,
     action: str,
     org_id: str | None,
@@ -68,19 +68,79 @@ def _event(
     resource_id: str | None,
     outcome: str,
     details: dict[str, Any] | None,
-) -> AuditEvent:
-    return AuditEvent(
-        org_id=org_id,
-        actor_type=ctx.actor_type,
-        actor_id=ctx.actor_id,
-        action=action,
-        resource_type=resource_type,
-        resource_id=resource_id,
-        outcome=outcome,
-        client_ip=ctx.client_ip,
-        request_id=ctx.request_id,
-        details=details or {},
-    )
+) -> dict[str, Any]:
+    return {
+        "id": new_id("evt_"),
+        "org_id": org_id,
+        "actor_type": ctx.actor_type,
+        "actor_id": ctx.actor_id,
+        "action": action,
+        "resource_type": resource_type,
+        "resource_id": resource_id,
+        "outcome": outcome,
+        "client_ip": ctx.client_ip,
+        "request_id": ctx.request_id,
+        "details": details or {},
+        "created_at": utcnow(),
+    }
+
+
+# -- events recorded, not yet written ---------------------------------------------------------
+
+# Built once: its parameters are a row or rows of the table's columns (several rows go as
+# one statement: an executemany, which asyncpg sends as one pipelined batch).
+_INSERT = insert(AuditEvent.__table__)  # type: ignore[attr-defined]
+
+_PENDING = "audit_pending"
+# Where each open savepoint began in the pending list: its rollback drops what followed.
+_MARKS = "audit_savepoints"
+
+
+def _pending(session: Session) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = session.info.setdefault(_PENDING, [])
+    return rows
+
+
+def _write(session: Session) -> None:
+    rows = session.info.pop(_PENDING, None)
+    if rows:
+        session.execute(_INSERT, rows)
+
+
+async def write_pending(session: AsyncSession) -> None:
+    """Write the events recorded so far in this transaction (before reading the trail,
+    which then shows them, as it would any other row the transaction wrote)."""
+    if session.sync_session.info.get(_PENDING):
+        await session.run_sync(_write)
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    """The commit of the transaction or of a savepoint (whose events are then in the
+    transaction, as a flush would have put them): nothing is left pending before any."""
+    _write(session)
+    marks = session.info.get(_MARKS)
+    if marks:
+        for key in marks:
+            marks[key] = 0
+
+
+@event.listens_for(Session, "after_transaction_create")
+def _savepoint_begun(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.nested:
+        marks = session.info.setdefault(_MARKS, {})
+        marks[id(transaction)] = len(session.info.get(_PENDING, ()))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _rolled_back(session: Session, previous: SessionTransaction) -> None:
+    if previous.nested:
+        mark = session.info.get(_MARKS, {}).pop(id(previous), None)
+        if mark is not None:
+            del session.info.get(_PENDING, [])[mark:]
+        return
+    session.info.pop(_PENDING, None)
+    session.info.pop(_MARKS, None)
 
 
 def may_read_trail(ctx: Context, org_id: str) -> bool:
@@ -106,6 +166,7 @@ def record_many(
 async def list_for_resource(
     session: AsyncSession, *, org_id: str, resource_type: str, resource_id: str, limit: int = 100
 ) -> list[AuditEvent]:
+    await write_pending(session)
     query = (
         select(AuditEvent)
         .where(

@@ -58,9 +58,10 @@ async def _api_key_principal(ctx: Context, secret: str) -> Principal:
         kind="api_key", api_key=key, roles={key.org_id: Role.admin}, method="api_key"
     )
     ctx.principal = principal
-    await audit.record_now(
+    event = await audit.record_now(
         ctx, "auth.api_key", org_id=key.org_id, resource_type="api_key", resource_id=key.id
     )
+    ctx.auth_events.append(event)
     return principal
 
 
@@ -96,7 +97,10 @@ async def _principal_for(ctx: Context, identity: VerifiedIdentity, method: str) 
         await _refuse(ctx, action, "token was revoked", subject=user.id)
     principal = Principal(kind="user", user=user, roles=await _roles(ctx, user.id), method=method)
     ctx.principal = principal
-    await audit.record_now(ctx, action, org_id=None, resource_type="user", resource_id=user.id)
+    event = await audit.record_now(
+        ctx, action, org_id=None, resource_type="user", resource_id=user.id
+    )
+    ctx.auth_events.append(event)
     return principal
 
 

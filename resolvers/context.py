@@ -1,7 +1,7 @@
 """What every resolver receives: who is asking, for which org, through which session."""
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -42,6 +42,9 @@ class Context:
     # The org the caller named (``orgId``) where the operation takes no org of its own:
     # a row of any other org is then a 404 (access.check_row), as a missing one is.
     asked_org_id: str | None = None
+    # Authentication's audit events (rows of the table): they stand whatever becomes of
+    # the operation, so a rollback of a transaction that carried them writes them again.
+    auth_events: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def actor_type(self) -> str:

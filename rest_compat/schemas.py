@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 
@@ -30,8 +30,14 @@ Stages = Annotated[
     Field(pattern=one_of_listed(STAGES, empty_items=False), description="stage[,stage…]"),
 ]
 
-# UTC, ISO 8601 with "Z" (DESIGN §4).
-Timestamp = Annotated[datetime, PlainSerializer(iso_z, return_type=str)]
+
+def in_utc(value: datetime) -> datetime:
+    return value if value.tzinfo is UTC else value.astimezone(UTC)
+
+
+# UTC, ISO 8601 with "Z" (DESIGN §4): put in UTC when the shape is built, then written by
+# pydantic's own serialiser (the same text as ``iso_z``, without a Python call per value).
+Timestamp = Annotated[datetime, AfterValidator(in_utc)]
 
 
 class Body(BaseModel):

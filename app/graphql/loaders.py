@@ -204,6 +204,7 @@ class AuditEventsByResourceLoader(DataLoader[tuple[str, str], list[Any]]):
         super().__init__(load_fn=self._load)
 
     async def _load(self, keys: Sequence[tuple[str, str]]) -> list[list[Any]]:
+        await audit.write_pending(self.ctx.session)
         rank = (
             func.row_number()
             .over(

@@ -8,7 +8,9 @@ from resolvers.referrals import parse_received
 
 
 def _serialize(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.isoformat()[:-6] + "Z"  # a UTC isoformat ends in +00:00
 
 
 def _shown(value: Any) -> str:

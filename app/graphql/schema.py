@@ -22,6 +22,7 @@ from app.graphql import (
 )
 from app.graphql.context import Info
 from app.graphql.cost import cost_extension
+from app.graphql.execution import ExecutionContext
 from app.graphql.limits import limits_extension
 from app.graphql.node import Node, resolve_node
 from app.graphql.scalars import SCALAR_MAP
@@ -72,7 +73,10 @@ def build_schema(
     mask_errors: bool = True,
     max_cost: int = 10_000,
     introspection: bool = True,
+    shortcut: bool = True,
 ) -> strawberry.Schema:
+    """``shortcut``: basic scalar fields skip graphql-core's full path (app.graphql.execution);
+    off, graphql-core's own executor answers (what the shortcut is checked against)."""
     # Strawberry keeps parse and validation caches per maxsize, shared by the per-request
     # extension instances; validation hits only when the rule classes are the same objects.
     extensions = [
@@ -91,6 +95,7 @@ def build_schema(
         types=TYPES,
         extensions=extensions,
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
+        execution_context_class=ExecutionContext if shortcut else None,
     )
 
 

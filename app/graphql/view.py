@@ -16,8 +16,10 @@ class GraphQLView(GraphQL[GraphQLContext, None]):
 
     async def process_result(self, request: Request, result: ExecutionResult) -> Any:  # type: ignore[override]
         # Mutations commit one by one; what a query wrote (its audit events) commits here.
+        # A request refused before it ran (parse, validation, cost: errors with no path)
+        # wrote nothing but its authentication, which commits as on success.
         session = request.state.ctx.session
-        if result.errors and result.data is None:
+        if result.errors and result.data is None and any(e.path for e in result.errors):
             await session.rollback()
         else:
             await session.commit()

@@ -1,0 +1,109 @@
+"""The executor's shortcut for basic scalar fields (app.graphql.execution) answers exactly
+what graphql-core's own path answers, values, nulls and errors alike."""
+
+from typing import Any
+
+import pytest
+import strawberry
+from starlette.requests import Request
+
+from app.graphql.context import GraphQLContext
+from app.graphql.enums import ReferralStage
+from app.graphql.execution import ExecutionContext
+from app.graphql.schema import build_schema
+from app.settings import Settings
+from resolvers import auth
+from resolvers.context import Context
+from tests.conftest import World
+from tests.referral_fixtures import extraction, person, seed_referral
+
+pytestmark = pytest.mark.anyio
+
+PAGE = """
+query ($first: Int!) {
+  referrals(first: $first) {
+    nodes {
+      __typename id orgId stage source externalId caseId patientId duplicateOf error notes
+      createdAt updatedAt processedAt
+      extraction {
+        method
+        patient { firstName lastName dob sex phone }
+        referrer { providerName practiceName npi }
+        clinical { reason diagnosisCodes urgency }
+      }
+      triage { level priorityBand queue source setBy }
+      qa { passed checkedAt issues { field code severity } }
+      case { id status triageLevel priorityBand queue closeReason createdAt closedAt }
+      patient { id firstName lastName dob phone email createdAt }
+      alias: stage
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+
+async def _execute(app: Any, settings: Settings, key: str, schema: Any) -> dict[str, Any]:
+    async with app.state.sessions() as session:
+        ctx = Context(session=session, settings=settings, storage=app.state.storage)
+        await auth.authenticate(ctx, auth.Credentials(api_key=key), app.state.verifier)
+        request = Request({"type": "http", "app": app, "state": {}, "headers": []})
+        context = GraphQLContext(request=request, response=None, ctx=ctx)
+        result = await schema.execute(PAGE, variable_values={"first": 10}, context_value=context)
+        await session.rollback()
+    errors = [(e.message, e.path) for e in result.errors or []]
+    return {"data": result.data, "errors": errors}
+
+
+async def test_the_shortcut_answers_as_graphql_core_does(
+    app: Any, settings: Settings, world: World
+) -> None:
+    org = world.a
+    await seed_referral(app, settings, org.id, extracted=person("Ann", "Shortcut"), triaged=True)
+    sparse = extraction(patient={"dob": None, "sex": None, "phone": None})
+    await seed_referral(app, settings, org.id, extracted=sparse)
+    await seed_referral(app, settings, org.id)
+    shortcut = await _execute(app, settings, org.api_key, build_schema())
+    whole_way = await _execute(app, settings, org.api_key, build_schema(shortcut=False))
+    assert shortcut == whole_way
+    nodes = shortcut["data"]["referrals"]["nodes"]
+    assert len(nodes) >= 3 and not shortcut["errors"]
+    assert {n["__typename"] for n in nodes} == {"Referral"}
+    assert any(n["case"] and n["case"]["createdAt"].endswith("Z") for n in nodes)
+    assert any(n["extraction"] and n["extraction"]["patient"]["dob"] is None for n in nodes)
+
+
+@strawberry.type
+class _Thing:
+    name: str
+    count: int | None
+    kind: ReferralStage | None
+
+
+@strawberry.type
+class _Things:
+    @strawberry.field
+    def things(self) -> list[_Thing | None]:
+        return [
+            _Thing(name="fine", count=None, kind=ReferralStage.review),
+            _Thing(name=None, count=1, kind=None),  # type: ignore[arg-type]  (null, non-null)
+            _Thing(name="x", count="many", kind=None),  # type: ignore[arg-type]  (not an Int)
+            _Thing(name="y", count=2, kind="nope"),  # type: ignore[arg-type]  (not an enum)
+        ]
+
+
+async def test_refused_values_are_reported_as_graphql_core_reports_them() -> None:
+    query = "{ things { name count kind } }"
+    answers = []
+    for executor in (ExecutionContext, None):
+        schema = strawberry.Schema(query=_Things, execution_context_class=executor)
+        result = await schema.execute(query)
+        answers.append((result.data, [(e.message, e.path) for e in result.errors or []]))
+    assert answers[0] == answers[1]
+    data, errors = answers[0]
+    assert data is not None
+    assert data["things"][0] == {"name": "fine", "count": None, "kind": "REVIEW"}
+    assert [path for _, path in errors] == [
+        ["things", 1, "name"],
+        ["things", 2, "count"],
+        ["things", 3, "kind"],
+    ]
