@@ -1,14 +1,25 @@
 """Idempotent creates: a retried POST with the same Idempotency-Key makes one row."""
 
+import json
 import secrets
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import anyio
 import pytest
-from sqlmodel import col, select
+from sqlmodel import col, select, update
 
-from models import ApiKey, AuditEvent, ContactEvent, Document, Patient, Referral
+from models import (
+    ApiKey,
+    AuditEvent,
+    ContactEvent,
+    Document,
+    IdempotencyKey,
+    Patient,
+    Referral,
+    utcnow,
+)
 from tests.case_fixtures import count_rows, make_case
 from tests.conftest import World, assert_error
 from tests.files import fixed_pdf
@@ -149,6 +160,40 @@ async def test_a_malformed_key_is_refused(world: World) -> None:
         "/api/patients", json=patient_body(), headers={KEY: "x" * 256}
     )
     assert_error(response, 422, "validation_failed")
+
+
+async def test_an_expired_key_is_new_again(app: Any, world: World) -> None:
+    headers = new_key()
+    first = await world.a.key_client.post("/api/patients", json=patient_body(), headers=headers)
+    assert first.status_code == 201, first.text
+    async with system_context(app) as ctx:
+        await ctx.session.execute(
+            update(IdempotencyKey)
+            .where(col(IdempotencyKey.key) == headers[KEY])
+            .values(expires_at=utcnow() - timedelta(seconds=1))
+        )
+    other = patient_body()
+    response = await world.a.key_client.post("/api/patients", json=other, headers=headers)
+    assert response.status_code == 201, response.text
+    assert "idempotent-replayed" not in response.headers
+    assert await count_rows(app, Patient, org_id=world.a.id, first_name=other["firstName"]) == 1
+    assert await count_rows(app, IdempotencyKey, key=headers[KEY]) == 1
+
+
+async def test_a_key_with_a_named_org_the_database_cannot_store_is_400(
+    app: Any, world: World
+) -> None:
+    """The key's statements bypass Connection.execute; the check of every bound value
+    still refuses a NUL (here in the org a user's request names)."""
+    headers = new_key()
+    body = {"fileName": "fax.pdf", "contentType": "application/pdf", "orgId": "org_\u0000"}
+    response = await world.a.coordinator.client.post(
+        "/api/referrals",
+        content=json.dumps(body),
+        headers={**headers, "content-type": "application/json"},
+    )
+    assert_error(response, 400, "bad_request")
+    assert await count_rows(app, IdempotencyKey, key=headers[KEY]) == 0
 
 
 async def test_identical_requests_at_once_make_one_row(app: Any, world: World) -> None:
