@@ -27,6 +27,11 @@ def _keep(f: Facts, rng: random.Random) -> Facts:
     return f
 
 
+def _no_email(f: Facts, rng: random.Random) -> Facts:
+    # the layout has no place for an e-mail address: the truth cannot hold one
+    return dataclasses.replace(f, email=None)
+
+
 def _letterhead(c: Ctx, compact: bool = False) -> str:
     r = c.f.referrer
     a = r.address
@@ -551,8 +556,8 @@ LAYOUTS: dict[str, Layout] = {
         Layout("letter", _letter, _letter_omit, "narrative letter on letterhead"),
         Layout("ehr", _ehr, _ehr_omit, "EHR referral order printout, dense, LAST, FIRST"),
         Layout("checkbox", _checkbox, _keep, "boxed form, labels above values, check boxes"),
-        Layout("fax_table", _fax_table, _keep, "letterhead, patient table, referrer in footer"),
-        Layout("intake", _intake, _keep, "two-column intake sheet, abbreviated labels"),
+        Layout("fax_table", _fax_table, _no_email, "letterhead, patient table, referrer in footer"),
+        Layout("intake", _intake, _no_email, "two-column intake sheet, abbreviated labels"),
         Layout("mono", _mono, _keep, "monospace capitals printout, several fields a line"),
     )
 }
