@@ -1,0 +1,141 @@
+"""Accents on scanned names: the second look with the German model, on real rendered faxes."""
+
+import random
+import time
+
+import pypdfium2 as pdfium
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from PIL import Image, ImageFilter
+
+from app.pipeline import diacritics, ocr
+from tests.pipeline_samples import typed_pdf
+
+NAMES_HTML = """<html><body style="font-family: Helvetica; font-size: 11pt">
+<p>Patient name: Jana {last}</p>
+<p>Referring provider: {first} Schmidt, MD</p>
+</body></html>"""
+
+
+def _fax(html: str, seed: int = 3, dpi: int = 200) -> Image.Image:
+    """The top of ``html``'s page as a fax delivers it: blurred, tilted, speckled, grey."""
+    pdf = pdfium.PdfDocument(typed_pdf(html))
+    page = pdf[0]
+    image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+    page.close()
+    pdf.close()
+    image = image.crop((0, 0, image.width, image.height // 5))
+    rng = random.Random(seed)
+    image = image.filter(ImageFilter.GaussianBlur(0.9))
+    image = image.rotate(0.6, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    noise = Image.frombytes("L", image.size, rng.randbytes(image.width * image.height))
+    image = Image.blend(image, noise, 0.08)
+    return image.point(lambda v: 20 + 215 * v // 255)
+
+
+def _words(html: str) -> list[str]:
+    result = ocr.recognize(ocr.prepare(_fax(html)), dpi=200, deadline=time.monotonic() + 30)
+    return [w.text for w in result.words]
+
+
+@pytest.mark.parametrize(("first", "last"), [("Björn", "Müller"), ("Jürgen", "Schröder")])
+def test_umlauts_in_scanned_names_are_read(first: str, last: str) -> None:
+    words = _words(NAMES_HTML.format(first=first, last=last))
+    assert last in words
+    assert first in words
+
+
+@pytest.mark.parametrize(("first", "last"), [("Sánchez", "Gómez"), ("Jürgen", "Hernández")])
+def test_acute_accents_the_german_model_reads_as_umlauts_are_read_as_acute(
+    first: str, last: str
+) -> None:
+    words = _words(NAMES_HTML.format(first=first, last=last))
+    assert last in words
+    assert first in words
+
+
+def test_a_mark_beside_an_i_is_left_off_rather_than_guessed() -> None:
+    words = _words(NAMES_HTML.format(first="Pádraig", last="Ramírez"))
+    assert "Padraig" in words or "Pádraig" in words
+    assert "Ramirez" in words or "Ramírez" in words
+
+
+def test_names_without_accents_are_left_as_they_are() -> None:
+    words = _words(NAMES_HTML.format(first="Bjorn", last="Muller"))
+    assert "Muller" in words
+    assert "Bjorn" in words
+
+
+def test_second_look_at_a_word_box_puts_the_mark_back_on_the_english_reading() -> None:
+    image = ocr.prepare(_fax(NAMES_HTML.format(first="Dieter", last="Müller")))
+    box = _box(image, ("Muller", "Miller", "Müller"))
+    tessdata = ocr.tessdata_path()
+    assert diacritics.restore(image, 200, [("Muller", box)], tessdata=tessdata) == ["Müller"]
+    # Letters the second look reads otherwise are not taken: only marks are.
+    assert diacritics.restore(image, 200, [("Mellor", box)], tessdata=tessdata) == ["Mellor"]
+    assert len(diacritics.marks_above(_crop(image, box))) == 2  # the ü's two dots
+
+
+def test_a_word_without_marks_on_its_picture_keeps_the_english_reading() -> None:
+    image = ocr.prepare(_fax(NAMES_HTML.format(first="Dieter", last="Muller")))
+    crop = _crop(image, _box(image, ("Muller",)))
+    assert diacritics.marks_above(crop) == []
+    assert diacritics.settle("Muller", "Müller", crop) == "Muller"
+
+
+def _box(image: Image.Image, readings: tuple[str, ...]) -> diacritics.Box:
+    """Where the English model, reading the whole picture, put one of ``readings``."""
+    import tesserocr
+
+    api = ocr._tesseract()
+    api.SetImage(image)
+    api.Recognize()
+    level = tesserocr.RIL.WORD
+    boxes = [
+        item.BoundingBox(level)
+        for item in tesserocr.iterate_level(api.GetIterator(), level)
+        if item.GetUTF8Text(level).strip() in readings
+    ]
+    api.Clear()
+    return boxes[0]
+
+
+def _crop(image: Image.Image, box: diacritics.Box) -> Image.Image:
+    x0, y0, x1, y1 = box
+    pad = diacritics.PAD
+    return image.crop((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
+
+
+@pytest.mark.parametrize(
+    ("read", "again", "kept"),
+    [
+        ("Muller", "Müller", "Müller"),
+        ("Miller", "Müller", "Müller"),  # English's stand-in for the ü it lacks
+        ("Bjorn,", "Björn,", "Björn,"),
+        ("Renée", "Renee", "Renée"),  # a mark is never taken away
+        ("Lopez", "Lópex", "Lopez"),  # nor a letter changed
+        ("Mill", "Müll", "Müll"),
+        ("Moll", "Müll", "Moll"),
+        ("Muller", "Müler", "Muller"),
+    ],
+)
+def test_only_added_marks_are_taken(read: str, again: str, kept: str) -> None:
+    assert diacritics.with_accents(read, again) == kept
+
+
+@given(st.text(max_size=12), st.text(max_size=12))
+def test_what_is_taken_reads_as_the_first_reading_without_its_marks(read: str, again: str) -> None:
+    kept = diacritics.with_accents(read, again)
+    assert kept == read or len(kept) == len(read)
+    for plain, marked in zip(read, kept, strict=True):
+        assert marked == plain or diacritics.bare(marked) == plain or (plain, marked) == ("i", "ü")
+
+
+@pytest.mark.parametrize(
+    ("word", "worth"),
+    [("Müller", True), ("Ramirez,", True), ("O'Brien", True), ("Ruiz-Lopez.", True),
+     ("müller", False), ("12/03", False), ("A.", False), ("NPI:1234", False)],
+)  # fmt: skip
+def test_capitalised_words_of_letters_get_a_second_look(word: str, worth: bool) -> None:
+    assert diacritics.worth_a_look(word) is worth
