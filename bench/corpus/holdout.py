@@ -6,13 +6,15 @@ others never use (``HOLDOUT_LABELS``: "Payor", "Beneficiary ID", "Requesting cli
 "Clinical question" ...), other arrangements (a payer's numbered boxes, a hospital order with
 its fields several to a line, a short e-mail-like request) and other urgency words. Keep them
 out of tuning: their figure is only worth something while the reader has not been fitted to
-them. ``bench/extraction.py --holdout`` runs them alone.
+them. ``bench/extraction.py --holdout`` runs them alone, with the six of
+``holdout_fresh.py``.
 """
 
 import dataclasses
 import random
 
 from bench.corpus.context import Ctx
+from bench.corpus.holdout_fresh import FRESH
 from bench.corpus.layouts import Layout
 from bench.corpus.people import Facts
 from bench.corpus.writing import Writer, esc
@@ -191,3 +193,6 @@ HOLDOUT: dict[str, Layout] = {
         Layout("memo", _memo, _memo_omit, "short e-mail-like request, facts in sentences"),
     )
 }  # fmt: skip
+
+# the later held-out layouts, with fresh names, payers and practices
+HOLDOUT.update(FRESH)
