@@ -651,3 +651,22 @@ def test_a_sentence_wrapped_at_its_subject_is_no_label() -> None:
     assert extract([page(text)]).insurance.provider == "Anthem Blue Cross"
     labelled = "PATIENT\nReason: Is unable to climb stairs\n"
     assert extract([page(labelled)]).clinical.reason == "Is unable to climb stairs"
+
+
+@pytest.mark.parametrize(
+    ("line", "payer", "member_id"),
+    [
+        ("Insurance: Priority Health / ID PH89675200 (grp 9116)", "Priority Health", None),
+        ("Insurance: Aetna, member W123456789", "Aetna", None),
+        ("Insurance: 1199SEIU Benefit Funds", "1199SEIU Benefit Funds", None),
+        ("Insurance: Blue Cross Blue Shield   Member ID: XGK123456789", "Blue Cross Blue Shield",
+         "XGK123456789"),
+    ],
+)  # fmt: skip
+def test_a_payers_name_ends_where_the_id_written_after_it_starts(
+    line: str, payer: str, member_id: str | None
+) -> None:
+    e = extract([page(f"Patient: Jane Doe\nDOB: 01/02/1980\n{line}\n")])
+    assert e.insurance.provider == payer
+    if member_id is not None:
+        assert e.insurance.member_id == member_id

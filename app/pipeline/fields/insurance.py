@@ -38,8 +38,25 @@ def read_identifier(value: str) -> str | None:
     return match.group(0).upper().strip("-") if match else None
 
 
+# Words that start a payer's member id written after its name on the same line.
+_ID_WORD = re.compile(r"^[/,(]*(?:ids?|#|member|subscriber|policy|mbr|grp|no\.?)[:#.]?$", re.I)
+
+
+def _without_id(text: str) -> str:
+    """The payer's name without the id written after it: "WellCare / ID 846657992",
+    "Aetna, member W123456789": the name ends at an id's word or at a number, when a number
+    (three digits or more) follows."""
+    tokens = text.split()
+    for i, token in enumerate(tokens[1:], start=1):
+        numbered = any(sum(c.isdigit() for c in later) >= 3 for later in tokens[i:])
+        if numbered and (_ID_WORD.match(token) or sum(c.isdigit() for c in token) >= 3):
+            return " ".join(tokens[:i]).strip(" ,/-(")
+    return text
+
+
 def read_payer(value: str) -> str | None:
     text = re.split(r"\s{2,}|\s\|\s|;", value.strip())[0].strip(" ,.-")
+    text = _without_id(text)
     if not text or _NONE.match(text) or not re.search("[A-Za-z]{2}", text):
         return None
     if header_row(text) is not None:
