@@ -1,10 +1,11 @@
-"""Reading order for OCR'd words: the page's columns put back the way a text layer keeps them.
+"""Reading order for a page's words (OCR'd, or a PDF's text layer): its columns and cells.
 
 Tesseract, asked for one column of text, reads straight across the page, so a form's
 label row and the value row under it come out as two lines ("FAMILY NAME FIRST NAME DOB" /
 "Fitzgerald Yolanda 12/16/48"), and two blocks side by side (a chart header with the
-patient on the left and the address on the right) come out interleaved. A PDF's own text
-layer keeps them cell by cell. Here the words' boxes say where the columns are:
+patient on the left and the address on the right) come out interleaved; a PDF's text layer
+runs a table row's cells together and breaks the row where a cell wraps. Here the words'
+boxes say where the columns are:
 
 - a line cut by wide gaps into *segments* (a gap wider than the page's text height);
 - a **label row**, a line whose every segment is a bare label ("FAMILY NAME", "DOB"), is
@@ -12,9 +13,9 @@ layer keeps them cell by cell. Here the words' boxes say where the columns are:
   way the cells of a grid read;
 - a run of close lines whose segments start at the same few places is a set of **side by
   side blocks**: written column by column, unless its first column is labels and the
-  rest their values (a key/value table reads row by row, as it was).
+  rest their values (a key/value table reads row by row, a wrapped cell's lines joined).
 
-Everything else reads as Tesseract gave it: one line, words in order. Pure: words in,
+Everything else reads one line at a time, its segments two spaces apart. Pure: words in,
 text out.
 """
 
@@ -70,10 +71,6 @@ class Line:
     @property
     def bottom(self) -> int:
         return max(w.y1 for w in self.words)
-
-    @property
-    def text(self) -> str:
-        return " ".join(w.text for w in self.words)
 
 
 def arrange(boxes: Sequence[Box], is_label: Callable[[str], bool]) -> str:

@@ -43,13 +43,13 @@ _SPACES = frozenset(" \t\r\n\u00a0\u2002\u2003\u2009")
 def text_layer(page: pdfium.PdfPage) -> TextLayer:
     textpage = page.get_textpage()
     try:
-        raw = textpage.get_text_range()
-        boxes = words(textpage, page.get_height())
+        text = clean(textpage.get_text_range())
+        usable = is_readable(text) and not _is_scan(page, text)
+        # the words' boxes only for a layer that stands in for OCR: a scan is read again
+        boxes = words(textpage, page.get_height()) if usable else []
     finally:
         textpage.close()
-    text = clean(raw)
-    usable = is_readable(text) and not _is_scan(page, text)
-    if usable and boxes:
+    if boxes:
         text = clean(arrange(boxes, is_label))
     return TextLayer(text=text, usable=usable)
 

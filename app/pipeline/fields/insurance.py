@@ -47,9 +47,9 @@ def _without_id(text: str) -> str:
     "Aetna, member W123456789": the name ends at an id's word or at a number, when a number
     (three digits or more) follows."""
     tokens = text.split()
-    for i, token in enumerate(tokens[1:], start=1):
-        numbered = any(sum(c.isdigit() for c in later) >= 3 for later in tokens[i:])
-        if numbered and (_ID_WORD.match(token) or sum(c.isdigit() for c in token) >= 3):
+    numbers = [i for i, token in enumerate(tokens) if sum(c.isdigit() for c in token) >= 3]
+    for i in range(1, numbers[-1] + 1 if numbers else 0):
+        if i in numbers or _ID_WORD.match(tokens[i]):
             return " ".join(tokens[:i]).strip(" ,/-(")
     return text
 
