@@ -303,13 +303,21 @@ _SECTION_LINE = [
 _SECTION_START = [(re.compile(rf"^\s*(?:{p})\b", re.IGNORECASE), owner) for p, owner in _SECTIONS]
 
 
-def classify(label_text: str) -> tuple[str, str | None]:
-    """The kind and owner a label's words name: the lexicon's, else what its words compose."""
+def _listed(label_text: str) -> tuple[str, str | None] | None:
+    """The kind and owner the lexicon gives a label's words, if it lists them."""
     words = " ".join(label_text.lower().split())
     for pattern, kind, owner in _KINDS:
         if pattern.fullmatch(words):
             return kind, owner
-    return label_words.compose(words) or ("skip", None)
+    return None
+
+
+def classify(label_text: str) -> tuple[str, str | None]:
+    """The kind and owner a label's words name: the lexicon's, else what its words compose."""
+    listed = _listed(label_text)
+    if listed is not None:
+        return listed
+    return label_words.compose(" ".join(label_text.lower().split())) or ("skip", None)
 
 
 _BARE_LABEL_END = re.compile(rf"\s*(?:{_HINT})?\s*[:#]?\s*$")
@@ -330,9 +338,7 @@ def is_label(text: str) -> bool:
         return False
     for candidate in (text, _BARE_LABEL_END.sub("", text)):
         words = " ".join(candidate.lower().split())
-        if words and any(pattern.fullmatch(words) for pattern, _, _ in _KINDS):
-            return True
-        if words and label_words.is_label_phrase(words):
+        if words and (_listed(words) is not None or label_words.is_label_phrase(words)):
             return True
     return False
 
@@ -414,18 +420,15 @@ def _with_composed(line: str, labels: list[Label]) -> list[Label]:
             if start < label.start:
                 phrase = line[start : label.end].rstrip(" :#")
                 kind, owner = classify(phrase)
-                guessed = not any(
-                    p.fullmatch(" ".join(phrase.lower().split())) for p, _, _ in _KINDS
-                )
+                guessed = _listed(phrase) is None
                 label = Label(kind, owner, start, label.end, label.hint, guessed)
             floor = label.end
         widened = [w for w in widened if w.end <= label.start]
         widened.append(label)
     whole = line.strip().rstrip(": ")
     listed = any(
-        p.fullmatch(" ".join(text.lower().split()))
+        _listed(text) is not None
         for text in (whole, _BARE_LABEL_END.sub("", whole))  # "DIAGNOSIS CODE(S)"
-        for p, _, _ in _KINDS
     )
     if (
         whole
