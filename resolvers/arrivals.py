@@ -8,6 +8,11 @@ for its bytes, created within ``LOOKBACK``, is looked for in the bucket; one tha
 is completed as an upload through us would be: checked, recorded and audited, sent on to its
 case's EMR chart if there is one, and its referral processed if its org processes on arrival.
 Each document is its own transaction: one refused file does not hold up the others.
+
+The bucket is asked first, outside any transaction, so the documents still waiting (most of
+them, most minutes) cost one object lookup each and no lock; only an arrived file's document
+is locked, once, and completed. The newest waiting documents are looked for first: an upload
+comes soon after its create, and a pile of abandoned ones must not keep a fresh fax waiting.
 """
 
 import logging
@@ -31,9 +36,14 @@ log = logging.getLogger("intakedesk.arrivals")
 # How far back a document may have been created and still be looked for. A signed URL lives
 # ``signed_url_ttl_seconds``, but a retried create signs a new one for the same document.
 LOOKBACK = timedelta(hours=24)
-# At most this many documents are looked for in one sweep (oldest first); the next sweep
-# takes the rest.
+# At most this many documents are looked for in one sweep, newest first.
 BATCH = 500
+
+
+@dataclass(frozen=True)
+class Waiting:
+    id: str
+    storage_key: str
 
 
 @dataclass(frozen=True)
@@ -43,15 +53,15 @@ class Sweep:
     refused: tuple[str, ...]  # document ids whose bytes were not an accepted file
 
 
-async def waiting(ctx: Context, *, since: datetime) -> list[str]:
-    """Documents created since ``since`` whose bytes have not arrived, oldest first."""
+async def waiting(ctx: Context, *, since: datetime) -> list[Waiting]:
+    """Documents created since ``since`` whose bytes have not arrived, newest first."""
     query = (
-        select(Document.id)
+        select(Document.id, Document.storage_key)
         .where(col(Document.uploaded_at).is_(None), col(Document.created_at) >= since)
-        .order_by(col(Document.created_at), col(Document.id))
+        .order_by(col(Document.created_at).desc(), col(Document.id).desc())
         .limit(BATCH)
     )
-    return list((await ctx.session.scalars(query)).all())
+    return [Waiting(id=i, storage_key=k) for i, k in (await ctx.session.execute(query)).all()]
 
 
 async def arrive(ctx: Context, *, document_id: str) -> bool:
@@ -59,7 +69,7 @@ async def arrive(ctx: Context, *, document_id: str) -> bool:
     document = await ctx.session.get(Document, document_id, with_for_update=CHANGE_LOCK)
     if document is None or document.uploaded_at is not None:
         return False
-    if not await documents.complete_from_storage(ctx, document):
+    if not await documents.complete_from_storage(ctx, document, locked=True):
         return False
     await referrals.upload_arrived(ctx, document)
     return True
@@ -78,21 +88,23 @@ async def sweep(
         return Context(session=session, settings=settings, storage=storage, system_actor="worker")
 
     async with transaction(sessions) as session:
-        ids = await waiting(context(session), since=(now or utcnow()) - LOOKBACK)
+        found = await waiting(context(session), since=(now or utcnow()) - LOOKBACK)
     arrived: list[str] = []
     refused: list[str] = []
-    for document_id in ids:
+    for document in found:
         try:
+            if not await storage.exists(document.storage_key):
+                continue
             async with transaction(sessions) as session:
-                if await arrive(context(session), document_id=document_id):
-                    arrived.append(document_id)
+                if await arrive(context(session), document_id=document.id):
+                    arrived.append(document.id)
         except (PayloadTooLarge, UnsupportedMediaType, ValidationFailed) as refusal:
             # its bytes are gone from the bucket; the document waits for a proper file
-            refused.append(document_id)
-            log.info("upload for document %s refused: %s", document_id, refusal)
+            refused.append(document.id)
+            log.info("upload for document %s refused: %s", document.id, refusal)
         except StorageError as fault:
-            log.warning("bucket unreachable for document %s: %s", document_id, fault)
+            log.warning("bucket unreachable for document %s: %s", document.id, fault)
             break  # the next sweep tries again
     if arrived or refused:
         log.info("uploads found in the bucket: %d arrived, %d refused", len(arrived), len(refused))
-    return Sweep(looked=len(ids), arrived=tuple(arrived), refused=tuple(refused))
+    return Sweep(looked=len(found), arrived=tuple(arrived), refused=tuple(refused))

@@ -168,20 +168,22 @@ async def receive_upload(ctx: Context, *, storage_key: str, data: bytes) -> Docu
     return document
 
 
-async def complete_from_storage(ctx: Context, document: Document) -> bool:
+async def complete_from_storage(ctx: Context, document: Document, *, locked: bool = False) -> bool:
     """Complete a document whose client uploaded straight to the bucket (gs:// signed URLs).
 
     The local backend completes on the PUT itself; with Cloud Storage the bytes arrive
     without passing through us, so they are checked the first time they are needed.
     True when the document has its file now. Bytes that are not an accepted type are
-    removed from the bucket and the refusal raised, as on a direct upload.
+    removed from the bucket and the refusal raised, as on a direct upload. ``locked``: the
+    caller read ``document`` under ``CHANGE_LOCK`` in this transaction already.
     """
     if document.uploaded_at is not None:
         return True
-    # Locked and read again: another request may be completing it right now.
-    await ctx.session.refresh(document, with_for_update=CHANGE_LOCK)
-    if document.uploaded_at is not None:
-        return True
+    if not locked:
+        # Locked and read again: another request may be completing it right now.
+        await ctx.session.refresh(document, with_for_update=CHANGE_LOCK)
+        if document.uploaded_at is not None:
+            return True
     if not await ctx.storage.exists(document.storage_key):
         return False
     data = await ctx.storage.get(document.storage_key)

@@ -384,10 +384,39 @@ async def test_the_sweep_finds_a_referrals_upload_in_the_bucket_and_queues_its_p
             session=session, settings=state.settings, storage=state.storage, system_actor="tests"
         )
         now = datetime.now(UTC)
-        still_waiting = await arrivals.waiting(ctx, since=now - arrivals.LOOKBACK)
+        still_waiting = [w.id for w in await arrivals.waiting(ctx, since=now - arrivals.LOOKBACK)]
         assert sent not in still_waiting and {waiting, junk} <= set(still_waiting)
-        too_old = await arrivals.waiting(ctx, since=now + timedelta(minutes=1))
+        too_old = [w.id for w in await arrivals.waiting(ctx, since=now + timedelta(minutes=1))]
         assert not {waiting, junk} & set(too_old)
+
+
+async def test_abandoned_uploads_do_not_keep_the_sweep_from_a_fresh_one(
+    gcs_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # More uploads never sent than one sweep looks at: the newest are looked at first, so
+    # the file sent after them still arrives on the next sweep.
+    from resolvers import arrivals
+    from tests.conftest import build_org
+
+    monkeypatch.setattr(arrivals, "BATCH", 2)
+    state = gcs_app.state
+    org = await build_org(gcs_app, state.settings, "Zeta Neuro")
+    made = []
+    for name in ("gone-1.pdf", "gone-2.pdf", "gone-3.pdf", "fresh.pdf"):
+        response = await org.key_client.post(
+            "/api/referrals", json={"fileName": name, "contentType": "application/pdf"}
+        )
+        assert response.status_code == 201, response.text
+        made.append(response.json())
+    upload = made[-1]["upload"]
+    async with httpx.AsyncClient() as client:
+        response = await client.put(upload["url"], content=fixed_pdf(), headers=upload["headers"])
+        assert response.status_code == 200
+
+    swept = await arrivals.sweep(state.sessions, state.settings, state.storage)
+
+    assert swept.looked == 2
+    assert swept.arrived == (made[-1]["document"]["id"],) and swept.refused == ()
 
 
 @pytest.mark.parametrize("on_gcs", [True, False])
