@@ -77,6 +77,16 @@ def test_second_look_at_a_word_box_puts_the_mark_back_on_the_english_reading() -
     assert len(diacritics.marks_above(_crop(image, box))) == 2  # the ü's two dots
 
 
+def test_past_the_page_deadline_the_second_look_keeps_the_first_reading() -> None:
+    image = ocr.prepare(_fax(NAMES_HTML.format(first="Dieter", last="Müller")))
+    box = _box(image, ("Muller", "Miller", "Müller"))
+    spent = time.monotonic() - 1
+    read = diacritics.restore(
+        image, 200, [("Muller", box)], tessdata=ocr.tessdata_path(), deadline=spent
+    )
+    assert read == ["Muller"]
+
+
 def test_a_word_without_marks_on_its_picture_keeps_the_english_reading() -> None:
     image = ocr.prepare(_fax(NAMES_HTML.format(first="Dieter", last="Muller")))
     crop = _crop(image, _box(image, ("Muller",)))

@@ -21,6 +21,8 @@ is the English model's own. About 45 words a page, 0.2 s of CPU. Pure: a page im
 its words' boxes in, the words' texts out.
 """
 
+import math
+import time
 import unicodedata
 from collections import deque
 from collections.abc import Sequence
@@ -70,9 +72,18 @@ Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels
 
 
 def restore(
-    image: Image.Image, dpi: int, words: Sequence[tuple[str, Box]], *, tessdata: str
+    image: Image.Image,
+    dpi: int,
+    words: Sequence[tuple[str, Box]],
+    *,
+    tessdata: str,
+    deadline: float = math.inf,
 ) -> list[str]:
-    """Each word's text, with the accents the second model sees on it added."""
+    """Each word's text, with the accents the second model sees on it added.
+
+    The second look is a refinement, not a reading: past ``deadline`` (``time.monotonic``)
+    the words not yet looked at keep their first reading, and the page is not failed.
+    """
     chosen = [i for i, (text, _) in enumerate(words) if worth_a_look(text)]
     out = [text for text, _ in words]
     if not chosen:
@@ -82,6 +93,8 @@ def restore(
     api.SetSourceResolution(dpi)
     try:
         for i in chosen:
+            if time.monotonic() > deadline:
+                break
             text, (x0, y0, x1, y1) = words[i]
             left, top = max(0, x0 - PAD), max(0, y0 - PAD)
             right, bottom = min(image.width, x1 + PAD), min(image.height, y1 + PAD)

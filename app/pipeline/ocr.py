@@ -220,7 +220,7 @@ def recognize(image: Image.Image, *, dpi: int, deadline: float) -> OcrResult:
             read.append((item.GetUTF8Text(level).strip(), box, item.Confidence(level) / 100))
     api.Clear()
     texts = diacritics.restore(
-        image, dpi, [(t, box) for t, box, _ in read], tessdata=tessdata_path()
+        image, dpi, [(t, box) for t, box, _ in read], tessdata=tessdata_path(), deadline=deadline
     )
     words: list[Word] = []
     boxes: list[Box] = []
