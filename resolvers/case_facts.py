@@ -22,7 +22,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session, attributes
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Case, Referral
@@ -86,17 +86,16 @@ def _touched(session: Session) -> tuple[set[str], set[str]]:
     and the referrals it moves out of a case."""
     cases: set[str] = set()
     detached: set[str] = set()
+    for row in session.new:
+        if isinstance(row, Referral) and row.case_id is not None:
+            cases.add(row.case_id)  # made without a case, its copies are None already
+    # ``history`` loads nothing: a column not loaded was not changed.
     for row in session.dirty:
         if isinstance(row, Case) and any(
-            attributes.get_history(row, column).has_changes() for column in COPIED.values()
+            sa.inspect(row).attrs[column].history.has_changes() for column in COPIED.values()
         ):
             cases.add(row.id)
-    for row in (*session.new, *session.dirty):
-        if not isinstance(row, Referral):
-            continue
-        if row in session.new and row.case_id is None:
-            continue  # made without a case: its copies are None already
-        if row in session.new or attributes.get_history(row, "case_id").has_changes():
+        elif isinstance(row, Referral) and sa.inspect(row).attrs.case_id.history.has_changes():
             if row.case_id is None:
                 detached.add(row.id)
             else:
