@@ -12,8 +12,8 @@ and the referrals loaded in the session are given the values written. A write pa
 cannot forget them; a Core ``UPDATE`` of those case columns or of ``referrals.case_id``
 bypasses the ORM and must call ``refresh`` (none does).
 
-``refresh`` is the one definition: for the cases a flush touched, or for a whole org (a
-repair, and how bulk-loaded rows get them).
+``_copy`` is the one statement: the flush runs it for the cases it touched, ``refresh``
+for chosen cases or a whole org (a repair, and how bulk-loaded rows get them).
 """
 
 from collections.abc import Sequence
