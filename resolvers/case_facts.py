@@ -105,11 +105,13 @@ def _touched(session: Session) -> tuple[set[str], set[str]]:
 
 @event.listens_for(Session, "after_flush")
 def _copy_after_flush(session: Session, _context: Any) -> None:
+    # This flush's rows alone (a flush that failed after its copy left its own behind).
+    written: list[Any] = []
+    session.info[_WRITTEN] = written
     cases, detached = _touched(session)
     if not cases and not detached:
         return
     connection = session.connection()
-    written = session.info.setdefault(_WRITTEN, [])
     r = _REFERRALS.c
     if cases:
         written += connection.execute(_copy(r.case_id.in_(cases)).returning(*_written())).all()
