@@ -9,7 +9,8 @@ contact attempts, schedulings and closes, and EMR chart items; plus another org'
 (a fifth as many). The rows are bulk-loaded (COPY on PostgreSQL, executemany on SQLite),
 not sent through the API; the columns the write path keeps per contact event are then
 computed by its own definition (``contact_rollup.refresh``), and so are the ones it keeps
-off the extraction and triage JSON (``referral_facets.facets_of``). Then it runs the app under
+off the extraction and triage JSON (``referral_facets.facets_of``) and the copies of their
+case's columns (``case_facts.refresh``). Then it runs the app under
 uvicorn and times each report, both faces, for the default range (the last 30 local days)
 and a year. Targets: p99 ≤ 200 ms on PostgreSQL at 100,000 referrals, ≤ 300 ms on SQLite
 at 20,000.
@@ -356,15 +357,17 @@ async def make_orgs(env: dict[str, str]) -> tuple[str, str, str]:
 
 
 async def refresh_rollups(env: dict[str, str], org_ids: list[str]) -> None:
-    """What the write path keeps per contact event, for the bulk-loaded rows (its own SQL)."""
+    """What the write path keeps per contact event and copies off each referral's case, for
+    the bulk-loaded rows (its own SQL)."""
     from app.db import create_engine, session_factory, transaction
     from app.settings import load_settings
-    from resolvers import contact_rollup
+    from resolvers import case_facts, contact_rollup
 
     engine = create_engine(load_settings(env))
     async with transaction(session_factory(engine)) as session:
         for org_id in org_ids:
             await contact_rollup.refresh(session, org_id, None)
+            await case_facts.refresh(session, org_id, None)
     await engine.dispose()
 
 

@@ -12,6 +12,7 @@ from models.base import (
     same_org,
     timestamp_field,
 )
+from models.case import CaseStatus
 from models.extraction import Extraction, PydanticJSON, QaResult, TriageResult
 
 
@@ -32,9 +33,9 @@ class Referral(SQLModel, table=True):
         # created_at: a case's first receipt (backlog aging) is read from the index alone.
         sa.Index("ix_referrals_org_case", "org_id", "case_id", "created_at"),
         sa.Index("ix_referrals_org_patient", "org_id", "patient_id"),
-        # Reporting: a range's counts by stage, its times from receipt and its mix (payer,
-        # category, code), from the index alone (a referral's row is ~1 kB of JSON; these
-        # columns are a few dozen bytes).
+        # Reporting: a range's counts by stage, its times from receipt, its mix (payer,
+        # category, code) and conversion (the case's copied columns), from the index alone
+        # (a referral's row is ~1 kB of JSON; these columns are a few dozen bytes).
         sa.Index(
             "ix_referrals_org_received_report",
             "org_id",
@@ -50,6 +51,11 @@ class Referral(SQLModel, table=True):
                 "payer",
                 "reason_category",
                 "code_head",
+                "case_status",
+                "case_scheduled_for",
+                "case_practice_id",
+                "case_priority_band",
+                "case_location_id",
             ],
         ),
         # Reporting: the fields QA found missing, read off the QA JSON of the range's
@@ -113,6 +119,14 @@ class Referral(SQLModel, table=True):
     payer: str | None = Field(default=None, max_length=200)
     reason_category: str | None = Field(default=None, max_length=100)
     code_head: str | None = Field(default=None, max_length=3)
+    # Reporting's conversion and mix: the referral's case's columns of the same names,
+    # copied by every flush that changes them or moves the referral (resolvers/case_facts.py);
+    # None without a case.
+    case_status: CaseStatus | None = Field(default=None, sa_type=sa.String(20))
+    case_scheduled_for: datetime | None = timestamp_field()
+    case_practice_id: str | None = Field(default=None, max_length=40)
+    case_priority_band: str | None = Field(default=None, max_length=2)
+    case_location_id: str | None = Field(default=None, max_length=40)
     # Set when QA first sent the referral to review; kept after the review is done, so
     # reporting can tell the share of referrals that needed a person.
     needed_review: bool = Field(default=False)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 01:58:33.582492
+Create Date: 2026-12-05 03:29:42.299261
 """
 
 from collections.abc import Sequence
@@ -330,6 +330,11 @@ def upgrade() -> None:
     sa.Column('payer', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('reason_category', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
     sa.Column('code_head', sqlmodel.sql.sqltypes.AutoString(length=3), nullable=True),
+    sa.Column('case_status', sa.String(length=20), nullable=True),
+    sa.Column('case_scheduled_for', models.base.UTCDateTime(), nullable=True),
+    sa.Column('case_practice_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('case_priority_band', sqlmodel.sql.sqltypes.AutoString(length=2), nullable=True),
+    sa.Column('case_location_id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
     sa.Column('needed_review', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['org_id', 'case_id'], ['cases.org_id', 'cases.id'], name='fk_referrals_case_id_same_org'),
     sa.ForeignKeyConstraint(['org_id', 'duplicate_of_id'], ['referrals.org_id', 'referrals.id'], name='fk_referrals_duplicate_of_id_same_org'),
@@ -342,7 +347,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_referrals_org_case', ['org_id', 'case_id', 'created_at'], unique=False)
         batch_op.create_index('ix_referrals_org_created', ['org_id', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_referrals_org_patient', ['org_id', 'patient_id'], unique=False)
-        batch_op.create_index('ix_referrals_org_received_report', ['org_id', 'created_at'], unique=False, postgresql_include=['stage', 'processed_at', 'needed_review', 'triaged_at', 'first_attempt_at', 'scheduled_at', 'case_id', 'payer', 'reason_category', 'code_head'])
+        batch_op.create_index('ix_referrals_org_received_report', ['org_id', 'created_at'], unique=False, postgresql_include=['stage', 'processed_at', 'needed_review', 'triaged_at', 'first_attempt_at', 'scheduled_at', 'case_id', 'payer', 'reason_category', 'code_head', 'case_status', 'case_scheduled_for', 'case_practice_id', 'case_priority_band', 'case_location_id'])
         batch_op.create_index('ix_referrals_org_review_created', ['org_id', 'created_at'], unique=False, postgresql_where=sa.text('needed_review'), sqlite_where=sa.text('needed_review'))
         batch_op.create_index('ix_referrals_org_stage_created', ['org_id', 'stage', 'created_at', 'id'], unique=False)
         batch_op.create_index('ux_referrals_org_source_external_id', ['org_id', 'source', 'external_id'], unique=True)
@@ -482,7 +487,7 @@ def downgrade() -> None:
         batch_op.drop_index('ux_referrals_org_source_external_id')
         batch_op.drop_index('ix_referrals_org_stage_created')
         batch_op.drop_index('ix_referrals_org_review_created', postgresql_where=sa.text('needed_review'), sqlite_where=sa.text('needed_review'))
-        batch_op.drop_index('ix_referrals_org_received_report', postgresql_include=['stage', 'processed_at', 'needed_review', 'triaged_at', 'first_attempt_at', 'scheduled_at', 'case_id', 'payer', 'reason_category', 'code_head'])
+        batch_op.drop_index('ix_referrals_org_received_report', postgresql_include=['stage', 'processed_at', 'needed_review', 'triaged_at', 'first_attempt_at', 'scheduled_at', 'case_id', 'payer', 'reason_category', 'code_head', 'case_status', 'case_scheduled_for', 'case_practice_id', 'case_priority_band', 'case_location_id'])
         batch_op.drop_index('ix_referrals_org_patient')
         batch_op.drop_index('ix_referrals_org_created')
         batch_op.drop_index('ix_referrals_org_case')

@@ -21,13 +21,12 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from models import CaseStatus, ReferralStage
+from models import ReferralStage
 from models.base import UTCDateTime
 from resolvers.context import Context
 from resolvers.periods import Period
 from resolvers.reporting import received
 from resolvers.reporting.common import (
-    CASES,
     NONE_KEY,
     PRACTICES,
     REFERRALS,
@@ -37,7 +36,7 @@ from resolvers.reporting.common import (
     ratio,
 )
 
-R, C, P = REFERRALS.c, CASES.c, PRACTICES.c
+R, P = REFERRALS.c, PRACTICES.c
 DEFAULT_LEAK_LIST = 50
 TOP_MISSING = 10
 
@@ -131,14 +130,18 @@ async def _leaked(
 ) -> list[LeakedReferral]:
     """The oldest leaked referrals (no names): an index walk in receipt order."""
     query = (
-        sa.select(R.id, R.case_id, R.stage, R.source, C.practice_id, P.name, R.created_at)
-        .select_from(received.joined())
+        sa.select(R.id, R.case_id, R.stage, R.source, R.case_practice_id, P.name, R.created_at)
+        .select_from(
+            REFERRALS.outerjoin(
+                PRACTICES, sa.and_(P.org_id == R.org_id, P.id == R.case_practice_id)
+            )
+        )
         .where(
             received.counted(scope.org_id, period),
             R.created_at <= cutoff,
             sa.or_(
                 R.case_id.is_(None),
-                sa.and_(sa.not_(received.converted()), C.status != CaseStatus.closed),
+                sa.and_(sa.not_(received.converted()), sa.not_(received.closed())),
             ),
         )
         .order_by(R.created_at, R.id)

@@ -2,7 +2,10 @@
 
 Conversion and mix both count these rows several ways. They are read once, as one common
 table expression, and every count is one ``GROUP BY`` of it in a single ``UNION ALL``
-statement: one pass over the range's referrals and their cases, however many figures.
+statement: one pass over the range's referrals, however many figures. What the case says
+(status, scheduling, practice, band, location) is read off the referral's copies of those
+columns (``case_facts``), not by joining the cases: a year's referrals are an index's
+range alone.
 """
 
 from dataclasses import dataclass
@@ -13,24 +16,26 @@ import sqlalchemy as sa
 from models import CaseStatus, ReferralStage
 from resolvers.context import Context
 from resolvers.periods import Period
-from resolvers.reporting.common import CASES, LOCATIONS, PRACTICES, REFERRALS
+from resolvers.reporting.common import LOCATIONS, PRACTICES, REFERRALS
 from resolvers.reporting.sql import in_period
 
-R, C, P, L = REFERRALS.c, CASES.c, PRACTICES.c, LOCATIONS.c
+R, P, L = REFERRALS.c, PRACTICES.c, LOCATIONS.c
 
 
 def converted() -> Any:
     """The case reached ``scheduled``: scheduled now, or scheduled once and since closed."""
-    return sa.or_(C.scheduled_for.is_not(None), C.status == CaseStatus.scheduled)
+    return sa.or_(R.case_scheduled_for.is_not(None), R.case_status == CaseStatus.scheduled)
+
+
+def closed() -> Any:
+    return R.case_status == CaseStatus.closed
 
 
 def joined() -> Any:
-    """Referrals with their case, its practice and location (each of the same org)."""
-    return (
-        REFERRALS.outerjoin(CASES, sa.and_(C.org_id == R.org_id, C.id == R.case_id))
-        .outerjoin(PRACTICES, sa.and_(P.org_id == R.org_id, P.id == C.practice_id))
-        .outerjoin(LOCATIONS, sa.and_(L.org_id == R.org_id, L.id == C.location_id))
-    )
+    """Referrals with their case's practice and location (each of the same org)."""
+    return REFERRALS.outerjoin(
+        PRACTICES, sa.and_(P.org_id == R.org_id, P.id == R.case_practice_id)
+    ).outerjoin(LOCATIONS, sa.and_(L.org_id == R.org_id, L.id == R.case_location_id))
 
 
 def counted(org: str, period: Period) -> Any:
@@ -49,16 +54,16 @@ def received(org: str, period: Period) -> Any:
             R.created_at.label("received_at"),
             R.case_id,
             R.needed_review,
-            C.practice_id,
+            R.case_practice_id.label("practice_id"),
             P.name.label("practice_name"),
-            C.priority_band.label("band"),
-            C.location_id,
+            R.case_priority_band.label("band"),
+            R.case_location_id.label("location_id"),
             L.name.label("location_name"),
             R.payer,
             R.reason_category.label("category"),
             R.code_head,
             sa.case((converted(), 1), else_=0).label("converted"),
-            sa.case((C.status == CaseStatus.closed, 1), else_=0).label("closed"),
+            sa.case((closed(), 1), else_=0).label("closed"),
         )
         .select_from(joined())
         .where(counted(org, period))
