@@ -163,9 +163,7 @@ async def me(ctx: Context) -> Me:
     if principal is None:
         raise Unauthenticated("authentication required")
     org_ids = list(principal.roles)
-    orgs = (
-        (await ctx.session.scalars(_ORGS_BY_ID, {"org_ids": org_ids})).all() if org_ids else []
-    )
+    orgs = (await ctx.session.scalars(_ORGS_BY_ID, {"org_ids": org_ids})).all() if org_ids else []
     by_id = {org.id: org for org in orgs}
     members = [
         MemberOrg(org=by_id[oid], role=principal.roles[oid]) for oid in org_ids if oid in by_id
