@@ -35,7 +35,7 @@ from resolvers import (
 from resolvers.context import Context
 from resolvers.errors import Conflict, DomainError, ValidationFailed, not_found
 from resolvers.org_config import OrgConfig
-from resolvers.pagination import Page, check_limit, paginate, rows_of
+from resolvers.pagination import Page, check_limit, paginate, rows_of, shown_rows
 
 WAIT_POLL_SECONDS = 0.2
 SOURCES = ("upload", "fax", "api")
@@ -248,7 +248,7 @@ async def document_counts(ctx: Context, referrals: list[Referral]) -> dict[str, 
         )
         .group_by(col(Document.referral_id))
     )
-    return {str(ref): int(n) for ref, n in (await ctx.session.execute(query)).all()}
+    return {str(ref): int(n) for ref, n in await shown_rows(ctx.session, query)}
 
 
 async def linked(ctx: Context, model: Any, ids: list[str | None]) -> dict[str, Any]:
@@ -261,7 +261,7 @@ async def linked(ctx: Context, model: Any, ids: list[str | None]) -> dict[str, A
     query = rows_of(model).where(
         col(model.id).in_(wanted), col(model.org_id).in_(access.visible_org_ids(ctx))
     )
-    rows = {row.id: row for row in (await ctx.session.execute(query)).all()}
+    rows = {row.id: row for row in await shown_rows(ctx.session, query)}
     resource = "case" if model is Case else "patient"
     by_org: dict[str, list[str]] = defaultdict(list)
     for row in rows.values():

@@ -31,7 +31,7 @@ from models import (
 from resolvers import audit, jobs
 from resolvers.access import visible_org_ids
 from resolvers.context import Context
-from resolvers.pagination import rows_of
+from resolvers.pagination import rows_of, shown_rows
 
 
 def _audit_reads(ctx: Context, resource: str | None, rows: list[Any]) -> None:
@@ -74,7 +74,7 @@ class ByIdLoader(DataLoader[str, Any]):
             col(self.model.id).in_(list(keys)),
             col(self.model.org_id).in_(visible_org_ids(self.ctx)),
         )
-        found = list((await self.ctx.session.execute(query)).all())
+        found = await shown_rows(self.ctx.session, query)
         _audit_reads(self.ctx, self.audited_as, found)
         rows = {row.id: row for row in found}
         return [rows.get(key) for key in keys]
@@ -101,7 +101,7 @@ class ByParentLoader(DataLoader[str, list[Any]]):
             .order_by(col(self.model.created_at), col(self.model.id))
         )
         grouped: dict[str, list[Any]] = defaultdict(list)
-        found = list((await self.ctx.session.execute(query)).all())
+        found = await shown_rows(self.ctx.session, query)
         _audit_reads(self.ctx, self.audited_as, found)
         for row in found:
             grouped[getattr(row, self.parent)].append(row)
