@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Row, Select, and_, func, or_, select
+from sqlalchemy import Executable, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -88,7 +88,7 @@ def rows_of(model: Any) -> Select[Any]:
     return select(model.__table__)
 
 
-async def shown_rows(session: AsyncSession, query: Select[Any]) -> list[Row[Any]]:
+async def shown_rows(session: AsyncSession, query: Executable) -> list[Any]:
     """The rows of a ``rows_of`` read, in the session's transaction, as the session would
     answer them but without the ORM's row loading.
 
@@ -102,7 +102,7 @@ async def shown_rows(session: AsyncSession, query: Select[Any]) -> list[Row[Any]
     return await session.run_sync(_rows_on_connection, query)
 
 
-def _rows_on_connection(session: Session, query: Select[Any]) -> list[Row[Any]]:
+def _rows_on_connection(session: Session, query: Executable) -> list[Any]:
     if session.autoflush:
         session.flush()
     return list(session.connection().execute(query).all())
