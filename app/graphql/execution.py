@@ -12,6 +12,7 @@ reports it as graphql-core always has.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import GeneratorType
 from typing import Any
 
 from graphql import (
@@ -55,9 +56,34 @@ def _leaf_of(field: GraphQLField) -> _Leaf | None:
     return _Leaf(definition.default_resolver, definition.python_name, kind, non_null)
 
 
+# Whether values of a type are awaitable, by type: some 3,000 values a page are asked,
+# and on a pydantic model (the extraction's parts, shown as they are)
+# ``hasattr(value, "__await__")`` misses through pydantic's ``__getattr__`` and its
+# class's, two exceptions per value.
+_AWAITABLE_BY_TYPE: dict[type, bool] = {}
+
+
+def _awaitable_check(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    """``check`` (graphql-core's "is this value awaitable?") answered once per type, as
+    ``await`` itself decides (by the value's type); a generator is asked each time (a
+    generator-based coroutine is one by its code's flags, not its type)."""
+
+    def is_awaitable(value: Any) -> bool:
+        kind = type(value)
+        known = _AWAITABLE_BY_TYPE.get(kind)
+        if known is None:
+            if kind is GeneratorType:
+                return check(value)
+            known = _AWAITABLE_BY_TYPE[kind] = check(value)
+        return known
+
+    return is_awaitable
+
+
 class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.is_awaitable = _awaitable_check(self.is_awaitable)  # type: ignore[method-assign,assignment]
         # Per field of the schema (by id: fields are not hashable, and all outlive the
         # request): the field as a basic leaf, or None.
         self._leaves: dict[int, _Leaf | None] = {}
