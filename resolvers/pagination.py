@@ -2,13 +2,16 @@
 
 import base64
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Executable, Select, and_, func, or_, select
+from sqlalchemy import Executable, Select, String, and_, any_, bindparam, func, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from resolvers.errors import ValidationFailed
 
@@ -86,6 +89,21 @@ def rows_of(model: Any) -> Select[Any]:
     decoded by the same column types, without the ORM's instances and identity map.
     For reads that are only shown; ``paginate`` answers them as they are."""
     return select(model.__table__)
+
+
+def among(session: AsyncSession, column: Any, values: Iterable[str]) -> ColumnElement[bool]:
+    """``column IN values`` for a read's text keys: on PostgreSQL one array parameter
+    (``column = ANY($1)``), the same statement whatever the number of keys, bound as one
+    value, where an IN list is re-expanded into a parameter per key at every execution
+    (a page's 50 ids are 50); elsewhere the IN list."""
+    keys = list(values)
+    bind = session.bind
+    if bind is not None and bind.dialect.name == "postgresql":
+        return column == any_(bindparam(None, keys, type_=_TEXT_ARRAY))
+    return column.in_(keys)  # type: ignore[no-any-return]
+
+
+_TEXT_ARRAY = ARRAY(String)
 
 
 async def shown_rows(session: AsyncSession, query: Executable) -> list[Any]:
