@@ -10,13 +10,15 @@ from sqlalchemy.dialects import postgresql
 from sqlmodel import Field
 
 _ALPHABET = string.ascii_lowercase + string.digits
+# Each byte value to the character of its value modulo 36, for ``bytes.translate``.
+_BYTE_TO_CHAR = bytes(ord(_ALPHABET[b % 36]) for b in range(256))
 
 
 def new_id(prefix: str) -> str:
     """A prefixed random id such as ``ref_3k9x…``: 20 characters of [a-z0-9], ~103 bits."""
-    # One read of the OS random source per id; the modulo bias of 256 % 36 is
-    # irrelevant for identifiers (not secrets).
-    return prefix + "".join(_ALPHABET[b % 36] for b in secrets.token_bytes(20))
+    # One read of the OS random source per id, mapped in one C call (not a generator step
+    # per character); the modulo bias of 256 % 36 is irrelevant for identifiers (not secrets).
+    return prefix + secrets.token_bytes(20).translate(_BYTE_TO_CHAR).decode("ascii")
 
 
 def utcnow() -> datetime:

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlmodel import col, select
 
 from models import ApiKey, Role, utcnow
@@ -33,13 +34,17 @@ def generate_secret() -> str:
     return KEY_PREFIX + secrets.token_urlsafe(32)
 
 
+# Built once (every API-key request runs it): the hash is its one parameter.
+_ACTIVE_BY_HASH = select(ApiKey).where(
+    col(ApiKey.key_hash) == bindparam("key_hash"), col(ApiKey.revoked_at).is_(None)
+)
+
+
 async def find_active(ctx: Context, secret: str) -> ApiKey | None:
     if not secret.startswith(KEY_PREFIX):
         return None
-    query = select(ApiKey).where(
-        ApiKey.key_hash == hash_secret(secret), col(ApiKey.revoked_at).is_(None)
-    )
-    return (await ctx.session.scalars(query)).first()
+    found = await ctx.session.scalars(_ACTIVE_BY_HASH, {"key_hash": hash_secret(secret)})
+    return found.first()
 
 
 async def create(ctx: Context, *, org_id: str | None, name: str) -> CreatedKey:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import NoReturn
 
+from sqlalchemy import bindparam
 from sqlmodel import col, select
 
 from app.auth import InvalidCredential, TokenVerifier, VerifiedIdentity
@@ -153,16 +154,16 @@ class Me:
     orgs: list[MemberOrg]
 
 
+# Built once (every /me runs it): the principal's org ids are its one parameter.
+_ORGS_BY_ID = select(Org).where(col(Org.id).in_(bindparam("org_ids", expanding=True)))
+
+
 async def me(ctx: Context) -> Me:
     principal = ctx.principal
     if principal is None:
         raise Unauthenticated("authentication required")
     org_ids = list(principal.roles)
-    orgs = (
-        (await ctx.session.scalars(select(Org).where(col(Org.id).in_(org_ids)))).all()
-        if org_ids
-        else []
-    )
+    orgs = (await ctx.session.scalars(_ORGS_BY_ID, {"org_ids": org_ids})).all() if org_ids else []
     by_id = {org.id: org for org in orgs}
     members = [
         MemberOrg(org=by_id[oid], role=principal.roles[oid]) for oid in org_ids if oid in by_id

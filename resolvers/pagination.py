@@ -2,11 +2,16 @@
 
 import base64
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Executable, Select, String, and_, any_, bindparam, func, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from resolvers.errors import ValidationFailed
 
@@ -69,8 +74,10 @@ async def paginate(
             or_(model.created_at < created, and_(model.created_at == created, model.id < id_))
         )
     query = query.order_by(model.created_at.desc(), model.id.desc()).limit(limit + 1)
-    result = await session.execute(query)
-    rows = list(result.scalars() if _selects_one_entity(query) else result)
+    if _selects_one_entity(query):
+        rows = list((await session.execute(query)).scalars())
+    else:
+        rows = await shown_rows(session, query)
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = encode_cursor(rows[-1].created_at, rows[-1].id) if more and rows else None
@@ -82,6 +89,41 @@ def rows_of(model: Any) -> Select[Any]:
     decoded by the same column types, without the ORM's instances and identity map.
     For reads that are only shown; ``paginate`` answers them as they are."""
     return select(model.__table__)
+
+
+def among(session: AsyncSession, column: Any, values: Iterable[str]) -> ColumnElement[bool]:
+    """``column IN values`` for a read's text keys: on PostgreSQL one array parameter
+    (``column = ANY($1)``), the same statement whatever the number of keys, bound as one
+    value, where an IN list is re-expanded into a parameter per key at every execution
+    (a page's 50 ids are 50); elsewhere the IN list."""
+    keys = list(values)
+    bind = session.bind
+    if bind is not None and bind.dialect.name == "postgresql":
+        return column == any_(bindparam(None, keys, type_=_TEXT_ARRAY))
+    return column.in_(keys)  # type: ignore[no-any-return]
+
+
+_TEXT_ARRAY = ARRAY(String)
+
+
+async def shown_rows(session: AsyncSession, query: Executable) -> list[Any]:
+    """The rows of a ``rows_of`` read, in the session's transaction, as the session would
+    answer them but without the ORM's row loading.
+
+    A query written with the model's attributes is an ORM statement: through
+    ``session.execute`` each row goes through the ORM's loader, a Python call per column
+    (a page with cases and patients is thousands). Run on the session's connection it
+    answers the same rows, decoded by the same column types, from SQLAlchemy's C row
+    processing. Pending changes are flushed first, as ``session.execute`` would.
+    ``run_sync`` so that it takes its turn among the request's other database calls.
+    """
+    return await session.run_sync(_rows_on_connection, query)
+
+
+def _rows_on_connection(session: Session, query: Executable) -> list[Any]:
+    if session.autoflush:
+        session.flush()
+    return list(session.connection().execute(query).all())
 
 
 def _selects_one_entity(query: Select[Any]) -> bool:

@@ -35,7 +35,7 @@ from resolvers import (
 from resolvers.context import Context
 from resolvers.errors import Conflict, DomainError, ValidationFailed, not_found
 from resolvers.org_config import OrgConfig
-from resolvers.pagination import Page, check_limit, paginate, rows_of
+from resolvers.pagination import Page, among, check_limit, paginate, rows_of, shown_rows
 
 WAIT_POLL_SECONDS = 0.2
 SOURCES = ("upload", "fax", "api")
@@ -243,12 +243,12 @@ async def document_counts(ctx: Context, referrals: list[Referral]) -> dict[str, 
     query = (
         select(Document.referral_id, func.count())
         .where(
-            col(Document.org_id).in_({r.org_id for r in referrals}),
-            col(Document.referral_id).in_([r.id for r in referrals]),
+            among(ctx.session, col(Document.org_id), {r.org_id for r in referrals}),
+            among(ctx.session, col(Document.referral_id), [r.id for r in referrals]),
         )
         .group_by(col(Document.referral_id))
     )
-    return {str(ref): int(n) for ref, n in (await ctx.session.execute(query)).all()}
+    return {str(ref): int(n) for ref, n in await shown_rows(ctx.session, query)}
 
 
 async def linked(ctx: Context, model: Any, ids: list[str | None]) -> dict[str, Any]:
@@ -259,9 +259,10 @@ async def linked(ctx: Context, model: Any, ids: list[str | None]) -> dict[str, A
     if not wanted:
         return {}
     query = rows_of(model).where(
-        col(model.id).in_(wanted), col(model.org_id).in_(access.visible_org_ids(ctx))
+        among(ctx.session, col(model.id), wanted),
+        among(ctx.session, col(model.org_id), access.visible_org_ids(ctx)),
     )
-    rows = {row.id: row for row in (await ctx.session.execute(query)).all()}
+    rows = {row.id: row for row in await shown_rows(ctx.session, query)}
     resource = "case" if model is Case else "patient"
     by_org: dict[str, list[str]] = defaultdict(list)
     for row in rows.values():

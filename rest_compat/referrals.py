@@ -269,23 +269,28 @@ async def list_referrals(request: Request, ctx: Context, query: ListQuery) -> JS
     )
     rows = page.items
     counts = await referrals.document_counts(ctx, rows)
-    extra: dict[str, dict[str, Any]] = {r.id: {} for r in rows}
+    # Each item's fields, validated with the page in one call; the included parts only
+    # when asked for (unset otherwise, so left out of the answer).
+    items: list[dict[str, Any]] = [
+        {**ReferralOut.fields(r), "document_count": counts.get(r.id, 0)} for r in rows
+    ]
     if "documents" in include:
         docs = await referrals.documents_of(ctx, rows)
-        for r in rows:
-            extra[r.id]["documents"] = [DocumentOut.of(d) for d in docs.get(r.id, [])]
+        for r, item in zip(rows, items, strict=True):
+            item["documents"] = [DocumentOut.of(d) for d in docs.get(r.id, [])]
     if "case" in include:
         case_rows = await referrals.linked(ctx, Case, [r.case_id for r in rows])
-        for r in rows:
+        for r, item in zip(rows, items, strict=True):
             case = case_rows.get(r.case_id or "")
-            extra[r.id]["case"] = CaseOut.of(case) if case else None
+            item["case"] = CaseOut.fields(case) if case else None
     if "patient" in include:
         patient_rows = await referrals.linked(ctx, Patient, [r.patient_id for r in rows])
-        for r in rows:
+        for r, item in zip(rows, items, strict=True):
             patient = patient_rows.get(r.patient_id or "")
-            extra[r.id]["patient"] = PatientOut.of(patient) if patient else None
-    items = [ReferralItemOut.of(r, document_count=counts.get(r.id, 0), **extra[r.id]) for r in rows]
-    out = ReferralListOut(items=items, count=len(items), next_cursor=page.next_cursor)
+            item["patient"] = PatientOut.fields(patient) if patient else None
+    out = ReferralListOut.model_validate(
+        {"items": items, "count": len(items), "next_cursor": page.next_cursor}
+    )
     if query.total:
         out.total = await total_if_asked(ctx, page, query.total)
     return _answer(out)

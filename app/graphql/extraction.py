@@ -7,6 +7,7 @@ from typing import Any
 import strawberry
 from strawberry.experimental import pydantic as from_model
 from strawberry.scalars import JSON
+from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 
 from app.graphql import enums  # noqa: F401  (the enums its models' fields use)
 from models import extraction as m
@@ -81,6 +82,22 @@ class Extraction:
             method=value.method,
             model=value,
         )
+
+
+# The models the graph shows as they are (the types above take their instances, through
+# the ``is_type_of`` Strawberry gives a type derived from a model). That check first asks
+# an instance whether it was cast to a type (``strawberry.cast``); on a model the miss goes
+# through pydantic's ``__getattr__`` and its class's, two exceptions per node (some 150 a
+# page). Answered by the class instead: not cast, unless an instance is.
+_SHOWN = (
+    m.ExtractedAddress,
+    m.ExtractedPatient,
+    m.ExtractedInsurance,
+    m.ExtractedReferrer,
+    m.ExtractedClinical,
+)
+for _shown in _SHOWN:
+    setattr(_shown, TYPE_CAST_ATTRIBUTE, None)
 
 
 def _field(extraction: m.Extraction, path: str) -> ExtractedField:

@@ -31,7 +31,7 @@ from models import (
 from resolvers import audit, jobs
 from resolvers.access import visible_org_ids
 from resolvers.context import Context
-from resolvers.pagination import rows_of
+from resolvers.pagination import among, rows_of, shown_rows
 
 
 def _audit_reads(ctx: Context, resource: str | None, rows: list[Any]) -> None:
@@ -70,11 +70,12 @@ class ByIdLoader(DataLoader[str, Any]):
             self.prime(key, row)
 
     async def _load(self, keys: Sequence[str]) -> list[Any]:
+        session = self.ctx.session
         query = rows_of(self.model).where(
-            col(self.model.id).in_(list(keys)),
-            col(self.model.org_id).in_(visible_org_ids(self.ctx)),
+            among(session, col(self.model.id), keys),
+            among(session, col(self.model.org_id), visible_org_ids(self.ctx)),
         )
-        found = list((await self.ctx.session.execute(query)).all())
+        found = await shown_rows(self.ctx.session, query)
         _audit_reads(self.ctx, self.audited_as, found)
         rows = {row.id: row for row in found}
         return [rows.get(key) for key in keys]
@@ -96,12 +97,13 @@ class ByParentLoader(DataLoader[str, list[Any]]):
         query = (
             rows_of(self.model)
             .where(
-                col(parent).in_(list(keys)), col(self.model.org_id).in_(visible_org_ids(self.ctx))
+                among(self.ctx.session, col(parent), keys),
+                among(self.ctx.session, col(self.model.org_id), visible_org_ids(self.ctx)),
             )
             .order_by(col(self.model.created_at), col(self.model.id))
         )
         grouped: dict[str, list[Any]] = defaultdict(list)
-        found = list((await self.ctx.session.execute(query)).all())
+        found = await shown_rows(self.ctx.session, query)
         _audit_reads(self.ctx, self.audited_as, found)
         for row in found:
             grouped[getattr(row, self.parent)].append(row)

@@ -1,7 +1,9 @@
 """``/graphql``: Strawberry's ASGI view on the request's Context."""
 
+import json
 from typing import Any
 
+from pydantic_core import PydanticSerializationError, to_json
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.asgi import GraphQL
@@ -11,6 +13,16 @@ from app.graphql.context import GraphQLContext
 
 
 class GraphQLView(GraphQL[GraphQLContext, None]):
+    def encode_json(self, data: object) -> bytes:
+        """The answer as compact JSON, written by pydantic-core (several times faster than
+        ``json.dumps`` on a page of nodes, where it was some 7% of the CPU). Text outside ASCII
+        goes as UTF-8 rather than ``\\u`` escapes, the same JSON; a string no UTF-8 can
+        carry (a lone surrogate echoed in an error) goes escaped, as ``json.dumps`` does."""
+        try:
+            return to_json(data)
+        except PydanticSerializationError:
+            return json.dumps(data, separators=(",", ":")).encode()
+
     async def get_context(self, request: Request, response: Response) -> GraphQLContext:  # type: ignore[override]
         return GraphQLContext(request=request, response=response, ctx=request.state.ctx)
 
