@@ -437,6 +437,34 @@ def test_a_state_code_with_a_digit_for_its_letter_still_ends_the_address() -> No
     )
 
 
+@pytest.mark.parametrize("read_as", ["1A", "|A", "!A"])
+def test_a_state_code_whose_i_ocr_read_as_a_digit_bar_or_bang_is_still_one(read_as: str) -> None:
+    text = f"Patient\nAddress: 7640 Cedar Ln Des Moines, {read_as} 50306\n"
+    address = extract([page(text)]).patient.address
+    assert address is not None
+    assert (address.line1, address.city, address.state, address.zip) == (
+        "7640 Cedar Ln",
+        "Des Moines",
+        "IA",
+        "50306",
+    )
+
+
+def test_two_bare_labels_then_two_values_pair_in_order() -> None:
+    text = "PATIENT: DOE, JANE\nSEX: F\nDOB:\nPH:\n3/6/00\n1-609-553-8271\nADDR: 1 MAIN ST\n"
+    e = extract([ocr_page(text)])
+    assert e.patient.dob == "2000-03-06"
+    assert e.patient.phone == "+16095538271"
+
+
+def test_a_bare_label_above_a_bare_label_with_one_value_under_it_stays_empty() -> None:
+    # "DOB:" left blank: the one line under "PH:" is the phone's, not a column of two
+    text = "PATIENT: DOE, JANE\nDOB:\nPH:\n1-609-553-8271\nADDR: 1 MAIN ST\n"
+    e = extract([ocr_page(text)])
+    assert e.patient.dob is None
+    assert e.patient.phone == "+16095538271"
+
+
 def test_a_row_of_sex_boxes_whose_label_ocr_lost_still_gives_the_sex() -> None:
     text = "Patient\nLAST NAME\nOkafor\nME\n[ ]Male [X] Female [ ]X [ ] Unknown\n"
     assert extract([page(text)]).patient.sex == Sex.F

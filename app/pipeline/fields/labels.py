@@ -711,11 +711,12 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             yield Row(owned, tuple(bare[0]), page.number, index + 1, True)
             skip_until = index + bare[1]
             continue
-        if not labels and line.strip() and len(pending) >= 3:
+        if not labels and line.strip() and len(pending) >= 2:
             # Two columns read one after the other: every label, then every value.
             column = _column_block(lines, index)
-            # a title between the labels ("Referral Details") is no column of values
-            if len(column) >= 3:
+            # a title between the labels ("Referral Details") is no column of values; two
+            # labels take a column of two values only
+            if len(column) >= 3 or len(column) == len(pending) == 2:
                 yield Row(tuple(pending), tuple(t for _, t in column), page.number, index, True)
                 pending = []
                 skip_until = column[-1][0]
@@ -773,9 +774,14 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
 
 def _in_label_run(lines: list[str], index: int, bare_lines: list[int]) -> bool:
     """ "Sex at birth: / Mobile: / E-mail: / Address:" then their values: the line under the
-    last of a run of bare labels is the first value of the column, not the last label's."""
+    last of a run of bare labels is the first value of the column, not the last label's.
+
+    Two bare labels make a run when exactly two value lines stand under them ("DOB: / PH: /
+    3/6/00 / 1-609-553-8271": OCR read a two-column block one column after the other)."""
     above = [j for j in range(index - 1, -1, -1) if lines[j].strip()][:2]
-    return len(above) == 2 and all(j in bare_lines for j in above)
+    if len(above) == 2 and all(j in bare_lines for j in above):
+        return True
+    return bool(above) and above[0] in bare_lines and len(_column_block(lines, index + 1)) == 2
 
 
 # Kinds that belong to one party whatever the section: an NPI under "PATIENT" is not hers.
