@@ -698,3 +698,37 @@ def test_a_payers_name_ends_where_the_id_written_after_it_starts(
     assert e.insurance.provider == payer
     if member_id is not None:
         assert e.insurance.member_id == member_id
+
+
+def test_a_code_that_is_none_as_read_takes_its_one_look_alike_code() -> None:
+    e = extract([ocr_page("Dx: E04.7 - Nontoxic single thyroid nodule\nReason: Thyroid nodule\n")])
+    assert e.clinical.diagnosis_codes == ["E04.1"]  # "1" read as "7"; E04.7 is no code
+    assert e.confidence["clinical.diagnosisCodes"] < 0.9
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("E04.7", "E04.1"),  # the one look-alike that is a code
+        ("K27.9", "K27.9"),  # a code as read stands
+        ("E04.71", None),  # no one-digit look-alike is a code
+        ("E04", "E04"),
+    ],
+)
+def test_read_code_mends_one_digit_only_when_one_look_alike_is_a_code(
+    read: str, meant: str | None
+) -> None:
+    from app.pipeline.fields.clinical import read_code
+
+    assert read_code(read)[0] == meant
+    if meant != read:
+        assert read_code(read, ocr=False)[0] is None  # typed text: "E04.7" is what was meant
+
+
+def test_a_code_with_two_look_alike_codes_is_left_unread() -> None:
+    from app.pipeline.fields import icd10
+    from app.pipeline.fields.clinical import read_code
+
+    # "K21.8" is no code; its "8" could be K21.0's "0" or K21.9's "9": a guess, so none
+    assert not icd10.is_code("K21.8") and icd10.is_code("K21.0") and icd10.is_code("K21.9")
+    assert read_code("K21.8") == (None, False)
