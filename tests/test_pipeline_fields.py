@@ -732,3 +732,49 @@ def test_a_code_with_two_look_alike_codes_is_left_unread() -> None:
     # "K21.8" is no code; its "8" could be K21.0's "0" or K21.9's "9": a guess, so none
     assert not icd10.is_code("K21.8") and icd10.is_code("K21.0") and icd10.is_code("K21.9")
     assert read_code("K21.8") == (None, False)
+
+
+def test_one_letter_changed_gives_every_word_one_misread_letter_away() -> None:
+    from app.pipeline.fields.edits import one_letter_changed
+
+    near = set(one_letter_changed("ADOR"))
+    assert "addr" in near and "ador" not in near
+    assert "adorx" not in near and "dor" not in near  # same length only
+    assert len(near) == 4 * 25
+
+
+def test_a_capitals_label_ocr_misread_by_one_letter_still_labels_its_value() -> None:
+    text = (
+        "Patient\nLAST NAME\nThompson\nPHONE\n559-276-0038\nADOR\n8538 Mill Rd Raleigh, NC 27608\n"
+    )
+    e = extract([ocr_page(text)])
+    assert e.patient.address is not None
+    assert (e.patient.address.line1, e.patient.address.zip) == ("8538 Mill Rd", "27608")
+    assert e.confidence["patient.address.line1"] < 0.9  # the label is a guess
+    # typed text has no misread letters: the same page as a text layer reads no address
+    assert extract([page(text)]).patient.address is None
+
+
+def test_a_capitals_value_under_its_label_is_no_misread_label() -> None:
+    # "BELL" is one letter from "CELL", but under "LAST NAME" it is the name
+    text = "Patient\nFIRST NAME\nAnn\nLAST NAME\nBELL\nCELL\n559-276-0038\n"
+    e = extract([ocr_page(text)])
+    assert e.patient.last_name is not None and e.patient.last_name.upper() == "BELL"
+    assert e.patient.phone == "+15592760038"
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ("Members: Customer Service 1-520-500-9363", True),  # a plural is a word, not a misread
+        ("Objective", True),  # not in capitals, no colon: no label's place
+        ("DATA", True),  # "DATE" names no field read: not worth the guess
+        ("Pian: Aetna", False),  # "Plan:"
+    ],
+)
+def test_only_a_label_in_a_labels_place_and_of_a_read_field_is_mended(
+    line: str, kept: bool
+) -> None:
+    from app.pipeline.fields.labels import _restore_garbled_label
+
+    assert (_restore_garbled_label(line) == line) is kept
