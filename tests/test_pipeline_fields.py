@@ -778,3 +778,19 @@ def test_only_a_label_in_a_labels_place_and_of_a_read_field_is_mended(
     from app.pipeline.fields.labels import _restore_garbled_label
 
     assert (_restore_garbled_label(line) == line) is kept
+
+
+def test_a_dollar_sign_in_a_phone_number_is_a_five() -> None:
+    from app.pipeline.fields.phones import read_phone
+
+    assert read_phone("+1 $15 205 0661 | Office Fax") == ("+15152050661", True)
+    assert read_phone("§15-205-0661") == ("+15152050661", True)
+    assert read_phone("$1500 copay")[0] is None  # money is no phone
+
+
+def test_an_npi_whose_space_before_it_ocr_lost_is_still_read() -> None:
+    text = "Referral\nREF BY: DOE, JANE B.  PA-CNPI:  1499478893\n"
+    assert extract([ocr_page(text)]).referrer.npi == "1499478893"
+    # the check digit is the evidence: a number that fails it is not taken as sure
+    bad = extract([ocr_page(text.replace("1499478893", "1499478894"))])
+    assert bad.confidence["referrer.npi"] < 0.9
