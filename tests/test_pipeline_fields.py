@@ -794,3 +794,22 @@ def test_an_npi_whose_space_before_it_ocr_lost_is_still_read() -> None:
     # the check digit is the evidence: a number that fails it is not taken as sure
     bad = extract([ocr_page(text.replace("1499478893", "1499478894"))])
     assert bad.confidence["referrer.npi"] < 0.9
+
+
+def test_a_payer_whose_cell_wrapped_its_last_word_reads_whole() -> None:
+    text = "Coverage\nPayor\nBLUE CROSS BLUE\nSHIELD\nSubscriber ID\nXK1234567\n"
+    e = extract([page(text)])
+    assert e.insurance.provider == "BLUE CROSS BLUE SHIELD"
+    assert e.insurance.member_id == "XK1234567"
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "CHOICE POS II",  # longer than the payer's line: a plan, not the payer's tail
+        "Choice",  # another case: not the same cell's text
+    ],
+)
+def test_a_line_after_a_payer_that_is_no_wrapped_tail_stays_out(after: str) -> None:
+    text = f"Coverage\nPayor\nAETNA HEALTH\n{after}\nSubscriber ID\nXK1234567\n"
+    assert extract([page(text)]).insurance.provider == "AETNA HEALTH"
