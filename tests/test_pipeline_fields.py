@@ -813,3 +813,9 @@ def test_a_payer_whose_cell_wrapped_its_last_word_reads_whole() -> None:
 def test_a_line_after_a_payer_that_is_no_wrapped_tail_stays_out(after: str) -> None:
     text = f"Coverage\nPayor\nAETNA HEALTH\n{after}\nSubscriber ID\nXK1234567\n"
     assert extract([page(text)]).insurance.provider == "AETNA HEALTH"
+
+
+@pytest.mark.parametrize("label", ["M/F", "M|F", "MF", "M / F"])
+def test_an_m_slash_f_label_is_the_sex_however_ocr_read_its_slash(label: str) -> None:
+    text = f"Surname  Martinez\nPatient First Name  Fatima\n{label}  Unknown\n"
+    assert extract([ocr_page(text)]).patient.sex == Sex.U

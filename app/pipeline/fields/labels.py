@@ -60,7 +60,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     # -- patient facts
     (r"(?:patient |pt\.? )?(?:dob|d\.o\.b\.?|date of birth|birth ?date|born)", "dob", None),
     (
-        r"(?:patient )?(?:sex|gender|sex/gender|gender/sex|m/f|f/m)"
+        # "M/F" as OCR reads a thin slash: a bar, or nothing ("MF")
+        r"(?:patient )?(?:sex|gender|sex/gender|gender/sex|m ?[/|] ?f|f ?[/|] ?m|mf)"
         r"(?: at birth| assigned at birth)?",
         "sex",
         None,
