@@ -819,3 +819,15 @@ def test_a_line_after_a_payer_that_is_no_wrapped_tail_stays_out(after: str) -> N
 def test_an_m_slash_f_label_is_the_sex_however_ocr_read_its_slash(label: str) -> None:
     text = f"Surname  Martinez\nPatient First Name  Fatima\n{label}  Unknown\n"
     assert extract([ocr_page(text)]).patient.sex == Sex.U
+
+
+def test_a_cut_diagnosis_label_before_a_code_whose_dot_ocr_lost_still_gives_the_code() -> None:
+    e = extract([ocr_page("Ofc Fax: 1-225-502-3937\nx: D485\nReason: Lesion\n")])
+    assert e.clinical.diagnosis_codes == ["D48.5"]
+    # a two-letter label before a long id is no diagnosis ("ID: W123456789")
+    assert extract([ocr_page("ID: W123456789\n")]).clinical.diagnosis_codes == []
+
+
+def test_a_codes_e_read_twice_as_e_and_pound_sign_is_one_e() -> None:
+    e = extract([ocr_page("DX: E£04.1\nREASON: THYROID NODULE\n")])
+    assert e.clinical.diagnosis_codes == ["E04.1"]

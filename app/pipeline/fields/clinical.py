@@ -44,8 +44,12 @@ _FIRST_LETTERS = {
     "1": "I", "0": "OD", "5": "S", "8": "B", "2": "Z", "7": "Z", "6": "G", "£": "E", "€": "E",
 }  # fmt: skip
 # "x: 150.22 - Chronic systolic heart failure": a label OCR cut at a box's edge ("Dx:"),
-# then a dotted code: the line is a diagnosis however its first letter was read.
-_CUT_LABEL = re.compile(r"^\s*[A-Za-z]{1,2}\s*:\s*(?=[A-Z1058276£€][0-9OIlSB][0-9A-Z]\.)")
+# then a dotted code (the line is a diagnosis however its first letter was read), or one
+# whose dot OCR lost ("x: D485").
+_CUT_LABEL = re.compile(
+    r"^\s*[A-Za-z]{1,2}\s*:\s*"
+    r"(?=[A-Z1058276£€][0-9OIlSB][0-9A-Z]\.|[A-Z][0-9]{2}[0-9A-Z]{1,4}(?![\w.]))"
+)
 # "[E 11.42]": a bracketed code, a space OCR put inside it
 _BRACKETED = re.compile(r"\[([^\]\s]{1,4}\s[^\]]{1,8})\]")
 _CODE_CONTEXT = re.compile(r"\b(?:icd|dx|diagnos[ie]s|code)", re.IGNORECASE)
@@ -97,6 +101,10 @@ def _dot_if_code(match: re.Match[str]) -> str:
     return dotted if icd10.is_code(dotted) else match.group(0)
 
 
+# "E£04.1": the code's E read twice, once as itself and once as the sign OCR reads for it.
+_E_READ_TWICE = re.compile(r"(?<![A-Za-z0-9])E[£€](?=[0-9]{2})")
+
+
 def codes_in(text: str, *, bare: bool = False, ocr: bool = True) -> list[tuple[str, bool]]:
     """The codes written in ``text``; ``bare`` (a diagnosis label's value) also takes "M1711"
     and a first letter OCR read as a digit, which in running text would be any number;
@@ -104,6 +112,7 @@ def codes_in(text: str, *, bare: bool = False, ocr: bool = True) -> list[tuple[s
     found: list[tuple[str, bool]] = []
     text = _BRACKETED.sub(lambda m: f"[{m.group(1).replace(' ', '')}]", text)
     text = _COMMA_FOR_DOT.sub(_dot_if_code, text)
+    text = _E_READ_TWICE.sub("E", text)
     for match in _CODE.finditer(text):
         if not bare and not match["code"][0].isalpha():
             continue
