@@ -437,6 +437,34 @@ def test_a_state_code_with_a_digit_for_its_letter_still_ends_the_address() -> No
     )
 
 
+@pytest.mark.parametrize("read_as", ["1A", "|A", "!A"])
+def test_a_state_code_whose_i_ocr_read_as_a_digit_bar_or_bang_is_still_one(read_as: str) -> None:
+    text = f"Patient\nAddress: 7640 Cedar Ln Des Moines, {read_as} 50306\n"
+    address = extract([page(text)]).patient.address
+    assert address is not None
+    assert (address.line1, address.city, address.state, address.zip) == (
+        "7640 Cedar Ln",
+        "Des Moines",
+        "IA",
+        "50306",
+    )
+
+
+def test_two_bare_labels_then_two_values_pair_in_order() -> None:
+    text = "PATIENT: DOE, JANE\nSEX: F\nDOB:\nPH:\n3/6/00\n1-609-553-8271\nADDR: 1 MAIN ST\n"
+    e = extract([ocr_page(text)])
+    assert e.patient.dob == "2000-03-06"
+    assert e.patient.phone == "+16095538271"
+
+
+def test_a_bare_label_above_a_bare_label_with_one_value_under_it_stays_empty() -> None:
+    # "DOB:" left blank: the one line under "PH:" is the phone's, not a column of two
+    text = "PATIENT: DOE, JANE\nDOB:\nPH:\n1-609-553-8271\nADDR: 1 MAIN ST\n"
+    e = extract([ocr_page(text)])
+    assert e.patient.dob is None
+    assert e.patient.phone == "+16095538271"
+
+
 def test_a_row_of_sex_boxes_whose_label_ocr_lost_still_gives_the_sex() -> None:
     text = "Patient\nLAST NAME\nOkafor\nME\n[ ]Male [X] Female [ ]X [ ] Unknown\n"
     assert extract([page(text)]).patient.sex == Sex.F
@@ -670,3 +698,136 @@ def test_a_payers_name_ends_where_the_id_written_after_it_starts(
     assert e.insurance.provider == payer
     if member_id is not None:
         assert e.insurance.member_id == member_id
+
+
+def test_a_code_that_is_none_as_read_takes_its_one_look_alike_code() -> None:
+    e = extract([ocr_page("Dx: E04.7 - Nontoxic single thyroid nodule\nReason: Thyroid nodule\n")])
+    assert e.clinical.diagnosis_codes == ["E04.1"]  # "1" read as "7"; E04.7 is no code
+    assert e.confidence["clinical.diagnosisCodes"] < 0.9
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("E04.7", "E04.1"),  # the one look-alike that is a code
+        ("K27.9", "K27.9"),  # a code as read stands
+        ("E04.71", None),  # no one-digit look-alike is a code
+        ("E04", "E04"),
+    ],
+)
+def test_read_code_mends_one_digit_only_when_one_look_alike_is_a_code(
+    read: str, meant: str | None
+) -> None:
+    from app.pipeline.fields.clinical import read_code
+
+    assert read_code(read)[0] == meant
+    if meant != read:
+        assert read_code(read, ocr=False)[0] is None  # typed text: "E04.7" is what was meant
+
+
+def test_a_code_with_two_look_alike_codes_is_left_unread() -> None:
+    from app.pipeline.fields import icd10
+    from app.pipeline.fields.clinical import read_code
+
+    # "K21.8" is no code; its "8" could be K21.0's "0" or K21.9's "9": a guess, so none
+    assert not icd10.is_code("K21.8") and icd10.is_code("K21.0") and icd10.is_code("K21.9")
+    assert read_code("K21.8") == (None, False)
+
+
+def test_one_letter_changed_gives_every_word_one_misread_letter_away() -> None:
+    from app.pipeline.fields.edits import one_letter_changed
+
+    near = set(one_letter_changed("ADOR"))
+    assert "addr" in near and "ador" not in near
+    assert "adorx" not in near and "dor" not in near  # same length only
+    assert len(near) == 4 * 25
+
+
+def test_a_capitals_label_ocr_misread_by_one_letter_still_labels_its_value() -> None:
+    text = (
+        "Patient\nLAST NAME\nThompson\nPHONE\n559-276-0038\nADOR\n8538 Mill Rd Raleigh, NC 27608\n"
+    )
+    e = extract([ocr_page(text)])
+    assert e.patient.address is not None
+    assert (e.patient.address.line1, e.patient.address.zip) == ("8538 Mill Rd", "27608")
+    assert e.confidence["patient.address.line1"] < 0.9  # the label is a guess
+    # typed text has no misread letters: the same page as a text layer reads no address
+    assert extract([page(text)]).patient.address is None
+
+
+def test_a_capitals_value_under_its_label_is_no_misread_label() -> None:
+    # "BELL" is one letter from "CELL", but under "LAST NAME" it is the name
+    text = "Patient\nFIRST NAME\nAnn\nLAST NAME\nBELL\nCELL\n559-276-0038\n"
+    e = extract([ocr_page(text)])
+    assert e.patient.last_name is not None and e.patient.last_name.upper() == "BELL"
+    assert e.patient.phone == "+15592760038"
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ("Members: Customer Service 1-520-500-9363", True),  # a plural is a word, not a misread
+        ("Objective", True),  # not in capitals, no colon: no label's place
+        ("DATA", True),  # "DATE" names no field read: not worth the guess
+        ("Pian: Aetna", False),  # "Plan:"
+    ],
+)
+def test_only_a_label_in_a_labels_place_and_of_a_read_field_is_mended(
+    line: str, kept: bool
+) -> None:
+    from app.pipeline.fields.labels import _restore_garbled_label
+
+    assert (_restore_garbled_label(line) == line) is kept
+
+
+def test_a_dollar_sign_in_a_phone_number_is_a_five() -> None:
+    from app.pipeline.fields.phones import read_phone
+
+    assert read_phone("+1 $15 205 0661 | Office Fax") == ("+15152050661", True)
+    assert read_phone("§15-205-0661") == ("+15152050661", True)
+    assert read_phone("$1500 copay")[0] is None  # money is no phone
+
+
+def test_an_npi_whose_space_before_it_ocr_lost_is_still_read() -> None:
+    text = "Referral\nREF BY: DOE, JANE B.  PA-CNPI:  1499478893\n"
+    assert extract([ocr_page(text)]).referrer.npi == "1499478893"
+    # the check digit is the evidence: a number that fails it is not taken as sure
+    bad = extract([ocr_page(text.replace("1499478893", "1499478894"))])
+    assert bad.confidence["referrer.npi"] < 0.9
+
+
+def test_a_payer_whose_cell_wrapped_its_last_word_reads_whole() -> None:
+    text = "Coverage\nPayor\nBLUE CROSS BLUE\nSHIELD\nSubscriber ID\nXK1234567\n"
+    e = extract([page(text)])
+    assert e.insurance.provider == "BLUE CROSS BLUE SHIELD"
+    assert e.insurance.member_id == "XK1234567"
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "CHOICE POS II",  # longer than the payer's line: a plan, not the payer's tail
+        "Choice",  # another case: not the same cell's text
+    ],
+)
+def test_a_line_after_a_payer_that_is_no_wrapped_tail_stays_out(after: str) -> None:
+    text = f"Coverage\nPayor\nAETNA HEALTH\n{after}\nSubscriber ID\nXK1234567\n"
+    assert extract([page(text)]).insurance.provider == "AETNA HEALTH"
+
+
+@pytest.mark.parametrize("label", ["M/F", "M|F", "MF", "M / F"])
+def test_an_m_slash_f_label_is_the_sex_however_ocr_read_its_slash(label: str) -> None:
+    text = f"Surname  Martinez\nPatient First Name  Fatima\n{label}  Unknown\n"
+    assert extract([ocr_page(text)]).patient.sex == Sex.U
+
+
+def test_a_cut_diagnosis_label_before_a_code_whose_dot_ocr_lost_still_gives_the_code() -> None:
+    e = extract([ocr_page("Ofc Fax: 1-225-502-3937\nx: D485\nReason: Lesion\n")])
+    assert e.clinical.diagnosis_codes == ["D48.5"]
+    # a two-letter label before a long id is no diagnosis ("ID: W123456789")
+    assert extract([ocr_page("ID: W123456789\n")]).clinical.diagnosis_codes == []
+
+
+def test_a_codes_e_read_twice_as_e_and_pound_sign_is_one_e() -> None:
+    e = extract([ocr_page("DX: E£04.1\nREASON: THYROID NODULE\n")])
+    assert e.clinical.diagnosis_codes == ["E04.1"]

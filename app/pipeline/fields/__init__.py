@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from app.pipeline.fields import (
+    accents,
     address,
     clinical,
     dates,
@@ -46,6 +47,7 @@ def extract(pages: Sequence[PageText]) -> Extraction:
         confidence[path] = chosen.confidence
         source_pages[path] = chosen.page
     extraction = _names_of_one_person(extraction, by_path, confidence)
+    extraction = _accents_from_the_packet(extraction, pages)
     return extraction.model_copy(
         update={
             "confidence": {p: confidence.get(p, 0.0) for p in FIELD_PATHS},
@@ -110,6 +112,17 @@ def _names_of_one_person(
     if not pairs and len(by_path[people.FIRST]) > 1:
         for path in (people.FIRST, people.LAST):
             confidence[path] = round(confidence[path] * 0.8, 3)
+    return extraction
+
+
+def _accents_from_the_packet(extraction: Extraction, pages: Sequence[PageText]) -> Extraction:
+    """A name read without the accents the packet writes it with elsewhere takes them."""
+    for path in (people.FIRST, people.LAST, people.PROVIDER):
+        value = extraction.value_at(path)
+        if isinstance(value, str) and value:
+            marked = accents.with_packet_accents(value, pages)
+            if marked != value:
+                extraction = extraction.with_value(path, marked)
     return extraction
 
 

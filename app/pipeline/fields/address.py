@@ -29,9 +29,9 @@ STATES = {
     "wyoming": "WY", "puerto rico": "PR", "guam": "GU", "virgin islands": "VI",
 }  # fmt: skip
 _CODES = set(STATES.values())
-# OCR reads a code's I, O, S or B as a digit or bar ("Des Moines, 1A"): the code is still one.
-_LETTER_FOR_DIGIT = str.maketrans({"1": "I", "|": "I", "0": "O", "5": "S", "8": "B"})
-_DIGIT_FOR_LETTER = {"I": r"[I1|]", "O": "[O0]", "S": "[S5]", "B": "[B8]"}
+# OCR reads a code's I, O, S or B as a digit, bar or "!" ("Des Moines, 1A", "!A"): still a code.
+_LETTER_FOR_DIGIT = str.maketrans({"1": "I", "|": "I", "!": "I", "0": "O", "5": "S", "8": "B"})
+_DIGIT_FOR_LETTER = {"I": r"[I1|!]", "O": "[O0]", "S": "[S5]", "B": "[B8]"}
 _CODES_AS_READ = sorted("".join(_DIGIT_FOR_LETTER.get(c, c) for c in code) for code in _CODES)
 _STATE = "|".join([*sorted(STATES, key=len, reverse=True), *_CODES_AS_READ])
 CSZ = re.compile(

@@ -44,15 +44,20 @@ _FIRST_LETTERS = {
     "1": "I", "0": "OD", "5": "S", "8": "B", "2": "Z", "7": "Z", "6": "G", "£": "E", "€": "E",
 }  # fmt: skip
 # "x: 150.22 - Chronic systolic heart failure": a label OCR cut at a box's edge ("Dx:"),
-# then a dotted code: the line is a diagnosis however its first letter was read.
-_CUT_LABEL = re.compile(r"^\s*[A-Za-z]{1,2}\s*:\s*(?=[A-Z1058276£€][0-9OIlSB][0-9A-Z]\.)")
+# then a dotted code (the line is a diagnosis however its first letter was read), or one
+# whose dot OCR lost ("x: D485").
+_CUT_LABEL = re.compile(
+    r"^\s*[A-Za-z]{1,2}\s*:\s*"
+    r"(?=[A-Z1058276£€][0-9OIlSB][0-9A-Z]\.|[A-Z][0-9]{2}[0-9A-Z]{1,4}(?![\w.]))"
+)
 # "[E 11.42]": a bracketed code, a space OCR put inside it
 _BRACKETED = re.compile(r"\[([^\]\s]{1,4}\s[^\]]{1,8})\]")
 _CODE_CONTEXT = re.compile(r"\b(?:icd|dx|diagnos[ie]s|code)", re.IGNORECASE)
 
 
-def read_code(raw: str) -> tuple[str | None, bool]:
-    """A valid ICD-10-CM code from what OCR read, and whether it had to be repaired."""
+def read_code(raw: str, *, ocr: bool = True) -> tuple[str | None, bool]:
+    """A valid ICD-10-CM code from what OCR read, and whether it had to be repaired; a digit
+    misread for a look-alike is looked for only in what OCR read (``ocr``), not typed text."""
     head = raw[1:3].translate(_HEAD_DIGITS)
     rest = raw[3:]
     for first in _FIRST_LETTERS.get(raw[0], raw[0]):
@@ -62,7 +67,29 @@ def read_code(raw: str) -> tuple[str | None, bool]:
         alt = rest.upper().replace("O", "0").replace("I", "1").replace("L", "1")
         if alt != rest.upper() and icd10.is_code(first + head + alt):
             return icd10.dotted(first + head + alt), True
-    return None, False
+    return _one_digit_misread(raw) if ocr else (None, False)
+
+
+# Digits OCR takes for one another on a fax ("1" for "7", "8" for "3" or "6"…).
+_DIGIT_LOOK_ALIKES = {
+    "0": "8", "1": "7", "3": "8", "5": "6", "6": "58", "7": "1", "8": "0369", "9": "8",
+}  # fmt: skip
+
+
+def _one_digit_misread(raw: str) -> tuple[str | None, bool]:
+    """ "E04.7" is no code, "E04.1" is: a code that is none as read, when changing one of its
+    digits for a look-alike makes exactly one code of the set. Two or more would be a guess."""
+    if not re.fullmatch(r"[A-Z][0-9]{2}(?:\.[0-9A-Z]{1,4})?", raw):
+        return None, False
+    found = {
+        raw[:i] + other + raw[i + 1 :]
+        for i, digit in enumerate(raw)
+        for other in _DIGIT_LOOK_ALIKES.get(digit, "")
+        if i > 0 and icd10.is_code(raw[:i] + other + raw[i + 1 :])
+    }
+    if len(found) != 1:
+        return None, False
+    return icd10.dotted(found.pop()), True
 
 
 # "G43,009": OCR's comma for a code's dot, kept only where the dotted code is one.
@@ -74,16 +101,22 @@ def _dot_if_code(match: re.Match[str]) -> str:
     return dotted if icd10.is_code(dotted) else match.group(0)
 
 
-def codes_in(text: str, *, bare: bool = False) -> list[tuple[str, bool]]:
+# "E£04.1": the code's E read twice, once as itself and once as the sign OCR reads for it.
+_E_READ_TWICE = re.compile(r"(?<![A-Za-z0-9])E[£€](?=[0-9]{2})")
+
+
+def codes_in(text: str, *, bare: bool = False, ocr: bool = True) -> list[tuple[str, bool]]:
     """The codes written in ``text``; ``bare`` (a diagnosis label's value) also takes "M1711"
-    and a first letter OCR read as a digit, which in running text would be any number."""
+    and a first letter OCR read as a digit, which in running text would be any number;
+    ``ocr`` text may hold a digit misread for its look-alike (``read_code``)."""
     found: list[tuple[str, bool]] = []
     text = _BRACKETED.sub(lambda m: f"[{m.group(1).replace(' ', '')}]", text)
     text = _COMMA_FOR_DOT.sub(_dot_if_code, text)
+    text = _E_READ_TWICE.sub("E", text)
     for match in _CODE.finditer(text):
         if not bare and not match["code"][0].isalpha():
             continue
-        code, repaired = read_code(match["code"])
+        code, repaired = read_code(match["code"], ocr=ocr)
         if code and code not in [c for c, _ in found]:
             found.append((code, repaired))
     if bare:
@@ -106,7 +139,7 @@ def code_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> Iter
         if page.page_type not in (None, PageType.referral):
             continue
         score = _label(item) * page_factor(page) * read_factor(page, item.value)
-        found = codes_in(item.value, bare=True)
+        found = codes_in(item.value, bare=True, ocr=page.method == "ocr")
         score *= _unread_factor(item.value, found)
         for code, repaired in found:
             labelled.append((code, score * (0.9 if repaired else 1.0), page))
@@ -121,7 +154,7 @@ def code_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> Iter
             cut = _CUT_LABEL.match(line) is not None
             evidence = NARRATIVE if cut or _CODE_CONTEXT.search(line) else SHAPE_ONLY
             score = evidence * page_factor(page) * read_factor(page, line)
-            found = codes_in(line, bare=cut)
+            found = codes_in(line, bare=cut, ocr=page.method == "ocr")
             score *= _unread_factor(line, found) if found else 1.0
             for code, repaired in found:
                 loose.append((code, score * (0.9 if repaired else 1.0), page))

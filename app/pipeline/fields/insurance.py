@@ -4,7 +4,14 @@ import re
 from collections.abc import Iterable, Iterator
 
 from app.pipeline.fields.confidence import LABEL_ALONE, Candidate, candidate, label_score
-from app.pipeline.fields.labels import INSURANCE, OTHER, RECIPIENT, Labeled, header_row
+from app.pipeline.fields.labels import (
+    INSURANCE,
+    OTHER,
+    RECIPIENT,
+    Labeled,
+    header_row,
+    is_label,
+)
 from app.pipeline.types import PageText
 
 PROVIDER = "insurance.provider"
@@ -64,6 +71,29 @@ def read_payer(value: str) -> str | None:
     return text
 
 
+_WRAPPED = re.compile(r"^[A-Za-z][A-Za-z&.'\-]*(?: [A-Za-z][A-Za-z&.'\-]*)?$")
+
+
+def _with_wrapped_words(item: Labeled, page: PageText) -> str:
+    """ "Payor" / "BLUE CROSS BLUE" / "SHIELD" / "Plan": a payer under its label whose narrow
+    cell wrapped its last words onto the next line, the next label standing under them. The
+    words carry on when they are one or two words of letters, shorter than the line above, in
+    its case, and no label themselves."""
+    if not item.below:
+        return item.value
+    lines = page.text.split("\n")
+    if item.line + 2 >= len(lines):
+        return item.value
+    after, then = lines[item.line + 1].strip(), lines[item.line + 2].strip()
+    # a wrapped tail is shorter than the full line above it ("AETNA" / "CHOICE POS II" is
+    # a payer and its plan)
+    shorter = len(after) < len(item.value)
+    same_case = after.isupper() == item.value.isupper()
+    if _WRAPPED.match(after) and shorter and same_case and not is_label(after) and is_label(then):
+        return f"{item.value} {after}"
+    return item.value
+
+
 def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
     for item in items:
@@ -79,7 +109,7 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
             continue
         page = by_number[item.page]
         if item.kind == "insurer":
-            payer = read_payer(item.value)
+            payer = read_payer(_with_wrapped_words(item, page))
             if payer:
                 yield candidate(
                     PROVIDER,

@@ -10,9 +10,9 @@ values end the value before them instead of being swallowed by it.
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from app.pipeline.fields import label_words
+from app.pipeline.fields import edits, label_words
 from app.pipeline.types import PageText
 
 # Whose value it is.
@@ -60,7 +60,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     # -- patient facts
     (r"(?:patient |pt\.? )?(?:dob|d\.o\.b\.?|date of birth|birth ?date|born)", "dob", None),
     (
-        r"(?:patient )?(?:sex|gender|sex/gender|gender/sex|m/f|f/m)"
+        # "M/F" as OCR reads a thin slash: a bar, or nothing ("MF")
+        r"(?:patient )?(?:sex|gender|sex/gender|gender/sex|m ?[/|] ?f|f ?[/|] ?m|mf)"
         r"(?: at birth| assigned at birth)?",
         "sex",
         None,
@@ -643,12 +644,57 @@ def _restore_cut_label(line: str) -> str:
     return line
 
 
+# A word alone on its line, or before a colon: where a form puts its labels.
+_LONE_WORD = re.compile(r"^(?P<lead>\s*)(?P<word>[A-Za-z]{4,12})(?P<rest>\s*(?::.*)?)$")
+
+
+def _restore_garbled_label(line: str) -> str:
+    """ "ADOR" over "8538 Mill Rd …": a label OCR misread by one letter ("ADDR"), when it is
+    no label itself, stands as a label stands (alone in capitals, or before a colon), and
+    every label one letter away names the same field. Labels of fields not read ("Date",
+    "Notes") are not restored: the value of a mended label would be taken for a field's.
+    """
+    match = _LONE_WORD.match(line)
+    if match is None or is_label(match["word"]) or section_of(match["word"]) is not None:
+        return line
+    word, rest = match["word"], match["rest"]
+    if not (word.isupper() or rest.strip().startswith(":")):
+        return line
+    found = {near for near in edits.one_letter_changed(word) if is_label(near)}
+    kinds = {classify(near) for near in found}
+    if len(kinds) != 1 or next(iter(kinds))[0] == "skip":
+        return line
+    near = min(found)
+    return f"{match['lead']}{near.upper() if word.isupper() else near.capitalize()}{rest}"
+
+
+def _restore_garbled_labels(lines: list[str]) -> tuple[list[str], set[int]]:
+    """``_restore_garbled_label`` on each line but one standing under a bare label: that
+    line is the label's value ("LAST NAME" / "BELL"), however like a label it reads. Also
+    the lines mended: their labels are guesses."""
+    out = list(lines)
+    mended: set[int] = set()
+    above = ""
+    for i, line in enumerate(lines):
+        if line.strip():
+            if not is_label(above):
+                out[i] = _restore_garbled_label(line)
+                if out[i] != line:
+                    mended.add(i)
+            above = line
+    return out, mended
+
+
 def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
-    """Every labelled value on a page, with the section it stands in."""
+    """Every labelled value on a page, with the section it stands in; on an OCR'd page, a
+    label misread by one letter is read as the label (``_restore_garbled_label``)."""
     lines = [
         _unnumbered(_restore_cut_label(_HASH_READ_AS_AT.sub(" #", line)))
         for line in page.text.split("\n")
     ]
+    mended: set[int] = set()
+    if page.method == "ocr":
+        lines, mended = _restore_garbled_labels(lines)
     section: str | None = None
     skip_until = -1
     pending: list[tuple[str, str | None]] = []  # bare labels that found no value
@@ -704,6 +750,8 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
         if opened is not None:
             section = opened
         labels = find_labels(line)
+        if index in mended:
+            labels = [replace(label, guessed=True) for label in labels]
         bare = _bare_labels_over_values(lines, index, labels)
         if bare is not None:
             # "EMPLOYER GROUP:   SEX:" over "female": each value to the label of its shape
@@ -711,11 +759,12 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             yield Row(owned, tuple(bare[0]), page.number, index + 1, True)
             skip_until = index + bare[1]
             continue
-        if not labels and line.strip() and len(pending) >= 3:
+        if not labels and line.strip() and len(pending) >= 2:
             # Two columns read one after the other: every label, then every value.
             column = _column_block(lines, index)
-            # a title between the labels ("Referral Details") is no column of values
-            if len(column) >= 3:
+            # a title between the labels ("Referral Details") is no column of values; two
+            # labels take a column of two values only
+            if len(column) >= 3 or len(column) == len(pending) == 2:
                 yield Row(tuple(pending), tuple(t for _, t in column), page.number, index, True)
                 pending = []
                 skip_until = column[-1][0]
@@ -773,9 +822,14 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
 
 def _in_label_run(lines: list[str], index: int, bare_lines: list[int]) -> bool:
     """ "Sex at birth: / Mobile: / E-mail: / Address:" then their values: the line under the
-    last of a run of bare labels is the first value of the column, not the last label's."""
+    last of a run of bare labels is the first value of the column, not the last label's.
+
+    Two bare labels make a run when exactly two value lines stand under them ("DOB: / PH: /
+    3/6/00 / 1-609-553-8271": OCR read a two-column block one column after the other)."""
     above = [j for j in range(index - 1, -1, -1) if lines[j].strip()][:2]
-    return len(above) == 2 and all(j in bare_lines for j in above)
+    if len(above) == 2 and all(j in bare_lines for j in above):
+        return True
+    return bool(above) and above[0] in bare_lines and len(_column_block(lines, index + 1)) == 2
 
 
 # Kinds that belong to one party whatever the section: an NPI under "PATIENT" is not hers.

@@ -21,7 +21,7 @@ PATIENT_PHONE = "patient.phone"
 REFERRER_PHONE = "referrer.phone"
 REFERRER_FAX = "referrer.fax"
 
-_D = r"[0-9OoIl|SB]"  # digits, and the letters OCR reads for some (repair.as_digits)
+_D = r"[0-9OoIl|SB$§]"  # digits, and the letters and signs OCR reads for some (repair.as_digits)
 PHONE = re.compile(
     rf"(?<![0-9A-Za-z])(?:\+?1[\s.\-]?)?\(?{_D}{{3}}\)?[\s.\-]*{_D}{{3}}[\s.\-]*{_D}{{4}}(?![0-9])"
 )

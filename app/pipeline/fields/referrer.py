@@ -21,8 +21,10 @@ from models.values import name_key, npi_valid
 NPI = "referrer.npi"
 PRACTICE = "referrer.practiceName"
 
+# "PA-CNPI: 1499478893": OCR may lose the space before "NPI"; the check digit still holds.
 _NPI_TEXT = re.compile(
-    r"\bNPI\b\s*(?:#|no\.?|number)?\s*[:#]?\s*(?P<npi>[0-9OoIl|]{10})\b", re.IGNORECASE
+    r"(?:\b|(?<=[A-Za-z]))NPI\b\s*(?:#|no\.?|number)?\s*[:#]?\s*(?P<npi>[0-9OoIl|]{10})\b",
+    re.IGNORECASE,
 )
 _PRACTICE_WORDS = re.compile(
     r"\b(?:medicine|medical|clinic|clinics|health|healthcare|associates|group|practice|center"

@@ -1,4 +1,4 @@
-"""OCR's usual confusions inside values that must be digits: O/o→0, l/I/|/!→1, S→5, B→8, Z→2."""
+"""OCR's usual confusions inside values that must be digits: O/o→0, l/I/|/!→1, S/$/§→5, B→8, Z→2."""
 
 import re
 
@@ -15,6 +15,8 @@ _AS_DIGIT = str.maketrans(
         "i": "1",
         "S": "5",
         "s": "5",
+        "$": "5",
+        "§": "5",
         "B": "8",
         "Z": "2",
         "z": "2",
