@@ -520,10 +520,13 @@ def _clean(value: str) -> str:
     return " ".join(value.replace("\t", " ").split()).strip(" |;,:-")
 
 
-_SALUTATION = re.compile(r"^\s*(?:dear|hello|hi|to whom)\b", re.IGNORECASE)
-_SIGN_OFF = re.compile(
-    r"^\s*(?:sincerely|regards|best regards|kind regards|respectfully|thank you|thanks"
-    r"|warm regards|cordially|yours truly)[,.]?\s*$",
+# A letter's salutation names whom it is written to; its sign-off closes the sender's part.
+SALUTATION = re.compile(r"^\s*(?:dear|hello|hi|to whom)\b", re.IGNORECASE)
+SIGN_OFF = re.compile(
+    r"^\s*(?:(?:with\s+)?(?:(?:best|kind|kindest|warm|warmest|many|sincere)\s+)?"
+    r"(?:regards|wishes|thanks)|sincerely(?:\s+yours)?|yours\s+(?:sincerely|truly|faithfully)"
+    r"|respectfully(?:\s+yours)?|thank\s+you(?:\s+(?:very\s+much|again))?|cordially|best"
+    r"|gratefully)[,.!]?\s*$",
     re.IGNORECASE,
 )
 _SIGNATURE = re.compile(
@@ -659,9 +662,9 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             section = None  # the fax machine's "FROM: … TO: …" heads no section of the page
         if index <= skip_until:
             continue
-        if _SALUTATION.match(line):
+        if SALUTATION.match(line):
             section = None  # a letter's body: no one's section
-        elif _SIGN_OFF.match(line) or _SIGNATURE.match(line):
+        elif SIGN_OFF.match(line) or _SIGNATURE.match(line):
             section = REFERRER  # what follows "Sincerely," or "Jane Roe, MD |" is the sender's
         row = header_row(line)
         if row is not None:

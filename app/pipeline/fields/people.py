@@ -20,7 +20,14 @@ from app.pipeline.fields.confidence import (
     candidate,
     label_score,
 )
-from app.pipeline.fields.labels import OTHER, PATIENT, RECIPIENT, REFERRER, Labeled
+from app.pipeline.fields.labels import (
+    OTHER,
+    PATIENT,
+    RECIPIENT,
+    REFERRER,
+    SIGN_OFF,
+    Labeled,
+)
 from app.pipeline.types import PageText
 from models.document import PageType
 from models.extraction import Sex
@@ -209,11 +216,6 @@ _BANNER = re.compile(
     r"(?P<tail>\((?:MRN|DOB|D\.O\.B)[^)]*\).*)?$"
 )
 _IDENTITY = re.compile(r"\b(?:MRN|DOB|D\.O\.B|date of birth)\b", re.IGNORECASE)
-SIGN_OFF = re.compile(
-    r"^\s*(?:sincerely|regards|best regards|kind regards|respectfully|thank you|thanks"
-    r"|warm regards|cordially)[,.]?\s*$",
-    re.IGNORECASE,
-)
 # "Keisha D. Hernández, MD | NPI 1837569288 | …": a signature line of a form's footer.
 _SIGNATURE_LINE = re.compile(
     rf"^\s*(?P<name>(?:dr\.?\s+)?[^\W\d_][\w'.\- ]{{2,40}},?\s+(?:{_CREDENTIALS})\b"
