@@ -394,10 +394,20 @@ def read_sex(value: str) -> Sex | None:
     return _SEX_WORDS.get(word)
 
 
+# "Re: Mr. John Roe": the title the patient is named with says their sex.
+_TITLED = re.compile(r"^\s*(?P<title>mr|mrs|ms|miss|mx)\b\.?\s+[^\W\d_]", re.IGNORECASE)
+_TITLE_SEX = {"mr": Sex.M, "mrs": Sex.F, "ms": Sex.F, "miss": Sex.F, "mx": Sex.X}
+
+
 def sex_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
     labelled: set[tuple[int, int]] = set()
     for item in items:
+        titled = _TITLED.match(item.value) if item.kind in ("name", "re") else None
+        if titled and (label_score(item, PATIENT) or (item.kind == "re" and item.owner is None)):
+            page = by_number[item.page]
+            said = _TITLE_SEX[titled["title"].lower()]
+            yield candidate(SEX, said, NARRATIVE * 0.95, page, item.value, line=item.line)
         if item.kind != "sex":
             continue
         labelled.add((item.page, item.line))
