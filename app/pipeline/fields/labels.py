@@ -407,6 +407,8 @@ _VERB_AFTER = re.compile(r"\s*(?:is|was|are|were|has|had|will)\s+[a-z]*", re.IGN
 
 
 _ONE_LETTER = ("phone_short", "fax_short")
+# "Clinical reason    Asthma": a label phrase, a column's gap, its value
+_BEFORE_A_GAP = re.compile(r"^\s*(?P<head>[^\W\d_][\w/&'().\- ]{2,40}?)(?:\s{2,}|\t)\S")
 
 
 def _with_composed(line: str, labels: list[Label]) -> list[Label]:
@@ -440,6 +442,16 @@ def _with_composed(line: str, labels: list[Label]) -> list[Label]:
         kind, owner = classify(whole)
         start = len(line) - len(line.lstrip())
         return [Label(kind, owner, start, len(line.rstrip()), "", True)]
+    gap = _BEFORE_A_GAP.match(line) if not widened and ":" not in line else None
+    if (
+        gap
+        and len(gap["head"].split()) >= 2  # a lone word is the lexicon's to name
+        and _listed(gap["head"]) is None
+        and label_words.is_label_phrase(gap["head"])
+    ):
+        # a column's gap ends a label the lexicon does not list as a colon would
+        kind, owner = classify(gap["head"])
+        return [Label(kind, owner, gap.start("head"), gap.end("head"), "", True)]
     taken = [(label.start, label.end) for label in widened if ":" in line[label.start : label.end]]
     composed = [
         Label(span.kind, span.owner, span.start, span.end, "", True)
