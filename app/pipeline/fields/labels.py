@@ -546,6 +546,9 @@ _SIGNATURE = re.compile(
     r"(?!\s*:)|^\s*dr\.?\s+[^\W\d_][\w'.\- ]{2,40}\s*(?:\||,?\s+npi\b)",
     re.IGNORECASE,
 )
+_CREDENTIAL_ALONE = re.compile(
+    r"^\s*(?:md|m\.d\.|do|d\.o\.|np|pa-c|pa|fnp|dnp|mbbs|aprn)\s*$", re.IGNORECASE
+)
 _AT_POSITION = [
     (re.compile(rf"(?:{p})(?=[\s/]|$)", re.IGNORECASE), kind, owner) for p, kind, owner in _LEXICON
 ]
@@ -674,6 +677,8 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             section = None  # the fax machine's "FROM: … TO: …" heads no section of the page
         if index <= skip_until:
             continue
+        if _CREDENTIAL_ALONE.match(line) and index and lines[index - 1].strip():
+            continue  # "Jane Roe" / "MD": a signature's credential, not a label over a value
         if SALUTATION.match(line):
             section = None  # a letter's body: no one's section
         elif SIGN_OFF.match(line) or _SIGNATURE.match(line):
