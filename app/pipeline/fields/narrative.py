@@ -106,18 +106,21 @@ def _address(page: PageText, sentence: str) -> Iterator[Candidate]:
 def _phone(page: PageText, sentence: str, previous: str) -> Iterator[Candidate]:
     for match in _REACHED_AT.finditer(sentence):
         before = sentence[: match.start()]
+        sure = NARRATIVE
         if not before.strip():
-            # "She lives at … . Telephone 555-…": a number said on its own goes on about
-            # whom the sentence before spoke of
-            before = previous
-        if not _ABOUT_PATIENT.search(before) or _OTHERS.search(before):
+            # "… A1c 8.4. Telephone 555-…": a number said on its own in a letter about the
+            # patient is theirs, unless the sentence before spoke of someone else
+            before, sure = previous, NARRATIVE * 0.95
+            if _OTHERS.search(before):
+                continue
+        elif not _ABOUT_PATIENT.search(before) or _OTHERS.search(before):
             continue
         number, repaired = phones.read_phone(match["phone"])
         if number:
             yield candidate(
                 phones.PATIENT_PHONE,
                 number,
-                NARRATIVE * (0.85 if repaired else 1),
+                sure * (0.85 if repaired else 1),
                 page,
                 match["phone"],
             )

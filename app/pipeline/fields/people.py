@@ -276,7 +276,8 @@ def _both(name: Name, score: float, page: PageText, raw: str, line: int) -> Iter
 # "St. Luke's Community Clinic", "Northgate Medical Group": a place, whatever its first words
 _ORGANISATION_END = re.compile(
     r"\b(?:clinic|clinics|center|centre|hospital|associates|group|practice|partners|healthcare"
-    r"|health|medicine|pediatrics|specialists|institute|services|care|llc|inc|pc|pllc)\.?\s*$",
+    r"|health|medicine|pediatrics|specialists|institute|services|care|physicians|surgeons"
+    r"|doctors|consultants|network|llc|inc|pc|pllc)\.?\s*$",
     re.IGNORECASE,
 )
 
