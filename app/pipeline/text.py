@@ -20,6 +20,9 @@ _BLANK_RUNS = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[ \t\u00a0]+\n")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _VOWEL = re.compile(r"[aeiouyAEIOUY]")
+# A "word" that is a dot leader or a blank to fill in ("Name ........ Jane", "Name ____"):
+# no word at all, and set apart from the line it leads along it is read as a line of its own.
+_LEADER = re.compile(r"[._\u2026\u00b7\-]{3,}")
 
 # Fewer letters than this and the layer is a stamp or a page number, not the page's text.
 MIN_LETTERS = 20
@@ -47,6 +50,7 @@ def text_layer(page: pdfium.PdfPage) -> TextLayer:
         usable = is_readable(text) and not _is_scan(page, text)
         # the words' boxes only for a layer that stands in for OCR: a scan is read again
         boxes = words(textpage, page.get_height()) if usable else []
+        boxes = [box for box in boxes if not _LEADER.fullmatch(box.text)]
     finally:
         textpage.close()
     if boxes:

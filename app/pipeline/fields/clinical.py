@@ -362,6 +362,29 @@ _PLEASE_SEE_FOR = re.compile(
 )
 
 
+# "… agreed to see this patient regarding chest pain on exertion."
+_SEE_ABOUT = re.compile(
+    r"\b(?:see|seeing|evaluate|evaluating|assess|assessing)\s+(?:this|my|our|the)\s+patient\b"
+    r"[^.;]{0,40}?\b(?:regarding|about|for)\s+"
+    r"(?!evaluation|consultation|an?\s|further|assessment|management|treatment)"
+    r"(?P<reason>[^.;(\n]{4,160})",
+    re.IGNORECASE,
+)
+# An SBAR note (Situation, Background, Assessment, Recommendation) or a SOAP one (Subjective,
+# Objective, Assessment, Plan): its first part says what the patient comes for.
+_FIRST_PART = re.compile(r"^\s*(?:s|situation|subjective)\s*:\s*(?P<reason>\S.{2,160})$", re.I)
+_LATER_PART = re.compile(r"^\s*(?:b|o|background|objective)\s*:", re.IGNORECASE)
+
+
+def _first_part(lines: list[str]) -> tuple[int, str] | None:
+    """The "S:" line of an SBAR or SOAP note: the one followed by a "B:" or "O:" line."""
+    for number, line in enumerate(lines):
+        found = _FIRST_PART.match(line)
+        if found and any(_LATER_PART.match(later) for later in lines[number + 1 : number + 6]):
+            return number, found["reason"]
+    return None
+
+
 def reason_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
     for item in items:
@@ -390,8 +413,13 @@ def reason_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> It
     for page in pages:
         if page.page_type not in (None, PageType.referral):
             continue
+        first = _first_part(page.text.split("\n"))
+        if first is not None and (reason := _clean_reason(first[1].rstrip("."))):
+            yield candidate(
+                REASON, reason, NARRATIVE * 0.9, page, first[1], key=reason.lower(), line=first[0]
+            )
         text = " ".join(page.text.split())
-        for pattern in (_FOR_EVALUATION, _REFERRING_FOR, _PLEASE_SEE_FOR):
+        for pattern in (_FOR_EVALUATION, _REFERRING_FOR, _PLEASE_SEE_FOR, _SEE_ABOUT):
             match = pattern.search(text)
             raw = (match["reason"] or match.groupdict().get("reason2") or "") if match else ""
             reason = _clean_reason(raw)

@@ -61,6 +61,29 @@ def _without_id(text: str) -> str:
     return text
 
 
+# Ids written after a payer's name: "Oscar Health / ID OSC908 (grp 73132)", "… (ID HMK36)".
+_GROUP_AFTER = re.compile(
+    r"\b(?:group|grp)\.?\s*(?:id|#|no\.?|number)?\s*[:#]?\s*(?P<id>[A-Z0-9][A-Z0-9\-]{2,24})\b",
+    re.IGNORECASE,
+)
+_MEMBER_AFTER = re.compile(
+    r"(?:^|(?<=[\s/,(]))(?:(?:member|subscriber|policy|mbr)\s*)?(?:id|#|no\.?|number)"
+    r"\s*[:#]?\s*(?P<id>[A-Z0-9][A-Z0-9\-]{3,24})\b",
+    re.IGNORECASE,
+)
+
+
+def ids_after(text: str) -> tuple[str | None, str | None]:
+    """The member id and the group number written with the payer's name, when they are."""
+    group_match = _GROUP_AFTER.search(text)
+    group = read_identifier(group_match["id"]) if group_match else None
+    if group_match:
+        text = text[: group_match.start()] + " " + text[group_match.end() :]
+    member_match = _MEMBER_AFTER.search(text)
+    member = read_identifier(member_match["id"]) if member_match else None
+    return member, group
+
+
 def read_payer(value: str) -> str | None:
     text = re.split(r"\s{2,}|\s\|\s|;", value.strip())[0].strip(" ,.-")
     text = _without_id(text)
@@ -120,6 +143,11 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
                     key=" ".join(payer.lower().split()),
                     line=item.line,
                 )
+                at = item.value.find(payer)
+                member, group = ids_after(item.value[at + len(payer) :] if at >= 0 else "")
+                for path, found in ((MEMBER_ID, member), (GROUP, group)):
+                    if found:
+                        yield candidate(path, found, score * 0.95, page, item.value, line=item.line)
         elif item.kind in ("member_id", "group"):
             identifier = read_identifier(item.value)
             if identifier:

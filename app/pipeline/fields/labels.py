@@ -408,6 +408,8 @@ _VERB_AFTER = re.compile(r"\s*(?:is|was|are|were|has|had|will)\s+[a-z]*", re.IGN
 
 
 _ONE_LETTER = ("phone_short", "fax_short")
+# "Clinical reason    Asthma": a label phrase, a column's gap, its value
+_BEFORE_A_GAP = re.compile(r"^\s*(?P<head>[^\W\d_][\w/&'().\- ]{2,40}?)(?:\s{2,}|\t)\S")
 
 
 def _with_composed(line: str, labels: list[Label]) -> list[Label]:
@@ -441,6 +443,16 @@ def _with_composed(line: str, labels: list[Label]) -> list[Label]:
         kind, owner = classify(whole)
         start = len(line) - len(line.lstrip())
         return [Label(kind, owner, start, len(line.rstrip()), "", True)]
+    gap = _BEFORE_A_GAP.match(line) if not widened and ":" not in line else None
+    if (
+        gap
+        and len(gap["head"].split()) >= 2  # a lone word is the lexicon's to name
+        and _listed(gap["head"]) is None
+        and label_words.is_label_phrase(gap["head"])
+    ):
+        # a column's gap ends a label the lexicon does not list as a colon would
+        kind, owner = classify(gap["head"])
+        return [Label(kind, owner, gap.start("head"), gap.end("head"), "", True)]
     taken = [(label.start, label.end) for label in widened if ":" in line[label.start : label.end]]
     composed = [
         Label(span.kind, span.owner, span.start, span.end, "", True)
@@ -521,16 +533,22 @@ def _clean(value: str) -> str:
     return " ".join(value.replace("\t", " ").split()).strip(" |;,:-")
 
 
-_SALUTATION = re.compile(r"^\s*(?:dear|hello|hi|to whom)\b", re.IGNORECASE)
-_SIGN_OFF = re.compile(
-    r"^\s*(?:sincerely|regards|best regards|kind regards|respectfully|thank you|thanks"
-    r"|warm regards|cordially|yours truly)[,.]?\s*$",
+# A letter's salutation names whom it is written to; its sign-off closes the sender's part.
+SALUTATION = re.compile(r"^\s*(?:dear|hello|hi|to whom)\b", re.IGNORECASE)
+SIGN_OFF = re.compile(
+    r"^\s*(?:(?:with\s+)?(?:(?:best|kind|kindest|warm|warmest|many|sincere)\s+)?"
+    r"(?:regards|wishes|thanks)|sincerely(?:\s+yours)?|yours\s+(?:sincerely|truly|faithfully)"
+    r"|respectfully(?:\s+yours)?|thank\s+you(?:\s+(?:very\s+much|again))?|cordially|best"
+    r"|gratefully)[,.!]?\s*$",
     re.IGNORECASE,
 )
 _SIGNATURE = re.compile(
     r"^\s*(?:dr\.?\s+)?[^\W\d_][\w'.\- ]{2,40},?\s+(?:md|do|np|pa-c|pa|fnp|dnp|mbbs|aprn)\b"
     r"(?!\s*:)|^\s*dr\.?\s+[^\W\d_][\w'.\- ]{2,40}\s*(?:\||,?\s+npi\b)",
     re.IGNORECASE,
+)
+_CREDENTIAL_ALONE = re.compile(
+    r"^\s*(?:md|m\.d\.|do|d\.o\.|np|pa-c|pa|fnp|dnp|mbbs|aprn)\s*$", re.IGNORECASE
 )
 _AT_POSITION = [
     (re.compile(rf"(?:{p})(?=[\s/]|$)", re.IGNORECASE), kind, owner) for p, kind, owner in _LEXICON
@@ -705,9 +723,11 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             section = None  # the fax machine's "FROM: … TO: …" heads no section of the page
         if index <= skip_until:
             continue
-        if _SALUTATION.match(line):
+        if _CREDENTIAL_ALONE.match(line) and index and lines[index - 1].strip():
+            continue  # "Jane Roe" / "MD": a signature's credential, not a label over a value
+        if SALUTATION.match(line):
             section = None  # a letter's body: no one's section
-        elif _SIGN_OFF.match(line) or _SIGNATURE.match(line):
+        elif SIGN_OFF.match(line) or _SIGNATURE.match(line):
             section = REFERRER  # what follows "Sincerely," or "Jane Roe, MD |" is the sender's
         row = header_row(line)
         if row is not None:

@@ -35,7 +35,9 @@ _INSURANCE_IS = re.compile(
     r"(?:is|carrier is|provider is|:)\s+"
     r"(?:with\s+|through\s+)?(?P<payer>[A-Z][^,.;()]{1,60}?)"
     r"(?=\s*(?:[,.;(]|\s+(?:with|member|policy|subscriber|id|group)\b))"
-    r"|\b(?:insured|covered)\s+(?:by|through|with)\s+(?P<payer2>[A-Z][^,.;()]{1,60}?)(?=\s*[,.;(])",
+    r"|\b(?:insured|covered)\s+(?:by|through|with)\s+(?P<payer2>[A-Z][^,.;()]{1,60}?)(?=\s*[,.;(])"
+    # "Highmark covers the visit (ID …)": the payer as the sentence's subject
+    r"|^(?P<payer3>[A-Z][\w&'\-]*(?:\s+[A-Z][\w&'\-]*){0,4})\s+(?:covers|will\s+cover|is\s+covering)\b",
 )
 _MEMBER_ID = re.compile(
     r"\b(?:member|subscriber|policy)\s+(?:(?:id|#|number|no\.?)\s*(?:is\s+)?[:#]?\s*"
@@ -71,10 +73,12 @@ def candidates(pages: Sequence[PageText]) -> Iterator[Candidate]:
     for page in pages:
         if page.page_type not in (None, PageType.referral):
             continue
+        previous = ""
         for sentence in sentences(page):
             yield from _address(page, sentence)
-            yield from _phone(page, sentence)
+            yield from _phone(page, sentence, previous)
             yield from _insurance(page, sentence)
+            previous = sentence
 
 
 def _address(page: PageText, sentence: str) -> Iterator[Candidate]:
@@ -99,17 +103,24 @@ def _address(page: PageText, sentence: str) -> Iterator[Candidate]:
         yield candidate(paths[key], value, NARRATIVE, page, rest[: end.end()], key=value.lower())
 
 
-def _phone(page: PageText, sentence: str) -> Iterator[Candidate]:
+def _phone(page: PageText, sentence: str, previous: str) -> Iterator[Candidate]:
     for match in _REACHED_AT.finditer(sentence):
         before = sentence[: match.start()]
-        if not _ABOUT_PATIENT.search(before) or _OTHERS.search(before):
+        sure = NARRATIVE
+        if not before.strip():
+            # "… A1c 8.4. Telephone 555-…": a number said on its own in a letter about the
+            # patient is theirs, unless the sentence before spoke of someone else
+            before, sure = previous, NARRATIVE * 0.95
+            if _OTHERS.search(before):
+                continue
+        elif not _ABOUT_PATIENT.search(before) or _OTHERS.search(before):
             continue
         number, repaired = phones.read_phone(match["phone"])
         if number:
             yield candidate(
                 phones.PATIENT_PHONE,
                 number,
-                NARRATIVE * (0.85 if repaired else 1),
+                sure * (0.85 if repaired else 1),
                 page,
                 match["phone"],
             )
@@ -118,7 +129,8 @@ def _phone(page: PageText, sentence: str) -> Iterator[Candidate]:
 def _insurance(page: PageText, sentence: str) -> Iterator[Candidate]:
     payer_match = _INSURANCE_IS.search(sentence)
     if payer_match:
-        payer = insurance.read_payer(payer_match["payer"] or payer_match["payer2"])
+        said = payer_match["payer"] or payer_match["payer2"] or payer_match["payer3"]
+        payer = insurance.read_payer(said)
         if payer:
             yield candidate(
                 insurance.PROVIDER,
@@ -130,10 +142,13 @@ def _insurance(page: PageText, sentence: str) -> Iterator[Candidate]:
             )
     if not re.search(r"\b(?:insurance|coverage)\b", sentence, re.I) and not payer_match:
         return
-    for pattern, path in ((_MEMBER_ID, insurance.MEMBER_ID), (_GROUP, insurance.GROUP)):
+    after = insurance.ids_after(sentence[payer_match.end() :]) if payer_match else (None, None)
+    for pattern, path, written in (
+        (_MEMBER_ID, insurance.MEMBER_ID, after[0]),
+        (_GROUP, insurance.GROUP, after[1]),
+    ):
         found = pattern.search(sentence)
-        if found:
-            raw = found["id"] or found.groupdict().get("bare") or ""
-            identifier = insurance.read_identifier(raw)
-            if identifier:
-                yield candidate(path, identifier, NARRATIVE, page, raw)
+        raw = (found["id"] or found.groupdict().get("bare") or "") if found else ""
+        identifier = insurance.read_identifier(raw) if raw else written
+        if identifier:
+            yield candidate(path, identifier, NARRATIVE, page, raw or sentence)

@@ -20,7 +20,14 @@ from app.pipeline.fields.confidence import (
     candidate,
     label_score,
 )
-from app.pipeline.fields.labels import OTHER, PATIENT, RECIPIENT, REFERRER, Labeled
+from app.pipeline.fields.labels import (
+    OTHER,
+    PATIENT,
+    RECIPIENT,
+    REFERRER,
+    SIGN_OFF,
+    Labeled,
+)
 from app.pipeline.types import PageText
 from models.document import PageType
 from models.extraction import Sex
@@ -209,11 +216,6 @@ _BANNER = re.compile(
     r"(?P<tail>\((?:MRN|DOB|D\.O\.B)[^)]*\).*)?$"
 )
 _IDENTITY = re.compile(r"\b(?:MRN|DOB|D\.O\.B|date of birth)\b", re.IGNORECASE)
-SIGN_OFF = re.compile(
-    r"^\s*(?:sincerely|regards|best regards|kind regards|respectfully|thank you|thanks"
-    r"|warm regards|cordially)[,.]?\s*$",
-    re.IGNORECASE,
-)
 # "Keisha D. Hernández, MD | NPI 1837569288 | …": a signature line of a form's footer.
 _SIGNATURE_LINE = re.compile(
     rf"^\s*(?P<name>(?:dr\.?\s+)?[^\W\d_][\w'.\- ]{{2,40}},?\s+(?:{_CREDENTIALS})\b"
@@ -274,7 +276,8 @@ def _both(name: Name, score: float, page: PageText, raw: str, line: int) -> Iter
 # "St. Luke's Community Clinic", "Northgate Medical Group": a place, whatever its first words
 _ORGANISATION_END = re.compile(
     r"\b(?:clinic|clinics|center|centre|hospital|associates|group|practice|partners|healthcare"
-    r"|health|medicine|pediatrics|specialists|institute|services|care|llc|inc|pc|pllc)\.?\s*$",
+    r"|health|medicine|pediatrics|specialists|institute|services|care|physicians|surgeons"
+    r"|doctors|consultants|network|llc|inc|pc|pllc)\.?\s*$",
     re.IGNORECASE,
 )
 
@@ -392,10 +395,20 @@ def read_sex(value: str) -> Sex | None:
     return _SEX_WORDS.get(word)
 
 
+# "Re: Mr. John Roe": the title the patient is named with says their sex.
+_TITLED = re.compile(r"^\s*(?P<title>mr|mrs|ms|miss|mx)\b\.?\s+[^\W\d_]", re.IGNORECASE)
+_TITLE_SEX = {"mr": Sex.M, "mrs": Sex.F, "ms": Sex.F, "miss": Sex.F, "mx": Sex.X}
+
+
 def sex_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
     labelled: set[tuple[int, int]] = set()
     for item in items:
+        titled = _TITLED.match(item.value) if item.kind in ("name", "re") else None
+        if titled and (label_score(item, PATIENT) or (item.kind == "re" and item.owner is None)):
+            page = by_number[item.page]
+            said = _TITLE_SEX[titled["title"].lower()]
+            yield candidate(SEX, said, NARRATIVE * 0.95, page, item.value, line=item.line)
         if item.kind != "sex":
             continue
         labelled.add((item.page, item.line))

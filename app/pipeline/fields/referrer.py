@@ -3,6 +3,7 @@
 import re
 from collections.abc import Iterable, Iterator
 
+from app.pipeline.fields import phones
 from app.pipeline.fields.confidence import (
     LABEL_ALONE,
     NARRATIVE,
@@ -11,8 +12,15 @@ from app.pipeline.fields.confidence import (
     candidate,
     label_score,
 )
-from app.pipeline.fields.labels import RECIPIENT, REFERRER, Labeled, find_labels
-from app.pipeline.fields.people import SIGN_OFF, WITH_CREDENTIAL, is_organisation, read_name
+from app.pipeline.fields.labels import (
+    RECIPIENT,
+    REFERRER,
+    SALUTATION,
+    SIGN_OFF,
+    Labeled,
+    find_labels,
+)
+from app.pipeline.fields.people import WITH_CREDENTIAL, is_organisation, read_name
 from app.pipeline.fields.repair import as_digits
 from app.pipeline.types import PageText
 from models.document import PageType
@@ -37,6 +45,18 @@ _NOT_PRACTICE = re.compile(
     r"|notes?|progress|report|results?|order|summary|visit|letter)\b",
     re.IGNORECASE,
 )
+
+
+# A letterhead, a footer or a "Referring:" line strings its parts with separators:
+# "Valley Clinic · 12 Main St · Tel 555-123-4567 · Fax 555-123-4568 · NPI 1234567893".
+_SEPARATOR = re.compile(r"\s+[-\u2013\u2014|\u00b7\u2022]\s+|\s*[|\u00b7\u2022]\s*")
+_CONTACT = re.compile(
+    r"^(?:(?P<fax>fax|f)|(?P<phone>tel|telephone|phone|ph|office|t|p))\b\.?\s*(?:no\.?)?\s*[:#]?\s*"
+    r"(?P<number>\+?[\d(][\d()\s.\-]{8,18}\d)$",
+    re.IGNORECASE,
+)
+# The page's last lines a footer can hold.
+_FOOTER_LINES = 3
 
 
 def read_npi(value: str) -> tuple[str | None, float]:
@@ -124,6 +144,8 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
                     key=name_key(practice),
                     line=item.line,
                 )
+            elif len(_parts(item.value)) > 1:
+                yield from _contact_line(page, item.value, item.line, NARRATIVE)
     for page in by_number.values():
         if page.page_type not in (None, PageType.referral):
             continue
@@ -138,6 +160,7 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
         if not labelled_practice:
             yield from _letterhead(page, lines)
         yield from _signature_practice(page, lines)
+        yield from _footer(page, lines)
 
 
 def _names_a_practice(text: str) -> bool:
@@ -173,7 +196,7 @@ def _letterhead(page: PageText, lines: list[str]) -> Iterator[Candidate]:
         if not text or number < page.fax_header_lines:
             continue  # the fax machine's header line is the machine's, not the letterhead
         seen += 1
-        if seen > 4 or find_labels(text):
+        if seen > 4 or find_labels(text) or SALUTATION.match(text):
             return
         # "Summit Health Partners - Referral Coordinator Worksheet": the name before the dash
         name = re.split(r"\s+[-\u2013\u2014|]\s+", text)[0]
@@ -194,3 +217,36 @@ def _letterhead(page: PageText, lines: list[str]) -> Iterator[Candidate]:
                 line=number,
             )
             return
+
+
+def _parts(line: str) -> list[str]:
+    return [part.strip(" ,;") for part in _SEPARATOR.split(line.strip()) if part.strip(" ,;")]
+
+
+def _footer(page: PageText, lines: list[str]) -> Iterator[Candidate]:
+    """A letterhead printed at the foot of the page: the sender's name, address and numbers
+    on one line strung with separators, among the page's last lines."""
+    filled = [(n, line) for n, line in enumerate(lines) if line.strip()]
+    for number, line in filled[-_FOOTER_LINES:]:
+        parts = _parts(line)
+        if len(parts) >= 3 and _names_a_practice(parts[0]):
+            yield from _contact_line(page, line, number, SHAPE_ONLY * 1.3)
+
+
+def _contact_line(page: PageText, line: str, number: int, score: float) -> Iterator[Candidate]:
+    """The practice and the phone and fax numbers of a line of the sender's particulars."""
+    practice_found = False
+    for part in _parts(line):
+        contact = _CONTACT.match(part)
+        if contact:
+            phone, repaired = phones.read_phone(contact["number"])
+            if phone:
+                path = phones.REFERRER_FAX if contact["fax"] else phones.REFERRER_PHONE
+                sure = score * (0.9 if repaired else 1.0)
+                yield candidate(path, phone, sure, page, part, line=number)
+            continue
+        if not practice_found and _names_a_practice(part) and (practice := read_practice(part)):
+            practice_found = True
+            yield candidate(
+                PRACTICE, practice, score, page, part, key=name_key(practice), line=number
+            )

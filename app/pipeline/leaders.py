@@ -1,0 +1,189 @@
+"""Dot leaders and rule lines taken off a page image before OCR.
+
+A web portal's printout writes "Patient name ........ Smith"; a fill-in form underlines
+its values ("Name: ____Smith____"). At a fax's 200 dpi Tesseract reads a row of dots as a
+word of garbage that swallows the label before it, and an underline that touches a value's
+descenders joins its letters into one blob. Neither carries anything a reader needs, so
+both are painted over with the page's background, found as connected components
+(``scipy.ndimage``):
+
+- a *leader* is a run of at least ``MIN_DOTS`` small dots on one line, evenly spaced,
+  with nothing else between them (a full stop, the dots of "i", a colon or a speckle never
+  make such a run);
+- a *rule* is a stretch of ink at least ``RULE_INCHES`` long and at most ``RULE_THICK``
+  thick; where a letter's stroke crosses it (a descender through an underline) the
+  crossing pixels are kept.
+
+Pure: an 8-bit greyscale image in, a new one out (the same object when there is nothing
+to clear). Sizes are in inches, scaled by the page's resolution.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+from scipy import ndimage
+
+# A dot: at most this wide and tall (a full stop in 8-14 pt type is 0.01-0.02 in).
+DOT_INCHES = 0.03
+# Leader dots sit at most this far apart, centre to centre (a monospaced 12-pt "." is 0.1 in).
+DOT_PITCH_INCHES = 0.16
+MIN_DOTS = 4
+# Each gap of a leader within this factor of the run's median gap.
+PITCH_SPREAD = 0.35
+# Dots of one leader: centres within this of the previous dot's, vertically.
+DOT_ROW_INCHES = 0.012
+RULE_INCHES = 0.3
+RULE_THICK = 0.03
+INK = 0.5  # a pixel is ink when darker than halfway from the darkest ink to the paper
+
+
+@dataclass(frozen=True)
+class _Dot:
+    label: int
+    x: float
+    y: float
+    size: int
+    box: tuple[slice, slice]
+
+
+def clear(image: Image.Image, dpi: int) -> Image.Image:
+    """``image`` (mode "L") with its dot leaders and thin horizontal rules painted over."""
+    if image.mode != "L":
+        raise ValueError(f"clear() takes a greyscale (L) image, not mode {image.mode!r}")
+    if dpi <= 0:
+        raise ValueError("dpi must be positive")
+    pixels = np.asarray(image)
+    paper, ink = _levels(pixels)
+    if paper - ink < 40:
+        return image  # a blank or flat page: no ink to speak of
+    dark = pixels < ink + INK * (paper - ink)
+    erase = _rules(dark, dpi) | _leaders(dark, dpi)
+    if not erase.any():
+        return image
+    out = pixels.copy()
+    out[erase] = paper
+    return Image.fromarray(out, mode="L")
+
+
+def _levels(pixels: np.ndarray) -> tuple[int, int]:
+    """The paper's grey (the median of a sample) and the darkest ink's."""
+    return int(np.median(pixels[::4, ::4])), int(pixels.min())
+
+
+def _rules(dark: np.ndarray, dpi: int) -> np.ndarray:
+    """Pixels of thin horizontal lines, less those where a stroke crosses them."""
+    length = max(3, round(RULE_INCHES * dpi)) | 1  # odd: the opening stays centred
+    thick = max(1, round(RULE_THICK * dpi))
+    # A horizontal opening: ink that lies in a run of at least ``length`` pixels.
+    runs = ndimage.maximum_filter1d(
+        ndimage.minimum_filter1d(dark.view(np.uint8), length, axis=1), length, axis=1
+    ).astype(bool)
+    if not runs.any():
+        return runs
+    labels, _ = ndimage.label(runs, structure=np.ones((3, 3), dtype=bool))
+    lines = np.zeros_like(runs)
+    for index, found in enumerate(ndimage.find_objects(labels), start=1):
+        if found is None:
+            continue
+        rows, cols = found
+        if rows.stop - rows.start > thick:
+            continue  # a bar, a block of solid ink or a thick frame: not a rule
+        # The rule's anti-aliased edges are a pixel above and below what the opening found.
+        top, bottom = max(rows.start - 1, 0), min(rows.stop + 1, dark.shape[0])
+        columns = (labels[rows, cols] == index).any(axis=0)
+        # Where a letter touches the rule from above (a descender through an underline, a
+        # letter sitting on it) the column is kept: the letter keeps its stroke whole.
+        touched = dark[max(top - 1, 0), cols]
+        lines[top:bottom, cols] |= (columns & ~touched)[np.newaxis, :]
+    return lines
+
+
+def _leaders(dark: np.ndarray, dpi: int) -> np.ndarray:
+    """Pixels of the dots of every leader on the page."""
+    labels, count = ndimage.label(dark, structure=np.ones((3, 3), dtype=bool))
+    if not count:
+        return np.zeros_like(dark)
+    most = max(2, round(DOT_INCHES * dpi))
+    sizes = np.bincount(labels.ravel())
+    dots: list[_Dot] = []
+    for index, found in enumerate(ndimage.find_objects(labels), start=1):
+        if found is None:
+            continue
+        rows, cols = found
+        height, width = rows.stop - rows.start, cols.stop - cols.start
+        if height > most or width > most or max(height, width) > 2.5 * min(height, width):
+            continue
+        y = (rows.start + rows.stop - 1) / 2
+        x = (cols.start + cols.stop - 1) / 2
+        dots.append(_Dot(index, x, y, int(sizes[index]), found))
+    cleared = np.zeros_like(dark)
+    for run in _runs(dots, dpi):
+        if _alone(run, labels, most):
+            for dot in run:
+                # The dot and the pixel of grey edge around it.
+                rows, cols = dot.box
+                cleared[
+                    max(rows.start - 1, 0) : rows.stop + 1, max(cols.start - 1, 0) : cols.stop + 1
+                ] = True
+    return cleared
+
+
+def _runs(dots: list[_Dot], dpi: int) -> list[list[_Dot]]:
+    """Rows of evenly spaced, alike dots, left to right."""
+    pitch = DOT_PITCH_INCHES * dpi
+    row = max(1.0, DOT_ROW_INCHES * dpi)
+    chains: list[list[_Dot]] = []
+    # The chains by the row of their last dot: a dot looks only at its own row and the two
+    # beside it.
+    tails: dict[int, list[list[_Dot]]] = {}
+    for dot in sorted(dots, key=lambda d: d.x):
+        key = round(dot.y / row)
+        best: list[_Dot] | None = None
+        for near in (key - 1, key, key + 1):
+            for chain in tails.get(near, ()):
+                last = chain[-1]
+                if not (0 < dot.x - last.x <= pitch and abs(dot.y - last.y) <= row):
+                    continue
+                if best is None or abs(dot.y - last.y) < abs(dot.y - best[-1].y):
+                    best = chain
+        if best is None:
+            best = []
+            chains.append(best)
+        else:
+            old = tails[round(best[-1].y / row)]
+            old[:] = [c for c in old if c is not best]
+        best.append(dot)
+        tails.setdefault(key, []).append(best)
+    return [piece for chain in chains for piece in _even(chain)]
+
+
+def _even(chain: list[_Dot]) -> list[list[_Dot]]:
+    if len(chain) < MIN_DOTS:
+        return []
+    gaps = np.diff([d.x for d in chain])
+    usual = float(np.median(gaps))
+    sizes = np.array([d.size for d in chain], dtype=float)
+    alike = np.abs(sizes - np.median(sizes)) <= 0.6 * np.median(sizes) + 1
+    pieces: list[list[_Dot]] = []
+    piece = [chain[0]] if alike[0] else []
+    for dot, gap, same in zip(chain[1:], gaps, alike[1:], strict=True):
+        if same and piece and abs(gap - usual) <= PITCH_SPREAD * usual:
+            piece.append(dot)
+            continue
+        if len(piece) >= MIN_DOTS:
+            pieces.append(piece)
+        piece = [dot] if same else []
+    if len(piece) >= MIN_DOTS:
+        pieces.append(piece)
+    return pieces
+
+
+def _alone(run: list[_Dot], labels: np.ndarray, most: int) -> bool:
+    """Nothing but the run's own dots (and paper) in the band the run spans."""
+    top = max(0, int(min(d.y for d in run)) - most)
+    bottom = int(max(d.y for d in run)) + most + 1
+    left, right = int(run[0].x), int(run[-1].x) + 1
+    band = labels[top:bottom, left:right]
+    found = np.unique(band)
+    return bool(np.isin(found, [0, *(d.label for d in run)]).all())

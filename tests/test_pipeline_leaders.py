@@ -1,0 +1,89 @@
+"""Dot leaders and rule lines painted over before OCR (app.pipeline.leaders), on drawn pages."""
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from app.pipeline import leaders
+
+DPI = 200
+PAPER = 230
+
+
+def _page() -> tuple[Image.Image, ImageDraw.ImageDraw]:
+    image = Image.new("L", (1000, 300), PAPER)
+    return image, ImageDraw.Draw(image)
+
+
+def _dots(draw: ImageDraw.ImageDraw, x0: int, y: int, count: int, pitch: int) -> None:
+    for i in range(count):
+        x = x0 + i * pitch
+        draw.rectangle((x, y, x + 2, y + 2), fill=20)
+
+
+def _ink(image: Image.Image, box: tuple[int, int, int, int]) -> int:
+    return int((np.asarray(image.crop(box)) < 128).sum())
+
+
+def _word(draw: ImageDraw.ImageDraw, x: int, y: int, text: str) -> None:
+    draw.text((x, y), text, fill=0, font=ImageFont.load_default(size=28))
+
+
+def test_a_leader_between_label_and_value_goes_and_the_words_stay() -> None:
+    image, draw = _page()
+    _word(draw, 20, 40, "Name")
+    _dots(draw, 120, 64, 20, 14)
+    _word(draw, 420, 40, "Smith")
+    cleared = leaders.clear(image, DPI)
+    assert _ink(cleared, (115, 55, 400, 75)) == 0
+    assert _ink(cleared, (0, 30, 110, 80)) == _ink(image, (0, 30, 110, 80)) > 0
+    assert _ink(cleared, (410, 30, 600, 80)) == _ink(image, (410, 30, 600, 80)) > 0
+
+
+def test_a_few_dots_an_uneven_row_or_a_dot_among_letters_stay() -> None:
+    image, draw = _page()
+    _dots(draw, 100, 60, 3, 14)  # an ellipsis
+    for x in (100, 130, 190, 200, 290):  # specks, not evenly spaced
+        draw.rectangle((x, 150, x + 2, 152), fill=20)
+    _word(draw, 20, 200, "A.B.C.D.E.F")  # full stops with letters between them
+    cleared = leaders.clear(image, DPI)
+    assert np.array_equal(np.asarray(cleared), np.asarray(image))
+
+
+def test_an_underline_goes_but_a_letter_standing_on_it_keeps_its_stroke() -> None:
+    image, draw = _page()
+    draw.rectangle((100, 100, 700, 102), fill=10)  # a thin rule, 3 px at 200 dpi
+    draw.rectangle((300, 60, 304, 99), fill=10)  # a stroke that comes down onto it
+    cleared = leaders.clear(image, DPI)
+    assert _ink(cleared, (100, 98, 290, 106)) == 0
+    assert _ink(cleared, (400, 98, 700, 106)) == 0
+    assert _ink(cleared, (300, 60, 305, 103)) == _ink(image, (300, 60, 305, 103))
+
+
+def test_a_thick_bar_and_a_short_dash_stay() -> None:
+    image, draw = _page()
+    draw.rectangle((100, 100, 800, 130), fill=180)  # a shaded heading bar
+    draw.rectangle((100, 200, 140, 201), fill=10)  # a dash, 0.2 in long
+    draw.rectangle((300, 200, 800, 215), fill=10)  # a solid block
+    cleared = leaders.clear(image, DPI)
+    assert np.array_equal(np.asarray(cleared), np.asarray(image))
+
+
+def test_sizes_scale_with_resolution() -> None:
+    image, draw = _page()
+    # At 200 dpi 0.25 in of rule is too short to be one; at 100 dpi it is 0.5 in.
+    draw.rectangle((100, 100, 150, 101), fill=10)
+    assert _ink(leaders.clear(image, 200), (90, 95, 160, 106)) > 0
+    assert _ink(leaders.clear(image, 100), (90, 95, 160, 106)) == 0
+
+
+def test_a_blank_page_comes_back_as_it_was() -> None:
+    image = Image.new("L", (400, 400), 255)
+    assert leaders.clear(image, DPI) is image
+
+
+def test_bad_input_is_refused() -> None:
+    with pytest.raises(ValueError, match="greyscale"):
+        leaders.clear(Image.new("RGB", (10, 10)), DPI)
+    with pytest.raises(ValueError, match="dpi"):
+        leaders.clear(Image.new("L", (10, 10)), 0)
