@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
 _ALPHABET = string.ascii_lowercase + string.digits
 
@@ -17,6 +17,12 @@ def new_id(prefix: str) -> str:
     # One read of the OS random source per id; the modulo bias of 256 % 36 is
     # irrelevant for identifiers (not secrets).
     return prefix + "".join(_ALPHABET[b % 36] for b in secrets.token_bytes(20))
+
+
+def fresh_id(model: type[SQLModel]) -> str:
+    """A new id for a row of ``model``, with its table's prefix, drawn before the row is
+    made (an idempotent create names it in the key's record first)."""
+    return str(model.model_fields["id"].get_default(call_default_factory=True))
 
 
 def utcnow() -> datetime:

@@ -384,6 +384,7 @@ async def create(
     source: str | None = None,
     notes: str | None = None,
     external_id: str | None = None,
+    document_id: str | None = None,
 ) -> Upload:
     """A new referral with a document awaiting its bytes at a signed upload URL."""
     org_id = access.org_for(ctx, org_id, Role.coordinator)
@@ -400,6 +401,7 @@ async def create(
         size_bytes=size_bytes,
         document_type=kind,
         referral_id=referral.id,
+        document_id=document_id,
     )
     return Upload(referral, pending.document, pending.upload, None)
 
@@ -414,6 +416,7 @@ async def create_with_file(
     source: str | None = None,
     notes: str | None = None,
     external_id: str | None = None,
+    document_id: str | None = None,
 ) -> Upload:
     """A new referral with its file stored in the same request."""
     org_id = access.org_for(ctx, org_id, Role.coordinator)
@@ -429,6 +432,7 @@ async def create_with_file(
         data=data,
         document_type=kind,
         referral_id=referral.id,
+        document_id=document_id,
     )
     await process_on_arrival(ctx, referral)
     return Upload(referral, document, None, await _duplicate_hint(ctx, document))
@@ -451,6 +455,7 @@ async def add_upload(
     content_type: str | None,
     size_bytes: int | None = None,
     document_type: str | None = None,
+    document_id: str | None = None,
 ) -> Upload:
     """One more document for a referral, awaiting its bytes at a signed upload URL."""
     referral = await _referral_for_upload(ctx, referral_id)
@@ -462,6 +467,7 @@ async def add_upload(
         size_bytes=size_bytes,
         document_type=documents.parse_document_type(document_type),
         referral_id=referral.id,
+        document_id=document_id,
     )
     return Upload(referral, pending.document, pending.upload, None)
 
@@ -473,6 +479,7 @@ async def add_file(
     file_name: str,
     data: bytes,
     document_type: str | None = None,
+    document_id: str | None = None,
 ) -> Upload:
     """One more document for a referral, its bytes stored in the same request."""
     referral = await _referral_for_upload(ctx, referral_id)
@@ -483,6 +490,7 @@ async def add_file(
         data=data,
         document_type=documents.parse_document_type(document_type),
         referral_id=referral.id,
+        document_id=document_id,
     )
     await emr.document_arrived(ctx, document)
     await process_on_arrival(ctx, referral)
