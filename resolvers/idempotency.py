@@ -34,6 +34,8 @@ from sqlalchemy import (
     bindparam,
     func,
     literal,
+    literal_column,
+    null,
     select,
     update,
 )
@@ -141,7 +143,6 @@ async def claim(
         "resource_type": resource_type,
         "resource_id": resource_id,
         "status_code": status_code,
-        "results": None,
         "created_at": now,
         "expires_at": now + timedelta(hours=ctx.settings.idempotency_ttl_hours),
         "lock": f"idempotency:{credential_id}:{org_id}:{key}",
@@ -218,12 +219,24 @@ _SCOPE_COLUMNS = ("credential_id", "org_id", "key")
 _TAKEN_OVER = tuple(name for name in _COLUMNS if name not in _SCOPE_COLUMNS)
 
 
+def _values() -> list[Any]:
+    # ``results`` is written only by a correction (a callback's items).
+    return [
+        null() if name == "results" else bindparam(name, type_=KEYS.c[name].type)
+        for name in _COLUMNS
+    ]
+
+
+# PostgreSQL's transaction-scoped advisory lock on the key, tried, never waited for.
+_TRY_LOCK = func.pg_try_advisory_xact_lock(
+    func.hashtextextended(bindparam("lock"), literal_column("0"))
+)
+
+
 def _claim_pg() -> Any:
-    # Inserted only once the key's transaction-scoped advisory lock is taken (tried, never
-    # waited for): holding it, no twin's record can be pending, so the insert never waits.
-    values = select(*(bindparam(name, type_=KEYS.c[name].type) for name in _COLUMNS)).where(
-        func.pg_try_advisory_xact_lock(func.hashtextextended(bindparam("lock"), 0))
-    )
+    # Inserted only once the key's lock is taken: holding it, no twin's record can be
+    # pending, so the insert never waits on one.
+    values = select(*_values()).where(_TRY_LOCK)
     statement = postgresql.insert(KEYS).from_select(_COLUMNS, values)
     # An expired record is taken over: the key is new again.
     return statement.on_conflict_do_update(
@@ -235,9 +248,7 @@ def _claim_pg() -> Any:
 
 def _claim_sqlite() -> Any:
     # No lock: this transaction is the only writer until it ends.
-    statement = sqlite.insert(KEYS).values(
-        {name: bindparam(name, type_=KEYS.c[name].type) for name in _COLUMNS}
-    )
+    statement = sqlite.insert(KEYS).values(dict(zip(_COLUMNS, _values(), strict=True)))
     return statement.on_conflict_do_update(
         index_elements=_SCOPE_COLUMNS,
         set_={name: statement.excluded[name] for name in _TAKEN_OVER},
@@ -266,7 +277,7 @@ _RECORD = (
     KEYS.c.status_code,
     KEYS.c.results,
 )
-_ONE = select(literal(1).label("one")).subquery()
+_ONE = select(literal_column("1").label("one")).subquery()
 
 
 def _lock_and_read(lock: ColumnElement[bool]) -> Select[Any]:
@@ -276,9 +287,7 @@ def _lock_and_read(lock: ColumnElement[bool]) -> Select[Any]:
 _READ = {
     # Tried again: held already when the claim found a record (a lock is taken again by
     # its holder), held by a twin still running when the claim could not take it.
-    "postgresql": _lock_and_read(
-        func.pg_try_advisory_xact_lock(func.hashtextextended(bindparam("lock"), 0))
-    ),
+    "postgresql": _lock_and_read(_TRY_LOCK),
     "sqlite": _lock_and_read(literal(True)),
 }
 
