@@ -12,7 +12,7 @@ retried as it was. While it runs, the key is held by a transaction-scoped lock
 A new key costs one statement on the create's own transaction: the key's record is
 claimed up front, naming the row the create will make (an id drawn before the create,
 which the create then uses) and the status it answers with, in one
-``INSERT … ON CONFLICT … RETURNING`` that also takes the lock. Only a create that answered
+``INSERT … ON CONFLICT`` that also takes the lock. Only a create that answered
 otherwise (another row, another status, several rows) corrects the record afterwards, and
 only a key met before is read. The statements are Core statements on the session's
 connection, built once: no ORM object is built or flushed for them, and nothing autoflushes
@@ -67,7 +67,6 @@ class Claim:
     """A key this request holds, and what its record says the request will have made:
     ``remember`` corrects the record when the create answered otherwise."""
 
-    connection: AsyncConnection
     record_id: str
     resource_type: str
     resource_id: str
@@ -149,8 +148,10 @@ async def claim(
     }
     connection = await ctx.session.connection()
     dialect = connection.dialect.name
-    if (await connection.execute(_CLAIM[dialect], values)).first() is not None:
-        return Claim(connection, record_id, resource_type, resource_id, status_code)
+    # The row count says whether the key was taken (a new or expired record written): no
+    # RETURNING, whose rows and result metadata cost more CPU than the count.
+    if (await connection.execute(_CLAIM[dialect], values)).rowcount == 1:
+        return Claim(record_id, resource_type, resource_id, status_code)
     found = await _read(connection, values)
     if not found.locked or found.record is None or found.expired:
         await _refused(ctx, org_id, operation, "in_progress")
@@ -188,7 +189,8 @@ async def remember(
     made another row than the one claimed, answered another status or settled several."""
     if resource_id == held.resource_id and status_code == held.status_code and not results:
         return
-    await held.connection.execute(
+    connection = await ctx.session.connection()
+    await connection.execute(
         _CORRECT,
         {
             "record_id": held.record_id,
@@ -243,7 +245,7 @@ def _claim_pg() -> Any:
         index_elements=_SCOPE_COLUMNS,
         set_={name: statement.excluded[name] for name in _TAKEN_OVER},
         where=KEYS.c.expires_at <= statement.excluded.created_at,
-    ).returning(KEYS.c.id)
+    )
 
 
 def _claim_sqlite() -> Any:
@@ -253,7 +255,7 @@ def _claim_sqlite() -> Any:
         index_elements=_SCOPE_COLUMNS,
         set_={name: statement.excluded[name] for name in _TAKEN_OVER},
         where=KEYS.c.expires_at <= statement.excluded.created_at,
-    ).returning(KEYS.c.id)
+    )
 
 
 _CLAIM = {"postgresql": _claim_pg(), "sqlite": _claim_sqlite()}
