@@ -18,8 +18,11 @@ from models import (
     IdempotencyKey,
     Patient,
     Referral,
+    Role,
     utcnow,
 )
+from resolvers import idempotency
+from resolvers.context import Context, Principal
 from tests.case_fixtures import count_rows, make_case
 from tests.conftest import World, assert_error
 from tests.files import fixed_pdf
@@ -222,6 +225,45 @@ async def test_identical_requests_at_once_make_one_row(app: Any, world: World) -
     assert statuses.count(201) >= 1
     assert all(answer == answers[0] for answer in answers)
     assert await count_rows(app, Patient, org_id=world.a.id, first_name=body["firstName"]) == 1
+
+
+async def test_a_twin_still_running_is_told_to_retry_at_once(
+    app: Any, world: World, db_kind: str
+) -> None:
+    """PostgreSQL: while a first request holds the key (its transaction open), a twin is a
+    409 without waiting for it; once the first is gone (rolled back), the key is free."""
+    if db_kind != "postgresql":
+        pytest.skip("SQLite runs one writer at a time: a twin queues behind the first")
+    headers, body = new_key(), patient_body()
+    async with app.state.sessions() as session:
+        api_key = await session.get(ApiKey, world.a.api_key_id)
+        assert api_key is not None
+        first = Context(
+            session=session,
+            settings=app.state.settings,
+            storage=app.state.storage,
+            principal=Principal(kind="api_key", api_key=api_key, roles={world.a.id: Role.admin}),
+        )
+        held = await idempotency.claim(
+            first,
+            key=headers[KEY],
+            operation="POST /api/patients",
+            fingerprint="0" * 64,
+            org_id=world.a.id,
+            resource_type="patient",
+            resource_id="",
+            status_code=201,
+        )
+        assert isinstance(held, idempotency.Claim)
+        with anyio.fail_after(5):
+            twin = await world.a.key_client.post("/api/patients", json=body, headers=headers)
+        assert "still being processed" in assert_error(twin, 409, "conflict")["message"]
+        await session.rollback()
+    again = await world.a.key_client.post("/api/patients", json=body, headers=headers)
+    assert again.status_code == 201, again.text
+    assert "idempotent-replayed" not in again.headers
+    refusals = await audit_actions(app, world.a.id, "idempotency.refuse")
+    assert [e.details["reason"] for e in refusals] == ["in_progress"]
 
 
 async def test_a_second_create_with_the_same_external_id_answers_the_first(
