@@ -112,7 +112,7 @@ async def run(
     body = await _read_body(request, ctx.settings.max_upload_bytes + _ENVELOPE)
     content_type, _, params = request.headers.get("content-type", "").partition(";")
     content_type = content_type.strip().lower()
-    data = _json(body) if content_type == "application/json" else None
+    data = _json(body) if content_type == "application/json" else _NOT_JSON
     reserved = spec.reserve() if isinstance(spec, Idempotent) else ""
     try:
         claimed = await idempotency.claim(
@@ -165,7 +165,7 @@ async def _read_body(request: Request, limit: int) -> bytes:
 
 
 class _NotJson:
-    """A body declared JSON that does not parse: fingerprinted as sent."""
+    """A body of another type, or declared JSON but not parsing: fingerprinted as sent."""
 
 
 _NOT_JSON = _NotJson()
@@ -193,7 +193,7 @@ def _fingerprint(request: Request, content_type: str, params: str, body: bytes, 
 def _canonical(content_type: str, params: str, body: bytes, data: Any) -> bytes:
     """The same request sent again may be spelt differently: JSON with other spacing or
     key order, a multipart body with a new boundary."""
-    if data is not None and data is not _NOT_JSON:
+    if data is not _NOT_JSON:
         return json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
     if content_type == "multipart/form-data":
         for param in params.split(";"):
