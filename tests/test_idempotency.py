@@ -192,8 +192,8 @@ async def test_an_expired_key_is_new_again(app: Any, world: World) -> None:
 async def test_a_key_with_a_named_org_the_database_cannot_store_is_400(
     app: Any, world: World
 ) -> None:
-    """The key's statements bypass Connection.execute; the check of every bound value
-    still refuses a NUL (here in the org a user's request names)."""
+    """The key's claim is the request's first write: the check of every bound value
+    refuses a NUL there (here in the org a user's request names), and nothing is kept."""
     headers = new_key()
     body = {"fileName": "fax.pdf", "contentType": "application/pdf", "orgId": "org_\u0000"}
     response = await world.a.coordinator.client.post(
