@@ -89,7 +89,9 @@ def _refuse_unstorable_text(
     text = "\n".join(strings)
     if "\x00" in text or "\\u0000" in text:
         raise BadRequest("text may not contain the NUL character (U+0000)")
-    if _LONE_SURROGATE.search(text):
+    # A surrogate is not ASCII, and each escaped one starts "\u": plain ASCII text without
+    # an escape (most statements' whole text) has none, and is not searched.
+    if (not text.isascii() or "\\u" in text) and _LONE_SURROGATE.search(text):
         raise BadRequest("text may not contain a lone surrogate (U+D800 to U+DFFF)")
 
 

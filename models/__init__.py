@@ -1,7 +1,7 @@
 """SQLModel tables. Importing this package registers every table on ``SQLModel.metadata``."""
 
 from models.audit import AuditEvent
-from models.base import new_id, utcnow
+from models.base import fresh_id, new_id, utcnow
 from models.case import Case, CaseStatus, ContactEvent, ContactKind, EmrDocumentStatus, EmrStatus
 from models.document import Document, DocumentStatus, DocumentType
 from models.emr import EmrChartItem, EmrDocumentItem, QueueStatus
@@ -49,6 +49,7 @@ __all__ = [
     "ReferrerAlias",
     "Role",
     "User",
+    "fresh_id",
     "new_id",
     "utcnow",
 ]

@@ -2,23 +2,34 @@
 
 import secrets
 import string
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
 _ALPHABET = string.ascii_lowercase + string.digits
-# Each byte value to the character of its value modulo 36, for ``bytes.translate``.
-_BYTE_TO_CHAR = bytes(ord(_ALPHABET[b % 36]) for b in range(256))
+# Each byte value to its character, b → _ALPHABET[b % 36], for one bytes.translate per id
+# (a generator over the bytes cost more than the rest of drawing it).
+_BYTE_TO_CHARACTER = bytes(ord(_ALPHABET[b % 36]) for b in range(256))
 
 
 def new_id(prefix: str) -> str:
     """A prefixed random id such as ``ref_3k9x…``: 20 characters of [a-z0-9], ~103 bits."""
-    # One read of the OS random source per id, mapped in one C call (not a generator step
-    # per character); the modulo bias of 256 % 36 is irrelevant for identifiers (not secrets).
-    return prefix + secrets.token_bytes(20).translate(_BYTE_TO_CHAR).decode("ascii")
+    # One read of the OS random source per id; the modulo bias of 256 % 36 is
+    # irrelevant for identifiers (not secrets).
+    return prefix + secrets.token_bytes(20).translate(_BYTE_TO_CHARACTER).decode()
+
+
+def fresh_id(model: type[SQLModel]) -> str:
+    """A new id for a row of ``model``, with its table's prefix, drawn before the row is
+    made (an idempotent create names it in the key's record first)."""
+    # The field's own factory, called as is (pydantic's get_default inspects its signature
+    # on every call, which cost more than drawing the id).
+    factory = cast("Callable[[], str]", model.model_fields["id"].default_factory)
+    return factory()
 
 
 def utcnow() -> datetime:

@@ -57,6 +57,7 @@ def _new_document(
     document_type: DocumentType,
     referral_id: str | None,
     patient_id: str | None,
+    document_id: str | None,
 ) -> Document:
     document = Document(
         org_id=org_id,
@@ -68,6 +69,8 @@ def _new_document(
         storage_key="",
         created_by=ctx.actor_id,
     )
+    if document_id is not None:
+        document.id = document_id
     document.storage_key = f"{org_id}/documents/{document.id}"
     return document
 
@@ -82,6 +85,7 @@ async def create_pending(
     document_type: DocumentType = DocumentType.referral,
     referral_id: str | None = None,
     patient_id: str | None = None,
+    document_id: str | None = None,
 ) -> PendingUpload:
     """A document row waiting for its bytes, and the signed URL the client PUTs them to."""
     declared = uploads.check_declared(content_type, size_bytes, ctx.settings.max_upload_bytes)
@@ -93,6 +97,7 @@ async def create_pending(
         document_type=document_type,
         referral_id=referral_id,
         patient_id=patient_id,
+        document_id=document_id,
     )
     ctx.session.add(document)
     url = await ctx.storage.upload_url(
@@ -118,6 +123,7 @@ async def store(
     document_type: DocumentType = DocumentType.referral,
     referral_id: str | None = None,
     patient_id: str | None = None,
+    document_id: str | None = None,
 ) -> Document:
     """Check and store bytes received in the request itself (multipart)."""
     checked = uploads.check_file(data, ctx.settings.max_upload_bytes)
@@ -129,6 +135,7 @@ async def store(
         document_type=document_type,
         referral_id=referral_id,
         patient_id=patient_id,
+        document_id=document_id,
     )
     await _keep(ctx, document, checked, data)
     audit.record(
@@ -340,6 +347,7 @@ async def attach_pending(
     content_type: str | None,
     size_bytes: int | None = None,
     document_type: str | None = None,
+    document_id: str | None = None,
 ) -> PendingUpload:
     """Attach a document whose bytes will come through a signed upload URL."""
     kind = parse_document_type(document_type)
@@ -355,6 +363,7 @@ async def attach_pending(
         document_type=kind,
         referral_id=found.referral_id,
         patient_id=found.patient_id,
+        document_id=document_id,
     )
 
 
@@ -367,6 +376,7 @@ async def attach_file(
     file_name: str,
     data: bytes,
     document_type: str | None = None,
+    document_id: str | None = None,
 ) -> Document:
     """Attach a document whose bytes came in the request itself."""
     kind = parse_document_type(document_type)
@@ -381,6 +391,7 @@ async def attach_file(
         document_type=kind,
         referral_id=found.referral_id,
         patient_id=found.patient_id,
+        document_id=document_id,
     )
 
 

@@ -9,13 +9,18 @@ two commit or vanish together: a request that failed leaves no key behind and ma
 retried as it was. While it runs, the key is held by a transaction-scoped lock
 (PostgreSQL) or by the one write transaction (SQLite), so a twin never waits on it.
 
-A new key costs two statements on the create's own transaction: one that takes the lock
-and reads the key's record, one that inserts the record. Both are Core statements on the
-session's connection: no ORM object is built or flushed for them, and the read does not
-autoflush the request's pending rows ahead of time (bench/safety.py measures the cost).
+A new key costs one statement on the create's own transaction: the key's record is
+claimed up front, naming the row the create will make (an id drawn before the create,
+which the create then uses) and the status it answers with, in one
+``INSERT … ON CONFLICT`` that also takes the lock. Only a create that answered
+otherwise (another row, another status, several rows) corrects the record afterwards, and
+only a key met before is read. The statements are Core statements on the session's
+connection, built once: no ORM object is built or flushed for them, and nothing autoflushes
+the request's pending rows ahead of time (bench/safety.py measures the cost).
 """
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -27,12 +32,15 @@ from sqlalchemy import (
     Table,
     and_,
     bindparam,
-    delete,
     func,
-    insert,
     literal,
+    literal_column,
+    null,
     select,
+    update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import IdempotencyKey, new_id, utcnow
 from resolvers import audit
@@ -43,17 +51,7 @@ from resolvers.errors import Conflict, ValidationFailed
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
 KEYS: Table = IdempotencyKey.__table__  # type: ignore[attr-defined]
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A key this request holds: what ``remember`` stores once the create is done."""
-
-    credential_id: str
-    org_id: str
-    key: str
-    operation: str
-    fingerprint: str
+_VISIBLE_ASCII = re.compile(f"[!-~]{{1,{MAX_KEY_LENGTH}}}")
 
 
 @dataclass(frozen=True)
@@ -62,6 +60,17 @@ class ItemResult:
 
     id: str
     outcome: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A key this request holds, and what its record says the request will have made:
+    ``remember`` corrects the record when the create answered otherwise."""
+
+    record_id: str
+    resource_type: str
+    resource_id: str
+    status_code: int
 
 
 @dataclass(frozen=True)
@@ -78,7 +87,7 @@ class Remembered:
 
 def check_key(value: str) -> str:
     """A key is 1–255 visible ASCII characters (a UUID is the usual choice)."""
-    if not value or len(value) > MAX_KEY_LENGTH or not all(33 <= ord(c) < 127 for c in value):
+    if _VISIBLE_ASCII.fullmatch(value) is None:
         raise ValidationFailed(
             f"{HEADER} must be 1 to {MAX_KEY_LENGTH} visible ASCII characters", field=HEADER
         )
@@ -105,29 +114,53 @@ def scope_org(ctx: Context, named_org: str | None) -> str:
 
 
 async def claim(
-    ctx: Context, *, key: str, operation: str, fingerprint: str, org_id: str
-) -> tuple[Claim, Remembered | None]:
-    """Hold the key for this request. Answers the stored record when the request was made
-    before (replay it); raises ``Conflict`` while its twin runs and ``ValidationFailed``
-    when the key was used for another request."""
+    ctx: Context,
+    *,
+    key: str,
+    operation: str,
+    fingerprint: str,
+    org_id: str,
+    resource_type: str,
+    resource_id: str,
+    status_code: int,
+) -> Claim | Remembered:
+    """Hold the key for this request, its record naming the row the create will make
+    (``resource_id``, drawn before the create; "" when it cannot be known ahead) and the
+    status it will answer. Answers the stored record when the request was made before
+    (replay it); raises ``Conflict`` while its twin runs and ``ValidationFailed`` when the
+    key was used for another request."""
     principal = require_principal(ctx)
-    held = Claim(
-        credential_id=principal.actor_id or "",
-        org_id=org_id,
-        key=check_key(key),
-        operation=operation,
-        fingerprint=fingerprint,
-    )
-    locked, record = await _lock_and_read(ctx, held)
-    if not locked:
-        await _refused(ctx, held, "in_progress")
+    credential_id = principal.actor_id or ""
+    now, record_id = utcnow(), new_id("idem_")
+    values = {
+        "id": record_id,
+        "credential_id": credential_id,
+        "org_id": org_id,
+        "key": check_key(key),
+        "operation": operation,
+        "fingerprint": fingerprint,
+        "resource_type": resource_type,
+        "resource_id": resource_id,
+        "status_code": status_code,
+        "created_at": now,
+        "expires_at": now + timedelta(hours=ctx.settings.idempotency_ttl_hours),
+        "lock": f"idempotency:{credential_id}:{org_id}:{key}",
+    }
+    connection = await ctx.session.connection()
+    dialect = connection.dialect.name
+    # The row count says whether the key was taken (a new or expired record written): no
+    # RETURNING, whose rows and result metadata cost more CPU than the count.
+    if (await connection.execute(_CLAIM[dialect], values)).rowcount == 1:
+        return Claim(record_id, resource_type, resource_id, status_code)
+    found = await _read(connection, values)
+    if not found.locked or found.record is None or found.expired:
+        await _refused(ctx, org_id, operation, "in_progress")
         raise Conflict(
             f"a request with this {HEADER} is still being processed; retry it in a moment"
         )
-    if record is None:
-        return held, None
-    if record.fingerprint != held.fingerprint:
-        await _refused(ctx, held, "reused")
+    record = found.record
+    if record.fingerprint != fingerprint:
+        await _refused(ctx, org_id, operation, "reused")
         raise ValidationFailed(
             f"this {HEADER} was used for another request ({record.operation}); "
             "send a new key for a new request",
@@ -136,55 +169,106 @@ async def claim(
     audit.record(
         ctx,
         "idempotency.replay",
-        org_id=_audit_org(ctx, held),
+        org_id=_audit_org(ctx, org_id),
         resource_type=record.resource_type,
         resource_id=record.resource_id or None,
-        details={"operation": held.operation},
+        details={"operation": operation},
     )
-    return held, record
+    return record
 
 
 async def remember(
     ctx: Context,
     held: Claim,
     *,
-    resource_type: str,
     resource_id: str,
     status_code: int,
     results: Sequence[ItemResult] = (),
 ) -> None:
-    """Keep what the request created, in the transaction that created it. A twin that
-    remembered the same key first (it committed after this request's read) makes this
-    insert fail on the key's unique scope: the create rolls back, answered as a conflict."""
-    now = utcnow()
+    """Correct the key's record, in the transaction that created the row, when the create
+    made another row than the one claimed, answered another status or settled several."""
+    if resource_id == held.resource_id and status_code == held.status_code and not results:
+        return
     connection = await ctx.session.connection()
     await connection.execute(
-        _REMEMBER,
+        _CORRECT,
         {
-            "id": new_id("idem_"),
-            "credential_id": held.credential_id,
-            "org_id": held.org_id,
-            "key": held.key,
-            "operation": held.operation,
-            "fingerprint": held.fingerprint,
-            "resource_type": resource_type,
+            "record_id": held.record_id,
             "resource_id": resource_id,
             "status_code": status_code,
             "results": [{"id": r.id, "outcome": r.outcome} for r in results] if results else None,
-            "created_at": now,
-            "expires_at": now + timedelta(hours=ctx.settings.idempotency_ttl_hours),
         },
     )
 
 
-# The two statements a new key costs, built once: building a statement and its cache key
-# on every request cost more CPU than running it (bench/safety.py).
-_REMEMBER = insert(KEYS)
-_SCOPE = and_(
-    KEYS.c.credential_id == bindparam("credential_id"),
-    KEYS.c.org_id == bindparam("org_id"),
-    KEYS.c.key == bindparam("key"),
+# The statements, built once: building a statement and its cache key on every request
+# cost more CPU than running it (bench/safety.py).
+_COLUMNS = (
+    "id",
+    "credential_id",
+    "org_id",
+    "key",
+    "operation",
+    "fingerprint",
+    "resource_type",
+    "resource_id",
+    "status_code",
+    "results",
+    "created_at",
+    "expires_at",
 )
+_SCOPE_COLUMNS = ("credential_id", "org_id", "key")
+_TAKEN_OVER = tuple(name for name in _COLUMNS if name not in _SCOPE_COLUMNS)
+
+
+def _values() -> list[Any]:
+    # ``results`` is written only by a correction (a callback's items).
+    return [
+        null() if name == "results" else bindparam(name, type_=KEYS.c[name].type)
+        for name in _COLUMNS
+    ]
+
+
+# PostgreSQL's transaction-scoped advisory lock on the key, tried, never waited for.
+_TRY_LOCK = func.pg_try_advisory_xact_lock(
+    func.hashtextextended(bindparam("lock"), literal_column("0"))
+)
+
+
+def _claim_pg() -> Any:
+    # Inserted only once the key's lock is taken: holding it, no twin's record can be
+    # pending, so the insert never waits on one.
+    values = select(*_values()).where(_TRY_LOCK)
+    statement = postgresql.insert(KEYS).from_select(_COLUMNS, values)
+    # An expired record is taken over: the key is new again.
+    return statement.on_conflict_do_update(
+        index_elements=_SCOPE_COLUMNS,
+        set_={name: statement.excluded[name] for name in _TAKEN_OVER},
+        where=KEYS.c.expires_at <= statement.excluded.created_at,
+    )
+
+
+def _claim_sqlite() -> Any:
+    # No lock: this transaction is the only writer until it ends.
+    statement = sqlite.insert(KEYS).values(dict(zip(_COLUMNS, _values(), strict=True)))
+    return statement.on_conflict_do_update(
+        index_elements=_SCOPE_COLUMNS,
+        set_={name: statement.excluded[name] for name in _TAKEN_OVER},
+        where=KEYS.c.expires_at <= statement.excluded.created_at,
+    )
+
+
+_CLAIM = {"postgresql": _claim_pg(), "sqlite": _claim_sqlite()}
+_CORRECT = (
+    update(KEYS)
+    .where(KEYS.c.id == bindparam("record_id"))
+    .values(
+        resource_id=bindparam("resource_id"),
+        status_code=bindparam("status_code"),
+        results=bindparam("results", type_=KEYS.c.results.type),
+    )
+)
+_SCOPE = and_(*(KEYS.c[name] == bindparam(name) for name in _SCOPE_COLUMNS))
 _RECORD = (
     KEYS.c.id,
     KEYS.c.expires_at,
@@ -195,44 +279,35 @@ _RECORD = (
     KEYS.c.status_code,
     KEYS.c.results,
 )
-_ONE = select(literal(1).label("one")).subquery()
+_ONE = select(literal_column("1").label("one")).subquery()
 
 
-def _read(lock: ColumnElement[bool]) -> Select[Any]:
+def _lock_and_read(lock: ColumnElement[bool]) -> Select[Any]:
     return select(lock.label("locked"), *_RECORD).select_from(_ONE.outerjoin(KEYS, _SCOPE))
 
 
-_LOCK_AND_READ = {
-    # PostgreSQL: a transaction-scoped advisory lock on the key, tried, never waited for.
-    "postgresql": _read(
-        func.pg_try_advisory_xact_lock(func.hashtextextended(bindparam("lock"), 0))
-    ),
-    # SQLite: this transaction is the only writer until it ends.
-    "sqlite": _read(literal(True)),
+_READ = {
+    # Tried again: held already when the claim found a record (a lock is taken again by
+    # its holder), held by a twin still running when the claim could not take it.
+    "postgresql": _lock_and_read(_TRY_LOCK),
+    "sqlite": _lock_and_read(literal(True)),
 }
 
 
-async def _lock_and_read(ctx: Context, held: Claim) -> tuple[bool, Remembered | None]:
-    """Try the key's lock and read its record, in one statement (one round trip).
+@dataclass(frozen=True)
+class _Found:
+    locked: bool
+    expired: bool
+    record: Remembered | None
 
-    PostgreSQL: a transaction-scoped advisory lock, tried, never waited for. A twin that
-    commits between this statement's snapshot and the lock leaves a record unseen here;
-    the unique scope then refuses the second insert (409), so one row is made all the same.
-    SQLite needs no lock: this transaction is the only writer until it ends.
 
-    An expired record is deleted, and the key is new again.
-    """
-    connection = await ctx.session.connection()
-    scope = {"credential_id": held.credential_id, "org_id": held.org_id, "key": held.key}
-    lock = f"idempotency:{held.credential_id}:{held.org_id}:{held.key}"
-    query = _LOCK_AND_READ[connection.dialect.name]
-    row = (await connection.execute(query, {**scope, "lock": lock})).one()
+async def _read(connection: AsyncConnection, values: dict[str, Any]) -> _Found:
+    """The key's record, when the claim inserted none: with the lock, a record the claim
+    left as it was (unexpired); without it, a twin's that is still running."""
+    row = (await connection.execute(_READ[connection.dialect.name], values)).one()
     if row.id is None:
-        return bool(row.locked), None
-    if row.expires_at <= utcnow():
-        await connection.execute(delete(KEYS).where(KEYS.c.id == row.id))
-        return bool(row.locked), None
-    return bool(row.locked), Remembered(
+        return _Found(bool(row.locked), False, None)
+    record = Remembered(
         operation=row.operation,
         fingerprint=row.fingerprint,
         resource_type=row.resource_type,
@@ -240,20 +315,21 @@ async def _lock_and_read(ctx: Context, held: Claim) -> tuple[bool, Remembered | 
         status_code=row.status_code,
         results=tuple(ItemResult(id=r["id"], outcome=r["outcome"]) for r in row.results or ()),
     )
+    return _Found(bool(row.locked), row.expires_at <= values["created_at"], record)
 
 
-def _audit_org(ctx: Context, held: Claim) -> str | None:
+def _audit_org(ctx: Context, org_id: str) -> str | None:
     # The org a request named may not exist; the trail names only orgs the caller is in.
-    return held.org_id if held.org_id in require_principal(ctx).roles else None
+    return org_id if org_id in require_principal(ctx).roles else None
 
 
-async def _refused(ctx: Context, held: Claim, reason: str) -> None:
+async def _refused(ctx: Context, org_id: str, operation: str, reason: str) -> None:
     """The refusal's audit event, in this transaction: the face commits it before it
     answers (nothing else was changed)."""
     await audit.record_now(
         ctx,
         "idempotency.refuse",
-        org_id=_audit_org(ctx, held),
+        org_id=_audit_org(ctx, org_id),
         outcome="denied",
-        details={"reason": reason, "operation": held.operation},
+        details={"reason": reason, "operation": operation},
     )

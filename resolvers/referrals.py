@@ -385,6 +385,7 @@ async def create(
     source: str | None = None,
     notes: str | None = None,
     external_id: str | None = None,
+    document_id: str | None = None,
 ) -> Upload:
     """A new referral with a document awaiting its bytes at a signed upload URL."""
     org_id = access.org_for(ctx, org_id, Role.coordinator)
@@ -401,6 +402,7 @@ async def create(
         size_bytes=size_bytes,
         document_type=kind,
         referral_id=referral.id,
+        document_id=document_id,
     )
     return Upload(referral, pending.document, pending.upload, None)
 
@@ -415,6 +417,7 @@ async def create_with_file(
     source: str | None = None,
     notes: str | None = None,
     external_id: str | None = None,
+    document_id: str | None = None,
 ) -> Upload:
     """A new referral with its file stored in the same request."""
     org_id = access.org_for(ctx, org_id, Role.coordinator)
@@ -430,6 +433,7 @@ async def create_with_file(
         data=data,
         document_type=kind,
         referral_id=referral.id,
+        document_id=document_id,
     )
     await process_on_arrival(ctx, referral)
     return Upload(referral, document, None, await _duplicate_hint(ctx, document))
@@ -452,6 +456,7 @@ async def add_upload(
     content_type: str | None,
     size_bytes: int | None = None,
     document_type: str | None = None,
+    document_id: str | None = None,
 ) -> Upload:
     """One more document for a referral, awaiting its bytes at a signed upload URL."""
     referral = await _referral_for_upload(ctx, referral_id)
@@ -463,6 +468,7 @@ async def add_upload(
         size_bytes=size_bytes,
         document_type=documents.parse_document_type(document_type),
         referral_id=referral.id,
+        document_id=document_id,
     )
     return Upload(referral, pending.document, pending.upload, None)
 
@@ -474,6 +480,7 @@ async def add_file(
     file_name: str,
     data: bytes,
     document_type: str | None = None,
+    document_id: str | None = None,
 ) -> Upload:
     """One more document for a referral, its bytes stored in the same request."""
     referral = await _referral_for_upload(ctx, referral_id)
@@ -484,6 +491,7 @@ async def add_file(
         data=data,
         document_type=documents.parse_document_type(document_type),
         referral_id=referral.id,
+        document_id=document_id,
     )
     await emr.document_arrived(ctx, document)
     await process_on_arrival(ctx, referral)

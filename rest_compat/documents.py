@@ -3,7 +3,7 @@
 from pydantic import Field
 from starlette.requests import Request
 
-from models import DocumentStatus
+from models import Document, DocumentStatus
 from resolvers import documents
 from resolvers.context import Context
 from rest_compat.http import ApiRouter, is_multipart, total_if_asked
@@ -113,10 +113,13 @@ async def _attached_again(request: Request, ctx: Context, document_id: str) -> A
     status=201,
     form=AttachFormFields,
     errors=UPLOAD_ERRORS,
-    idempotent=Idempotent("document", lambda out: out.id, _attached_again),
+    idempotent=Idempotent("document", lambda out: out.id, _attached_again, reserves=Document),
 )
 async def attach_document(
-    request: Request, ctx: Context, body: AttachDocumentBody | None = None
+    request: Request,
+    ctx: Context,
+    body: AttachDocumentBody | None = None,
+    created_id: str | None = None,
 ) -> AttachedDocumentOut:
     """Attach a document to a referral/patient: JSON answers a signed upload URL,
     multipart/form-data with a ``file`` part stores the file at once."""
@@ -130,6 +133,7 @@ async def attach_document(
             file_name=fields.file_name or file_name,
             data=data,
             document_type=fields.document_type,
+            document_id=created_id,
         )
         return AttachedDocumentOut(**DocumentOut.of(document).model_dump(), upload=None)
     assert body is not None
@@ -142,6 +146,7 @@ async def attach_document(
         content_type=body.content_type,
         size_bytes=body.size_bytes,
         document_type=body.document_type,
+        document_id=created_id,
     )
     return AttachedDocumentOut(
         **DocumentOut.of(pending.document).model_dump(), upload=SignedUploadOut.of(pending.upload)

@@ -144,7 +144,7 @@ def _endpoint(op: Operation) -> Callable[[Request], Awaitable[Response]]:
                 ctx,
                 operation=f"{op.method} {op.path}",
                 status=op.status,
-                call=lambda: _call(op, request, ctx),
+                call=lambda created_id: _call(op, request, ctx, created_id),
             )
             await ctx.session.commit()
             response = json_response(outcome.body, outcome.status)
@@ -185,8 +185,11 @@ async def total_if_asked(ctx: Context, page: Page[Any], asked: bool) -> int | No
     return await page.total(ctx.session) if asked else None
 
 
-async def _call(op: Operation, request: Request, ctx: Context) -> Any:
-    kwargs: dict[str, Any] = {}
+async def _call(
+    op: Operation, request: Request, ctx: Context, created_id: str | None = None
+) -> Any:
+    # The id to give the row created, claimed with an Idempotency-Key (Idempotent.reserves).
+    kwargs: dict[str, Any] = {"created_id": created_id} if created_id is not None else {}
     if op.org_scoped:
         access.ask_org(ctx, request.query_params.get(ORG_ID))
     if op.query is not None:

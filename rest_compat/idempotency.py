@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
+from sqlmodel import SQLModel
 from starlette.requests import Request
 
+from models import fresh_id
 from resolvers import idempotency
 from resolvers.context import Context
 from resolvers.errors import DomainError, PayloadTooLarge
@@ -48,6 +50,12 @@ class Idempotent:
     kind: str  # what the operation creates: "referral", "document", "patient", …
     created: Callable[[Any], str]  # the created row's id, read from the handler's answer
     replay: Replay  # the answer again, rendered from that row
+    # The table of the row it creates, when its handler takes ``created_id`` (the id to
+    # give that row, drawn before the create so the key's record names it from the start).
+    reserves: type[SQLModel] | None = None
+
+    def reserve(self) -> str:
+        return fresh_id(self.reserves) if self.reserves is not None else ""
 
     def keep(self, answer: Any) -> Kept:
         return Kept(resource_id=self.created(answer))
@@ -92,38 +100,46 @@ async def run(
     *,
     operation: str,
     status: int,
-    call: Callable[[], Awaitable[Any]],
+    call: Callable[[str | None], Awaitable[Any]],
 ) -> Outcome:
     """Run the create once per key, or answer again what the first run created.
 
     The body is read (within the upload limit) before the first statement, so no
-    transaction waits on a client; the handler then reads it from memory.
+    transaction waits on a client; the handler then reads it from memory. ``call`` is
+    given the id the create is to give its row (``Idempotent.reserves``), claimed with the
+    key up front, or None.
     """
     body = await _read_body(request, ctx.settings.max_upload_bytes + _ENVELOPE)
+    content_type, _, params = request.headers.get("content-type", "").partition(";")
+    content_type = content_type.strip().lower()
+    data = _json(body) if content_type == "application/json" else _NOT_JSON
+    reserved = spec.reserve() if isinstance(spec, Idempotent) else ""
     try:
-        held, record = await idempotency.claim(
+        claimed = await idempotency.claim(
             ctx,
             key=request.headers[HEADER],
             operation=operation,
-            fingerprint=_fingerprint(request, body),
-            org_id=idempotency.scope_org(ctx, _named_org(request, body)),
+            fingerprint=_fingerprint(request, content_type, params, body, data),
+            org_id=idempotency.scope_org(ctx, _named_org(request, data)),
+            resource_type=spec.kind,
+            resource_id=reserved,
+            status_code=status,
         )
     except DomainError:
         await ctx.session.commit()  # the refusal's audit event; nothing else was changed
         raise
-    if record is not None:
-        kept = Kept(resource_id=record.resource_id, results=record.results)
+    if isinstance(claimed, idempotency.Remembered):
+        kept = Kept(resource_id=claimed.resource_id, results=claimed.results)
         again = await spec.again(request, ctx, kept)
-        return Outcome(body=again, status=record.status_code, replayed=True)
-    result = await call()
+        return Outcome(body=again, status=claimed.status_code, replayed=True)
+    result = await call(reserved or None)
     answer, answered = (result, status)
     if isinstance(result, Answer):
         answer, answered = result.body, result.status
     kept = spec.keep(answer)
     await idempotency.remember(
         ctx,
-        held,
-        resource_type=spec.kind,
+        claimed,
         resource_id=kept.resource_id,
         status_code=answered,
         results=kept.results,
@@ -148,27 +164,37 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return body
 
 
-def _fingerprint(request: Request, body: bytes) -> str:
-    content_type, _, params = request.headers.get("content-type", "").partition(";")
-    content_type = content_type.strip().lower()
-    query = sorted(request.query_params.multi_items())
+class _NotJson:
+    """A body of another type, or declared JSON but not parsing: fingerprinted as sent."""
+
+
+_NOT_JSON = _NotJson()
+
+
+def _json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return _NOT_JSON
+
+
+def _fingerprint(request: Request, content_type: str, params: str, body: bytes, data: Any) -> str:
+    scope = request.scope
+    query = sorted(request.query_params.multi_items()) if scope["query_string"] else []
     return idempotency.fingerprint(
-        request.method.encode(),
-        request.url.path.encode(),
+        scope["method"].encode(),
+        scope["path"].encode(),
         json.dumps(query).encode(),
         content_type.encode(),
-        _canonical(content_type, params, body),
+        _canonical(content_type, params, body, data),
     )
 
 
-def _canonical(content_type: str, params: str, body: bytes) -> bytes:
+def _canonical(content_type: str, params: str, body: bytes, data: Any) -> bytes:
     """The same request sent again may be spelt differently: JSON with other spacing or
     key order, a multipart body with a new boundary."""
-    if content_type == "application/json":
-        try:
-            return json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
-        except ValueError:
-            return body
+    if data is not _NOT_JSON:
+        return json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
     if content_type == "multipart/form-data":
         for param in params.split(";"):
             name, _, value = param.strip().partition("=")
@@ -177,15 +203,11 @@ def _canonical(content_type: str, params: str, body: bytes) -> bytes:
     return body
 
 
-def _named_org(request: Request, body: bytes) -> str | None:
-    named = request.query_params.get("orgId")
+def _named_org(request: Request, data: Any) -> str | None:
+    """The org a request names: ``?orgId=`` or a JSON body's ``orgId``."""
+    named = request.query_params.get("orgId") if request.scope["query_string"] else None
     if named:
         return named
-    if request.headers.get("content-type", "").startswith("application/json"):
-        try:
-            data = json.loads(body)
-        except ValueError:
-            return None
-        if isinstance(data, dict) and isinstance(data.get("orgId"), str):
-            return str(data["orgId"])
+    if isinstance(data, dict) and isinstance(data.get("orgId"), str):
+        return str(data["orgId"])
     return None

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from models import Case, Job, Patient, Referral
+from models import Case, Document, Job, Patient, Referral
 from models.extraction import QaResult, TriageResult
 from resolvers import jobs, qa, referrals, triage
 from resolvers.context import Context
@@ -242,7 +242,9 @@ async def _upload_again(request: Request, ctx: Context, document_id: str) -> Upl
 
 
 # A create or an upload makes a document (and a referral): a retry answers it again.
-IDEMPOTENT_UPLOAD = Idempotent("document", lambda out: out.document.id, _upload_again)
+IDEMPOTENT_UPLOAD = Idempotent(
+    "document", lambda out: out.document.id, _upload_again, reserves=Document
+)
 
 
 # -- routes (fixed paths before /:id) ---------------------------------------------------------
@@ -307,7 +309,10 @@ async def list_referrals(request: Request, ctx: Context, query: ListQuery) -> JS
     also_ok=(200,),
 )
 async def create_referral(
-    request: Request, ctx: Context, body: CreateReferralBody | None = None
+    request: Request,
+    ctx: Context,
+    body: CreateReferralBody | None = None,
+    created_id: str | None = None,
 ) -> UploadedOut | Answer:
     """Create a new referral. Returns a signed URL for file upload (JSON), or stores the file
     sent as multipart/form-data."""
@@ -322,6 +327,7 @@ async def create_referral(
             source=fields.source,
             notes=fields.notes,
             external_id=fields.external_id,
+            document_id=created_id,
         )
     else:
         assert body is not None
@@ -335,6 +341,7 @@ async def create_referral(
             source=body.source,
             notes=body.notes,
             external_id=body.external_id,
+            document_id=created_id,
         )
     if result.existing:
         return Answer(await _uploaded(ctx, result), 200)
@@ -410,7 +417,10 @@ async def get_referral(request: Request, ctx: Context) -> ReferralDetailOut:
     idempotent=IDEMPOTENT_UPLOAD,
 )
 async def upload_to_referral(
-    request: Request, ctx: Context, body: UploadBody | None = None
+    request: Request,
+    ctx: Context,
+    body: UploadBody | None = None,
+    created_id: str | None = None,
 ) -> UploadedOut:
     """Upload an additional file to an existing referral (signed URL for JSON, or multipart)."""
     referral_id = request.path_params["id"]
@@ -422,6 +432,7 @@ async def upload_to_referral(
             file_name=file_name,
             data=data,
             document_type=fields.document_type,
+            document_id=created_id,
         )
     else:
         assert body is not None
@@ -432,6 +443,7 @@ async def upload_to_referral(
             content_type=body.content_type,
             size_bytes=body.size_bytes,
             document_type=body.document_type,
+            document_id=created_id,
         )
     return await _uploaded(ctx, result)
 
