@@ -35,7 +35,15 @@ from resolvers import (
 from resolvers.context import Context
 from resolvers.errors import Conflict, DomainError, ValidationFailed, not_found
 from resolvers.org_config import OrgConfig
-from resolvers.pagination import Page, among, check_limit, paginate, rows_of, shown_rows
+from resolvers.pagination import (
+    Page,
+    among,
+    check_limit,
+    paginate,
+    rows_of,
+    shown_records,
+    shown_rows,
+)
 
 WAIT_POLL_SECONDS = 0.2
 SOURCES = ("upload", "fax", "api")
@@ -262,7 +270,7 @@ async def linked(ctx: Context, model: Any, ids: list[str | None]) -> dict[str, A
         among(ctx.session, col(model.id), wanted),
         among(ctx.session, col(model.org_id), access.visible_org_ids(ctx)),
     )
-    rows = {row.id: row for row in await shown_rows(ctx.session, query)}
+    rows = {row.id: row for row in await shown_records(ctx.session, query)}
     resource = "case" if model is Case else "patient"
     by_org: dict[str, list[str]] = defaultdict(list)
     for row in rows.values():

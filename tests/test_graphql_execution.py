@@ -1,6 +1,7 @@
 """The executor's shortcut for basic scalar fields (app.graphql.execution) answers exactly
 what graphql-core's own path answers, values, nulls and errors alike."""
 
+import json
 from typing import Any
 
 import pytest
@@ -107,3 +108,20 @@ async def test_refused_values_are_reported_as_graphql_core_reports_them() -> Non
         ["things", 2, "count"],
         ["things", 3, "kind"],
     ]
+
+
+async def test_an_answer_is_written_as_the_same_json_whatever_text_it_carries() -> None:
+    """Answers are written by pydantic-core: text outside ASCII as UTF-8, and a string
+    UTF-8 cannot carry (a lone surrogate) still written, escaped, not a failure."""
+    from app.graphql.view import GraphQLView
+
+    view = GraphQLView(build_schema())
+    answers: list[dict[str, Any]] = [
+        {"data": {"name": "Zoë Ñúñez", "level": 2, "score": 0.5, "ok": True, "none": None}},
+        {"data": None, "errors": [{"message": "not text: \ud800", "path": ["a", 0]}]},
+    ]
+    for answer in answers:
+        body = view.encode_json(answer)
+        assert isinstance(body, bytes)
+        assert json.loads(body) == answer
+    assert "Zoë".encode() in view.encode_json(answers[0])

@@ -31,7 +31,7 @@ from models import (
 from resolvers import audit, jobs
 from resolvers.access import visible_org_ids
 from resolvers.context import Context
-from resolvers.pagination import among, rows_of, shown_rows
+from resolvers.pagination import among, rows_of, shown_records
 
 
 def _audit_reads(ctx: Context, resource: str | None, rows: list[Any]) -> None:
@@ -75,7 +75,7 @@ class ByIdLoader(DataLoader[str, Any]):
             among(session, col(self.model.id), keys),
             among(session, col(self.model.org_id), visible_org_ids(self.ctx)),
         )
-        found = await shown_rows(self.ctx.session, query)
+        found = await shown_records(self.ctx.session, query)
         _audit_reads(self.ctx, self.audited_as, found)
         rows = {row.id: row for row in found}
         return [rows.get(key) for key in keys]
@@ -103,7 +103,7 @@ class ByParentLoader(DataLoader[str, list[Any]]):
             .order_by(col(self.model.created_at), col(self.model.id))
         )
         grouped: dict[str, list[Any]] = defaultdict(list)
-        found = await shown_rows(self.ctx.session, query)
+        found = await shown_records(self.ctx.session, query)
         _audit_reads(self.ctx, self.audited_as, found)
         for row in found:
             grouped[getattr(row, self.parent)].append(row)
