@@ -50,31 +50,36 @@ def test_a_few_dots_an_uneven_row_or_a_dot_among_letters_stay() -> None:
     assert np.array_equal(np.asarray(cleared), np.asarray(image))
 
 
-def test_an_underline_goes_but_a_letter_standing_on_it_keeps_its_stroke() -> None:
+def test_rules_and_bars_stay() -> None:
     image, draw = _page()
-    draw.rectangle((100, 100, 700, 102), fill=10)  # a thin rule, 3 px at 200 dpi
-    draw.rectangle((300, 60, 304, 99), fill=10)  # a stroke that comes down onto it
-    cleared = leaders.clear(image, DPI)
-    assert _ink(cleared, (100, 98, 290, 106)) == 0
-    assert _ink(cleared, (400, 98, 700, 106)) == 0
-    assert _ink(cleared, (300, 60, 305, 103)) == _ink(image, (300, 60, 305, 103))
+    draw.rectangle((100, 100, 700, 102), fill=10)  # a thin rule
+    draw.rectangle((100, 150, 800, 180), fill=180)  # a shaded heading bar
+    draw.rectangle((100, 200, 140, 201), fill=10)  # a dash
+    assert np.array_equal(np.asarray(leaders.clear(image, DPI)), np.asarray(image))
 
 
-def test_a_thick_bar_and_a_short_dash_stay() -> None:
+def test_letters_broken_into_pieces_are_not_a_leader() -> None:
     image, draw = _page()
-    draw.rectangle((100, 100, 800, 130), fill=180)  # a shaded heading bar
-    draw.rectangle((100, 200, 140, 201), fill=10)  # a dash, 0.2 in long
-    draw.rectangle((300, 200, 800, 215), fill=10)  # a solid block
-    cleared = leaders.clear(image, DPI)
-    assert np.array_equal(np.asarray(cleared), np.asarray(image))
+    # evenly spaced specks with more ink over each: the pieces of a faint word's letters
+    for i in range(8):
+        x = 100 + i * 14
+        draw.rectangle((x, 120, x + 2, 122), fill=20)
+        draw.rectangle((x, 108, x + 1, 113), fill=20)
+    assert np.array_equal(np.asarray(leaders.clear(image, DPI)), np.asarray(image))
 
 
 def test_sizes_scale_with_resolution() -> None:
     image, draw = _page()
-    # At 200 dpi 0.25 in of rule is too short to be one; at 100 dpi it is 0.5 in.
-    draw.rectangle((100, 100, 150, 101), fill=10)
-    assert _ink(leaders.clear(image, 200), (90, 95, 160, 106)) > 0
-    assert _ink(leaders.clear(image, 100), (90, 95, 160, 106)) == 0
+    # dots 14 px apart are a leader at 100 dpi (0.14 in) and at 200; the same dots 8 px
+    # wide are too big for full stops at 200 dpi but not at 400
+    _dots(draw, 100, 60, 10, 14)
+    for dpi in (100, 200):
+        assert _ink(leaders.clear(image, dpi), (95, 55, 320, 70)) == 0
+    big, pen = _page()
+    for i in range(10):
+        pen.rectangle((100 + i * 40, 60, 107 + i * 40, 67), fill=20)
+    assert _ink(leaders.clear(big, 200), (95, 55, 520, 75)) > 0
+    assert _ink(leaders.clear(big, 400), (95, 55, 520, 75)) == 0
 
 
 def test_a_blank_page_comes_back_as_it_was() -> None:
