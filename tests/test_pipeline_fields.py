@@ -831,3 +831,21 @@ def test_a_cut_diagnosis_label_before_a_code_whose_dot_ocr_lost_still_gives_the_
 def test_a_codes_e_read_twice_as_e_and_pound_sign_is_one_e() -> None:
     e = extract([ocr_page("DX: E£04.1\nREASON: THYROID NODULE\n")])
     assert e.clinical.diagnosis_codes == ["E04.1"]
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("OCG6VW6HH74", "0CG6VW6HH74"),  # at the start
+        ("8TQOEN7WC80", "8TQ0EN7WC80"),  # between letters
+        ("XGAO18800057", "XGA018800057"),  # before digits
+    ],
+)
+def test_an_o_in_an_ocr_read_member_id_is_a_zero(written: str, read: str) -> None:
+    text = f"Insurance: Aetna\nMember ID: {written}\nGroup: GO12345\n"
+    e = extract([ocr_page(text)])
+    assert e.insurance.member_id == read
+    assert e.insurance.group_number == "G012345"
+    # typed text is what it says; an id of fewer than three digits keeps its O
+    assert extract([page(text)]).insurance.member_id == written
+    assert extract([ocr_page("Member ID: BOX12\n")]).insurance.member_id == "BOX12"

@@ -35,14 +35,23 @@ _NONE = re.compile(r"^(?:n/?a|none|unknown|self[- ]?pay|not provided|pending)\b"
 _SPLIT_IDENTIFIER = re.compile(r"^(?=[A-Za-z0-9]*[0-9])[A-Za-z0-9]{2,}(?: [0-9]{2,})+$")
 
 
-def read_identifier(value: str) -> str | None:
+def read_identifier(value: str, *, ocr: bool = False) -> str | None:
+    """The identifier ``value`` starts with, in capitals. Read by OCR (``ocr``), an "O" in an
+    identifier of three digits or more is a zero: a fax's O and 0 are one shape to OCR, and
+    member and group ids are digits with few letters, their issuers leaving out the O for
+    that very confusion (Medicare's MBI has none), so the digit is far the likelier."""
     text = value.strip().lstrip("#: ")
     if _NONE.match(text):
         return None
     if _SPLIT_IDENTIFIER.match(text) and len(text.replace(" ", "")) <= 20:
         text = text.replace(" ", "")
     match = _IDENTIFIER.match(text)
-    return match.group(0).upper().strip("-") if match else None
+    if match is None:
+        return None
+    identifier = match.group(0).upper().strip("-")
+    if ocr and sum(c.isdigit() for c in identifier) >= 3:
+        identifier = identifier.replace("O", "0")
+    return identifier
 
 
 # Words that start a payer's member id written after its name on the same line.
@@ -73,14 +82,14 @@ _MEMBER_AFTER = re.compile(
 )
 
 
-def ids_after(text: str) -> tuple[str | None, str | None]:
+def ids_after(text: str, *, ocr: bool = False) -> tuple[str | None, str | None]:
     """The member id and the group number written with the payer's name, when they are."""
     group_match = _GROUP_AFTER.search(text)
-    group = read_identifier(group_match["id"]) if group_match else None
+    group = read_identifier(group_match["id"], ocr=ocr) if group_match else None
     if group_match:
         text = text[: group_match.start()] + " " + text[group_match.end() :]
     member_match = _MEMBER_AFTER.search(text)
-    member = read_identifier(member_match["id"]) if member_match else None
+    member = read_identifier(member_match["id"], ocr=ocr) if member_match else None
     return member, group
 
 
@@ -144,12 +153,13 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
                     line=item.line,
                 )
                 at = item.value.find(payer)
-                member, group = ids_after(item.value[at + len(payer) :] if at >= 0 else "")
+                after = item.value[at + len(payer) :] if at >= 0 else ""
+                member, group = ids_after(after, ocr=page.method == "ocr")
                 for path, found in ((MEMBER_ID, member), (GROUP, group)):
                     if found:
                         yield candidate(path, found, score * 0.95, page, item.value, line=item.line)
         elif item.kind in ("member_id", "group"):
-            identifier = read_identifier(item.value)
+            identifier = read_identifier(item.value, ocr=page.method == "ocr")
             if identifier:
                 path = MEMBER_ID if item.kind == "member_id" else GROUP
                 yield candidate(path, identifier, score, page, item.value, line=item.line)

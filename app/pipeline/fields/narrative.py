@@ -142,13 +142,16 @@ def _insurance(page: PageText, sentence: str) -> Iterator[Candidate]:
             )
     if not re.search(r"\b(?:insurance|coverage)\b", sentence, re.I) and not payer_match:
         return
-    after = insurance.ids_after(sentence[payer_match.end() :]) if payer_match else (None, None)
+    ocr = page.method == "ocr"
+    after = (
+        insurance.ids_after(sentence[payer_match.end() :], ocr=ocr) if payer_match else (None, None)
+    )
     for pattern, path, written in (
         (_MEMBER_ID, insurance.MEMBER_ID, after[0]),
         (_GROUP, insurance.GROUP, after[1]),
     ):
         found = pattern.search(sentence)
         raw = (found["id"] or found.groupdict().get("bare") or "") if found else ""
-        identifier = insurance.read_identifier(raw) if raw else written
+        identifier = insurance.read_identifier(raw, ocr=ocr) if raw else written
         if identifier:
             yield candidate(path, identifier, NARRATIVE, page, raw or sentence)
