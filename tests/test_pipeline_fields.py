@@ -849,3 +849,9 @@ def test_an_o_in_an_ocr_read_member_id_is_a_zero(written: str, read: str) -> Non
     # typed text is what it says; an id of fewer than three digits keeps its O
     assert extract([page(text)]).insurance.member_id == written
     assert extract([ocr_page("Member ID: BOX12\n")]).insurance.member_id == "BOX12"
+
+
+def test_a_reasons_capital_i_ocr_read_as_a_lower_case_l_is_an_i() -> None:
+    text = "Reason: lron deficiency, lmaging for low back pain, lbs lost\n"
+    reason = extract([ocr_page(text)]).clinical.reason
+    assert reason == "Iron deficiency, Imaging for low back pain, lbs lost"

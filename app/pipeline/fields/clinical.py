@@ -19,6 +19,7 @@ from app.pipeline.fields.confidence import (
 )
 from app.pipeline.fields.labels import Labeled
 from app.pipeline.fields.people import read_name
+from app.pipeline.fields.repair import capital_i
 from app.pipeline.types import PageText
 from models.document import PageType
 from models.extraction import Urgency
@@ -433,7 +434,7 @@ _ABOUT_A_REFERRAL = re.compile(
 
 
 def _clean_reason(value: str) -> str | None:
-    text = " ".join(value.split()).strip(" ,;:-")
+    text = capital_i(" ".join(value.split()).strip(" ,;:-"))
     if len(text) < 3 or not re.search("[A-Za-z]{3}", text):
         return None
     return text

@@ -52,3 +52,13 @@ def repaired_digits(text: str) -> tuple[str, bool]:
         return fixed
 
     return re.sub(r"[0-9A-Za-z|!]+", fix, text), changed
+
+
+# "lron", "lnsulin", "lmaging": a lower-case l before a consonant no English word starts with
+# after an l, at a word's start, is the capital I OCR reads the same (a serifless I is an l).
+_L_FOR_I = re.compile(r"\bl(?=[cdfgmnrst][a-z])")
+
+
+def capital_i(text: str) -> str:
+    """``text`` with the capital I's OCR read as a lower-case l at a word's start made I."""
+    return _L_FOR_I.sub("I", text)
