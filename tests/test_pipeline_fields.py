@@ -855,3 +855,17 @@ def test_a_reasons_capital_i_ocr_read_as_a_lower_case_l_is_an_i() -> None:
     text = "Reason: lron deficiency, lmaging for low back pain, lbs lost\n"
     reason = extract([ocr_page(text)]).clinical.reason
     assert reason == "Iron deficiency, Imaging for low back pain, lbs lost"
+
+
+@pytest.mark.parametrize(
+    ("row", "urgency"),
+    [
+        ("{ ] STAT  JASAP [ ] Routine", Urgency.urgent),  # the tick read as a J glued to ASAP
+        ("[ ] STAT [ ] ASAP XROUTINE", Urgency.routine),
+        ("[ ] STAT [ ] ASAP [ ] Routine", None),  # nothing ticked
+    ],
+)
+def test_a_hand_tick_read_as_a_letter_glued_to_a_capitals_option_ticks_it(
+    row: str, urgency: Urgency | None
+) -> None:
+    assert extract([ocr_page(f"Reason: Chest pain\nPRIORITY\n{row}\n")]).clinical.urgency == urgency

@@ -207,9 +207,10 @@ _SENTENCE = re.compile(
 
 
 # What the options of a form's urgency boxes say, beyond the words a value names.
-# A hand tick read as letters may be glued to the capital of the option after it ("D<fRoutine").
+# A hand tick read as letters may be glued to the capital of the option after it ("D<fRoutine"),
+# or read as one letter glued to an option printed in capitals ("JASAP").
 _OPTION_WORDS = re.compile(
-    r"(?:(?<![A-Za-z])|(?<=[a-z])(?=(?-i:[A-Z][a-z])))"
+    r"(?:(?<![A-Za-z])|(?<=[a-z])(?=(?-i:[A-Z][a-z]))|(?<=(?<!\S)[A-Za-z])(?=(?-i:[A-Z]{3,}\b)))"
     rf"(?P<word>{_WORDS}|standard|normal|regular|non-urgent|urgently)\b",
     re.IGNORECASE,
 )
