@@ -18,6 +18,7 @@ from models import Practice, Provider, Referral, ReferralStage, utcnow
 from models.extraction import Extraction
 from resolvers import documents, jobs, matching, referrals, triage
 from resolvers.context import Context
+from tests.conftest import World
 from tests.files import pdf_bytes
 
 EXTRACTION: dict[str, Any] = {
@@ -59,6 +60,23 @@ EXTRACTION: dict[str, Any] = {
     },
     "method": "text",
 }
+
+
+# Two queues' triage rules: a keyword, a diagnosis-code prefix, and the referral's urgency.
+TRIAGE_RULES: dict[str, Any] = {
+    "queues": ["intake", "trauma", "joints"],
+    "triageRules": [
+        {"name": "Fracture", "level": 1, "keywords": ["fracture"], "queue": "trauma"},
+        {"name": "Knee OA", "level": 3, "diagnosisCodePrefixes": ["M17"], "queue": "joints"},
+        {"name": "Flagged urgent", "level": 2, "urgency": ["urgent"]},
+    ],
+}
+
+
+async def configure(world: World, **config: Any) -> None:
+    """Patch org A's config as its admin (``configure(world, **TRIAGE_RULES)``)."""
+    response = await world.a.admin.client.patch(f"/api/orgs/{world.a.id}/config", json=config)
+    assert response.status_code == 200, response.text
 
 
 def extraction(**sections: dict[str, Any]) -> dict[str, Any]:

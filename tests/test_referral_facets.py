@@ -9,28 +9,21 @@ import pytest
 from app.settings import Settings
 from models import Referral
 from tests.conftest import World, gql
-from tests.referral_fixtures import extraction, load_referral, seed_referral
+from tests.referral_fixtures import (
+    TRIAGE_RULES,
+    configure,
+    extraction,
+    load_referral,
+    seed_referral,
+)
 
 pytestmark = pytest.mark.anyio
-
-RULES = {
-    "queues": ["intake", "trauma", "joints"],
-    "triageRules": [
-        {"name": "Fracture", "level": 1, "keywords": ["fracture"], "queue": "trauma"},
-        {"name": "Knee OA", "level": 3, "diagnosisCodePrefixes": ["M17"], "queue": "joints"},
-    ],
-}
 
 CORRECT = """
 mutation ($input: CorrectExtractionInput!) {
   correctExtraction(input: $input) { __typename ... on MutationError { code message } }
 }
 """
-
-
-async def configure(world: World) -> None:
-    response = await world.a.admin.client.patch(f"/api/orgs/{world.a.id}/config", json=RULES)
-    assert response.status_code == 200, response.text
 
 
 def from_json(row: Referral) -> tuple[str | None, str | None, str | None]:
@@ -69,7 +62,7 @@ async def mix_of(world: World) -> dict[str, Any]:
 async def test_extraction_then_triage_then_override_and_retriage(
     app: Any, settings: Settings, world: World
 ) -> None:
-    await configure(world)
+    await configure(world, **TRIAGE_RULES)
     ex = extraction(
         insurance={"provider": "  Blue Cross "},
         clinical={"diagnosisCodes": ["m17.11"], "urgency": None},
@@ -101,7 +94,7 @@ async def test_extraction_then_triage_then_override_and_retriage(
 async def test_a_review_correction_moves_payer_code_and_category(
     app: Any, settings: Settings, world: World
 ) -> None:
-    await configure(world)
+    await configure(world, **TRIAGE_RULES)
     ex = extraction(clinical={"urgency": None})
     rid = await seed_referral(app, settings, world.a.id, extracted=ex, triaged=True)
     assert await columns(app, rid) == ("Blue Cross", "Knee OA", "M17")
@@ -133,7 +126,7 @@ async def test_a_review_correction_moves_payer_code_and_category(
 
 
 async def test_filled_in_by_hand(app: Any, settings: Settings, world: World) -> None:
-    await configure(world)
+    await configure(world, **TRIAGE_RULES)
     rid = await seed_referral(app, settings, world.a.id)
     assert await columns(app, rid) == (None, None, None)
     hand = {

@@ -15,24 +15,17 @@ from models.extraction import Extraction, Urgency
 from resolvers import qa, triage
 from resolvers.org_config import OrgConfig
 from tests.conftest import World, assert_error
-from tests.referral_fixtures import EXTRACTION, extraction, load_referral, seed_referral
+from tests.referral_fixtures import (
+    EXTRACTION,
+    TRIAGE_RULES,
+    configure,
+    extraction,
+    load_referral,
+    seed_referral,
+)
 
 # Explicit, so that parametrized tests keep their parameters under anyio.
 pytestmark = pytest.mark.anyio
-
-RULES = {
-    "queues": ["intake", "trauma", "joints"],
-    "triageRules": [
-        {"name": "Fracture", "level": 1, "keywords": ["fracture"], "queue": "trauma"},
-        {"name": "Knee OA", "level": 3, "diagnosisCodePrefixes": ["M17"], "queue": "joints"},
-        {"name": "Flagged urgent", "level": 2, "urgency": ["urgent"]},
-    ],
-}
-
-
-async def configure(world: World, **config: Any) -> None:
-    response = await world.a.admin.client.patch(f"/api/orgs/{world.a.id}/config", json=config)
-    assert response.status_code == 200, response.text
 
 
 # -- QA -----------------------------------------------------------------------------------------
@@ -157,7 +150,7 @@ def test_qa_accepts_only_e164_phones(phone: str) -> None:
 async def test_automatic_triage_applies_the_orgs_rules_and_lists_those_that_fired(
     app: Any, settings: Settings, world: World
 ) -> None:
-    await configure(world, **RULES)
+    await configure(world, **TRIAGE_RULES)
     rid = await seed_referral(
         app,
         settings,
@@ -242,7 +235,7 @@ def test_automatic_triage_takes_the_most_urgent_cue(urgency: str, levels: list[i
 async def test_manual_override_keeps_who_why_and_the_automatic_result(
     app: Any, settings: Settings, world: World
 ) -> None:
-    await configure(world, **RULES)
+    await configure(world, **TRIAGE_RULES)
     rid = await seed_referral(app, settings, world.a.id, extracted=extraction(), triaged=True)
     before = (await world.a.viewer.client.get(f"/api/referrals/{rid}/triage")).json()["triage"]
     assert before["source"] == "auto"
