@@ -238,7 +238,9 @@ async def apply(ctx: Context, referral: Referral, result: TriageResult) -> None:
     referral.updated_at = utcnow()
     ctx.session.add(referral)
     if referral.case_id:
-        case = await ctx.session.get(Case, referral.case_id)
+        # Held, then its referrals read: a referral of the same case triaged at this moment
+        # is waited for and seen, not read as it was and overwritten.
+        case = await access.get_row(ctx, Case, referral.case_id, lock=True)
         if case is not None:
             await cases.follow_referrals(ctx, case)
     audit.record(

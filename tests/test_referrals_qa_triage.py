@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 from typing import Any
 
+import anyio
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -10,10 +11,11 @@ from sqlmodel import select
 
 from app.db import transaction
 from app.settings import Settings
-from models import Case, ReferralStage
+from models import Case, Referral, ReferralStage
 from models.extraction import Extraction, Urgency
-from resolvers import qa, triage
+from resolvers import qa, referrals, triage
 from resolvers.org_config import OrgConfig
+from tests.case_fixtures import system_context
 from tests.conftest import World, assert_error
 from tests.referral_fixtures import (
     EXTRACTION,
@@ -21,6 +23,7 @@ from tests.referral_fixtures import (
     configure,
     extraction,
     load_referral,
+    person,
     seed_referral,
 )
 
@@ -350,3 +353,54 @@ async def test_a_stored_triage_with_only_its_level_reads_back(app: Any, world: W
     response = await world.a.viewer.client.get(f"/api/referrals/{made.referral_id}/triage")
     assert response.status_code == 200, response.text
     assert response.json()["triage"]["level"] == 3
+
+
+async def test_referrals_of_one_case_triaged_at_once_leave_it_at_the_most_urgent(
+    app: Any, settings: Settings, world: World
+) -> None:
+    # Each triage reads the case's referrals to find the most urgent. Unless the case is
+    # held first, the second reads the first's referral as it was and overwrites the case.
+    # (The band stays as it is: a new band is copied onto every referral of the case, which
+    # would hold the second referral too.)
+    first, second = [
+        await seed_referral(
+            app, settings, world.a.id, extracted=person("Ada", "Twin"), triaged=True
+        )
+        for _ in range(2)
+    ]
+    case_id = (await load_referral(app, first)).case_id
+    assert case_id is not None and (await load_referral(app, second)).case_id == case_id
+    band = (await load_referral(app, first)).case_priority_band
+    answers: list[Any] = []
+
+    async def override_second() -> None:
+        body = {"level": 2, "reason": "worse since the fax", "priorityBand": band}
+        answers.append(
+            await world.a.coordinator.client.post(f"/api/referrals/{second}/triage", json=body)
+        )
+
+    async with app.state.sessions() as session:
+        ctx = system_context(app, session)
+        referral = await session.get(Referral, first)
+        assert referral is not None
+        config = await referrals.config_for(ctx, world.a.id)
+        urgent = triage.manual(
+            current=referral.triage,
+            config=config,
+            level=1,
+            reason="seen in clinic today",
+            queue=None,
+            priority_band=band,
+            set_by=None,
+        )
+        await triage.apply(ctx, referral, urgent)
+        await session.flush()  # the first referral and its case are now changed, not committed
+        async with anyio.create_task_group() as group:
+            group.start_soon(override_second)
+            await anyio.sleep(0.5)  # the second is now waiting for the first
+            await session.commit()
+    assert answers[0].status_code == 200, answers[0].text
+    async with transaction(app.state.sessions) as session:
+        case = await session.get(Case, case_id)
+        assert case is not None
+        assert case.triage_level == 1
