@@ -47,7 +47,7 @@ from models import (
 )
 from models.document import PageType
 from models.extraction import Extraction
-from resolvers import access, audit, intake, qa, referrals
+from resolvers import access, audit, intake, qa, referrals, review
 from resolvers.context import Context
 from resolvers.errors import DomainError
 from resolvers.org_config import OrgConfig
@@ -347,7 +347,8 @@ async def _finish(
             document.status = DocumentStatus.processed
             document.updated_at = now
             session.add(document)
-        referrals.set_extraction(ctx, referral, extraction)
+        reread = review.keep_corrections(referral.extraction, extraction)
+        referrals.set_extraction(ctx, referral, reread)
         referral.processed_at = now
         session.add(referral)
         await _advance(ctx, referral)

@@ -228,6 +228,22 @@ def apply_changes(
     return extraction, changed
 
 
+def keep_corrections(earlier: Extraction | None, reread: Extraction) -> Extraction:
+    """A new machine reading of a referral a person corrected: the person's values stand.
+
+    Each field a person set keeps their value (and who and when), now beside the new
+    reading's value as the machine's; where the new reading agrees with them, nothing was
+    corrected this time and the field is the machine's.
+    """
+    if earlier is None:
+        return reread
+    for path, correction in earlier.corrections.items():
+        reread, _ = apply_changes(
+            reread, {path: correction.value}, by=correction.by, at=correction.at
+        )
+    return reread
+
+
 async def _teach_aliases(
     ctx: Context, org_id: str, before: Extraction, after: Extraction, changed: list[str]
 ) -> None:

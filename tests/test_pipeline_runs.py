@@ -19,7 +19,7 @@ from app.db import transaction
 from app.settings import Settings
 from models import AuditEvent, Document, Job
 from tests.conftest import World, assert_error
-from tests.pipeline_samples import blank_pdf, encrypted_pdf, png_declaring
+from tests.pipeline_samples import blank_pdf, encrypted_pdf, png_declaring, typed_pdf
 from tests.referral_fixtures import seed_referral
 
 SETTLE_SECONDS = 60
@@ -197,6 +197,31 @@ async def test_a_failed_referral_may_be_processed_again(
 
     assert second["job"]["id"] != first["job"]["id"] and second["referral"]["stage"] == "failed"
     assert len(await jobs_of(app, referral_id)) == 2
+
+
+async def test_processing_again_keeps_what_a_person_corrected(
+    app: Any, settings: Settings, world: World
+) -> None:
+    # The sample referral names no insurance, so QA leaves it in review for a person.
+    referral_id = await referral_holding(app, settings, world.a.id, typed_pdf())
+    first = await _process_and_wait(world, referral_id)
+    assert first["referral"]["stage"] == "review"
+    assert first["referral"]["extraction"]["patient"]["dob"] == "1985-03-15"
+    client = world.a.coordinator.client
+    fix = {"patient": {"dob": "1985-05-13", "firstName": "Maria"}}
+    response = await client.patch(f"/api/referrals/{referral_id}", json=fix)
+    assert response.status_code == 200 and response.json()["changed"] == ["patient.dob"]
+
+    again = await _process_and_wait(world, referral_id)
+
+    assert again["job"]["status"] == "done"
+    extraction = (await client.get(f"/api/referrals/{referral_id}")).json()["extraction"]
+    assert extraction["patient"]["dob"] == "1985-05-13"  # the person's, not the re-read
+    assert extraction["confidence"]["patient.dob"] == 1.0
+    kept = extraction["corrections"]["patient.dob"]
+    assert (kept["value"], kept["machineValue"]) == ("1985-05-13", "1985-03-15")
+    assert kept["by"] == world.a.coordinator.user_id
+    assert list(extraction["corrections"]) == ["patient.dob"]
 
 
 # -- the run as REST and GraphQL show it --------------------------------------------------------
