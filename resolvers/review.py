@@ -197,7 +197,7 @@ async def correct(
 
 
 def apply_changes(
-    extraction: Extraction, clean: Mapping[str, Any], *, by: str | None, at: datetime
+    extraction: Extraction, clean: Mapping[str, Any], *, by: str | None, at: datetime | None
 ) -> tuple[Extraction, list[str]]:
     """The extraction with each value set, each change kept beside the machine's value.
 
