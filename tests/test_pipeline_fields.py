@@ -869,3 +869,19 @@ def test_a_hand_tick_read_as_a_letter_glued_to_a_capitals_option_ticks_it(
     row: str, urgency: Urgency | None
 ) -> None:
     assert extract([ocr_page(f"Reason: Chest pain\nPRIORITY\n{row}\n")]).clinical.urgency == urgency
+
+
+@pytest.mark.parametrize(
+    ("written", "dob", "sure"),
+    [
+        ("03/15/1985", "1985-03-15", True),
+        ("03/15/85", "1985-03-15", True),  # 2085 is in the future: no doubt
+        ("01/02/24", "2024-01-02", False),  # or 1924, for a patient of 102
+    ],
+)
+def test_a_two_digit_year_in_this_century_is_read_but_not_vouched_for(
+    written: str, dob: str, sure: bool
+) -> None:
+    e = extract([page(FORM.replace("DOB: 03/15/1985", f"DOB: {written}"))])
+    assert e.patient.dob == dob
+    assert (e.confidence_of("patient.dob") >= 0.9) is sure

@@ -35,7 +35,8 @@ _NAMED_DOB = re.compile(
 
 
 def read_date_text(text: str) -> tuple[date | None, bool]:
-    """The first date written in ``text`` as a date of birth, and whether OCR repair was needed."""
+    """The first date written in ``text`` as a date of birth, and whether it is in doubt
+    (OCR repair was needed, or a two-digit year's century is a guess)."""
     match = DATE.search(text)
     if match is None:
         return None, False
@@ -57,7 +58,14 @@ def _parse(raw: str) -> tuple[date | None, bool]:
         else fixed
     )
     fixed = re.sub(r"\b(Sept)\b", "Sep", fixed, flags=re.IGNORECASE)
-    return parse_dob(fixed), repaired
+    dob = parse_dob(fixed)
+    return dob, repaired or _century_in_doubt(fixed, dob)
+
+
+def _century_in_doubt(written: str, dob: date | None) -> bool:
+    """A two-digit year read as this century: "01/02/24" is 2024, or 1924 for a patient of
+    102. Read as the last century ("03/15/85"), the other reading is in the future."""
+    return dob is not None and dob.year >= 2000 and bool(re.fullmatch(r"\d+/\d+/\d\d", written))
 
 
 def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
