@@ -9,7 +9,7 @@ correction; ``confirm`` is that person moving the referral on.
 from models import Case, Referral, ReferralStage, utcnow
 from models.extraction import Extraction
 from models.review import reviews_of
-from resolvers import audit, matching, qa, referrals, triage
+from resolvers import audit, matching, qa, referral_moves, referrals, triage
 from resolvers.context import Context
 from resolvers.errors import Conflict
 
@@ -38,7 +38,7 @@ async def advance(ctx: Context, referral: Referral) -> Case | None:
     config = await referrals.config_for(ctx, referral.org_id)
     original = await matching.duplicate_of(ctx, referral, config)
     if original is not None:
-        await referrals.set_aside(ctx, referral, original)
+        await referral_moves.set_aside(ctx, referral, original)
         return None
     if referral.qa is None or not referral.qa.passed:
         return None

@@ -1,19 +1,19 @@
-"""Referrals: incoming referral packets, their files, processing requests and bulk moves."""
+"""Referrals: incoming referral packets, their files and processing requests.
+
+Duplicates and bulk moves are ``referral_moves``; the CSV export is ``referral_export``.
+"""
 
 import asyncio
 import contextlib
 import re
 from collections import defaultdict
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from datetime import MAXYEAR, UTC, date, datetime, time, timedelta
-from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import false, func
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select, update
+from sqlmodel import col, select
 
 from app import queue
 from app.storage import SignedUrl
@@ -27,13 +27,11 @@ from resolvers import (
     emr,
     jobs,
     locks,
-    matching,
     orgs,
     referral_facets,
-    triage,
 )
 from resolvers.context import Context
-from resolvers.errors import Conflict, DomainError, ValidationFailed, not_found
+from resolvers.errors import Conflict, ValidationFailed, not_found
 from resolvers.org_config import OrgConfig
 from resolvers.pagination import (
     Page,
@@ -47,18 +45,11 @@ from resolvers.pagination import (
 
 WAIT_POLL_SECONDS = 0.2
 SOURCES = ("upload", "fax", "api")
-MAX_BULK = 500
 MAX_NOTES = 4000
 MAX_EXTERNAL_ID = 200
 MAX_QUERY_TERMS = 8
-EXPORT_PAGE = 500
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SEARCH_TEXT_MAX = 1000  # Referral.search_text's length
-
-
-class BulkAction(StrEnum):
-    move_to_triaged = "move_to_triaged"
-    mark_duplicate = "mark_duplicate"
 
 
 # -- search text ------------------------------------------------------------------------------
@@ -611,252 +602,3 @@ async def wait_for_run(ctx: Context, job: Job, *, timeout: float) -> tuple[Refer
             await ctx.session.commit()
             return referral, fresh
         await asyncio.sleep(WAIT_POLL_SECONDS)
-
-
-# -- duplicates and bulk moves ----------------------------------------------------------------
-
-
-async def _in_org(ctx: Context, org_id: str, referral_id: str, *, lock: bool) -> Referral:
-    row = await access.get_row(ctx, Referral, referral_id, lock=lock)
-    if row is None or row.org_id != org_id:
-        raise not_found("referral", referral_id)
-    return row
-
-
-async def _original_of(ctx: Context, org_id: str, duplicate_of: str | None) -> Referral:
-    if not duplicate_of:
-        raise ValidationFailed(
-            "duplicateOf (the original referral's id) is required", field="duplicateOf"
-        )
-    # Locked, so it cannot itself become a duplicate while copies are pointed at it.
-    original = await _in_org(ctx, org_id, duplicate_of, lock=True)
-    # Point at the root, so a chain of duplicates never forms.
-    if original.duplicate_of_id:
-        original = await _in_org(ctx, org_id, original.duplicate_of_id, lock=True)
-    return original
-
-
-async def _mark(ctx: Context, referral: Referral, original: Referral) -> None:
-    if referral.id == original.id:
-        raise ValidationFailed("a referral cannot be a duplicate of itself", field="duplicateOf")
-    if referral.stage == ReferralStage.triaged:
-        raise Conflict(f"referral {referral.id} is already triaged into case {referral.case_id}")
-    if referral.stage == ReferralStage.processing:
-        raise Conflict(f"referral {referral.id} is being processed")
-    now = utcnow()
-    referral.stage = ReferralStage.duplicate
-    referral.duplicate_of_id = original.id
-    referral.updated_at = now
-    ctx.session.add(referral)
-    # Its own duplicates follow it to the root, so no chain forms this way either.
-    repointed = (
-        await ctx.session.scalars(
-            update(Referral)
-            .where(
-                col(Referral.org_id) == referral.org_id,
-                col(Referral.duplicate_of_id) == referral.id,
-            )
-            .values(duplicate_of_id=original.id, updated_at=now)
-            .returning(col(Referral.id))
-            .execution_options(synchronize_session="fetch")
-        )
-    ).all()
-    details: dict[str, Any] = {"duplicateOf": original.id}
-    if repointed:
-        details["repointed"] = sorted(repointed)
-    audit.record(
-        ctx,
-        "referral.mark_duplicate",
-        org_id=referral.org_id,
-        resource_type="referral",
-        resource_id=referral.id,
-        details=details,
-    )
-
-
-async def set_aside(ctx: Context, referral: Referral, original: Referral) -> None:
-    """Mark ``referral`` a duplicate of ``original`` found by matching (no access check: the
-    caller holds the referral already, and may be the pipeline acting for nobody)."""
-    root = await _original_of(ctx, referral.org_id, original.id)
-    await _mark(ctx, referral, root)
-
-
-async def mark_duplicate(ctx: Context, *, referral_id: str, duplicate_of: str) -> Referral:
-    referral = await get_for_change(ctx, referral_id)
-    original = await _original_of(ctx, referral.org_id, duplicate_of)
-    await _mark(ctx, referral, original)
-    return referral
-
-
-async def move_to_triaged(ctx: Context, referral: Referral, config: OrgConfig) -> Case:
-    """Triage (automatically, if nobody has) and attach to the patient's open case."""
-    if referral.stage == ReferralStage.duplicate:
-        raise Conflict(f"referral {referral.id} is a duplicate of {referral.duplicate_of_id}")
-    if referral.stage == ReferralStage.processing:
-        raise Conflict(f"referral {referral.id} is being processed")
-    if referral.triage is None and referral.extraction:
-        await triage.apply(
-            ctx, referral, triage.automatic(referral.extraction, config, set_by=ctx.actor_id)
-        )
-    return await matching.attach_referral(ctx, referral)
-
-
-@dataclass(frozen=True)
-class BulkItem:
-    id: str
-    ok: bool
-    case_id: str | None = None
-    error: DomainError | None = None
-
-
-async def bulk(
-    ctx: Context,
-    *,
-    org_id: str | None,
-    action: BulkAction,
-    ids: list[str],
-    duplicate_of: str | None = None,
-) -> list[BulkItem]:
-    """Apply ``action`` to each id in its own savepoint: one bad id never spoils the batch."""
-    org_id = access.org_for(ctx, org_id, Role.coordinator)
-    if not 1 <= len(ids) <= MAX_BULK:
-        raise ValidationFailed(f"ids must hold 1 to {MAX_BULK} referral ids", field="ids")
-    original = None
-    if action is BulkAction.mark_duplicate:
-        original = await _original_of(ctx, org_id, duplicate_of)
-    config = await config_for(ctx, org_id)
-    results = []
-    for referral_id in ids:
-        try:
-            async with ctx.session.begin_nested():
-                referral = await _in_org(ctx, org_id, referral_id, lock=True)
-                case_id = None
-                if original is not None:
-                    await _mark(ctx, referral, original)
-                else:
-                    case_id = (await move_to_triaged(ctx, referral, config)).id
-            results.append(BulkItem(id=referral_id, ok=True, case_id=case_id))
-        except DomainError as exc:
-            results.append(BulkItem(id=referral_id, ok=False, error=exc))
-        except IntegrityError:
-            error = Conflict("the change conflicts with existing data")
-            results.append(BulkItem(id=referral_id, ok=False, error=error))
-    audit.record(
-        ctx,
-        "referral.bulk",
-        org_id=org_id,
-        resource_type="referral",
-        details={
-            "action": action,
-            "ok": [r.id for r in results if r.ok],
-            "failed": [r.id for r in results if not r.ok],
-        },
-    )
-    return results
-
-
-# -- export -----------------------------------------------------------------------------------
-
-EXPORT_COLUMNS = (
-    "id",
-    "stage",
-    "source",
-    "receivedAt",
-    "patientFirstName",
-    "patientLastName",
-    "patientDob",
-    "patientPhone",
-    "insuranceProvider",
-    "insuranceMemberId",
-    "referrerProvider",
-    "referrerPractice",
-    "referrerNpi",
-    "reason",
-    "diagnosisCodes",
-    "urgency",
-    "triageLevel",
-    "priorityBand",
-    "queue",
-    "qaPassed",
-    "caseId",
-    "duplicateOf",
-    "error",
-)
-
-
-def export_record(referral: Referral) -> list[str]:
-    """One CSV row's values, in ``EXPORT_COLUMNS`` order (unquoted, not yet neutralised)."""
-    ex = referral.extraction or Extraction()
-    patient, insurance, referrer, clinical = ex.patient, ex.insurance, ex.referrer, ex.clinical
-    tri, qa = referral.triage, referral.qa
-    values: list[Any] = [
-        referral.id,
-        str(referral.stage),
-        referral.source,
-        referral.created_at.isoformat().replace("+00:00", "Z"),
-        patient.first_name,
-        patient.last_name,
-        patient.dob,
-        patient.phone,
-        insurance.provider,
-        insurance.member_id,
-        referrer.provider_name,
-        referrer.practice_name,
-        referrer.npi,
-        clinical.reason,
-        ";".join(clinical.diagnosis_codes),
-        clinical.urgency.value if clinical.urgency else None,
-        tri.level if tri else None,
-        tri.priority_band.value if tri and tri.priority_band else None,
-        tri.queue if tri else None,
-        qa.passed if qa else None,
-        referral.case_id,
-        referral.duplicate_of_id,
-        referral.error,
-    ]
-    return ["" if v is None else str(v).lower() if isinstance(v, bool) else str(v) for v in values]
-
-
-@dataclass
-class Export:
-    ctx: Context
-    org_id: str
-    stages: list[ReferralStage]
-
-    async def pages(self) -> AsyncIterator[list[Referral]]:
-        """Keyset pages of the export; each page is audited and committed as it is sent."""
-        cursor: str | None = None
-        while True:
-            query = select(Referral).where(Referral.org_id == self.org_id)
-            if self.stages:
-                query = query.where(col(Referral.stage).in_(self.stages))
-            page: Page[Referral] = await paginate(
-                self.ctx.session, query, Referral, cursor=cursor, limit=EXPORT_PAGE
-            )
-            if page.items:
-                audit.record_many(
-                    self.ctx,
-                    "referral.export",
-                    org_id=self.org_id,
-                    resource_type="referral",
-                    resource_ids=[r.id for r in page.items],
-                )
-                await self.ctx.session.commit()
-                yield page.items
-            if page.next_cursor is None:
-                return
-            cursor = page.next_cursor
-
-
-def start_export(ctx: Context, *, org_id: str | None, stage: str | None) -> Export:
-    """Check access and the filter before the first byte is sent; the export is audited."""
-    org_id = access.org_for(ctx, org_id)
-    stages = parse_stages(stage)
-    audit.record(
-        ctx,
-        "referral.export_start",
-        org_id=org_id,
-        resource_type="referral",
-        details={"stage": [s.value for s in stages]},
-    )
-    return Export(ctx=ctx, org_id=org_id, stages=stages)

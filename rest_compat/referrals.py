@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from models import Case, Document, Job, Patient, Referral
 from models.extraction import QaResult, TriageResult
-from resolvers import jobs, qa, referrals, triage
+from resolvers import jobs, qa, referral_export, referral_moves, referrals, triage
 from resolvers.context import Context
 from resolvers.errors import ValidationFailed
 from rest_compat.http import ApiRouter, is_multipart, json_body, total_if_asked
@@ -187,8 +187,8 @@ class TriageBody(Body):
 
 class BulkBody(Body):
     org_id: str | None = None
-    action: referrals.BulkAction
-    ids: list[str] = Field(min_length=1, max_length=referrals.MAX_BULK)
+    action: referral_moves.BulkAction
+    ids: list[str] = Field(min_length=1, max_length=referral_moves.MAX_BULK)
     duplicate_of: str | None = None
 
 
@@ -351,7 +351,7 @@ async def create_referral(
 @router.post("/api/referrals/bulk", body=BulkBody, response=BulkOut)
 async def bulk_referrals(request: Request, ctx: Context, body: BulkBody) -> JSONResponse:
     """Perform bulk actions (move to triaged, mark duplicate); each id succeeds or fails alone."""
-    results = await referrals.bulk(
+    results = await referral_moves.bulk(
         ctx, org_id=body.org_id, action=body.action, ids=body.ids, duplicate_of=body.duplicate_of
     )
     out = []
@@ -383,12 +383,12 @@ def _csv_line(values: list[str]) -> str:
 )
 async def export_referrals(request: Request, ctx: Context, query: ExportQuery) -> StreamingResponse:
     """Export referrals as CSV. Optional stage filter. Streamed, page by page."""
-    export = referrals.start_export(ctx, org_id=query.org_id, stage=query.stage)
+    export = referral_export.start_export(ctx, org_id=query.org_id, stage=query.stage)
 
     async def lines() -> AsyncIterator[str]:
-        yield _csv_line(list(referrals.EXPORT_COLUMNS))
+        yield _csv_line(list(referral_export.EXPORT_COLUMNS))
         async for page in export.pages():
-            yield "".join(_csv_line(referrals.export_record(r)) for r in page)
+            yield "".join(_csv_line(referral_export.export_record(r)) for r in page)
 
     return StreamingResponse(
         lines(),

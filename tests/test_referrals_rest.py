@@ -471,9 +471,9 @@ async def test_process_waits_for_every_upload_and_refuses_settled_referrals(
 async def test_export_streams_csv_with_neutralised_cells(
     app: Any, settings: Settings, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from resolvers import referrals
+    from resolvers import referral_export
 
-    monkeypatch.setattr(referrals, "EXPORT_PAGE", 2)
+    monkeypatch.setattr(referral_export, "EXPORT_PAGE", 2)
     evil = extraction(
         patient={"firstName": '=HYPERLINK("http://x")', "lastName": "+Doe", "phone": "-1"},
         referrer={"practiceName": "@SUM(A1)", "providerName": "\tTab"},

@@ -17,7 +17,7 @@ from strawberry.types.enum import StrawberryEnumDefinition
 
 import models
 from models import document, extraction
-from resolvers import periods, referrals
+from resolvers import periods, referral_moves
 
 E = TypeVar("E", bound=type[StrEnum])
 
@@ -46,7 +46,7 @@ ReferralStage = graphql_enum(
     "also DUPLICATE and FAILED",
 )
 BulkAction = graphql_enum(
-    referrals.BulkAction,
+    referral_moves.BulkAction,
     name="BulkReferralActionKind",
     description="What bulkReferralAction does to each referral",
 )

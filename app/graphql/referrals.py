@@ -40,7 +40,7 @@ from app.graphql.scalars import DateOrDateTime
 from app.graphql.uploads import UploadTicket
 from models import Job as JobRow
 from models import Referral as ReferralRow
-from resolvers import qa, referrals, triage
+from resolvers import qa, referral_moves, referrals, triage
 from resolvers.pagination import Page
 
 if TYPE_CHECKING:
@@ -440,7 +440,7 @@ def _triaged(row: ReferralRow) -> SetTriageSuccess:
     return SetTriageSuccess(referral=Referral.from_row(row), triage=result)
 
 
-def _bulk_result(item: referrals.BulkItem) -> BulkReferralResult:
+def _bulk_result(item: referral_moves.BulkItem) -> BulkReferralResult:
     return BulkReferralResult(
         id=strawberry.ID(item.id),
         ok=item.ok,
@@ -556,7 +556,7 @@ class ReferralMutation:
         ctx = info.context.ctx
         return await run_mutation(
             info,
-            lambda: referrals.mark_duplicate(ctx, referral_id=id, duplicate_of=duplicate_of),
+            lambda: referral_moves.mark_duplicate(ctx, referral_id=id, duplicate_of=duplicate_of),
             lambda row: MarkReferralDuplicateSuccess(referral=Referral.from_row(row)),
         )
 
@@ -567,7 +567,7 @@ class ReferralMutation:
         ctx = info.context.ctx
         return await run_mutation(
             info,
-            lambda: referrals.bulk(
+            lambda: referral_moves.bulk(
                 ctx,
                 org_id=input.org_id,
                 action=input.action,
