@@ -1,4 +1,4 @@
-"""Referring practices and providers, the spellings that match them, and the org's locations.
+"""Referring practices and providers, and the spellings that match them.
 
 A referral names its referrer as it was written on the fax (``case.referrer_candidates``:
 ``providerName``, ``practiceName``, ``npi``, ``phone``, ``fax``). A coordinator either
@@ -23,23 +23,15 @@ from sqlmodel import col, select
 from models import (
     AliasKind,
     Case,
-    Location,
     Practice,
     Provider,
     ReferrerAlias,
-    Role,
     utcnow,
 )
 from models.extraction import ExtractedReferrer
 from models.values import (
-    STATE_RULE,
-    ZIP_RULE,
-    npi_valid,
-    phone_e164,
     strip_titles,
     title_free_words,
-    us_state,
-    us_zip,
 )
 from resolvers import audit, locks
 from resolvers.access import get_scoped, org_for
@@ -48,10 +40,8 @@ from resolvers.access import get_scoped, org_for
 from resolvers.cases import UNSET, Unset, get_for_change
 from resolvers.context import Context
 from resolvers.errors import Conflict, ValidationFailed
+from resolvers.field_checks import MAX_NAME, Checks
 from resolvers.pagination import Page, check_limit, paginate
-
-MAX_NAME = 300
-ADDRESS_LINES = ("line1", "line2", "city", "state", "zip")
 
 
 def alias_key(text: str | None) -> str:
@@ -224,77 +214,7 @@ def _pick(given: Any, default: Any) -> Any:
     return default if given is UNSET else given
 
 
-class _Checks:
-    """Collects every wrong field so one 422 names them all."""
-
-    def __init__(self) -> None:
-        self.problems: list[dict[str, str]] = []
-
-    def wrong(self, field: str, message: str) -> None:
-        self.problems.append({"field": field, "message": message})
-
-    def name(self, field: str, value: Any, longest: int = MAX_NAME) -> str:
-        text = value.strip() if isinstance(value, str) else ""
-        if not text:
-            self.wrong(field, "a name is required")
-        elif len(text) > longest:
-            self.wrong(field, f"at most {longest} characters")
-        return text
-
-    def npi(self, field: str, value: Any) -> str | None:
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        text = value.strip() if isinstance(value, str) else str(value)
-        if not npi_valid(text):
-            self.wrong(field, f"{text!r} is not a valid NPI (10 digits, correct check digit)")
-            return None
-        return text
-
-    def phone(self, field: str, value: Any) -> str | None:
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        normal = phone_e164(value) if isinstance(value, str) else None
-        if normal is None:
-            self.wrong(field, f"{value!r} is not a phone number")
-        return normal
-
-    def address(self, field: str, value: Any) -> dict[str, Any] | None:
-        """``{line1, line2, city, state, zip}``: state as two letters, a US ZIP code."""
-        if value is None:
-            return None
-        if not isinstance(value, dict):
-            self.wrong(field, "an address is an object of line1, line2, city, state, zip")
-            return None
-        unknown = sorted(set(value) - set(ADDRESS_LINES))
-        if unknown:
-            self.wrong(f"{field}.{unknown[0]}", "not an address field")
-        clean = {
-            k: (str(value[k]).strip() or None) if value.get(k) else None for k in ADDRESS_LINES
-        }
-        if clean["state"] is not None:
-            state = us_state(clean["state"])
-            if state is None:
-                self.wrong(f"{field}.state", STATE_RULE)
-            clean["state"] = state
-        if clean["zip"] is not None:
-            zip_code = us_zip(clean["zip"])
-            if zip_code is None:
-                self.wrong(f"{field}.zip", ZIP_RULE)
-            clean["zip"] = zip_code
-        for key, text in clean.items():
-            if text is not None and len(text) > 200:
-                self.wrong(f"{field}.{key}", "at most 200 characters")
-        return clean if any(clean.values()) else None
-
-    def raise_if_any(self) -> None:
-        if self.problems:
-            first = self.problems[0]
-            raise ValidationFailed(
-                f"invalid {first['field']}: {first['message']}", details=self.problems
-            )
-
-
-def _new_practice(org_id: str, case: Case, given: NewPractice, checks: _Checks) -> Practice:
+def _new_practice(org_id: str, case: Case, given: NewPractice, checks: Checks) -> Practice:
     candidate = _candidate_with(case, "practice_name")
     # The NPI on a referral is the provider's unless no provider is named.
     default_npi = None if candidate.provider_name else candidate.npi
@@ -309,7 +229,7 @@ def _new_practice(org_id: str, case: Case, given: NewPractice, checks: _Checks) 
     )
 
 
-def _new_provider(org_id: str, case: Case, given: NewProvider, checks: _Checks) -> Provider:
+def _new_provider(org_id: str, case: Case, given: NewProvider, checks: Checks) -> Provider:
     candidate = _candidate_with(case, "provider_name")
     return Provider(
         org_id=org_id,
@@ -347,7 +267,7 @@ async def create_referrer(
                 "the case has no referrer candidate to create from; send practice or provider",
                 field="practice",
             )
-    checks = _Checks()
+    checks = Checks()
     new_practice = _new_practice(org_id, case, practice, checks) if practice else None
     new_provider = _new_provider(org_id, case, provider, checks) if provider else None
     existing_practice = None
@@ -510,71 +430,3 @@ async def providers_of_practice(ctx: Context, *, practice_id: str) -> list[Provi
         .order_by(col(Provider.name), col(Provider.id))
     )
     return list((await ctx.session.scalars(query)).all())
-
-
-# -- locations: the org's own clinics ------------------------------------------------------------
-
-
-async def list_locations(
-    ctx: Context,
-    *,
-    org_id: str | None,
-    include_inactive: bool = False,
-    cursor: str | None = None,
-    limit: int | None = None,
-) -> Page[Location]:
-    org = org_for(ctx, org_id)
-    query = select(Location).where(Location.org_id == org)
-    if not include_inactive:
-        query = query.where(col(Location.active).is_(True))
-    page: Page[Location] = await paginate(
-        ctx.session, query, Location, cursor=cursor, limit=check_limit(limit)
-    )
-    return page
-
-
-async def create_location(
-    ctx: Context,
-    *,
-    org_id: str | None,
-    name: str,
-    emr_location_id: str | None = None,
-    phone: str | None = None,
-    address: dict[str, Any] | None = None,
-) -> Location:
-    """A clinic of the org (admin). Two clinics cannot share one EMR location id (409)."""
-    org = org_for(ctx, org_id, Role.admin)
-    checks = _Checks()
-    clean_name = checks.name("name", name, longest=200)
-    emr_id = emr_location_id.strip() if emr_location_id else None
-    if emr_id is not None and len(emr_id) > 100:
-        checks.wrong("emrLocationId", "at most 100 characters")
-    normal_phone = checks.phone("phone", phone)
-    clean_address = checks.address("address", address)
-    checks.raise_if_any()
-    if emr_id:
-        await locks.hold(ctx, "emr-location", org, emr_id)
-        query = select(Location).where(Location.org_id == org, Location.emr_location_id == emr_id)
-        known = (await ctx.session.scalars(query)).first()
-        if known is not None:
-            raise Conflict(
-                f"location {known.id} ({known.name}) already has EMR location id {emr_id}",
-                field="emrLocationId",
-            )
-    location = Location(
-        org_id=org,
-        name=clean_name,
-        emr_location_id=emr_id,
-        phone=normal_phone,
-        address=clean_address,
-    )
-    ctx.session.add(location)
-    audit.record(
-        ctx, "location.create", org_id=org, resource_type="location", resource_id=location.id
-    )
-    return location
-
-
-async def get_location(ctx: Context, *, location_id: str) -> Location:
-    """A clinic of the caller's orgs (another org's answers 404 as a missing one)."""
-    return await get_scoped(ctx, Location, location_id, resource="location")

@@ -5,7 +5,7 @@ from typing import Any
 from pydantic import Field
 from starlette.requests import Request
 
-from resolvers import referrers
+from resolvers import locations, referrers
 from resolvers.context import Context
 from rest_compat.http import ApiRouter, total_if_asked
 from rest_compat.idempotency import Idempotent
@@ -82,7 +82,7 @@ async def list_locations(
     request: Request, ctx: Context, query: LocationListQuery
 ) -> LocationListOut:
     """List the org's clinics (active ones unless includeInactive=true)."""
-    page = await referrers.list_locations(
+    page = await locations.list_locations(
         ctx,
         org_id=query.org_id,
         include_inactive=query.include_inactive,
@@ -99,7 +99,7 @@ async def list_locations(
 
 
 async def _location_again(request: Request, ctx: Context, location_id: str) -> LocationOut:
-    return LocationOut.of(await referrers.get_location(ctx, location_id=location_id))
+    return LocationOut.of(await locations.get_location(ctx, location_id=location_id))
 
 
 @router.post(
@@ -112,7 +112,7 @@ async def _location_again(request: Request, ctx: Context, location_id: str) -> L
 )
 async def create_location(request: Request, ctx: Context, body: CreateLocationBody) -> LocationOut:
     """Add a clinic to the org (admin), with the id the EMR knows it by."""
-    location = await referrers.create_location(
+    location = await locations.create_location(
         ctx,
         org_id=body.org_id,
         name=body.name,

@@ -22,7 +22,7 @@ from models import Location as LocationRow
 from models import Practice as PracticeRow
 from models import Provider as ProviderRow
 from models import ReferrerAlias as ReferrerAliasRow
-from resolvers import referrers
+from resolvers import locations, referrers
 
 
 @strawberry.type
@@ -221,7 +221,7 @@ class ReferrerQuery:
         ctx = info.context.ctx
         page = await or_null(
             info,
-            lambda: referrers.list_locations(
+            lambda: locations.list_locations(
                 ctx,
                 org_id=org_id,
                 include_inactive=include_inactive,
@@ -239,7 +239,7 @@ class ReferrerMutation:
         ctx = info.context.ctx
         return await run_mutation(
             info,
-            lambda: referrers.create_location(
+            lambda: locations.create_location(
                 ctx,
                 org_id=input.org_id,
                 name=input.name,
