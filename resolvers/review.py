@@ -37,7 +37,7 @@ from models.values import (
     npi_valid,
     strip_titles,
 )
-from resolvers import access, audit, intake, matching, patients, referrals, referrers
+from resolvers import access, audit, intake, matching, patient_checks, referrals, referrers
 from resolvers.context import Context
 from resolvers.errors import Conflict, ValidationFailed, not_found
 
@@ -56,7 +56,7 @@ class _Wrong(ValueError):
 
 
 def _text(value: Any) -> str | None:
-    return patients.clean_text(value)
+    return patient_checks.clean_text(value)
 
 
 def _person_name(value: Any) -> str | None:
@@ -64,7 +64,7 @@ def _person_name(value: Any) -> str | None:
 
 
 def _dob(value: Any) -> str | None:
-    dob = patients.clean_dob(value)
+    dob = patient_checks.clean_dob(value)
     return dob.isoformat() if dob else None
 
 
@@ -103,23 +103,23 @@ CLEANERS: dict[str, Callable[[Any], Any]] = {
     "patient.firstName": _text,
     "patient.lastName": _text,
     "patient.dob": _dob,
-    "patient.sex": patients.clean_sex,
-    "patient.phone": patients.clean_phone,
-    "patient.email": patients.clean_email,
+    "patient.sex": patient_checks.clean_sex,
+    "patient.phone": patient_checks.clean_phone,
+    "patient.email": patient_checks.clean_email,
     "patient.address.line1": _text,
     "patient.address.line2": _text,
     "patient.address.city": _text,
-    "patient.address.state": patients.clean_state,
-    "patient.address.zip": patients.clean_zip,
+    "patient.address.state": patient_checks.clean_state,
+    "patient.address.zip": patient_checks.clean_zip,
     "insurance.provider": _text,
     "insurance.memberId": _text,
     "insurance.groupNumber": _text,
     "referrer.providerName": _person_name,
     "referrer.npi": _npi,
     "referrer.practiceName": _text,
-    "referrer.phone": patients.clean_phone,
-    "referrer.fax": patients.clean_phone,
-    "clinical.reason": lambda v: patients.clean_text(v, limit=MAX_REASON),
+    "referrer.phone": patient_checks.clean_phone,
+    "referrer.fax": patient_checks.clean_phone,
+    "clinical.reason": lambda v: patient_checks.clean_text(v, limit=MAX_REASON),
     "clinical.diagnosisCodes": _codes,
     "clinical.urgency": _urgency,
 }
@@ -137,7 +137,7 @@ def clean_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
             continue
         try:
             clean[path] = cleaner(value)
-        except (_Wrong, patients.InvalidValue) as exc:
+        except (_Wrong, patient_checks.InvalidValue) as exc:
             problems.append({"field": path, "message": f"{path} {exc}"})
     if not changes:
         problems.append({"field": "fields", "message": "send at least one field to change"})

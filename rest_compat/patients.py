@@ -5,7 +5,7 @@ from typing import Any
 from pydantic import ConfigDict, Field
 from starlette.requests import Request
 
-from resolvers import patients
+from resolvers import patient_checks, patients
 from resolvers.context import Context
 from resolvers.errors import ValidationFailed
 from rest_compat.http import ApiRouter, total_if_asked
@@ -104,9 +104,9 @@ def patient_fields(body: PatientFieldsIn) -> dict[str, Any]:
     sent = body.model_fields_set - {"id", "org_id"}
     fields: dict[str, Any] = {name: getattr(body, name) for name in sent}
     if "address" in fields and body.address is not None:
-        fields["address"] = patients.Address(**body.address.model_dump())
+        fields["address"] = patient_checks.Address(**body.address.model_dump())
     if "insurance" in fields and body.insurance is not None:
-        fields["insurance"] = patients.Insurance(**body.insurance.model_dump())
+        fields["insurance"] = patient_checks.Insurance(**body.insurance.model_dump())
     return fields
 
 

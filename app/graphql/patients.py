@@ -17,7 +17,7 @@ from app.graphql.loaders import (
 from app.graphql.node import Node, register_node
 from app.graphql.pagination import Connection, check_first
 from models import Patient as PatientRow
-from resolvers import patients
+from resolvers import patient_checks, patients
 
 if TYPE_CHECKING:
     from app.graphql.cases import Case
@@ -216,14 +216,14 @@ class UpdatePatientInput:
 def _fields(input: CreatePatientInput | UpdatePatientInput) -> dict[str, Any]:
     """The fields sent, as ``resolvers.patients`` takes them."""
     fields: dict[str, Any] = {}
-    for name in patients.FIELD_NAMES:
+    for name in patient_checks.FIELD_NAMES:
         value = getattr(input, name)
         if value is strawberry.UNSET:
             continue
         if isinstance(value, PatientAddressInput):
-            value = patients.Address(**vars(value))
+            value = patient_checks.Address(**vars(value))
         elif isinstance(value, InsuranceInput):
-            value = patients.Insurance(**vars(value))
+            value = patient_checks.Insurance(**vars(value))
         fields[name] = value
     return fields
 
