@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from models.extraction import Sex
 from models.values import (
     STATE_RULE,
     ZIP_RULE,
@@ -21,7 +22,6 @@ from models.values import (
 )
 from resolvers.errors import ValidationFailed
 
-SEXES = ("F", "M", "X", "U")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 _TWO_DIGIT_YEAR = re.compile(r"\d{1,2}[/-]\d{1,2}[/-]\d{2}")
 _TIMESTAMP = re.compile(r"\d\s*T\s*\d|\d:\d", re.IGNORECASE)
@@ -139,8 +139,8 @@ def clean_sex(value: Any) -> str | None:
     text = clean_text(value)
     if text is None:
         return None
-    if text.upper() not in SEXES:
-        raise InvalidValue("must be one of F, M, X, U")
+    if text.upper() not in Sex._value2member_map_:
+        raise InvalidValue("must be one of " + ", ".join(Sex))
     return text.upper()
 
 
