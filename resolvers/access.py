@@ -1,10 +1,10 @@
 """Org scoping and roles. Every resolver that touches org data goes through here."""
 
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
-from models import Role
+from models import Case, Referral, Role
 from resolvers.context import Context, Principal
-from resolvers.errors import Forbidden, Unauthenticated, ValidationFailed, not_found
+from resolvers.errors import Conflict, Forbidden, Unauthenticated, ValidationFailed, not_found
 
 
 class OrgRow(Protocol):
@@ -109,7 +109,37 @@ async def get_row(
         return None
     if not lock:
         return await ctx.session.get(model, id_)
+    if model is Referral:
+        return cast(Model | None, await _lock_referral(ctx, id_))
     return await ctx.session.get(model, id_, with_for_update=CHANGE_LOCK, populate_existing=True)
+
+
+# Tries at locking a referral that moves to another case between its read and its lock.
+_REFERRAL_LOCK_TRIES = 3
+
+
+async def _lock_referral(ctx: Context, id_: str) -> Referral | None:
+    """The referral, locked after its case, if it has one.
+
+    Locks are taken case first, then its referrals, on every path: a change to a case
+    rewrites its referrals' copies of it (``case_facts``) while holding the case, so a
+    path holding a referral and then waiting for its case would deadlock with it.
+    """
+    for _ in range(_REFERRAL_LOCK_TRIES):
+        seen = await ctx.session.get(Referral, id_)
+        if seen is None:
+            return None
+        case_id = seen.case_id
+        if case_id is not None:
+            await ctx.session.get(
+                Case, case_id, with_for_update=CHANGE_LOCK, populate_existing=True
+            )
+        row = await ctx.session.get(
+            Referral, id_, with_for_update=CHANGE_LOCK, populate_existing=True
+        )
+        if row is None or row.case_id == case_id:
+            return row
+    raise Conflict(f"referral {id_} kept moving between cases; try again")
 
 
 async def get_scoped(
