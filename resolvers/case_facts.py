@@ -12,6 +12,9 @@ and the referrals loaded in the session are given the values written. A write pa
 cannot forget them; a Core ``UPDATE`` of those case columns or of ``referrals.case_id``
 bypasses the ORM and must call ``refresh`` (none does).
 
+The copy writes a case's referrals while the case is held, so every path takes its locks in
+that order, case before its referrals (``access.get_row`` locks a referral after its case).
+
 ``_copy`` is the one statement: the flush runs it for the cases it touched, ``refresh``
 for chosen cases or a whole org (a repair, and how bulk-loaded rows get them).
 """
