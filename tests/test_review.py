@@ -8,7 +8,8 @@ from sqlmodel import select
 from app.db import transaction
 from app.settings import Settings
 from models import AliasKind, AuditEvent, Practice, Provider, utcnow
-from resolvers import referrers
+from models.extraction import Extraction
+from resolvers import referrers, review
 from resolvers.context import Context
 from tests.conftest import World, assert_error, gql
 from tests.referral_fixtures import extraction, load_referral, seed_referral
@@ -296,3 +297,23 @@ async def test_a_case_follows_its_most_urgent_referral_unless_a_person_set_its_o
     assert pinned.status_code == 200, pinned.text
     await client.post(f"/api/referrals/{first}/triage", json={"level": 1, "reason": "again"})
     assert (await client.get(f"/api/cases/{case_id}")).json()["triageLevel"] == 3
+
+
+def test_a_new_reading_keeps_a_persons_values_where_it_differs_from_them() -> None:
+    machine = Extraction.model_validate(extraction(patient={"dob": "1958-03-15"}))
+    at = utcnow()
+    corrected, _ = review.apply_changes(
+        machine, {"patient.dob": "1985-03-15", "patient.lastName": "Doe-Ray"}, by="usr_1", at=at
+    )
+    # The new reading fixed the name on its own, and still misreads the year.
+    reread = Extraction.model_validate(
+        extraction(patient={"dob": "1958-03-15", "lastName": "Doe-Ray"})
+    )
+
+    kept = review.keep_corrections(corrected, reread)
+
+    assert kept.patient.dob == "1985-03-15" and kept.confidence_of("patient.dob") == 1.0
+    assert list(kept.corrections) == ["patient.dob"]  # the name is the machine's again
+    dob = kept.corrections["patient.dob"]
+    assert (dob.machine_value, dob.by, dob.at) == ("1958-03-15", "usr_1", at)
+    assert review.keep_corrections(None, reread) == reread
