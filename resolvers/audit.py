@@ -20,17 +20,19 @@ def record(
     resource_id: str | None = None,
     outcome: str = "success",
     details: dict[str, Any] | None = None,
-) -> None:
+) -> dict[str, Any]:
     """Add an event to the operation's transaction: it commits or rolls back with the change.
 
     Kept as a row of the table's columns and written at commit, with the transaction's
     other events, in one multi-row INSERT (not an ORM entity and a flush each: for a read,
     the bookkeeping cost more than the statement). A savepoint rolled back takes its
-    events with it; a read of the trail writes them first (``write_pending``).
+    events with it; a read of the trail writes them first (``write_pending``). Answers
+    the row, to be written again (``write``) should the transaction roll back and the
+    event have to stand anyway (an authentication's).
     """
-    _pending(ctx.session.sync_session).append(
-        _row(ctx, action, org_id, resource_type, resource_id, outcome, details)
-    )
+    row = _row(ctx, action, org_id, resource_type, resource_id, outcome, details)
+    _pending(ctx.session.sync_session).append(row)
+    return row
 
 
 async def record_now(
@@ -43,19 +45,15 @@ async def record_now(
     outcome: str = "success",
     details: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Insert an event at once, in the session's transaction, bypassing the unit of work.
-
-    For the per-request authentication events, where the ORM's flush bookkeeping
-    costs more than the insert itself. Answers the row, to be written again (``write``)
-    should the transaction roll back and the event have to stand anyway.
-    """
+    """Insert an event at once, in the session's transaction, bypassing the unit of work
+    (an event the face commits on its own before it answers). Answers the row."""
     row = _row(ctx, action, org_id, resource_type, resource_id, outcome, details)
     await ctx.session.execute(_INSERT, row)
     return row
 
 
 async def write(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """Insert events kept as rows (``record_now``'s), in one statement."""
+    """Insert events kept as rows (``record``'s), in one statement."""
     if rows:
         await session.execute(_INSERT, rows)
 

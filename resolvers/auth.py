@@ -59,7 +59,7 @@ async def _api_key_principal(ctx: Context, secret: str) -> Principal:
         kind="api_key", api_key=key, roles={key.org_id: Role.admin}, method="api_key"
     )
     ctx.principal = principal
-    event = await audit.record_now(
+    event = audit.record(
         ctx, "auth.api_key", org_id=key.org_id, resource_type="api_key", resource_id=key.id
     )
     ctx.auth_events.append(event)
@@ -98,9 +98,7 @@ async def _principal_for(ctx: Context, identity: VerifiedIdentity, method: str) 
         await _refuse(ctx, action, "token was revoked", subject=user.id)
     principal = Principal(kind="user", user=user, roles=await _roles(ctx, user.id), method=method)
     ctx.principal = principal
-    event = await audit.record_now(
-        ctx, action, org_id=None, resource_type="user", resource_id=user.id
-    )
+    event = audit.record(ctx, action, org_id=None, resource_type="user", resource_id=user.id)
     ctx.auth_events.append(event)
     return principal
 
@@ -130,7 +128,7 @@ async def _roles(ctx: Context, user_id: str) -> dict[str, Role]:
 async def _refuse(
     ctx: Context, action: str, reason: str, subject: str | None = None, uid: str | None = None
 ) -> NoReturn:
-    await audit.record_now(
+    audit.record(
         ctx,
         action,
         org_id=None,

@@ -1,11 +1,12 @@
 """Keyset pagination, newest first, behind an opaque cursor."""
 
 import base64
+import collections
+import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from types import SimpleNamespace
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Executable, Select, String, and_, any_, bindparam, func, or_, select
@@ -75,21 +76,27 @@ async def paginate(
             or_(model.created_at < created, and_(model.created_at == created, model.id < id_))
         )
     query = query.order_by(model.created_at.desc(), model.id.desc()).limit(limit + 1)
-    if _selects_one_entity(query):
-        rows = list((await session.execute(query)).scalars())
-    else:
+    if query.get_execution_options().get(_SHOWN):
         rows = await shown_records(session, query)
+    else:
+        rows = list((await session.execute(query)).scalars())
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = encode_cursor(rows[-1].created_at, rows[-1].id) if more and rows else None
     return Page(items=rows, next_cursor=next_cursor, matching=matching)
 
 
+# An execution option marking a ``rows_of`` read, carried by every select built from it.
+# ``paginate`` tells it from ``select(Model)`` by this mark rather than by its column
+# descriptions, which cost a Python object per column at every page.
+_SHOWN = "intakedesk_shown_rows"
+
+
 def rows_of(model: Any) -> Select[Any]:
     """A Core select of ``model``'s table: rows whose attributes are the model's columns,
     decoded by the same column types, without the ORM's instances and identity map.
     For reads that are only shown; ``paginate`` answers them as ``shown_records``."""
-    return select(model.__table__)
+    return select(model.__table__).execution_options(**{_SHOWN: True})
 
 
 def among(session: AsyncSession, column: Any, values: Iterable[str]) -> ColumnElement[bool]:
@@ -107,7 +114,34 @@ def among(session: AsyncSession, column: Any, values: Iterable[str]) -> ColumnEl
 _TEXT_ARRAY = ARRAY(String)
 
 
-async def shown_rows(session: AsyncSession, query: Executable) -> list[Any]:
+def among_bound(dialect: str, column: Any, name: str) -> ColumnElement[bool]:
+    """``among`` with its keys bound at execution as the parameter ``name``, for a
+    statement built once per dialect and run with new keys (``Built``): the same SQL as
+    ``among``'s, without building the statement and its cache key again at every read."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=_TEXT_ARRAY))
+    return column.in_(bindparam(name, expanding=True))  # type: ignore[no-any-return]
+
+
+class Built(Generic[T]):
+    """A statement built once per dialect by ``build(dialect_name)``, on first use."""
+
+    def __init__(self, build: Callable[[str], T]) -> None:
+        self._build = build
+        self._by_dialect: dict[str, T] = {}
+
+    def on(self, session: AsyncSession) -> T:
+        bind = session.bind
+        name = bind.dialect.name if bind is not None else ""
+        built = self._by_dialect.get(name)
+        if built is None:
+            built = self._by_dialect[name] = self._build(name)
+        return built
+
+
+async def shown_rows(
+    session: AsyncSession, query: Executable, params: dict[str, Any] | None = None
+) -> list[Any]:
     """The rows of a ``rows_of`` read, in the session's transaction, as the session would
     answer them but without the ORM's row loading.
 
@@ -118,32 +152,38 @@ async def shown_rows(session: AsyncSession, query: Executable) -> list[Any]:
     processing. Pending changes are flushed first, as ``session.execute`` would.
     ``run_sync`` so that it takes its turn among the request's other database calls.
     """
-    return await session.run_sync(_rows_on_connection, query)
+    return await session.run_sync(_rows_on_connection, query, params)
 
 
-async def shown_records(session: AsyncSession, query: Executable) -> list[SimpleNamespace]:
+async def shown_records(
+    session: AsyncSession, query: Executable, params: dict[str, Any] | None = None
+) -> list[Any]:
     """``shown_rows`` of a ``rows_of`` read, each a record of the table's columns as plain
     attributes (``record.stage``). A SQLAlchemy row answers an attribute through a key
     lookup and a check of its class, some twenty times what a plain attribute costs, and
     a page shown reads thousands (50 referrals, their cases and patients, field by field)."""
-    return await session.run_sync(_records_on_connection, query)
+    return await session.run_sync(_records_on_connection, query, params)
 
 
-def _rows_on_connection(session: Session, query: Executable) -> list[Any]:
+def _rows_on_connection(
+    session: Session, query: Executable, params: dict[str, Any] | None
+) -> list[Any]:
     if session.autoflush:
         session.flush()
-    return list(session.connection().execute(query).all())
+    return list(session.connection().execute(query, params).all())
 
 
-def _records_on_connection(session: Session, query: Executable) -> list[SimpleNamespace]:
+def _records_on_connection(
+    session: Session, query: Executable, params: dict[str, Any] | None
+) -> list[Any]:
     if session.autoflush:
         session.flush()
-    result = session.connection().execute(query)
-    keys = list(result.keys())
-    return [SimpleNamespace(**dict(zip(keys, row, strict=True))) for row in result]
+    result = session.connection().execute(query, params)
+    return list(map(_record_type(tuple(result.keys()))._make, result))
 
 
-def _selects_one_entity(query: Select[Any]) -> bool:
-    """``select(Model)`` (answered as instances) rather than columns (answered as rows)."""
-    described = query.column_descriptions
-    return len(described) == 1 and described[0].get("entity") is described[0]["expr"]
+@functools.cache
+def _record_type(keys: tuple[str, ...]) -> Any:
+    """The record of a select's columns: a named tuple, made from a row in one C call
+    (a namespace per row costs a dict and a call per column), read by attribute alike."""
+    return collections.namedtuple("Record", keys)  # type: ignore[misc]

@@ -34,8 +34,9 @@ from resolvers.context import Context
 from resolvers.errors import Conflict, ValidationFailed, not_found
 from resolvers.org_config import OrgConfig
 from resolvers.pagination import (
+    Built,
     Page,
-    among,
+    among_bound,
     check_limit,
     paginate,
     rows_of,
@@ -236,18 +237,41 @@ async def documents_of(ctx: Context, referrals: list[Referral]) -> dict[str, lis
     return grouped
 
 
-async def document_counts(ctx: Context, referrals: list[Referral]) -> dict[str, int]:
-    if not referrals:
-        return {}
-    query = (
+# Built once per dialect (a page's counts and links are read at every list): the keys
+# are the statement's parameters.
+_DOCUMENT_COUNTS = Built(
+    lambda dialect: (
         select(Document.referral_id, func.count())
         .where(
-            among(ctx.session, col(Document.org_id), {r.org_id for r in referrals}),
-            among(ctx.session, col(Document.referral_id), [r.id for r in referrals]),
+            among_bound(dialect, col(Document.org_id), "org_ids"),
+            among_bound(dialect, col(Document.referral_id), "referral_ids"),
         )
         .group_by(col(Document.referral_id))
     )
-    return {str(ref): int(n) for ref, n in await shown_rows(ctx.session, query)}
+)
+
+
+async def document_counts(ctx: Context, referrals: list[Referral]) -> dict[str, int]:
+    if not referrals:
+        return {}
+    query = _DOCUMENT_COUNTS.on(ctx.session)
+    params = {
+        "org_ids": list({r.org_id for r in referrals}),
+        "referral_ids": [r.id for r in referrals],
+    }
+    return {str(ref): int(n) for ref, n in await shown_rows(ctx.session, query, params)}
+
+
+def _linked_query(model: Any) -> Built[Any]:
+    return Built(
+        lambda dialect: rows_of(model).where(
+            among_bound(dialect, col(model.id), "ids"),
+            among_bound(dialect, col(model.org_id), "org_ids"),
+        )
+    )
+
+
+_LINKED: dict[Any, Built[Any]] = {}
 
 
 async def linked(ctx: Context, model: Any, ids: list[str | None]) -> dict[str, Any]:
@@ -257,11 +281,10 @@ async def linked(ctx: Context, model: Any, ids: list[str | None]) -> dict[str, A
     wanted = sorted({i for i in ids if i})
     if not wanted:
         return {}
-    query = rows_of(model).where(
-        among(ctx.session, col(model.id), wanted),
-        among(ctx.session, col(model.org_id), access.visible_org_ids(ctx)),
-    )
-    rows = {row.id: row for row in await shown_records(ctx.session, query)}
+    built = _LINKED.get(model) or _LINKED.setdefault(model, _linked_query(model))
+    query = built.on(ctx.session)
+    params = {"ids": wanted, "org_ids": list(access.visible_org_ids(ctx))}
+    rows = {row.id: row for row in await shown_records(ctx.session, query, params)}
     resource = "case" if model is Case else "patient"
     by_org: dict[str, list[str]] = defaultdict(list)
     for row in rows.values():

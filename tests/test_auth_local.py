@@ -180,3 +180,16 @@ async def test_revoked_api_key_is_refused_on_the_next_request(world: World) -> N
     assert graphql.headers["www-authenticate"] == "Bearer"
     listed = (await world.a.admin.client.get("/api/api-keys")).json()
     assert world.a.api_key_id not in [k["id"] for k in listed["items"]]
+
+
+async def test_a_key_use_stays_audited_when_the_operation_fails(app: Any, world: World) -> None:
+    # The event goes with the operation's own at commit; a failed operation commits
+    # nothing, and the authentication is written on its own.
+    before = await audit_events(app, action="auth.api_key", resource_id=world.a.api_key_id)
+    missing = await world.a.key_client.get("/api/referrals/ref_missing")
+    assert missing.status_code == 404
+    bad = await world.a.key_client.get("/api/referrals?limit=0")
+    assert bad.status_code == 422
+    after = await audit_events(app, action="auth.api_key", resource_id=world.a.api_key_id)
+    assert len(after) == len(before) + 2
+    assert all(e.outcome == "success" for e in after)
