@@ -8,7 +8,7 @@ import pypdfium2.raw as pdfium_raw
 import pytest
 from PIL import Image, ImageOps
 
-from bench.corpus import Packet, generate, layouts
+from bench.corpus import Packet, generate, layouts, third_layouts
 from bench.extraction import score_fields
 from models.document import PageType
 from models.extraction import FIELD_PATHS, Extraction
@@ -162,6 +162,21 @@ def test_each_page_is_the_type_the_truth_says(layout: str) -> None:
             assert MARKERS[kind] in (text or ""), kind
         if kind == PageType.insurance_card and text:  # else a scanned-in copy of the card
             assert packet.truth.insurance.member_id in text  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("layout", third_layouts())
+def test_a_third_holdout_layout_states_its_truth_on_its_referral_pages(layout: str) -> None:
+    packet = typed(layout)
+    truth = packet.truth
+    assert npi_valid(truth.referrer.npi)
+    texts = page_texts(packet)
+    referral = " ".join(
+        t or "" for t, kind in zip(texts, packet.page_types, strict=True) if kind == "referral"
+    )
+    assert truth.referrer.npi in referral
+    assert truth.patient.last_name.upper() in referral.upper()  # type: ignore[union-attr]
+    assert truth.insurance.member_id is None or truth.insurance.member_id in referral
+    assert all(code in referral for code in truth.clinical.diagnosis_codes)
 
 
 def test_a_scanned_packet_has_no_text_layer_and_is_grey_and_tilted() -> None:
