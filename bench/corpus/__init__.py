@@ -14,6 +14,7 @@ from datetime import date
 from bench.corpus import pages, render
 from bench.corpus.context import MARK, Ctx
 from bench.corpus.holdout import HOLDOUT
+from bench.corpus.holdout_fourth import FOURTH
 from bench.corpus.holdout_third import THIRD
 from bench.corpus.layouts import LAYOUTS
 from bench.corpus.people import Facts, facts
@@ -36,6 +37,7 @@ __all__ = [
     "Packet",
     "PacketFile",
     "corpus",
+    "fourth_layouts",
     "generate",
     "holdout_layouts",
     "layouts",
@@ -72,6 +74,11 @@ def holdout_layouts() -> list[str]:
 def third_layouts() -> list[str]:
     """The third held-out set (``bench/corpus/holdout_third.py``): measured, never tuned on."""
     return list(THIRD)
+
+
+def fourth_layouts() -> list[str]:
+    """The fourth held-out set (``bench/corpus/holdout_fourth.py``): measured, never tuned on."""
+    return list(FOURTH)
 
 
 def corpus(n_per_layout: int, seed: int = 0, scanned: bool | None = None) -> Iterator[Packet]:
@@ -122,7 +129,7 @@ class _Page:
 
 
 def generate(seed: int, layout: str, scanned: bool) -> Packet:
-    every = {**LAYOUTS, **HOLDOUT, **THIRD}
+    every = {**LAYOUTS, **HOLDOUT, **THIRD, **FOURTH}
     if layout not in every:
         raise ValueError(f"unknown layout {layout!r}; one of {', '.join(every)}")
     rng = random.Random(f"intakedesk-corpus:{seed}:{layout}:{int(scanned)}")
