@@ -3,6 +3,8 @@
     .venv/bin/python bench/extraction.py --per-layout 4 --seed 1 --both [--misses 40]
     .venv/bin/python bench/extraction.py --per-layout 2 --dump /tmp/corpus   # look at them
     .venv/bin/python bench/extraction.py --per-layout 6 --holdout   # layouts nobody tuned on
+    .venv/bin/python bench/extraction.py --per-layout 4 --holdout third   # the third such set
+    .venv/bin/python bench/extraction.py --per-layout 4 --holdout fourth  # the fourth such set
 
 Generates N packets of every layout (typed PDFs and/or scanned faxes), reads each with the
 pipeline (``app.pipeline.read.read_packet`` then ``app.pipeline.fields.extract``), and
@@ -36,7 +38,14 @@ from typing import Any  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.corpus import Packet, generate, holdout_layouts, layouts  # noqa: E402
+from bench.corpus import (  # noqa: E402
+    Packet,
+    fourth_layouts,
+    generate,
+    holdout_layouts,
+    layouts,
+    third_layouts,
+)
 from models.extraction import FIELD_PATHS, Extraction  # noqa: E402
 
 BUCKETS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0001)
@@ -386,8 +395,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     kind.add_argument("--scanned", action="store_true", help="scanned faxes only")
     kind.add_argument("--both", action="store_true", help="typed and scanned (default)")
     parser.add_argument("--layout", action="append", help="only this layout (repeatable)")
-    parser.add_argument("--holdout", action="store_true",
-                        help="only the held-out layouts (kept out of tuning)")  # fmt: skip
+    parser.add_argument("--holdout", nargs="?", const="first",
+                        choices=("first", "third", "fourth", "all"),
+                        help="only the held-out layouts (kept out of tuning): the first nine "
+                        "(default), the third set, the fourth set, or all")  # fmt: skip
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="process pool for the throughput run (0: skip it)")  # fmt: skip
     parser.add_argument("--dump", type=Path, help="write the packets' files and truth here")
@@ -396,7 +407,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     kinds = [False] if args.typed else [True] if args.scanned else [False, True]
-    names = args.layout or (holdout_layouts() if args.holdout else layouts())
+    held = {
+        "first": holdout_layouts(),
+        "third": third_layouts(),
+        "fourth": fourth_layouts(),
+        "all": holdout_layouts() + third_layouts() + fourth_layouts(),
+    }
+    names = args.layout or (held[args.holdout] if args.holdout else layouts())
     jobs = [
         (args.seed * 100_003 + i, name, scanned)
         for scanned in kinds

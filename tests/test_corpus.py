@@ -8,7 +8,7 @@ import pypdfium2.raw as pdfium_raw
 import pytest
 from PIL import Image, ImageOps
 
-from bench.corpus import Packet, generate, layouts
+from bench.corpus import Packet, fourth_layouts, generate, layouts, third_layouts
 from bench.extraction import score_fields
 from models.document import PageType
 from models.extraction import FIELD_PATHS, Extraction
@@ -162,6 +162,44 @@ def test_each_page_is_the_type_the_truth_says(layout: str) -> None:
             assert MARKERS[kind] in (text or ""), kind
         if kind == PageType.insurance_card and text:  # else a scanned-in copy of the card
             assert packet.truth.insurance.member_id in text  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("layout", third_layouts() + fourth_layouts())
+def test_a_later_holdout_layout_states_its_truth_on_its_referral_pages(layout: str) -> None:
+    packet = typed(layout)
+    truth = packet.truth
+    assert npi_valid(truth.referrer.npi)
+    texts = page_texts(packet)
+    referral = " ".join(
+        t or "" for t, kind in zip(texts, packet.page_types, strict=True) if kind == "referral"
+    )
+    assert truth.referrer.npi in referral
+    assert truth.patient.last_name.upper() in referral.upper()  # type: ignore[union-attr]
+    assert truth.insurance.member_id is None or truth.insurance.member_id in referral
+    assert all(code in referral for code in truth.clinical.diagnosis_codes)
+
+
+def test_the_narrative_first_referral_names_its_patient_only_on_its_second_page() -> None:
+    packet = typed("narrative_first")
+    texts = page_texts(packet)
+    referral = [t or "" for t, kind in zip(texts, packet.page_types, strict=True)
+                if kind == "referral"]  # fmt: skip
+    assert len(referral) == 2
+    last = packet.truth.patient.last_name  # type: ignore[union-attr]
+    assert last not in referral[0] and last in referral[1]
+    assert packet.truth.referrer.npi not in referral[0]
+
+
+def test_an_injury_claim_without_a_health_plan_has_a_claim_number_but_no_member_id() -> None:
+    packets = (generate(seed, "injury_claim", scanned=False) for seed in range(60))
+    packet = next(p for p in packets if p.truth.insurance.provider is None)
+    referral = " ".join(
+        t or "" for t, kind in zip(page_texts(packet), packet.page_types, strict=True)
+        if kind == "referral"
+    )  # fmt: skip
+    assert "Claim number" in referral and "None reported" in referral
+    assert packet.truth.insurance.member_id is None
+    assert packet.truth.insurance.group_number is None
 
 
 def test_a_scanned_packet_has_no_text_layer_and_is_grey_and_tilted() -> None:

@@ -14,6 +14,8 @@ from datetime import date
 from bench.corpus import pages, render
 from bench.corpus.context import MARK, Ctx
 from bench.corpus.holdout import HOLDOUT
+from bench.corpus.holdout_fourth import FOURTH
+from bench.corpus.holdout_third import THIRD
 from bench.corpus.layouts import LAYOUTS
 from bench.corpus.people import Facts, facts
 from bench.corpus.writing import Writer
@@ -31,7 +33,16 @@ from models.extraction import (
 # The corpus's "today": fixed, so a seed always gives the same dates.
 TODAY = date(2026, 11, 30)
 
-__all__ = ["Packet", "PacketFile", "corpus", "generate", "holdout_layouts", "layouts"]
+__all__ = [
+    "Packet",
+    "PacketFile",
+    "corpus",
+    "fourth_layouts",
+    "generate",
+    "holdout_layouts",
+    "layouts",
+    "third_layouts",
+]
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,16 @@ def layouts() -> list[str]:
 def holdout_layouts() -> list[str]:
     """Layouts kept out of tuning (``bench/corpus/holdout.py``); ``generate`` makes them too."""
     return list(HOLDOUT)
+
+
+def third_layouts() -> list[str]:
+    """The third held-out set (``bench/corpus/holdout_third.py``): measured, never tuned on."""
+    return list(THIRD)
+
+
+def fourth_layouts() -> list[str]:
+    """The fourth held-out set (``bench/corpus/holdout_fourth.py``): measured, never tuned on."""
+    return list(FOURTH)
 
 
 def corpus(n_per_layout: int, seed: int = 0, scanned: bool | None = None) -> Iterator[Packet]:
@@ -108,7 +129,7 @@ class _Page:
 
 
 def generate(seed: int, layout: str, scanned: bool) -> Packet:
-    every = {**LAYOUTS, **HOLDOUT}
+    every = {**LAYOUTS, **HOLDOUT, **THIRD, **FOURTH}
     if layout not in every:
         raise ValueError(f"unknown layout {layout!r}; one of {', '.join(every)}")
     rng = random.Random(f"intakedesk-corpus:{seed}:{layout}:{int(scanned)}")
