@@ -110,6 +110,64 @@ async def test_refused_values_are_reported_as_graphql_core_reports_them() -> Non
     ]
 
 
+@strawberry.type
+class _Inner:
+    name: str
+
+
+@strawberry.type
+class _Outer:
+    label: str
+    inner: _Inner | None
+    must: _Inner
+
+
+@strawberry.type
+class _Nested:
+    @strawberry.field
+    def outers(self) -> list[_Outer | None]:
+        fine, broken = _Inner(name="in"), _Inner(name=None)  # type: ignore[arg-type]
+        return [
+            _Outer(label="fine", inner=fine, must=fine),
+            _Outer(label="null inside a nullable object", inner=broken, must=fine),
+            _Outer(label="null inside a non-null object", inner=fine, must=broken),
+            _Outer(label="a non-null object missing", inner=None, must=None),  # type: ignore[arg-type]
+            _Outer(label="not the type", inner="text", must=fine),  # type: ignore[arg-type]
+        ]
+
+
+async def test_objects_read_off_attributes_complete_as_graphql_core_completes_them() -> None:
+    """The shortcut for basic object fields: an error inside nulls the nearest nullable
+    field, as graphql-core does, with the same messages and paths."""
+    query = "{ outers { label inner { name } must { name } again: inner { name } } }"
+    answers = []
+    for executor in (ExecutionContext, None):
+        schema = strawberry.Schema(query=_Nested, execution_context_class=executor)
+        result = await schema.execute(query)
+        answers.append((result.data, [(e.message, e.path) for e in result.errors or []]))
+    assert answers[0] == answers[1]
+    data, errors = answers[0]
+    assert data is not None
+    outers = data["outers"]
+    assert outers[0] == {
+        "label": "fine",
+        "inner": {"name": "in"},
+        "must": {"name": "in"},
+        "again": {"name": "in"},
+    }
+    assert outers[1]["inner"] is None and outers[1]["must"] == {"name": "in"}
+    assert outers[2] is None and outers[3] is None
+    assert sorted(tuple(map(str, path)) for _, path in errors) == [
+        ("outers", "1", "again", "name"),
+        ("outers", "1", "inner", "name"),
+        ("outers", "2", "must", "name"),
+        ("outers", "3", "must"),
+        ("outers", "4", "again", "name"),
+        ("outers", "4", "inner", "name"),
+    ]
+    assert outers[4]["inner"] is None and outers[4]["must"] == {"name": "in"}
+
+
 async def test_an_answer_is_written_as_the_same_json_whatever_text_it_carries() -> None:
     """Answers are written by pydantic-core: text outside ASCII as UTF-8, and a string
     UTF-8 cannot carry (a lone surrogate) still written, escaped, not a failure."""

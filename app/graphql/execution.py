@@ -21,6 +21,7 @@ from graphql import (
     GraphQLLeafType,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
     Undefined,
     is_leaf_type,
 )
@@ -39,14 +40,66 @@ class _Leaf:
     non_null: bool
 
 
-def _leaf_of(field: GraphQLField) -> _Leaf | None:
-    """The field as a ``_Leaf`` when it is a basic one (no arguments, resolved by
-    Strawberry's ``_get_basic_result``: its field's ``default_resolver`` reading the
-    attribute, no info taken) of a scalar or enum type; None otherwise. Should Strawberry
-    name it anew, no field is basic here and every one goes the whole way."""
+@dataclass(frozen=True, slots=True)
+class _Object:
+    """A basic field of an object type (an attribute holding a Strawberry object): what
+    reads it, under which name, its type as declared and as an object, and Strawberry's
+    own ``is_type_of`` for it, if any (Strawberry's, for a type with interfaces or one
+    derived from a pydantic model, never reads its info)."""
+
+    read: Callable[[Any, str], Any]
+    name: str
+    declared: GraphQLOutputType
+    kind: GraphQLObjectType
+    non_null: bool
+    is_type_of: Callable[[Any, Any], Any] | None
+
+
+def _is_basic(field: GraphQLField) -> Any:
+    """The field's Strawberry definition when it is a basic one (no arguments, resolved by
+    Strawberry's ``_get_basic_result``: its ``default_resolver`` reading the attribute, no
+    info taken); None otherwise. Should Strawberry name it anew, no field is basic here
+    and every one goes the whole way."""
     resolve = getattr(field.resolve, "__name__", "")
     definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    if field.args or resolve != "_get_basic_result" or definition is None:
+    if field.args or resolve != "_get_basic_result":
+        return None
+    return definition
+
+
+def _object_of(field: GraphQLField) -> _Object | None:
+    """The field as an ``_Object`` when it is basic (``_is_basic``) of an object type whose
+    ``is_type_of``, if any, is Strawberry's own (ours might read the info, which the
+    shortcut has not built); None otherwise (lists, interfaces, unions go the whole way)."""
+    definition = _is_basic(field)
+    if definition is None:
+        return None
+    kind: Any = field.type
+    non_null = isinstance(kind, GraphQLNonNull)
+    if non_null:
+        kind = kind.of_type
+    if not isinstance(kind, GraphQLObjectType):
+        return None
+    is_type_of = kind.is_type_of
+    if is_type_of is not None and not getattr(is_type_of, "__module__", "").startswith(
+        "strawberry."
+    ):
+        return None
+    return _Object(
+        definition.default_resolver,
+        definition.python_name,
+        field.type,
+        kind,
+        non_null,
+        kind.is_type_of,
+    )
+
+
+def _leaf_of(field: GraphQLField) -> _Leaf | None:
+    """The field as a ``_Leaf`` when it is basic (``_is_basic``) of a scalar or enum type;
+    None otherwise."""
+    definition = _is_basic(field)
+    if definition is None:
         return None
     kind: Any = field.type
     non_null = isinstance(kind, GraphQLNonNull)
@@ -86,34 +139,37 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         super().__init__(*args, **kwargs)
         self.is_awaitable = _awaitable_check(self.is_awaitable)  # type: ignore[method-assign,assignment]
         # Per field of the schema (by id: fields are not hashable, and all outlive the
-        # request): the field as a basic leaf, or None.
-        self._leaves: dict[int, _Leaf | None] = {}
+        # request): the field as a basic leaf or object, or None.
+        self._shortcuts: dict[int, _Leaf | _Object | None] = {}
         self._plans: dict[tuple[GraphQLObjectType, int], tuple[Any, list[Any]]] = {}
         manager = self.middleware_manager
         self._wrapped = manager is not None and bool(manager.middlewares)
 
-    def _leaf_for(self, parent_type: GraphQLObjectType, field_details_list: Any) -> _Leaf | None:
-        """The field asked for as a basic leaf (``_leaf_of``, remembered per schema field),
-        or None: not one, asked with arguments, or resolvers wrapped by middleware."""
+    def _shortcut_for(
+        self, parent_type: GraphQLObjectType, field_details_list: Any
+    ) -> _Leaf | _Object | None:
+        """The field asked for as a basic leaf (``_leaf_of``) or object (``_object_of``),
+        remembered per schema field, or None: neither, asked with arguments, or resolvers
+        wrapped by middleware."""
         node = field_details_list[0].node
         field = parent_type.fields.get(node.name.value)
         if field is None or node.arguments or self._wrapped:
             return None
         try:
-            return self._leaves[id(field)]
+            return self._shortcuts[id(field)]
         except KeyError:
-            leaf = self._leaves[id(field)] = _leaf_of(field)
-            return leaf
+            found = self._shortcuts[id(field)] = _leaf_of(field) or _object_of(field)
+            return found
 
     def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[Any]:
-        """Per field of a selection set, its ``_Leaf`` or None; remembered for the request
+        """Per field of a selection set, its shortcut or None; remembered for the request
         by the set's identity (graphql-core collects a list's item selections once and
         hands every item the same set; kept alive with the plan so its id stays its own)."""
         key = (parent_type, id(grouped_field_set))
         known = self._plans.get(key)
         if known is not None:
             return known[1]
-        plan = [self._leaf_for(parent_type, group) for group in grouped_field_set.values()]
+        plan = [self._shortcut_for(parent_type, group) for group in grouped_field_set.values()]
         self._plans[key] = (grouped_field_set, plan)
         return plan
 
@@ -126,8 +182,9 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         """graphql-core's ``execute_fields``, with a basic leaf's value read in the loop
-        (no path, no call of ``execute_field``, no awaitable check); any other field, or a
-        leaf whose read fails, goes through ``execute_field`` as there."""
+        (no path, no call of ``execute_field``, no awaitable check) and a basic object's
+        sub-selection run at once (``_complete_object``); any other field, or a shortcut
+        that fails, goes through ``execute_field`` as there."""
         plan = self._plan(parent_type, grouped_field_set)
         if not any(plan):
             return super().execute_fields(
@@ -137,13 +194,25 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         is_awaitable = self.is_awaitable
         awaitable_fields: list[str] = []
         try:
-            for (response_name, field_details_list), leaf in zip(
+            for (response_name, field_details_list), shortcut in zip(
                 grouped_field_set.items(), plan, strict=True
             ):
-                if leaf is not None:
-                    value = _value_of(leaf, source_value)
+                if shortcut is not None:
+                    if type(shortcut) is _Leaf:
+                        value = _value_of(shortcut, source_value)
+                    else:
+                        value = self._complete_object(
+                            shortcut,
+                            parent_type,
+                            source_value,
+                            field_details_list,
+                            Path(path, response_name, parent_type.name),
+                            position_context,
+                        )
                     if value is not _FAILED:
                         results[response_name] = value
+                        if type(shortcut) is _Object and is_awaitable(value):
+                            awaitable_fields.append(response_name)
                         continue
                 result = super().execute_field(
                     parent_type,
@@ -174,6 +243,50 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
         return get_results()
 
+    def _complete_object(
+        self,
+        shortcut: _Object,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: Any,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        """A basic object field completed as ``execute_field`` and ``complete_value`` would:
+        its sub-selection executed on the attribute's value, an error in it nulling this
+        field or (non-null) raised to the parent. ``_FAILED`` before any work when the
+        read fails, is awaitable, is a null where none is allowed, or is not of the type:
+        the whole way then reads it again and reports it as graphql-core does."""
+        try:
+            value = shortcut.read(source, shortcut.name)
+        except Exception:
+            return _FAILED
+        if value is None:
+            return _FAILED if shortcut.non_null else None
+        if self.is_awaitable(value) or isinstance(value, Exception):
+            return _FAILED
+        is_type_of = shortcut.is_type_of
+        if is_type_of is not None and is_type_of(value, None) is not True:
+            return _FAILED
+        try:
+            completed = self.collect_and_execute_subfields(
+                shortcut.kind, field_details_list, path, value, position_context
+            )
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, shortcut.declared, field_details_list, path)
+            return None
+        if not self.is_awaitable(completed):
+            return completed
+
+        async def await_completed() -> Any:
+            try:
+                return await completed
+            except Exception as raw_error:
+                self.handle_field_error(raw_error, shortcut.declared, field_details_list, path)
+                return None
+
+        return await_completed()
+
     def execute_field(
         self,
         parent_type: GraphQLObjectType,
@@ -182,9 +295,14 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         path: Path,
         position_context: Any,
     ) -> Any:
-        leaf = self._leaf_for(parent_type, field_details_list)
-        if leaf is not None:
-            value = _value_of(leaf, source)
+        shortcut = self._shortcut_for(parent_type, field_details_list)
+        if shortcut is not None:
+            if type(shortcut) is _Leaf:
+                value = _value_of(shortcut, source)
+            else:
+                value = self._complete_object(
+                    shortcut, parent_type, source, field_details_list, path, position_context
+                )
             if value is not _FAILED:
                 return value
         return super().execute_field(
@@ -192,7 +310,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         )
 
 
-_FAILED = object()  # a basic leaf whose read needs graphql-core's whole way
+_FAILED = object()  # a shortcut that needs graphql-core's whole way
 
 
 def _value_of(leaf: _Leaf, source: Any) -> Any:
