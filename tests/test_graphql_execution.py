@@ -78,6 +78,8 @@ class _Thing:
     name: str
     count: int | None
     kind: ReferralStage | None
+    tags: list[str | None] | None = None
+    codes: list[int] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
@@ -89,11 +91,15 @@ class _Things:
             _Thing(name=None, count=1, kind=None),  # type: ignore[arg-type]  (null, non-null)
             _Thing(name="x", count="many", kind=None),  # type: ignore[arg-type]  (not an Int)
             _Thing(name="y", count=2, kind="nope"),  # type: ignore[arg-type]  (not an enum)
+            _Thing(name="lists", count=3, kind=None, tags=["a", None], codes=[1, 2]),
+            _Thing(name="a null code", count=4, kind=None, codes=[1, None]),  # type: ignore[list-item]
+            _Thing(name="a code no Int", count=5, kind=None, tags=None, codes=["x"]),  # type: ignore[list-item]
+            _Thing(name="not a list", count=6, kind=None, tags=5),  # type: ignore[arg-type]
         ]
 
 
 async def test_refused_values_are_reported_as_graphql_core_reports_them() -> None:
-    query = "{ things { name count kind } }"
+    query = "{ things { name count kind tags codes } }"
     answers = []
     for executor in (ExecutionContext, None):
         schema = strawberry.Schema(query=_Things, execution_context_class=executor)
@@ -102,11 +108,23 @@ async def test_refused_values_are_reported_as_graphql_core_reports_them() -> Non
     assert answers[0] == answers[1]
     data, errors = answers[0]
     assert data is not None
-    assert data["things"][0] == {"name": "fine", "count": None, "kind": "REVIEW"}
+    assert data["things"][0] == {
+        "name": "fine",
+        "count": None,
+        "kind": "REVIEW",
+        "tags": None,
+        "codes": [],
+    }
+    assert data["things"][4]["tags"] == ["a", None] and data["things"][4]["codes"] == [1, 2]
+    assert data["things"][5:7] == [None, None]
+    assert data["things"][7]["tags"] is None
     assert [path for _, path in errors] == [
         ["things", 1, "name"],
         ["things", 2, "count"],
         ["things", 3, "kind"],
+        ["things", 5, "codes", 1],
+        ["things", 6, "codes", 0],
+        ["things", 7, "tags"],
     ]
 
 

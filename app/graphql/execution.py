@@ -19,6 +19,7 @@ from typing import Any
 from graphql import (
     GraphQLField,
     GraphQLLeafType,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
@@ -54,6 +55,18 @@ class _Object:
     kind: GraphQLObjectType
     non_null: bool
     is_type_of: Callable[[Any, Any], Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Leaves:
+    """A basic field holding a list of scalars or enums (a referral's diagnosis codes):
+    what reads it, under which name, the item type, and where nulls are refused."""
+
+    read: Callable[[Any, str], Any]
+    name: str
+    kind: GraphQLLeafType
+    non_null: bool
+    items_non_null: bool
 
 
 def _is_basic(field: GraphQLField) -> Any:
@@ -96,6 +109,29 @@ def _object_of(field: GraphQLField) -> _Object | None:
     )
 
 
+def _leaves_of(field: GraphQLField) -> _Leaves | None:
+    """The field as ``_Leaves`` when it is basic (``_is_basic``) of a list of a scalar or
+    enum type (not a list of lists); None otherwise."""
+    definition = _is_basic(field)
+    if definition is None:
+        return None
+    kind: Any = field.type
+    non_null = isinstance(kind, GraphQLNonNull)
+    if non_null:
+        kind = kind.of_type
+    if not isinstance(kind, GraphQLList):
+        return None
+    kind = kind.of_type
+    items_non_null = isinstance(kind, GraphQLNonNull)
+    if items_non_null:
+        kind = kind.of_type
+    if not is_leaf_type(kind):
+        return None
+    return _Leaves(
+        definition.default_resolver, definition.python_name, kind, non_null, items_non_null
+    )
+
+
 def _leaf_of(field: GraphQLField) -> _Leaf | None:
     """The field as a ``_Leaf`` when it is basic (``_is_basic``) of a scalar or enum type;
     None otherwise."""
@@ -135,31 +171,35 @@ def _awaitable_check(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
     return is_awaitable
 
 
+_Shortcut = _Leaf | _Leaves | _Object
+
+
 class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.is_awaitable = _awaitable_check(self.is_awaitable)  # type: ignore[method-assign,assignment]
         # Per field of the schema (by id: fields are not hashable, and all outlive the
         # request): the field as a basic leaf or object, or None.
-        self._shortcuts: dict[int, _Leaf | _Object | None] = {}
+        self._shortcuts: dict[int, _Shortcut | None] = {}
         self._plans: dict[tuple[GraphQLObjectType, int], tuple[Any, list[Any]]] = {}
         manager = self.middleware_manager
         self._wrapped = manager is not None and bool(manager.middlewares)
 
     def _shortcut_for(
         self, parent_type: GraphQLObjectType, field_details_list: Any
-    ) -> _Leaf | _Object | None:
-        """The field asked for as a basic leaf (``_leaf_of``) or object (``_object_of``),
-        remembered per schema field, or None: neither, asked with arguments, or resolvers
-        wrapped by middleware."""
+    ) -> _Shortcut | None:
+        """The field asked for as a basic leaf (``_leaf_of``), list of leaves (``_leaves_of``)
+        or object (``_object_of``), remembered per schema field, or None: none of these,
+        asked with arguments or directives, or resolvers wrapped by middleware."""
         node = field_details_list[0].node
         field = parent_type.fields.get(node.name.value)
-        if field is None or node.arguments or self._wrapped:
+        if field is None or node.arguments or node.directives or self._wrapped:
             return None
         try:
             return self._shortcuts[id(field)]
         except KeyError:
-            found = self._shortcuts[id(field)] = _leaf_of(field) or _object_of(field)
+            found = _leaf_of(field) or _leaves_of(field) or _object_of(field)
+            self._shortcuts[id(field)] = found
             return found
 
     def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[Any]:
@@ -201,6 +241,8 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 if shortcut is not None:
                     if type(shortcut) is _Leaf:
                         value = _value_of(shortcut, source_value)
+                    elif type(shortcut) is _Leaves:
+                        value = _values_of(shortcut, source_value)
                     else:
                         value = self._complete_object(
                             shortcut,
@@ -270,9 +312,13 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if is_type_of is not None and is_type_of(value, None) is not True:
             return _FAILED
         try:
-            completed = self.collect_and_execute_subfields(
-                shortcut.kind, field_details_list, path, value, position_context
-            )
+            grouped, deferred, _ = self.collect_subfields(shortcut.kind, field_details_list)
+            if deferred or position_context is not None:
+                completed = self.execute_collected_subfields(
+                    shortcut.kind, value, path, grouped, deferred, position_context
+                )
+            else:
+                completed = self.execute_fields(shortcut.kind, value, path, grouped, None)
         except Exception as raw_error:
             self.handle_field_error(raw_error, shortcut.declared, field_details_list, path)
             return None
@@ -300,6 +346,8 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if shortcut is not None:
             if type(shortcut) is _Leaf:
                 value = _value_of(shortcut, source)
+            elif type(shortcut) is _Leaves:
+                value = _values_of(shortcut, source)
             else:
                 value = self._complete_object(
                     shortcut, parent_type, source, field_details_list, path, position_context
@@ -312,6 +360,33 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
 
 _FAILED = object()  # a shortcut that needs graphql-core's whole way
+
+
+def _values_of(leaves: _Leaves, source: Any) -> Any:
+    """The list's items off ``source``, each coerced as ``complete_leaf_value`` does;
+    ``_FAILED`` for anything but a list or tuple, a null where none is allowed, an item
+    its type refuses, or a failing read."""
+    try:
+        values = leaves.read(source, leaves.name)
+        if values is None:
+            return _FAILED if leaves.non_null else None
+        if type(values) is not list and type(values) is not tuple:
+            return _FAILED
+        coerce = leaves.kind.coerce_output_value
+        items = []
+        for value in values:
+            if value is None:
+                if leaves.items_non_null:
+                    return _FAILED
+                items.append(None)
+                continue
+            coerced = coerce(value)
+            if coerced is None or coerced is Undefined:
+                return _FAILED
+            items.append(coerced)
+    except Exception:
+        return _FAILED
+    return items
 
 
 def _value_of(leaf: _Leaf, source: Any) -> Any:
