@@ -81,6 +81,13 @@ def _is_basic(field: GraphQLField) -> Any:
     return definition
 
 
+def _own_is_type_of(kind: GraphQLObjectType) -> bool:
+    """Whether the type's ``is_type_of`` is none or Strawberry's own (for a type with
+    interfaces or one derived from a pydantic model): one that never reads its info."""
+    is_type_of = kind.is_type_of
+    return is_type_of is None or getattr(is_type_of, "__module__", "").startswith("strawberry.")
+
+
 def _object_of(field: GraphQLField) -> _Object | None:
     """The field as an ``_Object`` when it is basic (``_is_basic``) of an object type whose
     ``is_type_of``, if any, is Strawberry's own (ours might read the info, which the
@@ -94,10 +101,7 @@ def _object_of(field: GraphQLField) -> _Object | None:
         kind = kind.of_type
     if not isinstance(kind, GraphQLObjectType):
         return None
-    is_type_of = kind.is_type_of
-    if is_type_of is not None and not getattr(is_type_of, "__module__", "").startswith(
-        "strawberry."
-    ):
+    if not _own_is_type_of(kind):
         return None
     return _Object(
         definition.default_resolver,
@@ -333,6 +337,36 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 return None
 
         return await_completed()
+
+    def complete_value(
+        self,
+        return_type: Any,
+        field_details_list: Any,
+        info: Any,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        """graphql-core's ``complete_value``, with an object (a resolver's, a list's item)
+        of a type whose ``is_type_of`` is Strawberry's own, or none, run at once: its
+        sub-selection executed without the non-null, list, leaf and abstract tests and
+        the relays between them. Anything else, or a value not of the type, goes there."""
+        kind = return_type.of_type if type(return_type) is GraphQLNonNull else return_type
+        if (
+            type(kind) is GraphQLObjectType
+            and result is not None
+            and position_context is None
+            and _own_is_type_of(kind)
+            and not isinstance(result, Exception)
+        ):
+            is_type_of = kind.is_type_of
+            if is_type_of is None or is_type_of(result, None) is True:
+                grouped, deferred, _ = self.collect_subfields(kind, field_details_list)
+                if not deferred:
+                    return self.execute_fields(kind, result, path, grouped, None)
+        return super().complete_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
 
     def execute_field(
         self,
