@@ -359,7 +359,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             and _own_is_type_of(kind)
             and not isinstance(result, Exception)
         ):
-            is_type_of = kind.is_type_of
+            is_type_of: Any = kind.is_type_of
             if is_type_of is None or is_type_of(result, None) is True:
                 grouped, deferred, _ = self.collect_subfields(kind, field_details_list)
                 if not deferred:
@@ -382,7 +382,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 value = _value_of(shortcut, source)
             elif type(shortcut) is _Leaves:
                 value = _values_of(shortcut, source)
-            else:
+            elif type(shortcut) is _Object:
                 value = self._complete_object(
                     shortcut, parent_type, source, field_details_list, path, position_context
                 )
@@ -407,7 +407,7 @@ def _values_of(leaves: _Leaves, source: Any) -> Any:
         if type(values) is not list and type(values) is not tuple:
             return _FAILED
         coerce = leaves.kind.coerce_output_value
-        items = []
+        items: list[Any] = []
         for value in values:
             if value is None:
                 if leaves.items_non_null:
@@ -476,7 +476,7 @@ def _lean_resolver(
         return None
     if resolver.root_parameter or resolver.parent_parameter or not resolver.self_parameter:
         return None
-    call = resolver.wrapped_func
+    call: Any = resolver.wrapped_func
     if resolver.info_parameter is None:
         return lambda source, _info: call(source)
     name = resolver.info_parameter.name
