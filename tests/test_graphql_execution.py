@@ -10,7 +10,7 @@ from starlette.requests import Request
 
 from app.graphql.context import GraphQLContext
 from app.graphql.enums import ReferralStage
-from app.graphql.execution import ExecutionContext
+from app.graphql.execution import ExecutionContext, lean_resolvers
 from app.graphql.schema import build_schema
 from app.settings import Settings
 from resolvers import auth
@@ -78,6 +78,8 @@ class _Thing:
     name: str
     count: int | None
     kind: ReferralStage | None
+    tags: list[str | None] | None = None
+    codes: list[int] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
@@ -89,11 +91,15 @@ class _Things:
             _Thing(name=None, count=1, kind=None),  # type: ignore[arg-type]  (null, non-null)
             _Thing(name="x", count="many", kind=None),  # type: ignore[arg-type]  (not an Int)
             _Thing(name="y", count=2, kind="nope"),  # type: ignore[arg-type]  (not an enum)
+            _Thing(name="lists", count=3, kind=None, tags=["a", None], codes=[1, 2]),
+            _Thing(name="a null code", count=4, kind=None, codes=[1, None]),  # type: ignore[list-item]
+            _Thing(name="a code no Int", count=5, kind=None, tags=None, codes=["x"]),  # type: ignore[list-item]
+            _Thing(name="not a list", count=6, kind=None, tags=5),  # type: ignore[arg-type]
         ]
 
 
 async def test_refused_values_are_reported_as_graphql_core_reports_them() -> None:
-    query = "{ things { name count kind } }"
+    query = "{ things { name count kind tags codes } }"
     answers = []
     for executor in (ExecutionContext, None):
         schema = strawberry.Schema(query=_Things, execution_context_class=executor)
@@ -102,12 +108,140 @@ async def test_refused_values_are_reported_as_graphql_core_reports_them() -> Non
     assert answers[0] == answers[1]
     data, errors = answers[0]
     assert data is not None
-    assert data["things"][0] == {"name": "fine", "count": None, "kind": "REVIEW"}
+    assert data["things"][0] == {
+        "name": "fine",
+        "count": None,
+        "kind": "REVIEW",
+        "tags": None,
+        "codes": [],
+    }
+    assert data["things"][4]["tags"] == ["a", None] and data["things"][4]["codes"] == [1, 2]
+    assert data["things"][5:7] == [None, None]
+    assert data["things"][7]["tags"] is None
     assert [path for _, path in errors] == [
         ["things", 1, "name"],
         ["things", 2, "count"],
         ["things", 3, "kind"],
+        ["things", 5, "codes", 1],
+        ["things", 6, "codes", 0],
+        ["things", 7, "tags"],
     ]
+
+
+@strawberry.type
+class _Inner:
+    name: str
+
+
+@strawberry.type
+class _Outer:
+    label: str
+    inner: _Inner | None
+    must: _Inner
+
+
+@strawberry.type
+class _Nested:
+    @strawberry.field
+    def outers(self) -> list[_Outer | None]:
+        fine, broken = _Inner(name="in"), _Inner(name=None)  # type: ignore[arg-type]
+        return [
+            _Outer(label="fine", inner=fine, must=fine),
+            _Outer(label="null inside a nullable object", inner=broken, must=fine),
+            _Outer(label="null inside a non-null object", inner=fine, must=broken),
+            _Outer(label="a non-null object missing", inner=None, must=None),  # type: ignore[arg-type]
+            _Outer(label="not the type", inner="text", must=fine),  # type: ignore[arg-type]
+        ]
+
+
+async def test_objects_read_off_attributes_complete_as_graphql_core_completes_them() -> None:
+    """The shortcut for basic object fields: an error inside nulls the nearest nullable
+    field, as graphql-core does, with the same messages and paths."""
+    query = "{ outers { label inner { name } must { name } again: inner { name } } }"
+    answers = []
+    for executor in (ExecutionContext, None):
+        schema = strawberry.Schema(query=_Nested, execution_context_class=executor)
+        result = await schema.execute(query)
+        answers.append((result.data, [(e.message, e.path) for e in result.errors or []]))
+    assert answers[0] == answers[1]
+    data, errors = answers[0]
+    assert data is not None
+    outers = data["outers"]
+    assert outers[0] == {
+        "label": "fine",
+        "inner": {"name": "in"},
+        "must": {"name": "in"},
+        "again": {"name": "in"},
+    }
+    assert outers[1]["inner"] is None and outers[1]["must"] == {"name": "in"}
+    assert outers[2] is None and outers[3] is None
+    assert sorted(tuple(map(str, path)) for _, path in errors) == [
+        ("outers", "1", "again", "name"),
+        ("outers", "1", "inner", "name"),
+        ("outers", "2", "must", "name"),
+        ("outers", "3", "must"),
+        ("outers", "4", "again", "name"),
+        ("outers", "4", "inner", "name"),
+    ]
+    assert outers[4]["inner"] is None and outers[4]["must"] == {"name": "in"}
+
+
+@strawberry.type
+class _Linked:
+    label: str
+
+    @strawberry.field
+    def seen_by(self, info: strawberry.Info) -> str:
+        return f"{self.label} for {info.context['who']} at {info.path.as_list()}"
+
+    @strawberry.field
+    async def later(self) -> str | None:
+        if self.label == "broken":
+            raise ValueError("no later for this one")
+        return self.label.upper()
+
+    @strawberry.field
+    def plain(self) -> int:
+        return len(self.label)
+
+
+@strawberry.type
+class _LinkedQuery:
+    @strawberry.field
+    def items(self) -> list[_Linked]:
+        return [_Linked(label="one"), _Linked(label="broken")]
+
+
+async def test_lean_resolvers_answer_as_strawberrys_chain_does() -> None:
+    """Resolvers taking only ``self`` (and ``info``), sync or async, called straight away:
+    the same info, values and errors as through Strawberry's own chain."""
+    query = "{ items { label seenBy later plain } }"
+    answers = []
+    for lean in (True, False):
+        schema = strawberry.Schema(query=_LinkedQuery, execution_context_class=ExecutionContext)
+        if lean:
+            assert lean_resolvers(schema) == 4  # items, seenBy, later, plain
+        result = await schema.execute(query, context_value={"who": "ann"})
+        answers.append((result.data, [(e.message, e.path) for e in result.errors or []]))
+    assert answers[0] == answers[1]
+    data, errors = answers[0]
+    assert data == {
+        "items": [
+            {
+                "label": "one",
+                "seenBy": "one for ann at ['items', 0, 'seenBy']",
+                "later": "ONE",
+                "plain": 3,
+            },
+            {
+                "label": "broken",
+                "seenBy": "broken for ann at ['items', 1, 'seenBy']",
+                "later": None,
+                "plain": 6,
+            },
+        ]
+    }
+    assert errors == [("no later for this one", ["items", 1, "later"])]
 
 
 async def test_an_answer_is_written_as_the_same_json_whatever_text_it_carries() -> None:

@@ -392,3 +392,31 @@ async def test_duplicate_and_bulk_mutations(app: Any, settings: Settings, world:
         await gql(world.a.viewer.client, BULK, input={"action": "MARK_DUPLICATE", "ids": [first]})
     )["data"]["bulkReferralAction"]
     assert viewer["code"] == "forbidden"
+
+
+def test_the_page_prefetches_what_its_nodes_select_through_fragments_too() -> None:
+    """The names under ``nodes`` the page prefetches for (``case``, ``patient``), read off
+    the document: plain, aliased, in inline and named fragments; not those elsewhere."""
+    from graphql import FragmentDefinitionNode, OperationDefinitionNode, parse
+
+    from app.graphql.referrals import _node_fields
+
+    document = parse(
+        """
+        query {
+          referrals {
+            nodes { id mine: case { id } ... on Referral { stage } ...Linked }
+            pageInfo { hasNextPage }
+          }
+          other: referrals { totalCount }
+        }
+        fragment Linked on Referral { patient { id } documents { id } }
+        """
+    )
+    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    fields = list(operation.selection_set.selections)
+    assert _node_fields(fields, fragments) == {"id", "case", "stage", "patient", "documents"}  # type: ignore[arg-type]
+    assert _node_fields(fields[1:], fragments) == set()  # type: ignore[arg-type]

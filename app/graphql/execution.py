@@ -19,14 +19,17 @@ from typing import Any
 from graphql import (
     GraphQLField,
     GraphQLLeafType,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
     Undefined,
     is_leaf_type,
 )
 from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.field import StrawberryField
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,14 +42,105 @@ class _Leaf:
     non_null: bool
 
 
-def _leaf_of(field: GraphQLField) -> _Leaf | None:
-    """The field as a ``_Leaf`` when it is a basic one (no arguments, resolved by
-    Strawberry's ``_get_basic_result``: its field's ``default_resolver`` reading the
-    attribute, no info taken) of a scalar or enum type; None otherwise. Should Strawberry
-    name it anew, no field is basic here and every one goes the whole way."""
+@dataclass(frozen=True, slots=True)
+class _Object:
+    """A basic field of an object type (an attribute holding a Strawberry object): what
+    reads it, under which name, its type as declared and as an object, and Strawberry's
+    own ``is_type_of`` for it, if any (Strawberry's, for a type with interfaces or one
+    derived from a pydantic model, never reads its info)."""
+
+    read: Callable[[Any, str], Any]
+    name: str
+    declared: GraphQLOutputType
+    kind: GraphQLObjectType
+    non_null: bool
+    is_type_of: Callable[[Any, Any], Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Leaves:
+    """A basic field holding a list of scalars or enums (a referral's diagnosis codes):
+    what reads it, under which name, the item type, and where nulls are refused."""
+
+    read: Callable[[Any, str], Any]
+    name: str
+    kind: GraphQLLeafType
+    non_null: bool
+    items_non_null: bool
+
+
+def _is_basic(field: GraphQLField) -> Any:
+    """The field's Strawberry definition when it is a basic one (no arguments, resolved by
+    Strawberry's ``_get_basic_result``: its ``default_resolver`` reading the attribute, no
+    info taken); None otherwise. Should Strawberry name it anew, no field is basic here
+    and every one goes the whole way."""
     resolve = getattr(field.resolve, "__name__", "")
     definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    if field.args or resolve != "_get_basic_result" or definition is None:
+    if field.args or resolve != "_get_basic_result":
+        return None
+    return definition
+
+
+def _own_is_type_of(kind: GraphQLObjectType) -> bool:
+    """Whether the type's ``is_type_of`` is none or Strawberry's own (for a type with
+    interfaces or one derived from a pydantic model): one that never reads its info."""
+    is_type_of = kind.is_type_of
+    return is_type_of is None or getattr(is_type_of, "__module__", "").startswith("strawberry.")
+
+
+def _object_of(field: GraphQLField) -> _Object | None:
+    """The field as an ``_Object`` when it is basic (``_is_basic``) of an object type whose
+    ``is_type_of``, if any, is Strawberry's own (ours might read the info, which the
+    shortcut has not built); None otherwise (lists, interfaces, unions go the whole way)."""
+    definition = _is_basic(field)
+    if definition is None:
+        return None
+    kind: Any = field.type
+    non_null = isinstance(kind, GraphQLNonNull)
+    if non_null:
+        kind = kind.of_type
+    if not isinstance(kind, GraphQLObjectType):
+        return None
+    if not _own_is_type_of(kind):
+        return None
+    return _Object(
+        definition.default_resolver,
+        definition.python_name,
+        field.type,
+        kind,
+        non_null,
+        kind.is_type_of,
+    )
+
+
+def _leaves_of(field: GraphQLField) -> _Leaves | None:
+    """The field as ``_Leaves`` when it is basic (``_is_basic``) of a list of a scalar or
+    enum type (not a list of lists); None otherwise."""
+    definition = _is_basic(field)
+    if definition is None:
+        return None
+    kind: Any = field.type
+    non_null = isinstance(kind, GraphQLNonNull)
+    if non_null:
+        kind = kind.of_type
+    if not isinstance(kind, GraphQLList):
+        return None
+    kind = kind.of_type
+    items_non_null = isinstance(kind, GraphQLNonNull)
+    if items_non_null:
+        kind = kind.of_type
+    if not is_leaf_type(kind):
+        return None
+    return _Leaves(
+        definition.default_resolver, definition.python_name, kind, non_null, items_non_null
+    )
+
+
+def _leaf_of(field: GraphQLField) -> _Leaf | None:
+    """The field as a ``_Leaf`` when it is basic (``_is_basic``) of a scalar or enum type;
+    None otherwise."""
+    definition = _is_basic(field)
+    if definition is None:
         return None
     kind: Any = field.type
     non_null = isinstance(kind, GraphQLNonNull)
@@ -81,39 +175,46 @@ def _awaitable_check(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
     return is_awaitable
 
 
+_Shortcut = _Leaf | _Leaves | _Object
+
+
 class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.is_awaitable = _awaitable_check(self.is_awaitable)  # type: ignore[method-assign,assignment]
         # Per field of the schema (by id: fields are not hashable, and all outlive the
-        # request): the field as a basic leaf, or None.
-        self._leaves: dict[int, _Leaf | None] = {}
+        # request): the field as a basic leaf or object, or None.
+        self._shortcuts: dict[int, _Shortcut | None] = {}
         self._plans: dict[tuple[GraphQLObjectType, int], tuple[Any, list[Any]]] = {}
         manager = self.middleware_manager
         self._wrapped = manager is not None and bool(manager.middlewares)
 
-    def _leaf_for(self, parent_type: GraphQLObjectType, field_details_list: Any) -> _Leaf | None:
-        """The field asked for as a basic leaf (``_leaf_of``, remembered per schema field),
-        or None: not one, asked with arguments, or resolvers wrapped by middleware."""
+    def _shortcut_for(
+        self, parent_type: GraphQLObjectType, field_details_list: Any
+    ) -> _Shortcut | None:
+        """The field asked for as a basic leaf (``_leaf_of``), list of leaves (``_leaves_of``)
+        or object (``_object_of``), remembered per schema field, or None: none of these,
+        asked with arguments or directives, or resolvers wrapped by middleware."""
         node = field_details_list[0].node
         field = parent_type.fields.get(node.name.value)
-        if field is None or node.arguments or self._wrapped:
+        if field is None or node.arguments or node.directives or self._wrapped:
             return None
         try:
-            return self._leaves[id(field)]
+            return self._shortcuts[id(field)]
         except KeyError:
-            leaf = self._leaves[id(field)] = _leaf_of(field)
-            return leaf
+            found = _leaf_of(field) or _leaves_of(field) or _object_of(field)
+            self._shortcuts[id(field)] = found
+            return found
 
     def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[Any]:
-        """Per field of a selection set, its ``_Leaf`` or None; remembered for the request
+        """Per field of a selection set, its shortcut or None; remembered for the request
         by the set's identity (graphql-core collects a list's item selections once and
         hands every item the same set; kept alive with the plan so its id stays its own)."""
         key = (parent_type, id(grouped_field_set))
         known = self._plans.get(key)
         if known is not None:
             return known[1]
-        plan = [self._leaf_for(parent_type, group) for group in grouped_field_set.values()]
+        plan = [self._shortcut_for(parent_type, group) for group in grouped_field_set.values()]
         self._plans[key] = (grouped_field_set, plan)
         return plan
 
@@ -126,8 +227,9 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         """graphql-core's ``execute_fields``, with a basic leaf's value read in the loop
-        (no path, no call of ``execute_field``, no awaitable check); any other field, or a
-        leaf whose read fails, goes through ``execute_field`` as there."""
+        (no path, no call of ``execute_field``, no awaitable check) and a basic object's
+        sub-selection run at once (``_complete_object``); any other field, or a shortcut
+        that fails, goes through ``execute_field`` as there."""
         plan = self._plan(parent_type, grouped_field_set)
         if not any(plan):
             return super().execute_fields(
@@ -137,13 +239,27 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         is_awaitable = self.is_awaitable
         awaitable_fields: list[str] = []
         try:
-            for (response_name, field_details_list), leaf in zip(
+            for (response_name, field_details_list), shortcut in zip(
                 grouped_field_set.items(), plan, strict=True
             ):
-                if leaf is not None:
-                    value = _value_of(leaf, source_value)
+                if shortcut is not None:
+                    if type(shortcut) is _Leaf:
+                        value = _value_of(shortcut, source_value)
+                    elif type(shortcut) is _Leaves:
+                        value = _values_of(shortcut, source_value)
+                    else:
+                        value = self._complete_object(
+                            shortcut,
+                            parent_type,
+                            source_value,
+                            field_details_list,
+                            Path(path, response_name, parent_type.name),
+                            position_context,
+                        )
                     if value is not _FAILED:
                         results[response_name] = value
+                        if type(shortcut) is _Object and is_awaitable(value):
+                            awaitable_fields.append(response_name)
                         continue
                 result = super().execute_field(
                     parent_type,
@@ -174,6 +290,84 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
         return get_results()
 
+    def _complete_object(
+        self,
+        shortcut: _Object,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: Any,
+        path: Path,
+        position_context: Any,
+    ) -> Any:
+        """A basic object field completed as ``execute_field`` and ``complete_value`` would:
+        its sub-selection executed on the attribute's value, an error in it nulling this
+        field or (non-null) raised to the parent. ``_FAILED`` before any work when the
+        read fails, is awaitable, is a null where none is allowed, or is not of the type:
+        the whole way then reads it again and reports it as graphql-core does."""
+        try:
+            value = shortcut.read(source, shortcut.name)
+        except Exception:
+            return _FAILED
+        if value is None:
+            return _FAILED if shortcut.non_null else None
+        if self.is_awaitable(value) or isinstance(value, Exception):
+            return _FAILED
+        is_type_of = shortcut.is_type_of
+        if is_type_of is not None and is_type_of(value, None) is not True:
+            return _FAILED
+        try:
+            grouped, deferred, _ = self.collect_subfields(shortcut.kind, field_details_list)
+            if deferred or position_context is not None:
+                completed = self.execute_collected_subfields(
+                    shortcut.kind, value, path, grouped, deferred, position_context
+                )
+            else:
+                completed = self.execute_fields(shortcut.kind, value, path, grouped, None)
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, shortcut.declared, field_details_list, path)
+            return None
+        if not self.is_awaitable(completed):
+            return completed
+
+        async def await_completed() -> Any:
+            try:
+                return await completed
+            except Exception as raw_error:
+                self.handle_field_error(raw_error, shortcut.declared, field_details_list, path)
+                return None
+
+        return await_completed()
+
+    def complete_value(
+        self,
+        return_type: Any,
+        field_details_list: Any,
+        info: Any,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        """graphql-core's ``complete_value``, with an object (a resolver's, a list's item)
+        of a type whose ``is_type_of`` is Strawberry's own, or none, run at once: its
+        sub-selection executed without the non-null, list, leaf and abstract tests and
+        the relays between them. Anything else, or a value not of the type, goes there."""
+        kind = return_type.of_type if type(return_type) is GraphQLNonNull else return_type
+        if (
+            type(kind) is GraphQLObjectType
+            and result is not None
+            and position_context is None
+            and _own_is_type_of(kind)
+            and not isinstance(result, Exception)
+        ):
+            is_type_of: Any = kind.is_type_of
+            if is_type_of is None or is_type_of(result, None) is True:
+                grouped, deferred, _ = self.collect_subfields(kind, field_details_list)
+                if not deferred:
+                    return self.execute_fields(kind, result, path, grouped, None)
+        return super().complete_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
     def execute_field(
         self,
         parent_type: GraphQLObjectType,
@@ -182,9 +376,16 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         path: Path,
         position_context: Any,
     ) -> Any:
-        leaf = self._leaf_for(parent_type, field_details_list)
-        if leaf is not None:
-            value = _value_of(leaf, source)
+        shortcut = self._shortcut_for(parent_type, field_details_list)
+        if shortcut is not None:
+            if type(shortcut) is _Leaf:
+                value = _value_of(shortcut, source)
+            elif type(shortcut) is _Leaves:
+                value = _values_of(shortcut, source)
+            elif type(shortcut) is _Object:
+                value = self._complete_object(
+                    shortcut, parent_type, source, field_details_list, path, position_context
+                )
             if value is not _FAILED:
                 return value
         return super().execute_field(
@@ -192,7 +393,34 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         )
 
 
-_FAILED = object()  # a basic leaf whose read needs graphql-core's whole way
+_FAILED = object()  # a shortcut that needs graphql-core's whole way
+
+
+def _values_of(leaves: _Leaves, source: Any) -> Any:
+    """The list's items off ``source``, each coerced as ``complete_leaf_value`` does;
+    ``_FAILED`` for anything but a list or tuple, a null where none is allowed, an item
+    its type refuses, or a failing read."""
+    try:
+        values = leaves.read(source, leaves.name)
+        if values is None:
+            return _FAILED if leaves.non_null else None
+        if type(values) is not list and type(values) is not tuple:
+            return _FAILED
+        coerce = leaves.kind.coerce_output_value
+        items: list[Any] = []
+        for value in values:
+            if value is None:
+                if leaves.items_non_null:
+                    return _FAILED
+                items.append(None)
+                continue
+            coerced = coerce(value)
+            if coerced is None or coerced is Undefined:
+                return _FAILED
+            items.append(coerced)
+    except Exception:
+        return _FAILED
+    return items
 
 
 def _value_of(leaf: _Leaf, source: Any) -> Any:
@@ -208,3 +436,52 @@ def _value_of(leaf: _Leaf, source: Any) -> Any:
     if coerced is None or coerced is Undefined:
         return _FAILED
     return coerced
+
+
+def lean_resolvers(schema: Any) -> int:
+    """Give each plain resolver field of ``schema`` (a Strawberry schema) a resolver that
+    calls its function straight away; answers how many.
+
+    Strawberry calls a resolver through a chain built for what a field may have: argument
+    conversion, field extensions, exception handlers, ``root``/``parent`` parameters. A
+    field with none of these (a method taking ``self`` and perhaps ``info``, like a node's
+    link to its case) still pays for the chain on every object: some 100 calls a page.
+    The lean resolver builds the same ``Info`` and makes the same call; an async one
+    returns the resolver's coroutine for graphql-core to await, as Strawberry's wrapper
+    does. Middleware (a schema extension's ``resolve``) still wraps whatever is here."""
+    converter = schema.schema_converter
+    info_class = schema.config.info_class
+    count = 0
+    for named in schema._schema.type_map.values():
+        if not isinstance(named, GraphQLObjectType) or named.name.startswith("__"):
+            continue
+        for field in named.fields.values():
+            definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+            lean = _lean_resolver(converter, info_class, field, definition)
+            if lean is not None:
+                field.resolve = lean
+                count += 1
+    return count
+
+
+def _lean_resolver(
+    converter: Any, info_class: Any, field: GraphQLField, definition: Any
+) -> Callable[..., Any] | None:
+    if type(definition) is not StrawberryField or field.args or field.subscribe:
+        return None
+    resolver = definition.base_resolver
+    if resolver is None or definition.extensions or definition.arguments:
+        return None
+    if converter._get_field_exception_handlers(definition):
+        return None
+    if resolver.root_parameter or resolver.parent_parameter or not resolver.self_parameter:
+        return None
+    call: Any = resolver.wrapped_func
+    if resolver.info_parameter is None:
+        return lambda source, _info: call(source)
+    name = resolver.info_parameter.name
+
+    def resolve(source: Any, info: Any) -> Any:
+        return call(source, **{name: info_class(_raw_info=info, _field=definition)})
+
+    return resolve

@@ -5,7 +5,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
-from strawberry.types.nodes import SelectedField
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    SelectionSetNode,
+)
 
 from app.graphql.context import Info
 from app.graphql.enums import (
@@ -218,32 +224,39 @@ _PREFETCHED = {"case": ("case_id", CaseByIdLoader), "patient": ("patient_id", Pa
 async def _prefetch(info: Info, rows: list[Any]) -> None:
     """Cases and patients every node of the page asks for, in one query each, before the
     nodes resolve: the same statements (and audit events) the loaders would send."""
-    asked = _node_fields(info.selected_fields)
+    raw = info._raw_info
+    asked = _node_fields(raw.field_nodes, raw.fragments)
     for name, (column, loader_class) in _PREFETCHED.items():
         if name in asked:
             await info.context.loader(loader_class).prefetch(getattr(r, column) for r in rows)
 
 
-def _node_fields(fields: list[Any]) -> set[str]:
-    """Names selected under ``nodes`` of the connection field(s), through fragments."""
+def _node_fields(fields: list[FieldNode], fragments: dict[str, FragmentDefinitionNode]) -> set[str]:
+    """Names selected under ``nodes`` of the connection field(s), through fragments (read
+    off the document itself: Strawberry's ``selected_fields`` converts the whole selection,
+    arguments and directives, to answer the same)."""
     names: set[str] = set()
-    for nodes in _selections(fields, "nodes"):
-        names.update(f.name for f in _flat(nodes.selections))
+    for field in fields:
+        for nodes in _flat(field.selection_set, fragments):
+            if nodes.name.value == "nodes":
+                names.update(f.name.value for f in _flat(nodes.selection_set, fragments))
     return names
 
 
-def _selections(fields: list[Any], name: str) -> list[Any]:
-    return [f for field in fields for f in _flat(field.selections) if f.name == name]
-
-
-def _flat(selections: list[Any]) -> list[Any]:
-    """Selected fields, with inline fragments' and named fragments' fields spread."""
-    flat = []
-    for selection in selections:
-        if isinstance(selection, SelectedField):
+def _flat(
+    selection_set: SelectionSetNode | None, fragments: dict[str, FragmentDefinitionNode]
+) -> list[FieldNode]:
+    """A selection's fields, with inline fragments' and named fragments' fields spread."""
+    flat: list[FieldNode] = []
+    for selection in selection_set.selections if selection_set else ():
+        if isinstance(selection, FieldNode):
             flat.append(selection)
-        else:
-            flat.extend(_flat(selection.selections))
+        elif isinstance(selection, InlineFragmentNode):
+            flat.extend(_flat(selection.selection_set, fragments))
+        elif isinstance(selection, FragmentSpreadNode):
+            fragment = fragments.get(selection.name.value)
+            if fragment is not None:
+                flat.extend(_flat(fragment.selection_set, fragments))
     return flat
 
 

@@ -22,7 +22,7 @@ from app.graphql import (
 )
 from app.graphql.context import Info
 from app.graphql.cost import cost_extension
-from app.graphql.execution import ExecutionContext
+from app.graphql.execution import ExecutionContext, lean_resolvers
 from app.graphql.limits import limits_extension
 from app.graphql.node import Node, resolve_node
 from app.graphql.scalars import SCALAR_MAP
@@ -75,8 +75,9 @@ def build_schema(
     introspection: bool = True,
     shortcut: bool = True,
 ) -> strawberry.Schema:
-    """``shortcut``: basic scalar fields skip graphql-core's full path (app.graphql.execution);
-    off, graphql-core's own executor answers (what the shortcut is checked against)."""
+    """``shortcut``: basic scalar and object fields skip graphql-core's full path, and plain
+    resolvers Strawberry's chain (app.graphql.execution); off, graphql-core's executor and
+    Strawberry's resolvers answer as they are (what the shortcut is checked against)."""
     # Strawberry keeps parse and validation caches per maxsize, shared by the per-request
     # extension instances; validation hits only when the rule classes are the same objects.
     extensions = [
@@ -89,7 +90,7 @@ def build_schema(
         extensions.append(
             lambda: MaskErrors(should_mask_error=_unexpected, error_message="Internal server error")
         )
-    return strawberry.Schema(
+    schema = strawberry.Schema(
         query=Query,
         mutation=Mutation,
         types=TYPES,
@@ -97,6 +98,9 @@ def build_schema(
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         execution_context_class=ExecutionContext if shortcut else None,
     )
+    if shortcut:
+        lean_resolvers(schema)
+    return schema
 
 
 def print_sdl() -> str:
