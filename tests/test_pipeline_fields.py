@@ -885,3 +885,41 @@ def test_a_two_digit_year_in_this_century_is_read_but_not_vouched_for(
     e = extract([page(FORM.replace("DOB: 03/15/1985", f"DOB: {written}"))])
     assert e.patient.dob == dob
     assert (e.confidence_of("patient.dob") >= 0.9) is sure
+
+
+def test_a_comma_between_two_codes_read_as_a_digit_is_dropped_when_the_code_set_says_so() -> None:
+    e = extract([ocr_page("PATIENT\nx: D50.97 K92.1\nReason: Anemia\n")])
+    assert e.clinical.diagnosis_codes == ["D50.9", "K92.1"]
+    assert e.confidence["clinical.diagnosisCodes"] < 0.9  # a repaired list is not sure
+    # typed text is what was meant; a last code (no other after it) is not cut
+    assert extract([page("Dx: D50.97 K92.1\n")]).clinical.diagnosis_codes == ["K92.1"]
+    assert extract([ocr_page("Dx: D50.97\n")]).clinical.diagnosis_codes == []
+
+
+def test_a_code_with_one_letter_read_as_two_takes_the_one_code_left_by_dropping_one() -> None:
+    e = extract([ocr_page("DX CODES\nMS54.42\nDIAGNOSIS / REASON\nLow back pain\n")])
+    assert e.clinical.diagnosis_codes == ["M54.42"]
+    assert e.confidence["clinical.diagnosisCodes"] < 0.9
+
+
+def test_a_diagnosis_label_ocr_lost_but_its_colon_and_ts_for_ones_still_give_the_code() -> None:
+    e = extract([ocr_page("Fax: +1 520 402 5043\n: ETT.65\nRe: Uncontrolled type 2 diabetes\n")])
+    assert e.clinical.diagnosis_codes == ["E11.65"]
+
+
+def test_a_first_option_read_with_its_hand_tick_as_one_token_is_the_ticked_one() -> None:
+    e = extract([ocr_page("PRIORITY\nXistar [ ] Urgent [ ] Routine (2-4 weeks)\n")])
+    assert e.clinical.urgency == Urgency.stat
+    assert e.confidence["clinical.urgency"] < 0.9  # read out of a garbled token: a guess
+    # a word that is no option one letter away, or a ticked box elsewhere, decides nothing
+    plain = extract([ocr_page("PRIORITY\nPatient [ ] Urgent [ ] Routine\n")])
+    assert plain.clinical.urgency is None
+    ticked = extract([ocr_page("PRIORITY\nXistar [X] Urgent [ ] Routine\n")])
+    assert ticked.clinical.urgency == Urgency.urgent
+
+
+def test_a_header_row_label_ocr_misread_by_one_letter_still_heads_its_column() -> None:
+    text = "Patient's Name  BOB.  Sex at birth\nBjorn Ruiz-Lopez  1993-01-04  male\n"
+    e = extract([ocr_page(text)])
+    assert e.patient.sex == Sex.M
+    assert e.confidence["patient.sex"] < 0.9

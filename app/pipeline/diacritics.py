@@ -20,9 +20,14 @@ The English model also reads a "ë" as its own "é", and a "ü" as "ii" ("Miille
 German model reads two dots there, the picture's two marks make it "ë", and the two i's
 dots make it "ü".
 
-Not read: "í" (at fax resolution its stroke looks like the dot), "ç", "ñ", "ø"; "é" is the
-English model's own. About 45 words a page, 0.2 s of CPU. Pure: a page image and
-its words' boxes in, the words' texts out.
+Neither model knows "í", and both read the "i" under it: at fax resolution its stroke is
+about the size of a dot. But a dot's two halves stand one over the other, and the stroke
+leans right; only a mark over an i's stem that leans so is taken for the accent (in
+capitals, where an I has no dot, over the one I). And where the German model cannot read
+a word the English one read with an "é", two level dots over that letter make it "ë".
+
+Not read: "ç", "ñ", "ø"; "é" is the English model's own. About 45 words a page, 0.2 s of
+CPU. Pure: a page image and its words' boxes in, the words' texts out.
 """
 
 import math
@@ -54,6 +59,11 @@ _DIAERESIS_OVER_E = {False: "ë", True: "Ë"}
 _DOTTED = "ij"
 # A blot at most this part of the tallest letter's height is a mark, not a letter.
 SMALL = 0.4
+# An acute accent over an "i" stem, not its dot: a stroke leaning right, its top half at
+# least this many pixels right of its bottom half (a dot's halves stand one over the other),
+# and at least this part of the stem's ink (not a speck).
+ACUTE_SLANT = 0.7
+ACUTE_SHARE = 0.1
 # Ink and paper closer than this (grey levels) is an empty box.
 MIN_CONTRAST = 40
 # A word worth a second look: capitalised, letters only (and a name's hyphen or apostrophe),
@@ -92,15 +102,19 @@ def restore(
             right, bottom = min(image.width, x1 + PAD), min(image.height, y1 + PAD)
             api.SetRectangle(left, top, right - left, bottom - top)
             again = unicodedata.normalize("NFC", api.GetUTF8Text().strip())
-            if api.MeanTextConf() < MIN_CONFIDENCE:
-                continue
-            plain = _without_split_umlaut(text, again)
-            if plain != text:
-                out[i] = again  # both models saw the two dots: English as two i's
-                continue
-            marked = with_accents(text, again)
-            if marked != text:
-                out[i] = settle(text, marked, image.crop((left, top, right, bottom)))
+            crop = image.crop((left, top, right, bottom))
+            if api.MeanTextConf() >= MIN_CONFIDENCE:
+                plain = _without_split_umlaut(text, again)
+                if plain != text:
+                    out[i] = again  # both models saw the two dots: English as two i's
+                    continue
+                marked = with_accents(text, again)
+                if marked != text:
+                    # the second model put the word's mark elsewhere: the picture's is that one
+                    out[i] = settle(text, marked, crop)
+                    continue
+            if any(c in text for c in "ié"):
+                out[i] = from_the_picture(text, marks_above(crop))
     finally:
         api.Clear()
     return out
@@ -150,15 +164,33 @@ def bare(text: str) -> str:
 
 @dataclass(frozen=True)
 class Mark:
-    """A blot of ink above the letters' tops, in pixels."""
+    """A blot of ink above the letters' tops, in pixels, and the letter it sits on."""
 
     height: int
     width: int
+    # Its ink beside the ink of the letter under it; whether that letter is a lone stem
+    # (an "i" or "j" without its dot, at least twice as tall as wide).
+    share: float = 0.0
+    over_stem: bool = False
+    slant: float = 0.0  # how far right of its bottom half its top half is, in pixels
+    top: int = 0
+    left: int = 0
 
     @property
     def is_stroke(self) -> bool:
         """Tall enough and narrow enough to be one accent, not a dot or two run together."""
         return self.height >= 2 and self.width <= self.height + 1
+
+    @property
+    def is_acute_on_stem(self) -> bool:
+        """An acute accent over a stem ("í"), not its dot: on faxes of 9 to 11 pt Helvetica
+        and Times, regular and bold, 0 of 369 i dots lean so, and 7 in 10 acute accents."""
+        return (
+            self.over_stem
+            and self.height >= 2
+            and self.slant >= ACUTE_SLANT
+            and self.share >= ACUTE_SHARE
+        )
 
 
 def settle(read: str, marked: str, crop: Image.Image) -> str:
@@ -174,7 +206,45 @@ def settle(read: str, marked: str, crop: Image.Image) -> str:
     stand_in = any(_STAND_INS.get(b) == a for a, b in changed)
     if extra == len(changed) and not dotted and not stand_in and all(m.is_stroke for m in marks):
         return marked.translate(_ACUTE)
+    # With i's: each i's dot found on its stem, and one stroke on each other marked letter.
+    on_stems = [m for m in marks if m.over_stem]
+    others = [m for m in marks if not m.over_stem]
+    if (
+        dotted
+        and len(on_stems) == dotted
+        and len(others) == len(changed)
+        and not stand_in
+        and all(m.is_stroke for m in others)
+    ):
+        return marked.translate(_ACUTE)
     return read
+
+
+def from_the_picture(read: str, marks: Sequence[Mark]) -> str:
+    """Marks the English reading lacks that the picture alone shows, no second model needed:
+    an acute over an i's stem where its dot should be ("Ramírez"), and two dots side by side
+    over the one letter English read as "é" ("Zoë")."""
+    on_stems = [m for m in marks if m.over_stem]
+    others = [m for m in marks if not m.over_stem]
+    out = list(read)
+    stems = [at for at, c in enumerate(read) if c in _DOTTED]
+    if stems and len(on_stems) == len(stems):
+        for at, mark in zip(stems, on_stems, strict=True):
+            if read[at] == "i" and mark.is_acute_on_stem:
+                out[at] = "í"
+    # A capital I has no dot: in capitals, a stroke over the one I is its acute ("RAMÍREZ").
+    one_i = read.isupper() and read.count("I") == 1 and len(on_stems) == 1
+    if one_i and on_stems[0].is_acute_on_stem:
+        out[read.index("I")] = "Í"
+    acutes = [at for at, c in enumerate(read) if c in "éÉ"]
+    if len(acutes) == 1 and len(others) == 2 and _side_by_side(*others):
+        out[acutes[0]] = _DIAERESIS_OVER_E[read[acutes[0]].isupper()]
+    return "".join(out)
+
+
+def _side_by_side(one: Mark, other: Mark) -> bool:
+    """Two dots of one letter: level and apart (the two halves of a broken stroke are not)."""
+    return abs(one.top - other.top) <= 1 and abs(one.left - other.left) >= max(one.width, 2)
 
 
 def marks_above(crop: Image.Image) -> list[Mark]:
@@ -196,16 +266,29 @@ def marks_above(crop: Image.Image) -> list[Mark]:
     tallest = max(b.height for b in blots)
     letters = [b for b in blots if b.height > SMALL * tallest]
     marks = []
-    for blot in blots:
+    for blot in sorted(blots, key=lambda b: b.left):
         if blot.height > SMALL * tallest or blot.width > SMALL * tallest or blot.top == 0:
             continue
         middle = (blot.left + blot.right) / 2
-        if any(
-            letter.left <= middle <= letter.right
-            and 0 <= letter.top - blot.bottom <= letter.height / 2
+        under = [
+            letter
             for letter in letters
-        ):
-            marks.append(Mark(height=blot.height, width=blot.width))
+            if letter.left <= middle <= letter.right
+            and 0 <= letter.top - blot.bottom <= letter.height / 2
+        ]
+        if under:
+            letter = under[0]
+            marks.append(
+                Mark(
+                    height=blot.height,
+                    width=blot.width,
+                    share=blot.ink / letter.ink,
+                    slant=blot.slant,
+                    over_stem=2 * letter.width <= letter.height,
+                    top=blot.top,
+                    left=blot.left,
+                )
+            )
     return marks
 
 
@@ -215,6 +298,11 @@ class _Blot:
         self.left, self.right = min(xs), max(xs)
         self.height = self.bottom - self.top + 1
         self.width = self.right - self.left + 1
+        self.ink = len(ys)
+        middle = (self.top + self.bottom) / 2
+        upper = [x for x, y in zip(xs, ys, strict=True) if y < middle]
+        lower = [x for x, y in zip(xs, ys, strict=True) if y > middle]
+        self.slant = sum(upper) / len(upper) - sum(lower) / len(lower) if upper and lower else 0.0
 
 
 def _blots(ink: np.ndarray) -> list[tuple[list[int], list[int]]]:

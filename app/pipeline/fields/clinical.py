@@ -32,13 +32,13 @@ URGENCY = "clinical.urgency"
 # _FIRST_LETTERS), digit, digit or letter, then the part after the dot. Not the part after
 # another code's dot ("G43.009" is no "O09").
 _CODE = re.compile(
-    r"(?<![A-Za-z0-9.])(?P<code>[A-Z1058276£€][0-9OIlSB][0-9A-Z](?:\.[0-9A-Za-z]{1,4})?)(?![A-Za-z0-9]|[\-/.]\d)"
+    r"(?<![A-Za-z0-9.])(?P<code>[A-Z1058276£€][0-9OIlSBT][0-9A-Z](?:\.[0-9A-Za-z]{1,4})?)(?![A-Za-z0-9]|[\-/.]\d)"
 )
 _BARE_CODE = re.compile(r"(?<![A-Za-z0-9.])(?P<code>[A-Z][0-9]{2}[0-9A-Z]{1,4})(?![A-Za-z0-9])")
 # Anything shaped like a dotted code, however OCR spelled it: "MS4.42", "£11.42".
 _CODE_LIKE = re.compile(r"(?<![\w.])\S[0-9A-Za-z]{2}\.[0-9A-Za-z]{1,4}(?![\w.])")
 UNREAD_CODE = 0.7
-_HEAD_DIGITS = str.maketrans({"O": "0", "I": "1", "l": "1", "S": "5", "B": "8"})
+_HEAD_DIGITS = str.maketrans({"O": "0", "I": "1", "l": "1", "S": "5", "B": "8", "T": "1"})
 # The letters a digit or sign stands for at a code's start, likeliest first: the code set
 # decides between them ("050.9" is no O50.9, so D50.9).
 _FIRST_LETTERS = {
@@ -48,8 +48,8 @@ _FIRST_LETTERS = {
 # then a dotted code (the line is a diagnosis however its first letter was read), or one
 # whose dot OCR lost ("x: D485").
 _CUT_LABEL = re.compile(
-    r"^\s*[A-Za-z]{1,2}\s*:\s*"
-    r"(?=[A-Z1058276£€][0-9OIlSB][0-9A-Z]\.|[A-Z][0-9]{2}[0-9A-Z]{1,4}(?![\w.]))"
+    r"^\s*[A-Za-z]{0,2}\s*:\s*"
+    r"(?=[A-Z1058276£€][0-9OIlSBT][0-9A-Z]\.|[A-Z][0-9]{2}[0-9A-Z]{1,4}(?![\w.]))"
 )
 # "[E 11.42]": a bracketed code, a space OCR put inside it
 _BRACKETED = re.compile(r"\[([^\]\s]{1,4}\s[^\]]{1,8})\]")
@@ -59,6 +59,8 @@ _CODE_CONTEXT = re.compile(r"\b(?:icd|dx|diagnos[ie]s|code)", re.IGNORECASE)
 def read_code(raw: str, *, ocr: bool = True) -> tuple[str | None, bool]:
     """A valid ICD-10-CM code from what OCR read, and whether it had to be repaired; a digit
     misread for a look-alike is looked for only in what OCR read (``ocr``), not typed text."""
+    if "T" in raw[1:3] and "." not in raw:
+        return None, False  # a T for a 1 only where a dotted code's shape says so ("ETT.65")
     head = raw[1:3].translate(_HEAD_DIGITS)
     rest = raw[3:]
     for first in _FIRST_LETTERS.get(raw[0], raw[0]):
@@ -93,6 +95,32 @@ def _one_digit_misread(raw: str) -> tuple[str | None, bool]:
     return icd10.dotted(found.pop()), True
 
 
+# "D50.97 K92.1": the comma between two codes read as a digit glued to the first. Before
+# another code, a code that is none as read, whose last character dropped leaves one, is that.
+_ANOTHER_CODE = re.compile(r"\s+[A-Z1058276£€][0-9OIlSBT][0-9A-Z]\.")
+
+
+def _separator_read_as_digit(raw: str) -> tuple[str | None, bool]:
+    if not re.fullmatch(r"\S{3}\.[0-9A-Za-z]{2,4}", raw):
+        return None, False
+    code, _ = read_code(raw[:-1], ocr=False)
+    return (code, True) if code else (None, False)
+
+
+# "MS54.42": one letter read as two (an M's last stroke as an S), a head of four characters.
+# The code set decides: the one code that dropping one of them leaves, or none.
+_LONG_HEAD = re.compile(r"(?<![A-Za-z0-9.])(?P<code>[A-Z][0-9A-Z]{3}\.[0-9A-Za-z]{1,4})(?![\w.])")
+
+
+def _one_extra_character(raw: str) -> tuple[str | None, bool]:
+    found = set()
+    for at in (1, 2, 3):
+        code, _ = read_code(raw[:at] + raw[at + 1 :], ocr=False)
+        if code is not None:
+            found.add(code)
+    return (found.pop(), True) if len(found) == 1 else (None, False)
+
+
 # "G43,009": OCR's comma for a code's dot, kept only where the dotted code is one.
 _COMMA_FOR_DOT = re.compile(r"(?<![A-Za-z0-9])([A-Z][0-9]{2}),([0-9][0-9A-Z]{0,3})(?![A-Za-z0-9])")
 
@@ -118,8 +146,15 @@ def codes_in(text: str, *, bare: bool = False, ocr: bool = True) -> list[tuple[s
         if not bare and not match["code"][0].isalpha():
             continue
         code, repaired = read_code(match["code"], ocr=ocr)
+        if code is None and ocr and _ANOTHER_CODE.match(text, match.end()):
+            code, repaired = _separator_read_as_digit(match["code"])
         if code and code not in [c for c, _ in found]:
             found.append((code, repaired))
+    if ocr:
+        for match in _LONG_HEAD.finditer(text):
+            code, repaired = _one_extra_character(match["code"])
+            if code and code not in [c for c, _ in found]:
+                found.append((code, repaired))
     if bare:
         for match in _BARE_CODE.finditer(text):
             if icd10.is_code(match["code"]):
@@ -266,11 +301,49 @@ def read_when(text: str) -> Urgency | None:
     return next(Urgency(key) for key in ("stat", "urgent", "routine") if match[key])
 
 
+# "Xistar [ ] Urgent [ ] Routine": a row's first option, ticked by hand, its tick and word
+# read as one token that no longer spells the word; every later option after an empty box.
+_FIRST_OPTION = re.compile(r"^\s*(?P<token>[^\s\[\](){}|]{4,12})\s+(?=[\[({|])")
+GUESSED = 0.9
+_EMPTY_BOX_BEFORE = re.compile(r"[\[({|][\s\[\](){}|l1]{0,2}[\])}|]\s*$")
+
+
+def _glued_to_its_tick(text: str) -> Urgency | None:
+    """The urgency of a first option read with its hand tick as one garbled token: its end
+    is an option word or one letter away from one (no other is), and the row's other
+    options all stand after empty boxes."""
+    first = _FIRST_OPTION.match(text)
+    if first is None:
+        return None
+    rest = list(_OPTION_WORDS.finditer(text, first.end()))
+    if not rest or not all(_EMPTY_BOX_BEFORE.search(text[: m.start()]) for m in rest):
+        return None
+    token = first["token"].lower()
+    found = {
+        urgency
+        for word in ("stat", "urgent", "routine", "emergent", "asap", "elective", "expedited")
+        if len(token) > len(word)
+        and sum(a != b for a, b in zip(token[-len(word) :], word, strict=True)) <= 1
+        and (urgency := _option_urgency(word)) is not None
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _guess_factor(text: str) -> float:
+    """A tick read out of a garbled token is a guess: never shown as sure."""
+    printed = _ticked_urgency(text)
+    if printed is not None and printed[0] is not None:
+        return 1.0
+    return GUESSED if _glued_to_its_tick(text) else 1.0
+
+
 def read_urgency(text: str) -> tuple[Urgency | None, bool]:
     """The urgency a value names or ticks, and whether it was ticked among boxes."""
     printed = _ticked_urgency(text)
     if printed is not None and printed[0] is not None:
         return printed
+    if glued := _glued_to_its_tick(text):
+        return glued, True
     if odd := odd_one_out(text, _OPTION_WORDS):
         return _option_urgency(odd), True  # ticked by hand, read by OCR: "JX Expedited"
     boxes = list(_BOX.finditer(text))
@@ -315,7 +388,8 @@ def urgency_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> I
         urgency, _ = read_urgency(item.value)
         used_lines.add((item.page, item.line))
         if urgency is not None:
-            yield candidate(URGENCY, urgency, _label(item), page, item.value, line=item.line)
+            evidence = _label(item) * _guess_factor(item.value)
+            yield candidate(URGENCY, urgency, evidence, page, item.value, line=item.line)
     for page in pages:
         if page.page_type not in (None, PageType.referral):
             continue
@@ -324,7 +398,8 @@ def urgency_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> I
                 continue
             urgency, boxed = read_urgency(line)
             if urgency is not None and boxed:
-                yield candidate(URGENCY, urgency, LABEL_IN_SECTION, page, line, line=number)
+                evidence = LABEL_IN_SECTION * _guess_factor(line)
+                yield candidate(URGENCY, urgency, evidence, page, line, line=number)
                 continue
             sentence = _SENTENCE.search(line)
             if sentence:

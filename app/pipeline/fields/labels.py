@@ -574,7 +574,7 @@ def header_row(line: str) -> list[tuple[str, str | None]] | None:
         matches = [(m.end(), k, o) for p, k, o in _AT_POSITION if (m := p.match(text, position))]
         if not matches:
             # a label the lexicon does not list: "Enrollee ID", "Callback Number"
-            composed = label_words.row_label_at(text, position)
+            composed = label_words.row_label_at(text, position) or _misread_header(text, position)
             if composed is None:
                 return None
             if found and composed[1:] == found[-1]:
@@ -588,6 +588,23 @@ def header_row(line: str) -> list[tuple[str, str | None]] | None:
     if len(found) >= 3 and found[0][0] != "name" and _PATIENT_COLUMN.match(text):
         found.insert(0, ("name", PATIENT))  # "Patient DOB Sex Phone": "Patient" is a column
     return found if len(found) >= 2 and values else None
+
+
+_HEADER_WORD = re.compile(r"(?P<word>[A-Z]{3,12})\.?(?=\s|$)")
+
+
+def _misread_header(text: str, position: int) -> tuple[int, str, str | None] | None:
+    """ "Patient's Name  BOB.  Sex": a header in capitals OCR misread by one letter ("DOB"),
+    when every label one letter away names the same field (not one left unread)."""
+    match = _HEADER_WORD.match(text, position)
+    if match is None or is_label(match["word"]):
+        return None
+    found = {near for near in edits.one_letter_changed(match["word"]) if is_label(near)}
+    kinds = {classify(near) for near in found}
+    if len(kinds) != 1 or next(iter(kinds))[0] == "skip":
+        return None
+    kind, owner = kinds.pop()
+    return match.end(), kind, owner
 
 
 def _column_block(lines: list[str], index: int) -> list[tuple[int, str]]:
