@@ -869,3 +869,18 @@ def test_a_hand_tick_read_as_a_letter_glued_to_a_capitals_option_ticks_it(
     row: str, urgency: Urgency | None
 ) -> None:
     assert extract([ocr_page(f"Reason: Chest pain\nPRIORITY\n{row}\n")]).clinical.urgency == urgency
+
+
+
+def test_a_fax_headers_sender_does_not_make_a_referrer_section_named_already() -> None:
+    text = (
+        "FROM: MOUNTAIN VIEW FAMILY PHYSICIANS 614-931-2526 TO: 907-948-8197 11/15/2026 P.001\n"
+        "Referral to Pulmonology\nPATIENT\nName: Rahul Adeyemi\nDOB: 04/20/1995\n"
+        "Phone: 1-208-403-1250\nREFERRING PROVIDER\nName: Wren A. Lindgren, PA-C\n"
+        "NPI: 2504934623\nPhone: 1-614-271-6870\nFax: 1-614-931-2526\n"
+    )
+    pg = ocr_page(text)
+    e = extract([PageText(1, text, "ocr", 0.96, pg.words, PageType.referral, 0, 1)])
+    assert (e.patient.first_name, e.patient.phone) == ("Rahul", "+12084031250")
+    assert e.referrer.provider_name == "Wren A. Lindgren"
+    assert (e.referrer.phone, e.referrer.fax) == ("+16142716870", "+16149312526")

@@ -720,7 +720,10 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
     named: set[str | None] = set()  # the sections whose party has been named
     for index, line in enumerate(lines):
         if index == page.fax_header_lines:
-            section = None  # the fax machine's "FROM: … TO: …" heads no section of the page
+            # the fax machine's "FROM: … TO: …" heads no section of the page, and the sender
+            # it names is not a party the form itself has named yet
+            section = None
+            named.clear()
         if index <= skip_until:
             continue
         if _CREDENTIAL_ALONE.match(line) and index and lines[index - 1].strip():
