@@ -884,3 +884,10 @@ def test_a_fax_headers_sender_does_not_make_a_referrer_section_named_already() -
     assert (e.patient.first_name, e.patient.phone) == ("Rahul", "+12084031250")
     assert e.referrer.provider_name == "Wren A. Lindgren"
     assert (e.referrer.phone, e.referrer.fax) == ("+16142716870", "+16149312526")
+
+
+
+def test_an_id_label_whose_i_ocr_read_as_a_one_is_the_id_label() -> None:
+    e = extract([ocr_page("Insurance: Priority Health Member 1D: PH61540083\n")])
+    assert e.insurance.member_id == "PH61540083"
+    assert e.insurance.provider == "Priority Health"

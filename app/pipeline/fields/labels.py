@@ -637,6 +637,8 @@ def _row_block(lines: list[str], index: int) -> list[str]:
 
 # OCR reads the "#" of a capitals label ("MEMBER #") as "@"; an address's "@" has no gap after.
 _HASH_READ_AS_AT = re.compile(r"(?<=[A-Z]{2}) @(?=\s{2,}|\s*$)")
+# "Member 1D:": OCR's I of a label's "ID" read as a one or a lower-case l.
+_ID_READ_AS_1D = re.compile(r"(?<=[A-Za-z] )[1l]D(?=\s*[:#])")
 
 
 _CUT_LABEL = re.compile(r"^[\s'‘’`|_—.,-]*(?P<head>[a-z]{4,}[A-Za-z /\-]{0,30}?)\s*:")
@@ -707,7 +709,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
     """Every labelled value on a page, with the section it stands in; on an OCR'd page, a
     label misread by one letter is read as the label (``_restore_garbled_label``)."""
     lines = [
-        _unnumbered(_restore_cut_label(_HASH_READ_AS_AT.sub(" #", line)))
+        _unnumbered(_restore_cut_label(_ID_READ_AS_1D.sub("ID", _HASH_READ_AS_AT.sub(" #", line))))
         for line in page.text.split("\n")
     ]
     mended: set[int] = set()
