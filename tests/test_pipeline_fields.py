@@ -839,6 +839,7 @@ def test_a_codes_e_read_twice_as_e_and_pound_sign_is_one_e() -> None:
         ("OCG6VW6HH74", "0CG6VW6HH74"),  # at the start
         ("8TQOEN7WC80", "8TQ0EN7WC80"),  # between letters
         ("XGAO18800057", "XGA018800057"),  # before digits
+        ("OSC6428O049", "OSC64280049"),  # a letter prefix's O clear of the digits is a letter
     ],
 )
 def test_an_o_in_an_ocr_read_member_id_is_a_zero(written: str, read: str) -> None:

@@ -39,7 +39,9 @@ def read_identifier(value: str, *, ocr: bool = False) -> str | None:
     """The identifier ``value`` starts with, in capitals. Read by OCR (``ocr``), an "O" in an
     identifier of three digits or more is a zero: a fax's O and 0 are one shape to OCR, and
     member and group ids are digits with few letters, their issuers leaving out the O for
-    that very confusion (Medicare's MBI has none), so the digit is far the likelier."""
+    that very confusion (Medicare's MBI has none), so the digit is far the likelier; but in
+    the letter prefix of an id that is letters then digits ("OSC…"), clear of the digits, the
+    O is one of the prefix's letters."""
     text = value.strip().lstrip("#: ")
     if _NONE.match(text):
         return None
@@ -50,8 +52,18 @@ def read_identifier(value: str, *, ocr: bool = False) -> str | None:
         return None
     identifier = match.group(0).upper().strip("-")
     if ocr and sum(c.isdigit() for c in identifier) >= 3:
-        identifier = identifier.replace("O", "0")
+        prefix = _LETTER_PREFIX.match(identifier)
+        if prefix is None:
+            identifier = identifier.replace("O", "0")
+        else:  # "OSC64280049": the letters' O stays, one touching the digits is a zero
+            head = prefix.group("letters")
+            digits = prefix.group("digits").replace("O", "0")
+            identifier = head[:-1] + head[-1:].replace("O", "0") + digits
     return identifier
+
+
+# A payer's letter prefix, then digits only ("OSC64280049", "XGA018800057").
+_LETTER_PREFIX = re.compile(r"^(?P<letters>[A-Z]{3,})(?P<digits>[0-9O]{5,})$")
 
 
 # Words that start a payer's member id written after its name on the same line.
