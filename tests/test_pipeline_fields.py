@@ -872,7 +872,6 @@ def test_a_hand_tick_read_as_a_letter_glued_to_a_capitals_option_ticks_it(
     assert extract([ocr_page(f"Reason: Chest pain\nPRIORITY\n{row}\n")]).clinical.urgency == urgency
 
 
-
 def test_a_fax_headers_sender_does_not_make_a_referrer_section_named_already() -> None:
     text = (
         "FROM: MOUNTAIN VIEW FAMILY PHYSICIANS 614-931-2526 TO: 907-948-8197 11/15/2026 P.001\n"
@@ -886,6 +885,16 @@ def test_a_fax_headers_sender_does_not_make_a_referrer_section_named_already() -
     assert e.referrer.provider_name == "Wren A. Lindgren"
     assert (e.referrer.phone, e.referrer.fax) == ("+16142716870", "+16149312526")
 
+
+def test_a_letters_reason_after_a_name_with_an_abbreviation_is_read() -> None:
+    text = (
+        "Dear Colleague,\nI would appreciate your consultation on Tyrone St. Clair (born "
+        "9/17/1958) regarding new onset\nseizure. He lives at 1 Elm Street.\n"
+    )
+    assert extract([page(text)]).clinical.reason == "new onset seizure"
+    # a sentence's full stop still ends the search: no reason from the next sentence
+    text = "Dear Colleague,\nI saw him in consultation. He asked regarding parking.\n"
+    assert extract([page(text)]).clinical.reason is None
 
 
 def test_an_id_label_whose_i_ocr_read_as_a_one_is_the_id_label() -> None:
