@@ -138,3 +138,21 @@ def test_a_left_column_longer_than_the_right_reads_to_its_end_before_the_right()
         "Fax: +1 559 578 3442",
         "Dx: D48.5 Changing pigmented lesion on the back of the left shoulder",
     ]
+
+
+
+def test_a_label_row_whose_id_word_ocr_glued_to_its_noun_is_still_a_label_row() -> None:
+    # "NPI NO." read as "NPINO.": the row is still labels over their values
+    words = [
+        *line(100, (100, "PROVIDER"), (600, "NPINO."), (1000, "OFFICE")),
+        *line(130, (100, "Sean H. Ramirez, PA-C"), (600, "2255769897"), (1000, "Cedar Creek")),
+    ]
+    assert arrange(words, is_label).split("\n") == [
+        "PROVIDER",
+        "Sean H. Ramirez, PA-C",
+        "NPINO.",
+        "2255769897",
+        "OFFICE",
+        "Cedar Creek",
+    ]
+    assert not is_label("Reno") and not is_label("casino")

@@ -82,8 +82,20 @@ def words_of(phrase: str) -> list[str]:
     """The phrase's words, lower case, a box's number and brackets dropped."""
     text = BOX_NUMBER.sub("", phrase.lower())
     text = re.sub(r"[()]", " ", text).replace("e-mail", "email")
-    words = [w.strip("-/") for w in _TOKEN.findall(text)]
+    words = [part for w in _TOKEN.findall(text) for part in _unglued(w.strip("-/"))]
     return [w for w in words if w and w not in ("(s)",)]
+
+
+def _unglued(word: str) -> list[str]:
+    """ "npino" → "npi", "no": OCR lost the space before an identifier's word ("NPI NO.",
+    "MEMBER ID", "GROUP NO"), a field word and an id word run together."""
+    if word in _VOCABULARY:
+        return [word]
+    for ident in ("no", "id", "number"):
+        head = word.removesuffix(ident)
+        if head != word and len(head) >= 3 and head in _VOCABULARY:
+            return [head, ident]
+    return [word]
 
 
 def is_label_phrase(phrase: str) -> bool:
