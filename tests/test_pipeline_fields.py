@@ -901,3 +901,12 @@ def test_an_id_label_whose_i_ocr_read_as_a_one_is_the_id_label() -> None:
     e = extract([ocr_page("Insurance: Priority Health Member 1D: PH61540083\n")])
     assert e.insurance.member_id == "PH61540083"
     assert e.insurance.provider == "Priority Health"
+
+
+@pytest.mark.parametrize("payer", ["Priority Health", "Harvard Pilgrim Health Care"])
+def test_a_payer_named_like_a_label_under_plan_is_the_payer(payer: str) -> None:
+    text = f"Patient last name  Haddad\nZIP  93763\nPlan  {payer}\nMember ID  PH58646756\n"
+    e = extract([page(text)])
+    assert e.insurance.provider == payer
+    assert e.insurance.member_id == "PH58646756"
+    assert e.clinical.urgency is None  # "Priority" here names no urgency

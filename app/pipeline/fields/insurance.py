@@ -25,7 +25,9 @@ PAYER = re.compile(
     r"\b(?:aetna|cigna|humana|medicare|medicaid|tricare|kaiser|anthem|molina|ambetter|wellcare"
     r"|united ?health(?:care)?|uhc|blue (?:cross|shield)|bcbs|oscar|health ?net|highmark"
     r"|caresource|amerigroup|centene|oxford|emblem|insurance|health plan|hmo|ppo|epo|pos"
-    r"|advantage|assurance|mutual|medi-cal|champva)\b",
+    r"|advantage|assurance|mutual|medi-cal|champva|health ?care)\b"
+    # a payer named for its place or founder: "Priority Health", "Harvard Pilgrim Health Care"
+    r"|(?-i:\b[A-Z][a-z]+ Health\b)",
     re.IGNORECASE,
 )
 _NONE = re.compile(r"^(?:n/?a|none|unknown|self[- ]?pay|not provided|pending)\b", re.IGNORECASE)

@@ -44,6 +44,9 @@ _QUALIFIERS = {
 # Qualifiers that also end practices' names ("Dayton Family Health  Office phone:"): a label
 # takes them only where a cell starts.
 _NAME_LIKE = {"health", "medical", "clinical", "family", "care", "group", "first", "last"}
+# Words that modify a label's field noun and so never end the label ("Health plan", "Medical
+# record number"); a phrase ending in one is a name ("Priority Health").
+_MODIFIERS = {"health", "medical", "clinical", "family"}
 _VOCABULARY = (
     _PATIENT_WORDS
     | _HOLDER_WORDS
@@ -108,6 +111,8 @@ def is_label_phrase(phrase: str) -> bool:
         return False  # "Type 1 NPI", "Address 2"; not "11/3/26 Provider"
     if not all(w in _VOCABULARY or w.isdigit() for w in words):
         return False
+    if words[-1] in _MODIFIERS:
+        return False  # "Priority Health": a name; a label's modifier comes before its noun
     return compose(phrase) is not None
 
 

@@ -401,7 +401,21 @@ def find_labels(line: str) -> list[Label]:
         for label in labels
         if not (_VERB_AFTER.match(line, label.end) and ":" not in line[label.start : label.end])
     ]
-    return _with_composed(line, labels)
+    return _with_composed(line, _key_and_its_value(line, labels))
+
+
+def _key_and_its_value(line: str, labels: list[Label]) -> list[Label]:
+    """ "Plan  Priority Health": a key, a gap, then words that start like a label but run on
+    past it with no colon anywhere: the key's value (a payer named like a field), not a second
+    label. A row of labels ends at its last label ("Payer  Member ID")."""
+    if len(labels) != 2 or ":" in line:
+        return labels
+    first, second = labels
+    gap = line[first.end : second.start]
+    rest = line[second.end :]
+    if len(gap) >= 2 and not gap.strip() and rest.strip() and not _LABEL_AT.search(rest):
+        return [first]
+    return labels
 
 
 _VERB_AFTER = re.compile(r"\s*(?:is|was|are|were|has|had|will)\s+[a-z]*", re.IGNORECASE)
