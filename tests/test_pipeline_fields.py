@@ -839,6 +839,7 @@ def test_a_codes_e_read_twice_as_e_and_pound_sign_is_one_e() -> None:
         ("OCG6VW6HH74", "0CG6VW6HH74"),  # at the start
         ("8TQOEN7WC80", "8TQ0EN7WC80"),  # between letters
         ("XGAO18800057", "XGA018800057"),  # before digits
+        ("OSC6428O049", "OSC64280049"),  # a letter prefix's O clear of the digits is a letter
     ],
 )
 def test_an_o_in_an_ocr_read_member_id_is_a_zero(written: str, read: str) -> None:
@@ -923,3 +924,43 @@ def test_a_header_row_label_ocr_misread_by_one_letter_still_heads_its_column() -
     e = extract([ocr_page(text)])
     assert e.patient.sex == Sex.M
     assert e.confidence["patient.sex"] < 0.9
+
+
+def test_a_fax_headers_sender_does_not_make_a_referrer_section_named_already() -> None:
+    text = (
+        "FROM: MOUNTAIN VIEW FAMILY PHYSICIANS 614-931-2526 TO: 907-948-8197 11/15/2026 P.001\n"
+        "Referral to Pulmonology\nPATIENT\nName: Rahul Adeyemi\nDOB: 04/20/1995\n"
+        "Phone: 1-208-403-1250\nREFERRING PROVIDER\nName: Wren A. Lindgren, PA-C\n"
+        "NPI: 2504934623\nPhone: 1-614-271-6870\nFax: 1-614-931-2526\n"
+    )
+    pg = ocr_page(text)
+    e = extract([PageText(1, text, "ocr", 0.96, pg.words, PageType.referral, 0, 1)])
+    assert (e.patient.first_name, e.patient.phone) == ("Rahul", "+12084031250")
+    assert e.referrer.provider_name == "Wren A. Lindgren"
+    assert (e.referrer.phone, e.referrer.fax) == ("+16142716870", "+16149312526")
+
+
+def test_a_letters_reason_after_a_name_with_an_abbreviation_is_read() -> None:
+    text = (
+        "Dear Colleague,\nI would appreciate your consultation on Tyrone St. Clair (born "
+        "9/17/1958) regarding new onset\nseizure. He lives at 1 Elm Street.\n"
+    )
+    assert extract([page(text)]).clinical.reason == "new onset seizure"
+    # a sentence's full stop still ends the search: no reason from the next sentence
+    text = "Dear Colleague,\nI saw him in consultation. He asked regarding parking.\n"
+    assert extract([page(text)]).clinical.reason is None
+
+
+def test_an_id_label_whose_i_ocr_read_as_a_one_is_the_id_label() -> None:
+    e = extract([ocr_page("Insurance: Priority Health Member 1D: PH61540083\n")])
+    assert e.insurance.member_id == "PH61540083"
+    assert e.insurance.provider == "Priority Health"
+
+
+@pytest.mark.parametrize("payer", ["Priority Health", "Harvard Pilgrim Health Care"])
+def test_a_payer_named_like_a_label_under_plan_is_the_payer(payer: str) -> None:
+    text = f"Patient last name  Haddad\nZIP  93763\nPlan  {payer}\nMember ID  PH58646756\n"
+    e = extract([page(text)])
+    assert e.insurance.provider == payer
+    assert e.insurance.member_id == "PH58646756"
+    assert e.clinical.urgency is None  # "Priority" here names no urgency

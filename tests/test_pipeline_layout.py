@@ -138,3 +138,90 @@ def test_a_left_column_longer_than_the_right_reads_to_its_end_before_the_right()
         "Fax: +1 559 578 3442",
         "Dx: D48.5 Changing pigmented lesion on the back of the left shoulder",
     ]
+
+
+def test_a_tables_rule_read_as_a_word_parts_two_cells_and_a_typed_pipe_does_not() -> None:
+    # two boxes side by side, the rule between them read as a tall "_|" close to both cells
+    left = line(100, (100, "Address: 4227 Old County Rd, Portland, OR 97202"))
+    end = max(b.x1 for b in left)
+    rule = Box("_|", end + 15, 100 - 14, end + 40, 100 + HEIGHT + 10)
+    right = line(100, (end + 45, "Phone: (609) 796-7750"))
+    assert arrange([*left, rule, *right], is_label).split("\n") == [
+        "Address: 4227 Old County Rd, Portland, OR 97202  Phone: (609) 796-7750"
+    ]
+    typed = line(100, (100, "Jane Roe, MD | NPI 1234567893"))
+    assert arrange(typed, is_label) == "Jane Roe, MD | NPI 1234567893"
+
+
+def test_a_cells_second_line_a_line_pitch_below_stays_in_its_cell_and_a_field_does_not() -> None:
+    # a text layer's 1.25 line pitch leaves nearly a text height between a cell's two lines
+    words = [
+        *line(100, (100, "Addr"), (600, "Primary Insurance"), (1100, "Group No.")),
+        *line(130, (100, "2397 Park Ave"), (600, "BCBS of Texas"), (1100, "275461")),
+        *line(168, (100, "Reno, NV 89503")),
+        *line(206, (95, "Reason for referral: Left rotator cuff tear")),
+    ]
+    assert arrange(words, is_label).split("\n") == [
+        "Addr",
+        "2397 Park Ave",
+        "Reno, NV 89503",
+        "Primary Insurance",
+        "BCBS of Texas",
+        "Group No.",
+        "275461",
+        "Reason for referral: Left rotator cuff tear",
+    ]
+
+
+def test_a_label_row_whose_id_word_ocr_glued_to_its_noun_is_still_a_label_row() -> None:
+    # "NPI NO." read as "NPINO.": the row is still labels over their values
+    words = [
+        *line(100, (100, "PROVIDER"), (600, "NPINO."), (1000, "OFFICE")),
+        *line(130, (100, "Sean H. Ramirez, PA-C"), (600, "2255769897"), (1000, "Cedar Creek")),
+    ]
+    assert arrange(words, is_label).split("\n") == [
+        "PROVIDER",
+        "Sean H. Ramirez, PA-C",
+        "NPINO.",
+        "2255769897",
+        "OFFICE",
+        "Cedar Creek",
+    ]
+    assert not is_label("Reno") and not is_label("casino")
+
+
+def test_a_key_value_row_whose_value_reads_like_a_label_stays_a_row() -> None:
+    # "Priority Health" (a payer) reads like the label "Priority": the row is still a key and
+    # its value, like the rows around it, not two labels over the rows below
+    words = [
+        *line(100, (100, "ZIP"), (600, "93763-5966")),
+        *line(130, (100, "Plan"), (600, "Priority Health")),
+        *line(160, (100, "Member ID"), (600, "PH58646756")),
+        *line(190, (100, "Group"), (600, "416333")),
+    ]
+    assert arrange(words, is_label).split("\n") == [
+        "ZIP  93763-5966",
+        "Plan  Priority Health",
+        "Member ID  PH58646756",
+        "Group  416333",
+    ]
+
+
+def test_two_boxes_headings_keep_their_labelled_lines_under_them() -> None:
+    # "PATIENT" and "REFERRING PROVIDER" side by side, each box's "Label: value" lines under
+    words = [
+        *line(100, (100, "PATIENT"), (900, "REFERRING PROVIDER")),
+        *line(130, (100, "Name: Rahul Sullivan"), (900, "Name: Imogen Villanueva, MD")),
+        *line(160, (100, "DOB: May 26, 1958"), (900, "NPI: 1852682198")),
+        *line(190, (100, "Phone: +1 775 590 4554"), (900, "Phone: +1 208 905 2836")),
+    ]
+    assert arrange(words, is_label).split("\n") == [
+        "PATIENT",
+        "Name: Rahul Sullivan",
+        "DOB: May 26, 1958",
+        "Phone: +1 775 590 4554",
+        "REFERRING PROVIDER",
+        "Name: Imogen Villanueva, MD",
+        "NPI: 1852682198",
+        "Phone: +1 208 905 2836",
+    ]

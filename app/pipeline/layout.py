@@ -30,7 +30,10 @@ BLOCK_LEAD = 1.6
 # What OCR makes of a table's left rule in front of a key.
 KEY_NOISE = "'‘’`|_—-., "
 # A cell's second line follows its first closer than this.
-CELL_LEAD = 0.8
+CELL_LEAD = 1.0
+# What OCR makes of a table's vertical rule, and how much taller than the text the rule runs.
+RULE_STROKES = "|_[]!"
+RULE_HEIGHT = 1.5
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,7 @@ def arrange(boxes: Sequence[Box], is_label: Callable[[str], bool]) -> str:
     i = 0
     while i < len(lines):
         line = lines[i]
-        if _is_label_row(line, is_label):
+        if _is_label_row(line, is_label) and not _among_key_values(lines, i, unit, is_label):
             below = _values_under(lines, i, unit, is_label)
             out.extend(_cells(line, below, unit))
             i += 1 + len(below)
@@ -113,15 +116,30 @@ def _lines(words: list[Box], unit: float) -> list[Line]:
     lines = []
     for row in rows:
         row.sort(key=lambda w: w.x0)
-        lines.append(Line(tuple(row), tuple(_segments(row, unit))))
+        words = [w for w in row if not _is_rule(w, unit)]
+        if words:
+            lines.append(Line(tuple(words), tuple(_segments(row, unit))))
     return lines
 
 
+def _is_rule(word: Box, unit: float) -> bool:
+    """A table's vertical rule that OCR read as a word ("|", "_|"): rule strokes only, and
+    taller than the text beside it (a typed "|" between two values is of the text's height)."""
+    return (
+        "|" in word.text and not word.text.strip(RULE_STROKES) and word.height > RULE_HEIGHT * unit
+    )
+
+
 def _segments(row: list[Box], unit: float) -> list[Segment]:
-    groups: list[list[Box]] = [[row[0]]]
-    for word in row[1:]:
-        if word.x0 - groups[-1][-1].x1 > SEGMENT_GAP * unit:
+    """The line's words cut at wide gaps and at a table's rules."""
+    groups: list[list[Box]] = []
+    cut = True
+    for word in row:
+        if _is_rule(word, unit):
+            cut = True
+        elif cut or word.x0 - groups[-1][-1].x1 > SEGMENT_GAP * unit:
             groups.append([word])
+            cut = False
         else:
             groups[-1].append(word)
     return [Segment(" ".join(w.text for w in g), g[0].x0, max(w.x1 for w in g)) for g in groups]
@@ -133,6 +151,29 @@ def _close(upper: Line, lower: Line, unit: float) -> bool:
 
 def _is_label_row(line: Line, is_label: Callable[[str], bool]) -> bool:
     return len(line.segments) >= 2 and all(is_label(s.text) for s in line.segments)
+
+
+def _among_key_values(
+    lines: list[Line], index: int, unit: float, is_label: Callable[[str], bool]
+) -> bool:
+    """A "label row" of two segments in a key/value table's columns, a neighbour row a label
+    and its value at the same two places: it is a key and a value that reads like a label
+    ("Plan  Priority Health"), not two labels over their values."""
+    line = lines[index]
+    if len(line.segments) != 2:
+        return False
+    starts = [s.x0 for s in line.segments]
+    for j in (index - 1, index + 1):
+        if not 0 <= j < len(lines):
+            continue
+        near = lines[j]
+        if len(near.segments) != 2 or _is_label_row(near, is_label):
+            continue
+        close = _close(near, line, unit) if j < index else _close(line, near, unit)
+        aligned = all(abs(a.x0 - b) <= unit for a, b in zip(near.segments, starts, strict=True))
+        if close and aligned and is_label(near.segments[0].text):
+            return True
+    return False
 
 
 def _values_under(
@@ -147,13 +188,23 @@ def _values_under(
         above = values[-1] if values else labels
         if not _close(above, line, unit) or _is_label_row(line, is_label):
             break
+        if len(line.segments) >= 2 and is_label(line.segments[0].text):
+            break  # "Member ID  PH58646756": a key/value row of its own, not the cells' values
         if values and (
             line.top - values[-1].bottom > CELL_LEAD * unit
             or not all(any(abs(s.x0 - x) <= unit for x in starts) for s in line.segments)
+            or any(_past_its_cell(s, starts, unit) or is_label(s.text) for s in line.segments)
         ):
             break
         values.append(line)
     return values
+
+
+def _past_its_cell(segment: Segment, starts: list[int], unit: float) -> bool:
+    """A line running on past the start of the next column is no cell's wrapped line
+    ("Reason for referral: knee pain" under a grid's first column)."""
+    column = _column_of(segment, starts, unit)
+    return column + 1 < len(starts) and segment.x1 > starts[column + 1] - unit
 
 
 def _cells(labels: Line, values: list[Line], unit: float) -> list[str]:

@@ -415,10 +415,12 @@ def urgency_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> I
 
 # -- reason ----------------------------------------------------------------------------------
 
+# Within one sentence: no full stop, but an initial's or a title's ("St. Clair", "Dr. Wu").
+_IN_SENTENCE = r"(?:[^.;]|(?-i:(?<=\b[A-Z])\.|(?<=\b[A-Z][a-z])\.|(?<=\bMrs)\.))"
 _REFERRING_FOR = re.compile(
-    r"\b(?:referring|refer|referred|sending)\b[^.;]{0,60}?\bfor\s+(?!evaluation|consultation"
-    r"|an?\s|further|assessment|management|treatment)(?P<reason>[^.;\n]{4,160})"
-    r"|\b(?:consultation|evaluation|opinion|referral)\b[^.;]{0,80}?\bregarding\s+"
+    rf"\b(?:referring|refer|referred|sending)\b{_IN_SENTENCE}{{0,60}}?\bfor\s+(?!evaluation"
+    r"|consultation|an?\s|further|assessment|management|treatment)(?P<reason>[^.;\n]{4,160})"
+    rf"|\b(?:consultation|evaluation|opinion|referral)\b{_IN_SENTENCE}{{0,80}}?\bregarding\s+"
     r"(?P<reason2>[^.;\n]{4,160})",
     re.IGNORECASE,
 )
@@ -432,7 +434,7 @@ _FOR_EVALUATION = re.compile(
 
 # "Could you please see Jane Roe next week for chest pain (R07.9)": what a request asks for
 _PLEASE_SEE_FOR = re.compile(
-    r"\b(?:please|kindly)\s+(?:see|schedule|evaluate|examine)\b[^.;]{0,100}?\bfor\s+"
+    rf"\b(?:please|kindly)\s+(?:see|schedule|evaluate|examine)\b{_IN_SENTENCE}{{0,100}}?\bfor\s+"
     r"(?!evaluation|consultation|an?\s|further|assessment|management|treatment)"
     r"(?P<reason>[^.;(\n]{4,160})",
     re.IGNORECASE,
@@ -442,7 +444,7 @@ _PLEASE_SEE_FOR = re.compile(
 # "… agreed to see this patient regarding chest pain on exertion."
 _SEE_ABOUT = re.compile(
     r"\b(?:see|seeing|evaluate|evaluating|assess|assessing)\s+(?:this|my|our|the)\s+patient\b"
-    r"[^.;]{0,40}?\b(?:regarding|about|for)\s+"
+    rf"{_IN_SENTENCE}{{0,40}}?\b(?:regarding|about|for)\s+"
     r"(?!evaluation|consultation|an?\s|further|assessment|management|treatment)"
     r"(?P<reason>[^.;(\n]{4,160})",
     re.IGNORECASE,

@@ -25,7 +25,9 @@ PAYER = re.compile(
     r"\b(?:aetna|cigna|humana|medicare|medicaid|tricare|kaiser|anthem|molina|ambetter|wellcare"
     r"|united ?health(?:care)?|uhc|blue (?:cross|shield)|bcbs|oscar|health ?net|highmark"
     r"|caresource|amerigroup|centene|oxford|emblem|insurance|health plan|hmo|ppo|epo|pos"
-    r"|advantage|assurance|mutual|medi-cal|champva)\b",
+    r"|advantage|assurance|mutual|medi-cal|champva|health ?care)\b"
+    # a payer named for its place or founder: "Priority Health", "Harvard Pilgrim Health Care"
+    r"|(?-i:\b[A-Z][a-z]+ Health\b)",
     re.IGNORECASE,
 )
 _NONE = re.compile(r"^(?:n/?a|none|unknown|self[- ]?pay|not provided|pending)\b", re.IGNORECASE)
@@ -39,7 +41,9 @@ def read_identifier(value: str, *, ocr: bool = False) -> str | None:
     """The identifier ``value`` starts with, in capitals. Read by OCR (``ocr``), an "O" in an
     identifier of three digits or more is a zero: a fax's O and 0 are one shape to OCR, and
     member and group ids are digits with few letters, their issuers leaving out the O for
-    that very confusion (Medicare's MBI has none), so the digit is far the likelier."""
+    that very confusion (Medicare's MBI has none), so the digit is far the likelier; but in
+    the letter prefix of an id that is letters then digits ("OSC…"), clear of the digits, the
+    O is one of the prefix's letters."""
     text = value.strip().lstrip("#: ")
     if _NONE.match(text):
         return None
@@ -50,8 +54,18 @@ def read_identifier(value: str, *, ocr: bool = False) -> str | None:
         return None
     identifier = match.group(0).upper().strip("-")
     if ocr and sum(c.isdigit() for c in identifier) >= 3:
-        identifier = identifier.replace("O", "0")
+        prefix = _LETTER_PREFIX.match(identifier)
+        if prefix is None:
+            identifier = identifier.replace("O", "0")
+        else:  # "OSC64280049": the letters' O stays, one touching the digits is a zero
+            head = prefix.group("letters")
+            digits = prefix.group("digits").replace("O", "0")
+            identifier = head[:-1] + head[-1:].replace("O", "0") + digits
     return identifier
+
+
+# A payer's letter prefix, then digits only ("OSC64280049", "XGA018800057").
+_LETTER_PREFIX = re.compile(r"^(?P<letters>[A-Z]{3,})(?P<digits>[0-9O]{5,})$")
 
 
 # Words that start a payer's member id written after its name on the same line.

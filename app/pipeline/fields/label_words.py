@@ -44,6 +44,9 @@ _QUALIFIERS = {
 # Qualifiers that also end practices' names ("Dayton Family Health  Office phone:"): a label
 # takes them only where a cell starts.
 _NAME_LIKE = {"health", "medical", "clinical", "family", "care", "group", "first", "last"}
+# Words that modify a label's field noun and so never end the label ("Health plan", "Medical
+# record number"); a phrase ending in one is a name ("Priority Health").
+_MODIFIERS = {"health", "medical", "clinical", "family"}
 _VOCABULARY = (
     _PATIENT_WORDS
     | _HOLDER_WORDS
@@ -82,8 +85,20 @@ def words_of(phrase: str) -> list[str]:
     """The phrase's words, lower case, a box's number and brackets dropped."""
     text = BOX_NUMBER.sub("", phrase.lower())
     text = re.sub(r"[()]", " ", text).replace("e-mail", "email")
-    words = [w.strip("-/") for w in _TOKEN.findall(text)]
+    words = [part for w in _TOKEN.findall(text) for part in _unglued(w.strip("-/"))]
     return [w for w in words if w and w not in ("(s)",)]
+
+
+def _unglued(word: str) -> list[str]:
+    """ "npino" → "npi", "no": OCR lost the space before an identifier's word ("NPI NO.",
+    "MEMBER ID", "GROUP NO"), a field word and an id word run together."""
+    if word in _VOCABULARY:
+        return [word]
+    for ident in ("no", "id", "number"):
+        head = word.removesuffix(ident)
+        if head != word and len(head) >= 3 and head in _VOCABULARY:
+            return [head, ident]
+    return [word]
 
 
 def is_label_phrase(phrase: str) -> bool:
@@ -96,6 +111,8 @@ def is_label_phrase(phrase: str) -> bool:
         return False  # "Type 1 NPI", "Address 2"; not "11/3/26 Provider"
     if not all(w in _VOCABULARY or w.isdigit() for w in words):
         return False
+    if words[-1] in _MODIFIERS:
+        return False  # "Priority Health": a name; a label's modifier comes before its noun
     return compose(phrase) is not None
 
 

@@ -401,7 +401,21 @@ def find_labels(line: str) -> list[Label]:
         for label in labels
         if not (_VERB_AFTER.match(line, label.end) and ":" not in line[label.start : label.end])
     ]
-    return _with_composed(line, labels)
+    return _with_composed(line, _key_and_its_value(line, labels))
+
+
+def _key_and_its_value(line: str, labels: list[Label]) -> list[Label]:
+    """ "Plan  Priority Health": a key, a gap, then words that start like a label but run on
+    past it with no colon anywhere: the key's value (a payer named like a field), not a second
+    label. A row of labels ends at its last label ("Payer  Member ID")."""
+    if len(labels) != 2 or ":" in line:
+        return labels
+    first, second = labels
+    gap = line[first.end : second.start]
+    rest = line[second.end :]
+    if len(gap) >= 2 and not gap.strip() and rest.strip() and not _LABEL_AT.search(rest):
+        return [first]
+    return labels
 
 
 _VERB_AFTER = re.compile(r"\s*(?:is|was|are|were|has|had|will)\s+[a-z]*", re.IGNORECASE)
@@ -654,6 +668,8 @@ def _row_block(lines: list[str], index: int) -> list[str]:
 
 # OCR reads the "#" of a capitals label ("MEMBER #") as "@"; an address's "@" has no gap after.
 _HASH_READ_AS_AT = re.compile(r"(?<=[A-Z]{2}) @(?=\s{2,}|\s*$)")
+# "Member 1D:": OCR's I of a label's "ID" read as a one or a lower-case l.
+_ID_READ_AS_1D = re.compile(r"(?<=[A-Za-z] )[1l]D(?=\s*[:#])")
 
 
 _CUT_LABEL = re.compile(r"^[\s'‘’`|_—.,-]*(?P<head>[a-z]{4,}[A-Za-z /\-]{0,30}?)\s*:")
@@ -724,7 +740,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
     """Every labelled value on a page, with the section it stands in; on an OCR'd page, a
     label misread by one letter is read as the label (``_restore_garbled_label``)."""
     lines = [
-        _unnumbered(_restore_cut_label(_HASH_READ_AS_AT.sub(" #", line)))
+        _unnumbered(_restore_cut_label(_ID_READ_AS_1D.sub("ID", _HASH_READ_AS_AT.sub(" #", line))))
         for line in page.text.split("\n")
     ]
     mended: set[int] = set()
@@ -737,7 +753,10 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
     named: set[str | None] = set()  # the sections whose party has been named
     for index, line in enumerate(lines):
         if index == page.fax_header_lines:
-            section = None  # the fax machine's "FROM: … TO: …" heads no section of the page
+            # the fax machine's "FROM: … TO: …" heads no section of the page, and the sender
+            # it names is not a party the form itself has named yet
+            section = None
+            named.clear()
         if index <= skip_until:
             continue
         if _CREDENTIAL_ALONE.match(line) and index and lines[index - 1].strip():
