@@ -11,6 +11,9 @@ boxes say where the columns are:
 - a **label row**, a line whose every segment is a bare label ("FAMILY NAME", "DOB"), is
   followed by its values: each label is written with the value segments under it, the
   way the cells of a grid read;
+- a **caption row**, a line of bare labels in smaller type close under a line of values that
+  stand in its cells ("Peña  Ana  3/4/1961" over "Last name  First name  Date of birth"), is
+  the values' labels printed under them: each label is written with the value above it;
 - a run of close lines whose segments start at the same few places is a set of **side by
   side blocks**: written column by column, unless its first column is labels and the
   rest their values (a key/value table reads row by row, a wrapped cell's lines joined).
@@ -31,6 +34,8 @@ BLOCK_LEAD = 1.6
 KEY_NOISE = "'‘’`|_—-., "
 # A cell's second line follows its first closer than this.
 CELL_LEAD = 0.8
+# A caption is printed smaller than the value it labels: at most this share of its height.
+CAPTION_SIZE = 0.85
 
 
 @dataclass(frozen=True)
@@ -82,8 +87,26 @@ def arrange(boxes: Sequence[Box], is_label: Callable[[str], bool]) -> str:
     lines = _lines(words, unit)
     out: list[str] = []
     i = 0
+    captioned = -2  # the value line of the last caption row read
     while i < len(lines):
         line = lines[i]
+        labelled_above = (
+            i - 1 > captioned + 1  # the line above is no caption row already read
+            and _close(lines[i - 1], line, unit)
+            and all(is_label(s.text) for s in lines[i - 1].segments)
+        )
+        if (
+            not labelled_above
+            and i + 1 < len(lines)
+            and _is_caption_row(line, lines[i + 1], unit, is_label)
+            and (i + 2 >= len(lines) or _nearer_above(lines[i], lines[i + 1], lines[i + 2]))
+        ):
+            # (a value under a label line that captions nothing is that label's, not the
+            # caption's below it: "Phone / 555-0100 / Fax / 555-0101" reads downwards)
+            out.extend(_cells(lines[i + 1], [line], unit))
+            captioned = i
+            i += 2
+            continue
         if _is_label_row(line, is_label):
             below = _values_under(lines, i, unit, is_label)
             out.extend(_cells(line, below, unit))
@@ -133,6 +156,31 @@ def _close(upper: Line, lower: Line, unit: float) -> bool:
 
 def _is_label_row(line: Line, is_label: Callable[[str], bool]) -> bool:
     return len(line.segments) >= 2 and all(is_label(s.text) for s in line.segments)
+
+
+def _is_caption_row(
+    values: Line, captions: Line, unit: float, is_label: Callable[[str], bool]
+) -> bool:
+    """Whether ``captions`` labels the line above it: bare labels in smaller type, close
+    under it, and every value of that line starting where a caption starts (its cell)."""
+    if not all(is_label(s.text) for s in captions.segments) or any(
+        is_label(s.text) for s in values.segments
+    ):
+        return False
+    if median(w.height for w in captions.words) > CAPTION_SIZE * median(
+        w.height for w in values.words
+    ):
+        return False
+    if captions.top - values.bottom > BLOCK_LEAD * unit:
+        return False
+    starts = [s.x0 for s in captions.segments]
+    return all(any(abs(s.x0 - x) <= unit for x in starts) for s in values.segments)
+
+
+def _nearer_above(above: Line, line: Line, below: Line) -> bool:
+    """Whether ``line`` stands nearer the line above it than the one below: a caption hugs
+    its value's rule, a label above its value hugs the value."""
+    return line.top - above.bottom < below.top - line.bottom
 
 
 def _values_under(

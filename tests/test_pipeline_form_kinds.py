@@ -1,0 +1,65 @@
+"""Kinds of form layout the reader must handle whatever their wording: captions printed under
+their values, values followed by their caption after a dash, a patient's name told by the
+birth date after it. Pure: word boxes or text in, text or an extraction out."""
+
+from app.pipeline.fields.labels import is_label
+from app.pipeline.layout import Box, arrange
+
+
+def line(y: int, height: int, *cells: tuple[int, str]) -> list[Box]:
+    """Words of one line of type ``height`` px high: each cell starts at x."""
+    boxes = []
+    for x, text in cells:
+        for word in text.split():
+            width = (height * 3 // 5) * len(word)
+            boxes.append(Box(word, x, y, x + width, y + height))
+            x += width + height // 2
+    return boxes
+
+
+def test_small_captions_under_values_label_the_values_above_them() -> None:
+    words = [
+        *line(100, 30, (100, "Okonkwo"), (600, "Adaeze"), (1100, "04/11/1977")),
+        *line(140, 20, (100, "Last name"), (600, "First name"), (1100, "Date of birth")),
+        *line(200, 30, (100, "41 Birch Road")),
+        *line(240, 20, (100, "Street"), (1100, "Phone")),
+    ]
+    assert arrange(words, is_label).split("\n") == [
+        "Last name",
+        "Okonkwo",
+        "First name",
+        "Adaeze",
+        "Date of birth",
+        "04/11/1977",
+        "Street",
+        "41 Birch Road",
+        "Phone",
+    ]
+
+
+def test_small_labels_above_values_still_read_downwards() -> None:
+    """The same small type above each value, nearer the value below it: a label over its
+    value, not a caption of the value above (a heading, a value of the previous label)."""
+    words = [
+        *line(100, 30, (100, "ATTENDING PHYSICIAN")),
+        *line(150, 20, (100, "Phone")),
+        *line(175, 30, (100, "555-201-0100")),
+        *line(220, 20, (100, "Fax")),
+        *line(245, 30, (100, "555-201-0101")),
+    ]
+    assert arrange(words, is_label).split("\n") == [
+        "ATTENDING PHYSICIAN",
+        "Phone",
+        "555-201-0100",
+        "Fax",
+        "555-201-0101",
+    ]
+
+
+def test_captions_in_the_same_type_as_the_values_are_not_captions() -> None:
+    words = [
+        *line(100, 30, (100, "Okonkwo"), (600, "Adaeze")),
+        *line(140, 30, (100, "Last name"), (600, "First name")),
+        *line(180, 30, (100, "Okafor"), (600, "Chidi")),
+    ]
+    assert arrange(words, is_label).split("\n")[:2] == ["Okonkwo  Adaeze", "Last name"]
