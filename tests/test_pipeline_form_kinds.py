@@ -2,7 +2,7 @@
 their values, values followed by their caption after a dash, a patient's name told by the
 birth date after it. Pure: word boxes or text in, text or an extraction out."""
 
-from app.pipeline.fields.labels import is_label
+from app.pipeline.fields.labels import _caption_after, is_label
 from app.pipeline.layout import Box, arrange
 
 
@@ -63,3 +63,15 @@ def test_captions_in_the_same_type_as_the_values_are_not_captions() -> None:
         *line(180, 30, (100, "Okafor"), (600, "Chidi")),
     ]
     assert arrange(words, is_label).split("\n")[:2] == ["Okonkwo  Adaeze", "Last name"]
+
+
+def test_a_value_then_its_caption_after_a_dash() -> None:
+    assert _caption_after("Adaeze Okonkwo - patient") == "patient: Adaeze Okonkwo"
+    assert _caption_after("555-201-0100 \u2014 clinic phone 555-201-0101 \u2014 fax") == (
+        "clinic phone: 555-201-0100   fax: 555-201-0101"
+    )
+    # a dash before something that labels nothing, or a label before the dash: as it is
+    assert _caption_after("Seen today - follow up in 2 weeks") == (
+        "Seen today - follow up in 2 weeks"
+    )
+    assert _caption_after("Phone - 555-201-0100") == "Phone - 555-201-0100"

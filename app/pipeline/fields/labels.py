@@ -355,6 +355,30 @@ def _unnumbered(line: str) -> str:
     )
 
 
+# The dash between a value and the caption after it: "Ana Peña - patient", "555-0100 — fax".
+_CAPTION_DASH = re.compile(r"\s+[-\u2013\u2014]\s+")
+
+
+def _caption_after(line: str) -> str:
+    """A line of values each followed by its caption after a dash ("Ana Peña - patient",
+    "555-201-0100 - office phone 555-201-0101 - office fax") as colon labels before their
+    values ("patient: Ana Peña   office phone: 555-201-0100   office fax: 555-201-0101");
+    any other line as it is. Every dash must be followed by a label, and no value be one."""
+    parts = _CAPTION_DASH.split(line)
+    if len(parts) < 2 or not parts[0].strip() or is_label(parts[0]):
+        return line
+    pairs: list[str] = []
+    value = parts[0].strip()
+    for part in parts[1:]:
+        words = part.split()
+        cut = next((n for n in range(len(words), 0, -1) if is_label(" ".join(words[:n]))), 0)
+        if not cut or not value or is_label(value):
+            return line
+        pairs.append(f"{' '.join(words[:cut]).rstrip(':')}: {value}")
+        value = " ".join(words[cut:])
+    return "   ".join(pairs + ([value] if value else []))
+
+
 def _longest_label_at(line: str, start: int) -> re.Match[str] | None:
     """The longest label starting at ``start`` that stands as one ("Home Address:", not "Home")."""
     found = [
@@ -707,7 +731,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
     """Every labelled value on a page, with the section it stands in; on an OCR'd page, a
     label misread by one letter is read as the label (``_restore_garbled_label``)."""
     lines = [
-        _unnumbered(_restore_cut_label(_HASH_READ_AS_AT.sub(" #", line)))
+        _caption_after(_unnumbered(_restore_cut_label(_HASH_READ_AS_AT.sub(" #", line))))
         for line in page.text.split("\n")
     ]
     mended: set[int] = set()
