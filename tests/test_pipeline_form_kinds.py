@@ -2,8 +2,11 @@
 their values, values followed by their caption after a dash, a patient's name told by the
 birth date after it. Pure: word boxes or text in, text or an extraction out."""
 
+from app.pipeline.fields import extract
 from app.pipeline.fields.labels import _caption_after, is_label
 from app.pipeline.layout import Box, arrange
+from app.pipeline.types import PageText
+from models.document import PageType
 
 
 def line(y: int, height: int, *cells: tuple[int, str]) -> list[Box]:
@@ -75,3 +78,26 @@ def test_a_value_then_its_caption_after_a_dash() -> None:
         "Seen today - follow up in 2 weeks"
     )
     assert _caption_after("Phone - 555-201-0100") == "Phone - 555-201-0100"
+
+
+def test_a_name_with_a_birth_date_under_it_is_the_patients_after_the_senders_block() -> None:
+    text = "\n".join(
+        [
+            "Northside Family Practice",
+            "Referring provider: Dr. Lena Ortiz",
+            "Clinic phone: 555-201-0100",
+            "Last name",
+            "Okonkwo",
+            "First name",
+            "Adaeze",
+            "Date of birth",
+            "04/11/1977",
+            "Phone",
+            "555-301-7788",
+            "Reason for referral: chronic knee pain",
+        ]
+    )
+    e = extract([PageText(1, text, "text", page_type=PageType.referral)])
+    assert (e.patient.first_name, e.patient.last_name) == ("Adaeze", "Okonkwo")
+    assert e.patient.phone == "+15553017788"
+    assert e.referrer.phone == "+15552010100"

@@ -428,6 +428,8 @@ def find_labels(line: str) -> list[Label]:
     return _with_composed(line, labels)
 
 
+# A name labelled this few lines before a birth date is the patient's.
+_IDENTITY_REACH = 6
 _VERB_AFTER = re.compile(r"\s*(?:is|was|are|were|has|had|will)\s+[a-z]*", re.IGNORECASE)
 
 
@@ -738,6 +740,9 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
     if page.method == "ocr":
         lines, mended = _restore_garbled_labels(lines)
     section: str | None = None
+    birth_dates = [
+        i for i, line in enumerate(lines) if any(x.kind == "dob" for x in find_labels(line))
+    ]
     skip_until = -1
     pending: list[tuple[str, str | None]] = []  # bare labels that found no value
     bare_lines: list[int] = []  # the lines of those labels
@@ -827,7 +832,17 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
                     is_below = True
                     if many:
                         skip_until = line_of_value
-            if label.kind == "name" and label.owner is None and section in named and value:
+            if (
+                label.kind in ("name", "first", "last")
+                and label.owner is None
+                and section not in (PATIENT, OTHER)
+                and value
+                and any(index < j <= index + _IDENTITY_REACH for j in birth_dates)
+            ):
+                # "Last name / First name / Date of birth" after the sender's particulars: a
+                # name with a birth date after it is the patient's, whoever was named before
+                section = PATIENT
+            elif label.kind == "name" and label.owner is None and section in named and value:
                 # "Attention: Bone & Joint" … "Name: Jane Doe": one party has one name, so a
                 # second bare "Name" is someone else's: the form's, the patient's
                 section = None
