@@ -3,7 +3,7 @@ their values, values followed by their caption after a dash, a patient's name to
 birth date after it. Pure: word boxes or text in, text or an extraction out."""
 
 from app.pipeline.fields import extract
-from app.pipeline.fields.labels import _caption_after, is_label
+from app.pipeline.fields.labels import _caption_after, _question, is_label
 from app.pipeline.layout import Box, arrange
 from app.pipeline.types import PageText
 from models.document import PageType
@@ -101,3 +101,58 @@ def test_a_name_with_a_birth_date_under_it_is_the_patients_after_the_senders_blo
     assert (e.patient.first_name, e.patient.last_name) == ("Adaeze", "Okonkwo")
     assert e.patient.phone == "+15553017788"
     assert e.referrer.phone == "+15552010100"
+
+
+def test_a_numbered_question_is_the_label_of_its_answer() -> None:
+    assert _question("3) Best phone to call you at: 555-201-0100") == "3) Best phone: 555-201-0100"
+    assert _question("12. What is the reason for this consultation? chest pain") == (
+        "12. reason for consultation: chest pain"
+    )
+    assert _question("\u2022 Who is your primary care physician? Dr. Lena Ortiz") == (
+        "\u2022 primary care physician: Dr. Lena Ortiz"
+    )
+    # yes/no questions, questions about nothing we read, and plain lines stay as they are
+    for line in (
+        "8. Do you have health insurance? Yes",
+        "6. How did you hear about us? A friend",
+        "Phone: 555-201-0100",
+    ):
+        assert _question(line) == line
+
+
+def test_a_question_asking_for_several_fields_gives_one_label_per_answer_part() -> None:
+    assert _question("9. Insurance company and member ID: Aetna, W123456789") == (
+        "9. Insurance company: Aetna   member ID: W123456789"
+    )
+    # the owner of the first field owns the others ("Referring ... phone and fax")
+    assert _question(
+        "4. Referring clinic name, phone and fax: Sunrise Clinic, 555-0100, 555-0101"
+    ) == (
+        "4. Referring clinic name: Sunrise Clinic   Referring phone: 555-0100   "
+        "Referring fax: 555-0101"
+    )
+    # an answer of another number of parts (an address's commas) stays one value
+    assert _question("5. Insurance company and member ID: Aetna") == (
+        "5. Insurance company and member ID: Aetna"
+    )
+
+
+def test_a_questionnaire_gives_the_patient_insurance_and_referrer() -> None:
+    text = "\n".join(
+        [
+            "New Patient Intake",
+            "1. Your full name: Adaeze Okonkwo",
+            "2. Date of birth: 04/11/1977",
+            "3. What is the best phone number to reach you? 555-301-7788",
+            "4. Insurance company and member ID: Aetna, W123456789",
+            "5. Who referred you? Dr. Lena Ortiz",
+            "6. Referring doctor's NPI, if known: 1457399011",
+            "7. What is the main reason for your visit?",
+            "   chronic knee pain",
+        ]
+    )
+    e = extract([PageText(1, text, "text", page_type=PageType.referral)])
+    assert e.patient.phone == "+15553017788"
+    assert (e.insurance.provider, e.insurance.member_id) == ("Aetna", "W123456789")
+    assert e.referrer.npi == "1457399011"
+    assert e.clinical.reason == "chronic knee pain"

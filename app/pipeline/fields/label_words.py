@@ -78,6 +78,11 @@ def numbered(line: str) -> list[str] | None:
     return phrases if all(phrases) and all(len(p.split()) <= 6 for p in phrases) else None
 
 
+def is_owner_word(word: str) -> bool:
+    """Whether a label's word says whose field it is ("Referring", "Patient's", "Member")."""
+    return any(w in _OWNERS for w in words_of(word))
+
+
 def words_of(phrase: str) -> list[str]:
     """The phrase's words, lower case, a box's number and brackets dropped."""
     text = BOX_NUMBER.sub("", phrase.lower())

@@ -355,6 +355,60 @@ def _unnumbered(line: str) -> str:
     )
 
 
+# A numbered or bulleted question and its answer: "4. Best phone number to reach you: …",
+# "- What is the main reason for your visit? …".
+_QUESTION = re.compile(
+    r"^(?P<lead>\s*(?:(?:q\s?)?\d{1,2}\s?[.)]|[-\u2022\u25aa\u00b7*])\s+)"
+    r"(?P<question>[A-Za-z][^:?]{2,90}?)\s*[:?]\s*(?P<answer>.*)$",
+    re.IGNORECASE,
+)
+# How a questionnaire asks, around the field it names: interrogatives, pronouns, auxiliaries
+# and hedges ("Who referred you", "if known", "to reach you").
+_ASKING = frozenset(
+    {
+        *("what", "who", "whom", "which", "when", "where", "how"),
+        *("is", "are", "was", "do", "does", "did", "can", "will", "would", "should"),
+        *("you", "your", "yours", "we", "our", "us", "i", "my", "me", "the", "a", "an"),
+        *("please", "main", "if", "known", "optional", "applicable", "any"),
+        *("reach", "call", "given", "this", "that"),
+    }
+)
+# What the asking words leave behind at the end: "Best phone number to (reach you)".
+_DANGLING = re.compile(r"(?:[\s,;]+(?:to|for|of|by|at|on|in))*[\s,;]*$", re.IGNORECASE)
+# A question that asks yes or no starts with an auxiliary: its answer labels nothing.
+_YES_NO = re.compile(r"^(?:do|does|did|are|is|was|have|has|had|can|will|would)\b", re.I)
+# Where a question asks for several fields at once: "Insurance company and member ID".
+_ALSO = re.compile(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+", re.IGNORECASE)
+
+
+def _question(line: str) -> str:
+    """A numbered or bulleted question as a plain label before its answer ("Best phone
+    number: 555-0100"); one asking for several fields ("Referring office name, phone and
+    fax: Sunrise Clinic, 555-0100, 555-0101") as one label per field when its answer gives
+    as many parts. Any other line, a yes/no question and one asking for no field we know, as
+    it is."""
+    match = _QUESTION.match(line)
+    if match is None or _YES_NO.match(match["question"]):
+        return line
+    question = " ".join(
+        w for w in match["question"].split() if w.lower().strip("'’(),") not in _ASKING
+    )
+    question = _DANGLING.sub("", question)
+    if not question or not is_label(question):
+        return line
+    answer = match["answer"].strip()
+    asked = [p for p in _ALSO.split(question) if p]
+    parts = [p.strip() for p in answer.split(",")]
+    if len(asked) >= 2 and len(parts) == len(asked):
+        owner = [w for w in asked[0].split() if label_words.is_owner_word(w)]
+        labels = [asked[0], *(" ".join([*owner, p]) for p in asked[1:])]
+        kinds = {classify(label)[0] for label in labels}
+        if all(is_label(label) for label in labels) and len(kinds) == len(labels):
+            pairs = zip(labels, parts, strict=True)
+            return match["lead"] + "   ".join(f"{label}: {part}" for label, part in pairs)
+    return f"{match['lead']}{question}: {answer}"
+
+
 # The dash between a value and the caption after it: "Ana Peña - patient", "555-0100 — fax".
 _CAPTION_DASH = re.compile(r"\s+[-\u2013\u2014]\s+")
 
@@ -733,7 +787,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
     """Every labelled value on a page, with the section it stands in; on an OCR'd page, a
     label misread by one letter is read as the label (``_restore_garbled_label``)."""
     lines = [
-        _caption_after(_unnumbered(_restore_cut_label(_HASH_READ_AS_AT.sub(" #", line))))
+        _caption_after(_unnumbered(_question(_restore_cut_label(_HASH_READ_AS_AT.sub(" #", line)))))
         for line in page.text.split("\n")
     ]
     mended: set[int] = set()
