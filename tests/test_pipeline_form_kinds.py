@@ -156,3 +156,21 @@ def test_a_questionnaire_gives_the_patient_insurance_and_referrer() -> None:
     assert (e.insurance.provider, e.insurance.member_id) == ("Aetna", "W123456789")
     assert e.referrer.npi == "1457399011"
     assert e.clinical.reason == "chronic knee pain"
+
+
+def test_a_table_rows_first_cell_is_one_label_whose_words_say_whose_it_is() -> None:
+    text = "\n".join(
+        [
+            "Referral Order",
+            "Field  Value  Comment",
+            "Ordering provider  Lena Ortiz, MD  NPI 1457399011",
+            "Clinic phone  555-201-0100",
+            "Department fax  555-201-0101  results to this fax",
+            "Patient address  41 Birch Road, Dayton, OH 45402",
+            "Patient e-mail  adaeze@example.com",
+        ]
+    )
+    e = extract([PageText(1, text, "text", page_type=PageType.referral)])
+    assert e.referrer.fax == "+15552010101"
+    assert (e.patient.address.line1, e.patient.address.city) == ("41 Birch Road", "Dayton")
+    assert e.patient.email == "adaeze@example.com"

@@ -523,16 +523,26 @@ def _with_composed(line: str, labels: list[Label]) -> list[Label]:
         kind, owner = classify(whole)
         start = len(line) - len(line.lstrip())
         return [Label(kind, owner, start, len(line.rstrip()), "", True)]
-    gap = _BEFORE_A_GAP.match(line) if not widened and ":" not in line else None
-    if (
-        gap
-        and len(gap["head"].split()) >= 2  # a lone word is the lexicon's to name
-        and _listed(gap["head"]) is None
-        and label_words.is_label_phrase(gap["head"])
-    ):
+    gap = _BEFORE_A_GAP.match(line) if ":" not in line else None
+    if gap and not widened and _listed(gap["head"]) is None and _is_cell_label(gap["head"]):
         # a column's gap ends a label the lexicon does not list as a colon would
         kind, owner = classify(gap["head"])
         return [Label(kind, owner, gap.start("head"), gap.end("head"), "", True)]
+    if gap and widened and _is_cell_label(gap["head"]):
+        head_end = gap.end("head")
+        inside = [w for w in widened if w.start < head_end]
+        if (
+            inside
+            and all(len(line[: w.end].rstrip()) <= head_end for w in inside)
+            and (len(inside) > 1 or inside[0].end < head_end or inside[0].owner is None)
+        ):
+            # a table row's first cell is one label, whatever lexicon words it holds
+            # ("Department fax", "Patient e-mail"), its words saying whose it is
+            kind, owner = _cell_kind(gap["head"])
+            first = Label(
+                kind, owner, gap.start("head"), head_end, "", _listed(gap["head"]) is None
+            )
+            return [first, *(w for w in widened if w.start >= head_end)]
     taken = [(label.start, label.end) for label in widened if ":" in line[label.start : label.end]]
     composed = [
         Label(span.kind, span.owner, span.start, span.end, "", True)
@@ -542,6 +552,25 @@ def _with_composed(line: str, labels: list[Label]) -> list[Label]:
         return widened
     kept = [w for w in widened if not any(c.start <= w.start < c.end for c in composed)]
     return sorted(kept + composed, key=lambda label: label.start)
+
+
+def _is_cell_label(head: str) -> bool:
+    """Whether a row's first cell of several words is a label, listed or composed."""
+    if len(head.split()) < 2:  # a lone word is the lexicon's to name
+        return False
+    return _listed(head) is not None or label_words.is_label_phrase(head)
+
+
+def _cell_kind(head: str) -> tuple[str, str | None]:
+    """A cell label's kind, and its owner from its own words where the lexicon leaves it to
+    the section ("Patient address" is the patient's under the ordering provider's rows)."""
+    listed = _listed(head)
+    composed = label_words.compose(" ".join(head.lower().split()))
+    if listed is None:
+        return composed or ("skip", None)
+    if listed[1] is None and composed is not None and composed[0] == listed[0]:
+        return composed
+    return listed
 
 
 def _longest_at_start(line: str) -> re.Match[str] | None:
