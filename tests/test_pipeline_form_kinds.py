@@ -174,3 +174,30 @@ def test_a_table_rows_first_cell_is_one_label_whose_words_say_whose_it_is() -> N
     assert e.referrer.fax == "+15552010101"
     assert (e.patient.address.line1, e.patient.address.city) == ("41 Birch Road", "Dayton")
     assert e.patient.email == "adaeze@example.com"
+
+
+PAYER_FORM = "\n".join(
+    [
+        "Keystone Health Plan",
+        "Precertification Request - Outpatient",
+        "Member",
+        "Member name  Okonkwo, Adaeze",
+        "Member ID  KHP448812",
+        "Member phone  555-301-7788",
+        "Requesting provider",
+        "Name  Lena Ortiz, MD",
+        "Phone  555-201-0100",
+        "Rendering provider / facility",
+        "Name  Valley Orthopedics",
+        "Phone  555-909-1212",
+    ]
+)
+
+
+def test_a_servicing_or_rendering_provider_block_is_the_recipients() -> None:
+    e = extract([PageText(1, PAYER_FORM, "text", page_type=PageType.referral)])
+    assert (e.patient.first_name, e.patient.last_name) == ("Adaeze", "Okonkwo")
+    assert e.patient.phone == "+15553017788"
+    assert e.referrer.phone == "+15552010100"
+    assert e.referrer.provider_name == "Lena Ortiz"
+

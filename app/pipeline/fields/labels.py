@@ -206,7 +206,11 @@ _SECTIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         r"referred to|refer to|referral to|consultant|receiving (?:provider|practice)"
-        r"|specialist(?: information)?|to",
+        r"|specialist(?: information)?|to"
+        # who renders the service asked for: a payer's form's "Servicing provider / facility"
+        r"|(?:servicing|rendering|performing|treating|accepting)"
+        r" (?:provider|physician|practitioner|specialist|facility|practice|clinic)"
+        r"(?: ?/ ?(?:facility|practice|clinic|provider))?(?: information| info| details)?",
         RECIPIENT,
     ),
     (r"(?:primary )?insurance(?: information| info| details)?|coverage|payer", INSURANCE),
