@@ -201,3 +201,18 @@ def test_a_servicing_or_rendering_provider_block_is_the_recipients() -> None:
     assert e.referrer.phone == "+15552010100"
     assert e.referrer.provider_name == "Lena Ortiz"
 
+
+def test_a_payers_own_form_names_the_payer_in_its_title_weakly() -> None:
+    e = extract([PageText(1, PAYER_FORM, "text", page_type=PageType.referral)])
+    assert e.insurance.provider == "Keystone Health Plan"
+    assert 0 < e.confidence["insurance.provider"] < 0.9
+    # a labelled insurer wins over the title
+    labelled = PAYER_FORM.replace("Member ID", "Plan  Aetna Better Health\nMember ID")
+    e = extract([PageText(1, labelled, "text", page_type=PageType.referral)])
+    assert e.insurance.provider == "Aetna Better Health"
+    # a title over anything but a prior-authorization request names no payer
+    plain = PAYER_FORM.replace("Precertification Request", "Referral Form")
+    assert (
+        extract([PageText(1, plain, "text", page_type=PageType.referral)]).insurance.provider
+        is None
+    )
