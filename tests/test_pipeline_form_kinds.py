@@ -216,3 +216,43 @@ def test_a_payers_own_form_names_the_payer_in_its_title_weakly() -> None:
         extract([PageText(1, plain, "text", page_type=PageType.referral)]).insurance.provider
         is None
     )
+
+
+PROSE = (
+    "Admitted with chest pain and ruled out for infarction over two days.",
+    "Stress echocardiogram showed inducible ischaemia in the anterior wall.",
+    "Started on aspirin and a statin and discharged home in good condition.",
+    "Please see her in the cardiology clinic for angiography within weeks.",
+)
+SIDE = ("PATIENT", "Name", "Adaeze Okonkwo", "Date of birth", "04/11/1977", "Phone")
+SIDE += ("555-301-7788", "Address", "41 Birch Road")
+
+
+def _sidebar_page() -> list[Box]:
+    words = [*line(40, 30, (100, "Discharge Summary and Referral"))]
+    for i, text in enumerate(PROSE):  # the body, wrapped at the sidebar's edge (x 1400)
+        words += line(120 + 80 * i, 30, (100, text))
+    for i, text in enumerate(SIDE):  # the sidebar, its lines between the body's
+        words += line(100 + 40 * i, 30, (1400, text))
+    return words
+
+
+def test_a_side_column_beside_prose_reads_after_the_body_not_across_it() -> None:
+    words = _sidebar_page()
+    assert max(w.x1 for w in words if w.x0 < 1400) > 1280  # the prose runs up to the edge
+    assert arrange(words, is_label).split("\n") == [
+        "Discharge Summary and Referral",
+        *PROSE,
+        *SIDE,
+    ]
+
+
+def test_a_key_value_table_is_no_side_column() -> None:
+    """Short labels on the left are no body text: the table reads row by row."""
+    rows = ("Name", "Date of birth", "Phone", "Address", "Plan", "Member ID", "Group", "NPI")
+    words = [
+        w
+        for i, label in enumerate(rows)
+        for w in line(100 + 40 * i, 30, (100, label), (1500, f"value {i}"))
+    ]
+    assert arrange(words, is_label).split("\n")[:2] == ["Name  value 0", "Date of birth  value 1"]

@@ -34,6 +34,13 @@ BLOCK_LEAD = 1.6
 KEY_NOISE = "'‘’`|_—-., "
 # A cell's second line follows its first closer than this.
 CELL_LEAD = 0.8
+# A side column: this many lines start at its edge, beside this many lines of prose (this
+# many words or more) on its left.
+SIDE_LINES = 8
+SIDE_PROSE = 3
+SIDE_PROSE_WORDS = 6
+# Prose wraps at a column's edge: its lines run to within this many text heights of it.
+SIDE_WRAP = 4
 # A caption is printed smaller than the value it labels: at most this share of its height.
 CAPTION_SIZE = 0.85
 
@@ -85,6 +92,19 @@ def arrange(boxes: Sequence[Box], is_label: Callable[[str], bool]) -> str:
         return ""
     unit = median(w.height for w in words)
     lines = _lines(words, unit)
+    split = _side_column(lines, unit)
+    if split is not None:
+        # before the columns, the body column, the side column, after them
+        first, last, x = split
+        body = [w for line in lines[first : last + 1] for w in line.words if w.x0 < x]
+        side = [w for line in lines[first : last + 1] for w in line.words if w.x0 >= x]
+        parts = (
+            [w for line in lines[:first] for w in line.words],
+            body,
+            side,
+            [w for line in lines[last + 1 :] for w in line.words],
+        )
+        return "\n".join(t for t in (arrange(part, is_label) for part in parts) if t)
     out: list[str] = []
     i = 0
     captioned = -2  # the value line of the last caption row read
@@ -120,6 +140,46 @@ def arrange(boxes: Sequence[Box], is_label: Callable[[str], bool]) -> str:
         out.append("  ".join(s.text for s in line.segments))
         i += 1
     return "\n".join(out)
+
+
+def _side_column(lines: list[Line], unit: float) -> tuple[int, int, int] | None:
+    """A column beside the body text (a sidebar of particulars next to a letter's prose): the
+    first and last of the lines it spans and the x where it starts, or None.
+
+    It is a left edge where at least ``SIDE_LINES`` lines of a run start a segment, no word of
+    the run crossing it, with prose wrapped at it on its left (``SIDE_PROSE`` lines of
+    several words running up to it): a table's short labels before their values are no body
+    text, so a key/value table stays row by row."""
+    starts = sorted(s.x0 for line in lines for s in line.segments)
+    if not starts:
+        return None
+    margin = starts[0]
+    for x in sorted({x for x in starts if x > margin + 5 * unit}):
+        run: list[int] = []
+        best: list[int] = []
+        for i, line in enumerate(lines):
+            if any(w.x0 < x - unit / 4 and w.x1 > x - unit / 4 for w in line.words):
+                best = max(best, run, key=len)
+                run = []
+            else:
+                run.append(i)
+        best = max(best, run, key=len)
+        if not best:
+            continue
+        chosen = [lines[i] for i in best]
+        side = sum(1 for line in chosen if any(abs(sg.x0 - x) <= unit / 2 for sg in line.segments))
+        prose = sum(1 for line in chosen if _wraps_before(line, x, unit))
+        if side >= SIDE_LINES and prose >= SIDE_PROSE:
+            return best[0], best[-1], x - unit // 4
+    return None
+
+
+def _wraps_before(line: Line, x: int, unit: float) -> bool:
+    """Whether the line's text left of ``x`` is prose wrapped at the column's edge: several
+    words, running to within a few text heights of it."""
+    left = [sg for sg in line.segments if sg.x1 < x]
+    words = " ".join(sg.text for sg in left).split()
+    return len(words) >= SIDE_PROSE_WORDS and left[-1].x1 >= x - SIDE_WRAP * unit
 
 
 def _lines(words: list[Box], unit: float) -> list[Line]:
