@@ -256,3 +256,25 @@ def test_a_key_value_table_is_no_side_column() -> None:
         for w in line(100 + 40 * i, 30, (100, label), (1500, f"value {i}"))
     ]
     assert arrange(words, is_label).split("\n")[:2] == ["Name  value 0", "Date of birth  value 1"]
+
+
+def test_a_discharging_physicians_block_and_service_are_the_referrers() -> None:
+    text = "\n".join(
+        [
+            "Discharge Summary and Referral",
+            "Patient",
+            "Name",
+            "Adaeze Okonkwo",
+            "Date of birth",
+            "04/11/1977",
+            "DISCHARGING PHYSICIAN",
+            "Name",
+            "Lena Ortiz, MD",
+            "Service",
+            "Riverside Internal Medicine Clinic",
+        ]
+    )
+    e = extract([PageText(1, text, "text", page_type=PageType.referral)])
+    assert e.referrer.provider_name == "Lena Ortiz"
+    assert e.referrer.practice_name == "Riverside Internal Medicine Clinic"
+    assert e.clinical.reason is None  # a hospital's "Service" is a department, not a reason

@@ -22,7 +22,10 @@ _PATIENT_WORDS = {"patient", "pt", "member", "client", "beneficiary", "enrollee"
 # A patient as an insurer knows them: their ID is the member ID.
 _ENROLLED = {"member", "beneficiary", "enrollee"}
 _HOLDER_WORDS = {"insured", "subscriber", "policyholder", "holder", "policy", "guarantor"}
-_REFERRER_WORDS = {"requesting", "referring", "ordering", "sending", "requested", "referred"}
+_REFERRER_WORDS = {
+    *("requesting", "referring", "ordering", "sending", "requested", "referred"),
+    "discharging",  # a discharge's physician refers the patient on
+}
 _CLINICIAN = {"clinician", "provider", "physician", "doctor", "prescriber", "practitioner", "md"}
 _PLACE = {"facility", "office", "clinic", "practice", "organization", "department", "dept"}
 _PHONE = {"phone", "telephone", "tel", "ph", "mobile", "cell", "callback", "line"}
@@ -130,6 +133,8 @@ def compose(phrase: str) -> tuple[str, str | None] | None:
         return ("phone_fax" if w & _PHONE else "fax"), REFERRER if referrer or place else None
     if w & _CODES:
         return "diagnosis", CLINICAL
+    if w & _REASON == {"service"} and not w & {"requested", "request"} and len(w) == 1:
+        return "department", None  # a hospital's "Service": the clinician's department
     if w & _REASON:
         return "reason", CLINICAL
     if w & {"priority", "urgency"}:

@@ -198,8 +198,9 @@ _SECTIONS: tuple[tuple[str, str], ...] = (
         PATIENT,
     ),
     (
-        r"(?:referring|ordering|requesting|sending) (?:provider|physician|doctor|practice"
-        r"|clinic|office|facility|clinician)(?: information| info| details)?|referred by"
+        r"(?:referring|ordering|requesting|sending|discharging)"
+        r" (?:provider|physician|doctor|practice|clinic|office|facility|clinician)"
+        r"(?: information| info| details)?|referred by"
         r"|referral source|(?:provider|physician|practice) (?:information|info|details)"
         r"|from|sender|primary care (?:physician|provider)",
         REFERRER,
