@@ -278,3 +278,15 @@ def test_a_discharging_physicians_block_and_service_are_the_referrers() -> None:
     assert e.referrer.provider_name == "Lena Ortiz"
     assert e.referrer.practice_name == "Riverside Internal Medicine Clinic"
     assert e.clinical.reason is None  # a hospital's "Service" is a department, not a reason
+
+
+def test_a_heading_in_larger_type_is_no_cell_of_the_row_above_it() -> None:
+    words = [
+        *line(100, 30, (100, "ROE, JANE"), (700, "MRN 12345"), (1100, "DOB 3/4/1961")),
+        *line(160, 45, (90, "Referral Order")),
+    ]
+    assert arrange(words, is_label).split("\n") == [
+        "ROE, JANE  MRN 12345  DOB 3/4/1961",
+        "Referral Order",
+    ]
+
