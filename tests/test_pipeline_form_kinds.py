@@ -3,7 +3,7 @@ their values, values followed by their caption after a dash, a patient's name to
 birth date after it. Pure: word boxes or text in, text or an extraction out."""
 
 from app.pipeline.fields import extract
-from app.pipeline.fields.labels import _caption_after, _question, is_label
+from app.pipeline.fields.labels import _banner, _caption_after, _question, is_label
 from app.pipeline.layout import Box, arrange
 from app.pipeline.types import PageText
 from models.document import PageType
@@ -290,3 +290,16 @@ def test_a_heading_in_larger_type_is_no_cell_of_the_row_above_it() -> None:
         "Referral Order",
     ]
 
+
+def test_a_patient_banner_labels_its_cells() -> None:
+    banner = "ROE, JANE  MRN 12345  DOB March 4, 1961 (65 y)  Female  Ph 555-201-0100"
+    assert _banner(banner) == (
+        "Patient: ROE, JANE   MRN: 12345   DOB: March 4, 1961 (65 y)   Sex: Female   "
+        "Ph: 555-201-0100"
+    )
+    # without a birth date it is no banner; a first cell that is a label is no name
+    for other in ("ROE, JANE  MRN 12345  Female", "Name  DOB 3/4/1961  Sex F"):
+        assert _banner(other) == other
+    e = extract([PageText(1, f"Printed by A. Clerk\n{banner}\nReferral Order", "text")])
+    assert (e.patient.first_name, e.patient.last_name, e.patient.sex) == ("Jane", "Roe", "F")
+    assert e.patient.phone == "+15552010100"

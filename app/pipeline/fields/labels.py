@@ -414,6 +414,38 @@ def _question(line: str) -> str:
     return f"{match['lead']}{question}: {answer}"
 
 
+# A chart's patient banner: cells apart by wide gaps, one the birth date after its label.
+_CELL_GAP = re.compile(r"\s{2,}|\t")
+_BANNER_BIRTH = re.compile(
+    r"^(?:dob|d\.o\.b\.?|date of birth|born)\s*:?\s+(?:\d|[a-z]{3,9}\.? \d)", re.IGNORECASE
+)
+_BANNER_NAME = re.compile(r"^[^\W\d_][^\d:]{1,60}$")
+_SEX_WORD = re.compile(r"^(?:male|female|nonbinary|non-binary|intersex)$", re.IGNORECASE)
+
+
+def _banner(line: str) -> str:
+    """A patient banner across a chart printout ("ROE, JANE  MRN 12345  DOB 3/4/1961 (65 y)
+    Female  Ph 555-0100") as labelled cells: its first cell, a name and no label, is the
+    patient; a cell of a sex's word alone the sex; a cell that starts with a label and a space
+    that label's ("Ph: 555-0100"). Any other line as it is."""
+    cells = [c.strip() for c in _CELL_GAP.split(line.strip()) if c.strip()]
+    if len(cells) < 3 or not any(_BANNER_BIRTH.match(c) for c in cells[1:]):
+        return line
+    first = cells[0]
+    if not _BANNER_NAME.match(first) or is_label(first) or find_labels(first):
+        return line
+    out = [f"Patient: {first}"]
+    for cell in cells[1:]:
+        start = _longest_at_start(cell)
+        if _SEX_WORD.match(cell):
+            out.append(f"Sex: {cell}")
+        elif start is not None and start.start("label") == 0 and ":" not in cell:
+            out.append(f"{start['label']}: {cell[start.end() :].strip()}")
+        else:
+            out.append(cell)
+    return "   ".join(out)
+
+
 # The dash between a value and the caption after it: "Ana Peña - patient", "555-0100 — fax".
 _CAPTION_DASH = re.compile(r"\s+[-\u2013\u2014]\s+")
 
@@ -821,7 +853,9 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
     """Every labelled value on a page, with the section it stands in; on an OCR'd page, a
     label misread by one letter is read as the label (``_restore_garbled_label``)."""
     lines = [
-        _caption_after(_unnumbered(_question(_restore_cut_label(_HASH_READ_AS_AT.sub(" #", line)))))
+        _caption_after(
+            _unnumbered(_question(_banner(_restore_cut_label(_HASH_READ_AS_AT.sub(" #", line)))))
+        )
         for line in page.text.split("\n")
     ]
     mended: set[int] = set()
