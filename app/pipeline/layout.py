@@ -172,7 +172,7 @@ def _side_column(lines: list[Line], unit: float) -> tuple[int, int, int] | None:
         side = sum(1 for line in chosen if any(abs(sg.x0 - x) <= unit / 2 for sg in line.segments))
         prose = sum(1 for line in chosen if _wraps_before(line, x, unit))
         if side >= SIDE_LINES and prose >= SIDE_PROSE:
-            return best[0], best[-1], x - unit // 4
+            return best[0], best[-1], round(x - unit / 4)
     return None
 
 
