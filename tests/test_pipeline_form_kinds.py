@@ -303,3 +303,18 @@ def test_a_patient_banner_labels_its_cells() -> None:
     e = extract([PageText(1, f"Printed by A. Clerk\n{banner}\nReferral Order", "text")])
     assert (e.patient.first_name, e.patient.last_name, e.patient.sex) == ("Jane", "Roe", "F")
     assert e.patient.phone == "+15552010100"
+
+
+def test_a_follow_up_timeframe_wrapped_onto_the_next_line_gives_the_urgency() -> None:
+    from app.pipeline.fields.clinical import read_when
+    from models.extraction import Urgency
+
+    assert read_when(
+        "Follow-up with Cardiology (Heart Center) for palpitations, within 1 week."
+    ) == (Urgency.urgent)
+    assert read_when("Outpatient follow-up with Dermatology within 4-6 weeks") == Urgency.routine
+    assert read_when("Follow-up within 2 weeks") is None  # neither soon nor routine: unsaid
+    text = "Referral\nFollow-up with Neurology (Capital Neuro) for\nheadaches, within 1 week."
+    e = extract([PageText(1, text, "text", page_type=PageType.referral)])
+    assert e.clinical.urgency == Urgency.urgent
+    assert 0 < e.confidence["clinical.urgency"] < 0.9
