@@ -280,17 +280,6 @@ def test_a_discharging_physicians_block_and_service_are_the_referrers() -> None:
     assert e.clinical.reason is None  # a hospital's "Service" is a department, not a reason
 
 
-def test_a_heading_in_larger_type_is_no_cell_of_the_row_above_it() -> None:
-    words = [
-        *line(100, 30, (100, "ROE, JANE"), (700, "MRN 12345"), (1100, "DOB 3/4/1961")),
-        *line(160, 45, (90, "Referral Order")),
-    ]
-    assert arrange(words, is_label).split("\n") == [
-        "ROE, JANE  MRN 12345  DOB 3/4/1961",
-        "Referral Order",
-    ]
-
-
 def test_a_patient_banner_labels_its_cells() -> None:
     banner = "ROE, JANE  MRN 12345  DOB March 4, 1961 (65 y)  Female  Ph 555-201-0100"
     assert _banner(banner) == (

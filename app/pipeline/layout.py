@@ -41,8 +41,6 @@ SIDE_PROSE = 3
 SIDE_PROSE_WORDS = 6
 # Prose wraps at a column's edge: its lines run to within this many text heights of it.
 SIDE_WRAP = 4
-# A heading is printed larger than the rows around it: more than this share of their height.
-HEADING_SIZE = 1.3
 # A caption is printed smaller than the value it labels: at most this share of its height.
 CAPTION_SIZE = 0.85
 
@@ -176,10 +174,6 @@ def _side_column(lines: list[Line], unit: float) -> tuple[int, int, int] | None:
     return None
 
 
-def _size(line: Line) -> float:
-    return median(w.height for w in line.words)
-
-
 def _wraps_before(line: Line, x: int, unit: float) -> bool:
     """Whether the line's text left of ``x`` is prose wrapped at the column's edge: several
     words, running to within a few text heights of it."""
@@ -302,8 +296,6 @@ def _block(
     for line in lines[start + 1 :]:
         if not _close(block[-1], line, unit) or _is_label_row(line, is_label):
             break
-        if _size(line) > HEADING_SIZE * _size(first):
-            break  # a heading in larger type under a row is no cell of it
         starts = [s.x0 for s in line.segments]
         aligned = [any(abs(x - c) <= unit for c in columns) for x in starts]
         if len(starts) >= 2 and sum(aligned) >= 2:
