@@ -113,7 +113,9 @@ def arrange(boxes: Sequence[Box], is_label: Callable[[str], bool]) -> str:
         labelled_above = (
             i - 1 > captioned + 1  # the line above is no caption row already read
             and _close(lines[i - 1], line, unit)
-            and all(is_label(s.text) for s in lines[i - 1].segments)
+            # a label row, or one OCR read a label of wrongly ("SEX AT BIR  TEL  ADDRESS")
+            and 2 * sum(is_label(s.text) for s in lines[i - 1].segments)
+            >= len(lines[i - 1].segments)
         )
         if (
             not labelled_above
