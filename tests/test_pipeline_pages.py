@@ -417,3 +417,38 @@ def test_document_type_follows_its_pages(
     page_types: list[PageType], expected: DocumentType
 ) -> None:
     assert document_type_of(page_types) == expected
+
+
+DISCHARGE_WITH_REFERRAL = """St. Anne's Regional Hospital
+Discharge Summary / Referral to Outpatient Cardiology
+Hospital course
+Admitted with palpitations; new atrial fibrillation, rate controlled with metoprolol 25 mg.
+Discharge diagnoses
+I48.91 Atrial fibrillation
+Discharge medications: metoprolol, apixaban 5 mg bid. Follow-up in clinic.
+Patient
+Name
+Tomasz Nowak
+Date of birth
+March 3, 1950
+Gender
+Male
+Phone
+(555) 201-7788
+Address
+9 Elm Row, Springfield, IL 62701
+Attending physician
+Dr. R. Patel
+"""
+
+
+def test_page_titled_a_referral_that_states_the_patient_is_a_referral() -> None:
+    """Patient identity (labels above values, no colons) plus a title naming a referral
+    outweighs the clinical vocabulary of a discharge summary around it."""
+    assert classify(_page(DISCHARGE_WITH_REFERRAL)) == PageType.referral
+    # the same page without the referral in its title is the hospital's notes
+    untitled = DISCHARGE_WITH_REFERRAL.replace(" / Referral to Outpatient Cardiology", "")
+    assert classify(_page(untitled)) == PageType.clinical_notes
+    # and without a birth date it says whom it is about too loosely to outweigh them
+    nameless = DISCHARGE_WITH_REFERRAL.replace("Date of birth\nMarch 3, 1950\n", "")
+    assert classify(_page(nameless)) == PageType.clinical_notes

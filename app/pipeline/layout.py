@@ -11,6 +11,9 @@ boxes say where the columns are:
 - a **label row**, a line whose every segment is a bare label ("FAMILY NAME", "DOB"), is
   followed by its values: each label is written with the value segments under it, the
   way the cells of a grid read;
+- a **caption row**, a line of bare labels in smaller type close under a line of values that
+  stand in its cells ("Peña  Ana  3/4/1961" over "Last name  First name  Date of birth"), is
+  the values' labels printed under them: each label is written with the value above it;
 - a run of close lines whose segments start at the same few places is a set of **side by
   side blocks**: written column by column, unless its first column is labels and the
   rest their values (a key/value table reads row by row, a wrapped cell's lines joined).
@@ -34,6 +37,15 @@ CELL_LEAD = 1.0
 # What OCR makes of a table's vertical rule, and how much taller than the text the rule runs.
 RULE_STROKES = "|_[]!"
 RULE_HEIGHT = 1.5
+# A side column: this many lines start at its edge, beside this many lines of prose (this
+# many words or more) on its left.
+SIDE_LINES = 8
+SIDE_PROSE = 3
+SIDE_PROSE_WORDS = 6
+# Prose wraps at a column's edge: its lines run to within this many text heights of it.
+SIDE_WRAP = 4
+# A caption is printed smaller than the value it labels: at most this share of its height.
+CAPTION_SIZE = 0.85
 
 
 @dataclass(frozen=True)
@@ -83,10 +95,43 @@ def arrange(boxes: Sequence[Box], is_label: Callable[[str], bool]) -> str:
         return ""
     unit = median(w.height for w in words)
     lines = _lines(words, unit)
+    split = _side_column(lines, unit)
+    if split is not None:
+        # before the columns, the body column, the side column, after them
+        first, last, x = split
+        body = [w for line in lines[first : last + 1] for w in line.words if w.x0 < x]
+        side = [w for line in lines[first : last + 1] for w in line.words if w.x0 >= x]
+        parts = (
+            [w for line in lines[:first] for w in line.words],
+            body,
+            side,
+            [w for line in lines[last + 1 :] for w in line.words],
+        )
+        return "\n".join(t for t in (arrange(part, is_label) for part in parts) if t)
     out: list[str] = []
     i = 0
+    captioned = -2  # the value line of the last caption row read
     while i < len(lines):
         line = lines[i]
+        labelled_above = (
+            i - 1 > captioned + 1  # the line above is no caption row already read
+            and _close(lines[i - 1], line, unit)
+            # a label row, or one OCR read a label of wrongly ("SEX AT BIR  TEL  ADDRESS")
+            and 2 * sum(is_label(s.text) for s in lines[i - 1].segments)
+            >= len(lines[i - 1].segments)
+        )
+        if (
+            not labelled_above
+            and i + 1 < len(lines)
+            and _is_caption_row(line, lines[i + 1], unit, is_label)
+            and (i + 2 >= len(lines) or _nearer_above(lines[i], lines[i + 1], lines[i + 2]))
+        ):
+            # (a value under a label line that captions nothing is that label's, not the
+            # caption's below it: "Phone / 555-0100 / Fax / 555-0101" reads downwards)
+            out.extend(_cells(lines[i + 1], [line], unit))
+            captioned = i
+            i += 2
+            continue
         if _is_label_row(line, is_label) and not _among_key_values(lines, i, unit, is_label):
             below = _values_under(lines, i, unit, is_label)
             out.extend(_cells(line, below, unit))
@@ -100,6 +145,46 @@ def arrange(boxes: Sequence[Box], is_label: Callable[[str], bool]) -> str:
         out.append("  ".join(s.text for s in line.segments))
         i += 1
     return "\n".join(out)
+
+
+def _side_column(lines: list[Line], unit: float) -> tuple[int, int, int] | None:
+    """A column beside the body text (a sidebar of particulars next to a letter's prose): the
+    first and last of the lines it spans and the x where it starts, or None.
+
+    It is a left edge where at least ``SIDE_LINES`` lines of a run start a segment, no word of
+    the run crossing it, with prose wrapped at it on its left (``SIDE_PROSE`` lines of
+    several words running up to it): a table's short labels before their values are no body
+    text, so a key/value table stays row by row."""
+    starts = sorted(s.x0 for line in lines for s in line.segments)
+    if not starts:
+        return None
+    margin = starts[0]
+    for x in sorted({x for x in starts if x > margin + 5 * unit}):
+        run: list[int] = []
+        best: list[int] = []
+        for i, line in enumerate(lines):
+            if any(w.x0 < x - unit / 4 and w.x1 > x - unit / 4 for w in line.words):
+                best = max(best, run, key=len)
+                run = []
+            else:
+                run.append(i)
+        best = max(best, run, key=len)
+        if not best:
+            continue
+        chosen = [lines[i] for i in best]
+        side = sum(1 for line in chosen if any(abs(sg.x0 - x) <= unit / 2 for sg in line.segments))
+        prose = sum(1 for line in chosen if _wraps_before(line, x, unit))
+        if side >= SIDE_LINES and prose >= SIDE_PROSE:
+            return best[0], best[-1], round(x - unit / 4)
+    return None
+
+
+def _wraps_before(line: Line, x: int, unit: float) -> bool:
+    """Whether the line's text left of ``x`` is prose wrapped at the column's edge: several
+    words, running to within a few text heights of it."""
+    left = [sg for sg in line.segments if sg.x1 < x]
+    words = " ".join(sg.text for sg in left).split()
+    return len(words) >= SIDE_PROSE_WORDS and left[-1].x1 >= x - SIDE_WRAP * unit
 
 
 def _lines(words: list[Box], unit: float) -> list[Line]:
@@ -174,6 +259,31 @@ def _among_key_values(
         if close and aligned and is_label(near.segments[0].text):
             return True
     return False
+
+
+def _is_caption_row(
+    values: Line, captions: Line, unit: float, is_label: Callable[[str], bool]
+) -> bool:
+    """Whether ``captions`` labels the line above it: bare labels in smaller type, close
+    under it, and every value of that line starting where a caption starts (its cell)."""
+    if not all(is_label(s.text) for s in captions.segments) or any(
+        is_label(s.text) for s in values.segments
+    ):
+        return False
+    if median(w.height for w in captions.words) > CAPTION_SIZE * median(
+        w.height for w in values.words
+    ):
+        return False
+    if captions.top - values.bottom > BLOCK_LEAD * unit:
+        return False
+    starts = [s.x0 for s in captions.segments]
+    return all(any(abs(s.x0 - x) <= unit for x in starts) for s in values.segments)
+
+
+def _nearer_above(above: Line, line: Line, below: Line) -> bool:
+    """Whether ``line`` stands nearer the line above it than the one below: a caption hugs
+    its value's rule, a label above its value hugs the value."""
+    return line.top - above.bottom < below.top - line.bottom
 
 
 def _values_under(

@@ -74,9 +74,10 @@ _REFERRAL = _cues(
 # The labels of a patient's particulars; a form that asks for most of them (name, birth
 # date, sex, address, phone, insurance, the referring clinician) is an intake form.
 _DEMOGRAPHICS = tuple(
-    re.compile(p, re.IGNORECASE)
+    re.compile(p, re.IGNORECASE | re.MULTILINE)
     for p in (
-        r"\b(?:patient|pt)(?:'s)?\s*(?:name)?\s*:|\bname\s*:|\b(?:first|last)\s+name\b|\bsurname\b",
+        r"\b(?:patient|pt)(?:'s)?\s*(?:name)?\s*:|\bname\s*:|\b(?:first|last)\s+name\b|\bsurname\b"
+        r"|^\s*(?:patient\s+|member\s+)?name\s*$",  # a label above its value
         r"\b(?:dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date|born)\b",
         r"\b(?:sex|gender)\b|\bm\s*/\s*f\b",
         r"\b(?:address|street|city|zip)\b",
@@ -259,6 +260,13 @@ _TITLES = {
         ),
     )
 }
+# A patient's identity as a form states it: a birth date labelled (whatever the layout).
+_IDENTITY = re.compile(
+    r"\b(?:dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date)\b\s*:?\s*(?:\n\s*)?"
+    r"(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)",
+    re.IGNORECASE,
+)
+REFERRAL_IDENTITY_WEIGHT = 4.0
 # Signs of a patient's record (a chart printout, an order), which an insurance card is not.
 _RECORD = re.compile(
     r"\bmrn\b|\bmedical\s+record\s+(?:number|no)|\belectronically\s+signed\b"
@@ -300,11 +308,16 @@ def scores(text: str) -> dict[PageType, float]:
     if len(_SOAP_LINE.findall(text)) >= 3:
         result[PageType.clinical_notes] += 4.0
     particulars = sum(1 for label in _DEMOGRAPHICS if label.search(text))
+    head = "\n".join([line for line in text.split("\n") if line.strip()][:_TITLE_LINES])
     if particulars >= 5:
         result[PageType.referral] += 1.0 * (particulars - 4)
+        if _TITLES[PageType.referral].search(head) and _IDENTITY.search(text):
+            # A page titled a referral that states who the patient is (a name and a birth date
+            # labelled) refers that patient, whatever else it holds: a discharge summary
+            # "and referral for follow-up", an order printout with a history.
+            result[PageType.referral] += REFERRAL_IDENTITY_WEIGHT
     lab_rows = len(_LAB_ROW.findall(text))
     result[PageType.lab] += min(lab_rows, 8) * 0.75
-    head = "\n".join([line for line in text.split("\n") if line.strip()][:_TITLE_LINES])
     for kind, title in _TITLES.items():
         if title.search(head):
             result[kind] += TITLE_WEIGHT

@@ -83,6 +83,7 @@ def _candidates(pages: Sequence[PageText], items: list[Labeled]) -> Iterator[Can
     yield from phones.candidates(pages, items)
     yield from address.candidates(pages, items)
     yield from insurance.candidates(pages, items)
+    yield from insurance.payer_from_title(pages)
     yield from referrer.candidates(pages, items)
     yield from clinical.code_candidates(pages, items)
     yield from clinical.urgency_candidates(pages, items)

@@ -282,12 +282,15 @@ def _ticked_urgency(text: str) -> tuple[Urgency | None, bool] | None:
 
 # How soon a request asks for the patient to be seen, in words of time rather than urgency.
 _WHEN = re.compile(
-    r"\b(?:see|schedule|evaluate|examine|seen|scheduled|appointment)\b[^;]{0,80}?"
+    r"\b(?:see|schedule|evaluate|examine|seen|scheduled|appointment|follow[- ]?up)\b[^;]{0,140}?"
     r"(?:(?P<stat>\btoday\b|\bsame[- ]day\b|\bimmediately\b|\bwithin\s+24\s+hours\b)"
     r"|(?P<urgent>\bwithin\s+(?:the\s+)?(?:next\s+)?(?:few|couple\s+of|[1-9]|two|three|four|five)"
-    r"\s+(?:days|business days)\b|\bthis\s+week\b|\bas\s+soon\s+as\s+possible\b)"
+    r"\s+(?:days|business days)\b|\bthis\s+week\b|\bas\s+soon\s+as\s+possible\b"
+    r"|\bwithin\s+(?:a|one|1)\s+week\b)"
+    # a month or more away is the next routine appointment
     r"|(?P<routine>\bnext\s+available\b|\bat\s+your\s+(?:earliest\s+)?convenience\b"
-    r"|\bwhen(?:ever)?\s+convenient\b))",
+    r"|\bwhen(?:ever)?\s+convenient\b"
+    r"|\bwithin\s+(?:[4-9]|four|five|six)(?:\s*(?:-|to)\s*(?:\d+|six|eight))?\s+weeks\b))",
     re.IGNORECASE,
 )
 
@@ -393,7 +396,8 @@ def urgency_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> I
     for page in pages:
         if page.page_type not in (None, PageType.referral):
             continue
-        for number, line in enumerate(page.text.split("\n")):
+        lines = page.text.split("\n")
+        for number, line in enumerate(lines):
             if (page.number, number) in used_lines:
                 continue
             urgency, boxed = read_urgency(line)
@@ -408,7 +412,10 @@ def urgency_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> I
                 if found is not None:
                     yield candidate(URGENCY, found, NARRATIVE * 0.9, page, line, line=number)
                     continue
-            when = read_when(line)
+            # a sentence wrapped onto the next line ("follow-up with Neurology for …," /
+            # "…, within 1 week.")
+            after = lines[number + 1] if number + 1 < len(lines) else ""
+            when = read_when(line) or (read_when(f"{line} {after}") if after else None)
             if when is not None:
                 yield candidate(URGENCY, when, NARRATIVE * 0.85, page, line, line=number)
 

@@ -3,7 +3,13 @@
 import re
 from collections.abc import Iterable, Iterator
 
-from app.pipeline.fields.confidence import LABEL_ALONE, Candidate, candidate, label_score
+from app.pipeline.fields.confidence import (
+    LABEL_ALONE,
+    SHAPE_ONLY,
+    Candidate,
+    candidate,
+    label_score,
+)
 from app.pipeline.fields.labels import (
     INSURANCE,
     OTHER,
@@ -13,6 +19,7 @@ from app.pipeline.fields.labels import (
     is_label,
 )
 from app.pipeline.types import PageText
+from models.document import PageType
 
 PROVIDER = "insurance.provider"
 MEMBER_ID = "insurance.memberId"
@@ -177,3 +184,39 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
             if identifier:
                 path = MEMBER_ID if item.kind == "member_id" else GROUP
                 yield candidate(path, identifier, score, page, item.value, line=item.line)
+
+
+# A request a payer reviews: the form is the payer's own, under its name.
+_PAYERS_FORM = re.compile(
+    r"\b(?:prior|pre)[- ]?(?:authori[sz]ation|certification|cert|auth)\b"
+    r"|\butili[sz]ation\s+(?:management|review)\b",
+    re.IGNORECASE,
+)
+# How many lines head a page: its title and the form's name under it.
+_HEAD_LINES = 3
+
+
+def payer_from_title(pages: Iterable[PageText]) -> Iterator[Candidate]:
+    """The payer named by the title of its own prior-authorization form ("Blue Shield of
+    California" over "Prior Authorization Request"): the first line of a referral page whose
+    head asks for prior authorization, when that line is a short name and no label. Weak
+    evidence, below a labelled insurer; firmer when the name reads as a payer's."""
+    for page in pages:
+        if page.page_type not in (None, PageType.referral):
+            continue
+        head = [line.strip() for line in page.body.split("\n") if line.strip()][:_HEAD_LINES]
+        if len(head) < 2 or not any(_PAYERS_FORM.search(line) for line in head[1:]):
+            continue
+        title = head[0]
+        words = title.split()
+        if (
+            not 1 <= len(words) <= 6
+            or any(c.isdigit() for c in title)
+            or ":" in title
+            or is_label(title)
+            or _PAYERS_FORM.search(title)
+        ):
+            continue
+        score = LABEL_ALONE * 0.9 if PAYER.search(title) else SHAPE_ONLY
+        key = " ".join(title.lower().split())
+        yield candidate(PROVIDER, title, score, page, title, key=key, line=0)

@@ -22,7 +22,10 @@ _PATIENT_WORDS = {"patient", "pt", "member", "client", "beneficiary", "enrollee"
 # A patient as an insurer knows them: their ID is the member ID.
 _ENROLLED = {"member", "beneficiary", "enrollee"}
 _HOLDER_WORDS = {"insured", "subscriber", "policyholder", "holder", "policy", "guarantor"}
-_REFERRER_WORDS = {"requesting", "referring", "ordering", "sending", "requested", "referred"}
+_REFERRER_WORDS = {
+    *("requesting", "referring", "ordering", "sending", "requested", "referred"),
+    "discharging",  # a discharge's physician refers the patient on
+}
 _CLINICIAN = {"clinician", "provider", "physician", "doctor", "prescriber", "practitioner", "md"}
 _PLACE = {"facility", "office", "clinic", "practice", "organization", "department", "dept"}
 _PHONE = {"phone", "telephone", "tel", "ph", "mobile", "cell", "callback", "line"}
@@ -79,6 +82,11 @@ def numbered(line: str) -> list[str] | None:
     ends = [m.start() for m in starts[1:]] + [len(line)]
     phrases = [line[m.end() : end].strip() for m, end in zip(starts, ends, strict=True)]
     return phrases if all(phrases) and all(len(p.split()) <= 6 for p in phrases) else None
+
+
+def is_owner_word(word: str) -> bool:
+    """Whether a label's word says whose field it is ("Referring", "Patient's", "Member")."""
+    return any(w in _OWNERS for w in words_of(word))
 
 
 def words_of(phrase: str) -> list[str]:
@@ -142,6 +150,8 @@ def compose(phrase: str) -> tuple[str, str | None] | None:
         return ("phone_fax" if w & _PHONE else "fax"), REFERRER if referrer or place else None
     if w & _CODES:
         return "diagnosis", CLINICAL
+    if w & _REASON == {"service"} and not w & {"requested", "request"} and len(w) == 1:
+        return "department", None  # a hospital's "Service": the clinician's department
     if w & _REASON:
         return "reason", CLINICAL
     if w & {"priority", "urgency"}:

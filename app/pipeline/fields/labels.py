@@ -198,15 +198,20 @@ _SECTIONS: tuple[tuple[str, str], ...] = (
         PATIENT,
     ),
     (
-        r"(?:referring|ordering|requesting|sending) (?:provider|physician|doctor|practice"
-        r"|clinic|office|facility|clinician)(?: information| info| details)?|referred by"
+        r"(?:referring|ordering|requesting|sending|discharging)"
+        r" (?:provider|physician|doctor|practice|clinic|office|facility|clinician)"
+        r"(?: information| info| details)?|referred by"
         r"|referral source|(?:provider|physician|practice) (?:information|info|details)"
         r"|from|sender|primary care (?:physician|provider)",
         REFERRER,
     ),
     (
         r"referred to|refer to|referral to|consultant|receiving (?:provider|practice)"
-        r"|specialist(?: information)?|to",
+        r"|specialist(?: information)?|to"
+        # who renders the service asked for: a payer's form's "Servicing provider / facility"
+        r"|(?:servicing|rendering|performing|treating|accepting)"
+        r" (?:provider|physician|practitioner|specialist|facility|practice|clinic)"
+        r"(?: ?/ ?(?:facility|practice|clinic|provider))?(?: information| info| details)?",
         RECIPIENT,
     ),
     (r"(?:primary )?insurance(?: information| info| details)?|coverage|payer", INSURANCE),
@@ -355,6 +360,116 @@ def _unnumbered(line: str) -> str:
     )
 
 
+# A numbered or bulleted question and its answer: "4. Best phone number to reach you: …",
+# "- What is the main reason for your visit? …".
+_QUESTION = re.compile(
+    r"^(?P<lead>\s*(?:(?:q\s?)?\d{1,2}\s?[.)]|[-\u2022\u25aa\u00b7*])\s+)"
+    r"(?P<question>[A-Za-z][^:?]{2,90}?)\s*[:?]\s*(?P<answer>.*)$",
+    re.IGNORECASE,
+)
+# How a questionnaire asks, around the field it names: interrogatives, pronouns, auxiliaries
+# and hedges ("Who referred you", "if known", "to reach you").
+_ASKING = frozenset(
+    {
+        *("what", "who", "whom", "which", "when", "where", "how"),
+        *("is", "are", "was", "do", "does", "did", "can", "will", "would", "should"),
+        *("you", "your", "yours", "we", "our", "us", "i", "my", "me", "the", "a", "an"),
+        *("please", "main", "if", "known", "optional", "applicable", "any"),
+        *("reach", "call", "given", "this", "that"),
+    }
+)
+# What the asking words leave behind at the end: "Best phone number to (reach you)".
+_DANGLING = re.compile(r"(?:[\s,;]+(?:to|for|of|by|at|on|in))*[\s,;]*$", re.IGNORECASE)
+# A question that asks yes or no starts with an auxiliary: its answer labels nothing.
+_YES_NO = re.compile(r"^(?:do|does|did|are|is|was|have|has|had|can|will|would)\b", re.I)
+# Where a question asks for several fields at once: "Insurance company and member ID".
+_ALSO = re.compile(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+", re.IGNORECASE)
+
+
+def _question(line: str) -> str:
+    """A numbered or bulleted question as a plain label before its answer ("Best phone
+    number: 555-0100"); one asking for several fields ("Referring office name, phone and
+    fax: Sunrise Clinic, 555-0100, 555-0101") as one label per field when its answer gives
+    as many parts. Any other line, a yes/no question and one asking for no field we know, as
+    it is."""
+    match = _QUESTION.match(line)
+    if match is None or _YES_NO.match(match["question"]):
+        return line
+    question = " ".join(
+        w for w in match["question"].split() if w.lower().strip("'’(),") not in _ASKING
+    )
+    question = _DANGLING.sub("", question)
+    if not question or not is_label(question):
+        return line
+    answer = match["answer"].strip()
+    asked = [p for p in _ALSO.split(question) if p]
+    parts = [p.strip() for p in answer.split(",")]
+    if len(asked) >= 2 and len(parts) == len(asked):
+        owner = [w for w in asked[0].split() if label_words.is_owner_word(w)]
+        labels = [asked[0], *(" ".join([*owner, p]) for p in asked[1:])]
+        kinds = {classify(label)[0] for label in labels}
+        if all(is_label(label) for label in labels) and len(kinds) == len(labels):
+            pairs = zip(labels, parts, strict=True)
+            return match["lead"] + "   ".join(f"{label}: {part}" for label, part in pairs)
+    return f"{match['lead']}{question}: {answer}"
+
+
+# A chart's patient banner: cells apart by wide gaps, one the birth date after its label.
+_CELL_GAP = re.compile(r"\s{2,}|\t")
+_BANNER_BIRTH = re.compile(
+    r"^(?:dob|d\.o\.b\.?|date of birth|born)\s*:?\s+(?:\d|[a-z]{3,9}\.? \d)", re.IGNORECASE
+)
+_BANNER_NAME = re.compile(r"^[^\W\d_][^\d:]{1,60}$")
+_SEX_WORD = re.compile(r"^(?:male|female|nonbinary|non-binary|intersex)$", re.IGNORECASE)
+
+
+def _banner(line: str) -> str:
+    """A patient banner across a chart printout ("ROE, JANE  MRN 12345  DOB 3/4/1961 (65 y)
+    Female  Ph 555-0100") as labelled cells: its first cell, a name and no label, is the
+    patient; a cell of a sex's word alone the sex; a cell that starts with a label and a space
+    that label's ("Ph: 555-0100"). Any other line as it is."""
+    cells = [c.strip() for c in _CELL_GAP.split(line.strip()) if c.strip()]
+    if len(cells) < 3 or not any(_BANNER_BIRTH.match(c) for c in cells[1:]):
+        return line
+    first = cells[0]
+    if not _BANNER_NAME.match(first) or is_label(first) or find_labels(first):
+        return line
+    out = [f"Patient: {first}"]
+    for cell in cells[1:]:
+        start = _longest_at_start(cell)
+        if _SEX_WORD.match(cell):
+            out.append(f"Sex: {cell}")
+        elif start is not None and start.start("label") == 0 and ":" not in cell:
+            out.append(f"{start['label']}: {cell[start.end() :].strip()}")
+        else:
+            out.append(cell)
+    return "   ".join(out)
+
+
+# The dash between a value and the caption after it: "Ana Peña - patient", "555-0100 — fax".
+_CAPTION_DASH = re.compile(r"\s+[-\u2013\u2014]\s+")
+
+
+def _caption_after(line: str) -> str:
+    """A line of values each followed by its caption after a dash ("Ana Peña - patient",
+    "555-201-0100 - office phone 555-201-0101 - office fax") as colon labels before their
+    values ("patient: Ana Peña   office phone: 555-201-0100   office fax: 555-201-0101");
+    any other line as it is. Every dash must be followed by a label, and no value be one."""
+    parts = _CAPTION_DASH.split(line)
+    if len(parts) < 2 or not parts[0].strip() or is_label(parts[0]):
+        return line
+    pairs: list[str] = []
+    value = parts[0].strip()
+    for part in parts[1:]:
+        words = part.split()
+        cut = next((n for n in range(len(words), 0, -1) if is_label(" ".join(words[:n]))), 0)
+        if not cut or not value or is_label(value):
+            return line
+        pairs.append(f"{' '.join(words[:cut]).rstrip(':')}: {value}")
+        value = " ".join(words[cut:])
+    return "   ".join(pairs + ([value] if value else []))
+
+
 def _longest_label_at(line: str, start: int) -> re.Match[str] | None:
     """The longest label starting at ``start`` that stands as one ("Home Address:", not "Home")."""
     found = [
@@ -418,6 +533,8 @@ def _key_and_its_value(line: str, labels: list[Label]) -> list[Label]:
     return labels
 
 
+# A name labelled this few lines before a birth date is the patient's.
+_IDENTITY_REACH = 6
 _VERB_AFTER = re.compile(r"\s*(?:is|was|are|were|has|had|will)\s+[a-z]*", re.IGNORECASE)
 
 
@@ -457,16 +574,26 @@ def _with_composed(line: str, labels: list[Label]) -> list[Label]:
         kind, owner = classify(whole)
         start = len(line) - len(line.lstrip())
         return [Label(kind, owner, start, len(line.rstrip()), "", True)]
-    gap = _BEFORE_A_GAP.match(line) if not widened and ":" not in line else None
-    if (
-        gap
-        and len(gap["head"].split()) >= 2  # a lone word is the lexicon's to name
-        and _listed(gap["head"]) is None
-        and label_words.is_label_phrase(gap["head"])
-    ):
+    gap = _BEFORE_A_GAP.match(line) if ":" not in line else None
+    if gap and not widened and _listed(gap["head"]) is None and _is_cell_label(gap["head"]):
         # a column's gap ends a label the lexicon does not list as a colon would
         kind, owner = classify(gap["head"])
         return [Label(kind, owner, gap.start("head"), gap.end("head"), "", True)]
+    if gap and widened and _is_cell_label(gap["head"]):
+        head_end = gap.end("head")
+        inside = [w for w in widened if w.start < head_end]
+        if (
+            inside
+            and all(len(line[: w.end].rstrip()) <= head_end for w in inside)
+            and (len(inside) > 1 or inside[0].end < head_end or inside[0].owner is None)
+        ):
+            # a table row's first cell is one label, whatever lexicon words it holds
+            # ("Department fax", "Patient e-mail"), its words saying whose it is
+            kind, owner = _cell_kind(gap["head"])
+            first = Label(
+                kind, owner, gap.start("head"), head_end, "", _listed(gap["head"]) is None
+            )
+            return [first, *(w for w in widened if w.start >= head_end)]
     taken = [(label.start, label.end) for label in widened if ":" in line[label.start : label.end]]
     composed = [
         Label(span.kind, span.owner, span.start, span.end, "", True)
@@ -476,6 +603,25 @@ def _with_composed(line: str, labels: list[Label]) -> list[Label]:
         return widened
     kept = [w for w in widened if not any(c.start <= w.start < c.end for c in composed)]
     return sorted(kept + composed, key=lambda label: label.start)
+
+
+def _is_cell_label(head: str) -> bool:
+    """Whether a row's first cell of several words is a label, listed or composed."""
+    if len(head.split()) < 2:  # a lone word is the lexicon's to name
+        return False
+    return _listed(head) is not None or label_words.is_label_phrase(head)
+
+
+def _cell_kind(head: str) -> tuple[str, str | None]:
+    """A cell label's kind, and its owner from its own words where the lexicon leaves it to
+    the section ("Patient address" is the patient's under the ordering provider's rows)."""
+    listed = _listed(head)
+    composed = label_words.compose(" ".join(head.lower().split()))
+    if listed is None:
+        return composed or ("skip", None)
+    if listed[1] is None and composed is not None and composed[0] == listed[0]:
+        return composed
+    return listed
 
 
 def _longest_at_start(line: str) -> re.Match[str] | None:
@@ -740,13 +886,26 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
     """Every labelled value on a page, with the section it stands in; on an OCR'd page, a
     label misread by one letter is read as the label (``_restore_garbled_label``)."""
     lines = [
-        _unnumbered(_restore_cut_label(_ID_READ_AS_1D.sub("ID", _HASH_READ_AS_AT.sub(" #", line))))
+        _caption_after(
+            _unnumbered(
+                _question(
+                    _banner(
+                        _restore_cut_label(
+                            _ID_READ_AS_1D.sub("ID", _HASH_READ_AS_AT.sub(" #", line))
+                        )
+                    )
+                )
+            )
+        )
         for line in page.text.split("\n")
     ]
     mended: set[int] = set()
     if page.method == "ocr":
         lines, mended = _restore_garbled_labels(lines)
     section: str | None = None
+    birth_dates = [
+        i for i, line in enumerate(lines) if any(x.kind == "dob" for x in find_labels(line))
+    ]
     skip_until = -1
     pending: list[tuple[str, str | None]] = []  # bare labels that found no value
     bare_lines: list[int] = []  # the lines of those labels
@@ -839,7 +998,17 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
                     is_below = True
                     if many:
                         skip_until = line_of_value
-            if label.kind == "name" and label.owner is None and section in named and value:
+            if (
+                label.kind in ("name", "first", "last")
+                and label.owner is None
+                and section not in (PATIENT, OTHER)
+                and value
+                and any(index < j <= index + _IDENTITY_REACH for j in birth_dates)
+            ):
+                # "Last name / First name / Date of birth" after the sender's particulars: a
+                # name with a birth date after it is the patient's, whoever was named before
+                section = PATIENT
+            elif label.kind == "name" and label.owner is None and section in named and value:
                 # "Attention: Bone & Joint" … "Name: Jane Doe": one party has one name, so a
                 # second bare "Name" is someone else's: the form's, the patient's
                 section = None
