@@ -88,6 +88,13 @@ def _own_is_type_of(kind: GraphQLObjectType) -> bool:
     return is_type_of is None or getattr(is_type_of, "__module__", "").startswith("strawberry.")
 
 
+def _unwrapped(kind: Any) -> tuple[Any, bool]:
+    """A type without its non-null wrapper, and whether it had one."""
+    if isinstance(kind, GraphQLNonNull):
+        return kind.of_type, True
+    return kind, False
+
+
 def _object_of(field: GraphQLField) -> _Object | None:
     """The field as an ``_Object`` when it is basic (``_is_basic``) of an object type whose
     ``is_type_of``, if any, is Strawberry's own (ours might read the info, which the
@@ -95,10 +102,7 @@ def _object_of(field: GraphQLField) -> _Object | None:
     definition = _is_basic(field)
     if definition is None:
         return None
-    kind: Any = field.type
-    non_null = isinstance(kind, GraphQLNonNull)
-    if non_null:
-        kind = kind.of_type
+    kind, non_null = _unwrapped(field.type)
     if not isinstance(kind, GraphQLObjectType):
         return None
     if not _own_is_type_of(kind):
@@ -119,16 +123,10 @@ def _leaves_of(field: GraphQLField) -> _Leaves | None:
     definition = _is_basic(field)
     if definition is None:
         return None
-    kind: Any = field.type
-    non_null = isinstance(kind, GraphQLNonNull)
-    if non_null:
-        kind = kind.of_type
+    kind, non_null = _unwrapped(field.type)
     if not isinstance(kind, GraphQLList):
         return None
-    kind = kind.of_type
-    items_non_null = isinstance(kind, GraphQLNonNull)
-    if items_non_null:
-        kind = kind.of_type
+    kind, items_non_null = _unwrapped(kind.of_type)
     if not is_leaf_type(kind):
         return None
     return _Leaves(
@@ -142,10 +140,7 @@ def _leaf_of(field: GraphQLField) -> _Leaf | None:
     definition = _is_basic(field)
     if definition is None:
         return None
-    kind: Any = field.type
-    non_null = isinstance(kind, GraphQLNonNull)
-    if non_null:
-        kind = kind.of_type
+    kind, non_null = _unwrapped(field.type)
     if not is_leaf_type(kind):
         return None
     return _Leaf(definition.default_resolver, definition.python_name, kind, non_null)
