@@ -232,15 +232,17 @@ def _check_triageable(referral: Referral) -> None:
 
 
 async def apply(ctx: Context, referral: Referral, result: TriageResult) -> None:
-    """Make ``result`` the referral's triage; its case follows its most urgent referral."""
+    """Make ``result`` the referral's triage; its case follows its most urgent referral.
+    The caller holds the referral locked, and so its case."""
     referral.triage = result
     referral_facets.keep(referral)
     referral.updated_at = utcnow()
     ctx.session.add(referral)
     if referral.case_id:
-        # Held, then its referrals read: a referral of the same case triaged at this moment
-        # is waited for and seen, not read as it was and overwritten.
-        case = await access.get_row(ctx, Case, referral.case_id, lock=True)
+        # Held already: every caller holds the referral locked (``access.get_row``), which
+        # locks its case first, so a referral of the same case triaged at this moment is
+        # waited for and seen, not read as it was and overwritten.
+        case = await ctx.session.get(Case, referral.case_id)
         if case is not None:
             await cases.follow_referrals(ctx, case)
     audit.record(
