@@ -35,6 +35,8 @@ _STATE_CODES = (
 )
 US_STATES = frozenset(_STATE_CODES.split())
 _ZIP = re.compile(r"(\d{5})(?:-?(\d{4}))?")
+# A date written with a two-digit year ("3/15/85", "01-02-24"): its century is a guess.
+TWO_DIGIT_YEAR = re.compile(r"\d{1,2}[/-]\d{1,2}[/-]\d{2}")
 _DATE_FORMATS = (
     "%Y-%m-%d",
     "%m/%d/%Y",

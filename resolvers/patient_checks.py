@@ -11,6 +11,7 @@ from typing import Any
 from models.extraction import Sex
 from models.values import (
     STATE_RULE,
+    TWO_DIGIT_YEAR,
     ZIP_RULE,
     latest_date_on_earth,
     name_key,
@@ -23,7 +24,6 @@ from models.values import (
 from resolvers.errors import ValidationFailed
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
-_TWO_DIGIT_YEAR = re.compile(r"\d{1,2}[/-]\d{1,2}[/-]\d{2}")
 _TIMESTAMP = re.compile(r"\d\s*T\s*\d|\d:\d", re.IGNORECASE)
 NAME_MAX = 100
 _TEXT_MAX = 200
@@ -122,7 +122,7 @@ def clean_dob(value: Any) -> date | None:
         return None
     if _TIMESTAMP.search(text):
         raise InvalidValue("must be a date (YYYY-MM-DD), not a timestamp")
-    if _TWO_DIGIT_YEAR.fullmatch(text):
+    if TWO_DIGIT_YEAR.fullmatch(text):
         raise InvalidValue("write the year with four digits (MM/DD/YYYY)")
     written = read_date(text)
     if written is None:

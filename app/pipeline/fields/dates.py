@@ -14,7 +14,7 @@ from app.pipeline.fields.confidence import (
 from app.pipeline.fields.labels import PATIENT, Labeled
 from app.pipeline.fields.repair import as_digits, repaired_digits
 from app.pipeline.types import PageText
-from models.values import parse_dob
+from models.values import TWO_DIGIT_YEAR, parse_dob
 
 PATH = "patient.dob"
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
@@ -65,7 +65,7 @@ def _parse(raw: str) -> tuple[date | None, bool]:
 def _century_in_doubt(written: str, dob: date | None) -> bool:
     """A two-digit year read as this century: "01/02/24" is 2024, or 1924 for a patient of
     102. Read as the last century ("03/15/85"), the other reading is in the future."""
-    return dob is not None and dob.year >= 2000 and bool(re.fullmatch(r"\d+/\d+/\d\d", written))
+    return dob is not None and dob.year >= 2000 and bool(TWO_DIGIT_YEAR.fullmatch(written))
 
 
 def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
