@@ -424,9 +424,11 @@ def urgency_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> I
 
 # Within one sentence: no full stop, but an initial's or a title's ("St. Clair", "Dr. Wu").
 _IN_SENTENCE = r"(?:[^.;]|(?-i:(?<=\b[A-Z])\.|(?<=\b[A-Z][a-z])\.|(?<=\bMrs)\.))"
+# What follows "for" when it names no reason ("for evaluation of …", "for a consult").
+_NOT_A_REASON = r"(?!evaluation|consultation|an?\s|further|assessment|management|treatment)"
 _REFERRING_FOR = re.compile(
-    rf"\b(?:referring|refer|referred|sending)\b{_IN_SENTENCE}{{0,60}}?\bfor\s+(?!evaluation"
-    r"|consultation|an?\s|further|assessment|management|treatment)(?P<reason>[^.;\n]{4,160})"
+    rf"\b(?:referring|refer|referred|sending)\b{_IN_SENTENCE}{{0,60}}?\bfor\s+{_NOT_A_REASON}"
+    r"(?P<reason>[^.;\n]{4,160})"
     rf"|\b(?:consultation|evaluation|opinion|referral)\b{_IN_SENTENCE}{{0,80}}?\bregarding\s+"
     r"(?P<reason2>[^.;\n]{4,160})",
     re.IGNORECASE,
@@ -442,7 +444,7 @@ _FOR_EVALUATION = re.compile(
 # "Could you please see Jane Roe next week for chest pain (R07.9)": what a request asks for
 _PLEASE_SEE_FOR = re.compile(
     rf"\b(?:please|kindly)\s+(?:see|schedule|evaluate|examine)\b{_IN_SENTENCE}{{0,100}}?\bfor\s+"
-    r"(?!evaluation|consultation|an?\s|further|assessment|management|treatment)"
+    rf"{_NOT_A_REASON}"
     r"(?P<reason>[^.;(\n]{4,160})",
     re.IGNORECASE,
 )
@@ -452,7 +454,7 @@ _PLEASE_SEE_FOR = re.compile(
 _SEE_ABOUT = re.compile(
     r"\b(?:see|seeing|evaluate|evaluating|assess|assessing)\s+(?:this|my|our|the)\s+patient\b"
     rf"{_IN_SENTENCE}{{0,40}}?\b(?:regarding|about|for)\s+"
-    r"(?!evaluation|consultation|an?\s|further|assessment|management|treatment)"
+    rf"{_NOT_A_REASON}"
     r"(?P<reason>[^.;(\n]{4,160})",
     re.IGNORECASE,
 )
