@@ -5,6 +5,7 @@ Duplicates and bulk moves are ``referral_moves``; the CSV export is ``referral_e
 
 import asyncio
 import contextlib
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -262,6 +263,7 @@ async def document_counts(ctx: Context, referrals: list[Referral]) -> dict[str, 
     return {str(ref): int(n) for ref, n in await shown_rows(ctx.session, query, params)}
 
 
+@functools.cache
 def _linked_query(model: Any) -> Built[Any]:
     return Built(
         lambda dialect: rows_of(model).where(
@@ -271,9 +273,6 @@ def _linked_query(model: Any) -> Built[Any]:
     )
 
 
-_LINKED: dict[Any, Built[Any]] = {}
-
-
 async def linked(ctx: Context, model: Any, ids: list[str | None]) -> dict[str, Any]:
     """Cases or patients a page of referrals points at, in one query; the read is audited.
 
@@ -281,8 +280,7 @@ async def linked(ctx: Context, model: Any, ids: list[str | None]) -> dict[str, A
     wanted = sorted({i for i in ids if i})
     if not wanted:
         return {}
-    built = _LINKED.get(model) or _LINKED.setdefault(model, _linked_query(model))
-    query = built.on(ctx.session)
+    query = _linked_query(model).on(ctx.session)
     params = {"ids": wanted, "org_ids": list(access.visible_org_ids(ctx))}
     rows = {row.id: row for row in await shown_records(ctx.session, query, params)}
     resource = "case" if model is Case else "patient"
