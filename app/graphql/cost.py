@@ -11,19 +11,16 @@ more than ``{ me }`` (one point per ``COST_PER_POINT``, on top of the request's 
 """
 
 import math
-from collections.abc import Iterator
 from typing import Any
 
 from graphql import (
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLError,
     GraphQLInt,
     GraphQLNamedType,
     GraphQLSchema,
-    InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
     get_named_type,
@@ -36,6 +33,7 @@ from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
 
 from app.graphql.context import GraphQLContext
+from app.graphql.selections import fields_of
 from app.rate_limit import over_limit
 
 # A plain list (not a connection) is assumed this long.
@@ -64,30 +62,10 @@ class _Estimate:
         if selections is None:
             return 0
         total = 0
-        for node, on in self._fields(selections, parent, set()):
+        for node, condition in fields_of(selections, self.fragments):
+            on = (self._type(condition) if condition else None) or parent
             total += self._field(node, on, page)
         return total
-
-    def _fields(
-        self, selections: SelectionSetNode, parent: GraphQLNamedType, seen: set[str]
-    ) -> Iterator[tuple[FieldNode, GraphQLNamedType]]:
-        for selection in selections.selections:
-            if isinstance(selection, FieldNode):
-                yield selection, parent
-            elif isinstance(selection, InlineFragmentNode):
-                on = (
-                    self._type(selection.type_condition.name.value)
-                    if selection.type_condition
-                    else parent
-                )
-                yield from self._fields(selection.selection_set, on or parent, seen)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.fragments.get(name)
-                if fragment is None or name in seen:
-                    continue
-                on = self._type(fragment.type_condition.name.value) or parent
-                yield from self._fields(fragment.selection_set, on, seen | {name})
 
     def _type(self, name: str) -> GraphQLNamedType | None:
         return self.schema.get_type(name)

@@ -5,13 +5,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
-from graphql import (
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    InlineFragmentNode,
-    SelectionSetNode,
-)
+from graphql import FieldNode, FragmentDefinitionNode
 
 from app.graphql.context import Info
 from app.graphql.enums import (
@@ -43,6 +37,7 @@ from app.graphql.loaders import (
 from app.graphql.node import Node, register_node
 from app.graphql.pagination import Connection, check_first
 from app.graphql.scalars import DateOrDateTime
+from app.graphql.selections import fields_of
 from app.graphql.uploads import UploadTicket
 from models import Job as JobRow
 from models import Referral as ReferralRow
@@ -237,27 +232,10 @@ def _node_fields(fields: list[FieldNode], fragments: dict[str, FragmentDefinitio
     arguments and directives, to answer the same)."""
     names: set[str] = set()
     for field in fields:
-        for nodes in _flat(field.selection_set, fragments):
+        for nodes, _ in fields_of(field.selection_set, fragments):
             if nodes.name.value == "nodes":
-                names.update(f.name.value for f in _flat(nodes.selection_set, fragments))
+                names.update(f.name.value for f, _ in fields_of(nodes.selection_set, fragments))
     return names
-
-
-def _flat(
-    selection_set: SelectionSetNode | None, fragments: dict[str, FragmentDefinitionNode]
-) -> list[FieldNode]:
-    """A selection's fields, with inline fragments' and named fragments' fields spread."""
-    flat: list[FieldNode] = []
-    for selection in selection_set.selections if selection_set else ():
-        if isinstance(selection, FieldNode):
-            flat.append(selection)
-        elif isinstance(selection, InlineFragmentNode):
-            flat.extend(_flat(selection.selection_set, fragments))
-        elif isinstance(selection, FragmentSpreadNode):
-            fragment = fragments.get(selection.name.value)
-            if fragment is not None:
-                flat.extend(_flat(fragment.selection_set, fragments))
-    return flat
 
 
 def _load(info: Info, loader: type, key: str | None) -> Awaitable[Any]:
