@@ -7,12 +7,13 @@ The documented contract (seed "EMR Integration" and "EMR Document Queue"):
   on ``emr.autoQueueOn``: ``triaged`` or ``scheduled``).
 - A poll (API key only) is read-only: every ``pending`` and ``processing`` item, oldest
   first. It is audited, since it hands out patient data.
-- A ``success`` completes the item for good. For a chart it stores ``emrChartId`` as
-  the patient's MRN, makes the case ``created`` and, in the same transaction, queues one
-  ``source`` item per document of the case and one ``summary`` item for a freshly
-  rendered Case Summary PDF. ``failed``/``error`` put the item back to ``pending`` with
-  the message, counting the attempt. A repeated ``success`` is ``ok`` and changes
-  nothing; an unknown or other-org id is ``ok: false`` for that entry alone.
+- A ``success`` completes the item for good (``resolvers.emr_callbacks``). For a chart
+  it stores ``emrChartId`` as the patient's MRN, makes the case ``created`` and, in the
+  same transaction, queues one ``source`` item per document of the case and one
+  ``summary`` item for a freshly rendered Case Summary PDF. ``failed``/``error`` put the
+  item back to ``pending`` with the message, counting the attempt. A repeated
+  ``success`` is ``ok`` and changes nothing; an unknown or other-org id is ``ok: false``
+  for that entry alone.
 - The case's ``emrDocumentStatus`` follows its document items: ``none``, ``pending``,
   ``complete``, or ``error`` while any item's last attempt failed.
 
@@ -26,7 +27,7 @@ queuing, re-queuing), so concurrent requests serialise per case and never deadlo
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Literal, TypeVar
 
 import anyio
 from sqlalchemy import func
@@ -41,7 +42,6 @@ from models import (
     EmrDocumentStatus,
     EmrStatus,
     Org,
-    Patient,
     QueueStatus,
     Referral,
     Role,
@@ -62,31 +62,15 @@ from resolvers.errors import Conflict, Forbidden, ValidationFailed
 # Seed: "Download URLs are regenerated on each poll (15 min TTL)."
 DOWNLOAD_TTL_SECONDS = 15 * 60
 SUMMARY_FILE_NAME = "Case_Summary.pdf"
-MAX_RESULTS = 500
+MAX_RESULTS = 500  # a poll's limit and a callback's batch
 MAX_LEASE_SECONDS = 3600
-_MAX_MESSAGE = 2000
 ACTIVE = (QueueStatus.pending, QueueStatus.processing)
 
-Outcome = Literal["success", "failed", "error"]
 Event = Literal["triaged", "scheduled"]
+Item = TypeVar("Item", EmrChartItem, EmrDocumentItem)
 
 
 # -- values ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CallbackResult:
-    queue_item_id: str
-    status: Outcome
-    emr_chart_id: str | None = None
-    message: str | None = None
-
-
-@dataclass(frozen=True)
-class CallbackOutcome:
-    queue_item_id: str
-    ok: bool
-    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,7 +119,7 @@ async def queue_case(ctx: Context, *, case_id: str, force: bool = False) -> EmrC
     else:
         item = EmrChartItem(org_id=case.org_id, case_id=case.id, queued_by=ctx.actor_id)
     ctx.session.add(item)
-    _set_emr_status(ctx, case, EmrStatus.queued)
+    set_emr_status(ctx, case, EmrStatus.queued)
     audit.record(
         ctx,
         "case.emr_queue",
@@ -159,7 +143,7 @@ async def auto_queue(ctx: Context, case: Case, event: Event) -> EmrChartItem | N
         return None
     item = EmrChartItem(org_id=case.org_id, case_id=case.id, queued_by="auto")
     ctx.session.add(item)
-    _set_emr_status(ctx, case, EmrStatus.queued)
+    set_emr_status(ctx, case, EmrStatus.queued)
     audit.record(
         ctx,
         "case.emr_queue",
@@ -178,7 +162,7 @@ async def documents_reached_case(ctx: Context, case: Case) -> list[EmrDocumentIt
     chart = await _latest_completed_chart(ctx, case)
     if chart is None:
         return []
-    added = await _queue_sources(ctx, case, chart)
+    added = await queue_sources(ctx, case, chart)
     if added:
         await recompute_document_status(ctx, case)
     return added
@@ -200,14 +184,19 @@ async def document_arrived(ctx: Context, document: Document) -> None:
 async def requeue_item(ctx: Context, *, item_id: str) -> EmrChartItem | EmrDocumentItem:
     """Staff put a chart or document item back to ``pending`` (a dead one, say)."""
     require_user(ctx)
-    model: Any = EmrDocumentItem if item_id.startswith("emrd_") else EmrChartItem
+    if item_id.startswith("emrd_"):
+        return await _requeue(ctx, EmrDocumentItem, item_id)
+    return await _requeue(ctx, EmrChartItem, item_id)
+
+
+async def _requeue(ctx: Context, model: type[Item], item_id: str) -> Item:
     found = await get_scoped(ctx, model, item_id, resource="queue item", minimum=Role.coordinator)
     case = await get_scoped(ctx, Case, found.case_id, resource="case", lock=True)
     item = await get_scoped(ctx, model, item_id, resource="queue item", lock=True)
     if item.status == QueueStatus.completed:
         raise Conflict(f"queue item {item.id} is completed; queue the case again instead")
     if isinstance(item, EmrChartItem):
-        _set_emr_status(ctx, case, EmrStatus.queued)
+        set_emr_status(ctx, case, EmrStatus.queued)
     ctx.session.add(_reset(item))
     if isinstance(item, EmrDocumentItem):
         await recompute_document_status(ctx, case)
@@ -238,7 +227,7 @@ async def case_of(ctx: Context, item: EmrChartItem | EmrDocumentItem) -> Case:
     return case
 
 
-def _reset(item: Any) -> Any:
+def _reset(item: Item) -> Item:
     item.status = QueueStatus.pending
     item.attempts = 0
     item.lease_expires_at = None
@@ -246,7 +235,7 @@ def _reset(item: Any) -> Any:
     return item
 
 
-def _set_emr_status(ctx: Context, case: Case, status: EmrStatus) -> None:
+def set_emr_status(ctx: Context, case: Case, status: EmrStatus) -> None:
     if case.emr_status != status:
         case.emr_status = status
         case.updated_at = utcnow()
@@ -281,208 +270,7 @@ async def _latest_completed_chart(ctx: Context, case: Case) -> EmrChartItem | No
     return (await ctx.session.scalars(query)).first()
 
 
-# -- callbacks ---------------------------------------------------------------------------------
-
-
-async def chart_callback(
-    ctx: Context, *, org_id: str | None, results: list[CallbackResult]
-) -> list[CallbackOutcome]:
-    """Apply a bridge's chart results, each on its own (see the module docstring)."""
-    org = require_api_key(ctx, org_id)
-    _check_results(results, chart=True)
-    items, cases = await _locked(ctx, EmrChartItem, org, results)
-    config = await _config(ctx, org)
-    outcomes = []
-    for result in results:
-        item = items.get(result.queue_item_id)
-        if item is None:
-            outcomes.append(_unknown(result))
-            continue
-        case = cases[item.case_id]
-        if result.status == "success":
-            outcomes.append(await _chart_succeeded(ctx, item, case, result))
-        else:
-            outcome = _failed(ctx, item, result, config.emr.max_attempts)
-            if outcome.ok:
-                _set_emr_status(ctx, case, EmrStatus.failed)
-            outcomes.append(outcome)
-    _audit_callback(ctx, "emr.queue_callback", org, results, items)
-    return outcomes
-
-
-async def document_callback(
-    ctx: Context, *, org_id: str | None, results: list[CallbackResult]
-) -> list[CallbackOutcome]:
-    """Apply a bridge's delivery results, then recompute each case's ``emrDocumentStatus``."""
-    org = require_api_key(ctx, org_id)
-    _check_results(results, chart=False)
-    items, cases = await _locked(ctx, EmrDocumentItem, org, results)
-    config = await _config(ctx, org)
-    outcomes = []
-    for result in results:
-        item = items.get(result.queue_item_id)
-        if item is None:
-            outcomes.append(_unknown(result))
-        elif result.status == "success":
-            outcomes.append(_completed(ctx, item, result))
-        else:
-            outcomes.append(_failed(ctx, item, result, config.emr.max_attempts))
-    await ctx.session.flush()
-    await recompute_document_statuses(ctx, list(cases.values()))
-    _audit_callback(ctx, "emr.document_queue_callback", org, results, items)
-    return outcomes
-
-
-def _audit_callback(
-    ctx: Context, action: str, org: str, results: list[CallbackResult], items: dict[str, Any]
-) -> None:
-    """One event per case a callback touched, naming each result and where it left the item."""
-    by_case: dict[str, list[dict[str, Any]]] = {}
-    for result in results:
-        item = items.get(result.queue_item_id)
-        if item is not None:
-            entry = {"queueItemId": item.id, "status": result.status, "now": str(item.status)}
-            by_case.setdefault(item.case_id, []).append(entry)
-    for case_id, entries in by_case.items():
-        failed = any(e["status"] != "success" for e in entries)
-        audit.record(
-            ctx,
-            action,
-            org_id=org,
-            resource_type="case",
-            resource_id=case_id,
-            outcome="failure" if failed else "success",
-            details={"results": entries},
-        )
-
-
-def _check_results(results: list[CallbackResult], *, chart: bool) -> None:
-    """A malformed batch is refused whole (422) before anything changes."""
-    if len(results) > MAX_RESULTS:
-        raise ValidationFailed(f"at most {MAX_RESULTS} results per callback", field="results")
-    problems = []
-    for n, result in enumerate(results):
-        if not result.queue_item_id:
-            problems.append({"field": f"results.{n}.queueItemId", "message": "required"})
-        if result.status not in ("success", "failed", "error"):
-            problems.append(
-                {"field": f"results.{n}.status", "message": "must be success, failed or error"}
-            )
-        if chart and result.status == "success" and not (result.emr_chart_id or "").strip():
-            problems.append(
-                {"field": f"results.{n}.emrChartId", "message": "required with success"}
-            )
-    if problems:
-        first = problems[0]
-        raise ValidationFailed(f"invalid {first['field']}: {first['message']}", details=problems)
-
-
-async def _config(ctx: Context, org_id: str) -> Any:
-    org = await ctx.session.get(Org, org_id)
-    assert org is not None  # the API key's org exists
-    return orgs.config_of(org)
-
-
-async def _locked(
-    ctx: Context, model: Any, org: str, results: list[CallbackResult]
-) -> tuple[dict[str, Any], dict[str, Case]]:
-    """The named items of the org and their cases, locked in one order: cases, then items."""
-    ids = sorted({r.queue_item_id for r in results})
-    if not ids:
-        return {}, {}
-    case_ids = (
-        await ctx.session.scalars(
-            select(model.case_id).where(model.org_id == org, col(model.id).in_(ids))
-        )
-    ).all()
-    cases: dict[str, Case] = {}
-    if case_ids:
-        locked_cases = await ctx.session.scalars(
-            select(Case)
-            .where(Case.org_id == org, col(Case.id).in_(sorted(set(case_ids))))
-            .order_by(col(Case.id))
-            .with_for_update(**CHANGE_LOCK)
-            .execution_options(populate_existing=True)
-        )
-        cases = {c.id: c for c in locked_cases.all()}
-    locked_items = await ctx.session.scalars(
-        select(model)
-        .where(model.org_id == org, col(model.id).in_(ids))
-        .order_by(col(model.id))
-        .with_for_update(**CHANGE_LOCK)
-        .execution_options(populate_existing=True)
-    )
-    items = {i.id: i for i in locked_items.all() if i.case_id in cases}
-    return items, cases
-
-
-def _unknown(result: CallbackResult) -> CallbackOutcome:
-    return CallbackOutcome(
-        result.queue_item_id, ok=False, error=f"queue item {result.queue_item_id} not found"
-    )
-
-
-def _completed(ctx: Context, item: Any, result: CallbackResult) -> CallbackOutcome:
-    if item.status == QueueStatus.completed:
-        return CallbackOutcome(item.id, ok=True)  # a repeated success: nothing more to do
-    now = utcnow()
-    item.status = QueueStatus.completed
-    item.attempts += 1
-    item.last_attempt_failed = False
-    item.last_message = _message(result.message) or item.last_message
-    item.lease_expires_at = None
-    item.completed_at = now
-    item.updated_at = now
-    ctx.session.add(item)
-    return CallbackOutcome(item.id, ok=True)
-
-
-def _failed(
-    ctx: Context, item: Any, result: CallbackResult, max_attempts: int | None
-) -> CallbackOutcome:
-    if item.status == QueueStatus.completed:
-        return CallbackOutcome(
-            item.id, ok=False, error=f"queue item {item.id} is completed; a failure cannot undo it"
-        )
-    item.attempts += 1
-    item.last_attempt_failed = True
-    item.last_message = _message(result.message) or f"{result.status} (no message)"
-    item.lease_expires_at = None
-    dead = max_attempts is not None and item.attempts >= max_attempts
-    item.status = QueueStatus.dead if dead else QueueStatus.pending
-    item.updated_at = utcnow()
-    ctx.session.add(item)
-    return CallbackOutcome(item.id, ok=True)
-
-
-def _message(message: str | None) -> str | None:
-    return message.strip()[:_MAX_MESSAGE] or None if message else None
-
-
-async def _chart_succeeded(
-    ctx: Context, item: EmrChartItem, case: Case, result: CallbackResult
-) -> CallbackOutcome:
-    if item.status == QueueStatus.completed:
-        return CallbackOutcome(item.id, ok=True)
-    chart_id = (result.emr_chart_id or "").strip()
-    item.emr_chart_id = chart_id
-    _completed(ctx, item, result)
-    case.emr_chart_id = chart_id
-    _set_emr_status(ctx, case, EmrStatus.created)
-    ctx.session.add(case)
-    patient = await ctx.session.get(Patient, case.patient_id) if case.patient_id else None
-    if patient is not None and patient.mrn != chart_id:
-        patient.mrn = chart_id
-        patient.updated_at = utcnow()
-        ctx.session.add(patient)
-    await ctx.session.flush()
-    await _queue_sources(ctx, case, item)
-    await _queue_summary(ctx, case, item)
-    await recompute_document_status(ctx, case)
-    return CallbackOutcome(item.id, ok=True)
-
-
-async def _queue_sources(ctx: Context, case: Case, chart: EmrChartItem) -> list[EmrDocumentItem]:
+async def queue_sources(ctx: Context, case: Case, chart: EmrChartItem) -> list[EmrDocumentItem]:
     """One ``source`` item per document of the case not yet queued for this chart."""
     documents = await case_summary.source_documents(ctx, case)
     queued = set(
@@ -514,7 +302,7 @@ def _source_item(case: Case, chart: EmrChartItem, document: Document) -> EmrDocu
     )
 
 
-async def _queue_summary(ctx: Context, case: Case, chart: EmrChartItem) -> EmrDocumentItem:
+async def queue_summary(ctx: Context, case: Case, chart: EmrChartItem) -> EmrDocumentItem:
     summary = await case_summary.build(ctx, case)
     pdf = await anyio.to_thread.run_sync(render_case_summary, summary)
     item = EmrDocumentItem(
@@ -605,7 +393,7 @@ async def health(ctx: Context, *, org_id: str | None) -> Health:
     )
 
 
-async def _health_of(ctx: Context, model: Any, org: str) -> QueueHealth:
+async def _health_of(ctx: Context, model: type[Item], org: str) -> QueueHealth:
     row = (
         await ctx.session.execute(
             select(
@@ -613,10 +401,10 @@ async def _health_of(ctx: Context, model: Any, org: str) -> QueueHealth:
                 func.min(model.created_at).filter(col(model.status).in_(ACTIVE)),
                 func.count().filter(
                     col(model.status).in_(ACTIVE),
-                    model.last_attempt_failed == True,  # noqa: E712
+                    col(model.last_attempt_failed).is_(True),
                 ),
-                func.count().filter(model.status == QueueStatus.dead),
-            ).where(model.org_id == org, model.status != QueueStatus.completed)
+                func.count().filter(col(model.status) == QueueStatus.dead),
+            ).where(col(model.org_id) == org, col(model.status) != QueueStatus.completed)
         )
     ).one()
     pending, oldest, failing, dead = row

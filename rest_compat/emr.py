@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from models import Case, EmrChartItem
-from resolvers import emr, emr_polls
+from resolvers import emr, emr_callbacks, emr_polls
 from resolvers.context import Context
 from rest_compat.http import API_KEY_CREDENTIALS, USER_CREDENTIALS, ApiRouter
 from rest_compat.idempotency import Idempotent, IdempotentResults, ItemResult
@@ -221,7 +221,7 @@ def _callback_results(answer: dict[str, Any]) -> list[ItemResult]:
 def _callback_again(results: list[ItemResult]) -> dict[str, object]:
     return _callback_answer(
         [
-            emr.CallbackOutcome(
+            emr_callbacks.CallbackOutcome(
                 r.id, ok=r.outcome == OK, error=None if r.outcome == OK else r.outcome
             )
             for r in results
@@ -229,7 +229,7 @@ def _callback_again(results: list[ItemResult]) -> dict[str, object]:
     )
 
 
-def _callback_answer(outcomes: list[emr.CallbackOutcome]) -> dict[str, object]:
+def _callback_answer(outcomes: list[emr_callbacks.CallbackOutcome]) -> dict[str, object]:
     answer = CallbackOut(
         processed=sum(1 for o in outcomes if o.ok),
         results=[
@@ -241,9 +241,9 @@ def _callback_answer(outcomes: list[emr.CallbackOutcome]) -> dict[str, object]:
     return answer.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
-def _results(body: ChartCallbackBody | DocumentCallbackBody) -> list[emr.CallbackResult]:
+def _results(body: ChartCallbackBody | DocumentCallbackBody) -> list[emr_callbacks.CallbackResult]:
     return [
-        emr.CallbackResult(
+        emr_callbacks.CallbackResult(
             queue_item_id=r.queue_item_id,
             status=r.status,
             emr_chart_id=getattr(r, "emr_chart_id", None),
@@ -307,7 +307,7 @@ async def poll_queue(request: Request, ctx: Context, query: PollQuery) -> Respon
 )
 async def queue_callback(request: Request, ctx: Context, body: ChartCallbackBody) -> object:
     """Report chart creation results; a success queues the case's documents and summary."""
-    outcomes = await emr.chart_callback(ctx, org_id=body.org_id, results=_results(body))
+    outcomes = await emr_callbacks.chart_callback(ctx, org_id=body.org_id, results=_results(body))
     return _callback_answer(outcomes)
 
 
@@ -339,5 +339,7 @@ async def document_queue_callback(
     request: Request, ctx: Context, body: DocumentCallbackBody
 ) -> object:
     """Report document delivery results; recomputes the case's emrDocumentStatus."""
-    outcomes = await emr.document_callback(ctx, org_id=body.org_id, results=_results(body))
+    outcomes = await emr_callbacks.document_callback(
+        ctx, org_id=body.org_id, results=_results(body)
+    )
     return _callback_answer(outcomes)
