@@ -3,12 +3,10 @@ that changes a case's status, scheduling, practice, band or location, or puts a 
 into a case, each referral's copies equal its case's columns, and the conversion and mix
 reports count by them at once."""
 
-from collections.abc import Awaitable, Callable
+import asyncio
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from typing import Any
 
-import anyio
 import pytest
 from sqlmodel import select
 
@@ -197,18 +195,6 @@ async def test_refresh_repairs_an_orgs_copies(world: World, app: Any) -> None:
     await copies(app, world.b.id)
 
 
-async def at_once(*requests: Callable[[], Awaitable[Any]]) -> list[Any]:
-    answers: list[Any] = []
-
-    async def send(request: Callable[[], Awaitable[Any]]) -> None:
-        answers.append(await request())
-
-    async with anyio.create_task_group() as group:
-        for request in requests:
-            group.start_soon(send, request)
-    return answers
-
-
 async def test_changing_a_case_and_one_of_its_referrals_at_once_both_pass(
     app: Any, settings: Any, world: World
 ) -> None:
@@ -224,11 +210,11 @@ async def test_changing_a_case_and_one_of_its_referrals_at_once_both_pass(
         case_id = (await load_referral(app, referral_id)).case_id
         path = f"/api/referrals/{referral_id}"
         change_referral = (
-            partial(coordinator.post, f"{path}/triage", json={"level": 1, "reason": "x"})
+            coordinator.post(f"{path}/triage", json={"level": 1, "reason": "x"})
             if round_ % 2
-            else partial(coordinator.patch, path, json={"patient": {"phone": "5551234567"}})
+            else coordinator.patch(path, json={"patient": {"phone": "5551234567"}})
         )
-        log_attempt = partial(admin.post, f"/api/cases/{case_id}/contact", json=attempt)
-        answers = await at_once(change_referral, log_attempt)
+        log_attempt = admin.post(f"/api/cases/{case_id}/contact", json=attempt)
+        answers = await asyncio.gather(change_referral, log_attempt)
         assert sorted(a.status_code for a in answers) == [200, 201], [a.text for a in answers]
     await copies(app, world.a.id)

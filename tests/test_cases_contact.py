@@ -1,5 +1,6 @@
 """POST /api/cases/:caseId/contact: the contact log and the status it moves."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -159,15 +160,8 @@ async def test_closing_at_once_lets_exactly_one_through(world: World, app: Any) 
     # PostgreSQL: the case row's lock. SQLite: every transaction begins as the one writer.
     made = await make_case(app, world.a.id)
     close = {"type": "close", "reason": "done"}
-    responses: list[Any] = []
-
-    async def post(client: Any) -> None:
-        responses.append(await contact(client, made.id, close))
-
     clients = [world.a.coordinator.client, world.a.admin.client, world.a.key_client] * 8
-    async with anyio.create_task_group() as group:
-        for client in clients:
-            group.start_soon(post, client)
+    responses = await asyncio.gather(*(contact(client, made.id, close) for client in clients))
     assert sorted(r.status_code for r in responses) == [201] + [409] * (len(clients) - 1)
     assert await count_rows(app, ContactEvent, case_id=made.id) == 1
 

@@ -1,5 +1,6 @@
 """Idempotent creates: a retried POST with the same Idempotency-Key makes one row."""
 
+import asyncio
 import json
 import secrets
 import uuid
@@ -209,18 +210,11 @@ async def test_identical_requests_at_once_make_one_row(app: Any, world: World) -
     """On PostgreSQL the twins overlap: one creates, the others are told to retry (409) or
     answered again; on SQLite they queue for the one writer and are answered again."""
     headers, body = new_key(), patient_body()
-    statuses: list[int] = []
-    answers: list[dict[str, Any]] = []
-
-    async def send() -> None:
-        response = await world.a.key_client.post("/api/patients", json=body, headers=headers)
-        statuses.append(response.status_code)
-        if response.status_code == 201:
-            answers.append(response.json())
-
-    async with anyio.create_task_group() as group:
-        for _ in range(6):
-            group.start_soon(send)
+    responses = await asyncio.gather(
+        *(world.a.key_client.post("/api/patients", json=body, headers=headers) for _ in range(6))
+    )
+    statuses = [r.status_code for r in responses]
+    answers = [r.json() for r in responses if r.status_code == 201]
     assert set(statuses) <= {201, 409}, statuses
     assert statuses.count(201) >= 1
     assert all(answer == answers[0] for answer in answers)
@@ -288,19 +282,17 @@ async def test_a_second_create_with_the_same_external_id_answers_the_first(
 
 async def test_external_ids_sent_at_once_make_one_referral(app: Any, world: World) -> None:
     external = "EHR-" + secrets.token_hex(4)
-    statuses: list[int] = []
-
-    async def send() -> None:
-        response = await world.a.key_client.post(
-            "/api/referrals",
-            files={"file": ("a.pdf", fixed_pdf(), "application/pdf")},
-            data={"externalId": external},
+    responses = await asyncio.gather(
+        *(
+            world.a.key_client.post(
+                "/api/referrals",
+                files={"file": ("a.pdf", fixed_pdf(), "application/pdf")},
+                data={"externalId": external},
+            )
+            for _ in range(4)
         )
-        statuses.append(response.status_code)
-
-    async with anyio.create_task_group() as group:
-        for _ in range(4):
-            group.start_soon(send)
+    )
+    statuses = [r.status_code for r in responses]
     assert sorted(statuses)[0] in (200, 201) and set(statuses) <= {200, 201, 409}, statuses
     assert await count_rows(app, Referral, org_id=world.a.id, external_id=external) == 1
 

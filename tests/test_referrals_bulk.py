@@ -1,5 +1,6 @@
 """POST /api/referrals/bulk: each id succeeds or fails on its own, in its own savepoint."""
 
+import asyncio
 from typing import Any
 
 import anyio
@@ -216,15 +217,14 @@ async def test_triaging_one_patients_referrals_at_once_makes_one_patient_and_one
         for _ in range(8)
     ]
     clients = [world.a.coordinator.client, world.a.admin.client, world.a.key_client]
-    answers: list[Any] = []
-
-    async def triage_one(index: int, rid: str) -> None:
-        body = {"action": "move_to_triaged", "ids": [rid]}
-        answers.append(await clients[index % 3].post("/api/referrals/bulk", json=body))
-
-    async with anyio.create_task_group() as group:
-        for index, rid in enumerate(ids):
-            group.start_soon(triage_one, index, rid)
+    answers = await asyncio.gather(
+        *(
+            clients[n % 3].post(
+                "/api/referrals/bulk", json={"action": "move_to_triaged", "ids": [rid]}
+            )
+            for n, rid in enumerate(ids)
+        )
+    )
     assert all(a.status_code == 200 and a.json()["results"][0]["ok"] for a in answers)
     assert len({a.json()["results"][0]["caseId"] for a in answers}) == 1
     assert await case_count(app, world.a.id) == 1

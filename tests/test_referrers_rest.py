@@ -1,8 +1,7 @@
 """Matching and creating referrers, aliases and match_candidate; locations, practices, providers."""
 
+import asyncio
 from typing import Any
-
-import anyio
 
 from app.db import transaction
 from models import Practice, Provider, ReferrerAlias
@@ -75,21 +74,19 @@ async def test_create_referrer_takes_the_candidate_and_learns_its_spellings(
 async def test_referrers_created_at_once_keep_one_provider_per_npi(world: World, app: Any) -> None:
     # Different names (no alias collides), one NPI: only the NPI check stands between them.
     cases = [await make_case(app, world.a.id) for _ in range(5)]
-    statuses: list[int] = []
-
-    async def create(index: int, case_id: str) -> None:
-        body = {
-            "caseId": case_id,
-            "practice": {"name": f"Race Practice {index}", "npi": None},
-            "provider": {"name": f"Race Doctor {index}", "npi": "1234567893"},
+    bodies = [
+        {
+            "caseId": made.id,
+            "practice": {"name": f"Race Practice {n}", "npi": None},
+            "provider": {"name": f"Race Doctor {n}", "npi": "1234567893"},
         }
-        response = await world.a.coordinator.client.post("/api/cases/create-referrer", json=body)
-        statuses.append(response.status_code)
-
-    async with anyio.create_task_group() as group:
-        for index, made in enumerate(cases):
-            group.start_soon(create, index, made.id)
-    assert sorted(statuses) == [201] + [409] * 4
+        for n, made in enumerate(cases)
+    ]
+    client = world.a.coordinator.client
+    answers = await asyncio.gather(
+        *(client.post("/api/cases/create-referrer", json=body) for body in bodies)
+    )
+    assert sorted(a.status_code for a in answers) == [201] + [409] * 4
 
 
 async def test_create_referrer_uses_the_values_sent_over_the_candidate(
@@ -356,16 +353,13 @@ async def test_admin_creates_locations_that_members_list(world: World) -> None:
 
 
 async def test_locations_created_at_once_keep_one_per_emr_location_id(world: World) -> None:
-    statuses: list[int] = []
-
-    async def create(name: str) -> None:
-        body = {"orgId": world.a.id, "name": name, "emrLocationId": "EMR_RACE"}
-        statuses.append((await world.a.admin.client.post("/api/locations", json=body)).status_code)
-
-    async with anyio.create_task_group() as group:
-        for n in range(6):
-            group.start_soon(create, f"Clinic {n}")
-    assert sorted(statuses) == [201] + [409] * 5
+    bodies = [
+        {"orgId": world.a.id, "name": f"Clinic {n}", "emrLocationId": "EMR_RACE"} for n in range(6)
+    ]
+    answers = await asyncio.gather(
+        *(world.a.admin.client.post("/api/locations", json=body) for body in bodies)
+    )
+    assert sorted(a.status_code for a in answers) == [201] + [409] * 5
 
 
 async def test_creating_a_location_needs_admin_and_good_fields(world: World, app: Any) -> None:

@@ -1,5 +1,6 @@
 """The file:// backend: the app serves HMAC-signed, expiring upload and download URLs at /files/."""
 
+import asyncio
 import hashlib
 import time
 from collections.abc import AsyncIterator
@@ -126,15 +127,8 @@ async def test_puts_to_one_url_at_once_store_one_file_matching_its_record(
     app: Any, world: World, storage: LocalStorage, waiting: documents.PendingUpload
 ) -> None:
     bodies = [fixed_pdf(pages=n) for n in range(1, 7)]
-    statuses: list[int] = []
-
-    async def send(body: bytes) -> None:
-        statuses.append((await put(world.anon, waiting.upload, body)).status_code)
-
-    async with anyio.create_task_group() as group:
-        for body in bodies:
-            group.start_soon(send, body)
-    assert sorted(statuses) == [200] + [409] * 5
+    answers = await asyncio.gather(*(put(world.anon, waiting.upload, b) for b in bodies))
+    assert sorted(a.status_code for a in answers) == [200] + [409] * 5
     document = await load(app, waiting.document.id)
     stored = (storage.root / document.storage_key).read_bytes()
     assert stored in bodies and document.sha256 == hashlib.sha256(stored).hexdigest()
