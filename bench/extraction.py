@@ -5,6 +5,7 @@
     .venv/bin/python bench/extraction.py --per-layout 6 --holdout   # layouts nobody tuned on
     .venv/bin/python bench/extraction.py --per-layout 4 --holdout third   # the third such set
     .venv/bin/python bench/extraction.py --per-layout 4 --holdout fourth  # the fourth such set
+    .venv/bin/python bench/extraction.py --per-layout 4 --holdout fifth   # the fifth, written blind
 
 Generates N packets of every layout (typed PDFs and/or scanned faxes), reads each with the
 pipeline (``app.pipeline.read.read_packet`` then ``app.pipeline.fields.extract``), and
@@ -40,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import (  # noqa: E402
     Packet,
+    fifth_layouts,
     fourth_layouts,
     generate,
     holdout_layouts,
@@ -396,9 +398,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     kind.add_argument("--both", action="store_true", help="typed and scanned (default)")
     parser.add_argument("--layout", action="append", help="only this layout (repeatable)")
     parser.add_argument("--holdout", nargs="?", const="first",
-                        choices=("first", "third", "fourth", "all"),
+                        choices=("first", "third", "fourth", "fifth", "all"),
                         help="only the held-out layouts (kept out of tuning): the first nine "
-                        "(default), the third set, the fourth set, or all")  # fmt: skip
+                        "(default), the third, fourth or fifth set, or all")  # fmt: skip
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="process pool for the throughput run (0: skip it)")  # fmt: skip
     parser.add_argument("--dump", type=Path, help="write the packets' files and truth here")
@@ -411,7 +413,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         "first": holdout_layouts(),
         "third": third_layouts(),
         "fourth": fourth_layouts(),
-        "all": holdout_layouts() + third_layouts() + fourth_layouts(),
+        "fifth": fifth_layouts(),
+        "all": holdout_layouts() + third_layouts() + fourth_layouts() + fifth_layouts(),
     }
     names = args.layout or (held[args.holdout] if args.holdout else layouts())
     jobs = [

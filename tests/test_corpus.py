@@ -1,6 +1,8 @@
 """The synthetic referral corpus: deterministic, truthful, and laid out as it claims."""
 
 import io
+import re
+from datetime import timedelta
 from functools import cache
 
 import pypdfium2 as pdfium
@@ -8,7 +10,17 @@ import pypdfium2.raw as pdfium_raw
 import pytest
 from PIL import Image, ImageOps
 
-from bench.corpus import Packet, fourth_layouts, generate, layouts, third_layouts
+from bench.corpus import (
+    TODAY,
+    Packet,
+    fifth_layouts,
+    fourth_layouts,
+    generate,
+    layouts,
+    third_layouts,
+)
+from bench.corpus.holdout_fifth import SECONDARY_PAYERS
+from bench.corpus.writing import MONTHS
 from bench.extraction import score_fields
 from models.document import PageType
 from models.extraction import FIELD_PATHS, Extraction
@@ -200,6 +212,79 @@ def test_an_injury_claim_without_a_health_plan_has_a_claim_number_but_no_member_
     assert "Claim number" in referral and "None reported" in referral
     assert packet.truth.insurance.member_id is None
     assert packet.truth.insurance.group_number is None
+
+
+def referral_text(packet: Packet) -> str:
+    texts = page_texts(packet)
+    return " ".join(
+        t or "" for t, kind in zip(texts, packet.page_types, strict=True) if kind == "referral"
+    )
+
+
+def squeezed(text: str) -> str:
+    """Without white space: a comb of one character a box reads as the value."""
+    return "".join(text.split()).upper()
+
+
+@pytest.mark.parametrize("layout", fifth_layouts())
+@pytest.mark.parametrize("seed", [3, 4])
+def test_a_fifth_set_layout_states_its_normalised_truth_on_its_referral_pages(
+    layout: str, seed: int
+) -> None:
+    packet = generate(seed, layout, scanned=False)
+    truth = packet.truth
+    npi, provider = truth.referrer.npi, truth.referrer.provider_name
+    assert npi is not None and provider is not None and npi_valid(npi)
+    assert parse_dob(truth.patient.dob).isoformat() == truth.patient.dob  # type: ignore[union-attr]
+    assert truth.patient.address is None or truth.patient.address.state in US_STATES
+    text = referral_text(packet)
+    flat, digits = squeezed(text), re.sub(r"\D", "", text)
+    assert npi in flat
+    assert squeezed(truth.patient.last_name) in flat  # type: ignore[arg-type]
+    assert squeezed(provider) in flat
+    assert truth.insurance.member_id is None or truth.insurance.member_id in flat
+    assert all(code in flat for code in truth.clinical.diagnosis_codes)
+    for number in (truth.patient.phone, truth.referrer.phone, truth.referrer.fax):
+        assert number is None or (phone_e164(number) == number and number[2:] in digits)
+
+
+def test_the_guardian_referral_is_for_a_child_whose_parent_is_named_beside_it() -> None:
+    for seed in range(6):
+        packet = generate(seed, "guardian", scanned=False)
+        patient = packet.truth.patient
+        born = parse_dob(patient.dob)  # type: ignore[union-attr]
+        assert born is not None and TODAY - born < timedelta(days=18 * 365)
+        names = re.findall(r"Name (.+)", referral_text(packet).replace("\r", ""))
+        assert f"{patient.first_name} {patient.last_name}" in names  # type: ignore[union-attr]
+        assert len(set(names)) >= 3  # the child, the parent, the emergency contact (and doctor)
+
+
+def test_the_story_letter_writes_the_birth_date_in_words_and_names_no_referrer_by_label() -> None:
+    for seed in range(6):
+        packet = generate(seed, "story_letter", scanned=False)
+        born = parse_dob(packet.truth.patient.dob)  # type: ignore[union-attr]
+        assert born is not None
+        text = referral_text(packet)
+        numeric = (
+            born.isoformat(),
+            f"{born.month}/{born.day}/",
+            f"{born.month:02d}/{born.day:02d}",
+        )
+        assert not any(form in text for form in numeric)
+        assert f" {born.year}" in text and MONTHS[born.month - 1] in text
+        assert "referring" not in text.lower()
+        assert text.rindex(packet.truth.referrer.npi or "?") > text.index("regards")
+
+
+def test_coverage_rows_list_the_primary_payer_before_another_with_its_own_member_id() -> None:
+    packets = (generate(seed, "coverage_rows", scanned=False) for seed in range(20))
+    packet = next(p for p in packets if p.truth.insurance.provider)
+    insurance = packet.truth.insurance
+    flat = squeezed(referral_text(packet))
+    others = [flat.index(squeezed(name)) for name, _ in SECONDARY_PAYERS if squeezed(name) in flat]
+    assert others
+    primary = flat.index(squeezed(insurance.provider))  # type: ignore[arg-type]
+    assert primary < flat.index(insurance.member_id) < min(others)  # type: ignore[arg-type]
 
 
 def test_a_scanned_packet_has_no_text_layer_and_is_grey_and_tilted() -> None:

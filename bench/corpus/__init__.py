@@ -14,6 +14,7 @@ from datetime import date
 from bench.corpus import pages, render
 from bench.corpus.context import MARK, Ctx
 from bench.corpus.holdout import HOLDOUT
+from bench.corpus.holdout_fifth import FIFTH
 from bench.corpus.holdout_fourth import FOURTH
 from bench.corpus.holdout_third import THIRD
 from bench.corpus.layouts import LAYOUTS
@@ -37,6 +38,7 @@ __all__ = [
     "Packet",
     "PacketFile",
     "corpus",
+    "fifth_layouts",
     "fourth_layouts",
     "generate",
     "holdout_layouts",
@@ -79,6 +81,11 @@ def third_layouts() -> list[str]:
 def fourth_layouts() -> list[str]:
     """The fourth held-out set (``bench/corpus/holdout_fourth.py``): measured, never tuned on."""
     return list(FOURTH)
+
+
+def fifth_layouts() -> list[str]:
+    """The fifth held-out set (``bench/corpus/holdout_fifth.py``): written blind, never tuned on."""
+    return list(FIFTH)
 
 
 def corpus(n_per_layout: int, seed: int = 0, scanned: bool | None = None) -> Iterator[Packet]:
@@ -129,7 +136,7 @@ class _Page:
 
 
 def generate(seed: int, layout: str, scanned: bool) -> Packet:
-    every = {**LAYOUTS, **HOLDOUT, **THIRD, **FOURTH}
+    every = {**LAYOUTS, **HOLDOUT, **THIRD, **FOURTH, **FIFTH}
     if layout not in every:
         raise ValueError(f"unknown layout {layout!r}; one of {', '.join(every)}")
     rng = random.Random(f"intakedesk-corpus:{seed}:{layout}:{int(scanned)}")
