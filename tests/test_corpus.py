@@ -2,7 +2,7 @@
 
 import io
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cache
 
 import pypdfium2 as pdfium
@@ -20,6 +20,7 @@ from bench.corpus import (
     third_layouts,
 )
 from bench.corpus.holdout_fifth import SECONDARY_PAYERS
+from bench.corpus.people import shifted, years_between
 from bench.corpus.writing import MONTHS
 from bench.extraction import score_fields
 from models.document import PageType
@@ -308,3 +309,13 @@ def test_the_bench_scores_the_truth_right_and_an_empty_reading_wrong() -> None:
     empty = {s.path: s.right for s in score_fields(truth, Extraction())}
     assert not any(empty[p] for p in stated)
     assert all(empty[p] for p in FIELD_PATHS if p not in stated)
+
+
+def test_a_stated_age_counts_whole_years_and_a_relatives_birth_date_is_a_real_past_day() -> None:
+    born = date(1996, 2, 29)
+    assert years_between(born, date(2026, 2, 28)) == 29  # the day before a birthday
+    assert years_between(born, date(2026, 3, 1)) == 30
+    assert shifted(born, -28, before=TODAY) == date(1968, 2, 29)  # a leap year keeps the day
+    assert shifted(born, 25, before=date(2030, 1, 1)) == date(2021, 2, 28)
+    # Thirty years on would be 2026-02-28 or later: the relative is born before the fax.
+    assert shifted(born, 30, before=date(2026, 2, 1)) == date(2025, 2, 28)

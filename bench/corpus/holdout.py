@@ -114,7 +114,7 @@ def _hospital_order(c: Ctx) -> list[str]:
     def line(*cells: str) -> str:
         return "<p>" + " &nbsp;&nbsp;&nbsp; ".join(cell for cell in cells if cell) + "</p>"
 
-    age = (f.sent - f.dob).days // 365
+    age = f.age
     name = esc(Writer.last_first(f.patient))
     urgency = {"stat": "Emergent", "urgent": "Urgent", "routine": "Routine"}.get(f.urgency or "")
     hospital = rng.choice(("St. Anne Regional Medical Center", "Riverbend University Hospital"))

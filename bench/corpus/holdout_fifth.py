@@ -493,7 +493,7 @@ def _guardian(c: Ctx) -> list[str]:
     parent_cell = phone(rng, rng.choice(_AREAS))
     contact = _person(rng)
     contact_relation = rng.choice(("Grandmother", "Grandfather", "Aunt", "Uncle", "Neighbor"))
-    age = (f.sent - f.dob).days // 365
+    age = f.age
     urgency = {"stat": "Emergent", "urgent": "Urgent", "routine": "Routine"}.get(f.urgency or "")
 
     def block(title: str, rows: list[tuple[str, str]]) -> str:

@@ -141,10 +141,6 @@ def _line_address(c: Ctx) -> str:
     return f"{line}, {city}" if line else ""
 
 
-def _age(f: Facts) -> int:
-    return (f.sent - f.dob).days // 365
-
-
 # -- two pages: the clinical narrative first, the patient block on page 2 ----------------------
 
 
@@ -166,7 +162,7 @@ def _narrative_first(c: Ctx) -> list[str]:
         f"<p class='small'>Prepared {esc(w.date(f.sent))} &nbsp; Page 1 of 2 &nbsp; "
         "Patient identification and coverage on page 2</p>"
         "<h3>History of present illness</h3>"
-        f"<p>This {_age(f)}-year-old {noun} presents for {esc(f.reason.text.lower())}. "
+        f"<p>This {f.age}-year-old {noun} presents for {esc(f.reason.text.lower())}. "
         f"{esc(f.reason.note)} {he} reports the symptoms interfere with work and sleep and "
         "has tried over-the-counter measures without lasting benefit. There has been no fever, "
         "weight loss or night sweats. Previously evaluated by "
@@ -282,7 +278,7 @@ def _hospitalist_consult(c: Ctx) -> list[str]:
         f"<p><b>Question for the consultant:</b> {esc(f.reason.text)}</p>"
         f"<p><b>Urgency:</b> {urgency}</p>"
         "<h3>HPI</h3>"
-        f"<p>{_age(f)} y/o {noun} admitted {esc(w.date(admitted))} for observation. "
+        f"<p>{f.age} y/o {noun} admitted {esc(w.date(admitted))} for observation. "
         f"{esc(f.reason.note)} Labs this morning: {labs}. Telemetry unremarkable overnight. "
         f"{esc(f.relation.capitalize())} ({esc(Writer.full(f.relative))}) at bedside, contact "
         f"{c.phone(f.sender_phone)}.</p>"

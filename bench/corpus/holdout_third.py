@@ -97,7 +97,7 @@ def _urgency(c: Ctx, words: dict[str, str]) -> str:
 
 def _order_grid(c: Ctx) -> list[str]:
     f, w, r, rng = c.f, c.w, c.f.referrer, c.rng
-    age = (f.sent - f.dob).days // 365
+    age = f.age
     sex = {"F": "Female", "M": "Male", "X": "Nonbinary", "U": "Unknown"}.get(f.sex or "", "")
     banner = (
         "<table class='grid'><tr><td style='background-color: #d8d8d8'>"

@@ -192,7 +192,7 @@ def _letter_omit(f: Facts, rng: random.Random) -> Facts:
 
 def _letter(c: Ctx) -> list[str]:
     f, w, r, rng = c.f, c.w, c.f.referrer, c.rng
-    age = (f.sent - f.dob).days // 365
+    age = f.age
     noun = {"F": "female", "M": "male"}.get(f.sex or "", "patient")
     pronoun = {"F": "She", "M": "He"}.get(f.sex or "", "The patient")
     possessive = {"F": "Her", "M": "His"}.get(f.sex or "", "The patient's")
@@ -252,7 +252,7 @@ def _ehr(c: Ctx) -> list[str]:
     system = rng.choice(("Epic", "athenahealth", "eClinicalWorks", "NextGen"))
     org = rng.choice(("Mercy Health System", "Lakeshore Health", "Unity Medical Partners"))
     name = esc(Writer.last_first(f.patient, upper=True))
-    age = (f.sent - f.dob).days // 365
+    age = f.age
     sex_short = {"F": "F", "M": "M", "X": "X", "U": "U"}.get(f.sex or "", "")
     printed = f"{esc(w.date(f.sent))} {rng.randint(7, 17)}:{rng.randint(0, 59):02d}"
     order_no = f"{rng.choice(('REF', 'ORD', ''))}{rng.randint(10**7, 10**9)}"

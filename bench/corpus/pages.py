@@ -7,7 +7,7 @@ receiving clinic's fax, a family member, a radiologist, earlier dates, the lab's
 from datetime import timedelta
 
 from bench.corpus.context import Ctx
-from bench.corpus.people import MEDICATIONS, Person, npi, phone
+from bench.corpus.people import MEDICATIONS, Person, npi, phone, shifted
 from bench.corpus.writing import Writer, esc
 
 
@@ -63,7 +63,8 @@ def clinical_notes(c: Ctx) -> str:
     prior = visit - timedelta(days=rng.randint(60, 700))
     meds = rng.sample(MEDICATIONS, rng.randint(2, 5))
     relative = esc(Writer.full(f.relative))
-    relative_dob = f.dob.replace(year=max(1920, f.dob.year - rng.choice((-30, 28, 25, 2))))
+    year = max(1920, f.dob.year - rng.choice((-30, 28, 25, 2)))
+    relative_dob = shifted(f.dob, year - f.dob.year, before=f.sent)
     other = f"Dr. {esc(f.other_doctor.first)} {esc(f.other_doctor.last)}"
     he = {"F": "She", "M": "He"}.get(f.sex or "", "Patient")
     bp = f"{rng.randint(110, 165)}/{rng.randint(65, 98)}"

@@ -5,6 +5,7 @@ A ``Facts`` holds each value twice where that matters: the normalised value (wha
 says) and the way this packet writes it (``dob_text``, ``phone_text`` …).
 """
 
+import calendar
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -211,6 +212,27 @@ class Facts:
     other_doctor: Person  # a consultant/radiologist/prior doctor named in other pages
     sender: Person  # the staff member who sent the fax
     sender_phone: str
+
+    @property
+    def age(self) -> int:
+        """Whole years on the day the fax was sent (a day before a birthday, one less)."""
+        return years_between(self.dob, self.sent)
+
+
+def years_between(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def shifted(born: date, years: int, *, before: date) -> date:
+    """``born`` moved by ``years`` (29 February becomes the 28th in a common year), kept
+    before ``before``: a relative's birth date, say, that must not lie in the future."""
+    year = born.year + years
+    while True:
+        leap_day = (born.month, born.day) == (2, 29) and not calendar.isleap(year)
+        moved = born.replace(year=year, day=28 if leap_day else born.day)
+        if moved < before:
+            return moved
+        year -= 1
 
 
 def npi(rng: random.Random) -> str:
