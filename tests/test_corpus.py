@@ -16,6 +16,7 @@ from bench.corpus import (
     fifth_layouts,
     fourth_layouts,
     generate,
+    holdout_layouts,
     layouts,
     third_layouts,
 )
@@ -177,8 +178,14 @@ def test_each_page_is_the_type_the_truth_says(layout: str) -> None:
             assert packet.truth.insurance.member_id in text  # type: ignore[operator]
 
 
-@pytest.mark.parametrize("layout", third_layouts() + fourth_layouts())
-def test_a_later_holdout_layout_states_its_truth_on_its_referral_pages(layout: str) -> None:
+def test_no_two_sets_name_a_layout_alike() -> None:
+    sets = [layouts(), holdout_layouts(), third_layouts(), fourth_layouts(), fifth_layouts()]
+    names = [name for one in sets for name in one]
+    assert len(names) == len(set(names))  # generate() looks a layout up in all sets at once
+
+
+@pytest.mark.parametrize("layout", holdout_layouts() + third_layouts() + fourth_layouts())
+def test_a_holdout_layout_states_its_truth_on_its_referral_pages(layout: str) -> None:
     packet = typed(layout)
     truth = packet.truth
     assert npi_valid(truth.referrer.npi)
