@@ -964,3 +964,23 @@ def test_a_payer_named_like_a_label_under_plan_is_the_payer(payer: str) -> None:
     assert e.insurance.provider == payer
     assert e.insurance.member_id == "PH58646756"
     assert e.clinical.urgency is None  # "Priority" here names no urgency
+
+
+def test_a_generic_label_means_the_field_of_its_sections_party() -> None:
+    # a grid read column by column: the payer's "Name" is the payer, the provider's "ID" her
+    # NPI, and "Organization / group" the provider's practice but the coverage's group
+    e = extract(
+        [
+            page(
+                "PATIENT\nName: Eun-ji Fairbanks\nID: 64337034\n"
+                "REFERRING PROVIDER\nName: Thaddeus Okonkwo-Reyes, MD\nID: 1258810203\n"
+                "Organization / group: Kettle River Health Associates\n"
+                "COVERAGE\nName: Regence BlueShield\nID: ZRG23242846\n"
+                "Organization / group: 25669\n"
+            )
+        ]
+    )
+    assert e.insurance.provider == "Regence BlueShield"
+    assert (e.insurance.member_id, e.insurance.group_number) == ("ZRG23242846", "25669")
+    assert e.referrer.npi == "1258810203"
+    assert e.referrer.practice_name == "Kettle River Health Associates"

@@ -676,6 +676,15 @@ def section_of(line: str) -> str | None:
     return None
 
 
+_PARTIES = (PATIENT, REFERRER, INSURANCE, RECIPIENT, OTHER)
+
+
+def is_party(text: str) -> bool:
+    """Whether ``text`` is a heading that names a party ("PATIENT", "Referring provider",
+    "Coverage"): a grid's column heading."""
+    return section_of(text.strip(" :")) in _PARTIES
+
+
 def _heading_start(line: str) -> str | None:
     """A heading that also carries labels: ``PATIENT: Name: Jane Doe``."""
     text = line.strip()
@@ -964,7 +973,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
         opened = _heading_start(line)
         if opened is not None:
             section = opened
-        labels = find_labels(line)
+        labels = [_for_party(label, line, section) for label in find_labels(line)]
         if index in mended:
             labels = [replace(label, guessed=True) for label in labels]
         bare = _bare_labels_over_values(lines, index, labels)
@@ -1069,6 +1078,32 @@ _KIND_OWNERS = {
 
 
 _CLINICAL_KINDS = {"reason", "diagnosis", "urgency", "re", "skip"}
+
+
+# A generic label names another field for each party: the "Name" of a payer is the payer, the
+# "ID" of a provider her NPI.
+_KIND_OF_PARTY = {("name", INSURANCE): "insurer", ("member_id", REFERRER): "npi"}
+
+
+def _for_party(label: Label, line: str, section: str | None) -> Label:
+    """The label as its section's party means it: a generic one by ``_KIND_OF_PARTY``, one
+    of two parties' labels joined by a slash ("Organization / group", a grid's row of the
+    provider's practice and the coverage's group) as the one that is the section's."""
+    if section not in _PARTIES:
+        return label
+    if label.owner is None:
+        kind = _KIND_OF_PARTY.get((label.kind, section))
+        return replace(label, kind=kind) if kind else label
+    text = line[label.start : label.end]
+    if "/" not in text or _listed(text.strip(" :#")) is not None:
+        return label
+    parts = [_listed(part.strip(" :#")) for part in text.split("/")]
+    if not all(parts):
+        return label
+    for kind, owner in (p for p in parts if p is not None):
+        if (owner or _owner_in(section, kind)) == section:
+            return replace(label, kind=kind, owner=None)
+    return replace(label, kind="skip", owner=None)
 
 
 def _owner_in_row(row: list[tuple[str, str | None]], section: str | None, kind: str) -> str | None:
