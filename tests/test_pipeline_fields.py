@@ -984,3 +984,30 @@ def test_a_generic_label_means_the_field_of_its_sections_party() -> None:
     assert (e.insurance.member_id, e.insurance.group_number) == ("ZRG23242846", "25669")
     assert e.referrer.npi == "1258810203"
     assert e.referrer.practice_name == "Kettle River Health Associates"
+
+
+def test_a_value_among_other_cells_of_its_row_is_never_shown_as_sure() -> None:
+    # a grid read across, its column headings lost: the first cell after the label may be
+    # another party's (a chart number before the member id, a birth date before a date)
+    e = extract([page("Patient Name: Ana Pena\nMember ID  64337034  ZRG23242846\n")])
+    assert e.insurance.member_id == "64337034"
+    assert e.confidence["insurance.memberId"] < 0.9
+    alone = extract([page("Patient Name: Ana Pena\nMember ID  ZRG23242846\n")])
+    assert alone.confidence["insurance.memberId"] >= 0.9
+
+
+def test_a_phone_taken_by_nearness_from_several_on_its_line_is_never_shown_as_sure() -> None:
+    # OCR closed the gap between two cells: the label's number is only the nearer one
+    e = extract([page("Patient Name: Ana Pena\nPhone: 505.974.3181 928.480.8059\n")])
+    assert e.patient.phone == "+15059743181"
+    assert e.confidence["patient.phone"] < 0.9
+    alone = extract([page("Patient Name: Ana Pena\nPhone: 505.974.3181\n")])
+    assert alone.confidence["patient.phone"] >= 0.9
+
+
+def test_an_npi_ocr_had_to_repair_is_never_shown_as_sure_though_its_check_digit_holds() -> None:
+    e = extract([ocr_page("Referring Provider: Dr. Amy Bell\nNPI: l234567893\n")])
+    assert e.referrer.npi == "1234567893"
+    assert e.confidence["referrer.npi"] < 0.9
+    clean = extract([ocr_page("Referring Provider: Dr. Amy Bell\nNPI: 1234567893\n")])
+    assert clean.confidence["referrer.npi"] >= 0.9

@@ -247,6 +247,9 @@ class Labeled:
     below: bool = False  # read from the line(s) under the label
     in_row: bool = False  # one column of a header row, matched to its value by shape
     guessed: bool = False  # its label was read from its words, not found in the lexicon
+    # the label's value is the first of several cells across its line ("Phone  555-0100
+    # 555-0199": a grid's row read across, whose columns' owners no heading names here)
+    among_cells: bool = False
 
 
 @dataclass(frozen=True)
@@ -697,6 +700,11 @@ def _heading_start(line: str) -> str | None:
     return None
 
 
+def _cells(text: str) -> list[str]:
+    """The cells of a stretch of a line: what wide gaps (or a tab) part."""
+    return [cell for cell in re.split(r"\s{2,}|\t", text) if cell.strip(" |;,:-_")]
+
+
 def _clean(value: str) -> str:
     value = re.sub(r"_{2,}", " ", value)
     return " ".join(value.replace("\t", " ").split()).strip(" |;,:-")
@@ -996,6 +1004,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
         for i, label in enumerate(labels):
             end = labels[i + 1].start if i + 1 < len(labels) else len(line)
             value = _clean(line[label.end : end])
+            among_cells = len(_cells(line[label.end : end])) >= 2
             line_of_value = index
             is_below = False
             if not value and i + 1 == len(labels) and not _in_label_run(lines, index, bare_lines):
@@ -1051,6 +1060,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
                 label.hint,
                 is_below,
                 guessed=label.guessed,
+                among_cells=among_cells,
             )
 
 

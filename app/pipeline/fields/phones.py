@@ -9,6 +9,7 @@ from app.pipeline.fields.confidence import (
     SHAPE_ONLY,
     Candidate,
     candidate,
+    doubted,
     label_score,
 )
 from app.pipeline.fields.labels import PATIENT, REFERRER, Labeled
@@ -61,7 +62,9 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
         number, repaired = read_phone(item.value)
         if number is None:
             continue
-        factor = 0.85 if repaired else 1.0
+        # the first of several numbers after the label is the label's by nearness alone (a
+        # grid's row read across: the next cell's number is another column's)
+        factor = doubted(1.0, repaired or len(PHONE.findall(item.value)) > 1)
         if item.kind == "phone":
             if page.page_type != PageType.cover_sheet:
                 score = label_score(item, PATIENT)

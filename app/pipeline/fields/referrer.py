@@ -10,6 +10,7 @@ from app.pipeline.fields.confidence import (
     SHAPE_ONLY,
     Candidate,
     candidate,
+    doubted,
     label_score,
 )
 from app.pipeline.fields.labels import (
@@ -60,7 +61,8 @@ _FOOTER_LINES = 3
 
 
 def read_npi(value: str) -> tuple[str | None, float]:
-    """Ten digits whose check digit holds, and how sure: a repaired read that checks is good."""
+    """Ten digits whose check digit holds, and how sure: a read OCR had to repair is for a
+    person to check even when its check digit then holds (``doubted``)."""
     match = re.search(r"[0-9OoIl|]{10}", value.replace(" ", "").replace("-", ""))
     if match is None:
         return None, 0.0
@@ -69,7 +71,7 @@ def read_npi(value: str) -> tuple[str | None, float]:
     if not digits.isdigit():
         return None, 0.0
     if npi_valid(digits):
-        return digits, 0.97 if repaired else 1.0
+        return digits, doubted(1.0, repaired)
     return digits, 0.3  # read, but wrong: shown for a person to check, never as sure
 
 
@@ -242,7 +244,7 @@ def _contact_line(page: PageText, line: str, number: int, score: float) -> Itera
             phone, repaired = phones.read_phone(contact["number"])
             if phone:
                 path = phones.REFERRER_FAX if contact["fax"] else phones.REFERRER_PHONE
-                sure = score * (0.9 if repaired else 1.0)
+                sure = doubted(score, repaired)
                 yield candidate(path, phone, sure, page, part, line=number)
             continue
         if not practice_found and _names_a_practice(part) and (practice := read_practice(part)):
