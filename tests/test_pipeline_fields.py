@@ -1011,3 +1011,18 @@ def test_an_npi_ocr_had_to_repair_is_never_shown_as_sure_though_its_check_digit_
     assert e.confidence["referrer.npi"] < 0.9
     clean = extract([ocr_page("Referring Provider: Dr. Amy Bell\nNPI: 1234567893\n")])
     assert clean.confidence["referrer.npi"] >= 0.9
+
+
+def test_an_address_with_a_word_before_it_is_never_shown_as_sure() -> None:
+    # the text layer dropped the "_" of "ambrose_dellorto8@…": the word before may be its start
+    e = extract([page("Patient Name: Ana Pena\nE-mail  ambrose dellorto8@fastmail.com\n")])
+    assert e.confidence["patient.email"] < 0.9
+    alone = extract([page("Patient Name: Ana Pena\nE-mail  ambrose_dellorto8@fastmail.com\n")])
+    assert alone.patient.email == "ambrose_dellorto8@fastmail.com"
+    assert alone.confidence["patient.email"] >= 0.9
+
+
+def test_a_label_of_a_number_under_a_carrier_label_is_no_payer() -> None:
+    # a claim block read as its column of labels, then its column of values
+    e = extract([page("Patient Name: Ana Pena\nCarrier\nClaim number\nDate of injury\n")])
+    assert e.insurance.provider is None

@@ -119,10 +119,14 @@ def read_payer(value: str) -> str | None:
     text = _without_id(text)
     if not text or _NONE.match(text) or not re.search("[A-Za-z]{2}", text):
         return None
-    if header_row(text) is not None:
-        return None  # "Plan Subscriber ID Group": the labels of a table, not a payer
+    if header_row(text) is not None or _NAMES_A_NUMBER.search(text):
+        # "Plan Subscriber ID Group", "Claim number": the labels of a table, not a payer
+        return None
     return text
 
+
+# A phrase that ends in "number" or "ID" labels a number: no payer is called that.
+_NAMES_A_NUMBER = re.compile(r"\b(?:number|no\.?|id|#)\s*$", re.IGNORECASE)
 
 _WRAPPED = re.compile(r"^[A-Za-z][A-Za-z&.'\-]*(?: [A-Za-z][A-Za-z&.'\-]*)?$")
 

@@ -102,6 +102,7 @@ _AROUND_AT = re.compile(r"(?<=[A-Za-z0-9]) ?@ ?(?=[A-Za-z0-9])")
 # OCR parts the digits that end an address's name ("jabernathy1 1 @outlook.com").
 _SPLIT_DIGITS = re.compile(r"(?<=[A-Za-z0-9]) (?=[0-9]+ ?@)")
 _LOOK_ALIKE_DIGITS = re.compile(r"(?<=[a-z])[0-9SO]*[0-9][0-9SO]*(?=@)")
+_WORD_BEFORE_ADDRESS = re.compile(r"[A-Za-z0-9._%+\-] +[A-Za-z0-9._%+\-]+ ?@")
 _ALONE = re.compile(rf"^\s*({EMAIL_SHAPE.pattern})\s*$")
 
 
@@ -132,7 +133,16 @@ def email_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Ite
         score = label_score(item, PATIENT)
         email = read_email(item.value, ocr=by_number[item.page].method == "ocr")
         if email and score:
-            yield candidate(EMAIL, email, score, by_number[item.page], item.value, line=item.line)
+            # "ambrose dellorto8@…": a word before the address may be its start, its "_" lost
+            glued = _WORD_BEFORE_ADDRESS.search(item.value) is not None
+            yield candidate(
+                EMAIL,
+                email,
+                doubted(score, glued),
+                by_number[item.page],
+                item.value,
+                line=item.line,
+            )
     for page in by_number.values():
         if page.page_type not in (None, PageType.referral):
             continue
