@@ -452,3 +452,24 @@ def test_page_titled_a_referral_that_states_the_patient_is_a_referral() -> None:
     # and without a birth date it says whom it is about too loosely to outweigh them
     nameless = DISCHARGE_WITH_REFERRAL.replace("Date of birth\nMarch 3, 1950\n", "")
     assert classify(_page(nameless)) == PageType.clinical_notes
+
+
+INPATIENT_CONSULT_REQUEST = """Granite Peak Regional Medical Center
+Inpatient Consult Request - Dermatology
+KACZMAREK, TARIQ M DOB 12/14/1998 MRN 19060629
+Room 219-B Admitted 11/11/2026 Attending: Delphine Tran-Okoro, MD
+Consultant requested: Bayview Dermatology (Dermatology)
+Question for the consultant: Changing pigmented lesion on back
+HPI
+27 y/o male admitted 11/11/2026 for observation. Irregular borders, grew over 3 months.
+Labs this morning: Na 145, K 4.1, Cr 0.80, WBC 10.3. Telemetry unremarkable overnight.
+Active problems
+Neoplasm of uncertain behavior of skin (D48.5)
+Requesting hospitalist
+Delphine Tran-Okoro, MD NPI 1465894404
+"""
+
+
+def test_an_inpatient_consult_request_with_its_hpi_is_a_referral_not_notes() -> None:
+    # it asks a consultant a question: the HPI and problems it carries do not make it notes
+    assert classify(_page(INPATIENT_CONSULT_REQUEST)) == PageType.referral

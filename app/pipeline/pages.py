@@ -32,6 +32,9 @@ _REFERRAL = _cues(
     (3.0, r"\brefer(?:ring)?\s+(?:this|the|my|our|him|her|them)\b"),
     (2.0, r"\b(?:specialist|specialty)\s+(?:consult(?:ation)?|referral|requested)\b"),
     (2.0, r"\b(?:consult(?:ation)?|evaluation)\s+(?:requested|request)\b"),
+    # what an inpatient consult request asks of the consultant: "Question for the consultant"
+    (3.0, r"\bconsultant\s+requested\b|\bquestion\s+for\s+(?:the\s+)?consultant\b"),
+    (2.0, r"\brequesting\s+(?:hospitalist|physician|provider|clinician|doctor|team)\b"),
     (2.0, r"\brequest(?:ed)?\s+(?:for\s+)?(?:consult(?:ation)?|evaluation|appointment)\b"),
     (
         2.0,
