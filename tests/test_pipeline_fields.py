@@ -1026,3 +1026,15 @@ def test_a_label_of_a_number_under_a_carrier_label_is_no_payer() -> None:
     # a claim block read as its column of labels, then its column of values
     e = extract([page("Patient Name: Ana Pena\nCarrier\nClaim number\nDate of injury\n")])
     assert e.insurance.provider is None
+
+
+def test_a_slash_joined_label_of_one_fields_two_names_keeps_its_field_in_a_partys_section() -> None:
+    e = extract(
+        [
+            page(
+                "REFERRING PROVIDER\nName: Aaliyah Whitfield, MD\n"
+                "Service requested / reason: Iron deficiency anemia, evaluate for GI blood loss\n"
+            )
+        ]
+    )
+    assert e.clinical.reason == "Iron deficiency anemia, evaluate for GI blood loss"

@@ -1107,10 +1107,12 @@ def _for_party(label: Label, line: str, section: str | None) -> Label:
     text = line[label.start : label.end]
     if "/" not in text or _listed(text.strip(" :#")) is not None:
         return label
-    parts = [_listed(part.strip(" :#")) for part in text.split("/")]
-    if not all(parts):
+    parts = [p for p in (_listed(part.strip(" :#")) for part in text.split("/")) if p is not None]
+    if len(parts) < 2 or len({kind for kind, _ in parts}) < len(parts):
+        return label  # "Service requested / reason": one field's two names
+    if any(owner not in (None, *_PARTIES) for _, owner in parts):
         return label
-    for kind, owner in (p for p in parts if p is not None):
+    for kind, owner in parts:
         if (owner or _owner_in(section, kind)) == section:
             return replace(label, kind=kind, owner=None)
     return replace(label, kind="skip", owner=None)
