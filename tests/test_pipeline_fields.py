@@ -1038,3 +1038,17 @@ def test_a_slash_joined_label_of_one_fields_two_names_keeps_its_field_in_a_party
         ]
     )
     assert e.clinical.reason == "Iron deficiency anemia, evaluate for GI blood loss"
+
+
+def test_a_letterheads_numbers_after_their_words_are_the_referrers() -> None:
+    e = extract(
+        [
+            page(
+                "Ironwood Physicians Group\n"
+                "7350 Tamarack Way, Fargo, ND 58199 Tel 406.418.9520 Fax 406.709.2952\n"
+                "Dear Coordinator,\nI am referring Mr. Ignatius Ekwueme for migraine.\n"
+            )
+        ]
+    )
+    assert (e.referrer.phone, e.referrer.fax) == ("+14064189520", "+14067092952")
+    assert e.confidence["referrer.phone"] < 0.9  # a letterhead's number, by its word alone

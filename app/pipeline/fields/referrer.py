@@ -163,6 +163,7 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
             yield from _letterhead(page, lines)
         yield from _signature_practice(page, lines)
         yield from _footer(page, lines)
+        yield from _letterhead_numbers(page, lines)
 
 
 def _names_a_practice(text: str) -> bool:
@@ -219,6 +220,36 @@ def _letterhead(page: PageText, lines: list[str]) -> Iterator[Candidate]:
                 line=number,
             )
             return
+
+
+# "7350 Tamarack Way, Fargo, ND 58199 Tel 406.418.9520 Fax 406.709.2952": a letterhead's
+# numbers, each after its word, with no colon.
+_NUMBER_AFTER_WORD = re.compile(
+    r"(?<![A-Za-z])(?:(?P<fax>fax|f)|(?P<phone>tel|telephone|phone|ph|t|p))\.?\s*[:#]?\s*"
+    rf"(?P<number>{phones.PHONE.pattern})",
+    re.IGNORECASE,
+)
+# How many lines head a letter: the practice's name and its address and numbers under it.
+_LETTERHEAD_LINES = 4
+
+
+def _letterhead_numbers(page: PageText, lines: list[str]) -> Iterator[Candidate]:
+    """The sending practice's phone and fax in the letterhead: the first lines of the
+    referral, before any label or salutation, each number after its word."""
+    seen = 0
+    for number, line in enumerate(lines):
+        text = line.strip()
+        if not text or number < page.fax_header_lines:
+            continue
+        seen += 1
+        if seen > _LETTERHEAD_LINES or SALUTATION.match(text) or find_labels(text):
+            return
+        for match in _NUMBER_AFTER_WORD.finditer(text):
+            phone, repaired = phones.read_phone(match["number"])
+            if phone:
+                path = phones.REFERRER_FAX if match["fax"] else phones.REFERRER_PHONE
+                score = doubted(SHAPE_ONLY * 1.3, repaired)
+                yield candidate(path, phone, score, page, match.group(0), line=number)
 
 
 def _parts(line: str) -> list[str]:
