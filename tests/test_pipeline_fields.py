@@ -1052,3 +1052,20 @@ def test_a_letterheads_numbers_after_their_words_are_the_referrers() -> None:
     )
     assert (e.referrer.phone, e.referrer.fax) == ("+14064189520", "+14067092952")
     assert e.confidence["referrer.phone"] < 0.9  # a letterhead's number, by its word alone
+
+
+PA_LETTER = """Ironwood Physicians Group
+11/21/2026
+Re: Ignatius Ekwueme, born 11/5/2020
+Dear Coordinator,
+I am writing on behalf of Dr. Zainab P. St-Pierre, DO, who has asked me to refer Mr. Ignatius
+Ekwueme to your neurology service for migraine without aura.
+Kind regards,
+Saoirse O'Hare, PA-C
+Physician Assistant to Dr. Zainab P. St-Pierre, DO
+"""
+
+
+def test_a_letter_written_on_a_physicians_behalf_names_the_physician_as_referrer() -> None:
+    e = extract([page(PA_LETTER)])
+    assert e.referrer.provider_name == "Zainab P. St-Pierre"

@@ -224,6 +224,13 @@ _SIGNATURE_LINE = re.compile(
     re.IGNORECASE,
 )
 _SIGNED_BY = re.compile(r"(?:electronically )?signed by\s*:?\s*(?P<name>.+)$", re.IGNORECASE)
+# "I am writing on behalf of Dr. Zainab P. St-Pierre", "Physician Assistant to Dr. …": the
+# letter is written for the physician named, who is the referrer; its signer is not.
+_ON_BEHALF = re.compile(
+    r"\b(?:on behalf of|(?:assistant|associate|nurse|scribe|secretary|coordinator) (?:to|for))"
+    r"\s+(?:dr\.?|doctor)\s+(?P<name>[^\W\d_][\w'.\-]*(?:\s+[^\W\d_][\w'.\-]*){1,3})",
+    re.IGNORECASE,
+)
 WITH_CREDENTIAL = re.compile(rf"^\s*(?:dr\.?\s+)?.+,?\s+(?:{_CREDENTIALS})\b", re.IGNORECASE)
 
 
@@ -306,7 +313,13 @@ def provider_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> 
             yield _provider(name, score, by_number[item.page], item.value, item.line)
     for page in by_number.values():
         lines = page.text.split("\n")
+        # a letter written on a physician's behalf is signed by someone else
+        signer = NARRATIVE * (0.5 if _ON_BEHALF.search(page.text) else 1.0)
         for number, line in enumerate(lines):
+            for behalf in _ON_BEHALF.finditer(line):
+                name = read_name(behalf["name"].removesuffix("."))
+                if name is not None:
+                    yield _provider(name, LABEL_ALONE, page, behalf["name"], number)
             footer = _SIGNATURE_LINE.match(line)
             if footer:
                 name = read_name(footer["name"])
@@ -325,7 +338,7 @@ def provider_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> 
                     if WITH_CREDENTIAL.match(text) or text.lower().startswith("dr"):
                         name = read_name(text)
                         if name is not None:
-                            yield _provider(name, NARRATIVE, page, text, j)
+                            yield _provider(name, signer, page, text, j)
                     break
 
 
