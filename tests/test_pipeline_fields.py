@@ -1069,3 +1069,9 @@ Physician Assistant to Dr. Zainab P. St-Pierre, DO
 def test_a_letter_written_on_a_physicians_behalf_names_the_physician_as_referrer() -> None:
     e = extract([page(PA_LETTER)])
     assert e.referrer.provider_name == "Zainab P. St-Pierre"
+
+
+def test_the_title_of_the_one_referred_gives_the_patients_sex() -> None:
+    e = extract([page(PA_LETTER)])
+    assert e.patient.sex == Sex.M
+    assert e.confidence["patient.sex"] < 0.9  # said in a sentence, not labelled

@@ -410,6 +410,13 @@ def read_sex(value: str) -> Sex | None:
 
 # "Re: Mr. John Roe": the title the patient is named with says their sex.
 _TITLED = re.compile(r"^\s*(?P<title>mr|mrs|ms|miss|mx)\b\.?\s+[^\W\d_]", re.IGNORECASE)
+# "… has asked me to refer Mr. Ignatius Ekwueme to your service": the one referred is the
+# patient, and the title says the sex.
+_REFERRED_TITLE = re.compile(
+    r"\brefer(?:ring|red)?\s+(?:(?:my|our|the|this)\s+(?:patient\s+)?|patient\s+)?"
+    r"(?P<title>mr|mrs|ms|miss|mx)\b\.?\s+[^\W\d_]",
+    re.IGNORECASE,
+)
 _TITLE_SEX = {"mr": Sex.M, "mrs": Sex.F, "ms": Sex.F, "miss": Sex.F, "mx": Sex.X}
 
 
@@ -436,6 +443,10 @@ def sex_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Itera
                 boxed = read_sex_boxes(line)
                 if boxed is not None:
                     yield candidate(SEX, boxed, LABEL_ALONE * 0.95, page, line, line=number)
+            referred = _REFERRED_TITLE.search(line) if referral else None
+            if referred:
+                said = _TITLE_SEX[referred["title"].lower()]
+                yield candidate(SEX, said, NARRATIVE * 0.95, page, referred.group(0), line=number)
             match = _AGE_SEX.search(line)
             if match:
                 sex = _SEX_WORDS[(match["word"] or match["word2"]).lower()]
