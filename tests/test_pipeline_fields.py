@@ -1075,3 +1075,16 @@ def test_the_title_of_the_one_referred_gives_the_patients_sex() -> None:
     e = extract([page(PA_LETTER)])
     assert e.patient.sex == Sex.M
     assert e.confidence["patient.sex"] < 0.9  # said in a sentence, not labelled
+
+
+def test_a_referral_to_a_practice_for_a_complaint_gives_the_reason() -> None:
+    e = extract(
+        [
+            page(
+                "Assessment and plan\nReferral to Bone & Joint Institute for low back pain with"
+                " left sciatica, to be seen within one week. Continue current medications.\n"
+            )
+        ]
+    )
+    assert e.clinical.reason is not None
+    assert e.clinical.reason.startswith("low back pain with left sciatica")
