@@ -1088,3 +1088,16 @@ def test_a_referral_to_a_practice_for_a_complaint_gives_the_reason() -> None:
     )
     assert e.clinical.reason is not None
     assert e.clinical.reason.startswith("low back pain with left sciatica")
+
+
+def test_a_chart_banner_with_the_birth_date_after_the_name_names_the_patient() -> None:
+    e = extract(
+        [
+            page(
+                "Northshore Memorial Hospital\nInpatient Consult Request - Endocrinology\n"
+                "FAIRBANKS, NIAMH M DOB 9/14/2017 MRN 52397633\n"
+                "Room 631-B Admitted 11/17/2026\n"
+            )
+        ]
+    )
+    assert (e.patient.first_name, e.patient.last_name) == ("Niamh", "Fairbanks")

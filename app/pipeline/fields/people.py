@@ -213,7 +213,8 @@ def subject_name(value: str) -> str:
 # An EHR banner: "JACKSON, PÁDRAIG" alone on a line over MRN/DOB, or "(MRN 55071464)" after it.
 _BANNER = re.compile(
     r"^\s*(?P<name>[^\W\d_][^,\d\[\]():]{0,40},\s*[^\W\d_][^,\d\[\]():]{0,40}?)\s*"
-    r"(?P<tail>\((?:MRN|DOB|D\.O\.B)[^)]*\).*)?$"
+    # "(MRN …)" after the name, or a chart banner's "DOB 9/14/2017 MRN 52397633"
+    r"(?P<tail>\((?:MRN|DOB|D\.O\.B)[^)]*\).*|(?<=\s)(?:MRN|DOB|D\.O\.B\.?)\s*:?\s*\d.*)?$"
 )
 _IDENTITY = re.compile(r"\b(?:MRN|DOB|D\.O\.B|date of birth)\b", re.IGNORECASE)
 # "Keisha D. Hernández, MD | NPI 1837569288 | …": a signature line of a form's footer.
