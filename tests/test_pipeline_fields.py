@@ -1101,3 +1101,8 @@ def test_a_chart_banner_with_the_birth_date_after_the_name_names_the_patient() -
         ]
     )
     assert (e.patient.first_name, e.patient.last_name) == ("Niamh", "Fairbanks")
+
+
+def test_a_payers_name_ends_where_ocrs_1d_for_id_starts_its_member_id() -> None:
+    e = extract([ocr_page("Patient Name: Ana Pena\nInsurance: Tufts Health Plan, 1D 800890920\n")])
+    assert e.insurance.provider == "Tufts Health Plan"

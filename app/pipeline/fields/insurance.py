@@ -75,8 +75,11 @@ def read_identifier(value: str, *, ocr: bool = False) -> str | None:
 _LETTER_PREFIX = re.compile(r"^(?P<letters>[A-Z]{3,})(?P<digits>[0-9O]{5,})$")
 
 
-# Words that start a payer's member id written after its name on the same line.
-_ID_WORD = re.compile(r"^[/,(]*(?:ids?|#|member|subscriber|policy|mbr|grp|no\.?)[:#.]?$", re.I)
+# Words that start a payer's member id written after its name on the same line ("1D" and
+# "lD": OCR's "ID").
+_ID_WORD = re.compile(
+    r"^[/,(]*(?:ids?|[1l]d|#|member|subscriber|policy|mbr|grp|no\.?)[:#.]?$", re.IGNORECASE
+)
 
 
 def _without_id(text: str) -> str:
