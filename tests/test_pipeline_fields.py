@@ -1106,3 +1106,10 @@ def test_a_chart_banner_with_the_birth_date_after_the_name_names_the_patient() -
 def test_a_payers_name_ends_where_ocrs_1d_for_id_starts_its_member_id() -> None:
     e = extract([ocr_page("Patient Name: Ana Pena\nInsurance: Tufts Health Plan, 1D 800890920\n")])
     assert e.insurance.provider == "Tufts Health Plan"
+
+
+def test_a_practices_capital_i_that_ocr_read_as_an_l_is_an_i() -> None:
+    e = extract(
+        [ocr_page("Referring Provider: Dr. Amy Bell\nPractice: lronwood Physicians Group\n")]
+    )
+    assert e.referrer.practice_name == "Ironwood Physicians Group"

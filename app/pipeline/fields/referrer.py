@@ -22,7 +22,7 @@ from app.pipeline.fields.labels import (
     find_labels,
 )
 from app.pipeline.fields.people import WITH_CREDENTIAL, is_organisation, read_name
-from app.pipeline.fields.repair import as_digits
+from app.pipeline.fields.repair import as_digits, capital_i
 from app.pipeline.types import PageText
 from models.document import PageType
 from models.values import name_key, npi_valid
@@ -82,7 +82,7 @@ def _is_practice(text: str) -> bool:
 
 
 def read_practice(value: str) -> str | None:
-    text = re.split(r"\s{2,}|\s\|\s|;", value.strip())[0].strip(" ,.-")
+    text = capital_i(re.split(r"\s{2,}|\s\|\s|;", value.strip())[0].strip(" ,.-"))
     if not text or not re.search("[A-Za-z]{3}", text) or re.search(r"\d{3}", text):
         return None
     return text.title() if text.isupper() and len(text) > 4 else text
