@@ -89,8 +89,11 @@ def words(textpage: pdfium.PdfTextPage, page_height: float) -> list[Box]:
             continue
         # across, the glyph's advance (a monospace space is as wide as a letter); up and
         # down, its ink, as OCR measures a word
-        x0, _, x1, _ = textpage.get_charbox(index, loose=True)
+        x0, loose_bottom, x1, loose_top = textpage.get_charbox(index, loose=True)
         _, y0, _, y1 = textpage.get_charbox(index)
+        if char == "_":
+            # its ink lies under the letters' ("ambrose_dellorto8@…"): it stands on the line
+            y0, y1 = loose_bottom, loose_top
         if chars:
             height = max(top - bottom, 1.0)
             # another line: behind the word, or beside it in no part (a comma hangs below the
