@@ -964,3 +964,152 @@ def test_a_payer_named_like_a_label_under_plan_is_the_payer(payer: str) -> None:
     assert e.insurance.provider == payer
     assert e.insurance.member_id == "PH58646756"
     assert e.clinical.urgency is None  # "Priority" here names no urgency
+
+
+def test_a_generic_label_means_the_field_of_its_sections_party() -> None:
+    # a grid read column by column: the payer's "Name" is the payer, the provider's "ID" her
+    # NPI, and "Organization / group" the provider's practice but the coverage's group
+    e = extract(
+        [
+            page(
+                "PATIENT\nName: Eun-ji Fairbanks\nID: 64337034\n"
+                "REFERRING PROVIDER\nName: Thaddeus Okonkwo-Reyes, MD\nID: 1258810203\n"
+                "Organization / group: Kettle River Health Associates\n"
+                "COVERAGE\nName: Regence BlueShield\nID: ZRG23242846\n"
+                "Organization / group: 25669\n"
+            )
+        ]
+    )
+    assert e.insurance.provider == "Regence BlueShield"
+    assert (e.insurance.member_id, e.insurance.group_number) == ("ZRG23242846", "25669")
+    assert e.referrer.npi == "1258810203"
+    assert e.referrer.practice_name == "Kettle River Health Associates"
+
+
+def test_a_value_among_other_cells_of_its_row_is_never_shown_as_sure() -> None:
+    # a grid read across, its column headings lost: the first cell after the label may be
+    # another party's (a chart number before the member id, a birth date before a date)
+    e = extract([page("Patient Name: Ana Pena\nMember ID  64337034  ZRG23242846\n")])
+    assert e.insurance.member_id == "64337034"
+    assert e.confidence["insurance.memberId"] < 0.9
+    alone = extract([page("Patient Name: Ana Pena\nMember ID  ZRG23242846\n")])
+    assert alone.confidence["insurance.memberId"] >= 0.9
+
+
+def test_a_phone_taken_by_nearness_from_several_on_its_line_is_never_shown_as_sure() -> None:
+    # OCR closed the gap between two cells: the label's number is only the nearer one
+    e = extract([page("Patient Name: Ana Pena\nPhone: 505.974.3181 928.480.8059\n")])
+    assert e.patient.phone == "+15059743181"
+    assert e.confidence["patient.phone"] < 0.9
+    alone = extract([page("Patient Name: Ana Pena\nPhone: 505.974.3181\n")])
+    assert alone.confidence["patient.phone"] >= 0.9
+
+
+def test_an_npi_ocr_had_to_repair_is_never_shown_as_sure_though_its_check_digit_holds() -> None:
+    e = extract([ocr_page("Referring Provider: Dr. Amy Bell\nNPI: l234567893\n")])
+    assert e.referrer.npi == "1234567893"
+    assert e.confidence["referrer.npi"] < 0.9
+    clean = extract([ocr_page("Referring Provider: Dr. Amy Bell\nNPI: 1234567893\n")])
+    assert clean.confidence["referrer.npi"] >= 0.9
+
+
+def test_an_address_with_a_word_before_it_is_never_shown_as_sure() -> None:
+    # the text layer dropped the "_" of "ambrose_dellorto8@…": the word before may be its start
+    e = extract([page("Patient Name: Ana Pena\nE-mail  ambrose dellorto8@fastmail.com\n")])
+    assert e.confidence["patient.email"] < 0.9
+    alone = extract([page("Patient Name: Ana Pena\nE-mail  ambrose_dellorto8@fastmail.com\n")])
+    assert alone.patient.email == "ambrose_dellorto8@fastmail.com"
+    assert alone.confidence["patient.email"] >= 0.9
+
+
+def test_a_label_of_a_number_under_a_carrier_label_is_no_payer() -> None:
+    # a claim block read as its column of labels, then its column of values
+    e = extract([page("Patient Name: Ana Pena\nCarrier\nClaim number\nDate of injury\n")])
+    assert e.insurance.provider is None
+
+
+def test_a_slash_joined_label_of_one_fields_two_names_keeps_its_field_in_a_partys_section() -> None:
+    e = extract(
+        [
+            page(
+                "REFERRING PROVIDER\nName: Aaliyah Whitfield, MD\n"
+                "Service requested / reason: Iron deficiency anemia, evaluate for GI blood loss\n"
+            )
+        ]
+    )
+    assert e.clinical.reason == "Iron deficiency anemia, evaluate for GI blood loss"
+
+
+def test_a_letterheads_numbers_after_their_words_are_the_referrers() -> None:
+    e = extract(
+        [
+            page(
+                "Ironwood Physicians Group\n"
+                "7350 Tamarack Way, Fargo, ND 58199 Tel 406.418.9520 Fax 406.709.2952\n"
+                "Dear Coordinator,\nI am referring Mr. Ignatius Ekwueme for migraine.\n"
+            )
+        ]
+    )
+    assert (e.referrer.phone, e.referrer.fax) == ("+14064189520", "+14067092952")
+    assert e.confidence["referrer.phone"] < 0.9  # a letterhead's number, by its word alone
+
+
+PA_LETTER = """Ironwood Physicians Group
+11/21/2026
+Re: Ignatius Ekwueme, born 11/5/2020
+Dear Coordinator,
+I am writing on behalf of Dr. Zainab P. St-Pierre, DO, who has asked me to refer Mr. Ignatius
+Ekwueme to your neurology service for migraine without aura.
+Kind regards,
+Saoirse O'Hare, PA-C
+Physician Assistant to Dr. Zainab P. St-Pierre, DO
+"""
+
+
+def test_a_letter_written_on_a_physicians_behalf_names_the_physician_as_referrer() -> None:
+    e = extract([page(PA_LETTER)])
+    assert e.referrer.provider_name == "Zainab P. St-Pierre"
+
+
+def test_the_title_of_the_one_referred_gives_the_patients_sex() -> None:
+    e = extract([page(PA_LETTER)])
+    assert e.patient.sex == Sex.M
+    assert e.confidence["patient.sex"] < 0.9  # said in a sentence, not labelled
+
+
+def test_a_referral_to_a_practice_for_a_complaint_gives_the_reason() -> None:
+    e = extract(
+        [
+            page(
+                "Assessment and plan\nReferral to Bone & Joint Institute for low back pain with"
+                " left sciatica, to be seen within one week. Continue current medications.\n"
+            )
+        ]
+    )
+    assert e.clinical.reason is not None
+    assert e.clinical.reason.startswith("low back pain with left sciatica")
+
+
+def test_a_chart_banner_with_the_birth_date_after_the_name_names_the_patient() -> None:
+    e = extract(
+        [
+            page(
+                "Northshore Memorial Hospital\nInpatient Consult Request - Endocrinology\n"
+                "FAIRBANKS, NIAMH M DOB 9/14/2017 MRN 52397633\n"
+                "Room 631-B Admitted 11/17/2026\n"
+            )
+        ]
+    )
+    assert (e.patient.first_name, e.patient.last_name) == ("Niamh", "Fairbanks")
+
+
+def test_a_payers_name_ends_where_ocrs_1d_for_id_starts_its_member_id() -> None:
+    e = extract([ocr_page("Patient Name: Ana Pena\nInsurance: Tufts Health Plan, 1D 800890920\n")])
+    assert e.insurance.provider == "Tufts Health Plan"
+
+
+def test_a_practices_capital_i_that_ocr_read_as_an_l_is_an_i() -> None:
+    e = extract(
+        [ocr_page("Referring Provider: Dr. Amy Bell\nPractice: lronwood Physicians Group\n")]
+    )
+    assert e.referrer.practice_name == "Ironwood Physicians Group"

@@ -1,6 +1,6 @@
 """Reading order rebuilt from OCR word boxes (``app.pipeline.layout``): pure, no OCR here."""
 
-from app.pipeline.fields.labels import is_label
+from app.pipeline.fields.labels import is_label, is_party
 from app.pipeline.layout import Box, arrange
 
 HEIGHT = 20
@@ -224,4 +224,54 @@ def test_two_boxes_headings_keep_their_labelled_lines_under_them() -> None:
         "Name: Imogen Villanueva, MD",
         "NPI: 1852682198",
         "Phone: +1 208 905 2836",
+    ]
+
+
+def test_a_grid_of_party_columns_reads_column_by_column_each_cell_under_its_row_label() -> None:
+    # row labels down the left, one column per party; an empty cell, a wrapped address and a
+    # row label cut after its slash; the provider's long name runs up to the next column
+    words = [
+        *line(100, (400, "PATIENT"), (900, "REFERRING PROVIDER"), (1500, "COVERAGE")),
+        *line(140, (100, "Name"), (400, "Eun-ji Fairbanks"), (900, "Thaddeus Okonkwo-Reyes, MD")),
+        *line(140, (1500, "Regence BlueShield")),
+        *line(180, (100, "ID"), (400, "64337034"), (900, "1258810203"), (1500, "ZRG23242846")),
+        *line(220, (100, "Fax"), (900, "+1 316 303 5723")),
+        *line(260, (100, "Address"), (400, "4000 Foxglove Ct"), (900, "8960 Harbor View Ter")),
+        *line(282, (400, "Flagstaff, AZ 86047"), (900, "Cheyenne, WY 82022")),
+        *line(320, (100, "Organization /"), (900, "Kettle River Health"), (1500, "25669")),
+        *line(342, (100, "group")),
+        *line(390, (100, "Reason for referral: thyroid nodule seen on ultrasound last month")),
+    ]
+    assert arrange(words, is_label, is_party).split("\n") == [
+        "PATIENT",
+        "Name: Eun-ji Fairbanks",
+        "ID: 64337034",
+        "Address: 4000 Foxglove Ct Flagstaff, AZ 86047",
+        "REFERRING PROVIDER",
+        "Name: Thaddeus Okonkwo-Reyes, MD",
+        "ID: 1258810203",
+        "Fax: +1 316 303 5723",
+        "Address: 8960 Harbor View Ter Cheyenne, WY 82022",
+        "Organization / group: Kettle River Health",
+        "COVERAGE",
+        "Name: Regence BlueShield",
+        "ID: ZRG23242846",
+        "Organization / group: 25669",
+        "Reason for referral: thyroid nodule seen on ultrasound last month",
+    ]
+
+
+def test_a_grid_heading_centred_over_its_column_still_owns_the_cells_under_it() -> None:
+    words = [
+        *line(100, (480, "PATIENT"), (1050, "INSURANCE")),
+        *line(140, (100, "Name"), (400, "Ana Pena"), (900, "Aetna")),
+        *line(180, (100, "Phone"), (400, "555-201-3344"), (900, "800-555-0100")),
+    ]
+    assert arrange(words, is_label, is_party).split("\n") == [
+        "PATIENT",
+        "Name: Ana Pena",
+        "Phone: 555-201-3344",
+        "INSURANCE",
+        "Name: Aetna",
+        "Phone: 800-555-0100",
     ]

@@ -452,3 +452,62 @@ def test_page_titled_a_referral_that_states_the_patient_is_a_referral() -> None:
     # and without a birth date it says whom it is about too loosely to outweigh them
     nameless = DISCHARGE_WITH_REFERRAL.replace("Date of birth\nMarch 3, 1950\n", "")
     assert classify(_page(nameless)) == PageType.clinical_notes
+
+
+INPATIENT_CONSULT_REQUEST = """Granite Peak Regional Medical Center
+Inpatient Consult Request - Dermatology
+KACZMAREK, TARIQ M DOB 12/14/1998 MRN 19060629
+Room 219-B Admitted 11/11/2026 Attending: Delphine Tran-Okoro, MD
+Consultant requested: Bayview Dermatology (Dermatology)
+Question for the consultant: Changing pigmented lesion on back
+HPI
+27 y/o male admitted 11/11/2026 for observation. Irregular borders, grew over 3 months.
+Labs this morning: Na 145, K 4.1, Cr 0.80, WBC 10.3. Telemetry unremarkable overnight.
+Active problems
+Neoplasm of uncertain behavior of skin (D48.5)
+Requesting hospitalist
+Delphine Tran-Okoro, MD NPI 1465894404
+"""
+
+
+def test_an_inpatient_consult_request_with_its_hpi_is_a_referral_not_notes() -> None:
+    # it asks a consultant a question: the HPI and problems it carries do not make it notes
+    assert classify(_page(INPATIENT_CONSULT_REQUEST)) == PageType.referral
+
+
+CLINICAL_SUMMARY_FIRST = """Ironwood Physicians Group
+Referral for Gastroenterology consultation - clinical summary
+Prepared 2026-11-12 Page 1 of 2
+History of present illness
+This 46-year-old woman presents for screening colonoscopy. Father diagnosed with colon cancer.
+Past medical history
+Hypertension; Obesity.
+Current medications
+Lisinopril 10 mg daily
+Family and social history
+Non-smoker. Works full time.
+Examination
+BP 150/71, pulse 66, weight 176 lb, SpO2 95% on room air.
+Assessment and plan
+Z12.11 - Encounter for screening for malignant neoplasm of colon
+"""
+PARTICULARS_SECOND = """Ironwood Physicians Group Referral to Digestive Health Page 2 of 2
+Patient
+Name  Van Wyk, Leopold
+Date of birth  1954-09-25
+Sex  Male
+Phone  +1 316 225 9000
+Address  2250 E Kessler Blvd, Lexington, KY 40583
+Coverage
+Insurance  Wellmark Blue Cross Blue Shield
+Member ID  W41445118
+Referring provider  Priyanka W. L'Heureux, PA-C
+NPI  2053918746
+"""
+
+
+def test_a_referral_that_opens_with_its_clinical_story_is_a_referral_from_its_first_page() -> None:
+    first, second = _page(CLINICAL_SUMMARY_FIRST), _page(PARTICULARS_SECOND)
+    assert classify(first) == PageType.clinical_notes  # alone, it reads as notes
+    second = PageText(number=2, text=PARTICULARS_SECOND, method="text")
+    assert classify_all([first, second]) == [PageType.referral, PageType.referral]

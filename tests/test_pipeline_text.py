@@ -58,6 +58,13 @@ def test_a_typed_tables_cells_stay_apart_and_a_wrapped_cell_stays_whole() -> Non
     ]  # fmt: skip
 
 
+def test_an_underscore_inside_a_typed_word_stays_in_the_word() -> None:
+    # the "_" glyph's ink lies under the letters' line: it is still one word with them
+    html = "<p>E-mail: ambrose_dellorto8@fastmail.com</p>"
+    page = read_page(typed_pdf(html), "application/pdf", 0, number=1)
+    assert "E-mail: ambrose_dellorto8@fastmail.com" in page.text.split("\n")
+
+
 def test_fax_header_is_kept_in_the_text_and_marked() -> None:
     page = read_page(typed_pdf(), "application/pdf", 0, number=1)
 

@@ -26,12 +26,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from statistics import median
 
+from app.pipeline.grid import KEY_NOISE, read_grid
+
 # A gap wider than this many text heights separates two segments of a line.
 SEGMENT_GAP = 1.4
 # Lines further apart than this many text heights are not one block.
 BLOCK_LEAD = 1.6
-# What OCR makes of a table's left rule in front of a key.
-KEY_NOISE = "'‘’`|_—-., "
 # A cell's second line follows its first closer than this.
 CELL_LEAD = 1.0
 # What OCR makes of a table's vertical rule, and how much taller than the text the rule runs.
@@ -88,8 +88,13 @@ class Line:
         return max(w.y1 for w in self.words)
 
 
-def arrange(boxes: Sequence[Box], is_label: Callable[[str], bool]) -> str:
-    """The page's text in reading order, one line per line (or cell) of the page."""
+def arrange(
+    boxes: Sequence[Box],
+    is_label: Callable[[str], bool],
+    is_party: Callable[[str], bool] = lambda text: False,
+) -> str:
+    """The page's text in reading order, one line per line (or cell) of the page;
+    ``is_party`` tells a heading that names a party ("PATIENT", "COVERAGE")."""
     words = [b for b in boxes if b.text.strip()]
     if not words:
         return ""
@@ -107,12 +112,18 @@ def arrange(boxes: Sequence[Box], is_label: Callable[[str], bool]) -> str:
             side,
             [w for line in lines[last + 1 :] for w in line.words],
         )
-        return "\n".join(t for t in (arrange(part, is_label) for part in parts) if t)
+        texts = (arrange(part, is_label, is_party) for part in parts)
+        return "\n".join(t for t in texts if t)
     out: list[str] = []
     i = 0
     captioned = -2  # the value line of the last caption row read
     while i < len(lines):
         line = lines[i]
+        grid = read_grid(lines, i, unit, is_label, is_party)
+        if grid is not None:
+            out.extend(grid[0])
+            i += grid[1]
+            continue
         labelled_above = (
             i - 1 > captioned + 1  # the line above is no caption row already read
             and _close(lines[i - 1], line, unit)

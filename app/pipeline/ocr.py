@@ -23,7 +23,7 @@ import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
 from app.pipeline import diacritics, tesseract
-from app.pipeline.fields.labels import is_label
+from app.pipeline.fields.labels import is_label, is_party
 from app.pipeline.layout import Box, arrange
 from app.pipeline.ocr_fixes import mend
 from app.pipeline.types import PipelineTimeout, Word
@@ -195,7 +195,7 @@ def recognize(image: Image.Image, *, dpi: int, deadline: float) -> OcrResult:
             words.append(Word(text=word, confidence=round(confidence, 3)))
             boxes.append(Box(word, *box))
     confidence = sum(w.confidence for w in words) / len(words) if words else 0.0
-    arranged = arrange(boxes, is_label) if boxes else mend(text)
+    arranged = arrange(boxes, is_label, is_party) if boxes else mend(text)
     return OcrResult(text=arranged, words=tuple(words), confidence=round(confidence, 3))
 
 

@@ -32,6 +32,9 @@ _REFERRAL = _cues(
     (3.0, r"\brefer(?:ring)?\s+(?:this|the|my|our|him|her|them)\b"),
     (2.0, r"\b(?:specialist|specialty)\s+(?:consult(?:ation)?|referral|requested)\b"),
     (2.0, r"\b(?:consult(?:ation)?|evaluation)\s+(?:requested|request)\b"),
+    # what an inpatient consult request asks of the consultant: "Question for the consultant"
+    (3.0, r"\bconsultant\s+requested\b|\bquestion\s+for\s+(?:the\s+)?consultant\b"),
+    (2.0, r"\brequesting\s+(?:hospitalist|physician|provider|clinician|doctor|team)\b"),
     (2.0, r"\brequest(?:ed)?\s+(?:for\s+)?(?:consult(?:ation)?|evaluation|appointment)\b"),
     (
         2.0,
@@ -290,7 +293,9 @@ def classify_all(pages: Sequence[PageText]) -> list[PageType]:
 
     A page that says too little about itself (``other``) but says it continues ("Page 2
     of 2") takes the type of the previous page of the same file: the second page of a
-    chart printout of a referral order is still the referral.
+    chart printout of a referral order is still the referral. A page titled a referral
+    whose next page of the same file continues it as a referral is the referral's first
+    page, however much clinical history it tells.
     """
     types: list[PageType] = []
     for index, page in enumerate(pages):
@@ -300,7 +305,24 @@ def classify_all(pages: Sequence[PageText]) -> list[PageType]:
             if before.document_index == page.document_index and types[-1] in _CARRIED_OVER:
                 kind = types[-1]
         types.append(kind)
+    for index in range(len(pages) - 2, -1, -1):
+        page, after = pages[index], pages[index + 1]
+        if (
+            types[index] != PageType.referral
+            and types[index + 1] == PageType.referral
+            and after.document_index == page.document_index
+            and _CONTINUED.search(after.body)
+            and _TITLES[PageType.referral].search(_head(page.body))
+        ):
+            # "Referral for Orthopedics consultation - clinical summary" then "Page 2 of 2"
+            # with the patient's particulars: a referral that opens with its clinical story
+            types[index] = PageType.referral
     return types
+
+
+def _head(text: str) -> str:
+    """The page's title: its first few lines."""
+    return "\n".join([line for line in text.split("\n") if line.strip()][:_TITLE_LINES])
 
 
 def scores(text: str) -> dict[PageType, float]:
@@ -308,7 +330,7 @@ def scores(text: str) -> dict[PageType, float]:
     if len(_SOAP_LINE.findall(text)) >= 3:
         result[PageType.clinical_notes] += 4.0
     particulars = sum(1 for label in _DEMOGRAPHICS if label.search(text))
-    head = "\n".join([line for line in text.split("\n") if line.strip()][:_TITLE_LINES])
+    head = _head(text)
     if particulars >= 5:
         result[PageType.referral] += 1.0 * (particulars - 4)
         if _TITLES[PageType.referral].search(head) and _IDENTITY.search(text):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from app.pipeline.fields.labels import is_label
+from app.pipeline.fields.labels import is_label, is_party
 from app.pipeline.layout import Box, arrange
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -54,7 +54,7 @@ def text_layer(page: pdfium.PdfPage) -> TextLayer:
     finally:
         textpage.close()
     if boxes:
-        text = clean(arrange(boxes, is_label))
+        text = clean(arrange(boxes, is_label, is_party))
     return TextLayer(text=text, usable=usable)
 
 
@@ -89,8 +89,11 @@ def words(textpage: pdfium.PdfTextPage, page_height: float) -> list[Box]:
             continue
         # across, the glyph's advance (a monospace space is as wide as a letter); up and
         # down, its ink, as OCR measures a word
-        x0, _, x1, _ = textpage.get_charbox(index, loose=True)
+        x0, loose_bottom, x1, loose_top = textpage.get_charbox(index, loose=True)
         _, y0, _, y1 = textpage.get_charbox(index)
+        if char == "_":
+            # its ink lies under the letters' ("ambrose_dellorto8@…"): it stands on the line
+            y0, y1 = loose_bottom, loose_top
         if chars:
             height = max(top - bottom, 1.0)
             # another line: behind the word, or beside it in no part (a comma hangs below the

@@ -427,7 +427,8 @@ _IN_SENTENCE = r"(?:[^.;]|(?-i:(?<=\b[A-Z])\.|(?<=\b[A-Z][a-z])\.|(?<=\bMrs)\.))
 # What follows "for" when it names no reason ("for evaluation of …", "for a consult").
 _NOT_A_REASON = r"(?!evaluation|consultation|an?\s|further|assessment|management|treatment)"
 _REFERRING_FOR = re.compile(
-    rf"\b(?:referring|refer|referred|sending)\b{_IN_SENTENCE}{{0,60}}?\bfor\s+{_NOT_A_REASON}"
+    rf"\b(?:referring|refer|referred|sending|referral\s+to)\b{_IN_SENTENCE}{{0,60}}?\bfor\s+"
+    rf"{_NOT_A_REASON}"
     r"(?P<reason>[^.;\n]{4,160})"
     rf"|\b(?:consultation|evaluation|opinion|referral)\b{_IN_SENTENCE}{{0,80}}?\bregarding\s+"
     r"(?P<reason2>[^.;\n]{4,160})",

@@ -22,6 +22,11 @@ IN_ROW = 0.88  # under a header row, matched by its shape
 LABEL_GUESSED = 0.85  # a label the lexicon does not list, read from its words ("Beneficiary ID")
 NARRATIVE = 0.82  # "I am referring my patient Jane Doe (DOB …)"
 SHAPE_ONLY = 0.6  # a value found by its shape alone (a letterhead, an ICD-10 code in text)
+# Evidence a person must check, whatever the label said: a digit string OCR had to repair
+# ("l23" for 123, even when its check digit then holds), a value taken from among others of
+# its row (a grid's cells read across: "Phone  555-0100  555-0199", the label's own column
+# unknown). Every score is at most 0.995, so this keeps it under 0.9.
+IN_DOUBT = 0.85
 
 # Text that no check can confirm: what OCR reads there (an accent dropped, O for 0 in an id,
 # "Oid" for "Old") is never shown as sure. Dates, phones, NPIs, codes, closed vocabularies and
@@ -87,7 +92,14 @@ def label_score(item: Labeled, owner: str) -> float:
         score = LABEL_OWN
     else:
         score = LABEL_IN_SECTION
+    if item.among_cells:
+        score = doubted(score)
     return min(score, LABEL_GUESSED) if item.guessed else score
+
+
+def doubted(score: float, in_doubt: bool = True) -> float:
+    """``score`` for evidence a person must check (``IN_DOUBT``), when ``in_doubt``."""
+    return score * IN_DOUBT if in_doubt else score
 
 
 def page_factor(page: PageText) -> float:

@@ -9,6 +9,7 @@ from app.pipeline.fields.confidence import (
     NARRATIVE,
     Candidate,
     candidate,
+    doubted,
     label_score,
 )
 from app.pipeline.fields.labels import PATIENT, Labeled
@@ -83,7 +84,7 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
         yield candidate(
             PATH,
             dob.isoformat(),
-            owner_score * (0.85 if repaired else 1.0),
+            doubted(owner_score, repaired),
             page,
             item.value,
             line=item.line,
@@ -97,7 +98,7 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
                 yield candidate(
                     PATH,
                     dob.isoformat(),
-                    NARRATIVE * (0.85 if repaired else 1.0),
+                    doubted(NARRATIVE, repaired),
                     page,
                     match["date"],
                     line=number,

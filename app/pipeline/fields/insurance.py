@@ -75,8 +75,11 @@ def read_identifier(value: str, *, ocr: bool = False) -> str | None:
 _LETTER_PREFIX = re.compile(r"^(?P<letters>[A-Z]{3,})(?P<digits>[0-9O]{5,})$")
 
 
-# Words that start a payer's member id written after its name on the same line.
-_ID_WORD = re.compile(r"^[/,(]*(?:ids?|#|member|subscriber|policy|mbr|grp|no\.?)[:#.]?$", re.I)
+# Words that start a payer's member id written after its name on the same line ("1D" and
+# "lD": OCR's "ID").
+_ID_WORD = re.compile(
+    r"^[/,(]*(?:ids?|[1l]d|#|member|subscriber|policy|mbr|grp|no\.?)[:#.]?$", re.IGNORECASE
+)
 
 
 def _without_id(text: str) -> str:
@@ -119,10 +122,14 @@ def read_payer(value: str) -> str | None:
     text = _without_id(text)
     if not text or _NONE.match(text) or not re.search("[A-Za-z]{2}", text):
         return None
-    if header_row(text) is not None:
-        return None  # "Plan Subscriber ID Group": the labels of a table, not a payer
+    if header_row(text) is not None or _NAMES_A_NUMBER.search(text):
+        # "Plan Subscriber ID Group", "Claim number": the labels of a table, not a payer
+        return None
     return text
 
+
+# A phrase that ends in "number" or "ID" labels a number: no payer is called that.
+_NAMES_A_NUMBER = re.compile(r"\b(?:number|no\.?|id|#)\s*$", re.IGNORECASE)
 
 _WRAPPED = re.compile(r"^[A-Za-z][A-Za-z&.'\-]*(?: [A-Za-z][A-Za-z&.'\-]*)?$")
 

@@ -247,6 +247,9 @@ class Labeled:
     below: bool = False  # read from the line(s) under the label
     in_row: bool = False  # one column of a header row, matched to its value by shape
     guessed: bool = False  # its label was read from its words, not found in the lexicon
+    # the label's value is the first of several cells across its line ("Phone  555-0100
+    # 555-0199": a grid's row read across, whose columns' owners no heading names here)
+    among_cells: bool = False
 
 
 @dataclass(frozen=True)
@@ -676,6 +679,15 @@ def section_of(line: str) -> str | None:
     return None
 
 
+_PARTIES = (PATIENT, REFERRER, INSURANCE, RECIPIENT, OTHER)
+
+
+def is_party(text: str) -> bool:
+    """Whether ``text`` is a heading that names a party ("PATIENT", "Referring provider",
+    "Coverage"): a grid's column heading."""
+    return section_of(text.strip(" :")) in _PARTIES
+
+
 def _heading_start(line: str) -> str | None:
     """A heading that also carries labels: ``PATIENT: Name: Jane Doe``."""
     text = line.strip()
@@ -686,6 +698,11 @@ def _heading_start(line: str) -> str | None:
             if find_labels(rest) and find_labels(rest)[0].start <= 2:
                 return owner
     return None
+
+
+def _cells(text: str) -> list[str]:
+    """The cells of a stretch of a line: what wide gaps (or a tab) part."""
+    return [cell for cell in re.split(r"\s{2,}|\t", text) if cell.strip(" |;,:-_")]
 
 
 def _clean(value: str) -> str:
@@ -964,7 +981,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
         opened = _heading_start(line)
         if opened is not None:
             section = opened
-        labels = find_labels(line)
+        labels = [_for_party(label, line, section) for label in find_labels(line)]
         if index in mended:
             labels = [replace(label, guessed=True) for label in labels]
         bare = _bare_labels_over_values(lines, index, labels)
@@ -987,6 +1004,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
         for i, label in enumerate(labels):
             end = labels[i + 1].start if i + 1 < len(labels) else len(line)
             value = _clean(line[label.end : end])
+            among_cells = len(_cells(line[label.end : end])) >= 2
             line_of_value = index
             is_below = False
             if not value and i + 1 == len(labels) and not _in_label_run(lines, index, bare_lines):
@@ -1042,6 +1060,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
                 label.hint,
                 is_below,
                 guessed=label.guessed,
+                among_cells=among_cells,
             )
 
 
@@ -1069,6 +1088,34 @@ _KIND_OWNERS = {
 
 
 _CLINICAL_KINDS = {"reason", "diagnosis", "urgency", "re", "skip"}
+
+
+# A generic label names another field for each party: the "Name" of a payer is the payer, the
+# "ID" of a provider her NPI.
+_KIND_OF_PARTY = {("name", INSURANCE): "insurer", ("member_id", REFERRER): "npi"}
+
+
+def _for_party(label: Label, line: str, section: str | None) -> Label:
+    """The label as its section's party means it: a generic one by ``_KIND_OF_PARTY``, one
+    of two parties' labels joined by a slash ("Organization / group", a grid's row of the
+    provider's practice and the coverage's group) as the one that is the section's."""
+    if section not in _PARTIES:
+        return label
+    if label.owner is None:
+        kind = _KIND_OF_PARTY.get((label.kind, section))
+        return replace(label, kind=kind) if kind else label
+    text = line[label.start : label.end]
+    if "/" not in text or _listed(text.strip(" :#")) is not None:
+        return label
+    parts = [p for p in (_listed(part.strip(" :#")) for part in text.split("/")) if p is not None]
+    if len(parts) < 2 or len({kind for kind, _ in parts}) < len(parts):
+        return label  # "Service requested / reason": one field's two names
+    if any(owner not in (None, *_PARTIES) for _, owner in parts):
+        return label
+    for kind, owner in parts:
+        if (owner or _owner_in(section, kind)) == section:
+            return replace(label, kind=kind, owner=None)
+    return replace(label, kind="skip", owner=None)
 
 
 def _owner_in_row(row: list[tuple[str, str | None]], section: str | None, kind: str) -> str | None:

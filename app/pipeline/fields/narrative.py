@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from app.pipeline.fields import address, insurance, phones
-from app.pipeline.fields.confidence import NARRATIVE, Candidate, candidate
+from app.pipeline.fields.confidence import NARRATIVE, Candidate, candidate, doubted
 from app.pipeline.types import PageText
 from models.document import PageType
 
@@ -120,7 +120,7 @@ def _phone(page: PageText, sentence: str, previous: str) -> Iterator[Candidate]:
             yield candidate(
                 phones.PATIENT_PHONE,
                 number,
-                sure * (0.85 if repaired else 1),
+                doubted(sure, repaired),
                 page,
                 match["phone"],
             )

@@ -213,7 +213,8 @@ def subject_name(value: str) -> str:
 # An EHR banner: "JACKSON, PÁDRAIG" alone on a line over MRN/DOB, or "(MRN 55071464)" after it.
 _BANNER = re.compile(
     r"^\s*(?P<name>[^\W\d_][^,\d\[\]():]{0,40},\s*[^\W\d_][^,\d\[\]():]{0,40}?)\s*"
-    r"(?P<tail>\((?:MRN|DOB|D\.O\.B)[^)]*\).*)?$"
+    # "(MRN …)" after the name, or a chart banner's "DOB 9/14/2017 MRN 52397633"
+    r"(?P<tail>\((?:MRN|DOB|D\.O\.B)[^)]*\).*|(?<=\s)(?:MRN|DOB|D\.O\.B\.?)\s*:?\s*\d.*)?$"
 )
 _IDENTITY = re.compile(r"\b(?:MRN|DOB|D\.O\.B|date of birth)\b", re.IGNORECASE)
 # "Keisha D. Hernández, MD | NPI 1837569288 | …": a signature line of a form's footer.
@@ -224,6 +225,13 @@ _SIGNATURE_LINE = re.compile(
     re.IGNORECASE,
 )
 _SIGNED_BY = re.compile(r"(?:electronically )?signed by\s*:?\s*(?P<name>.+)$", re.IGNORECASE)
+# "I am writing on behalf of Dr. Zainab P. St-Pierre", "Physician Assistant to Dr. …": the
+# letter is written for the physician named, who is the referrer; its signer is not.
+_ON_BEHALF = re.compile(
+    r"\b(?:on behalf of|(?:assistant|associate|nurse|scribe|secretary|coordinator) (?:to|for))"
+    r"\s+(?:dr\.?|doctor)\s+(?P<name>[^\W\d_][\w'.\-]*(?:\s+[^\W\d_][\w'.\-]*){1,3})",
+    re.IGNORECASE,
+)
 WITH_CREDENTIAL = re.compile(rf"^\s*(?:dr\.?\s+)?.+,?\s+(?:{_CREDENTIALS})\b", re.IGNORECASE)
 
 
@@ -306,7 +314,13 @@ def provider_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> 
             yield _provider(name, score, by_number[item.page], item.value, item.line)
     for page in by_number.values():
         lines = page.text.split("\n")
+        # a letter written on a physician's behalf is signed by someone else
+        signer = NARRATIVE * (0.5 if _ON_BEHALF.search(page.text) else 1.0)
         for number, line in enumerate(lines):
+            for behalf in _ON_BEHALF.finditer(line):
+                name = read_name(behalf["name"].removesuffix("."))
+                if name is not None:
+                    yield _provider(name, LABEL_ALONE, page, behalf["name"], number)
             footer = _SIGNATURE_LINE.match(line)
             if footer:
                 name = read_name(footer["name"])
@@ -325,7 +339,7 @@ def provider_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> 
                     if WITH_CREDENTIAL.match(text) or text.lower().startswith("dr"):
                         name = read_name(text)
                         if name is not None:
-                            yield _provider(name, NARRATIVE, page, text, j)
+                            yield _provider(name, signer, page, text, j)
                     break
 
 
@@ -397,6 +411,13 @@ def read_sex(value: str) -> Sex | None:
 
 # "Re: Mr. John Roe": the title the patient is named with says their sex.
 _TITLED = re.compile(r"^\s*(?P<title>mr|mrs|ms|miss|mx)\b\.?\s+[^\W\d_]", re.IGNORECASE)
+# "… has asked me to refer Mr. Ignatius Ekwueme to your service": the one referred is the
+# patient, and the title says the sex.
+_REFERRED_TITLE = re.compile(
+    r"\brefer(?:ring|red)?\s+(?:(?:my|our|the|this)\s+(?:patient\s+)?|patient\s+)?"
+    r"(?P<title>mr|mrs|ms|miss|mx)\b\.?\s+[^\W\d_]",
+    re.IGNORECASE,
+)
 _TITLE_SEX = {"mr": Sex.M, "mrs": Sex.F, "ms": Sex.F, "miss": Sex.F, "mx": Sex.X}
 
 
@@ -423,6 +444,10 @@ def sex_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Itera
                 boxed = read_sex_boxes(line)
                 if boxed is not None:
                     yield candidate(SEX, boxed, LABEL_ALONE * 0.95, page, line, line=number)
+            referred = _REFERRED_TITLE.search(line) if referral else None
+            if referred:
+                said = _TITLE_SEX[referred["title"].lower()]
+                yield candidate(SEX, said, NARRATIVE * 0.95, page, referred.group(0), line=number)
             match = _AGE_SEX.search(line)
             if match:
                 sex = _SEX_WORDS[(match["word"] or match["word2"]).lower()]

@@ -9,6 +9,7 @@ from app.pipeline.fields.confidence import (
     SHAPE_ONLY,
     Candidate,
     candidate,
+    doubted,
     label_score,
 )
 from app.pipeline.fields.labels import PATIENT, REFERRER, Labeled
@@ -61,7 +62,9 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
         number, repaired = read_phone(item.value)
         if number is None:
             continue
-        factor = 0.85 if repaired else 1.0
+        # the first of several numbers after the label is the label's by nearness alone (a
+        # grid's row read across: the next cell's number is another column's)
+        factor = doubted(1.0, repaired or len(PHONE.findall(item.value)) > 1)
         if item.kind == "phone":
             if page.page_type != PageType.cover_sheet:
                 score = label_score(item, PATIENT)
@@ -99,6 +102,7 @@ _AROUND_AT = re.compile(r"(?<=[A-Za-z0-9]) ?@ ?(?=[A-Za-z0-9])")
 # OCR parts the digits that end an address's name ("jabernathy1 1 @outlook.com").
 _SPLIT_DIGITS = re.compile(r"(?<=[A-Za-z0-9]) (?=[0-9]+ ?@)")
 _LOOK_ALIKE_DIGITS = re.compile(r"(?<=[a-z])[0-9SO]*[0-9][0-9SO]*(?=@)")
+_WORD_BEFORE_ADDRESS = re.compile(r"[A-Za-z0-9._%+\-] +[A-Za-z0-9._%+\-]+ ?@")
 _ALONE = re.compile(rf"^\s*({EMAIL_SHAPE.pattern})\s*$")
 
 
@@ -129,7 +133,16 @@ def email_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Ite
         score = label_score(item, PATIENT)
         email = read_email(item.value, ocr=by_number[item.page].method == "ocr")
         if email and score:
-            yield candidate(EMAIL, email, score, by_number[item.page], item.value, line=item.line)
+            # "ambrose dellorto8@…": a word before the address may be its start, its "_" lost
+            glued = _WORD_BEFORE_ADDRESS.search(item.value) is not None
+            yield candidate(
+                EMAIL,
+                email,
+                doubted(score, glued),
+                by_number[item.page],
+                item.value,
+                line=item.line,
+            )
     for page in by_number.values():
         if page.page_type not in (None, PageType.referral):
             continue

@@ -10,6 +10,7 @@ from app.pipeline.fields.confidence import (
     SHAPE_ONLY,
     Candidate,
     candidate,
+    doubted,
     label_score,
 )
 from app.pipeline.fields.labels import (
@@ -21,7 +22,7 @@ from app.pipeline.fields.labels import (
     find_labels,
 )
 from app.pipeline.fields.people import WITH_CREDENTIAL, is_organisation, read_name
-from app.pipeline.fields.repair import as_digits
+from app.pipeline.fields.repair import as_digits, capital_i
 from app.pipeline.types import PageText
 from models.document import PageType
 from models.values import name_key, npi_valid
@@ -60,7 +61,8 @@ _FOOTER_LINES = 3
 
 
 def read_npi(value: str) -> tuple[str | None, float]:
-    """Ten digits whose check digit holds, and how sure: a repaired read that checks is good."""
+    """Ten digits whose check digit holds, and how sure: a read OCR had to repair is for a
+    person to check even when its check digit then holds (``doubted``)."""
     match = re.search(r"[0-9OoIl|]{10}", value.replace(" ", "").replace("-", ""))
     if match is None:
         return None, 0.0
@@ -69,7 +71,7 @@ def read_npi(value: str) -> tuple[str | None, float]:
     if not digits.isdigit():
         return None, 0.0
     if npi_valid(digits):
-        return digits, 0.97 if repaired else 1.0
+        return digits, doubted(1.0, repaired)
     return digits, 0.3  # read, but wrong: shown for a person to check, never as sure
 
 
@@ -80,7 +82,7 @@ def _is_practice(text: str) -> bool:
 
 
 def read_practice(value: str) -> str | None:
-    text = re.split(r"\s{2,}|\s\|\s|;", value.strip())[0].strip(" ,.-")
+    text = capital_i(re.split(r"\s{2,}|\s\|\s|;", value.strip())[0].strip(" ,.-"))
     if not text or not re.search("[A-Za-z]{3}", text) or re.search(r"\d{3}", text):
         return None
     return text.title() if text.isupper() and len(text) > 4 else text
@@ -161,6 +163,7 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
             yield from _letterhead(page, lines)
         yield from _signature_practice(page, lines)
         yield from _footer(page, lines)
+        yield from _letterhead_numbers(page, lines)
 
 
 def _names_a_practice(text: str) -> bool:
@@ -219,6 +222,36 @@ def _letterhead(page: PageText, lines: list[str]) -> Iterator[Candidate]:
             return
 
 
+# "7350 Tamarack Way, Fargo, ND 58199 Tel 406.418.9520 Fax 406.709.2952": a letterhead's
+# numbers, each after its word, with no colon.
+_NUMBER_AFTER_WORD = re.compile(
+    r"(?<![A-Za-z])(?:(?P<fax>fax|f)|(?P<phone>tel|telephone|phone|ph|t|p))\.?\s*[:#]?\s*"
+    rf"(?P<number>{phones.PHONE.pattern})",
+    re.IGNORECASE,
+)
+# How many lines head a letter: the practice's name and its address and numbers under it.
+_LETTERHEAD_LINES = 4
+
+
+def _letterhead_numbers(page: PageText, lines: list[str]) -> Iterator[Candidate]:
+    """The sending practice's phone and fax in the letterhead: the first lines of the
+    referral, before any label or salutation, each number after its word."""
+    seen = 0
+    for number, line in enumerate(lines):
+        text = line.strip()
+        if not text or number < page.fax_header_lines:
+            continue
+        seen += 1
+        if seen > _LETTERHEAD_LINES or SALUTATION.match(text) or find_labels(text):
+            return
+        for match in _NUMBER_AFTER_WORD.finditer(text):
+            phone, repaired = phones.read_phone(match["number"])
+            if phone:
+                path = phones.REFERRER_FAX if match["fax"] else phones.REFERRER_PHONE
+                score = doubted(SHAPE_ONLY * 1.3, repaired)
+                yield candidate(path, phone, score, page, match.group(0), line=number)
+
+
 def _parts(line: str) -> list[str]:
     return [part.strip(" ,;") for part in _SEPARATOR.split(line.strip()) if part.strip(" ,;")]
 
@@ -242,7 +275,7 @@ def _contact_line(page: PageText, line: str, number: int, score: float) -> Itera
             phone, repaired = phones.read_phone(contact["number"])
             if phone:
                 path = phones.REFERRER_FAX if contact["fax"] else phones.REFERRER_PHONE
-                sure = score * (0.9 if repaired else 1.0)
+                sure = doubted(score, repaired)
                 yield candidate(path, phone, sure, page, part, line=number)
             continue
         if not practice_found and _names_a_practice(part) and (practice := read_practice(part)):
