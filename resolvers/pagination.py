@@ -9,7 +9,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Executable, Select, String, and_, any_, bindparam, func, or_, select
+from sqlalchemy import (
+    Executable,
+    Select,
+    String,
+    Text,
+    and_,
+    any_,
+    bindparam,
+    cast,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -95,8 +108,18 @@ _SHOWN = "intakedesk_shown_rows"
 def rows_of(model: Any) -> Select[Any]:
     """A Core select of ``model``'s table: rows whose attributes are the model's columns,
     decoded by the same column types, without the ORM's instances and identity map.
-    For reads that are only shown; ``paginate`` answers them as ``shown_records``."""
-    return select(model.__table__).execution_options(**{_SHOWN: True})
+    For reads that are only shown; ``paginate`` answers them as ``shown_records``.
+    A typed JSON column (one whose type has a ``text_reader``) is read as its text and
+    validated from it, rather than decoded by the driver and then validated."""
+    columns = [_shown_column(column) for column in model.__table__.c]
+    return select(*columns).execution_options(**{_SHOWN: True})
+
+
+def _shown_column(column: Any) -> Any:
+    text_reader = getattr(column.type, "text_reader", None)
+    if text_reader is None:
+        return column
+    return type_coerce(cast(column, Text), text_reader()).label(column.name)
 
 
 def among(session: AsyncSession, column: Any, values: Iterable[str]) -> ColumnElement[bool]:
