@@ -111,8 +111,13 @@ def rows_of(model: Any) -> Select[Any]:
     For reads that are only shown; ``paginate`` answers them as ``shown_records``.
     A typed JSON column (one whose type has a ``text_reader``) is read as its text and
     validated from it, rather than decoded by the driver and then validated."""
-    columns = [_shown_column(column) for column in model.__table__.c]
-    return select(*columns).execution_options(**{_SHOWN: True})
+    return select(*_shown_columns(model)).execution_options(**{_SHOWN: True})
+
+
+@functools.cache
+def _shown_columns(model: Any) -> tuple[Any, ...]:
+    """Built once per model: a page's select is made anew at every read."""
+    return tuple(_shown_column(column) for column in model.__table__.c)
 
 
 def _shown_column(column: Any) -> Any:
