@@ -1,7 +1,6 @@
 """Keyset pagination, newest first, behind an opaque cursor."""
 
 import base64
-import collections
 import functools
 import json
 from collections.abc import Callable, Iterable
@@ -28,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from resolvers import driver_reads
 from resolvers.errors import ValidationFailed
 
 T = TypeVar("T")
@@ -198,7 +198,11 @@ def _rows_on_connection(
 ) -> list[Any]:
     if session.autoflush:
         session.flush()
-    return list(session.connection().execute(query, params).all())
+    connection = session.connection()
+    records = driver_reads.run(connection, query, params)
+    if records is not None:
+        return records
+    return list(connection.execute(query, params).all())
 
 
 def _records_on_connection(
@@ -206,12 +210,9 @@ def _records_on_connection(
 ) -> list[Any]:
     if session.autoflush:
         session.flush()
-    result = session.connection().execute(query, params)
-    return list(map(_record_type(tuple(result.keys()))._make, result))
-
-
-@functools.cache
-def _record_type(keys: tuple[str, ...]) -> Any:
-    """The record of a select's columns: a named tuple, made from a row in one C call
-    (a namespace per row costs a dict and a call per column), read by attribute alike."""
-    return collections.namedtuple("Record", keys)  # type: ignore[misc]
+    connection = session.connection()
+    records = driver_reads.run(connection, query, params)
+    if records is not None:
+        return records
+    result = connection.execute(query, params)
+    return list(map(driver_reads.record_type(tuple(result.keys()))._make, result))
