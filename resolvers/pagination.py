@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from resolvers import driver_reads
+from resolvers import driver_statements
 from resolvers.errors import ValidationFailed
 
 T = TypeVar("T")
@@ -199,7 +199,7 @@ def _rows_on_connection(
     if session.autoflush:
         session.flush()
     connection = session.connection()
-    records = driver_reads.run(connection, query, params)
+    records = driver_statements.read(connection, query, params)
     if records is not None:
         return records
     return list(connection.execute(query, params).all())
@@ -211,8 +211,8 @@ def _records_on_connection(
     if session.autoflush:
         session.flush()
     connection = session.connection()
-    records = driver_reads.run(connection, query, params)
+    records = driver_statements.read(connection, query, params)
     if records is not None:
         return records
     result = connection.execute(query, params)
-    return list(map(driver_reads.record_type(tuple(result.keys()))._make, result))
+    return list(map(driver_statements.record_type(tuple(result.keys()))._make, result))
