@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from sqlmodel import col, select
 
 from models import AuditEvent, Role, new_id, utcnow
+from resolvers import driver_statements
 from resolvers.context import Context
 
 
@@ -101,7 +102,7 @@ def _pending(session: Session) -> list[dict[str, Any]]:
 
 def _write(session: Session) -> None:
     rows = session.info.pop(_PENDING, None)
-    if rows:
+    if rows and not driver_statements.insert_many(session.connection(), _INSERT, rows):
         session.execute(_INSERT, rows)
 
 

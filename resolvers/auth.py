@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import NoReturn
 
-from sqlalchemy import bindparam
 from sqlmodel import col, select
 
 from app.auth import InvalidCredential, TokenVerifier, VerifiedIdentity
@@ -13,6 +12,7 @@ from resolvers import api_keys, audit
 from resolvers.access import require_user
 from resolvers.context import Context, Principal
 from resolvers.errors import Unauthenticated
+from resolvers.pagination import Built, among_bound, rows_of, shown_records
 
 # lastUsedAt is kept to the minute: writing it on every request would serialise a busy
 # key's requests on its row. Every single use is in the audit trail.
@@ -152,8 +152,11 @@ class Me:
     orgs: list[MemberOrg]
 
 
-# Built once (every /me runs it): the principal's org ids are its one parameter.
-_ORGS_BY_ID = select(Org).where(col(Org.id).in_(bindparam("org_ids", expanding=True)))
+# Built once per dialect (every /me runs it): the principal's org ids are its one
+# parameter. Core rows with the org's attributes: they are only shown.
+_ORGS_BY_ID = Built(
+    lambda dialect: rows_of(Org).where(among_bound(dialect, col(Org.id), "org_ids"))
+)
 
 
 async def me(ctx: Context) -> Me:
@@ -161,7 +164,11 @@ async def me(ctx: Context) -> Me:
     if principal is None:
         raise Unauthenticated("authentication required")
     org_ids = list(principal.roles)
-    orgs = (await ctx.session.scalars(_ORGS_BY_ID, {"org_ids": org_ids})).all() if org_ids else []
+    orgs = (
+        await shown_records(ctx.session, _ORGS_BY_ID.on(ctx.session), {"org_ids": org_ids})
+        if org_ids
+        else []
+    )
     by_id = {org.id: org for org in orgs}
     members = [
         MemberOrg(org=by_id[oid], role=principal.roles[oid]) for oid in org_ids if oid in by_id

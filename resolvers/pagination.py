@@ -1,7 +1,6 @@
 """Keyset pagination, newest first, behind an opaque cursor."""
 
 import base64
-import collections
 import functools
 import json
 from collections.abc import Callable, Iterable
@@ -9,12 +8,26 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Executable, Select, String, and_, any_, bindparam, func, or_, select
+from sqlalchemy import (
+    Executable,
+    Select,
+    String,
+    Text,
+    and_,
+    any_,
+    bindparam,
+    cast,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from resolvers import driver_statements
 from resolvers.errors import ValidationFailed
 
 T = TypeVar("T")
@@ -95,8 +108,23 @@ _SHOWN = "intakedesk_shown_rows"
 def rows_of(model: Any) -> Select[Any]:
     """A Core select of ``model``'s table: rows whose attributes are the model's columns,
     decoded by the same column types, without the ORM's instances and identity map.
-    For reads that are only shown; ``paginate`` answers them as ``shown_records``."""
-    return select(model.__table__).execution_options(**{_SHOWN: True})
+    For reads that are only shown; ``paginate`` answers them as ``shown_records``.
+    A typed JSON column (one whose type has a ``text_reader``) is read as its text and
+    validated from it, rather than decoded by the driver and then validated."""
+    return select(*_shown_columns(model)).execution_options(**{_SHOWN: True})
+
+
+@functools.cache
+def _shown_columns(model: Any) -> tuple[Any, ...]:
+    """Built once per model: a page's select is made anew at every read."""
+    return tuple(_shown_column(column) for column in model.__table__.c)
+
+
+def _shown_column(column: Any) -> Any:
+    text_reader = getattr(column.type, "text_reader", None)
+    if text_reader is None:
+        return column
+    return type_coerce(cast(column, Text), text_reader()).label(column.name)
 
 
 def among(session: AsyncSession, column: Any, values: Iterable[str]) -> ColumnElement[bool]:
@@ -170,7 +198,11 @@ def _rows_on_connection(
 ) -> list[Any]:
     if session.autoflush:
         session.flush()
-    return list(session.connection().execute(query, params).all())
+    connection = session.connection()
+    records = driver_statements.read(connection, query, params)
+    if records is not None:
+        return records
+    return list(connection.execute(query, params).all())
 
 
 def _records_on_connection(
@@ -178,12 +210,9 @@ def _records_on_connection(
 ) -> list[Any]:
     if session.autoflush:
         session.flush()
-    result = session.connection().execute(query, params)
-    return list(map(_record_type(tuple(result.keys()))._make, result))
-
-
-@functools.cache
-def _record_type(keys: tuple[str, ...]) -> Any:
-    """The record of a select's columns: a named tuple, made from a row in one C call
-    (a namespace per row costs a dict and a call per column), read by attribute alike."""
-    return collections.namedtuple("Record", keys)  # type: ignore[misc]
+    connection = session.connection()
+    records = driver_statements.read(connection, query, params)
+    if records is not None:
+        return records
+    result = connection.execute(query, params)
+    return list(map(driver_statements.record_type(tuple(result.keys()))._make, result))

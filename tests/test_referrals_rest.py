@@ -543,3 +543,20 @@ async def test_a_declared_size_below_one_byte_is_refused(world: World) -> None:
     )
     error = assert_error(response, 422, "validation_failed")
     assert error["details"][0]["field"] == "sizeBytes"
+
+
+async def test_list_shows_extraction_qa_and_triage_as_a_single_read_does(
+    app: Any, settings: Settings, world: World
+) -> None:
+    # The list reads these typed JSON columns as text (rows_of); one referral read alone
+    # goes through the ORM. Both answer the same, for stored values and for none.
+    bare = await seed_referral(app, settings, world.a.id)
+    full = await seed_referral(app, settings, world.a.id, extracted=extraction(), triaged=True)
+    client = world.a.viewer.client
+    listed = {i["id"]: i for i in (await client.get("/api/referrals")).json()["items"]}
+    for rid in (bare, full):
+        alone = (await client.get(f"/api/referrals/{rid}")).json()
+        for part in ("extraction", "qa", "triage"):
+            assert listed[rid][part] == alone[part], part
+    assert listed[bare]["extraction"] is None and listed[full]["triage"]["level"] >= 1
+    assert listed[full]["extraction"]["patient"]["firstName"] == "Jane"
