@@ -187,6 +187,59 @@ async def test_objects_read_off_attributes_complete_as_graphql_core_completes_th
 
 
 @strawberry.type
+class _Shelf:
+    label: str
+    items: list[_Inner]
+    maybe: list[_Inner | None] | None
+    must: list[_Inner] | None = None
+
+
+@strawberry.type
+class _Shelves:
+    @strawberry.field
+    def shelves(self) -> list[_Shelf | None]:
+        fine, broken = _Inner(name="in"), _Inner(name=None)  # type: ignore[arg-type]
+        return [
+            _Shelf(label="fine", items=[fine, fine], maybe=[fine], must=[fine]),
+            _Shelf(label="empty", items=[], maybe=None),
+            _Shelf(label="null inside an item", items=[fine, broken], maybe=[broken, fine]),
+            _Shelf(label="a null item", items=[fine], maybe=[None, fine], must=[None]),  # type: ignore[list-item]
+            _Shelf(label="not a list", items=[fine], maybe=fine),  # type: ignore[arg-type]
+            _Shelf(label="not the type", items=[fine], maybe=["text"]),  # type: ignore[list-item]
+            _Shelf(label="a tuple", items=(fine,), maybe=(fine, None)),  # type: ignore[arg-type]
+            _Shelf(label="a list missing", items=None, maybe=[fine]),  # type: ignore[arg-type]
+        ]
+
+
+async def test_lists_of_objects_read_off_attributes_complete_as_graphql_core_does() -> None:
+    """The shortcut for basic list-of-object fields (a connection's nodes): each item's
+    selection run at once, an error in one nulling the item or (non-null items) the
+    list, with the same messages and paths as graphql-core."""
+    query = "{ shelves { label items { name } maybe { name } must { name } } }"
+    answers = []
+    for executor in (ExecutionContext, None):
+        schema = strawberry.Schema(query=_Shelves, execution_context_class=executor)
+        result = await schema.execute(query)
+        answers.append((result.data, [(e.message, e.path) for e in result.errors or []]))
+    assert answers[0] == answers[1]
+    data, errors = answers[0]
+    assert data is not None
+    shelves = data["shelves"]
+    assert shelves[0] == {
+        "label": "fine",
+        "items": [{"name": "in"}, {"name": "in"}],
+        "maybe": [{"name": "in"}],
+        "must": [{"name": "in"}],
+    }
+    assert shelves[1] == {"label": "empty", "items": [], "maybe": None, "must": None}
+    assert shelves[2] is None  # a non-null item's error nulls its non-null list, then the shelf
+    assert shelves[3]["maybe"] == [None, {"name": "in"}] and shelves[3]["must"] is None
+    assert shelves[6]["items"] == [{"name": "in"}] and shelves[6]["maybe"] == [{"name": "in"}, None]
+    assert shelves[7] is None
+    assert len(errors) >= 5
+
+
+@strawberry.type
 class _Linked:
     label: str
 

@@ -1,45 +1,81 @@
-"""graphql-core's executor, with a shortcut for the fields most of an answer is made of.
+"""graphql-core's executor, with a plan for the fields most of an answer is made of.
 
 A page of 50 referrals with their case and patient is some 1,500 fields, four in five
 of them a scalar or an enum read off an attribute (Strawberry's "basic" fields: no
 resolver, no extension, no argument). graphql-core gives each the whole path: a resolve
 info object, awaitable checks before and after, the non-null, list, leaf, abstract and
-object tests. For those fields the shortcut reads the attribute and coerces the value
-as ``complete_leaf_value`` does; anything else (a null where none is allowed, a value
-the type refuses, an awaitable) goes the whole way, which reads the attribute again and
-reports it as graphql-core always has. The leaves of a selection set are read in the
-loop over its fields itself (``execute_fields``), without a path or a call per field.
+object tests. Here each selection set is planned once per request: per field, whether it
+is a basic leaf, list of leaves, object or list of objects, and for an object the plan of
+its own selection. Running a plan reads a leaf's attribute and coerces it as
+``complete_leaf_value`` does (a string as it is, an enum member by its remembered name);
+an object's selection runs at once, without collecting it again. Anything else (a null
+where none is allowed, a value the type refuses, an awaitable, a resolver) goes the
+whole way, which reads the attribute again and reports it as graphql-core always has.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import GeneratorType
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from graphql import (
+    GraphQLBoolean,
     GraphQLField,
+    GraphQLID,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLSchema,
+    GraphQLString,
     Undefined,
     is_leaf_type,
 )
 from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.schema.schema_converter import CustomGraphQLEnumType, GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
+
+# Leaf types whose output is the value itself when it is of this Python type (graphql-core's
+# serialize_string, serialize_id and serialize_boolean answer such a value as it is).
+_PASSES: dict[int, type] = {id(GraphQLString): str, id(GraphQLID): str, id(GraphQLBoolean): bool}
+
+
+class _EnumNames:
+    """An enum type's ``coerce_output_value``, remembered per member of its Python enum
+    (Strawberry's compares the member with each of the type's values in turn). Members
+    are singletons kept by their class, so their identity is their key; any other value
+    is coerced each time."""
+
+    __slots__ = ("coerce", "members", "names")
+
+    def __init__(self, kind: CustomGraphQLEnumType) -> None:
+        self.coerce = kind.coerce_output_value
+        self.members = kind.wrapped_cls
+        self.names: dict[int, str] = {}
+
+    def __call__(self, value: Any) -> Any:
+        if type(value) is not self.members:
+            return self.coerce(value)
+        name = self.names.get(id(value))
+        if name is None:
+            name = self.names[id(value)] = self.coerce(value)
+        return name
 
 
 @dataclass(frozen=True, slots=True)
 class _Leaf:
-    """A basic scalar or enum field: what reads it, under which name, and its type."""
+    """A basic scalar or enum field: what reads it, under which name, its type, the Python
+    type whose values are their own output (or None), and how others are coerced."""
 
     read: Callable[[Any, str], Any]
     name: str
     kind: GraphQLLeafType
     non_null: bool
+    passes: type | None
+    coerce: Callable[[Any], Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +94,20 @@ class _Object:
 
 
 @dataclass(frozen=True, slots=True)
+class _Objects:
+    """A basic field holding a list of objects (a connection's nodes): as ``_Object``, with
+    the item type as declared."""
+
+    read: Callable[[Any, str], Any]
+    name: str
+    declared: GraphQLOutputType
+    item_declared: GraphQLOutputType
+    kind: GraphQLObjectType
+    non_null: bool
+    is_type_of: Callable[[Any, Any], Any] | None
+
+
+@dataclass(frozen=True, slots=True)
 class _Leaves:
     """A basic field holding a list of scalars or enums (a referral's diagnosis codes):
     what reads it, under which name, the item type, and where nulls are refused."""
@@ -67,6 +117,9 @@ class _Leaves:
     kind: GraphQLLeafType
     non_null: bool
     items_non_null: bool
+
+
+_Shortcut = _Leaf | _Leaves | _Object | _Objects
 
 
 def _is_basic(field: GraphQLField) -> Any:
@@ -95,26 +148,25 @@ def _unwrapped(kind: Any) -> tuple[Any, bool]:
     return kind, False
 
 
-def _object_of(field: GraphQLField) -> _Object | None:
-    """The field as an ``_Object`` when it is basic (``_is_basic``) of an object type whose
-    ``is_type_of``, if any, is Strawberry's own (ours might read the info, which the
-    shortcut has not built); None otherwise (lists, interfaces, unions go the whole way)."""
+def _object_of(field: GraphQLField) -> _Object | _Objects | None:
+    """The field as an ``_Object`` (or ``_Objects``, a list of them) when it is basic
+    (``_is_basic``) of an object type whose ``is_type_of``, if any, is Strawberry's own
+    (ours might read the info, which the shortcut has not built); None otherwise (lists
+    of lists, interfaces, unions go the whole way)."""
     definition = _is_basic(field)
     if definition is None:
         return None
     kind, non_null = _unwrapped(field.type)
-    if not isinstance(kind, GraphQLObjectType):
+    item_declared = None
+    if isinstance(kind, GraphQLList):
+        item_declared = kind.of_type
+        kind = _unwrapped(item_declared)[0]
+    if not isinstance(kind, GraphQLObjectType) or not _own_is_type_of(kind):
         return None
-    if not _own_is_type_of(kind):
-        return None
-    return _Object(
-        definition.default_resolver,
-        definition.python_name,
-        field.type,
-        kind,
-        non_null,
-        kind.is_type_of,
-    )
+    read, name = definition.default_resolver, definition.python_name
+    if item_declared is not None:
+        return _Objects(read, name, field.type, item_declared, kind, non_null, kind.is_type_of)
+    return _Object(read, name, field.type, kind, non_null, kind.is_type_of)
 
 
 def _leaves_of(field: GraphQLField) -> _Leaves | None:
@@ -143,7 +195,27 @@ def _leaf_of(field: GraphQLField) -> _Leaf | None:
     kind, non_null = _unwrapped(field.type)
     if not is_leaf_type(kind):
         return None
-    return _Leaf(definition.default_resolver, definition.python_name, kind, non_null)
+    coerce = _EnumNames(kind) if isinstance(kind, CustomGraphQLEnumType) else None
+    return _Leaf(
+        definition.default_resolver,
+        definition.python_name,
+        kind,
+        non_null,
+        _PASSES.get(id(kind)),
+        coerce or kind.coerce_output_value,
+    )
+
+
+# Per schema, per field (by id: fields are not hashable, and all live as long as their
+# schema): the field as a shortcut, or None. Weakly held: tests build many schemas.
+_SHORTCUTS: "WeakKeyDictionary[GraphQLSchema, dict[int, _Shortcut | None]]" = WeakKeyDictionary()
+
+
+def _shortcuts_of(schema: GraphQLSchema) -> dict[int, _Shortcut | None]:
+    known = _SHORTCUTS.get(schema)
+    if known is None:
+        known = _SHORTCUTS[schema] = {}
+    return known
 
 
 # Whether values of a type are awaitable, by type: some 3,000 values a page are asked,
@@ -170,29 +242,40 @@ def _awaitable_check(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
     return is_awaitable
 
 
-_Shortcut = _Leaf | _Leaves | _Object
+@dataclass(slots=True)
+class _Step:
+    """One field of a planned selection set: its shortcut (None: the whole way), response
+    name, field details (graphql-core's, for the whole way and errors), and for an object
+    or list of objects the plan of its selection."""
+
+    shortcut: _Shortcut | None
+    response: str
+    fields: Any
+    plan: "list[_Step] | None" = None
+
+
+_FAILED = object()  # a shortcut that needs graphql-core's whole way
 
 
 class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.is_awaitable = _awaitable_check(self.is_awaitable)  # type: ignore[method-assign,assignment]
-        # Per field of the schema (by id: fields are not hashable, and all outlive the
-        # request): the field as a basic leaf or object, or None.
-        self._shortcuts: dict[int, _Shortcut | None] = {}
-        self._plans: dict[tuple[GraphQLObjectType, int], tuple[Any, list[Any]]] = {}
+        self._shortcuts = _shortcuts_of(self.schema)
+        # Per selection set of the request, by the grouped field set's identity
+        # (graphql-core collects a list's item selections once and hands every item the
+        # same set; kept alive with the plan so its id stays its own).
+        self._plans: dict[tuple[GraphQLObjectType, int], tuple[Any, list[_Step]]] = {}
         manager = self.middleware_manager
         self._wrapped = manager is not None and bool(manager.middlewares)
 
-    def _shortcut_for(
-        self, parent_type: GraphQLObjectType, field_details_list: Any
-    ) -> _Shortcut | None:
-        """The field asked for as a basic leaf (``_leaf_of``), list of leaves (``_leaves_of``)
-        or object (``_object_of``), remembered per schema field, or None: none of these,
-        asked with arguments or directives, or resolvers wrapped by middleware."""
-        node = field_details_list[0].node
+    def _shortcut_for(self, parent_type: GraphQLObjectType, fields: Any) -> _Shortcut | None:
+        """The field asked for as a shortcut (a basic leaf, list of leaves, object or list
+        of objects), remembered per schema field, or None: none of these, or asked with
+        directives (a @defer, @stream or @include is graphql-core's to read)."""
+        node = fields[0].node
         field = parent_type.fields.get(node.name.value)
-        if field is None or node.arguments or node.directives or self._wrapped:
+        if field is None or any(f.node.directives for f in fields):
             return None
         try:
             return self._shortcuts[id(field)]
@@ -201,16 +284,25 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             self._shortcuts[id(field)] = found
             return found
 
-    def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[Any]:
-        """Per field of a selection set, its shortcut or None; remembered for the request
-        by the set's identity (graphql-core collects a list's item selections once and
-        hands every item the same set; kept alive with the plan so its id stays its own)."""
+    def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[_Step]:
+        """The selection set's plan: a step per field, an object's own selection planned
+        with it (one with deferred parts goes the whole way)."""
         key = (parent_type, id(grouped_field_set))
         known = self._plans.get(key)
         if known is not None:
             return known[1]
-        plan = [self._shortcut_for(parent_type, group) for group in grouped_field_set.values()]
+        plan: list[_Step] = []
         self._plans[key] = (grouped_field_set, plan)
+        for response, fields in grouped_field_set.items():
+            shortcut = self._shortcut_for(parent_type, fields)
+            step = _Step(shortcut, response, fields)
+            if type(shortcut) is _Object or type(shortcut) is _Objects:
+                grouped, deferred, _ = self.collect_subfields(shortcut.kind, fields)
+                if deferred:
+                    step.shortcut = None
+                else:
+                    step.plan = self._plan(shortcut.kind, grouped)
+            plan.append(step)
         return plan
 
     def execute_fields(
@@ -221,52 +313,59 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: Any,
         position_context: Any,
     ) -> Any:
-        """graphql-core's ``execute_fields``, with a basic leaf's value read in the loop
-        (no path, no call of ``execute_field``, no awaitable check) and a basic object's
-        sub-selection run at once (``_complete_object``); any other field, or a shortcut
-        that fails, goes through ``execute_field`` as there."""
-        plan = self._plan(parent_type, grouped_field_set)
-        if not any(plan):
+        """graphql-core's ``execute_fields``, run by the selection set's plan (``_run``);
+        inside a deferred part, or with resolvers wrapped by middleware, as there."""
+        if position_context is not None or self._wrapped:
             return super().execute_fields(
                 parent_type, source_value, path, grouped_field_set, position_context
             )
+        plan = self._plan(parent_type, grouped_field_set)
+        return self._run(parent_type, plan, source_value, path)
+
+    def _run(
+        self, parent_type: GraphQLObjectType, plan: list[_Step], source: Any, path: Path | None
+    ) -> Any:
+        """The selection's answer for ``source``: a basic leaf's value read in the loop (no
+        path, no call, no awaitable check), a basic object's or list's selection run at
+        once; any other field, or a shortcut that fails, through ``execute_field``."""
         results: dict[str, Any] = {}
         is_awaitable = self.is_awaitable
         awaitable_fields: list[str] = []
         try:
-            for (response_name, field_details_list), shortcut in zip(
-                grouped_field_set.items(), plan, strict=True
-            ):
-                if shortcut is not None:
-                    if type(shortcut) is _Leaf:
-                        value = _value_of(shortcut, source_value)
-                    elif type(shortcut) is _Leaves:
-                        value = _values_of(shortcut, source_value)
-                    else:
-                        value = self._complete_object(
-                            shortcut,
-                            parent_type,
-                            source_value,
-                            field_details_list,
-                            Path(path, response_name, parent_type.name),
-                            position_context,
-                        )
+            for step in plan:
+                shortcut = step.shortcut
+                kind = type(shortcut)
+                if kind is _Leaf:
+                    value = _value_of(shortcut, source)  # type: ignore[arg-type]
                     if value is not _FAILED:
-                        results[response_name] = value
-                        if type(shortcut) is _Object and is_awaitable(value):
-                            awaitable_fields.append(response_name)
+                        results[step.response] = value
+                        continue
+                elif kind is _Object or kind is _Objects:
+                    if kind is _Object:
+                        value = self._complete_object(step, parent_type, source, path)
+                    else:
+                        value = self._complete_objects(step, parent_type, source, path)
+                    if value is not _FAILED:
+                        results[step.response] = value
+                        if is_awaitable(value):
+                            awaitable_fields.append(step.response)
+                        continue
+                elif kind is _Leaves:
+                    value = _values_of(shortcut, source)  # type: ignore[arg-type]
+                    if value is not _FAILED:
+                        results[step.response] = value
                         continue
                 result = super().execute_field(
                     parent_type,
-                    source_value,
-                    field_details_list,
-                    Path(path, response_name, parent_type.name),
-                    position_context,
+                    source,
+                    step.fields,
+                    Path(path, step.response, parent_type.name),
+                    None,
                 )
                 if result is not Undefined:
-                    results[response_name] = result
+                    results[step.response] = result
                     if is_awaitable(result):
-                        awaitable_fields.append(response_name)
+                        awaitable_fields.append(step.response)
         except Exception:
             if awaitable_fields:
                 self.settle_in_background([results[field] for field in awaitable_fields])
@@ -285,50 +384,106 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
         return get_results()
 
+    def _object_value(self, shortcut: _Object | _Objects, value: Any) -> bool:
+        """Whether ``value`` (not None) may run the object's selection at once: not
+        awaitable, not an exception, of the type by its ``is_type_of``."""
+        if self.is_awaitable(value) or isinstance(value, Exception):
+            return False
+        is_type_of = shortcut.is_type_of
+        return is_type_of is None or is_type_of(value, None) is True
+
     def _complete_object(
-        self,
-        shortcut: _Object,
-        parent_type: GraphQLObjectType,
-        source: Any,
-        field_details_list: Any,
-        path: Path,
-        position_context: Any,
+        self, step: _Step, parent_type: GraphQLObjectType, source: Any, path: Path | None
     ) -> Any:
         """A basic object field completed as ``execute_field`` and ``complete_value`` would:
-        its sub-selection executed on the attribute's value, an error in it nulling this
-        field or (non-null) raised to the parent. ``_FAILED`` before any work when the
-        read fails, is awaitable, is a null where none is allowed, or is not of the type:
-        the whole way then reads it again and reports it as graphql-core does."""
+        its selection run on the attribute's value, an error in it nulling this field or
+        (non-null) raised to the parent. ``_FAILED`` before any work when the read fails,
+        is awaitable, is a null where none is allowed, or is not of the type: the whole
+        way then reads it again and reports it as graphql-core does."""
+        shortcut: _Object = step.shortcut  # type: ignore[assignment]
         try:
             value = shortcut.read(source, shortcut.name)
         except Exception:
             return _FAILED
         if value is None:
             return _FAILED if shortcut.non_null else None
-        if self.is_awaitable(value) or isinstance(value, Exception):
+        if not self._object_value(shortcut, value):
             return _FAILED
-        is_type_of = shortcut.is_type_of
-        if is_type_of is not None and is_type_of(value, None) is not True:
-            return _FAILED
+        field_path = Path(path, step.response, parent_type.name)
         try:
-            grouped, deferred, _ = self.collect_subfields(shortcut.kind, field_details_list)
-            if deferred or position_context is not None:
-                completed = self.execute_collected_subfields(
-                    shortcut.kind, value, path, grouped, deferred, position_context
-                )
-            else:
-                completed = self.execute_fields(shortcut.kind, value, path, grouped, None)
+            completed = self._run(shortcut.kind, step.plan, value, field_path)  # type: ignore[arg-type]
         except Exception as raw_error:
-            self.handle_field_error(raw_error, shortcut.declared, field_details_list, path)
+            self.handle_field_error(raw_error, shortcut.declared, step.fields, field_path)
             return None
         if not self.is_awaitable(completed):
             return completed
+        return self._settled(completed, shortcut.declared, step.fields, field_path)
+
+    def _complete_objects(
+        self, step: _Step, parent_type: GraphQLObjectType, source: Any, path: Path | None
+    ) -> Any:
+        """A basic list-of-objects field completed as ``execute_field`` and
+        ``complete_iterable_value`` would: each item's selection run at once, an error in
+        one nulling the item or (non-null item) the list. ``_FAILED`` before any work when
+        the read fails, is no list or tuple, is a null where none is allowed, or holds an
+        item that is null, awaitable or not of the type."""
+        shortcut: _Objects = step.shortcut  # type: ignore[assignment]
+        try:
+            values = shortcut.read(source, shortcut.name)
+        except Exception:
+            return _FAILED
+        if values is None:
+            return _FAILED if shortcut.non_null else None
+        if type(values) is not list and type(values) is not tuple:
+            return _FAILED
+        for value in values:
+            if value is None or not self._object_value(shortcut, value):
+                return _FAILED
+        field_path = Path(path, step.response, parent_type.name)
+        items: list[Any] = []
+        awaitable_indices: list[int] = []
+        try:
+            for index, value in enumerate(values):
+                item_path = Path(field_path, index, None)
+                try:
+                    item = self._run(shortcut.kind, step.plan, value, item_path)  # type: ignore[arg-type]
+                except Exception as raw_error:
+                    self.handle_field_error(
+                        raw_error, shortcut.item_declared, step.fields, item_path
+                    )
+                    item = None
+                if self.is_awaitable(item):
+                    item = self._settled(item, shortcut.item_declared, step.fields, item_path)
+                    awaitable_indices.append(index)
+                items.append(item)
+        except Exception as raw_error:
+            if awaitable_indices:
+                self.settle_in_background([items[i] for i in awaitable_indices])
+            self.handle_field_error(raw_error, shortcut.declared, step.fields, field_path)
+            return None
+        if not awaitable_indices:
+            return items
+
+        async def get_items() -> list[Any] | None:
+            try:
+                awaited = await gather_with_cancel(*(items[i] for i in awaitable_indices))
+            except Exception as raw_error:
+                self.handle_field_error(raw_error, shortcut.declared, step.fields, field_path)
+                return None
+            for index, item in zip(awaitable_indices, awaited, strict=True):
+                items[index] = item
+            return items
+
+        return get_items()
+
+    def _settled(self, completed: Any, declared: Any, fields: Any, path: Path) -> Any:
+        """An awaited completion whose error is handled at ``path`` as graphql-core does."""
 
         async def await_completed() -> Any:
             try:
                 return await completed
             except Exception as raw_error:
-                self.handle_field_error(raw_error, shortcut.declared, field_details_list, path)
+                self.handle_field_error(raw_error, declared, fields, path)
                 return None
 
         return await_completed()
@@ -363,33 +518,6 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return_type, field_details_list, info, path, result, position_context
         )
 
-    def execute_field(
-        self,
-        parent_type: GraphQLObjectType,
-        source: Any,
-        field_details_list: Any,
-        path: Path,
-        position_context: Any,
-    ) -> Any:
-        shortcut = self._shortcut_for(parent_type, field_details_list)
-        if shortcut is not None:
-            if type(shortcut) is _Leaf:
-                value = _value_of(shortcut, source)
-            elif type(shortcut) is _Leaves:
-                value = _values_of(shortcut, source)
-            elif type(shortcut) is _Object:
-                value = self._complete_object(
-                    shortcut, parent_type, source, field_details_list, path, position_context
-                )
-            if value is not _FAILED:
-                return value
-        return super().execute_field(
-            parent_type, source, field_details_list, path, position_context
-        )
-
-
-_FAILED = object()  # a shortcut that needs graphql-core's whole way
-
 
 def _values_of(leaves: _Leaves, source: Any) -> Any:
     """The list's items off ``source``, each coerced as ``complete_leaf_value`` does;
@@ -419,13 +547,16 @@ def _values_of(leaves: _Leaves, source: Any) -> Any:
 
 
 def _value_of(leaf: _Leaf, source: Any) -> Any:
-    """The leaf's value off ``source``, coerced as ``complete_leaf_value`` does; ``_FAILED``
-    for a null where none is allowed, a value its type refuses, or a failing read."""
+    """The leaf's value off ``source``, coerced as ``complete_leaf_value`` does (a value of
+    ``passes`` is its own output); ``_FAILED`` for a null where none is allowed, a value
+    its type refuses, or a failing read."""
     try:
         value = leaf.read(source, leaf.name)
         if value is None:
             return _FAILED if leaf.non_null else None
-        coerced = leaf.kind.coerce_output_value(value)
+        if type(value) is leaf.passes:
+            return value
+        coerced = leaf.coerce(value)
     except Exception:
         return _FAILED
     if coerced is None or coerced is Undefined:
