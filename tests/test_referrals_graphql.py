@@ -1,5 +1,6 @@
 """GraphQL: referrals connection, referral(id) and node, the linked graph, and mutations."""
 
+import gc
 from typing import Any
 
 import pytest
@@ -239,6 +240,36 @@ async def test_a_page_of_50_costs_the_same_statements_as_a_page_of_5(
     small, large = await statements(5), await statements(50)
     assert small == large, (small, large)
     assert large <= 20, sql_counter.statements
+
+
+async def test_a_page_leaves_nothing_of_its_request_to_the_garbage_collector(
+    app: Any, settings: Settings, world: World
+) -> None:
+    """The executor, the request's context and its loaders (their rows, the session) are
+    freed when the request ends, not held in a cycle until the collector runs."""
+    from strawberry.dataloader import DataLoader
+
+    from app.graphql.context import GraphQLContext
+    from app.graphql.execution import ExecutionContext
+
+    for i in range(3):
+        await seed_referral(
+            app, settings, world.a.id, extracted=person("Gc", f"Free{i}"), triaged=True
+        )
+    client = world.a.viewer.client
+    await gql(client, PAGE_WITH_LINKS, first=3)  # warm up: auth caches, first connection
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        body = await gql(client, PAGE_WITH_LINKS, first=3)
+        gc.collect()
+        kinds = (ExecutionContext, GraphQLContext, DataLoader)
+        left = [type(o).__name__ for o in gc.garbage if isinstance(o, kinds)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert len(body["data"]["referrals"]["nodes"]) == 3
+    assert left == []
 
 
 async def test_create_and_add_document_mutations(app: Any, world: World) -> None:

@@ -13,11 +13,12 @@ where none is allowed, a value the type refuses, an awaitable, a resolver) goes 
 whole way, which reads the attribute again and reports it as graphql-core always has.
 """
 
-from collections.abc import Callable
+from asyncio import ensure_future, gather
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from types import GeneratorType
 from typing import Any
-from weakref import WeakKeyDictionary
+from weakref import ReferenceType, WeakKeyDictionary, ref
 
 from graphql import (
     GraphQLBoolean,
@@ -28,12 +29,14 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLResolveInfoHelpers,
     GraphQLSchema,
     GraphQLString,
     Undefined,
     is_leaf_type,
 )
 from graphql.pyutils import Path, gather_with_cancel
+from graphql.pyutils import is_awaitable as default_is_awaitable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import CustomGraphQLEnumType, GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
@@ -257,10 +260,39 @@ class _Step:
 _FAILED = object()  # a shortcut that needs graphql-core's whole way
 
 
+def gather_async_work(values: Sequence[Awaitable[Any]]) -> Awaitable[list[Any]]:
+    """graphql-core's ``gather_async_work``, which reads nothing of its executor."""
+    return gather_with_cancel(*values)
+
+
+@dataclass(frozen=True, slots=True)
+class _Tracking:
+    """graphql-core's ``track_async_work`` of an executor held weakly. graphql-core gives
+    the resolvers' info its executor's own bound methods, a cycle that keeps the whole
+    request (its context, loaders, rows and session) until the garbage collector finds
+    it: some 500 objects a page, a young collection every hundred requests. Once the
+    executor is gone the work it would track has no one to wait for it: it is settled
+    in the background as the executor would have."""
+
+    executor: "ReferenceType[ExecutionContext]"
+
+    def __call__(self, values: Sequence[Any]) -> None:
+        executor = self.executor()
+        if executor is not None:
+            executor.track_async_work(values)
+        else:
+            awaitables = [v for v in values if default_is_awaitable(v)]
+            if awaitables:
+                ensure_future(gather(*awaitables, return_exceptions=True))
+
+
 class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.is_awaitable = _awaitable_check(self.is_awaitable)  # type: ignore[method-assign,assignment]
+        self.async_helpers = GraphQLResolveInfoHelpers(
+            gather=gather_async_work, track=_Tracking(ref(self))
+        )
         self._shortcuts = _shortcuts_of(self.schema)
         # Per selection set of the request, by the grouped field set's identity
         # (graphql-core collects a list's item selections once and hands every item the
