@@ -449,5 +449,48 @@ def test_the_page_prefetches_what_its_nodes_select_through_fragments_too() -> No
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
     fields = list(operation.selection_set.selections)
-    assert _node_fields(fields, fragments) == {"id", "case", "stage", "patient", "documents"}  # type: ignore[arg-type]
-    assert _node_fields(fields[1:], fragments) == set()  # type: ignore[arg-type]
+    none: dict[str, Any] = {}
+    assert _node_fields(fields, fragments, none) == {"id", "case", "stage", "patient", "documents"}  # type: ignore[arg-type]
+    assert _node_fields(fields[1:], fragments, none) == set()  # type: ignore[arg-type]
+
+
+SKIPPING = """
+query ($first: Int!, $skip: Boolean!, $with: Boolean!) {
+  referrals(first: $first) {
+    nodes {
+      id
+      case @skip(if: $skip) { id }
+      ... on Referral @include(if: $with) { patient { id } }
+      ...Linked @skip(if: true)
+    }
+  }
+}
+fragment Linked on Referral { patient { firstName } case { status } }"""
+PLAIN = "query ($first: Int!) { referrals(first: $first) { nodes { id } } }"
+
+
+async def test_the_page_prefetches_nothing_its_directives_leave_out(
+    app: Any, settings: Settings, world: World, sql_counter: Any
+) -> None:
+    """A case or patient a @skip or @include leaves out is not fetched (nor its read
+    audited): the page sends what it sends without them; when they are in, they come."""
+    for i in range(3):
+        await seed_referral(
+            app, settings, world.a.id, extracted=person("Skip", f"Me{i}"), triaged=True
+        )
+    client = world.a.viewer.client
+    await gql(client, PLAIN, first=3)  # warm up: auth caches, first connection
+
+    async def sent(query: str, **variables: Any) -> tuple[list[str], Any]:
+        sql_counter.reset()
+        body = await gql(client, query, first=3, **variables)
+        assert "errors" not in body, body
+        return list(sql_counter.statements), body["data"]["referrals"]["nodes"]
+
+    plain, _ = await sent(PLAIN)
+    left_out, nodes = await sent(SKIPPING, skip=True, **{"with": False})
+    assert nodes == [{"id": n["id"]} for n in nodes] and len(nodes) == 3
+    assert len(left_out) == len(plain), left_out
+    both, nodes = await sent(SKIPPING, skip=False, **{"with": True})
+    assert all(n["case"]["id"] and n["patient"]["id"] for n in nodes)
+    assert len(both) == len(plain) + 2, both  # one query for the cases, one for the patients
