@@ -7,6 +7,7 @@ The graph only shows what they load: by id and by parent, rows are Core rows of 
 table (``rows_of``), with the model's attributes, not ORM instances.
 """
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import partial
@@ -32,7 +33,7 @@ from models import (
 from resolvers import audit, jobs
 from resolvers.access import visible_org_ids
 from resolvers.context import Context
-from resolvers.pagination import among, rows_of, shown_records
+from resolvers.pagination import Built, among_bound, rows_of, shown_records
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -49,6 +50,24 @@ def _audit_reads(ctx: Context, resource: str | None, rows: list[Any]) -> None:
         audit.record_many(
             ctx, f"{resource}.read", org_id=org_id, resource_type=resource, resource_ids=ids
         )
+
+
+@functools.cache
+def _by_key(model: Any, key: str, oldest_first: bool = False) -> Built[Any]:
+    """The read of ``model``'s rows whose ``key`` is among the parameter ``keys`` and whose
+    org among ``org_ids``: built once per dialect, not at every batch (building the
+    statement and its cache key was a fifth of a prefetched page's reads)."""
+
+    def build(dialect: str) -> Any:
+        query = rows_of(model).where(
+            among_bound(dialect, col(getattr(model, key)), "keys"),
+            among_bound(dialect, col(model.org_id), "org_ids"),
+        )
+        if oldest_first:
+            query = query.order_by(col(model.created_at), col(model.id))
+        return query
+
+    return Built(build)
 
 
 class RequestLoader(DataLoader[K, V]):
@@ -89,12 +108,9 @@ class ByIdLoader(RequestLoader[str, Any]):
 
     @classmethod
     async def _load(cls, ctx: Context, keys: Sequence[str]) -> list[Any]:
-        session = ctx.session
-        query = rows_of(cls.model).where(
-            among(session, col(cls.model.id), keys),
-            among(session, col(cls.model.org_id), visible_org_ids(ctx)),
-        )
-        found = await shown_records(ctx.session, query)
+        query = _by_key(cls.model, "id").on(ctx.session)
+        params = {"keys": list(keys), "org_ids": list(visible_org_ids(ctx))}
+        found = await shown_records(ctx.session, query, params)
         _audit_reads(ctx, cls.audited_as, found)
         rows = {row.id: row for row in found}
         return [rows.get(key) for key in keys]
@@ -109,17 +125,10 @@ class ByParentLoader(RequestLoader[str, list[Any]]):
 
     @classmethod
     async def _load(cls, ctx: Context, keys: Sequence[str]) -> list[list[Any]]:
-        parent = getattr(cls.model, cls.parent)
-        query = (
-            rows_of(cls.model)
-            .where(
-                among(ctx.session, col(parent), keys),
-                among(ctx.session, col(cls.model.org_id), visible_org_ids(ctx)),
-            )
-            .order_by(col(cls.model.created_at), col(cls.model.id))
-        )
+        query = _by_key(cls.model, cls.parent, oldest_first=True).on(ctx.session)
+        params = {"keys": list(keys), "org_ids": list(visible_org_ids(ctx))}
         grouped: dict[str, list[Any]] = defaultdict(list)
-        found = await shown_records(ctx.session, query)
+        found = await shown_records(ctx.session, query, params)
         _audit_reads(ctx, cls.audited_as, found)
         for row in found:
             grouped[getattr(row, cls.parent)].append(row)
