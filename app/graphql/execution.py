@@ -16,7 +16,7 @@ whole way, which reads the attribute again and reports it as graphql-core always
 from asyncio import ensure_future, gather
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from types import GeneratorType
+from types import CoroutineType, GeneratorType
 from typing import Any
 from weakref import ReferenceType, WeakKeyDictionary, ref
 
@@ -368,10 +368,24 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 shortcut = step.shortcut
                 kind = type(shortcut)
                 if kind is _Leaf:
-                    value = _value_of(shortcut, source)  # type: ignore[arg-type]
-                    if value is not _FAILED:
-                        results[step.response] = value
-                        continue
+                    # complete_leaf_value's coercion; a failure goes the whole way below.
+                    leaf: _Leaf = shortcut  # type: ignore[assignment]
+                    try:
+                        value = leaf.read(source, leaf.name)
+                        if value is None:
+                            if not leaf.non_null:
+                                results[step.response] = None
+                                continue
+                        elif type(value) is leaf.passes:
+                            results[step.response] = value
+                            continue
+                        else:
+                            value = leaf.coerce(value)
+                            if value is not None and value is not Undefined:
+                                results[step.response] = value
+                                continue
+                    except Exception:
+                        pass
                 elif kind is _Object or kind is _Objects:
                     if kind is _Object:
                         value = self._complete_object(step, parent_type, source, path)
@@ -379,7 +393,8 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
                         value = self._complete_objects(step, parent_type, source, path)
                     if value is not _FAILED:
                         results[step.response] = value
-                        if is_awaitable(value):
+                        # An answer, or the coroutine that completes it (``_settled``).
+                        if type(value) is CoroutineType:
                             awaitable_fields.append(step.response)
                         continue
                 elif kind is _Leaves:
@@ -447,7 +462,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         except Exception as raw_error:
             self.handle_field_error(raw_error, shortcut.declared, step.fields, field_path)
             return None
-        if not self.is_awaitable(completed):
+        if type(completed) is not CoroutineType:  # a dict, or _run's get_results()
             return completed
         return self._settled(completed, shortcut.declared, step.fields, field_path)
 
@@ -484,7 +499,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
                         raw_error, shortcut.item_declared, step.fields, item_path
                     )
                     item = None
-                if self.is_awaitable(item):
+                if type(item) is CoroutineType:  # _run's get_results()
                     item = self._settled(item, shortcut.item_declared, step.fields, item_path)
                     awaitable_indices.append(index)
                 items.append(item)
@@ -576,24 +591,6 @@ def _values_of(leaves: _Leaves, source: Any) -> Any:
     except Exception:
         return _FAILED
     return items
-
-
-def _value_of(leaf: _Leaf, source: Any) -> Any:
-    """The leaf's value off ``source``, coerced as ``complete_leaf_value`` does (a value of
-    ``passes`` is its own output); ``_FAILED`` for a null where none is allowed, a value
-    its type refuses, or a failing read."""
-    try:
-        value = leaf.read(source, leaf.name)
-        if value is None:
-            return _FAILED if leaf.non_null else None
-        if type(value) is leaf.passes:
-            return value
-        coerced = leaf.coerce(value)
-    except Exception:
-        return _FAILED
-    if coerced is None or coerced is Undefined:
-        return _FAILED
-    return coerced
 
 
 def lean_resolvers(schema: Any) -> int:
