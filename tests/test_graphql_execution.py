@@ -2,6 +2,7 @@
 what graphql-core's own path answers, values, nulls and errors alike."""
 
 import json
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -298,17 +299,21 @@ async def test_lean_resolvers_answer_as_strawberrys_chain_does() -> None:
 
 
 async def test_an_answer_is_written_as_the_same_json_whatever_text_it_carries() -> None:
-    """Answers are written by pydantic-core: text outside ASCII as UTF-8, and a string
-    UTF-8 cannot carry (a lone surrogate) still written, escaped, not a failure."""
+    """Answers are written by orjson: text outside ASCII as UTF-8, a UTC time with Z; what
+    it refuses (a string UTF-8 cannot carry, a lone surrogate; an integer past 64 bits) is
+    still written, escaped or as it is, not a failure."""
     from app.graphql.view import GraphQLView
 
     view = GraphQLView(build_schema())
     answers: list[dict[str, Any]] = [
         {"data": {"name": "Zoë Ñúñez", "level": 2, "score": 0.5, "ok": True, "none": None}},
         {"data": None, "errors": [{"message": "not text: \ud800", "path": ["a", 0]}]},
+        {"data": {"details": {"count": 2**70}}},
     ]
     for answer in answers:
         body = view.encode_json(answer)
         assert isinstance(body, bytes)
         assert json.loads(body) == answer
     assert "Zoë".encode() in view.encode_json(answers[0])
+    when = {"at": datetime(2026, 1, 2, 3, 4, 5, 6000, tzinfo=UTC), "day": date(2026, 1, 2)}
+    assert view.encode_json(when) == b'{"at":"2026-01-02T03:04:05.006000Z","day":"2026-01-02"}'
