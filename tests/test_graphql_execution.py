@@ -241,6 +241,68 @@ async def test_lists_of_objects_read_off_attributes_complete_as_graphql_core_doe
 
 
 @strawberry.type
+class _Holder:
+    label: str
+
+    @strawberry.field
+    def sync(self, info: strawberry.Info) -> _Inner | None:
+        if self.label == "raises":
+            raise ValueError(f"no inner at {info.path.as_list()}")
+        if self.label == "wrong":
+            return "text"  # type: ignore[return-value]
+        return None if self.label == "none" else _Inner(name=self.label)
+
+    @strawberry.field
+    async def later(self) -> _Inner | None:
+        if self.label == "raises":
+            raise ValueError("no later inner")
+        return _Inner(name=None if self.label == "broken" else self.label)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def must(self) -> _Inner:
+        return _Inner(name=None) if self.label == "broken" else _Inner(name=self.label)  # type: ignore[arg-type]
+
+
+@strawberry.type
+class _Holders:
+    @strawberry.field
+    def holders(self) -> list[_Holder | None]:
+        labels = ("fine", "none", "raises", "wrong", "broken")
+        return [_Holder(label=label) for label in labels]
+
+
+async def test_objects_a_resolver_answers_complete_as_graphql_core_completes_them() -> None:
+    """A resolver answering an object (a referral's case) runs the planned selection:
+    the same info, values, nulls and errors as graphql-core's execute_field, sync or
+    async, lean or through Strawberry's chain."""
+    query = "{ holders { label sync { name } later { name } must { name } again: sync { name } } }"
+    answers = []
+    for executor, lean in ((ExecutionContext, True), (ExecutionContext, False), (None, False)):
+        schema = strawberry.Schema(query=_Holders, execution_context_class=executor)
+        if lean:
+            lean_resolvers(schema)
+        result = await schema.execute(query)
+        answers.append((result.data, [(e.message, e.path) for e in result.errors or []]))
+    assert answers[0] == answers[1] == answers[2]
+    data, errors = answers[0]
+    assert data is not None
+    holders = data["holders"]
+    assert holders[0] == {
+        "label": "fine",
+        "sync": {"name": "fine"},
+        "later": {"name": "fine"},
+        "must": {"name": "fine"},
+        "again": {"name": "fine"},
+    }
+    assert holders[1]["sync"] is None and holders[1]["again"] is None
+    assert holders[2]["sync"] is None and holders[2]["later"] is None
+    assert holders[3]["sync"] is None and holders[3]["must"] == {"name": "wrong"}
+    assert holders[4] is None  # a null in the non-null `must` nulls the holder
+    assert ("no inner at ['holders', 2, 'sync']", ["holders", 2, "sync"]) in errors
+    assert len(errors) == 6
+
+
+@strawberry.type
 class _Linked:
     label: str
 

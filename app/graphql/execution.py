@@ -21,6 +21,7 @@ from typing import Any
 from weakref import ReferenceType, WeakKeyDictionary, ref
 
 from graphql import (
+    FieldNode,
     GraphQLBoolean,
     GraphQLField,
     GraphQLID,
@@ -122,7 +123,20 @@ class _Leaves:
     items_non_null: bool
 
 
-_Shortcut = _Leaf | _Leaves | _Object | _Objects
+@dataclass(frozen=True, slots=True)
+class _Resolved:
+    """A field with a resolver and no arguments whose type is an object type with
+    Strawberry's own ``is_type_of``, or none (a referral's case): its definition, its type
+    as declared and as an object. The resolver is called as ``execute_field`` calls it;
+    an object it answers at once runs the planned selection."""
+
+    field: GraphQLField
+    declared: GraphQLOutputType
+    kind: GraphQLObjectType
+    is_type_of: Callable[[Any, Any], Any] | None
+
+
+_Shortcut = _Leaf | _Leaves | _Object | _Objects | _Resolved
 
 
 def _is_basic(field: GraphQLField) -> Any:
@@ -170,6 +184,17 @@ def _object_of(field: GraphQLField) -> _Object | _Objects | None:
     if item_declared is not None:
         return _Objects(read, name, field.type, item_declared, kind, non_null, kind.is_type_of)
     return _Object(read, name, field.type, kind, non_null, kind.is_type_of)
+
+
+def _resolved_of(field: GraphQLField) -> _Resolved | None:
+    """The field as ``_Resolved`` when it has a resolver (not a basic one) and no arguments,
+    of an object type whose ``is_type_of``, if any, is Strawberry's own; None otherwise."""
+    if field.args or field.resolve is None or _is_basic(field) is not None:
+        return None
+    kind = _unwrapped(field.type)[0]
+    if not isinstance(kind, GraphQLObjectType) or not _own_is_type_of(kind):
+        return None
+    return _Resolved(field, field.type, kind, kind.is_type_of)
 
 
 def _leaves_of(field: GraphQLField) -> _Leaves | None:
@@ -255,6 +280,7 @@ class _Step:
     response: str
     fields: Any
     plan: "list[_Step] | None" = None
+    nodes: list[FieldNode] | None = None  # a resolver's info's field nodes
 
 
 _FAILED = object()  # a shortcut that needs graphql-core's whole way
@@ -312,7 +338,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         try:
             return self._shortcuts[id(field)]
         except KeyError:
-            found = _leaf_of(field) or _leaves_of(field) or _object_of(field)
+            found = _leaf_of(field) or _leaves_of(field) or _object_of(field) or _resolved_of(field)
             self._shortcuts[id(field)] = found
             return found
 
@@ -328,12 +354,13 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         for response, fields in grouped_field_set.items():
             shortcut = self._shortcut_for(parent_type, fields)
             step = _Step(shortcut, response, fields)
-            if type(shortcut) is _Object or type(shortcut) is _Objects:
+            if isinstance(shortcut, _Object | _Objects | _Resolved):
                 grouped, deferred, _ = self.collect_subfields(shortcut.kind, fields)
                 if deferred:
                     step.shortcut = None
                 else:
                     step.plan = self._plan(shortcut.kind, grouped)
+                    step.nodes = [f.node for f in fields]
             plan.append(step)
         return plan
 
@@ -397,6 +424,12 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
                         if type(value) is CoroutineType:
                             awaitable_fields.append(step.response)
                         continue
+                elif kind is _Resolved:
+                    value = self._complete_resolved(step, parent_type, source, path)
+                    results[step.response] = value
+                    if type(value) is CoroutineType:
+                        awaitable_fields.append(step.response)
+                    continue
                 elif kind is _Leaves:
                     value = _values_of(shortcut, source)  # type: ignore[arg-type]
                     if value is not _FAILED:
@@ -431,7 +464,36 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
         return get_results()
 
-    def _object_value(self, shortcut: _Object | _Objects, value: Any) -> bool:
+    def _complete_resolved(
+        self, step: _Step, parent_type: GraphQLObjectType, source: Any, path: Path | None
+    ) -> Any:
+        """``execute_field`` for a ``_Resolved`` field (its definition, nodes and selection
+        known from the plan): the resolver called with the info graphql-core builds, an
+        awaitable answer completed as there, an object answered at once run by the plan,
+        anything else by ``complete_value``; an error nulls the field or is raised."""
+        shortcut: _Resolved = step.shortcut  # type: ignore[assignment]
+        field_path = Path(path, step.response, parent_type.name)
+        info = self.build_resolve_info(shortcut.field, step.nodes, parent_type, field_path)  # type: ignore[arg-type]
+        try:
+            result = shortcut.field.resolve(source, info)  # type: ignore[misc]
+            if self.is_awaitable(result):
+                return self.complete_awaitable_value(
+                    shortcut.declared, step.fields, info, field_path, result, None
+                )
+            if result is not None and self._object_value(shortcut, result):
+                completed = self._run(shortcut.kind, step.plan, result, field_path)  # type: ignore[arg-type]
+            else:
+                completed = self.complete_value(
+                    shortcut.declared, step.fields, info, field_path, result, None
+                )
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, shortcut.declared, step.fields, field_path)
+            return None
+        if not self.is_awaitable(completed):
+            return completed
+        return self._settled(completed, shortcut.declared, step.fields, field_path)
+
+    def _object_value(self, shortcut: _Object | _Objects | _Resolved, value: Any) -> bool:
         """Whether ``value`` (not None) may run the object's selection at once: not
         awaitable, not an exception, of the type by its ``is_type_of``."""
         if self.is_awaitable(value) or isinstance(value, Exception):
