@@ -5,12 +5,13 @@ of them a scalar or an enum read off an attribute (Strawberry's "basic" fields: 
 resolver, no extension, no argument). graphql-core gives each the whole path: a resolve
 info object, awaitable checks before and after, the non-null, list, leaf, abstract and
 object tests. Here each selection set is planned once per request: per field, whether it
-is a basic leaf, list of leaves, object or list of objects, and for an object the plan of
-its own selection. Running a plan reads a leaf's attribute and coerces it as
-``complete_leaf_value`` does (a string as it is, an enum member by its remembered name);
-an object's selection runs at once, without collecting it again. Anything else (a null
-where none is allowed, a value the type refuses, an awaitable, a resolver) goes the
-whole way, which reads the attribute again and reports it as graphql-core always has.
+is a basic leaf, list of leaves, object or list of objects, or an object a resolver
+answers, and for an object the plan of its own selection. Running a plan reads a leaf's
+attribute and coerces it as ``complete_leaf_value`` does (a string as it is, an enum
+member by its remembered name); an object's selection runs at once, without collecting
+it again. Anything else (a null where none is allowed, a value the type refuses, an
+awaitable, other resolvers) goes the whole way, which reads the attribute again and
+reports it as graphql-core always has.
 """
 
 from asyncio import ensure_future, gather
@@ -18,233 +19,35 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from types import CoroutineType, GeneratorType
 from typing import Any
-from weakref import ReferenceType, WeakKeyDictionary, ref
+from weakref import ReferenceType, ref
 
 from graphql import (
     FieldNode,
-    GraphQLBoolean,
     GraphQLField,
-    GraphQLID,
-    GraphQLLeafType,
-    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
-    GraphQLOutputType,
     GraphQLResolveInfoHelpers,
-    GraphQLSchema,
-    GraphQLString,
     Undefined,
-    is_leaf_type,
 )
 from graphql.pyutils import Path, gather_with_cancel
 from graphql.pyutils import is_awaitable as default_is_awaitable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-from strawberry.schema.schema_converter import CustomGraphQLEnumType, GraphQLCoreConverter
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
-# Leaf types whose output is the value itself when it is of this Python type (graphql-core's
-# serialize_string, serialize_id and serialize_boolean answer such a value as it is).
-_PASSES: dict[int, type] = {id(GraphQLString): str, id(GraphQLID): str, id(GraphQLBoolean): bool}
-
-
-class _EnumNames:
-    """An enum type's ``coerce_output_value``, remembered per member of its Python enum
-    (Strawberry's compares the member with each of the type's values in turn). Members
-    are singletons kept by their class, so their identity is their key; any other value
-    is coerced each time."""
-
-    __slots__ = ("coerce", "members", "names")
-
-    def __init__(self, kind: CustomGraphQLEnumType) -> None:
-        self.coerce = kind.coerce_output_value
-        self.members = kind.wrapped_cls
-        self.names: dict[int, str] = {}
-
-    def __call__(self, value: Any) -> Any:
-        if type(value) is not self.members:
-            return self.coerce(value)
-        name = self.names.get(id(value))
-        if name is None:
-            name = self.names[id(value)] = self.coerce(value)
-        return name
-
-
-@dataclass(frozen=True, slots=True)
-class _Leaf:
-    """A basic scalar or enum field: what reads it, under which name, its type, the Python
-    type whose values are their own output (or None), and how others are coerced."""
-
-    read: Callable[[Any, str], Any]
-    name: str
-    kind: GraphQLLeafType
-    non_null: bool
-    passes: type | None
-    coerce: Callable[[Any], Any]
-
-
-@dataclass(frozen=True, slots=True)
-class _Object:
-    """A basic field of an object type (an attribute holding a Strawberry object): what
-    reads it, under which name, its type as declared and as an object, and Strawberry's
-    own ``is_type_of`` for it, if any (Strawberry's, for a type with interfaces or one
-    derived from a pydantic model, never reads its info)."""
-
-    read: Callable[[Any, str], Any]
-    name: str
-    declared: GraphQLOutputType
-    kind: GraphQLObjectType
-    non_null: bool
-    is_type_of: Callable[[Any, Any], Any] | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Objects:
-    """A basic field holding a list of objects (a connection's nodes): as ``_Object``, with
-    the item type as declared."""
-
-    read: Callable[[Any, str], Any]
-    name: str
-    declared: GraphQLOutputType
-    item_declared: GraphQLOutputType
-    kind: GraphQLObjectType
-    non_null: bool
-    is_type_of: Callable[[Any, Any], Any] | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Leaves:
-    """A basic field holding a list of scalars or enums (a referral's diagnosis codes):
-    what reads it, under which name, the item type, and where nulls are refused."""
-
-    read: Callable[[Any, str], Any]
-    name: str
-    kind: GraphQLLeafType
-    non_null: bool
-    items_non_null: bool
-
-
-@dataclass(frozen=True, slots=True)
-class _Resolved:
-    """A field with a resolver and no arguments whose type is an object type with
-    Strawberry's own ``is_type_of``, or none (a referral's case): its definition, its type
-    as declared and as an object. The resolver is called as ``execute_field`` calls it;
-    an object it answers at once runs the planned selection."""
-
-    field: GraphQLField
-    declared: GraphQLOutputType
-    kind: GraphQLObjectType
-    is_type_of: Callable[[Any, Any], Any] | None
-
-
-_Shortcut = _Leaf | _Leaves | _Object | _Objects | _Resolved
-
-
-def _is_basic(field: GraphQLField) -> Any:
-    """The field's Strawberry definition when it is a basic one (no arguments, resolved by
-    Strawberry's ``_get_basic_result``: its ``default_resolver`` reading the attribute, no
-    info taken); None otherwise. Should Strawberry name it anew, no field is basic here
-    and every one goes the whole way."""
-    resolve = getattr(field.resolve, "__name__", "")
-    definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    if field.args or resolve != "_get_basic_result":
-        return None
-    return definition
-
-
-def _own_is_type_of(kind: GraphQLObjectType) -> bool:
-    """Whether the type's ``is_type_of`` is none or Strawberry's own (for a type with
-    interfaces or one derived from a pydantic model): one that never reads its info."""
-    is_type_of = kind.is_type_of
-    return is_type_of is None or getattr(is_type_of, "__module__", "").startswith("strawberry.")
-
-
-def _unwrapped(kind: Any) -> tuple[Any, bool]:
-    """A type without its non-null wrapper, and whether it had one."""
-    if isinstance(kind, GraphQLNonNull):
-        return kind.of_type, True
-    return kind, False
-
-
-def _object_of(field: GraphQLField) -> _Object | _Objects | None:
-    """The field as an ``_Object`` (or ``_Objects``, a list of them) when it is basic
-    (``_is_basic``) of an object type whose ``is_type_of``, if any, is Strawberry's own
-    (ours might read the info, which the shortcut has not built); None otherwise (lists
-    of lists, interfaces, unions go the whole way)."""
-    definition = _is_basic(field)
-    if definition is None:
-        return None
-    kind, non_null = _unwrapped(field.type)
-    item_declared = None
-    if isinstance(kind, GraphQLList):
-        item_declared = kind.of_type
-        kind = _unwrapped(item_declared)[0]
-    if not isinstance(kind, GraphQLObjectType) or not _own_is_type_of(kind):
-        return None
-    read, name = definition.default_resolver, definition.python_name
-    if item_declared is not None:
-        return _Objects(read, name, field.type, item_declared, kind, non_null, kind.is_type_of)
-    return _Object(read, name, field.type, kind, non_null, kind.is_type_of)
-
-
-def _resolved_of(field: GraphQLField) -> _Resolved | None:
-    """The field as ``_Resolved`` when it has a resolver (not a basic one) and no arguments,
-    of an object type whose ``is_type_of``, if any, is Strawberry's own; None otherwise."""
-    if field.args or field.resolve is None or _is_basic(field) is not None:
-        return None
-    kind = _unwrapped(field.type)[0]
-    if not isinstance(kind, GraphQLObjectType) or not _own_is_type_of(kind):
-        return None
-    return _Resolved(field, field.type, kind, kind.is_type_of)
-
-
-def _leaves_of(field: GraphQLField) -> _Leaves | None:
-    """The field as ``_Leaves`` when it is basic (``_is_basic``) of a list of a scalar or
-    enum type (not a list of lists); None otherwise."""
-    definition = _is_basic(field)
-    if definition is None:
-        return None
-    kind, non_null = _unwrapped(field.type)
-    if not isinstance(kind, GraphQLList):
-        return None
-    kind, items_non_null = _unwrapped(kind.of_type)
-    if not is_leaf_type(kind):
-        return None
-    return _Leaves(
-        definition.default_resolver, definition.python_name, kind, non_null, items_non_null
-    )
-
-
-def _leaf_of(field: GraphQLField) -> _Leaf | None:
-    """The field as a ``_Leaf`` when it is basic (``_is_basic``) of a scalar or enum type;
-    None otherwise."""
-    definition = _is_basic(field)
-    if definition is None:
-        return None
-    kind, non_null = _unwrapped(field.type)
-    if not is_leaf_type(kind):
-        return None
-    coerce = _EnumNames(kind) if isinstance(kind, CustomGraphQLEnumType) else None
-    return _Leaf(
-        definition.default_resolver,
-        definition.python_name,
-        kind,
-        non_null,
-        _PASSES.get(id(kind)),
-        coerce or kind.coerce_output_value,
-    )
-
-
-# Per schema, per field (by id: fields are not hashable, and all live as long as their
-# schema): the field as a shortcut, or None. Weakly held: tests build many schemas.
-_SHORTCUTS: "WeakKeyDictionary[GraphQLSchema, dict[int, _Shortcut | None]]" = WeakKeyDictionary()
-
-
-def _shortcuts_of(schema: GraphQLSchema) -> dict[int, _Shortcut | None]:
-    known = _SHORTCUTS.get(schema)
-    if known is None:
-        known = _SHORTCUTS[schema] = {}
-    return known
-
+from app.graphql.shortcuts import (
+    FAILED,
+    Leaf,
+    Leaves,
+    Object,
+    Objects,
+    Resolved,
+    Shortcut,
+    own_is_type_of,
+    shortcut_of,
+    shortcuts_of,
+    values_of,
+)
 
 # Whether values of a type are awaitable, by type: some 3,000 values a page are asked,
 # and on a pydantic model (the extraction's parts, shown as they are)
@@ -273,17 +76,14 @@ def _awaitable_check(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
 @dataclass(slots=True)
 class _Step:
     """One field of a planned selection set: its shortcut (None: the whole way), response
-    name, field details (graphql-core's, for the whole way and errors), and for an object
-    or list of objects the plan of its selection."""
+    name, field details (graphql-core's, for the whole way and errors), and for an object,
+    list of objects or resolved object the plan of its selection and its field nodes."""
 
-    shortcut: _Shortcut | None
+    shortcut: Shortcut | None
     response: str
     fields: Any
     plan: "list[_Step] | None" = None
-    nodes: list[FieldNode] | None = None  # a resolver's info's field nodes
-
-
-_FAILED = object()  # a shortcut that needs graphql-core's whole way
+    nodes: list[FieldNode] | None = None
 
 
 def gather_async_work(values: Sequence[Awaitable[Any]]) -> Awaitable[list[Any]]:
@@ -319,7 +119,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self.async_helpers = GraphQLResolveInfoHelpers(
             gather=gather_async_work, track=_Tracking(ref(self))
         )
-        self._shortcuts = _shortcuts_of(self.schema)
+        self._shortcuts = shortcuts_of(self.schema)
         # Per selection set of the request, by the grouped field set's identity
         # (graphql-core collects a list's item selections once and hands every item the
         # same set; kept alive with the plan so its id stays its own).
@@ -327,10 +127,11 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         manager = self.middleware_manager
         self._wrapped = manager is not None and bool(manager.middlewares)
 
-    def _shortcut_for(self, parent_type: GraphQLObjectType, fields: Any) -> _Shortcut | None:
+    def _shortcut_for(self, parent_type: GraphQLObjectType, fields: Any) -> Shortcut | None:
         """The field asked for as a shortcut (a basic leaf, list of leaves, object or list
-        of objects), remembered per schema field, or None: none of these, or asked with
-        directives (a @defer, @stream or @include is graphql-core's to read)."""
+        of objects, or a resolved object), remembered per schema field, or None: none of
+        these, or asked with directives (a @defer, @stream or @include is graphql-core's
+        to read)."""
         node = fields[0].node
         field = parent_type.fields.get(node.name.value)
         if field is None or any(f.node.directives for f in fields):
@@ -338,8 +139,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         try:
             return self._shortcuts[id(field)]
         except KeyError:
-            found = _leaf_of(field) or _leaves_of(field) or _object_of(field) or _resolved_of(field)
-            self._shortcuts[id(field)] = found
+            found = self._shortcuts[id(field)] = shortcut_of(field)
             return found
 
     def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[_Step]:
@@ -354,7 +154,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         for response, fields in grouped_field_set.items():
             shortcut = self._shortcut_for(parent_type, fields)
             step = _Step(shortcut, response, fields)
-            if isinstance(shortcut, _Object | _Objects | _Resolved):
+            if isinstance(shortcut, Object | Objects | Resolved):
                 grouped, deferred, _ = self.collect_subfields(shortcut.kind, fields)
                 if deferred:
                     step.shortcut = None
@@ -394,9 +194,9 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             for step in plan:
                 shortcut = step.shortcut
                 kind = type(shortcut)
-                if kind is _Leaf:
+                if kind is Leaf:
                     # complete_leaf_value's coercion; a failure goes the whole way below.
-                    leaf: _Leaf = shortcut  # type: ignore[assignment]
+                    leaf: Leaf = shortcut  # type: ignore[assignment]
                     try:
                         value = leaf.read(source, leaf.name)
                         if value is None:
@@ -413,26 +213,26 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
                                 continue
                     except Exception:
                         pass
-                elif kind is _Object or kind is _Objects:
-                    if kind is _Object:
+                elif kind is Object or kind is Objects:
+                    if kind is Object:
                         value = self._complete_object(step, parent_type, source, path)
                     else:
                         value = self._complete_objects(step, parent_type, source, path)
-                    if value is not _FAILED:
+                    if value is not FAILED:
                         results[step.response] = value
                         # An answer, or the coroutine that completes it (``_settled``).
                         if type(value) is CoroutineType:
                             awaitable_fields.append(step.response)
                         continue
-                elif kind is _Resolved:
+                elif kind is Resolved:
                     value = self._complete_resolved(step, parent_type, source, path)
                     results[step.response] = value
                     if type(value) is CoroutineType:
                         awaitable_fields.append(step.response)
                     continue
-                elif kind is _Leaves:
-                    value = _values_of(shortcut, source)  # type: ignore[arg-type]
-                    if value is not _FAILED:
+                elif kind is Leaves:
+                    value = values_of(shortcut, source)  # type: ignore[arg-type]
+                    if value is not FAILED:
                         results[step.response] = value
                         continue
                 result = super().execute_field(
@@ -467,11 +267,11 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def _complete_resolved(
         self, step: _Step, parent_type: GraphQLObjectType, source: Any, path: Path | None
     ) -> Any:
-        """``execute_field`` for a ``_Resolved`` field (its definition, nodes and selection
+        """``execute_field`` for a ``Resolved`` field (its definition, nodes and selection
         known from the plan): the resolver called with the info graphql-core builds, an
         awaitable answer completed as there, an object answered at once run by the plan,
         anything else by ``complete_value``; an error nulls the field or is raised."""
-        shortcut: _Resolved = step.shortcut  # type: ignore[assignment]
+        shortcut: Resolved = step.shortcut  # type: ignore[assignment]
         field_path = Path(path, step.response, parent_type.name)
         info = self.build_resolve_info(shortcut.field, step.nodes, parent_type, field_path)  # type: ignore[arg-type]
         try:
@@ -493,7 +293,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return completed
         return self._settled(completed, shortcut.declared, step.fields, field_path)
 
-    def _object_value(self, shortcut: _Object | _Objects | _Resolved, value: Any) -> bool:
+    def _object_value(self, shortcut: Object | Objects | Resolved, value: Any) -> bool:
         """Whether ``value`` (not None) may run the object's selection at once: not
         awaitable, not an exception, of the type by its ``is_type_of``."""
         if self.is_awaitable(value) or isinstance(value, Exception):
@@ -506,18 +306,18 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         """A basic object field completed as ``execute_field`` and ``complete_value`` would:
         its selection run on the attribute's value, an error in it nulling this field or
-        (non-null) raised to the parent. ``_FAILED`` before any work when the read fails,
+        (non-null) raised to the parent. ``FAILED`` before any work when the read fails,
         is awaitable, is a null where none is allowed, or is not of the type: the whole
         way then reads it again and reports it as graphql-core does."""
-        shortcut: _Object = step.shortcut  # type: ignore[assignment]
+        shortcut: Object = step.shortcut  # type: ignore[assignment]
         try:
             value = shortcut.read(source, shortcut.name)
         except Exception:
-            return _FAILED
+            return FAILED
         if value is None:
-            return _FAILED if shortcut.non_null else None
+            return FAILED if shortcut.non_null else None
         if not self._object_value(shortcut, value):
-            return _FAILED
+            return FAILED
         field_path = Path(path, step.response, parent_type.name)
         try:
             completed = self._run(shortcut.kind, step.plan, value, field_path)  # type: ignore[arg-type]
@@ -533,21 +333,21 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         """A basic list-of-objects field completed as ``execute_field`` and
         ``complete_iterable_value`` would: each item's selection run at once, an error in
-        one nulling the item or (non-null item) the list. ``_FAILED`` before any work when
+        one nulling the item or (non-null item) the list. ``FAILED`` before any work when
         the read fails, is no list or tuple, is a null where none is allowed, or holds an
         item that is null, awaitable or not of the type."""
-        shortcut: _Objects = step.shortcut  # type: ignore[assignment]
+        shortcut: Objects = step.shortcut  # type: ignore[assignment]
         try:
             values = shortcut.read(source, shortcut.name)
         except Exception:
-            return _FAILED
+            return FAILED
         if values is None:
-            return _FAILED if shortcut.non_null else None
+            return FAILED if shortcut.non_null else None
         if type(values) is not list and type(values) is not tuple:
-            return _FAILED
+            return FAILED
         for value in values:
             if value is None or not self._object_value(shortcut, value):
-                return _FAILED
+                return FAILED
         field_path = Path(path, step.response, parent_type.name)
         items: list[Any] = []
         awaitable_indices: list[int] = []
@@ -615,7 +415,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             type(kind) is GraphQLObjectType
             and result is not None
             and position_context is None
-            and _own_is_type_of(kind)
+            and own_is_type_of(kind)
             and not isinstance(result, Exception)
         ):
             is_type_of: Any = kind.is_type_of
@@ -626,33 +426,6 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return super().complete_value(
             return_type, field_details_list, info, path, result, position_context
         )
-
-
-def _values_of(leaves: _Leaves, source: Any) -> Any:
-    """The list's items off ``source``, each coerced as ``complete_leaf_value`` does;
-    ``_FAILED`` for anything but a list or tuple, a null where none is allowed, an item
-    its type refuses, or a failing read."""
-    try:
-        values = leaves.read(source, leaves.name)
-        if values is None:
-            return _FAILED if leaves.non_null else None
-        if type(values) is not list and type(values) is not tuple:
-            return _FAILED
-        coerce = leaves.kind.coerce_output_value
-        items: list[Any] = []
-        for value in values:
-            if value is None:
-                if leaves.items_non_null:
-                    return _FAILED
-                items.append(None)
-                continue
-            coerced = coerce(value)
-            if coerced is None or coerced is Undefined:
-                return _FAILED
-            items.append(coerced)
-    except Exception:
-        return _FAILED
-    return items
 
 
 def lean_resolvers(schema: Any) -> int:
