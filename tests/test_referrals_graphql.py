@@ -235,6 +235,9 @@ async def test_a_page_of_50_costs_the_same_statements_as_a_page_of_5(
         assert all(n["case"] and n["patient"] and len(n["documents"]) == 2 for n in nodes)
         assert all(n["referrer"]["practice"]["name"] == "Valley Family Medicine" for n in nodes)
         assert all(n["referrer"]["provider"]["npi"] == "1234567893" for n in nodes)
+        # The cases prefetched for `case` answer `referrer`'s loads too: read once.
+        reads = [s for s in sql_counter.statements if "FROM cases" in s]
+        assert len(reads) == 1, reads
         return int(sql_counter.count)
 
     small, large = await statements(5), await statements(50)

@@ -9,7 +9,7 @@ table (``rows_of``), with the model's attributes, not ORM instances.
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Iterable, Sequence
 from functools import partial
 from typing import Any, ClassVar, TypeVar
 
@@ -102,9 +102,17 @@ class ByIdLoader(RequestLoader[str, Any]):
         wanted = list(dict.fromkeys(k for k in keys if k and k not in self.known))
         if not wanted:
             return
-        for key, row in zip(wanted, await self._load(self.ctx, wanted), strict=True):
-            self.known[key] = row
-            self.prime(key, row)
+        rows = dict(zip(wanted, await self._load(self.ctx, wanted), strict=True))
+        self.known.update(rows)
+        if self.batch is not None and not self.batch.dispatched:
+            self.prime_many(rows)  # a load already waiting for its batch gets its row now
+
+    def load(self, key: str) -> Awaitable[Any]:
+        """The loader's ``load``; a prefetched row is primed when first asked for (most
+        never are: the page's nodes read ``known``), not all at ``prefetch``."""
+        if key in self.known:
+            self.prime(key, self.known[key])
+        return super().load(key)
 
     @classmethod
     async def _load(cls, ctx: Context, keys: Sequence[str]) -> list[Any]:
