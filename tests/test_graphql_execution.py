@@ -2,6 +2,7 @@
 what graphql-core's own path answers, values, nulls and errors alike."""
 
 import json
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -187,6 +188,121 @@ async def test_objects_read_off_attributes_complete_as_graphql_core_completes_th
 
 
 @strawberry.type
+class _Shelf:
+    label: str
+    items: list[_Inner]
+    maybe: list[_Inner | None] | None
+    must: list[_Inner] | None = None
+
+
+@strawberry.type
+class _Shelves:
+    @strawberry.field
+    def shelves(self) -> list[_Shelf | None]:
+        fine, broken = _Inner(name="in"), _Inner(name=None)  # type: ignore[arg-type]
+        return [
+            _Shelf(label="fine", items=[fine, fine], maybe=[fine], must=[fine]),
+            _Shelf(label="empty", items=[], maybe=None),
+            _Shelf(label="null inside an item", items=[fine, broken], maybe=[broken, fine]),
+            _Shelf(label="a null item", items=[fine], maybe=[None, fine], must=[None]),  # type: ignore[list-item]
+            _Shelf(label="not a list", items=[fine], maybe=fine),  # type: ignore[arg-type]
+            _Shelf(label="not the type", items=[fine], maybe=["text"]),  # type: ignore[list-item]
+            _Shelf(label="a tuple", items=(fine,), maybe=(fine, None)),  # type: ignore[arg-type]
+            _Shelf(label="a list missing", items=None, maybe=[fine]),  # type: ignore[arg-type]
+        ]
+
+
+async def test_lists_of_objects_read_off_attributes_complete_as_graphql_core_does() -> None:
+    """The shortcut for basic list-of-object fields (a connection's nodes): each item's
+    selection run at once, an error in one nulling the item or (non-null items) the
+    list, with the same messages and paths as graphql-core."""
+    query = "{ shelves { label items { name } maybe { name } must { name } } }"
+    answers = []
+    for executor in (ExecutionContext, None):
+        schema = strawberry.Schema(query=_Shelves, execution_context_class=executor)
+        result = await schema.execute(query)
+        answers.append((result.data, [(e.message, e.path) for e in result.errors or []]))
+    assert answers[0] == answers[1]
+    data, errors = answers[0]
+    assert data is not None
+    shelves = data["shelves"]
+    assert shelves[0] == {
+        "label": "fine",
+        "items": [{"name": "in"}, {"name": "in"}],
+        "maybe": [{"name": "in"}],
+        "must": [{"name": "in"}],
+    }
+    assert shelves[1] == {"label": "empty", "items": [], "maybe": None, "must": None}
+    assert shelves[2] is None  # a non-null item's error nulls its non-null list, then the shelf
+    assert shelves[3]["maybe"] == [None, {"name": "in"}] and shelves[3]["must"] is None
+    assert shelves[6]["items"] == [{"name": "in"}] and shelves[6]["maybe"] == [{"name": "in"}, None]
+    assert shelves[7] is None
+    assert len(errors) >= 5
+
+
+@strawberry.type
+class _Holder:
+    label: str
+
+    @strawberry.field
+    def sync(self, info: strawberry.Info) -> _Inner | None:
+        if self.label == "raises":
+            raise ValueError(f"no inner at {info.path.as_list()}")
+        if self.label == "wrong":
+            return "text"  # type: ignore[return-value]
+        return None if self.label == "none" else _Inner(name=self.label)
+
+    @strawberry.field
+    async def later(self) -> _Inner | None:
+        if self.label == "raises":
+            raise ValueError("no later inner")
+        return _Inner(name=None if self.label == "broken" else self.label)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def must(self) -> _Inner:
+        return _Inner(name=None) if self.label == "broken" else _Inner(name=self.label)  # type: ignore[arg-type]
+
+
+@strawberry.type
+class _Holders:
+    @strawberry.field
+    def holders(self) -> list[_Holder | None]:
+        labels = ("fine", "none", "raises", "wrong", "broken")
+        return [_Holder(label=label) for label in labels]
+
+
+async def test_objects_a_resolver_answers_complete_as_graphql_core_completes_them() -> None:
+    """A resolver answering an object (a referral's case) runs the planned selection:
+    the same info, values, nulls and errors as graphql-core's execute_field, sync or
+    async, lean or through Strawberry's chain."""
+    query = "{ holders { label sync { name } later { name } must { name } again: sync { name } } }"
+    answers = []
+    for executor, lean in ((ExecutionContext, True), (ExecutionContext, False), (None, False)):
+        schema = strawberry.Schema(query=_Holders, execution_context_class=executor)
+        if lean:
+            lean_resolvers(schema)
+        result = await schema.execute(query)
+        answers.append((result.data, [(e.message, e.path) for e in result.errors or []]))
+    assert answers[0] == answers[1] == answers[2]
+    data, errors = answers[0]
+    assert data is not None
+    holders = data["holders"]
+    assert holders[0] == {
+        "label": "fine",
+        "sync": {"name": "fine"},
+        "later": {"name": "fine"},
+        "must": {"name": "fine"},
+        "again": {"name": "fine"},
+    }
+    assert holders[1]["sync"] is None and holders[1]["again"] is None
+    assert holders[2]["sync"] is None and holders[2]["later"] is None
+    assert holders[3]["sync"] is None and holders[3]["must"] == {"name": "wrong"}
+    assert holders[4] is None  # a null in the non-null `must` nulls the holder
+    assert ("no inner at ['holders', 2, 'sync']", ["holders", 2, "sync"]) in errors
+    assert len(errors) == 6
+
+
+@strawberry.type
 class _Linked:
     label: str
 
@@ -245,17 +361,21 @@ async def test_lean_resolvers_answer_as_strawberrys_chain_does() -> None:
 
 
 async def test_an_answer_is_written_as_the_same_json_whatever_text_it_carries() -> None:
-    """Answers are written by pydantic-core: text outside ASCII as UTF-8, and a string
-    UTF-8 cannot carry (a lone surrogate) still written, escaped, not a failure."""
+    """Answers are written by orjson: text outside ASCII as UTF-8, a UTC time with Z; what
+    it refuses (a string UTF-8 cannot carry, a lone surrogate; an integer past 64 bits) is
+    still written, escaped or as it is, not a failure."""
     from app.graphql.view import GraphQLView
 
     view = GraphQLView(build_schema())
     answers: list[dict[str, Any]] = [
         {"data": {"name": "Zoë Ñúñez", "level": 2, "score": 0.5, "ok": True, "none": None}},
         {"data": None, "errors": [{"message": "not text: \ud800", "path": ["a", 0]}]},
+        {"data": {"details": {"count": 2**70}}},
     ]
     for answer in answers:
         body = view.encode_json(answer)
         assert isinstance(body, bytes)
         assert json.loads(body) == answer
     assert "Zoë".encode() in view.encode_json(answers[0])
+    when = {"at": datetime(2026, 1, 2, 3, 4, 5, 6000, tzinfo=UTC), "day": date(2026, 1, 2)}
+    assert view.encode_json(when) == b'{"at":"2026-01-02T03:04:05.006000Z","day":"2026-01-02"}'

@@ -1,5 +1,6 @@
 """GraphQL: referrals connection, referral(id) and node, the linked graph, and mutations."""
 
+import gc
 from typing import Any
 
 import pytest
@@ -234,11 +235,44 @@ async def test_a_page_of_50_costs_the_same_statements_as_a_page_of_5(
         assert all(n["case"] and n["patient"] and len(n["documents"]) == 2 for n in nodes)
         assert all(n["referrer"]["practice"]["name"] == "Valley Family Medicine" for n in nodes)
         assert all(n["referrer"]["provider"]["npi"] == "1234567893" for n in nodes)
+        # The cases prefetched for `case` answer `referrer`'s loads too: read once.
+        reads = [s for s in sql_counter.statements if "FROM cases" in s]
+        assert len(reads) == 1, reads
         return int(sql_counter.count)
 
     small, large = await statements(5), await statements(50)
     assert small == large, (small, large)
     assert large <= 20, sql_counter.statements
+
+
+async def test_a_page_leaves_nothing_of_its_request_to_the_garbage_collector(
+    app: Any, settings: Settings, world: World
+) -> None:
+    """The executor, the request's context and its loaders (their rows, the session) are
+    freed when the request ends, not held in a cycle until the collector runs."""
+    from strawberry.dataloader import DataLoader
+
+    from app.graphql.context import GraphQLContext
+    from app.graphql.execution import ExecutionContext
+
+    for i in range(3):
+        await seed_referral(
+            app, settings, world.a.id, extracted=person("Gc", f"Free{i}"), triaged=True
+        )
+    client = world.a.viewer.client
+    await gql(client, PAGE_WITH_LINKS, first=3)  # warm up: auth caches, first connection
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        body = await gql(client, PAGE_WITH_LINKS, first=3)
+        gc.collect()
+        kinds = (ExecutionContext, GraphQLContext, DataLoader)
+        left = [type(o).__name__ for o in gc.garbage if isinstance(o, kinds)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert len(body["data"]["referrals"]["nodes"]) == 3
+    assert left == []
 
 
 async def test_create_and_add_document_mutations(app: Any, world: World) -> None:
@@ -418,5 +452,48 @@ def test_the_page_prefetches_what_its_nodes_select_through_fragments_too() -> No
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
     fields = list(operation.selection_set.selections)
-    assert _node_fields(fields, fragments) == {"id", "case", "stage", "patient", "documents"}  # type: ignore[arg-type]
-    assert _node_fields(fields[1:], fragments) == set()  # type: ignore[arg-type]
+    none: dict[str, Any] = {}
+    assert _node_fields(fields, fragments, none) == {"id", "case", "stage", "patient", "documents"}  # type: ignore[arg-type]
+    assert _node_fields(fields[1:], fragments, none) == set()  # type: ignore[arg-type]
+
+
+SKIPPING = """
+query ($first: Int!, $skip: Boolean!, $with: Boolean!) {
+  referrals(first: $first) {
+    nodes {
+      id
+      case @skip(if: $skip) { id }
+      ... on Referral @include(if: $with) { patient { id } }
+      ...Linked @skip(if: true)
+    }
+  }
+}
+fragment Linked on Referral { patient { firstName } case { status } }"""
+PLAIN = "query ($first: Int!) { referrals(first: $first) { nodes { id } } }"
+
+
+async def test_the_page_prefetches_nothing_its_directives_leave_out(
+    app: Any, settings: Settings, world: World, sql_counter: Any
+) -> None:
+    """A case or patient a @skip or @include leaves out is not fetched (nor its read
+    audited): the page sends what it sends without them; when they are in, they come."""
+    for i in range(3):
+        await seed_referral(
+            app, settings, world.a.id, extracted=person("Skip", f"Me{i}"), triaged=True
+        )
+    client = world.a.viewer.client
+    await gql(client, PLAIN, first=3)  # warm up: auth caches, first connection
+
+    async def sent(query: str, **variables: Any) -> tuple[list[str], Any]:
+        sql_counter.reset()
+        body = await gql(client, query, first=3, **variables)
+        assert "errors" not in body, body
+        return list(sql_counter.statements), body["data"]["referrals"]["nodes"]
+
+    plain, _ = await sent(PLAIN)
+    left_out, nodes = await sent(SKIPPING, skip=True, **{"with": False})
+    assert nodes == [{"id": n["id"]} for n in nodes] and len(nodes) == 3
+    assert len(left_out) == len(plain), left_out
+    both, nodes = await sent(SKIPPING, skip=False, **{"with": True})
+    assert all(n["case"]["id"] and n["patient"]["id"] for n in nodes)
+    assert len(both) == len(plain) + 2, both  # one query for the cases, one for the patients

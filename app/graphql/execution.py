@@ -1,150 +1,53 @@
-"""graphql-core's executor, with a shortcut for the fields most of an answer is made of.
+"""graphql-core's executor, with a plan for the fields most of an answer is made of.
 
 A page of 50 referrals with their case and patient is some 1,500 fields, four in five
 of them a scalar or an enum read off an attribute (Strawberry's "basic" fields: no
 resolver, no extension, no argument). graphql-core gives each the whole path: a resolve
 info object, awaitable checks before and after, the non-null, list, leaf, abstract and
-object tests. For those fields the shortcut reads the attribute and coerces the value
-as ``complete_leaf_value`` does; anything else (a null where none is allowed, a value
-the type refuses, an awaitable) goes the whole way, which reads the attribute again and
-reports it as graphql-core always has. The leaves of a selection set are read in the
-loop over its fields itself (``execute_fields``), without a path or a call per field.
+object tests. Here each selection set is planned once per request: per field, whether it
+is a basic leaf, list of leaves, object or list of objects, or an object a resolver
+answers, and for an object the plan of its own selection. Running a plan reads a leaf's
+attribute and coerces it as ``complete_leaf_value`` does (a string as it is, an enum
+member by its remembered name); an object's selection runs at once, without collecting
+it again. Anything else (a null where none is allowed, a value the type refuses, an
+awaitable, other resolvers) goes the whole way, which reads the attribute again and
+reports it as graphql-core always has.
 """
 
-from collections.abc import Callable
+from asyncio import ensure_future, gather
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from types import GeneratorType
+from types import CoroutineType, GeneratorType
 from typing import Any
+from weakref import ReferenceType, ref
 
 from graphql import (
+    FieldNode,
     GraphQLField,
-    GraphQLLeafType,
-    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
-    GraphQLOutputType,
+    GraphQLResolveInfoHelpers,
     Undefined,
-    is_leaf_type,
 )
 from graphql.pyutils import Path, gather_with_cancel
+from graphql.pyutils import is_awaitable as default_is_awaitable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
-
-@dataclass(frozen=True, slots=True)
-class _Leaf:
-    """A basic scalar or enum field: what reads it, under which name, and its type."""
-
-    read: Callable[[Any, str], Any]
-    name: str
-    kind: GraphQLLeafType
-    non_null: bool
-
-
-@dataclass(frozen=True, slots=True)
-class _Object:
-    """A basic field of an object type (an attribute holding a Strawberry object): what
-    reads it, under which name, its type as declared and as an object, and Strawberry's
-    own ``is_type_of`` for it, if any (Strawberry's, for a type with interfaces or one
-    derived from a pydantic model, never reads its info)."""
-
-    read: Callable[[Any, str], Any]
-    name: str
-    declared: GraphQLOutputType
-    kind: GraphQLObjectType
-    non_null: bool
-    is_type_of: Callable[[Any, Any], Any] | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Leaves:
-    """A basic field holding a list of scalars or enums (a referral's diagnosis codes):
-    what reads it, under which name, the item type, and where nulls are refused."""
-
-    read: Callable[[Any, str], Any]
-    name: str
-    kind: GraphQLLeafType
-    non_null: bool
-    items_non_null: bool
-
-
-def _is_basic(field: GraphQLField) -> Any:
-    """The field's Strawberry definition when it is a basic one (no arguments, resolved by
-    Strawberry's ``_get_basic_result``: its ``default_resolver`` reading the attribute, no
-    info taken); None otherwise. Should Strawberry name it anew, no field is basic here
-    and every one goes the whole way."""
-    resolve = getattr(field.resolve, "__name__", "")
-    definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    if field.args or resolve != "_get_basic_result":
-        return None
-    return definition
-
-
-def _own_is_type_of(kind: GraphQLObjectType) -> bool:
-    """Whether the type's ``is_type_of`` is none or Strawberry's own (for a type with
-    interfaces or one derived from a pydantic model): one that never reads its info."""
-    is_type_of = kind.is_type_of
-    return is_type_of is None or getattr(is_type_of, "__module__", "").startswith("strawberry.")
-
-
-def _unwrapped(kind: Any) -> tuple[Any, bool]:
-    """A type without its non-null wrapper, and whether it had one."""
-    if isinstance(kind, GraphQLNonNull):
-        return kind.of_type, True
-    return kind, False
-
-
-def _object_of(field: GraphQLField) -> _Object | None:
-    """The field as an ``_Object`` when it is basic (``_is_basic``) of an object type whose
-    ``is_type_of``, if any, is Strawberry's own (ours might read the info, which the
-    shortcut has not built); None otherwise (lists, interfaces, unions go the whole way)."""
-    definition = _is_basic(field)
-    if definition is None:
-        return None
-    kind, non_null = _unwrapped(field.type)
-    if not isinstance(kind, GraphQLObjectType):
-        return None
-    if not _own_is_type_of(kind):
-        return None
-    return _Object(
-        definition.default_resolver,
-        definition.python_name,
-        field.type,
-        kind,
-        non_null,
-        kind.is_type_of,
-    )
-
-
-def _leaves_of(field: GraphQLField) -> _Leaves | None:
-    """The field as ``_Leaves`` when it is basic (``_is_basic``) of a list of a scalar or
-    enum type (not a list of lists); None otherwise."""
-    definition = _is_basic(field)
-    if definition is None:
-        return None
-    kind, non_null = _unwrapped(field.type)
-    if not isinstance(kind, GraphQLList):
-        return None
-    kind, items_non_null = _unwrapped(kind.of_type)
-    if not is_leaf_type(kind):
-        return None
-    return _Leaves(
-        definition.default_resolver, definition.python_name, kind, non_null, items_non_null
-    )
-
-
-def _leaf_of(field: GraphQLField) -> _Leaf | None:
-    """The field as a ``_Leaf`` when it is basic (``_is_basic``) of a scalar or enum type;
-    None otherwise."""
-    definition = _is_basic(field)
-    if definition is None:
-        return None
-    kind, non_null = _unwrapped(field.type)
-    if not is_leaf_type(kind):
-        return None
-    return _Leaf(definition.default_resolver, definition.python_name, kind, non_null)
-
+from app.graphql.shortcuts import (
+    FAILED,
+    Leaf,
+    Leaves,
+    Object,
+    Objects,
+    Resolved,
+    Shortcut,
+    own_is_type_of,
+    shortcut_of,
+    shortcuts_of,
+    values_of,
+)
 
 # Whether values of a type are awaitable, by type: some 3,000 values a page are asked,
 # and on a pydantic model (the extraction's parts, shown as they are)
@@ -170,47 +73,95 @@ def _awaitable_check(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
     return is_awaitable
 
 
-_Shortcut = _Leaf | _Leaves | _Object
+@dataclass(slots=True)
+class _Step:
+    """One field of a planned selection set: its shortcut (None: the whole way), response
+    name, field details (graphql-core's, for the whole way and errors), and for an object,
+    list of objects or resolved object the plan of its selection and its field nodes."""
+
+    shortcut: Shortcut | None
+    response: str
+    fields: Any
+    plan: "list[_Step] | None" = None
+    nodes: list[FieldNode] | None = None
+
+
+def gather_async_work(values: Sequence[Awaitable[Any]]) -> Awaitable[list[Any]]:
+    """graphql-core's ``gather_async_work``, which reads nothing of its executor."""
+    return gather_with_cancel(*values)
+
+
+@dataclass(frozen=True, slots=True)
+class _Tracking:
+    """graphql-core's ``track_async_work`` of an executor held weakly. graphql-core gives
+    the resolvers' info its executor's own bound methods, a cycle that keeps the whole
+    request (its context, loaders, rows and session) until the garbage collector finds
+    it: some 500 objects a page, a young collection every hundred requests. Once the
+    executor is gone the work it would track has no one to wait for it: it is settled
+    in the background as the executor would have."""
+
+    executor: "ReferenceType[ExecutionContext]"
+
+    def __call__(self, values: Sequence[Any]) -> None:
+        executor = self.executor()
+        if executor is not None:
+            executor.track_async_work(values)
+        else:
+            awaitables = [v for v in values if default_is_awaitable(v)]
+            if awaitables:
+                ensure_future(gather(*awaitables, return_exceptions=True))
 
 
 class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.is_awaitable = _awaitable_check(self.is_awaitable)  # type: ignore[method-assign,assignment]
-        # Per field of the schema (by id: fields are not hashable, and all outlive the
-        # request): the field as a basic leaf or object, or None.
-        self._shortcuts: dict[int, _Shortcut | None] = {}
-        self._plans: dict[tuple[GraphQLObjectType, int], tuple[Any, list[Any]]] = {}
+        self.async_helpers = GraphQLResolveInfoHelpers(
+            gather=gather_async_work, track=_Tracking(ref(self))
+        )
+        self._shortcuts = shortcuts_of(self.schema)
+        # Per selection set of the request, by the grouped field set's identity
+        # (graphql-core collects a list's item selections once and hands every item the
+        # same set; kept alive with the plan so its id stays its own).
+        self._plans: dict[tuple[GraphQLObjectType, int], tuple[Any, list[_Step]]] = {}
         manager = self.middleware_manager
         self._wrapped = manager is not None and bool(manager.middlewares)
 
-    def _shortcut_for(
-        self, parent_type: GraphQLObjectType, field_details_list: Any
-    ) -> _Shortcut | None:
-        """The field asked for as a basic leaf (``_leaf_of``), list of leaves (``_leaves_of``)
-        or object (``_object_of``), remembered per schema field, or None: none of these,
-        asked with arguments or directives, or resolvers wrapped by middleware."""
-        node = field_details_list[0].node
+    def _shortcut_for(self, parent_type: GraphQLObjectType, fields: Any) -> Shortcut | None:
+        """The field asked for as a shortcut (a basic leaf, list of leaves, object or list
+        of objects, or a resolved object), remembered per schema field, or None: none of
+        these, or asked with directives (a @defer, @stream or @include is graphql-core's
+        to read)."""
+        node = fields[0].node
         field = parent_type.fields.get(node.name.value)
-        if field is None or node.arguments or node.directives or self._wrapped:
+        if field is None or any(f.node.directives for f in fields):
             return None
         try:
             return self._shortcuts[id(field)]
         except KeyError:
-            found = _leaf_of(field) or _leaves_of(field) or _object_of(field)
-            self._shortcuts[id(field)] = found
+            found = self._shortcuts[id(field)] = shortcut_of(field)
             return found
 
-    def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[Any]:
-        """Per field of a selection set, its shortcut or None; remembered for the request
-        by the set's identity (graphql-core collects a list's item selections once and
-        hands every item the same set; kept alive with the plan so its id stays its own)."""
+    def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[_Step]:
+        """The selection set's plan: a step per field, an object's own selection planned
+        with it (one with deferred parts goes the whole way)."""
         key = (parent_type, id(grouped_field_set))
         known = self._plans.get(key)
         if known is not None:
             return known[1]
-        plan = [self._shortcut_for(parent_type, group) for group in grouped_field_set.values()]
+        plan: list[_Step] = []
         self._plans[key] = (grouped_field_set, plan)
+        for response, fields in grouped_field_set.items():
+            shortcut = self._shortcut_for(parent_type, fields)
+            step = _Step(shortcut, response, fields)
+            if isinstance(shortcut, Object | Objects | Resolved):
+                grouped, deferred, _ = self.collect_subfields(shortcut.kind, fields)
+                if deferred:
+                    step.shortcut = None
+                else:
+                    step.plan = self._plan(shortcut.kind, grouped)
+                    step.nodes = [f.node for f in fields]
+            plan.append(step)
         return plan
 
     def execute_fields(
@@ -221,52 +172,80 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: Any,
         position_context: Any,
     ) -> Any:
-        """graphql-core's ``execute_fields``, with a basic leaf's value read in the loop
-        (no path, no call of ``execute_field``, no awaitable check) and a basic object's
-        sub-selection run at once (``_complete_object``); any other field, or a shortcut
-        that fails, goes through ``execute_field`` as there."""
-        plan = self._plan(parent_type, grouped_field_set)
-        if not any(plan):
+        """graphql-core's ``execute_fields``, run by the selection set's plan (``_run``);
+        inside a deferred part, or with resolvers wrapped by middleware, as there."""
+        if position_context is not None or self._wrapped:
             return super().execute_fields(
                 parent_type, source_value, path, grouped_field_set, position_context
             )
+        plan = self._plan(parent_type, grouped_field_set)
+        return self._run(parent_type, plan, source_value, path)
+
+    def _run(
+        self, parent_type: GraphQLObjectType, plan: list[_Step], source: Any, path: Path | None
+    ) -> Any:
+        """The selection's answer for ``source``: a basic leaf's value read in the loop (no
+        path, no call, no awaitable check), a basic object's or list's selection run at
+        once; any other field, or a shortcut that fails, through ``execute_field``."""
         results: dict[str, Any] = {}
         is_awaitable = self.is_awaitable
         awaitable_fields: list[str] = []
         try:
-            for (response_name, field_details_list), shortcut in zip(
-                grouped_field_set.items(), plan, strict=True
-            ):
-                if shortcut is not None:
-                    if type(shortcut) is _Leaf:
-                        value = _value_of(shortcut, source_value)
-                    elif type(shortcut) is _Leaves:
-                        value = _values_of(shortcut, source_value)
+            for step in plan:
+                shortcut = step.shortcut
+                kind = type(shortcut)
+                if kind is Leaf:
+                    # complete_leaf_value's coercion; a failure goes the whole way below.
+                    leaf: Leaf = shortcut  # type: ignore[assignment]
+                    try:
+                        value = leaf.read(source, leaf.name)
+                        if value is None:
+                            if not leaf.non_null:
+                                results[step.response] = None
+                                continue
+                        elif type(value) is leaf.passes:
+                            results[step.response] = value
+                            continue
+                        else:
+                            value = leaf.coerce(value)
+                            if value is not None and value is not Undefined:
+                                results[step.response] = value
+                                continue
+                    except Exception:
+                        pass
+                elif kind is Object or kind is Objects:
+                    if kind is Object:
+                        value = self._complete_object(step, parent_type, source, path)
                     else:
-                        value = self._complete_object(
-                            shortcut,
-                            parent_type,
-                            source_value,
-                            field_details_list,
-                            Path(path, response_name, parent_type.name),
-                            position_context,
-                        )
-                    if value is not _FAILED:
-                        results[response_name] = value
-                        if type(shortcut) is _Object and is_awaitable(value):
-                            awaitable_fields.append(response_name)
+                        value = self._complete_objects(step, parent_type, source, path)
+                    if value is not FAILED:
+                        results[step.response] = value
+                        # An answer, or the coroutine that completes it (``_settled``).
+                        if type(value) is CoroutineType:
+                            awaitable_fields.append(step.response)
+                        continue
+                elif kind is Resolved:
+                    value = self._complete_resolved(step, parent_type, source, path)
+                    results[step.response] = value
+                    if type(value) is CoroutineType:
+                        awaitable_fields.append(step.response)
+                    continue
+                elif kind is Leaves:
+                    value = values_of(shortcut, source)  # type: ignore[arg-type]
+                    if value is not FAILED:
+                        results[step.response] = value
                         continue
                 result = super().execute_field(
                     parent_type,
-                    source_value,
-                    field_details_list,
-                    Path(path, response_name, parent_type.name),
-                    position_context,
+                    source,
+                    step.fields,
+                    Path(path, step.response, parent_type.name),
+                    None,
                 )
                 if result is not Undefined:
-                    results[response_name] = result
+                    results[step.response] = result
                     if is_awaitable(result):
-                        awaitable_fields.append(response_name)
+                        awaitable_fields.append(step.response)
         except Exception:
             if awaitable_fields:
                 self.settle_in_background([results[field] for field in awaitable_fields])
@@ -285,50 +264,135 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
         return get_results()
 
-    def _complete_object(
-        self,
-        shortcut: _Object,
-        parent_type: GraphQLObjectType,
-        source: Any,
-        field_details_list: Any,
-        path: Path,
-        position_context: Any,
+    def _complete_resolved(
+        self, step: _Step, parent_type: GraphQLObjectType, source: Any, path: Path | None
     ) -> Any:
-        """A basic object field completed as ``execute_field`` and ``complete_value`` would:
-        its sub-selection executed on the attribute's value, an error in it nulling this
-        field or (non-null) raised to the parent. ``_FAILED`` before any work when the
-        read fails, is awaitable, is a null where none is allowed, or is not of the type:
-        the whole way then reads it again and reports it as graphql-core does."""
+        """``execute_field`` for a ``Resolved`` field (its definition, nodes and selection
+        known from the plan): the resolver called with the info graphql-core builds, an
+        awaitable answer completed as there, an object answered at once run by the plan,
+        anything else by ``complete_value``; an error nulls the field or is raised."""
+        shortcut: Resolved = step.shortcut  # type: ignore[assignment]
+        field_path = Path(path, step.response, parent_type.name)
+        info = self.build_resolve_info(shortcut.field, step.nodes, parent_type, field_path)  # type: ignore[arg-type]
         try:
-            value = shortcut.read(source, shortcut.name)
-        except Exception:
-            return _FAILED
-        if value is None:
-            return _FAILED if shortcut.non_null else None
-        if self.is_awaitable(value) or isinstance(value, Exception):
-            return _FAILED
-        is_type_of = shortcut.is_type_of
-        if is_type_of is not None and is_type_of(value, None) is not True:
-            return _FAILED
-        try:
-            grouped, deferred, _ = self.collect_subfields(shortcut.kind, field_details_list)
-            if deferred or position_context is not None:
-                completed = self.execute_collected_subfields(
-                    shortcut.kind, value, path, grouped, deferred, position_context
+            result = shortcut.field.resolve(source, info)  # type: ignore[misc]
+            if self.is_awaitable(result):
+                return self.complete_awaitable_value(
+                    shortcut.declared, step.fields, info, field_path, result, None
                 )
+            if result is not None and self._object_value(shortcut, result):
+                completed = self._run(shortcut.kind, step.plan, result, field_path)  # type: ignore[arg-type]
             else:
-                completed = self.execute_fields(shortcut.kind, value, path, grouped, None)
+                completed = self.complete_value(
+                    shortcut.declared, step.fields, info, field_path, result, None
+                )
         except Exception as raw_error:
-            self.handle_field_error(raw_error, shortcut.declared, field_details_list, path)
+            self.handle_field_error(raw_error, shortcut.declared, step.fields, field_path)
             return None
         if not self.is_awaitable(completed):
             return completed
+        return self._settled(completed, shortcut.declared, step.fields, field_path)
+
+    def _object_value(self, shortcut: Object | Objects | Resolved, value: Any) -> bool:
+        """Whether ``value`` (not None) may run the object's selection at once: not
+        awaitable, not an exception, of the type by its ``is_type_of``."""
+        if self.is_awaitable(value) or isinstance(value, Exception):
+            return False
+        is_type_of = shortcut.is_type_of
+        return is_type_of is None or is_type_of(value, None) is True
+
+    def _complete_object(
+        self, step: _Step, parent_type: GraphQLObjectType, source: Any, path: Path | None
+    ) -> Any:
+        """A basic object field completed as ``execute_field`` and ``complete_value`` would:
+        its selection run on the attribute's value, an error in it nulling this field or
+        (non-null) raised to the parent. ``FAILED`` before any work when the read fails,
+        is awaitable, is a null where none is allowed, or is not of the type: the whole
+        way then reads it again and reports it as graphql-core does."""
+        shortcut: Object = step.shortcut  # type: ignore[assignment]
+        try:
+            value = shortcut.read(source, shortcut.name)
+        except Exception:
+            return FAILED
+        if value is None:
+            return FAILED if shortcut.non_null else None
+        if not self._object_value(shortcut, value):
+            return FAILED
+        field_path = Path(path, step.response, parent_type.name)
+        try:
+            completed = self._run(shortcut.kind, step.plan, value, field_path)  # type: ignore[arg-type]
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, shortcut.declared, step.fields, field_path)
+            return None
+        if type(completed) is not CoroutineType:  # a dict, or _run's get_results()
+            return completed
+        return self._settled(completed, shortcut.declared, step.fields, field_path)
+
+    def _complete_objects(
+        self, step: _Step, parent_type: GraphQLObjectType, source: Any, path: Path | None
+    ) -> Any:
+        """A basic list-of-objects field completed as ``execute_field`` and
+        ``complete_iterable_value`` would: each item's selection run at once, an error in
+        one nulling the item or (non-null item) the list. ``FAILED`` before any work when
+        the read fails, is no list or tuple, is a null where none is allowed, or holds an
+        item that is null, awaitable or not of the type."""
+        shortcut: Objects = step.shortcut  # type: ignore[assignment]
+        try:
+            values = shortcut.read(source, shortcut.name)
+        except Exception:
+            return FAILED
+        if values is None:
+            return FAILED if shortcut.non_null else None
+        if type(values) is not list and type(values) is not tuple:
+            return FAILED
+        for value in values:
+            if value is None or not self._object_value(shortcut, value):
+                return FAILED
+        field_path = Path(path, step.response, parent_type.name)
+        items: list[Any] = []
+        awaitable_indices: list[int] = []
+        try:
+            for index, value in enumerate(values):
+                item_path = Path(field_path, index, None)
+                try:
+                    item = self._run(shortcut.kind, step.plan, value, item_path)  # type: ignore[arg-type]
+                except Exception as raw_error:
+                    self.handle_field_error(
+                        raw_error, shortcut.item_declared, step.fields, item_path
+                    )
+                    item = None
+                if type(item) is CoroutineType:  # _run's get_results()
+                    item = self._settled(item, shortcut.item_declared, step.fields, item_path)
+                    awaitable_indices.append(index)
+                items.append(item)
+        except Exception as raw_error:
+            if awaitable_indices:
+                self.settle_in_background([items[i] for i in awaitable_indices])
+            self.handle_field_error(raw_error, shortcut.declared, step.fields, field_path)
+            return None
+        if not awaitable_indices:
+            return items
+
+        async def get_items() -> list[Any] | None:
+            try:
+                awaited = await gather_with_cancel(*(items[i] for i in awaitable_indices))
+            except Exception as raw_error:
+                self.handle_field_error(raw_error, shortcut.declared, step.fields, field_path)
+                return None
+            for index, item in zip(awaitable_indices, awaited, strict=True):
+                items[index] = item
+            return items
+
+        return get_items()
+
+    def _settled(self, completed: Any, declared: Any, fields: Any, path: Path) -> Any:
+        """An awaited completion whose error is handled at ``path`` as graphql-core does."""
 
         async def await_completed() -> Any:
             try:
                 return await completed
             except Exception as raw_error:
-                self.handle_field_error(raw_error, shortcut.declared, field_details_list, path)
+                self.handle_field_error(raw_error, declared, fields, path)
                 return None
 
         return await_completed()
@@ -351,7 +415,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             type(kind) is GraphQLObjectType
             and result is not None
             and position_context is None
-            and _own_is_type_of(kind)
+            and own_is_type_of(kind)
             and not isinstance(result, Exception)
         ):
             is_type_of: Any = kind.is_type_of
@@ -362,75 +426,6 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return super().complete_value(
             return_type, field_details_list, info, path, result, position_context
         )
-
-    def execute_field(
-        self,
-        parent_type: GraphQLObjectType,
-        source: Any,
-        field_details_list: Any,
-        path: Path,
-        position_context: Any,
-    ) -> Any:
-        shortcut = self._shortcut_for(parent_type, field_details_list)
-        if shortcut is not None:
-            if type(shortcut) is _Leaf:
-                value = _value_of(shortcut, source)
-            elif type(shortcut) is _Leaves:
-                value = _values_of(shortcut, source)
-            elif type(shortcut) is _Object:
-                value = self._complete_object(
-                    shortcut, parent_type, source, field_details_list, path, position_context
-                )
-            if value is not _FAILED:
-                return value
-        return super().execute_field(
-            parent_type, source, field_details_list, path, position_context
-        )
-
-
-_FAILED = object()  # a shortcut that needs graphql-core's whole way
-
-
-def _values_of(leaves: _Leaves, source: Any) -> Any:
-    """The list's items off ``source``, each coerced as ``complete_leaf_value`` does;
-    ``_FAILED`` for anything but a list or tuple, a null where none is allowed, an item
-    its type refuses, or a failing read."""
-    try:
-        values = leaves.read(source, leaves.name)
-        if values is None:
-            return _FAILED if leaves.non_null else None
-        if type(values) is not list and type(values) is not tuple:
-            return _FAILED
-        coerce = leaves.kind.coerce_output_value
-        items: list[Any] = []
-        for value in values:
-            if value is None:
-                if leaves.items_non_null:
-                    return _FAILED
-                items.append(None)
-                continue
-            coerced = coerce(value)
-            if coerced is None or coerced is Undefined:
-                return _FAILED
-            items.append(coerced)
-    except Exception:
-        return _FAILED
-    return items
-
-
-def _value_of(leaf: _Leaf, source: Any) -> Any:
-    """The leaf's value off ``source``, coerced as ``complete_leaf_value`` does; ``_FAILED``
-    for a null where none is allowed, a value its type refuses, or a failing read."""
-    try:
-        value = leaf.read(source, leaf.name)
-        if value is None:
-            return _FAILED if leaf.non_null else None
-        coerced = leaf.kind.coerce_output_value(value)
-    except Exception:
-        return _FAILED
-    if coerced is None or coerced is Undefined:
-        return _FAILED
-    return coerced
 
 
 def lean_resolvers(schema: Any) -> int:

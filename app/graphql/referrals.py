@@ -220,21 +220,27 @@ async def _prefetch(info: Info, rows: list[Any]) -> None:
     """Cases and patients every node of the page asks for, in one query each, before the
     nodes resolve: the same statements (and audit events) the loaders would send."""
     raw = info._raw_info
-    asked = _node_fields(raw.field_nodes, raw.fragments)
+    asked = _node_fields(raw.field_nodes, raw.fragments, raw.variable_values)
     for name, (column, loader_class) in _PREFETCHED.items():
         if name in asked:
             await info.context.loader(loader_class).prefetch(getattr(r, column) for r in rows)
 
 
-def _node_fields(fields: list[FieldNode], fragments: dict[str, FragmentDefinitionNode]) -> set[str]:
-    """Names selected under ``nodes`` of the connection field(s), through fragments (read
-    off the document itself: Strawberry's ``selected_fields`` converts the whole selection,
-    arguments and directives, to answer the same)."""
+def _node_fields(
+    fields: list[FieldNode],
+    fragments: dict[str, FragmentDefinitionNode],
+    variables: dict[str, Any],
+) -> set[str]:
+    """Names the executor will run under ``nodes`` of the connection field(s), through
+    fragments and as @skip and @include leave them (read off the document itself:
+    Strawberry's ``selected_fields`` converts the whole selection, arguments and
+    directives, to answer the same)."""
     names: set[str] = set()
     for field in fields:
-        for nodes, _ in fields_of(field.selection_set, fragments):
+        for nodes, _ in fields_of(field.selection_set, fragments, variables=variables):
             if nodes.name.value == "nodes":
-                names.update(f.name.value for f, _ in fields_of(nodes.selection_set, fragments))
+                selected = fields_of(nodes.selection_set, fragments, variables=variables)
+                names.update(f.name.value for f, _ in selected)
     return names
 
 
