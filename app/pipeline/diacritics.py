@@ -41,6 +41,7 @@ import numpy as np
 from PIL import Image
 
 from app.pipeline import tesseract
+from app.pipeline.cedilla import with_cedilla
 
 LANGUAGE = "deu"
 # Pixels added around a word's box: Tesseract's box is tight, and a mark may sit just
@@ -103,21 +104,28 @@ def restore(
             api.SetRectangle(left, top, right - left, bottom - top)
             again = unicodedata.normalize("NFC", api.GetUTF8Text().strip())
             crop = image.crop((left, top, right, bottom))
-            if api.MeanTextConf() >= MIN_CONFIDENCE:
-                plain = _without_split_umlaut(text, again)
-                if plain != text:
-                    out[i] = again  # both models saw the two dots: English as two i's
-                    continue
-                marked = with_accents(text, again)
-                if marked != text:
-                    # the second model put the word's mark elsewhere: the picture's is that one
-                    out[i] = settle(text, marked, crop)
-                    continue
-            if any(c in text for c in "ié"):
-                out[i] = from_the_picture(text, marks_above(crop))
+            sure = api.MeanTextConf() >= MIN_CONFIDENCE
+            out[i] = with_cedilla(_second_look(text, again if sure else None, crop),
+                                  again if sure else None, crop, pad=PAD)  # fmt: skip
     finally:
         api.Clear()
     return out
+
+
+def _second_look(text: str, again: str | None, crop: Image.Image) -> str:
+    """The English reading ``text`` with the marks above its letters that the German
+    reading ``again`` (None when that model was unsure) and the picture agree on."""
+    if again is not None:
+        plain = _without_split_umlaut(text, again)
+        if plain != text:
+            return again  # both models saw the two dots: English as two i's
+        marked = with_accents(text, again)
+        if marked != text:
+            # the second model put the word's mark elsewhere: the picture's is that one
+            return settle(text, marked, crop)
+    if any(c in text for c in "ié"):
+        return from_the_picture(text, marks_above(crop))
+    return text
 
 
 def worth_a_look(text: str) -> bool:
