@@ -225,7 +225,31 @@ def settle(read: str, marked: str, crop: Image.Image) -> str:
         and all(m.is_stroke for m in others)
     ):
         return marked.translate(_ACUTE)
+    # With i's whose dots the fax lost or ran into their stems: one stroke standing over each
+    # marked letter, nearer it than any i ("Pádraig" whose i reads without its dot).
+    places = [at for at, (a, b) in enumerate(zip(read, marked, strict=True)) if a != b]
+    if (
+        dotted
+        and len(on_stems) < dotted
+        and len(others) == len(changed)
+        and not stand_in
+        and all(m.is_stroke for m in others)
+        and _each_over(others, places, marked, crop.width)
+    ):
+        return marked.translate(_ACUTE)
     return read
+
+
+def _each_over(marks: Sequence[Mark], places: Sequence[int], word: str, width: int) -> bool:
+    """Whether the marks stand one over each letter at ``places`` of ``word`` (a padded crop
+    ``width`` pixels wide, letters taken as evenly wide), each nearer it than any i or j."""
+    pitch = (width - 2 * PAD) / len(word)
+    dots = [at for at, c in enumerate(word) if c in _DOTTED]
+    for mark, at in zip(sorted(marks, key=lambda m: m.left), places, strict=True):
+        centre = (mark.left + mark.width / 2 - PAD) / pitch - 0.5  # in letters
+        if abs(centre - at) > 0.75 or any(abs(centre - d) <= abs(centre - at) for d in dots):
+            return False
+    return True
 
 
 def from_the_picture(read: str, marks: Sequence[Mark]) -> str:
