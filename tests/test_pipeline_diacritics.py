@@ -230,3 +230,27 @@ def test_a_scanned_i_acute_is_read_from_its_stroke() -> None:
     read = _words(NAMES_HTML.format(first="Lucía", last="Ramírez"))
     assert "Lucía" in read
     assert "Ramírez" in read or "Ramirez" in read  # a stroke not seen to lean: left off
+
+
+def _padraig(mark_over: int) -> Image.Image:
+    """ "Padraig" as ink blocks ten pixels apart, its i's stem without its dot (the fax lost
+    it), one small stroke drawn over the letter at ``mark_over``."""
+    from PIL import ImageDraw
+
+    pad = diacritics.PAD
+    picture = Image.new("L", (2 * pad + 70, 40), 255)
+    draw = ImageDraw.Draw(picture)
+    for at, letter in enumerate("Padraig"):
+        x = pad + 10 * at
+        top = 8 if letter in "Pd" else 20
+        right = x + 3 if letter == "i" else x + 8
+        draw.rectangle((x + 1, top, right, 32), fill=0)
+    x = pad + 10 * mark_over + 4
+    draw.rectangle((x, 14, x + 1, 16), fill=0)
+    return picture
+
+
+def test_a_stroke_over_the_marked_letter_is_its_acute_where_the_is_dot_was_lost() -> None:
+    assert diacritics.settle("Padraig", "Pädraig", _padraig(1)) == "Pádraig"
+    # a stroke over another letter than the one the second model marked says nothing
+    assert diacritics.settle("Padraig", "Pädraig", _padraig(4)) == "Padraig"

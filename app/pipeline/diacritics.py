@@ -41,6 +41,7 @@ import numpy as np
 from PIL import Image
 
 from app.pipeline import tesseract
+from app.pipeline.cedilla import with_cedilla
 
 LANGUAGE = "deu"
 # Pixels added around a word's box: Tesseract's box is tight, and a mark may sit just
@@ -103,21 +104,28 @@ def restore(
             api.SetRectangle(left, top, right - left, bottom - top)
             again = unicodedata.normalize("NFC", api.GetUTF8Text().strip())
             crop = image.crop((left, top, right, bottom))
-            if api.MeanTextConf() >= MIN_CONFIDENCE:
-                plain = _without_split_umlaut(text, again)
-                if plain != text:
-                    out[i] = again  # both models saw the two dots: English as two i's
-                    continue
-                marked = with_accents(text, again)
-                if marked != text:
-                    # the second model put the word's mark elsewhere: the picture's is that one
-                    out[i] = settle(text, marked, crop)
-                    continue
-            if any(c in text for c in "ié"):
-                out[i] = from_the_picture(text, marks_above(crop))
+            sure = api.MeanTextConf() >= MIN_CONFIDENCE
+            out[i] = with_cedilla(_second_look(text, again if sure else None, crop),
+                                  again if sure else None, crop, pad=PAD)  # fmt: skip
     finally:
         api.Clear()
     return out
+
+
+def _second_look(text: str, again: str | None, crop: Image.Image) -> str:
+    """The English reading ``text`` with the marks above its letters that the German
+    reading ``again`` (None when that model was unsure) and the picture agree on."""
+    if again is not None:
+        plain = _without_split_umlaut(text, again)
+        if plain != text:
+            return again  # both models saw the two dots: English as two i's
+        marked = with_accents(text, again)
+        if marked != text:
+            # the second model put the word's mark elsewhere: the picture's is that one
+            return settle(text, marked, crop)
+    if any(c in text for c in "ié"):
+        return from_the_picture(text, marks_above(crop))
+    return text
 
 
 def worth_a_look(text: str) -> bool:
@@ -217,7 +225,31 @@ def settle(read: str, marked: str, crop: Image.Image) -> str:
         and all(m.is_stroke for m in others)
     ):
         return marked.translate(_ACUTE)
+    # With i's whose dots the fax lost or ran into their stems: one stroke standing over each
+    # marked letter, nearer it than any i ("Pádraig" whose i reads without its dot).
+    places = [at for at, (a, b) in enumerate(zip(read, marked, strict=True)) if a != b]
+    if (
+        dotted
+        and len(on_stems) < dotted
+        and len(others) == len(changed)
+        and not stand_in
+        and all(m.is_stroke for m in others)
+        and _each_over(others, places, marked, crop.width)
+    ):
+        return marked.translate(_ACUTE)
     return read
+
+
+def _each_over(marks: Sequence[Mark], places: Sequence[int], word: str, width: int) -> bool:
+    """Whether the marks stand one over each letter at ``places`` of ``word`` (a padded crop
+    ``width`` pixels wide, letters taken as evenly wide), each nearer it than any i or j."""
+    pitch = (width - 2 * PAD) / len(word)
+    dots = [at for at, c in enumerate(word) if c in _DOTTED]
+    for mark, at in zip(sorted(marks, key=lambda m: m.left), places, strict=True):
+        centre = (mark.left + mark.width / 2 - PAD) / pitch - 0.5  # in letters
+        if abs(centre - at) > 0.75 or any(abs(centre - d) <= abs(centre - at) for d in dots):
+            return False
+    return True
 
 
 def from_the_picture(read: str, marks: Sequence[Mark]) -> str:

@@ -767,16 +767,22 @@ def header_row(line: str) -> list[tuple[str, str | None]] | None:
     return found if len(found) >= 2 and values else None
 
 
-_HEADER_WORD = re.compile(r"(?P<word>[A-Z]{3,12})\.?(?=\s|$)")
+_HEADER_WORD = re.compile(r"(?P<word>[A-Z0-9]{3,12})\.?(?=\s|$)")
+# Digits OCR reads for capitals, and the capitals: "008" for "DOB" reads "OOB", one letter off.
+_CAPITAL_FOR = str.maketrans("0815", "OBIS")
 
 
 def _misread_header(text: str, position: int) -> tuple[int, str, str | None] | None:
     """ "Patient's Name  BOB.  Sex": a header in capitals OCR misread by one letter ("DOB"),
-    when every label one letter away names the same field (not one left unread)."""
+    when every label one letter away names the same field (not one left unread). Digits in
+    it are read as the capitals they look like first ("008")."""
     match = _HEADER_WORD.match(text, position)
     if match is None or is_label(match["word"]):
         return None
-    found = {near for near in edits.one_letter_changed(match["word"]) if is_label(near)}
+    word = match["word"].translate(_CAPITAL_FOR)
+    if not word.isalpha():
+        return None
+    found = {near for near in edits.one_letter_changed(word) if is_label(near)}
     kinds = {classify(near) for near in found}
     if len(kinds) != 1 or next(iter(kinds))[0] == "skip":
         return None

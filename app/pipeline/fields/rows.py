@@ -79,6 +79,10 @@ def expand(row: Row) -> Iterator[Labeled]:
             if read_name(head) is not None:
                 yield take("name", owners["name"], head, i)
                 free = free.replace(head, " ", 1)
+        if i == 0 and "name" not in kinds:
+            for kind, name in _name_parts(kinds, line):
+                yield take(kind, owners[kind], name, i)
+                free = free.replace(name, " ", 1)
         if "sex" in kinds and (sex := _SEX.search(free)) and i == 0:
             yield take("sex", owners["sex"], sex.group(0), i)
         if "insurer" in kinds and (payer := PAYER.search(free)):
@@ -91,6 +95,26 @@ def expand(row: Row) -> Iterator[Labeled]:
 
 
 _PATIENT_KINDS = {"dob", "sex", "phone", "email", "address"}
+_NAME_PARTS = ("last", "first")
+_CELL_GAP = re.compile(r"\s{2,}|\t")
+_DIGIT = re.compile(r"\d")
+
+
+def _name_parts(kinds: list[str], line: str) -> list[tuple[str, str]]:
+    """ "SURNAME  FIRST NAME  DOB" over "O'Brien  Malik  1939-10-26": the cells before the
+    first value of another shape, one a name part, in the order of the name labels (only
+    when there are as many such cells as labels: a cell more or less says nothing)."""
+    parts = [k for k in kinds if k in _NAME_PARTS]
+    if not parts:
+        return []
+    shapes = [m.start() for p in (DATE, PHONE, EMAIL_SHAPE) if (m := p.search(line))]
+    cells = [c.strip() for c in _CELL_GAP.split(line[: min(shapes, default=len(line))].strip())]
+    if len(cells) != len(parts):
+        return []
+    pairs = list(zip(parts, cells, strict=True))
+    if not all(_fits(kind, cell) and not _DIGIT.search(cell) for kind, cell in pairs):
+        return []
+    return pairs
 
 
 def _free(line: str, claimed: str) -> str:
