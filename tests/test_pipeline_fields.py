@@ -1113,3 +1113,30 @@ def test_a_practices_capital_i_that_ocr_read_as_an_l_is_an_i() -> None:
         [ocr_page("Referring Provider: Dr. Amy Bell\nPractice: lronwood Physicians Group\n")]
     )
     assert e.referrer.practice_name == "Ironwood Physicians Group"
+
+
+@pytest.mark.parametrize("gap", ["  ", " "])
+def test_a_forms_captioned_cells_on_one_line_are_city_state_and_zip_and_an_empty_unit_no_street(
+    gap: str,
+) -> None:
+    # "Apt/Unit" is the caption of a cell left empty; "State" and "ZIP" caption the cells
+    # after the city's, however little space the form left between them.
+    text = (
+        "A. PATIENT\nLast name Mwangi  First name Clementine\n"
+        "Street 2220 W Orchard Grove Rd Apt/Unit\n"
+        f"City Mobile{gap}State AL{gap}ZIP 36667\nB. INSURANCE\n"
+    )
+    address = extract([page(text)]).patient.address
+    assert address is not None
+    assert (address.line1, address.line2, address.city, address.state, address.zip) == (
+        "2220 W Orchard Grove Rd",
+        None,
+        "Mobile",
+        "AL",
+        "36667",
+    )
+
+
+def test_a_label_left_empty_takes_no_section_heading_for_its_value() -> None:
+    text = "A. PATIENT\nLast name Begay First name Ottilie\nStreet  Apt/Unit\nCity\nB. INSURANCE\n"
+    assert extract([page(text)]).patient.address is None

@@ -4,6 +4,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from app.pipeline.fields.confidence import SHAPE_ONLY, Candidate, candidate, label_score
+from app.pipeline.fields.label_words import is_label_phrase
 from app.pipeline.fields.labels import PATIENT, Labeled, find_labels
 from app.pipeline.types import PageText
 from models.document import PageType
@@ -173,17 +174,53 @@ def _with_lines_after(value: str, lines: list[str], line: int) -> str:
     return value
 
 
+# "Street 12 Elm Rd Apt/Unit": a form's caption for a unit left empty ends the street's cell.
+_EMPTY_UNIT = re.compile(
+    r"(?:,\s*|\s+)(?:apt|apartment|suite|ste|unit)\.?(?:\s*/\s*(?:apt|apartment|suite|ste|unit)\.?)*"
+    r"\s*#?\s*$",
+    re.IGNORECASE,
+)
+# "City Mobile State AL ZIP 36667": a form's one line of captioned cells, read as the city's.
+_PART_CAPTION = re.compile(
+    r"\s+(?:state|zip(?:\s*code)?|postal\s+code)\s*:?\s*(?=\S)", re.IGNORECASE
+)
+# "B. INSURANCE", "2) Referring provider": a form's next section, not a value of this one.
+_SECTION_MARK = re.compile(r"^\s*(?:[A-Z]|\d{1,2})[.)]\s+")
+
+
+def _is_heading(value: str) -> bool:
+    """Whether what stands where a value should is a section's heading or another label:
+    the form left this one empty."""
+    return is_label_phrase(_SECTION_MARK.sub("", value)) or value.strip().upper() in (
+        "PATIENT",
+        "PATIENT INFORMATION",
+    )
+
+
+def _city_cells(value: str) -> dict[str, str]:
+    """A city cell and the state and ZIP cells captioned after it on its line."""
+    caption = _PART_CAPTION.search(value)
+    if caption is None:
+        return {"city": value}
+    whole = CSZ.fullmatch(_PART_CAPTION.sub(" ", value).strip())
+    state = state_code(whole["state"]) if whole is not None else None
+    if whole is not None and state is not None:
+        return {"city": whole["city"], "state": state, "zip": whole["zip"]}
+    return {"city": value[: caption.start()]}
+
+
 def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
     for page in by_number.values():
         yield from _unlabelled(page)
     for item in items:
         score = label_score(item, PATIENT)
-        if not score:
+        if not score or _is_heading(item.value):
             continue
         page = by_number[item.page]
         if item.kind == "address":
             value = _with_lines_after(item.value, page.text.split("\n"), item.line)
+            value = _EMPTY_UNIT.sub("", value)
             parts = split_address(value)
             if not parts:
                 continue
@@ -209,15 +246,19 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
                 line=item.line,
             )
         elif item.kind == "city":
+            cells = _city_cells(item.value)
             yield candidate(
                 CITY,
-                _city(item.value),
+                _city(cells["city"]),
                 score,
                 page,
                 item.value,
-                key=item.value.lower(),
+                key=cells["city"].strip().lower(),
                 line=item.line,
             )
+            if "state" in cells:
+                yield candidate(STATE, cells["state"], score, page, item.value, line=item.line)
+                yield candidate(ZIP, cells["zip"], score, page, item.value, line=item.line)
         elif item.kind == "state":
             code = state_code(item.value)
             if code:
