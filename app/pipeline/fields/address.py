@@ -5,7 +5,7 @@ from collections.abc import Iterable, Iterator
 
 from app.pipeline.fields.confidence import SHAPE_ONLY, Candidate, candidate, label_score
 from app.pipeline.fields.label_words import is_label_phrase
-from app.pipeline.fields.labels import PATIENT, Labeled, find_labels
+from app.pipeline.fields.labels import PATIENT, Labeled, find_labels, section_of
 from app.pipeline.types import PageText
 from models.document import PageType
 
@@ -158,28 +158,28 @@ def _unlabelled(page: PageText) -> Iterator[Candidate]:
 _PATHS = {"line1": LINE1, "line2": LINE2, "city": CITY, "state": STATE, "zip": ZIP}
 
 
+_UNIT_WORD = r"apt|apartment|suite|ste|unit"
 # "3725 Sunset Blvd, Suite" / "200": a unit word whose number the cell wrapped to the next line
-_OPEN_UNIT = re.compile(r"(?:,\s*|\s+)(?:apt|apartment|suite|ste|unit|#)\.?\s*$", re.IGNORECASE)
+_OPEN_UNIT = re.compile(rf"(?:,\s*|\s+)(?:{_UNIT_WORD}|#)\.?\s*$", re.IGNORECASE)
+# "Street 12 Elm Rd Apt/Unit": a form's caption for a unit left empty ends the street's cell.
+_EMPTY_UNIT = re.compile(
+    rf"(?:,\s*|\s+)(?:{_UNIT_WORD})\.?(?:\s*/\s*(?:{_UNIT_WORD})\.?)*\s*#?\s*$", re.IGNORECASE
+)
 
 
 def _with_lines_after(value: str, lines: list[str], line: int) -> str:
     """A labelled street with what its cell wrapped onto the lines under it: a unit's number,
-    the city, state and ZIP. OCR's cell border ("| Anthem Blue Cross") ends the street."""
+    the city, state and ZIP; a unit's caption that stays empty is dropped. OCR's cell border
+    ("| Anthem Blue Cross") ends the street."""
     value = value.split(" | ")[0]
     following = [text.strip() for text in lines[line + 1 : line + 3]]
     if _OPEN_UNIT.search(value) and following and re.fullmatch(r"[0-9A-Za-z\-]{1,5}", following[0]):
         value = f"{value} {following.pop(0)}"
     if not CSZ.search(value) and following and CSZ.fullmatch(following[0]):
         value = f"{value}, {following[0]}"
-    return value
+    return _EMPTY_UNIT.sub("", value)
 
 
-# "Street 12 Elm Rd Apt/Unit": a form's caption for a unit left empty ends the street's cell.
-_EMPTY_UNIT = re.compile(
-    r"(?:,\s*|\s+)(?:apt|apartment|suite|ste|unit)\.?(?:\s*/\s*(?:apt|apartment|suite|ste|unit)\.?)*"
-    r"\s*#?\s*$",
-    re.IGNORECASE,
-)
 # "City Mobile State AL ZIP 36667": a form's one line of captioned cells, read as the city's.
 _PART_CAPTION = re.compile(
     r"\s+(?:state|zip(?:\s*code)?|postal\s+code)\s*:?\s*(?=\S)", re.IGNORECASE
@@ -191,10 +191,8 @@ _SECTION_MARK = re.compile(r"^\s*(?:[A-Z]|\d{1,2})[.)]\s+")
 def _is_heading(value: str) -> bool:
     """Whether what stands where a value should is a section's heading or another label:
     the form left this one empty."""
-    return is_label_phrase(_SECTION_MARK.sub("", value)) or value.strip().upper() in (
-        "PATIENT",
-        "PATIENT INFORMATION",
-    )
+    text = _SECTION_MARK.sub("", value)
+    return is_label_phrase(text) or section_of(text.strip(" :")) is not None
 
 
 def _city_cells(value: str) -> dict[str, str]:
@@ -220,7 +218,6 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
         page = by_number[item.page]
         if item.kind == "address":
             value = _with_lines_after(item.value, page.text.split("\n"), item.line)
-            value = _EMPTY_UNIT.sub("", value)
             parts = split_address(value)
             if not parts:
                 continue
