@@ -39,7 +39,9 @@ def test_an_app_inside_another_leaves_the_outer_ones_heap_frozen() -> None:
         frozen = gc.get_freeze_count()
         with settled_heap():
             pass
-        assert gc.get_freeze_count() == frozen
+        # Still the outer app's frozen heap (an inner unfreeze would leave 0); a frozen
+        # object that dies in between leaves it, so the count may be a few lower.
+        assert gc.get_freeze_count() > frozen // 2
         assert gc.get_threshold() == SERVER_THRESHOLDS
 
 
