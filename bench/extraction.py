@@ -6,6 +6,7 @@
     .venv/bin/python bench/extraction.py --per-layout 4 --holdout third   # the third such set
     .venv/bin/python bench/extraction.py --per-layout 4 --holdout fourth  # the fourth such set
     .venv/bin/python bench/extraction.py --per-layout 4 --holdout fifth   # the fifth, written blind
+    .venv/bin/python bench/extraction.py --per-layout 4 --holdout sixth   # the sixth, written blind
 
 Generates N packets of every layout (typed PDFs and/or scanned faxes), reads each with the
 pipeline (``app.pipeline.read.read_packet`` then ``app.pipeline.fields.extract``), and
@@ -46,6 +47,7 @@ from bench.corpus import (  # noqa: E402
     generate,
     holdout_layouts,
     layouts,
+    sixth_layouts,
     third_layouts,
 )
 from models.extraction import FIELD_PATHS, Extraction  # noqa: E402
@@ -398,9 +400,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     kind.add_argument("--both", action="store_true", help="typed and scanned (default)")
     parser.add_argument("--layout", action="append", help="only this layout (repeatable)")
     parser.add_argument("--holdout", nargs="?", const="first",
-                        choices=("first", "third", "fourth", "fifth", "all"),
+                        choices=("first", "third", "fourth", "fifth", "sixth", "all"),
                         help="only the held-out layouts (kept out of tuning): the first nine "
-                        "(default), the third, fourth or fifth set, or all")  # fmt: skip
+                        "(default), the third, fourth, fifth or sixth set, or all")  # fmt: skip
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="process pool for the throughput run (0: skip it)")  # fmt: skip
     parser.add_argument("--dump", type=Path, help="write the packets' files and truth here")
@@ -414,7 +416,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         "third": third_layouts(),
         "fourth": fourth_layouts(),
         "fifth": fifth_layouts(),
-        "all": holdout_layouts() + third_layouts() + fourth_layouts() + fifth_layouts(),
+        "sixth": sixth_layouts(),
+        "all": [
+            *holdout_layouts(),
+            *third_layouts(),
+            *fourth_layouts(),
+            *fifth_layouts(),
+            *sixth_layouts(),
+        ],
     }
     names = args.layout or (held[args.holdout] if args.holdout else layouts())
     jobs = [

@@ -18,6 +18,7 @@ from bench.corpus import (
     generate,
     holdout_layouts,
     layouts,
+    sixth_layouts,
     third_layouts,
 )
 from bench.corpus.holdout_fifth import SECONDARY_PAYERS
@@ -179,7 +180,8 @@ def test_each_page_is_the_type_the_truth_says(layout: str) -> None:
 
 
 def test_no_two_sets_name_a_layout_alike() -> None:
-    sets = [layouts(), holdout_layouts(), third_layouts(), fourth_layouts(), fifth_layouts()]
+    sets = [layouts(), holdout_layouts(), third_layouts(), fourth_layouts(), fifth_layouts(),
+            sixth_layouts()]  # fmt: skip
     names = [name for one in sets for name in one]
     assert len(names) == len(set(names))  # generate() looks a layout up in all sets at once
 
@@ -254,6 +256,79 @@ def test_a_fifth_set_layout_states_its_normalised_truth_on_its_referral_pages(
     assert all(code in flat for code in truth.clinical.diagnosis_codes)
     for number in (truth.patient.phone, truth.referrer.phone, truth.referrer.fax):
         assert number is None or (phone_e164(number) == number and number[2:] in digits)
+
+
+def _date_forms(born: date) -> tuple[str, ...]:
+    """The ways the sixth set writes a date."""
+    month = MONTHS[born.month - 1]
+    return (
+        f"{born.day:02d}-{month[:3].upper()}-{born.year}",
+        born.isoformat(),
+        f"{born.month:02d}/{born.day:02d}/{born.year}",
+        f"{month[:3]} {born.day}, {born.year}",
+    )
+
+
+def assert_every_truth_value_is_on_the_referral_pages(packet: Packet) -> None:
+    """Each value the truth states is written on the packet's referral pages (white space
+    aside; a phone by its ten digits; a name by its words, whatever their order)."""
+    truth = packet.truth
+    p, insurance, referrer, clinical = (
+        truth.patient, truth.insurance, truth.referrer, truth.clinical
+    )  # fmt: skip
+    assert p is not None and referrer.npi is not None and npi_valid(referrer.npi)
+    born = parse_dob(p.dob)
+    assert born is not None and born.isoformat() == p.dob
+    text = referral_text(packet)
+    flat, digits = squeezed(text), re.sub(r"\D", "", text)
+    assert any(form in text for form in _date_forms(born)), p.dob
+    address = p.address
+    stated = [p.first_name, p.last_name, p.email, insurance.provider, insurance.member_id,
+              insurance.group_number, referrer.npi, referrer.practice_name, clinical.reason,
+              *clinical.diagnosis_codes]  # fmt: skip
+    if address is not None:
+        assert address.state in US_STATES
+        stated += [address.line1, address.line2, address.city, address.state, address.zip]
+    for value in stated:
+        assert value is None or squeezed(value) in flat, value
+    assert all(squeezed(word) in flat for word in (referrer.provider_name or "?").split())
+    for number in (p.phone, referrer.phone, referrer.fax):
+        assert number is None or (phone_e164(number) == number and number[2:] in digits)
+    words = {"stat": ("STAT", "Emergent"), "urgent": ("Urgent",), "routine": ("Routine",)}
+    assert clinical.urgency is None or any(w in text for w in words[clinical.urgency])
+
+
+@pytest.mark.parametrize("layout", sixth_layouts())
+@pytest.mark.parametrize("seed", [3, 4, 5])
+def test_a_sixth_set_layout_states_every_truth_value_on_its_referral_pages(
+    layout: str, seed: int
+) -> None:
+    assert_every_truth_value_is_on_the_referral_pages(generate(seed, layout, scanned=False))
+
+
+def test_the_superbill_checks_exactly_the_truths_codes_among_others_printed() -> None:
+    for seed in range(6):
+        packet = generate(seed, "superbill", scanned=False)
+        text = referral_text(packet)
+        checked = re.findall(r"\[X\] ([A-Z][0-9][0-9A-Z]\.?[0-9A-Z]*) ", text)
+        printed = re.findall(r"\] ([A-Z][0-9][0-9A-Z]\.?[0-9A-Z]*) ", text)
+        assert sorted(checked) == sorted(packet.truth.clinical.diagnosis_codes)
+        assert len(printed) == 15
+
+
+def test_the_order_behind_the_notes_comes_after_a_progress_note() -> None:
+    for seed in range(4):
+        types = generate(seed, "behind_notes", scanned=False).page_types
+        first = types.index(PageType.referral)
+        assert first >= 1 and PageType.clinical_notes in types[:first]
+
+
+def test_the_sticker_request_names_its_patient_only_on_the_label() -> None:
+    packet = generate(3, "sticker", scanned=False)
+    patient = packet.truth.patient
+    text = referral_text(packet)
+    label = f"{patient.last_name}, {patient.first_name}".upper()  # type: ignore[union-attr]
+    assert text.count(patient.last_name.upper()) == 1 and label in text  # type: ignore[union-attr]
 
 
 def test_the_guardian_referral_is_for_a_child_whose_parent_is_named_beside_it() -> None:

@@ -16,6 +16,7 @@ from bench.corpus.context import MARK, Ctx
 from bench.corpus.holdout import HOLDOUT
 from bench.corpus.holdout_fifth import FIFTH
 from bench.corpus.holdout_fourth import FOURTH
+from bench.corpus.holdout_sixth import SIXTH
 from bench.corpus.holdout_third import THIRD
 from bench.corpus.layouts import LAYOUTS
 from bench.corpus.people import Facts, facts
@@ -43,6 +44,7 @@ __all__ = [
     "generate",
     "holdout_layouts",
     "layouts",
+    "sixth_layouts",
     "third_layouts",
 ]
 
@@ -86,6 +88,11 @@ def fourth_layouts() -> list[str]:
 def fifth_layouts() -> list[str]:
     """The fifth held-out set (``bench/corpus/holdout_fifth.py``): written blind, never tuned on."""
     return list(FIFTH)
+
+
+def sixth_layouts() -> list[str]:
+    """The sixth held-out set (``bench/corpus/holdout_sixth.py``): written blind, never tuned on."""
+    return list(SIXTH)
 
 
 def corpus(n_per_layout: int, seed: int = 0, scanned: bool | None = None) -> Iterator[Packet]:
@@ -136,7 +143,7 @@ class _Page:
 
 
 def generate(seed: int, layout: str, scanned: bool) -> Packet:
-    every = {**LAYOUTS, **HOLDOUT, **THIRD, **FOURTH, **FIFTH}
+    every = {**LAYOUTS, **HOLDOUT, **THIRD, **FOURTH, **FIFTH, **SIXTH}
     if layout not in every:
         raise ValueError(f"unknown layout {layout!r}; one of {', '.join(every)}")
     rng = random.Random(f"intakedesk-corpus:{seed}:{layout}:{int(scanned)}")
@@ -146,6 +153,8 @@ def generate(seed: int, layout: str, scanned: bool) -> Packet:
               hand_marks=scanned and rng.random() < 0.7)  # fmt: skip
 
     referral = [_Page(html, PageType.referral) for html in spec.render(ctx)]
+    if spec.lead is not None:  # pages the sender put before the referral itself
+        referral = [_Page(html, kind) for html, kind in spec.lead(ctx)] + referral
     extras: list[_Page] = []
     if rng.random() < 0.6:
         extras.append(_Page(pages.clinical_notes(ctx), PageType.clinical_notes))

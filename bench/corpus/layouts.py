@@ -13,6 +13,7 @@ from datetime import timedelta
 from bench.corpus.context import Ctx
 from bench.corpus.people import Facts
 from bench.corpus.writing import Writer, esc
+from models.document import PageType
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,8 @@ class Layout:
     render: Callable[[Ctx], list[str]]
     omit: Callable[[Facts, random.Random], Facts]
     description: str
+    # Pages of another kind the sender put before the referral (a progress note first).
+    lead: Callable[[Ctx], list[tuple[str, PageType]]] | None = None
 
 
 def _keep(f: Facts, rng: random.Random) -> Facts:
