@@ -511,3 +511,37 @@ def test_a_referral_that_opens_with_its_clinical_story_is_a_referral_from_its_fi
     assert classify(first) == PageType.clinical_notes  # alone, it reads as notes
     second = PageText(number=2, text=PARTICULARS_SECOND, method="text")
     assert classify_all([first, second]) == [PageType.referral, PageType.referral]
+
+
+# A hospital's progress note whose plan orders the referral: a note first, a referral second.
+NOTE_WITH_ORDER = """PROGRESS NOTE - Internal Medicine
+Chief complaint: right knee pain for 4 months.
+History of present illness: 61 yo F with worsening knee pain despite physical therapy.
+Exam: effusion, crepitus. Assessment and plan: primary osteoarthritis of the right knee.
+Referral placed to Orthopedic Surgery for evaluation of knee replacement.
+Reason for referral: failed conservative management.
+Referring provider: Dana Whitfield, MD   NPI 1234567893
+"""
+
+
+def _packet(*texts: str) -> list[PageText]:
+    return [PageText(number=i, text=t, method="text") for i, t in enumerate(texts, 1)]
+
+
+def test_a_packet_without_a_referral_page_takes_the_page_most_like_one() -> None:
+    packet = _packet(COVER_SHEET, NOTE_WITH_ORDER, CBC_REPORT)
+
+    assert classify(packet[1]) == PageType.clinical_notes  # on its own, a note
+    assert classify_all(packet) == [PageType.cover_sheet, PageType.referral, PageType.lab]
+
+
+def test_a_packet_with_a_referral_page_keeps_its_notes_notes() -> None:
+    packet = _packet(REFERRAL_FORM, NOTE_WITH_ORDER)
+
+    assert classify_all(packet) == [PageType.referral, PageType.clinical_notes]
+
+
+def test_a_page_that_says_too_little_of_a_referral_is_not_made_one() -> None:
+    packet = _packet(COVER_SHEET, SOAP_NOTE, CBC_REPORT)
+
+    assert classify_all(packet) == [PageType.cover_sheet, PageType.clinical_notes, PageType.lab]

@@ -297,9 +297,10 @@ def classify_all(pages: Sequence[PageText]) -> list[PageType]:
     whose next page of the same file continues it as a referral is the referral's first
     page, however much clinical history it tells.
     """
+    by_page = [scores(page.body) for page in pages]
     types: list[PageType] = []
     for index, page in enumerate(pages):
-        kind = classify(page)
+        kind = best_type(by_page[index])
         if kind == PageType.other and index and _CONTINUED.search(page.body):
             before = pages[index - 1]
             if before.document_index == page.document_index and types[-1] in _CARRIED_OVER:
@@ -317,7 +318,28 @@ def classify_all(pages: Sequence[PageText]) -> list[PageType]:
             # "Referral for Orthopedics consultation - clinical summary" then "Page 2 of 2"
             # with the patient's particulars: a referral that opens with its clinical story
             types[index] = PageType.referral
+    if PageType.referral not in types:
+        sender = _most_like_a_referral(by_page, types)
+        if sender is not None:
+            types[sender] = PageType.referral
     return types
+
+
+def _most_like_a_referral(
+    by_page: Sequence[dict[PageType, float]], types: Sequence[PageType]
+) -> int | None:
+    """The page of a packet with no referral page that reads most like one, if any says enough.
+
+    A packet comes in as a referral, so it holds one: where no page reads as a referral first
+    (an order in the middle of a discharge summary, a consult request on a progress note's
+    letterhead), the page whose referral cues score highest and clear the floor on their own
+    is it. A cover sheet stays a cover sheet: it only sends the referral."""
+    candidates = [
+        (score[PageType.referral], index)
+        for index, score in enumerate(by_page)
+        if types[index] != PageType.cover_sheet and score[PageType.referral] >= FLOOR
+    ]
+    return max(candidates, key=lambda c: (c[0], -c[1]))[1] if candidates else None
 
 
 def _head(text: str) -> str:
