@@ -25,6 +25,9 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, Field, TypeAdapter
 from typing_extensions import TypedDict
 
+# Called with a name and fields known only here (a type checker takes only literals).
+_TYPED_DICT: Any = TypedDict
+
 
 class Dumper:
     """Serialises ``model``'s answer given as nested dicts (for the models in ``built``)."""
@@ -52,7 +55,7 @@ class Dumper:
                 ]
                 for name, field in model.model_fields.items()
             }
-            mirror = TypedDict(f"{model.__name__}Fields", declared, total=False)  # type: ignore[operator]
+            mirror = _TYPED_DICT(f"{model.__name__}Fields", declared, total=False)
             self._mirrors[model] = mirror
         return mirror
 
