@@ -105,12 +105,15 @@ async def paginate(
 _SHOWN = "intakedesk_shown_rows"
 
 
+@functools.cache
 def rows_of(model: Any) -> Select[Any]:
     """A Core select of ``model``'s table: rows whose attributes are the model's columns,
     decoded by the same column types, without the ORM's instances and identity map.
     For reads that are only shown; ``paginate`` answers them as ``shown_records``.
     A typed JSON column (one whose type has a ``text_reader``) is read as its text and
-    validated from it, rather than decoded by the driver and then validated."""
+    validated from it, rather than decoded by the driver and then validated.
+    Built once per model: a select is changed only into a new one (``where`` …), and a
+    page built it anew at every read, a coercion per column."""
     return select(*_shown_columns(model)).execution_options(**{_SHOWN: True})
 
 
