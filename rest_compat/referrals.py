@@ -275,9 +275,9 @@ async def list_referrals(request: Request, ctx: Context, query: ListQuery) -> Re
         received_to=query.received_to,
         cursor=query.cursor,
         limit=query.limit,
+        document_counts=True,
     )
     rows = page.items
-    counts = await referrals.document_counts(ctx, rows)
     docs = await referrals.documents_of(ctx, rows) if "documents" in include else {}
     case_rows = (
         await referrals.linked(ctx, Case, [r.case_id for r in rows]) if "case" in include else {}
@@ -292,7 +292,7 @@ async def list_referrals(request: Request, ctx: Context, query: ListQuery) -> Re
     items: list[dict[str, Any]] = []
     for r in rows:
         item = ReferralOut.fields(r)
-        item["document_count"] = counts.get(r.id, 0)
+        item["document_count"] = r.document_count
         if "case" in include:
             case = case_rows.get(r.case_id or "")
             item["case"] = CaseOut.fields(case) if case else None
