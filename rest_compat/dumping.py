@@ -40,7 +40,9 @@ class Dumper:
         self._adapter: TypeAdapter[Any] = TypeAdapter(self._mirror(model))
 
     def dump(self, fields: dict[str, Any]) -> bytes:
-        return self._adapter.dump_json(fields, by_alias=True, warnings="error")
+        # exclude_unset for the models inside (a stored extraction that lacks a field
+        # leaves it out, as its model's own serialisation does); a dict has only its keys.
+        return self._adapter.dump_json(fields, by_alias=True, exclude_unset=True, warnings="error")
 
     def _mirror(self, model: type[BaseModel]) -> Any:
         mirror = self._mirrors.get(model)
