@@ -13,7 +13,7 @@ from app.observability import request_id_var
 from app.rate_limit import RateLimiter, over_limit
 from app.request_id import REQUEST_ID_HEADER, answering_with, request_id_for
 from app.session_cookie import SESSION_COOKIE
-from resolvers import audit, auth
+from resolvers import api_keys, audit, auth
 from resolvers.context import Context
 from resolvers.errors import Conflict, DomainError, Unauthenticated
 from rest_compat.errors import domain_error_response
@@ -140,7 +140,7 @@ def _carries_on(path: str, session: AsyncSession, body_read: bool) -> bool:
     connection, one transaction): when nothing is left to read from the client, the
     operation calls no identity provider (sign-in, sign-out) and authentication changed
     no row (lastUsedAt, a first sign-in's binding) that must stand whatever happens."""
-    if not body_read or path.startswith(_SESSION_PATH):
+    if not body_read or path.startswith(_SESSION_PATH) or session.info.get(api_keys.WROTE):
         return False
     return not (session.new or session.dirty or session.deleted)
 

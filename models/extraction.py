@@ -323,7 +323,8 @@ class PydanticJSONText(sa.TypeDecorator[Any]):
         self.adapter = adapter
 
     def result_processor(self, dialect: sa.Dialect, coltype: object) -> Any:
-        validate = self.adapter.validate_json
+        # The core validator itself: TypeAdapter.validate_json is a Python frame around it.
+        validate = self.adapter.validator.validate_json
 
         def process(value: str | None) -> Any:
             # ``None`` stored in a JSON column is the JSON ``null``, read back as None.

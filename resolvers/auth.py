@@ -53,8 +53,7 @@ async def _api_key_principal(ctx: Context, secret: str) -> Principal:
         await _refuse(ctx, "auth.api_key", "unknown or revoked API key")
     now = utcnow()
     if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
-        key.last_used_at = now
-        ctx.session.add(key)
+        key = await api_keys.touch(ctx, key, now)
     principal = Principal(
         kind="api_key", api_key=key, roles={key.org_id: Role.admin}, method="api_key"
     )

@@ -1,22 +1,43 @@
 """What every resolver receives: who is asking, for which org, through which session."""
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import ApiKey, Role, User
+from models import Role, User
 
 if TYPE_CHECKING:
     from app.settings import Settings
     from app.storage import Storage
 
 
+class KeyIdentity(Protocol):
+    """An API key as a principal holds it: read by authentication
+    (``api_keys.ActiveKey``), or a ``models.ApiKey`` row."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def org_id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def prefix(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def last_used_at(self) -> datetime | None: ...
+    @property
+    def revoked_at(self) -> datetime | None: ...
+
+
 @dataclass(frozen=True)
 class Principal:
     kind: Literal["user", "api_key"]
     user: User | None = None
-    api_key: ApiKey | None = None
+    api_key: KeyIdentity | None = None
     # org_id → role. An API key has exactly one org, with admin-level data access.
     roles: dict[str, Role] = field(default_factory=dict)
     # Auth method that produced it: local_token, firebase_token, session_cookie, api_key.

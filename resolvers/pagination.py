@@ -79,10 +79,20 @@ def check_limit(limit: int | None, maximum: int = MAX_LIMIT) -> int:
 
 
 async def paginate(
-    session: Any, query: Select[Any], model: Any, *, cursor: str | None, limit: int
+    session: Any,
+    query: Select[Any],
+    model: Any,
+    *,
+    cursor: str | None,
+    limit: int,
+    shown_with: tuple[Any, ...] = (),
 ) -> Page[Any]:
-    """Run ``query`` (already filtered) ordered by (created_at, id) descending."""
+    """Run ``query`` (already filtered) ordered by (created_at, id) descending;
+    ``shown_with``: columns each row of the page also answers (not in what ``total``
+    counts)."""
     matching = query
+    if shown_with:
+        query = query.add_columns(*shown_with)
     if cursor:
         created, id_ = decode_cursor(cursor)
         query = query.where(
@@ -105,12 +115,15 @@ async def paginate(
 _SHOWN = "intakedesk_shown_rows"
 
 
+@functools.cache
 def rows_of(model: Any) -> Select[Any]:
     """A Core select of ``model``'s table: rows whose attributes are the model's columns,
     decoded by the same column types, without the ORM's instances and identity map.
     For reads that are only shown; ``paginate`` answers them as ``shown_records``.
     A typed JSON column (one whose type has a ``text_reader``) is read as its text and
-    validated from it, rather than decoded by the driver and then validated."""
+    validated from it, rather than decoded by the driver and then validated.
+    Built once per model: a select is changed only into a new one (``where`` …), and a
+    page built it anew at every read, a coercion per column."""
     return select(*_shown_columns(model)).execution_options(**{_SHOWN: True})
 
 
@@ -167,11 +180,12 @@ class Built(Generic[T]):
         return built
 
 
-async def shown_rows(
+async def shown_records(
     session: AsyncSession, query: Executable, params: dict[str, Any] | None = None
 ) -> list[Any]:
     """The rows of a ``rows_of`` read, in the session's transaction, as the session would
-    answer them but without the ORM's row loading.
+    answer them but without the ORM's row loading, each a record of the table's columns as
+    plain attributes (``record.stage``).
 
     A query written with the model's attributes is an ORM statement: through
     ``session.execute`` each row goes through the ORM's loader, a Python call per column
@@ -179,30 +193,10 @@ async def shown_rows(
     answers the same rows, decoded by the same column types, from SQLAlchemy's C row
     processing. Pending changes are flushed first, as ``session.execute`` would.
     ``run_sync`` so that it takes its turn among the request's other database calls.
-    """
-    return await session.run_sync(_rows_on_connection, query, params)
-
-
-async def shown_records(
-    session: AsyncSession, query: Executable, params: dict[str, Any] | None = None
-) -> list[Any]:
-    """``shown_rows`` of a ``rows_of`` read, each a record of the table's columns as plain
-    attributes (``record.stage``). A SQLAlchemy row answers an attribute through a key
-    lookup and a check of its class, some twenty times what a plain attribute costs, and
-    a page shown reads thousands (50 referrals, their cases and patients, field by field)."""
+    A SQLAlchemy row answers an attribute through a key lookup and a check of its class,
+    some twenty times what a plain attribute costs, and a page shown reads thousands (50
+    referrals, their cases and patients, field by field)."""
     return await session.run_sync(_records_on_connection, query, params)
-
-
-def _rows_on_connection(
-    session: Session, query: Executable, params: dict[str, Any] | None
-) -> list[Any]:
-    if session.autoflush:
-        session.flush()
-    connection = session.connection()
-    records = driver_statements.read(connection, query, params)
-    if records is not None:
-        return records
-    return list(connection.execute(query, params).all())
 
 
 def _records_on_connection(

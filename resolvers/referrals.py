@@ -42,7 +42,6 @@ from resolvers.pagination import (
     paginate,
     rows_of,
     shown_records,
-    shown_rows,
 )
 
 WAIT_POLL_SECONDS = 0.2
@@ -179,8 +178,10 @@ async def list_page(
     received_to: str | None = None,
     cursor: str | None = None,
     limit: int | None = None,
+    document_counts: bool = False,
 ) -> Page[Referral]:
-    """A page of the org's referrals, newest first; the page shown is audited.
+    """A page of the org's referrals, newest first; the page shown is audited. With
+    ``document_counts``, each row also has its ``document_count`` (``DOCUMENT_COUNT``).
 
     Read as Core rows of the table's columns (``row.stage``, ``row.extraction`` as on a
     ``Referral``, through the same column types), not as ORM entities: a page is only
@@ -209,7 +210,14 @@ async def list_page(
             query = query.where(col(Referral.created_at) >= start)
         if stop:
             query = query.where(col(Referral.created_at) < stop)
-    page: Page[Referral] = await paginate(ctx.session, query, Referral, cursor=cursor, limit=limit)
+    page: Page[Referral] = await paginate(
+        ctx.session,
+        query,
+        Referral,
+        cursor=cursor,
+        limit=limit,
+        shown_with=(DOCUMENT_COUNT,) if document_counts else (),
+    )
     audit.record_many(
         ctx,
         "referral.list",
@@ -238,31 +246,21 @@ async def documents_of(ctx: Context, referrals: list[Referral]) -> dict[str, lis
     return grouped
 
 
-# Built once per dialect (a page's counts and links are read at every list): the keys
-# are the statement's parameters.
-_DOCUMENT_COUNTS = Built(
-    lambda dialect: (
-        select(Document.referral_id, func.count())
-        .where(
-            among_bound(dialect, col(Document.org_id), "org_ids"),
-            among_bound(dialect, col(Document.referral_id), "referral_ids"),
-        )
-        .group_by(col(Document.referral_id))
+# Each referral's number of documents, as a column of its row on a page
+# (``list_page(document_counts=True)``): one statement answers the page and its counts.
+DOCUMENT_COUNT = (
+    select(func.count())
+    .where(
+        col(Document.org_id) == col(Referral.org_id),
+        col(Document.referral_id) == col(Referral.id),
     )
+    .scalar_subquery()
+    .label("document_count")
 )
 
 
-async def document_counts(ctx: Context, referrals: list[Referral]) -> dict[str, int]:
-    if not referrals:
-        return {}
-    query = _DOCUMENT_COUNTS.on(ctx.session)
-    params = {
-        "org_ids": list({r.org_id for r in referrals}),
-        "referral_ids": [r.id for r in referrals],
-    }
-    return {str(ref): int(n) for ref, n in await shown_rows(ctx.session, query, params)}
-
-
+# Built once per dialect (a page's links are read at every list): the keys are the
+# statement's parameters.
 @functools.cache
 def _linked_query(model: Any) -> Built[Any]:
     return Built(

@@ -210,7 +210,7 @@ def json_response(result: Any, status: int = 200) -> Response:
     return JSONResponse(result, status_code=status)
 
 
-def json_body(body: str, status: int = 200) -> Response:
+def json_body(body: str | bytes, status: int = 200) -> Response:
     """An answer of JSON already serialised (as ``JSONResponse`` would have: compact, UTF-8)."""
     return Response(body, status_code=status, media_type="application/json")
 

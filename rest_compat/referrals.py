@@ -14,10 +14,11 @@ from models.extraction import QaResult, TriageResult
 from resolvers import jobs, qa, referral_export, referral_moves, referrals, triage
 from resolvers.context import Context
 from resolvers.errors import ValidationFailed
+from rest_compat.dumping import Dumper
 from rest_compat.http import ApiRouter, is_multipart, json_body, total_if_asked
 from rest_compat.idempotency import Answer, Idempotent
 from rest_compat.schemas import Body, Limit, Out, Query, Stages, Timestamp, one_of_listed
-from rest_compat.shapes import CaseOut, DocumentOut, PatientOut, ReferralOut
+from rest_compat.shapes import CaseOut, DocumentOut, PatientOut, ReferralOut, ReferrerOut
 from rest_compat.uploads import SignedUploadOut, read_upload_form
 
 router = ApiRouter(tag="Referrals")
@@ -247,11 +248,17 @@ IDEMPOTENT_UPLOAD = Idempotent(
 )
 
 
+# The list's answer, its items, cases and patients given as dicts of their fields.
+_LIST = Dumper(
+    ReferralListOut, built=(ReferralListOut, ReferralItemOut, CaseOut, ReferrerOut, PatientOut)
+)
+
+
 # -- routes (fixed paths before /:id) ---------------------------------------------------------
 
 
 @router.get("/api/referrals", query=ListQuery, response=ReferralListOut)
-async def list_referrals(request: Request, ctx: Context, query: ListQuery) -> JSONResponse:
+async def list_referrals(request: Request, ctx: Context, query: ListQuery) -> Response:
     """List referrals for an organization (newest first; filters stage, q, receivedFrom/To)."""
     include = {part.strip() for part in (query.include or "").split(",") if part.strip()}
     unknown = include - set(INCLUDABLE)
@@ -268,34 +275,37 @@ async def list_referrals(request: Request, ctx: Context, query: ListQuery) -> JS
         received_to=query.received_to,
         cursor=query.cursor,
         limit=query.limit,
+        document_counts=True,
     )
     rows = page.items
-    counts = await referrals.document_counts(ctx, rows)
-    # Each item's fields, validated with the page in one call; the included parts only
-    # when asked for (unset otherwise, so left out of the answer).
-    items: list[dict[str, Any]] = [
-        {**ReferralOut.fields(r), "document_count": counts.get(r.id, 0)} for r in rows
-    ]
-    if "documents" in include:
-        docs = await referrals.documents_of(ctx, rows)
-        for r, item in zip(rows, items, strict=True):
-            item["documents"] = [DocumentOut.of(d) for d in docs.get(r.id, [])]
-    if "case" in include:
-        case_rows = await referrals.linked(ctx, Case, [r.case_id for r in rows])
-        for r, item in zip(rows, items, strict=True):
+    docs = await referrals.documents_of(ctx, rows) if "documents" in include else {}
+    case_rows = (
+        await referrals.linked(ctx, Case, [r.case_id for r in rows]) if "case" in include else {}
+    )
+    patient_rows = (
+        await referrals.linked(ctx, Patient, [r.patient_id for r in rows])
+        if "patient" in include
+        else {}
+    )
+    # Each item's fields in ReferralItemOut's order, the included parts only when asked
+    # for (left out of the answer otherwise), serialised once (rest_compat.dumping).
+    items: list[dict[str, Any]] = []
+    for r in rows:
+        item = ReferralOut.fields(r)
+        item["document_count"] = r.document_count
+        if "case" in include:
             case = case_rows.get(r.case_id or "")
             item["case"] = CaseOut.fields(case) if case else None
-    if "patient" in include:
-        patient_rows = await referrals.linked(ctx, Patient, [r.patient_id for r in rows])
-        for r, item in zip(rows, items, strict=True):
+        if "patient" in include:
             patient = patient_rows.get(r.patient_id or "")
             item["patient"] = PatientOut.fields(patient) if patient else None
-    out = ReferralListOut.model_validate(
-        {"items": items, "count": len(items), "next_cursor": page.next_cursor}
-    )
+        if "documents" in include:
+            item["documents"] = [DocumentOut.of(d) for d in docs.get(r.id, [])]
+        items.append(item)
+    answer: dict[str, Any] = {"items": items, "count": len(items), "next_cursor": page.next_cursor}
     if query.total:
-        out.total = await total_if_asked(ctx, page, query.total)
-    return _answer(out)
+        answer["total"] = await total_if_asked(ctx, page, query.total)
+    return json_body(_LIST.dump(answer))
 
 
 @router.post(

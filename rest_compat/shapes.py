@@ -107,8 +107,9 @@ class PatientOut(Out):
             "sex": row.sex,
             "phone": row.phone,
             "email": row.email,
-            "address": row.address or None,
-            "insurance": row.insurance or None,
+            # Read as their models (stored dicts: their keys in the database's order).
+            "address": AddressOut.model_validate(row.address) if row.address else None,
+            "insurance": InsuranceOut.model_validate(row.insurance) if row.insurance else None,
             "mrn": row.mrn,
             "created_at": row.created_at,
             "updated_at": row.updated_at,

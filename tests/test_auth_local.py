@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import anyio
+from sqlalchemy import update
 from sqlmodel import col, select
 
 from app.auth.local import LocalVerifier
@@ -193,3 +194,23 @@ async def test_a_key_use_stays_audited_when_the_operation_fails(app: Any, world:
     after = await audit_events(app, action="auth.api_key", resource_id=world.a.api_key_id)
     assert len(after) == len(before) + 2
     assert all(e.outcome == "success" for e in after)
+
+
+async def test_a_key_last_used_write_stands_when_the_operation_fails(
+    app: Any, world: World
+) -> None:
+    # Authentication writes lastUsedAt (at most once a minute) with a statement of its
+    # own, not through the session's unit of work: its transaction must still be
+    # committed before the operation, not carried on into one that rolls back.
+    # (A first request reads the org's rate limits, whose transaction commits.)
+    assert (await world.a.key_client.get("/api/auth/me")).status_code == 200
+    async with app.state.sessions() as session, session.begin():
+        await session.execute(
+            update(ApiKey).where(col(ApiKey.id) == world.a.api_key_id).values(last_used_at=None)
+        )
+    missing = await world.a.key_client.get("/api/referrals/ref_missing")
+    assert missing.status_code == 404
+    async with app.state.sessions() as session:
+        key = await session.get(ApiKey, world.a.api_key_id)
+        assert key is not None and key.last_used_at is not None
+        assert datetime.now(UTC) - key.last_used_at < timedelta(minutes=1)

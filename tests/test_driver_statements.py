@@ -13,8 +13,8 @@ from app.db import transaction
 from app.settings import Settings
 from models import AuditEvent, Case, Patient, Referral
 from resolvers.errors import BadRequest
-from resolvers.pagination import rows_of, shown_records, shown_rows
-from resolvers.referrals import _DOCUMENT_COUNTS, _linked_query
+from resolvers.pagination import rows_of, shown_records
+from resolvers.referrals import DOCUMENT_COUNT, _linked_query
 from tests.conftest import World
 from tests.referral_fixtures import extraction, seed_referral
 
@@ -48,9 +48,12 @@ async def test_shown_reads_answer_what_sqlalchemy_answers(
             assert [r.id for r in rows] == [key]
             expected = (await session.execute(linked, params)).all()
             assert [r._asdict() for r in rows] == [dict(r._mapping) for r in expected]
-        counts = _DOCUMENT_COUNTS.on(session)
-        params = {**ids, "referral_ids": [bare, full]}
-        assert dict(await shown_rows(session, counts, params)) == {bare: 2, full: 1}
+        counted = page.add_columns(DOCUMENT_COUNT)
+        shown = await shown_records(session, counted)
+        assert [(r.id, r.document_count) for r in shown] == [(bare, 2), (full, 1)]
+        assert [r._asdict() for r in shown] == [
+            dict(r._mapping) for r in (await session.execute(counted)).all()
+        ]
 
 
 async def test_shown_reads_are_seen_by_the_statement_events(

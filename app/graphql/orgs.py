@@ -12,11 +12,11 @@ from app.graphql.enums import Role
 from app.graphql.errors import MutationError, or_null, run_mutation
 from app.graphql.node import Node, register_node
 from app.session_cookie import clear_session_cookie, session_lifetime, set_session_cookie
-from models import ApiKey as ApiKeyRow
 from models import Org as OrgRow
 from models import utcnow
 from resolvers import api_keys, auth, orgs
 from resolvers.access import require_principal
+from resolvers.context import KeyIdentity
 from resolvers.errors import Unauthenticated
 
 
@@ -50,7 +50,7 @@ class ApiKey(Node):
     revoked_at: datetime | None
 
     @classmethod
-    def of(cls, key: ApiKeyRow) -> "ApiKey":
+    def of(cls, key: KeyIdentity) -> "ApiKey":
         return cls(
             id=strawberry.ID(key.id),
             org_id=key.org_id,
