@@ -188,11 +188,12 @@ _PART_CAPTION = re.compile(
 _SECTION_MARK = re.compile(r"^\s*(?:[A-Z]|\d{1,2})[.)]\s+")
 
 
-def _is_heading(value: str) -> bool:
-    """Whether what stands where a value should is a section's heading or another label:
-    the form left this one empty."""
-    text = _SECTION_MARK.sub("", value)
-    return is_label_phrase(text) or section_of(text.strip(" :")) is not None
+def _is_heading(item: Labeled) -> bool:
+    """Whether what stands where a value should is a section's heading or, under the label,
+    another label: the form left this one empty. Beside its label a word is the value, even
+    one that labels elsewhere ("City Mobile")."""
+    text = _SECTION_MARK.sub("", item.value)
+    return (item.below and is_label_phrase(text)) or section_of(text.strip(" :")) is not None
 
 
 def _city_cells(value: str) -> dict[str, str]:
@@ -213,7 +214,7 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
         yield from _unlabelled(page)
     for item in items:
         score = label_score(item, PATIENT)
-        if not score or _is_heading(item.value):
+        if not score or _is_heading(item):
             continue
         page = by_number[item.page]
         if item.kind == "address":

@@ -244,15 +244,32 @@ _SENTENCE = re.compile(
 # What the options of a form's urgency boxes say, beyond the words a value names.
 # A hand tick read as letters may be glued to the capital of the option after it ("D<fRoutine"),
 # or read as one letter glued to an option printed in capitals ("JASAP").
+# How soon, as a form's option or a request's words put it: "[X] Within 1 week", "same day".
+_SOON = (
+    r"(?P<stat>\btoday\b|\bsame[- ]day\b|\bimmediately\b|\bwithin\s+24\s+hours\b)"
+    r"|(?P<urgent>\bwithin\s+(?:the\s+)?(?:next\s+)?(?:few|couple\s+of|[1-9]|two|three|four|five)"
+    r"\s+(?:days|business days)\b|\bthis\s+week\b|\bas\s+soon\s+as\s+possible\b"
+    r"|\bwithin\s+(?:a|one|1)\s+week\b)"
+    # a month or more away is the next routine appointment
+    r"|(?P<routine>\bnext\s+available\b|\bat\s+your\s+(?:earliest\s+)?convenience\b"
+    r"|\bwhen(?:ever)?\s+convenient\b"
+    r"|\bwithin\s+(?:[4-9]|four|five|six)(?:\s*(?:-|to)\s*(?:\d+|six|eight))?\s+weeks\b)"
+)
+_SOON_OPTION = re.compile(rf"\s*(?:{_SOON})\s*", re.IGNORECASE)
 _OPTION_WORDS = re.compile(
     r"(?:(?<![A-Za-z])|(?<=[a-z])(?=(?-i:[A-Z][a-z]))|(?<=(?<!\S)[A-Za-z])(?=(?-i:[A-Z]{3,}\b)))"
-    rf"(?P<word>{_WORDS}|standard|normal|regular|non-urgent|urgently)\b",
+    rf"(?P<word>{_WORDS}|standard|normal|regular|non-urgent|urgently"
+    r"|today|same[- ]day|within\s+\S+(?:\s+business)?\s+(?:hours|days?|weeks?))\b",
     re.IGNORECASE,
 )
 _ROUTINE_OPTIONS = {"standard", "normal", "regular"}
 
 
 def _option_urgency(word: str) -> Urgency | None:
+    """What an option's words ask for: an urgency's word, or how soon ("Within 1 week")."""
+    soon = _SOON_OPTION.fullmatch(word)
+    if soon is not None:
+        return next(Urgency(key) for key in ("stat", "urgent", "routine") if soon[key])
     word = word.lower().removesuffix("ly")
     return Urgency.routine if word in _ROUTINE_OPTIONS else Urgency.read(word)
 
@@ -283,14 +300,7 @@ def _ticked_urgency(text: str) -> tuple[Urgency | None, bool] | None:
 # How soon a request asks for the patient to be seen, in words of time rather than urgency.
 _WHEN = re.compile(
     r"\b(?:see|schedule|evaluate|examine|seen|scheduled|appointment|follow[- ]?up)\b[^;]{0,140}?"
-    r"(?:(?P<stat>\btoday\b|\bsame[- ]day\b|\bimmediately\b|\bwithin\s+24\s+hours\b)"
-    r"|(?P<urgent>\bwithin\s+(?:the\s+)?(?:next\s+)?(?:few|couple\s+of|[1-9]|two|three|four|five)"
-    r"\s+(?:days|business days)\b|\bthis\s+week\b|\bas\s+soon\s+as\s+possible\b"
-    r"|\bwithin\s+(?:a|one|1)\s+week\b)"
-    # a month or more away is the next routine appointment
-    r"|(?P<routine>\bnext\s+available\b|\bat\s+your\s+(?:earliest\s+)?convenience\b"
-    r"|\bwhen(?:ever)?\s+convenient\b"
-    r"|\bwithin\s+(?:[4-9]|four|five|six)(?:\s*(?:-|to)\s*(?:\d+|six|eight))?\s+weeks\b))",
+    rf"(?:{_SOON})",
     re.IGNORECASE,
 )
 
@@ -373,6 +383,20 @@ def read_urgency(text: str) -> tuple[Urgency | None, bool]:
     return None, False
 
 
+# A labelled urgency in a slip's shorthand: "Pri. Rout.", "Priority: Urg".
+_SHORTHAND = re.compile(
+    r"^\s*(?:(?P<routine>rout|rtn)|(?P<urgent>urg)|(?P<stat>emerg))\.?\s*$", re.IGNORECASE
+)
+
+
+def read_shorthand(value: str) -> Urgency | None:
+    """The urgency a labelled value writes in shorthand ("Rout."), else None."""
+    match = _SHORTHAND.match(value)
+    if match is None:
+        return None
+    return next(Urgency(key) for key in ("stat", "urgent", "routine") if match[key])
+
+
 def _is_checked(mark: str | None) -> bool:
     if not mark:
         return False
@@ -388,7 +412,7 @@ def urgency_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> I
         page = by_number[item.page]
         if page.page_type not in (None, PageType.referral):
             continue
-        urgency, _ = read_urgency(item.value)
+        urgency = read_urgency(item.value)[0] or read_shorthand(item.value)
         used_lines.add((item.page, item.line))
         if urgency is not None:
             evidence = _label(item) * _guess_factor(item.value)

@@ -52,7 +52,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     ),
     (r"from|sender", "name", REFERRER),
     (
-        r"referred to|refer to|referral to|consultant|specialist|receiving (?:provider|practice)"
+        r"referred to|refer to|referral to|ref\.? to|consultant|specialist"
+        r"|receiving (?:provider|practice)"
         r"|to provider|attention|attn\.?|specialty|service requested|to|recipient",
         "name",
         RECIPIENT,
@@ -147,7 +148,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     (
         r"reason for (?:referral|consult(?:ation)?|visit|request)|referral reason|reason"
         r"|chief complaint|indication|clinical indication|presenting problem|clinical question"
-        r"|services? requested|requested service|request|diagnosis ?/ ?reason"
+        r"|services? requested|requested service|request|diagnosis ?/ ?reason|rsn\.?"
         r"|reason ?/ ?diagnosis|consult(?:ation)? for|(?:presenting )?complaint",
         "reason",
         CLINICAL,
@@ -160,7 +161,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     ),
     (
         r"(?:referral |appointment |visit |scheduling |clinical )?(?:urgency|priority)(?: level)?"
-        r"|urgent\?|triage",
+        # a payer's "Review type: Urgent (72 hours)"; a slip's shorthand "Pri. Rout."
+        r"|urgent\?|triage|review type|pri\.?",
         "urgency",
         None,
     ),
@@ -654,8 +656,12 @@ def _stands_as_label(line: str, match: re.Match[str]) -> bool:
         return True
     before = line[: match.start("label")]
     if match["space"] is not None:
-        # "| NPI 1234567893 |": a cell of a footer; at a line's start see _longest_at_start
-        return bool(re.search(r"\|\s*$", before))
+        # "| NPI 1234567893 |": a cell of a footer; "Pt. Name Roe, Jo  D.O.B 9-Jun-1945  Sex F":
+        # a cell after a wide gap that starts with a strong label; at a line's start see
+        # _longest_at_start
+        if re.search(r"\|\s*$", before):
+            return True
+        return bool(before.strip()) and re.search(r"(?:\s{2,}|\t)$", before) is not None
     return not before.strip() or bool(re.search(r"(?:\s{2,}|\t|\|)\s*$", before))
 
 

@@ -1,0 +1,37 @@
+"""Layouts of a kind the reader was not tuned on: each test one general mechanism."""
+
+from app.pipeline.fields import extract
+from app.pipeline.fields.labels import find_labels
+from app.pipeline.types import PageText
+from models.document import PageType
+from models.extraction import Urgency
+
+
+def _referral(*lines: str) -> PageText:
+    return PageText(1, "\n".join(lines), "text", page_type=PageType.referral)
+
+
+def test_a_cell_after_a_wide_gap_may_start_with_a_label_and_one_space() -> None:
+    line = "Pt. Name Roe, Jane  D.O.B 9-Jun-1945  Sex F"
+    assert [label.kind for label in find_labels(line)] == ["name", "dob", "sex"]
+    # within a cell a label's word needs its colon: "Valley Street Clinic" is a name
+    assert [label.kind for label in find_labels("Dr. Roe  Valley Street Clinic")] == []
+    e = extract([_referral(line, "Addr. 12 Main St, Dayton, OH 45402")])
+    assert (e.patient.dob, e.patient.sex) == ("1945-06-09", "F")
+
+
+def test_a_ticked_option_that_says_how_soon_gives_the_urgency() -> None:
+    e = extract([_referral("How soon", "[ ] Same day  [X] Within 1 week  [ ] Routine")])
+    assert e.clinical.urgency == Urgency.urgent
+    e = extract([_referral("How soon", "[X] Same day  [ ] Within 1 week  [ ] Routine")])
+    assert e.clinical.urgency == Urgency.stat
+    e = extract([_referral("[ ] Same day  [ ] Within 2 weeks  [ ] Routine")])
+    assert e.clinical.urgency is None
+
+
+def test_a_payers_review_type_and_a_slips_shorthand_give_the_urgency() -> None:
+    e = extract([_referral("Review type: Urgent (72 hours)")])
+    assert e.clinical.urgency == Urgency.urgent
+    e = extract([_referral("Rsn Left rotator cuff tear", "Pri. Rout.")])
+    assert e.clinical.urgency == Urgency.routine
+    assert e.clinical.reason == "Left rotator cuff tear"
