@@ -1,5 +1,7 @@
 """Layouts of a kind the reader was not tuned on: each test one general mechanism."""
 
+from datetime import date
+
 from app.pipeline.fields import extract
 from app.pipeline.fields.labels import find_labels
 from app.pipeline.types import PageText
@@ -35,3 +37,27 @@ def test_a_payers_review_type_and_a_slips_shorthand_give_the_urgency() -> None:
     e = extract([_referral("Rsn Left rotator cuff tear", "Pri. Rout.")])
     assert e.clinical.urgency == Urgency.routine
     assert e.clinical.reason == "Left rotator cuff tear"
+
+
+def test_a_letter_that_tells_the_patient_in_sentences() -> None:
+    e = extract(
+        [
+            _referral(
+                "Telephone +1 865 314 7059 Facsimile +1 865 487 1744",
+                "Dear Dr. Roe,",
+                "Thank you for agreeing to take on a patient of ours with thyroid nodule. More.",
+                "The patient is Ms. Anouk MacAskill, born on October the 9th, 2011.",
+            )
+        ]
+    )
+    assert (e.patient.first_name, e.patient.last_name) == ("Anouk", "MacAskill")
+    assert (e.patient.dob, e.patient.sex) == ("2011-10-09", "F")
+    assert e.clinical.reason == "thyroid nodule"
+    assert e.referrer.fax == "+18654871744"
+
+
+def test_a_birth_date_in_words_with_the_day_before_the_month() -> None:
+    from app.pipeline.fields.dates import read_date_text
+
+    assert read_date_text("born the 26th of November, 1952")[0] == date(1952, 11, 26)
+    assert read_date_text("born on 11 December 1952")[0] == date(1952, 12, 11)

@@ -483,6 +483,13 @@ _SEE_ABOUT = re.compile(
     r"(?P<reason>[^.;(\n]{4,160})",
     re.IGNORECASE,
 )
+# "… agreed to take on a patient of ours with chest pain on exertion."
+_PATIENT_WITH = re.compile(
+    r"\b(?:a|this|my|our)\s+patient\s+of\s+(?:mine|ours)\s+(?:with|who\s+has|for)\s+"
+    rf"{_NOT_A_REASON}"
+    r"(?P<reason>[^.;(\n]{4,160})",
+    re.IGNORECASE,
+)
 # An SBAR note (Situation, Background, Assessment, Recommendation) or a SOAP one (Subjective,
 # Objective, Assessment, Plan): its first part says what the patient comes for.
 _FIRST_PART = re.compile(r"^\s*(?:s|situation|subjective)\s*:\s*(?P<reason>\S.{2,160})$", re.I)
@@ -532,7 +539,13 @@ def reason_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> It
                 REASON, reason, NARRATIVE * 0.9, page, first[1], key=reason.lower(), line=first[0]
             )
         text = " ".join(page.text.split())
-        for pattern in (_FOR_EVALUATION, _REFERRING_FOR, _PLEASE_SEE_FOR, _SEE_ABOUT):
+        for pattern in (
+            _FOR_EVALUATION,
+            _REFERRING_FOR,
+            _PLEASE_SEE_FOR,
+            _SEE_ABOUT,
+            _PATIENT_WITH,
+        ):
             match = pattern.search(text)
             raw = (match["reason"] or match.groupdict().get("reason2") or "") if match else ""
             reason = _clean_reason(raw)

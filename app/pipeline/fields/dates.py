@@ -24,8 +24,9 @@ DATE = re.compile(
     rf"(?<![0-9])(?:{_D}{{1,2}}\s?[/.\-]\s?{_D}{{1,2}}\s?[/.\-]\s?{_D}{{4}}"
     rf"|{_D}{{1,2}}/{_D}{{1,2}}/{_D}{{2}}(?![0-9])"
     rf"|{_D}{{4}}-{_D}{{2}}-{_D}{{2}}"
-    rf"|{_MONTH}\s+{_D}{{1,2}}(?:st|nd|rd|th)?,?\s+{_D}{{4}}"
-    rf"|{_D}{{1,2}}(?:st|nd|rd|th)?[\s\-]+{_MONTH}[\s\-,]+{_D}{{4}})",
+    # "October 9, 2011", "October the 9th, 2011", "9 October 2011", "the 9th of October, 2011"
+    rf"|{_MONTH}\s+(?:the\s+)?{_D}{{1,2}}(?:st|nd|rd|th)?,?\s+{_D}{{4}}"
+    rf"|(?:the\s+)?{_D}{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?[\s\-]+{_MONTH}[\s\-,]+{_D}{{4}})",
     re.IGNORECASE,
 )
 _NAMED_DOB = re.compile(
@@ -45,6 +46,7 @@ def read_date_text(text: str) -> tuple[date | None, bool]:
 
 
 def _parse(raw: str) -> tuple[date | None, bool]:
+    raw = re.sub(r"\b(?:the|of)\s+", "", raw, flags=re.IGNORECASE)  # "the 9th of October"
     if re.search(r"[A-Za-z]{3}", raw):
         fixed, repaired = repaired_digits(raw)
     else:

@@ -655,6 +655,10 @@ def _stands_as_label(line: str, match: re.Match[str]) -> bool:
     if ":" in match["tail"] or "#" in match["tail"]:
         return True
     before = line[: match.start("label")]
+    if match["space"] is not None and re.search(r"\d\s$", before) and len(match["label"]) > 3:
+        # "Telephone +1 865 314 7059 Facsimile +1 865 487 1744": a number ends the value
+        # before, and a label word with a number after it starts the next one
+        return _NUMBER_AFTER.match(line, match.end()) is not None
     if match["space"] is not None:
         # "| NPI 1234567893 |": a cell of a footer; "Pt. Name Roe, Jo  D.O.B 9-Jun-1945  Sex F":
         # a cell after a wide gap that starts with a strong label; at a line's start see

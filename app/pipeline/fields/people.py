@@ -190,7 +190,7 @@ _PATIENT_SENTENCES = (
         rf"(?:patient|pt\.?),?\s+(?:(?i:{_TITLE})\s+)?(?P<name>{_NAME})"
     ),
     re.compile(
-        rf"\b(?:patient|pt\.?),?\s+(?:(?i:{_TITLE})\s+)?(?P<name>{_NAME}),?\s+"
+        rf"\b(?:patient|pt\.?)(?:\s+is)?,?\s+(?:(?i:{_TITLE})\s+)?(?P<name>{_NAME}),?\s+"
         r"(?:\(|DOB|a\s|an\s|is\s|who\s|born)"
     ),
     re.compile(rf"(?:^|\.\s+)(?:Mr|Mrs|Ms|Miss)\.?\s+(?P<name>{_NAME}),?\s+(?:\(|is\s|a\s|an\s)"),
@@ -414,7 +414,8 @@ _TITLED = re.compile(r"^\s*(?P<title>mr|mrs|ms|miss|mx)\b\.?\s+[^\W\d_]", re.IGN
 # "… has asked me to refer Mr. Ignatius Ekwueme to your service": the one referred is the
 # patient, and the title says the sex.
 _REFERRED_TITLE = re.compile(
-    r"\brefer(?:ring|red)?\s+(?:(?:my|our|the|this)\s+(?:patient\s+)?|patient\s+)?"
+    r"(?:\brefer(?:ring|red)?\s+(?:(?:my|our|the|this)\s+(?:patient\s+)?|patient\s+)?"
+    r"|\bpatient\s+is\s+)"  # "The patient is Ms. Jane Roe, born …"
     r"(?P<title>mr|mrs|ms|miss|mx)\b\.?\s+[^\W\d_]",
     re.IGNORECASE,
 )
