@@ -61,3 +61,29 @@ def test_a_birth_date_in_words_with_the_day_before_the_month() -> None:
 
     assert read_date_text("born the 26th of November, 1952")[0] == date(1952, 11, 26)
     assert read_date_text("born on 11 December 1952")[0] == date(1952, 12, 11)
+
+
+def test_a_pediatric_referral_with_the_guardian_first() -> None:
+    page = _referral(
+        "Parent / legal guardian",
+        "Name  Ada Roe",
+        "Date of birth  1989-07-24",
+        "Cell phone  555-608-8613",
+        "Child's information",
+        "Name  Ian Roe",
+        "Date of birth  2021-02-28",
+        "Emergency contact",
+        "Name  Bea Lin",
+        "Phone  555-415-1337",
+        "Referring pediatrician",
+        "Name  Jo Park, DO",
+        "Phone  555-300-5026",
+    )
+    e = extract([page])
+    assert (e.patient.first_name, e.patient.last_name, e.patient.dob) == (
+        "Ian",
+        "Roe",
+        "2021-02-28",
+    )
+    assert e.patient.phone is None
+    assert (e.referrer.provider_name, e.referrer.phone) == ("Jo Park", "+15553005026")

@@ -189,19 +189,23 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
 # Section headings: a line that is only one of these (and maybe a colon) sets the section.
 _SECTIONS: tuple[tuple[str, str], ...] = (
     (
-        r"(?:secondary insurance|emergency contact|guardian|parent/guardian|responsible party"
+        r"(?:secondary insurance|emergency contact|(?:legal )?guardian"
+        r"|parent(?: ?/ ?(?:legal )?guardian)?|responsible party"
         r"|guarantor|next of kin|contact person|caregiver|subscriber|policy ?holder|insured)"
         r"(?: information| info| details)?",
         OTHER,
     ),
     (
-        r"(?:patient|pt\.?|member)(?: information| info| demographics| details| data)?"
+        r"(?:patient|pt\.?|member|child|minor)(?:'s)?"
+        r"(?: information| info| demographics| details| data)?"
         r"|demographics|patient identification",
         PATIENT,
     ),
     (
         r"(?:referring|ordering|requesting|sending|discharging)"
-        r" (?:provider|physician|doctor|practice|clinic|office|facility|clinician)"
+        # "Referring pediatrician", "Ordering surgeon": a clinician named by their field
+        r" (?:provider|physician|doctor|practice|clinic|office|facility|clinician"
+        r"|[a-z]+(?:ician|ist)|surgeon)"
         r"(?: information| info| details)?|referred by"
         r"|referral source|(?:provider|physician|practice) (?:information|info|details)"
         r"|from|sender|primary care (?:physician|provider)",
@@ -979,6 +983,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
         heading = section_of(line)
         if heading is not None and not _opens_a_text(line):
             section = heading
+            named.discard(heading)  # "Emergency contact" after "Guardian": a new party's name
             labels = find_labels(line)
             # "Referring Provider:" / "REFERRING PRACTICE" / "Payer" alone on its line, the
             # value under it
@@ -1117,6 +1122,14 @@ def _for_party(label: Label, line: str, section: str | None) -> Label:
     provider's practice and the coverage's group) as the one that is the section's."""
     if section not in _PARTIES:
         return label
+    if (
+        section == OTHER
+        and label.owner == PATIENT
+        and label.kind == "phone"
+        and not label_words.is_owner_word(line[label.start : label.end])
+    ):
+        # "Cell phone" under "Parent / guardian" is the guardian's, unless it says "Patient"
+        return replace(label, owner=None)
     if label.owner is None:
         kind = _KIND_OF_PARTY.get((label.kind, section))
         return replace(label, kind=kind) if kind else label
