@@ -87,3 +87,31 @@ def test_a_pediatric_referral_with_the_guardian_first() -> None:
     )
     assert e.patient.phone is None
     assert (e.referrer.provider_name, e.referrer.phone) == ("Jo Park", "+15553005026")
+
+
+def test_a_hand_filled_form_with_character_boxes_and_tick_rows() -> None:
+    page = _referral(
+        "A. PATIENT",
+        "Last name Roe  First name Ann",
+        "Date of birth  1 0 3 1 1 9 9 2 M M D D Y Y Y Y  [ ] M  [X] F  [ ] X  [ ] Unk",
+        "Phone ( 785 ) 421 - 3842",
+        "Street 12 Elm Ct Apt/Unit Bldg 2",
+        "B. INSURANCE",
+        "Insurance company AvMed Group # 635202",
+        "Member ID",
+        "A 9 8 6 8 8 4 4 6 1 0",
+        "C. REFERRING PROVIDER",
+        "Name (print) Jo Park, MD",
+        "Office phone ( 808 ) 203 - 3132 Fax ( 808 ) 844 - 4319",
+    )
+    e = extract([page])
+    assert (e.patient.dob, e.patient.sex, e.patient.phone) == ("1992-10-31", "F", "+17854213842")
+    assert e.patient.address is not None
+    assert (e.patient.address.line1, e.patient.address.line2) == ("12 Elm Ct", "Bldg 2")
+    assert (e.insurance.provider, e.insurance.group_number) == ("AvMed", "635202")
+    assert e.insurance.member_id == "A9868844610"
+    assert (e.referrer.provider_name, e.referrer.phone, e.referrer.fax) == (
+        "Jo Park",
+        "+18082033132",
+        "+18088444319",
+    )

@@ -167,6 +167,12 @@ _EMPTY_UNIT = re.compile(
 )
 
 
+# "12 Elm Rd Apt/Unit Bldg 2": the unit's caption between the street and the unit's value.
+_UNIT_CAPTION = re.compile(
+    rf"\s+(?:{_UNIT_WORD})\.?(?:\s*/\s*(?:{_UNIT_WORD})\.?)+\s+(?=\S)", re.IGNORECASE
+)
+
+
 def _with_lines_after(value: str, lines: list[str], line: int) -> str:
     """A labelled street with what its cell wrapped onto the lines under it: a unit's number,
     the city, state and ZIP; a unit's caption that stays empty is dropped. OCR's cell border
@@ -177,7 +183,7 @@ def _with_lines_after(value: str, lines: list[str], line: int) -> str:
         value = f"{value} {following.pop(0)}"
     if not CSZ.search(value) and following and CSZ.fullmatch(following[0]):
         value = f"{value}, {following[0]}"
-    return _EMPTY_UNIT.sub("", value)
+    return _EMPTY_UNIT.sub("", _UNIT_CAPTION.sub(", ", value))
 
 
 # "City Mobile State AL ZIP 36667": a form's one line of captioned cells, read as the city's.

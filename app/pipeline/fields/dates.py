@@ -36,9 +36,29 @@ _NAMED_DOB = re.compile(
 )
 
 
+# "10311992 MMDDYYYY": a date written in a form's boxes, its order printed under them.
+_BOXED = re.compile(
+    r"(?<![0-9])(?P<digits>[0-9]{8})\s*(?P<order>MMDDYYYY|DDMMYYYY|YYYYMMDD)\b", re.IGNORECASE
+)
+
+
+def _boxed_date(text: str) -> date | None:
+    match = _BOXED.search(text)
+    if match is None:
+        return None
+    digits, order = match["digits"], match["order"].upper()
+    year, month, day = (
+        digits[order.index(key) : order.index(key) + len(key)] for key in ("YYYY", "MM", "DD")
+    )
+    return parse_dob(f"{year}-{month}-{day}")
+
+
 def read_date_text(text: str) -> tuple[date | None, bool]:
     """The first date written in ``text`` as a date of birth, and whether it is in doubt
     (OCR repair was needed, or a two-digit year's century is a guess)."""
+    boxed = _boxed_date(text)
+    if boxed is not None:
+        return boxed, False
     match = DATE.search(text)
     if match is None:
         return None, False

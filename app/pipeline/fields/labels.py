@@ -645,7 +645,7 @@ def _table_row(line: str) -> bool:
     return len(words) <= 7 and not re.search(r"[.!?]\s*$|\b(?:is|was|has|the|and|for)\b", line)
 
 
-_NUMBER_AFTER = re.compile(r"\s*[(+]?\d")
+_NUMBER_AFTER = re.compile(r"\s*[(+]?\s?\d")
 
 
 def _stands_as_label(line: str, match: re.Match[str]) -> bool:
@@ -656,10 +656,10 @@ def _stands_as_label(line: str, match: re.Match[str]) -> bool:
     """
     if len(match["label"]) == 1 and not _NUMBER_AFTER.match(line, match.end()):
         return False
-    if ":" in match["tail"] or "#" in match["tail"]:
-        return True
+    if ":" in match["tail"] or "#" in match["tail"] or match["label"].endswith("#"):
+        return True  # "Group # 635202" as "Group: 635202"
     before = line[: match.start("label")]
-    if match["space"] is not None and re.search(r"\d\s$", before) and len(match["label"]) > 3:
+    if match["space"] is not None and re.search(r"\d\s$", before) and len(match["label"]) > 1:
         # "Telephone +1 865 314 7059 Facsimile +1 865 487 1744": a number ends the value
         # before, and a label word with a number after it starts the next one
         return _NUMBER_AFTER.match(line, match.end()) is not None
@@ -679,8 +679,13 @@ def _opens_a_text(line: str) -> bool:
     return bool(labels) and labels[0].kind in ("reason", "diagnosis")
 
 
+# "C. REFERRING PROVIDER", "2) Patient": a form's lettered or numbered section.
+_SECTION_MARK = re.compile(r"^\s*(?:[A-Z]|\d{1,2})[.)]\s+")
+
+
 def section_of(line: str) -> str | None:
     """The section a heading line opens, if the line is a heading."""
+    line = _SECTION_MARK.sub("", line)
     for pattern, owner in _SECTION_LINE:
         if pattern.match(line):
             return owner
@@ -719,7 +724,12 @@ def _cells(text: str) -> list[str]:
     return [cell for cell in re.split(r"\s{2,}|\t", text) if cell.strip(" |;,:-_")]
 
 
+# "9 9 3 0 1 2 4 6 7 P": a form's character boxes, one letter or digit to a box.
+_CHARACTER_BOXES = re.compile(r"(?<!\S)[A-Za-z0-9](?: [A-Za-z0-9]){3,}(?!\S)")
+
+
 def _clean(value: str) -> str:
+    value = _CHARACTER_BOXES.sub(lambda m: m.group(0).replace(" ", ""), value)
     value = re.sub(r"_{2,}", " ", value)
     return " ".join(value.replace("\t", " ").split()).strip(" |;,:-")
 

@@ -387,11 +387,17 @@ _AGE_SEX = re.compile(
 )
 
 
+# "[ ] M  [X] F  [ ] X": a row of boxes whose options are the letters.
+_LETTER_OPTION = re.compile(r"(?:[\[(][^\])]{0,3}[\])]|[☐□☒☑■])\s*(?P<letter>[MF])\b")
+
+
 def read_sex_boxes(line: str) -> Sex | None:
     """The option ticked in a row of sex check boxes standing without its label (OCR lost
-    it: "SEX" read as "ME"); None for any line that is not such a row."""
+    it: "SEX" read as "ME", or the form printed none); None for any line that is not such
+    a row."""
     options = {m["word"].lower() for m in _SEX_OPTION.finditer(line)}
-    if not {"male", "female"} <= options or not _SEX_BOXES.search(line):
+    options |= {m["letter"].lower() for m in _LETTER_OPTION.finditer(line)}
+    if not ({"male", "female"} <= options or {"m", "f"} <= options) or not _SEX_BOXES.search(line):
         return None
     return read_sex(line)
 
