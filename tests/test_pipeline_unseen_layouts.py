@@ -115,3 +115,31 @@ def test_a_hand_filled_form_with_character_boxes_and_tick_rows() -> None:
         "+18082033132",
         "+18088444319",
     )
+
+
+def test_an_ehr_printout_in_two_columns_keeps_each_columns_party() -> None:
+    page = _referral(
+        "PATIENT  REFERRAL",
+        "PATIENT  ROE, JANE  REFERRAL ID  OR-3749068",
+        "DATE OF BIRTH  31-Aug-1956  CREATED  15-Nov-2026",
+        "HOME PHONE  603.707.2951  REFER TO  NeuroCare Associates",
+        "ADDRESS  6472 Stillwater Cir  REFER-TO PHONE  912.898.2929",
+        "Greenville, SC 29618",
+        "COVERAGE",
+        "REFERRING",
+        "PAYER  Blue Cross of Idaho  REFERRING PROVIDER  Jo Park, DO",
+        "MEMBER ID  QIB636553896  NPI  2380645590",
+        "GROUP  90817  LOCATION  Quarry Hollow Medical Group",
+        "SUBSCRIBER  ROE, JANE  PHONE  808.758.5999",
+        "RELATIONSHIP  Self  FAX  808.376.1654",
+    )
+    e = extract([page])
+    assert (e.patient.first_name, e.patient.last_name) == ("Jane", "Roe")
+    assert e.patient.address is not None
+    assert (e.patient.address.line1, e.patient.address.city) == (
+        "6472 Stillwater Cir",
+        "Greenville",
+    )
+    assert e.referrer.practice_name == "Quarry Hollow Medical Group"
+    assert (e.referrer.phone, e.referrer.fax) == ("+18087585999", "+18083761654")
+    assert e.patient.phone == "+16037072951"

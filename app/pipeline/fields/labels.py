@@ -52,7 +52,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     ),
     (r"from|sender", "name", REFERRER),
     (
-        r"referred to|refer to|referral to|ref\.? to|consultant|specialist"
+        r"referred to|refer[- ]to|referral to|ref\.? to|consultant|specialist"
         r"|receiving (?:provider|practice)"
         r"|to provider|attention|attn\.?|specialty|service requested|to|recipient",
         "name",
@@ -139,7 +139,9 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         None,
     ),
     (
-        r"(?:referring )?(?:practice|clinic|facility|organization|office)(?: name)?|medical group",
+        # an EHR's "LOCATION" under the referring provider: the practice they work at
+        r"(?:referring )?(?:practice|clinic|facility|organization|office|location)(?: name)?"
+        r"|medical group",
         "practice",
         None,
     ),
@@ -957,6 +959,9 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
     pending: list[tuple[str, str | None]] = []  # bare labels that found no value
     bare_lines: list[int] = []  # the lines of those labels
     named: set[str | None] = set()  # the sections whose party has been named
+    # A second column's section: "PATIENT  ROE, JANE  REFER TO  Bone & Joint" / "ADDRESS …":
+    # a party named in a cell after a wide gap owns that column, not the lines' first cells.
+    side: str | None = None
     for index, line in enumerate(lines):
         if index == page.fax_header_lines:
             # the fax machine's "FROM: … TO: …" heads no section of the page, and the sender
@@ -993,6 +998,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
         heading = section_of(line)
         if heading is not None and not _opens_a_text(line):
             section = heading
+            side = None
             named.discard(heading)  # "Emergency contact" after "Guardian": a new party's name
             labels = find_labels(line)
             # "Referring Provider:" / "REFERRING PRACTICE" / "Payer" alone on its line, the
@@ -1032,7 +1038,15 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
                 pending = []
                 skip_until = column[-1][0]
                 continue
+        at_start = section
+        left: str | None = None  # the first column's section, while a later cell is read
+        entered: str | None = None
         for i, label in enumerate(labels):
+            if left is None and i and _after_a_gap(line, label.start) and labels[0].start <= 1:
+                if section != at_start:
+                    side = None  # the line's first cell named a new party: a new block
+                left, entered = section or "", side or section
+                section = entered
             end = labels[i + 1].start if i + 1 < len(labels) else len(line)
             value = _clean(line[label.end : end])
             among_cells = len(_cells(line[label.end : end])) >= 2
@@ -1093,6 +1107,16 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
                 guessed=label.guessed,
                 among_cells=among_cells,
             )
+        if left is not None:
+            if section != entered:
+                side = section
+            section = left or None
+
+
+def _after_a_gap(line: str, start: int) -> bool:
+    """Whether a label starts a cell after a wide gap, not the line's first cell."""
+    before = line[:start]
+    return bool(before.strip()) and re.search(r"(?:\s{2,}|\t)$", before) is not None
 
 
 def _in_label_run(lines: list[str], index: int, bare_lines: list[int]) -> bool:
