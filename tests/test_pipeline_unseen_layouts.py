@@ -143,3 +143,34 @@ def test_an_ehr_printout_in_two_columns_keeps_each_columns_party() -> None:
     assert e.referrer.practice_name == "Quarry Hollow Medical Group"
     assert (e.referrer.phone, e.referrer.fax) == ("+18087585999", "+18083761654")
     assert e.patient.phone == "+16037072951"
+
+
+def test_a_grid_of_coverages_read_by_rows_and_in_doubt_read_by_columns() -> None:
+    from app.pipeline.fields.insurance import coverage_grid_lines
+
+    rows = _referral(
+        "Insurance on file",
+        "COB  Payer  Member ID  Group  Subscriber  Subscriber DOB  Rel.",
+        "Primary  Sanford Health Plan  SHP950726564  Emeka Roe  1993-02-05  Self",
+        "Secondary  AARP Medicare Supplement  7604567141  Emeka Roe  1993-02-05  Self",
+        "Review type: Standard (14 days)",
+    )
+    e = extract([rows])
+    assert (e.insurance.provider, e.insurance.member_id) == ("Sanford Health Plan", "SHP950726564")
+    assert e.clinical.urgency == Urgency.routine
+    columns = _referral(
+        "Insurance on file",
+        "Primary",
+        "Secondary",
+        "Payer",
+        "Sanford Health Plan",
+        "AARP Medicare Supplement",
+        "Member ID",
+        "7604567141",
+        "Referring provider",
+        "Name: Jo Park, MD",
+    )
+    assert coverage_grid_lines(columns) == set(range(1, 8))
+    e = extract([columns])
+    assert e.insurance.member_id == "7604567141"
+    assert e.confidence["insurance.memberId"] < 0.9

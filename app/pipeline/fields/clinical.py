@@ -383,14 +383,18 @@ def read_urgency(text: str) -> tuple[Urgency | None, bool]:
     return None, False
 
 
-# A labelled urgency in a slip's shorthand: "Pri. Rout.", "Priority: Urg".
+# A labelled urgency in a slip's shorthand ("Pri. Rout.", "Priority: Urg"), or a payer's
+# review type ("Review type: Standard (14 days)").
 _SHORTHAND = re.compile(
-    r"^\s*(?:(?P<routine>rout|rtn)|(?P<urgent>urg)|(?P<stat>emerg))\.?\s*$", re.IGNORECASE
+    r"^\s*(?:(?P<routine>rout|rtn|standard|normal|regular)|(?P<urgent>urg)|(?P<stat>emerg))"
+    r"\.?\s*(?:\([^)]{0,30}\))?\s*$",
+    re.IGNORECASE,
 )
 
 
 def read_shorthand(value: str) -> Urgency | None:
-    """The urgency a labelled value writes in shorthand ("Rout."), else None."""
+    """The urgency a labelled value writes in shorthand or a form's word ("Rout.",
+    "Standard"), else None."""
     match = _SHORTHAND.match(value)
     if match is None:
         return None

@@ -182,7 +182,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         r"|prior auth(?:orization)?|subscriber(?: name)?|policy ?holder|insured(?: name)?"
         r"|guarantor|emergency contact|contact name|county|country|credentials|title"
         r"|height|weight|bp|pulse|preferred language|interpreter|vitals|exam|impression"
-        r"|findings|results?|order(?: #| number| date)?|status|type|specialty requested",
+        r"|findings|results?|order(?: #| number| date)?|status|type|specialty requested"
+        r"|cob|coordination of benefits|referral (?:id|#|number)|created|rel\.",
         "skip",
         None,
     ),
@@ -808,12 +809,24 @@ def _misread_header(text: str, position: int) -> tuple[int, str, str | None] | N
     word = match["word"].translate(_CAPITAL_FOR)
     if not word.isalpha():
         return None
-    found = {near for near in edits.one_letter_changed(word) if is_label(near)}
-    kinds = {classify(near) for near in found}
+    near = _one_field_near(word)
+    if near is None:
+        return None
+    kind, owner = near[1]
+    return match.end(), kind, owner
+
+
+def _one_field_near(word: str) -> tuple[str, tuple[str, str | None]] | None:
+    """The label one letter away from ``word`` and what it names, when every such label
+    names that one field, a field we read. A three-letter label of a field not read ("COB",
+    one letter from "DOB") does not stand in the way: such abbreviations are all one letter
+    from each other."""
+    named = {near: classify(near) for near in edits.one_letter_changed(word) if is_label(near)}
+    kept = {near: kind for near, kind in named.items() if kind[0] != "skip" or len(near) > 3}
+    kinds = set(kept.values())
     if len(kinds) != 1 or next(iter(kinds))[0] == "skip":
         return None
-    kind, owner = kinds.pop()
-    return match.end(), kind, owner
+    return min(kept), kinds.pop()
 
 
 def _column_block(lines: list[str], index: int) -> list[tuple[int, str]]:
@@ -906,11 +919,10 @@ def _restore_garbled_label(line: str) -> str:
     word, rest = match["word"], match["rest"]
     if not (word.isupper() or rest.strip().startswith(":")):
         return line
-    found = {near for near in edits.one_letter_changed(word) if is_label(near)}
-    kinds = {classify(near) for near in found}
-    if len(kinds) != 1 or next(iter(kinds))[0] == "skip":
+    found = _one_field_near(word)
+    if found is None:
         return line
-    near = min(found)
+    near = found[0]
     return f"{match['lead']}{near.upper() if word.isupper() else near.capitalize()}{rest}"
 
 
