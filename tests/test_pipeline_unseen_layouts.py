@@ -174,3 +174,17 @@ def test_a_grid_of_coverages_read_by_rows_and_in_doubt_read_by_columns() -> None
     e = extract([columns])
     assert e.insurance.member_id == "7604567141"
     assert e.confidence["insurance.memberId"] < 0.9
+
+
+def test_a_discharge_follow_up_gives_the_reason_and_uninsured_is_no_payer() -> None:
+    page = _referral(
+        "Referral",
+        "Outpatient follow-up with Cardiology (Heartland Cardiology Associates) for",
+        "heart failure with reduced ejection fraction, within 1 week.",
+        "COVERAGE",
+        "Plan",
+        "Uninsured",
+    )
+    e = extract([page])
+    assert e.clinical.reason == "heart failure with reduced ejection fraction"
+    assert e.insurance.provider is None

@@ -39,7 +39,11 @@ PAYER = re.compile(
     r"|(?-i:\b[A-Z][a-z]+ Health\b)",
     re.IGNORECASE,
 )
-_NONE = re.compile(r"^(?:n/?a|none|unknown|self[- ]?pay|not provided|pending)\b", re.IGNORECASE)
+_NONE = re.compile(
+    r"^(?:n/?a|none|unknown|self[- ]?pay|not provided|pending|uninsured"
+    r"|no (?:insurance|coverage))\b",
+    re.IGNORECASE,
+)
 
 
 # "ZGP61 1446091": OCR's gap inside one identifier, the value being that identifier alone.
