@@ -188,3 +188,18 @@ def test_a_discharge_follow_up_gives_the_reason_and_uninsured_is_no_payer() -> N
     e = extract([page])
     assert e.clinical.reason == "heart failure with reduced ejection fraction"
     assert e.insurance.provider is None
+
+
+def test_a_question_asking_for_several_fields_with_its_answer_below() -> None:
+    page = _referral(
+        "9. Insurance company and member ID:",
+        "Florida Blue, F7632373461",
+        "10. Who referred you (doctor's name)?",
+        "Dr. Jo Park",
+        "13. Referring office name, phone and fax:",
+        "Desert Bloom Primary Care, (912) 822-9645, fax (912) 858-8188",
+    )
+    e = extract([page])
+    assert (e.insurance.provider, e.insurance.member_id) == ("Florida Blue", "F7632373461")
+    assert e.referrer.practice_name == "Desert Bloom Primary Care"
+    assert (e.referrer.phone, e.referrer.fax) == ("+19128229645", "+19128588188")

@@ -426,6 +426,23 @@ def _question(line: str) -> str:
     return f"{match['lead']}{question}: {answer}"
 
 
+def _answers_below(lines: list[str]) -> list[str]:
+    """A numbered question asking for several fields ("9. Insurance company and member ID:")
+    with its answer on the next line ("Florida Blue, F7632373461"): the answer moved up beside
+    it, where ``_question`` reads one label per part; the answer's line left empty."""
+    out = list(lines)
+    for i, line in enumerate(lines[:-1]):
+        match = _QUESTION.match(line)
+        if match is None or match["answer"].strip() or _YES_NO.match(match["question"]):
+            continue
+        after = lines[i + 1].strip()
+        if "," not in after or _QUESTION.match(after) or find_labels(after):
+            continue
+        if len([p for p in _ALSO.split(match["question"]) if p]) >= 2:
+            out[i], out[i + 1] = f"{line.rstrip()} {after}", ""
+    return out
+
+
 # A chart's patient banner: cells apart by wide gaps, one the birth date after its label.
 _CELL_GAP = re.compile(r"\s{2,}|\t")
 _BANNER_BIRTH = re.compile(
@@ -958,7 +975,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
                 )
             )
         )
-        for line in page.text.split("\n")
+        for line in _answers_below(page.text.split("\n"))
     ]
     mended: set[int] = set()
     if page.method == "ocr":
