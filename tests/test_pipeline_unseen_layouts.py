@@ -203,3 +203,25 @@ def test_a_question_asking_for_several_fields_with_its_answer_below() -> None:
     assert (e.insurance.provider, e.insurance.member_id) == ("Florida Blue", "F7632373461")
     assert e.referrer.practice_name == "Desert Bloom Primary Care"
     assert (e.referrer.phone, e.referrer.fax) == ("+19128229645", "+19128588188")
+
+
+def test_ocr_misreads_of_a_printout_state_npi_and_glued_name_labels() -> None:
+    page = PageText(
+        1,
+        "\n".join(
+            [
+                "PATIENT  ROE, JANE",
+                "ADDRESS  7043 Hollyhock Ln Erie, PA 16584  REFER To  Bone & Joint Institute",
+                "REFERRING PROVIDER  Anouk Holmqvist, NP",
+                "Npt  1083759492",
+            ]
+        ),
+        "ocr",
+        page_type=PageType.referral,
+    )
+    e = extract([page])
+    assert e.patient.address is not None
+    assert (e.patient.address.line1, e.patient.address.state) == ("7043 Hollyhock Ln", "PA")
+    assert e.referrer.npi == "1083759492"
+    e = extract([_referral("Lastname Nwachukwu  Firstname Philippa")])
+    assert (e.patient.first_name, e.patient.last_name) == ("Philippa", "Nwachukwu")

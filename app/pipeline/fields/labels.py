@@ -31,8 +31,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     (r"name of patient|patient|pt\.?", "name", PATIENT),
     (r"re|regarding|subject", "re", None),  # "RE: Jane Doe", but also "Re: Thyroid nodule"
     (r"(?:full )?name", "name", None),
-    (r"(?:patient |pt\.? )?(?:first|given) name|first|fname", "first", None),
-    (r"(?:patient |pt\.? )?(?:last|family) name|surname|last|lname", "last", None),
+    (r"(?:patient |pt\.? )?(?:first|given) ?name|first|fname", "first", None),
+    (r"(?:patient |pt\.? )?(?:last|family) ?name|surname|last|lname", "last", None),
     (r"(?:patient |pt\.? )?middle (?:name|initial)|m\.?i\.?", "middle", None),
     (
         r"referring (?:provider|physician|doctor|clinician|md|practitioner|provider name"
@@ -763,8 +763,10 @@ SIGN_OFF = re.compile(
     r"|gratefully)[,.!]?\s*$",
     re.IGNORECASE,
 )
+# (a name has no digits: "ADDRESS 12 Elm St Erie, PA 16584" ends in a state, not a credential)
 _SIGNATURE = re.compile(
-    r"^\s*(?:dr\.?\s+)?[^\W\d_][\w'.\- ]{2,40},?\s+(?:md|do|np|pa-c|pa|fnp|dnp|mbbs|aprn)\b"
+    r"^\s*(?:dr\.?\s+)?[^\W\d_](?:[^\W\d]|['.\- ]){2,40},?\s+"
+    r"(?:md|do|np|pa-c|pa|fnp|dnp|mbbs|aprn)\b"
     r"(?!\s*:)|^\s*dr\.?\s+[^\W\d_][\w'.\- ]{2,40}\s*(?:\||,?\s+npi\b)",
     re.IGNORECASE,
 )
