@@ -225,3 +225,15 @@ def test_ocr_misreads_of_a_printout_state_npi_and_glued_name_labels() -> None:
     assert e.referrer.npi == "1083759492"
     e = extract([_referral("Lastname Nwachukwu  Firstname Philippa")])
     assert (e.patient.first_name, e.patient.last_name) == ("Philippa", "Nwachukwu")
+
+
+def test_a_slips_letterhead_under_its_date_and_copy_note_names_the_practice() -> None:
+    page = _referral(
+        "REFERRAL SLIP",
+        "Date 14-Nov-2026",
+        "Office copy - fax to specialist with notes",
+        "COBALT BAY PHYSICIANS",
+        "Kofi B. Oyelaran, FNP",
+        "Ph# 601-853-3205 Fax# 601-794-9248",
+    )
+    assert extract([page]).referrer.practice_name == "Cobalt Bay Physicians"
