@@ -237,3 +237,30 @@ def test_a_slips_letterhead_under_its_date_and_copy_note_names_the_practice() ->
         "Ph# 601-853-3205 Fax# 601-794-9248",
     )
     assert extract([page]).referrer.practice_name == "Cobalt Bay Physicians"
+
+
+def test_a_notes_heading_is_no_reason_and_a_cells_rule_no_part_of_its_value() -> None:
+    page = PageText(
+        1,
+        "REASON FOR REFERRAL\nCLINICAL NoTES\nLeft shoulder pain.\nIns. Capital Blue Cross —_",
+        "ocr",
+        page_type=PageType.referral,
+    )
+    e = extract([page])
+    assert e.clinical.reason is None
+    assert e.insurance.provider == "Capital Blue Cross"
+
+
+def test_a_reason_heading_after_code_captions_takes_the_text_under_it() -> None:
+    page = _referral(
+        "DIAGNOSES",
+        "I48.91",
+        "Unspecified atrial fibrillation",
+        "ICD-10-CM",
+        "ICD-10-CM",
+        "REASON FOR REFERRAL",
+        "Atrial fibrillation, new onset",
+        "CLINICAL NOTES",
+        "Irregularly irregular rhythm on ECG.",
+    )
+    assert extract([page]).clinical.reason == "Atrial fibrillation, new onset"

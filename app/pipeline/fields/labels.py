@@ -176,7 +176,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         r"|date|referral date|date of referral|visit date|date of service|dos|signature|signed"
         r"|(?:provider|physician|referring provider)'?s? signature"
         r"|medications?|allergies|history|hpi|assessment|pages?|cc"
-        r"|time|notes?|comments?|relationship(?: to patient)?|employer|language|race|ethnicity"
+        r"|time|(?:clinical |progress |visit )?notes?|comments?|relationship(?: to patient)?"
+        r"|employer|language|race|ethnicity"
         r"|marital status|tax id|tin|dea|license(?: #)?|upin|taxonomy|effective date|copay"
         r"|account(?: #| number)?|encounter(?: #)?|appointment|auth(?:orization)?(?: #| number)?"
         r"|prior auth(?:orization)?|subscriber(?: name)?|policy ?holder|insured(?: name)?"
@@ -751,7 +752,8 @@ _CHARACTER_BOXES = re.compile(r"(?<!\S)[A-Za-z0-9](?: [A-Za-z0-9]){3,}(?!\S)")
 def _clean(value: str) -> str:
     value = _CHARACTER_BOXES.sub(lambda m: m.group(0).replace(" ", ""), value)
     value = re.sub(r"_{2,}", " ", value)
-    return " ".join(value.replace("\t", " ").split()).strip(" |;,:-")
+    # a cell's underline or rule read by OCR after the value: "Capital Blue Cross —_"
+    return " ".join(value.replace("\t", " ").split()).strip(" |;,:-_\u2014\u2013")
 
 
 # A letter's salutation names whom it is written to; its sign-off closes the sender's part.
@@ -1083,8 +1085,15 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             among_cells = len(_cells(line[label.end : end])) >= 2
             line_of_value = index
             is_below = False
-            if not value and i + 1 == len(labels) and not _in_label_run(lines, index, bare_lines):
-                many = label.kind in ("reason", "diagnosis")
+            many = label.kind in ("reason", "diagnosis")
+            # "REASON FOR REFERRAL" alone, no colon: a heading over its text, never one of a
+            # column of bare labels ("ICD-10-CM" captions above it are no such column)
+            heading = many and ":" not in line
+            if (
+                not value
+                and i + 1 == len(labels)
+                and (heading or not _in_label_run(lines, index, bare_lines))
+            ):
                 # after a run of bare labels, what stands under a gap is the values' column
                 found = _value_below(lines, index, many=many, gap=len(pending) < 2)
                 if found is not None:
