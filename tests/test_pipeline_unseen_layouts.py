@@ -264,3 +264,16 @@ def test_a_reason_heading_after_code_captions_takes_the_text_under_it() -> None:
         "Irregularly irregular rhythm on ECG.",
     )
     assert extract([page]).clinical.reason == "Atrial fibrillation, new onset"
+
+
+def test_a_credential_or_a_name_parts_label_starts_the_next_cell_after_one_space() -> None:
+    page = _referral(
+        "A. PATIENT",
+        "Last name Begay First name Ottilie",
+        "C. REFERRING PROVIDER",
+        "Name (print) Henrietta Ten Eyck, PA-C Office Cobalt Bay Physicians",
+    )
+    e = extract([page])
+    assert (e.patient.first_name, e.patient.last_name) == ("Ottilie", "Begay")
+    assert e.referrer.provider_name == "Henrietta Ten Eyck"
+    assert e.referrer.practice_name == "Cobalt Bay Physicians"

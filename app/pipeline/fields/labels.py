@@ -684,6 +684,10 @@ def _stands_as_label(line: str, match: re.Match[str]) -> bool:
         # "Telephone +1 865 314 7059 Facsimile +1 865 487 1744": a number ends the value
         # before, and a label word with a number after it starts the next one
         return _NUMBER_AFTER.match(line, match.end()) is not None
+    if match["space"] is not None and _CREDENTIAL_BEFORE.search(before):
+        return True  # "Name (print) Jo Park, PA-C Office Valley Clinic": a credential ends a name
+    if match["space"] is not None and _NAME_PART.fullmatch(match["label"]) and before.strip():
+        return True  # "Last name Begay First name Ottilie": no value holds these words
     if match["space"] is not None:
         # "| NPI 1234567893 |": a cell of a footer; "Pt. Name Roe, Jo  D.O.B 9-Jun-1945  Sex F":
         # a cell after a wide gap that starts with a strong label; at a line's start see
@@ -692,6 +696,12 @@ def _stands_as_label(line: str, match: re.Match[str]) -> bool:
             return True
         return bool(before.strip()) and re.search(r"(?:\s{2,}|\t)$", before) is not None
     return not before.strip() or bool(re.search(r"(?:\s{2,}|\t|\|)\s*$", before))
+
+
+_NAME_PART = re.compile(r"(?:first|last|given|family|middle)\s?name", re.IGNORECASE)
+_CREDENTIAL_BEFORE = re.compile(
+    r",\s*(?:md|m\.d\.|do|d\.o\.|np|pa-c|pa|fnp|dnp|mbbs|aprn|rn)[_.]?\s$", re.IGNORECASE
+)
 
 
 def _opens_a_text(line: str) -> bool:
