@@ -277,3 +277,15 @@ def test_a_credential_or_a_name_parts_label_starts_the_next_cell_after_one_space
     assert (e.patient.first_name, e.patient.last_name) == ("Ottilie", "Begay")
     assert e.referrer.provider_name == "Henrietta Ten Eyck"
     assert e.referrer.practice_name == "Cobalt Bay Physicians"
+
+
+def test_a_hospital_units_fax_after_a_pager_and_an_office_label_over_its_number() -> None:
+    page = _referral(
+        "Requesting hospitalist",
+        "Jo Park, MD NPI 1299748982",
+        "Pager 3227 Unit fax 1-423-640-6559",
+    )
+    assert extract([page]).referrer.fax == "+14236406559"
+    assert extract(
+        [_referral("Referring provider: Jo Park, MD", "Office 555-201-0100")]
+    ).referrer.phone == ("+15552010100")

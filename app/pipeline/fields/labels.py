@@ -87,7 +87,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     (
         r"(?:home |cell |mobile |primary |work |daytime |contact |office |main |patient |pt\.? "
         r"|provider |practice |clinic |physician |referring |doctor's |dept\.? |department "
-        r"|ofc\.? |off\.? )?"
+        r"|ofc\.? |off\.? |unit )?"
         r"(?:phone|telephone|tel\.?|ph\.?)(?: number| no\.?| #)?|cell|mobile|contact number"
         r"|contact (?:#|no\.?|phone)"
         r"|office (?:#|no\.?|number)|main (?:#|number)",
@@ -96,7 +96,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     ),
     (
         r"(?:office |ofc\.? |return |clinic |practice |provider |physician |referring "
-        r"|dept\.? )?"
+        r"|dept\.? |unit )?"  # a hospital unit's: "Unit fax"
         r"(?:fax|facsimile)(?: number| no\.?| #)?",
         "fax",
         None,
@@ -182,7 +182,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         r"|account(?: #| number)?|encounter(?: #)?|appointment|auth(?:orization)?(?: #| number)?"
         r"|prior auth(?:orization)?|subscriber(?: name)?|policy ?holder|insured(?: name)?"
         r"|guarantor|emergency contact|contact name|county|country|credentials|title"
-        r"|height|weight|bp|pulse|preferred language|interpreter|vitals|exam|impression"
+        r"|height|weight|bp|pulse|preferred language|interpreter|vitals|exam|impression|pager"
         r"|findings|results?|order(?: #| number| date)?|status|type|specialty requested"
         r"|cob|coordination of benefits|referral (?:id|#|number)|created|rel\.",
         "skip",

@@ -53,6 +53,10 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
                         pages, [replace(item, kind=kind, value=number_match.group(0))]
                     )
             continue
+        if item.kind == "practice" and read_phone(item.value)[0]:
+            # "Office 555-201-0100", "Hospitalist office: …": a place's label over its number
+            yield from candidates(pages, [replace(item, kind="phone")])
+            continue
         if item.kind in ("phone_short", "fax_short") and PHONE.match(item.value):
             # a one-letter label counts only when a number follows it at once
             kind = item.kind.removesuffix("_short")
