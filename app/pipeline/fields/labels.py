@@ -1098,11 +1098,11 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             many = label.kind in ("reason", "diagnosis")
             # "REASON FOR REFERRAL" alone, no colon: a heading over its text, never one of a
             # column of bare labels ("ICD-10-CM" captions above it are no such column)
-            heading = many and ":" not in line
+            over_a_text = many and ":" not in line
             if (
                 not value
                 and i + 1 == len(labels)
-                and (heading or not _in_label_run(lines, index, bare_lines))
+                and (over_a_text or not _in_label_run(lines, index, bare_lines))
             ):
                 # after a run of bare labels, what stands under a gap is the values' column
                 found = _value_below(lines, index, many=many, gap=len(pending) < 2)
