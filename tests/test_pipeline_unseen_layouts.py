@@ -213,7 +213,7 @@ def test_ocr_misreads_of_a_printout_state_npi_and_glued_name_labels() -> None:
                 "PATIENT  ROE, JANE",
                 "ADDRESS  7043 Hollyhock Ln Erie, PA 16584  REFER To  Bone & Joint Institute",
                 "REFERRING PROVIDER  Anouk Holmqvist, NP",
-                "Npt  1083759492",
+                "MEMBER ID  QZ280006200  Net  1237600980",
             ]
         ),
         "ocr",
@@ -222,7 +222,8 @@ def test_ocr_misreads_of_a_printout_state_npi_and_glued_name_labels() -> None:
     e = extract([page])
     assert e.patient.address is not None
     assert (e.patient.address.line1, e.patient.address.state) == ("7043 Hollyhock Ln", "PA")
-    assert e.referrer.npi == "1083759492"
+    assert e.referrer.npi == "1237600980"
+    assert extract([_referral("Npt  1083759492")]).referrer.npi == "1083759492"
     e = extract([_referral("Lastname Nwachukwu  Firstname Philippa")])
     assert (e.patient.first_name, e.patient.last_name) == ("Philippa", "Nwachukwu")
 

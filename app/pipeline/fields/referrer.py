@@ -30,10 +30,10 @@ from models.values import name_key, npi_valid
 NPI = "referrer.npi"
 PRACTICE = "referrer.practiceName"
 
-# "PA-CNPI: 1499478893": OCR may lose the space before "NPI", or read its I as a T or a bar
-# ("Npt 1083759492"); the check digit still holds.
+# "PA-CNPI: 1499478893": OCR may lose the space before "NPI", or misread its P or I ("Npt",
+# "Net 1237600980"); the ten digits' check digit still holds.
 _NPI_TEXT = re.compile(
-    r"(?:\b|(?<=[A-Za-z]))NP[IlT1|]\b\s*(?:#|no\.?|number)?\s*[:#]?\s*(?P<npi>[0-9OoIl|]{10})\b",
+    r"(?:\b|(?<=[A-Za-z]))N[PE][IlT1|]\b\s*(?:#|no\.?|number)?\s*[:#]?\s*(?P<npi>[0-9OoIl|]{10})\b",
     re.IGNORECASE,
 )
 _PRACTICE_WORDS = re.compile(
