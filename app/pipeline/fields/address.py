@@ -167,6 +167,12 @@ _EMPTY_UNIT = re.compile(
 )
 
 
+# "12 Elm Rd Apt/Unit Bldg 2": the unit's caption between the street and the unit's value.
+_UNIT_CAPTION = re.compile(
+    rf"\s+(?:{_UNIT_WORD})\.?(?:\s*/\s*(?:{_UNIT_WORD})\.?)+\s+(?=\S)", re.IGNORECASE
+)
+
+
 def _with_lines_after(value: str, lines: list[str], line: int) -> str:
     """A labelled street with what its cell wrapped onto the lines under it: a unit's number,
     the city, state and ZIP; a unit's caption that stays empty is dropped. OCR's cell border
@@ -177,7 +183,7 @@ def _with_lines_after(value: str, lines: list[str], line: int) -> str:
         value = f"{value} {following.pop(0)}"
     if not CSZ.search(value) and following and CSZ.fullmatch(following[0]):
         value = f"{value}, {following[0]}"
-    return _EMPTY_UNIT.sub("", value)
+    return _EMPTY_UNIT.sub("", _UNIT_CAPTION.sub(", ", value))
 
 
 # "City Mobile State AL ZIP 36667": a form's one line of captioned cells, read as the city's.
@@ -188,11 +194,12 @@ _PART_CAPTION = re.compile(
 _SECTION_MARK = re.compile(r"^\s*(?:[A-Z]|\d{1,2})[.)]\s+")
 
 
-def _is_heading(value: str) -> bool:
-    """Whether what stands where a value should is a section's heading or another label:
-    the form left this one empty."""
-    text = _SECTION_MARK.sub("", value)
-    return is_label_phrase(text) or section_of(text.strip(" :")) is not None
+def _is_heading(item: Labeled) -> bool:
+    """Whether what stands where a value should is a section's heading or, under the label,
+    another label: the form left this one empty. Beside its label a word is the value, even
+    one that labels elsewhere ("City Mobile")."""
+    text = _SECTION_MARK.sub("", item.value)
+    return (item.below and is_label_phrase(text)) or section_of(text.strip(" :")) is not None
 
 
 def _city_cells(value: str) -> dict[str, str]:
@@ -213,7 +220,7 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
         yield from _unlabelled(page)
     for item in items:
         score = label_score(item, PATIENT)
-        if not score or _is_heading(item.value):
+        if not score or _is_heading(item):
             continue
         page = by_number[item.page]
         if item.kind == "address":

@@ -244,15 +244,32 @@ _SENTENCE = re.compile(
 # What the options of a form's urgency boxes say, beyond the words a value names.
 # A hand tick read as letters may be glued to the capital of the option after it ("D<fRoutine"),
 # or read as one letter glued to an option printed in capitals ("JASAP").
+# How soon, as a form's option or a request's words put it: "[X] Within 1 week", "same day".
+_SOON = (
+    r"(?P<stat>\btoday\b|\bsame[- ]day\b|\bimmediately\b|\bwithin\s+24\s+hours\b)"
+    r"|(?P<urgent>\bwithin\s+(?:the\s+)?(?:next\s+)?(?:few|couple\s+of|[1-9]|two|three|four|five)"
+    r"\s+(?:days|business days)\b|\bthis\s+week\b|\bas\s+soon\s+as\s+possible\b"
+    r"|\bwithin\s+(?:a|one|1)\s+week\b)"
+    # a month or more away is the next routine appointment
+    r"|(?P<routine>\bnext\s+available\b|\bat\s+your\s+(?:earliest\s+)?convenience\b"
+    r"|\bwhen(?:ever)?\s+convenient\b"
+    r"|\bwithin\s+(?:[4-9]|four|five|six)(?:\s*(?:-|to)\s*(?:\d+|six|eight))?\s+weeks\b)"
+)
+_SOON_OPTION = re.compile(rf"\s*(?:{_SOON})\s*", re.IGNORECASE)
 _OPTION_WORDS = re.compile(
     r"(?:(?<![A-Za-z])|(?<=[a-z])(?=(?-i:[A-Z][a-z]))|(?<=(?<!\S)[A-Za-z])(?=(?-i:[A-Z]{3,}\b)))"
-    rf"(?P<word>{_WORDS}|standard|normal|regular|non-urgent|urgently)\b",
+    rf"(?P<word>{_WORDS}|standard|normal|regular|non-urgent|urgently"
+    r"|today|same[- ]day|within\s+\S+(?:\s+business)?\s+(?:hours|days?|weeks?))\b",
     re.IGNORECASE,
 )
 _ROUTINE_OPTIONS = {"standard", "normal", "regular"}
 
 
 def _option_urgency(word: str) -> Urgency | None:
+    """What an option's words ask for: an urgency's word, or how soon ("Within 1 week")."""
+    soon = _SOON_OPTION.fullmatch(word)
+    if soon is not None:
+        return next(Urgency(key) for key in ("stat", "urgent", "routine") if soon[key])
     word = word.lower().removesuffix("ly")
     return Urgency.routine if word in _ROUTINE_OPTIONS else Urgency.read(word)
 
@@ -283,14 +300,7 @@ def _ticked_urgency(text: str) -> tuple[Urgency | None, bool] | None:
 # How soon a request asks for the patient to be seen, in words of time rather than urgency.
 _WHEN = re.compile(
     r"\b(?:see|schedule|evaluate|examine|seen|scheduled|appointment|follow[- ]?up)\b[^;]{0,140}?"
-    r"(?:(?P<stat>\btoday\b|\bsame[- ]day\b|\bimmediately\b|\bwithin\s+24\s+hours\b)"
-    r"|(?P<urgent>\bwithin\s+(?:the\s+)?(?:next\s+)?(?:few|couple\s+of|[1-9]|two|three|four|five)"
-    r"\s+(?:days|business days)\b|\bthis\s+week\b|\bas\s+soon\s+as\s+possible\b"
-    r"|\bwithin\s+(?:a|one|1)\s+week\b)"
-    # a month or more away is the next routine appointment
-    r"|(?P<routine>\bnext\s+available\b|\bat\s+your\s+(?:earliest\s+)?convenience\b"
-    r"|\bwhen(?:ever)?\s+convenient\b"
-    r"|\bwithin\s+(?:[4-9]|four|five|six)(?:\s*(?:-|to)\s*(?:\d+|six|eight))?\s+weeks\b))",
+    rf"(?:{_SOON})",
     re.IGNORECASE,
 )
 
@@ -373,6 +383,24 @@ def read_urgency(text: str) -> tuple[Urgency | None, bool]:
     return None, False
 
 
+# A labelled urgency in a slip's shorthand ("Pri. Rout.", "Priority: Urg"), or a payer's
+# review type ("Review type: Standard (14 days)").
+_SHORTHAND = re.compile(
+    r"^\s*(?:(?P<routine>rout|rtn|standard|normal|regular)|(?P<urgent>urg)|(?P<stat>emerg))"
+    r"\.?\s*(?:\([^)]{0,30}\))?\s*$",
+    re.IGNORECASE,
+)
+
+
+def read_shorthand(value: str) -> Urgency | None:
+    """The urgency a labelled value writes in shorthand or a form's word ("Rout.",
+    "Standard"), else None."""
+    match = _SHORTHAND.match(value)
+    if match is None:
+        return None
+    return next(Urgency(key) for key in ("stat", "urgent", "routine") if match[key])
+
+
 def _is_checked(mark: str | None) -> bool:
     if not mark:
         return False
@@ -388,7 +416,7 @@ def urgency_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> I
         page = by_number[item.page]
         if page.page_type not in (None, PageType.referral):
             continue
-        urgency, _ = read_urgency(item.value)
+        urgency = read_urgency(item.value)[0] or read_shorthand(item.value)
         used_lines.add((item.page, item.line))
         if urgency is not None:
             evidence = _label(item) * _guess_factor(item.value)
@@ -459,6 +487,27 @@ _SEE_ABOUT = re.compile(
     r"(?P<reason>[^.;(\n]{4,160})",
     re.IGNORECASE,
 )
+# "… agreed to take on a patient of ours with chest pain on exertion."
+_PATIENT_WITH = re.compile(
+    r"\b(?:a|this|my|our)\s+patient\s+of\s+(?:mine|ours)\s+(?:with|who\s+has|for)\s+"
+    rf"{_NOT_A_REASON}"
+    r"(?P<reason>[^.;(\n]{4,160})",
+    re.IGNORECASE,
+)
+# A discharge's "Outpatient follow-up with Cardiology (Heart Center) for heart failure, within
+# 1 week": what the follow-up is for, without when.
+_FOLLOW_UP_FOR = re.compile(
+    rf"\bfollow[- ]?up\s+with\b{_IN_SENTENCE}{{0,80}}?\bfor\s+{_NOT_A_REASON}"
+    r"(?P<reason>[^.;(\n]{4,160}?)(?=,?\s+within\b|[.;(\n]|$)",
+    re.IGNORECASE,
+)
+# A discharge's "Outpatient follow-up with Cardiology (Heart Center) for heart failure, within
+# 1 week": what the follow-up is for, without when.
+_FOLLOW_UP_FOR = re.compile(
+    rf"\bfollow[- ]?up\s+with\b{_IN_SENTENCE}{{0,80}}?\bfor\s+{_NOT_A_REASON}"
+    r"(?P<reason>[^.;(\n]{4,160}?)(?=,?\s+within\b|[.;(\n]|$)",
+    re.IGNORECASE,
+)
 # An SBAR note (Situation, Background, Assessment, Recommendation) or a SOAP one (Subjective,
 # Objective, Assessment, Plan): its first part says what the patient comes for.
 _FIRST_PART = re.compile(r"^\s*(?:s|situation|subjective)\s*:\s*(?P<reason>\S.{2,160})$", re.I)
@@ -508,7 +557,14 @@ def reason_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> It
                 REASON, reason, NARRATIVE * 0.9, page, first[1], key=reason.lower(), line=first[0]
             )
         text = " ".join(page.text.split())
-        for pattern in (_FOR_EVALUATION, _REFERRING_FOR, _PLEASE_SEE_FOR, _SEE_ABOUT):
+        for pattern in (
+            _FOR_EVALUATION,
+            _REFERRING_FOR,
+            _PLEASE_SEE_FOR,
+            _SEE_ABOUT,
+            _PATIENT_WITH,
+            _FOLLOW_UP_FOR,
+        ):
             match = pattern.search(text)
             raw = (match["reason"] or match.groupdict().get("reason2") or "") if match else ""
             reason = _clean_reason(raw)

@@ -24,8 +24,9 @@ DATE = re.compile(
     rf"(?<![0-9])(?:{_D}{{1,2}}\s?[/.\-]\s?{_D}{{1,2}}\s?[/.\-]\s?{_D}{{4}}"
     rf"|{_D}{{1,2}}/{_D}{{1,2}}/{_D}{{2}}(?![0-9])"
     rf"|{_D}{{4}}-{_D}{{2}}-{_D}{{2}}"
-    rf"|{_MONTH}\s+{_D}{{1,2}}(?:st|nd|rd|th)?,?\s+{_D}{{4}}"
-    rf"|{_D}{{1,2}}(?:st|nd|rd|th)?[\s\-]+{_MONTH}[\s\-,]+{_D}{{4}})",
+    # "October 9, 2011", "October the 9th, 2011", "9 October 2011", "the 9th of October, 2011"
+    rf"|{_MONTH}\s+(?:the\s+)?{_D}{{1,2}}(?:st|nd|rd|th)?,?\s+{_D}{{4}}"
+    rf"|(?:the\s+)?{_D}{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?[\s\-]+{_MONTH}[\s\-,]+{_D}{{4}})",
     re.IGNORECASE,
 )
 _NAMED_DOB = re.compile(
@@ -35,9 +36,29 @@ _NAMED_DOB = re.compile(
 )
 
 
+# "10311992 MMDDYYYY": a date written in a form's boxes, its order printed under them.
+_BOXED = re.compile(
+    r"(?<![0-9])(?P<digits>[0-9]{8})\s*(?P<order>MMDDYYYY|DDMMYYYY|YYYYMMDD)\b", re.IGNORECASE
+)
+
+
+def _boxed_date(text: str) -> date | None:
+    match = _BOXED.search(text)
+    if match is None:
+        return None
+    digits, order = match["digits"], match["order"].upper()
+    year, month, day = (
+        digits[order.index(key) : order.index(key) + len(key)] for key in ("YYYY", "MM", "DD")
+    )
+    return parse_dob(f"{year}-{month}-{day}")
+
+
 def read_date_text(text: str) -> tuple[date | None, bool]:
     """The first date written in ``text`` as a date of birth, and whether it is in doubt
     (OCR repair was needed, or a two-digit year's century is a guess)."""
+    boxed = _boxed_date(text)
+    if boxed is not None:
+        return boxed, False
     match = DATE.search(text)
     if match is None:
         return None, False
@@ -45,6 +66,7 @@ def read_date_text(text: str) -> tuple[date | None, bool]:
 
 
 def _parse(raw: str) -> tuple[date | None, bool]:
+    raw = re.sub(r"\b(?:the|of)\s+", "", raw, flags=re.IGNORECASE)  # "the 9th of October"
     if re.search(r"[A-Za-z]{3}", raw):
         fixed, repaired = repaired_digits(raw)
     else:

@@ -8,6 +8,7 @@ from app.pipeline.fields.confidence import (
     SHAPE_ONLY,
     Candidate,
     candidate,
+    doubted,
     label_score,
 )
 from app.pipeline.fields.labels import (
@@ -17,6 +18,7 @@ from app.pipeline.fields.labels import (
     Labeled,
     header_row,
     is_label,
+    section_of,
 )
 from app.pipeline.types import PageText
 from models.document import PageType
@@ -37,7 +39,11 @@ PAYER = re.compile(
     r"|(?-i:\b[A-Z][a-z]+ Health\b)",
     re.IGNORECASE,
 )
-_NONE = re.compile(r"^(?:n/?a|none|unknown|self[- ]?pay|not provided|pending)\b", re.IGNORECASE)
+_NONE = re.compile(
+    r"^(?:n/?a|none|unknown|self[- ]?pay|not provided|pending|uninsured"
+    r"|no (?:insurance|coverage))\b",
+    re.IGNORECASE,
+)
 
 
 # "ZGP61 1446091": OCR's gap inside one identifier, the value being that identifier alone.
@@ -154,8 +160,36 @@ def _with_wrapped_words(item: Labeled, page: PageText) -> str:
     return item.value
 
 
+# "Primary" / "Secondary": the column headings of a grid of coverages, each alone on its line
+# (or one line of them after a wide gap).
+_RANK = re.compile(r"^\s*(?:primary|secondary|tertiary)\s*:?\s*$", re.IGNORECASE)
+_RANKS_IN_A_ROW = re.compile(r"\bprimary(?:\s{2,}|\t)secondary\b", re.IGNORECASE)
+
+
+def coverage_grid_lines(page: PageText) -> set[int]:
+    """The lines of a grid of several coverages side by side ("Primary  Secondary" over rows
+    of payer, member id, group): read without the columns' positions, a cell can be any
+    coverage's, so what is read there is in doubt. Empty for a page with no such grid."""
+    lines = page.text.split("\n")
+    found: set[int] = set()
+    for index, line in enumerate(lines):
+        ranks = _RANKS_IN_A_ROW.search(line) is not None or (
+            _RANK.match(line) is not None
+            and any(_RANK.match(other) for other in lines[index + 1 : index + 4])
+        )
+        if not ranks or index in found:
+            continue
+        for j in range(index, len(lines)):
+            heading = section_of(lines[j])
+            if j > index and heading is not None and heading != INSURANCE:
+                break
+            found.add(j)
+    return found
+
+
 def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
+    grids = {p.number: coverage_grid_lines(p) for p in by_number.values()}
     for item in items:
         score = label_score(item, INSURANCE)
         if (
@@ -168,6 +202,7 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
         if not score:
             continue
         page = by_number[item.page]
+        score = doubted(score, item.line in grids[item.page])
         if item.kind == "insurer":
             payer = read_payer(_with_wrapped_words(item, page))
             if payer:

@@ -31,8 +31,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     (r"name of patient|patient|pt\.?", "name", PATIENT),
     (r"re|regarding|subject", "re", None),  # "RE: Jane Doe", but also "Re: Thyroid nodule"
     (r"(?:full )?name", "name", None),
-    (r"(?:patient |pt\.? )?(?:first|given) name|first|fname", "first", None),
-    (r"(?:patient |pt\.? )?(?:last|family) name|surname|last|lname", "last", None),
+    (r"(?:patient |pt\.? )?(?:first|given) ?name|first|fname", "first", None),
+    (r"(?:patient |pt\.? )?(?:last|family) ?name|surname|last|lname", "last", None),
     (r"(?:patient |pt\.? )?middle (?:name|initial)|m\.?i\.?", "middle", None),
     (
         r"referring (?:provider|physician|doctor|clinician|md|practitioner|provider name"
@@ -52,7 +52,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     ),
     (r"from|sender", "name", REFERRER),
     (
-        r"referred to|refer to|referral to|consultant|specialist|receiving (?:provider|practice)"
+        r"referred to|refer[- ]to|referral to|ref\.? to|consultant|specialist"
+        r"|receiving (?:provider|practice)"
         r"|to provider|attention|attn\.?|specialty|service requested|to|recipient",
         "name",
         RECIPIENT,
@@ -86,7 +87,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     (
         r"(?:home |cell |mobile |primary |work |daytime |contact |office |main |patient |pt\.? "
         r"|provider |practice |clinic |physician |referring |doctor's |dept\.? |department "
-        r"|ofc\.? |off\.? )?"
+        r"|ofc\.? |off\.? |unit )?"
         r"(?:phone|telephone|tel\.?|ph\.?)(?: number| no\.?| #)?|cell|mobile|contact number"
         r"|contact (?:#|no\.?|phone)"
         r"|office (?:#|no\.?|number)|main (?:#|number)",
@@ -95,7 +96,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     ),
     (
         r"(?:office |ofc\.? |return |clinic |practice |provider |physician |referring "
-        r"|dept\.? )?"
+        r"|dept\.? |unit )?"  # a hospital unit's: "Unit fax"
         r"(?:fax|facsimile)(?: number| no\.?| #)?",
         "fax",
         None,
@@ -138,7 +139,9 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         None,
     ),
     (
-        r"(?:referring )?(?:practice|clinic|facility|organization|office)(?: name)?|medical group",
+        # an EHR's "LOCATION" under the referring provider: the practice they work at
+        r"(?:referring )?(?:practice|clinic|facility|organization|office|location)(?: name)?"
+        r"|medical group",
         "practice",
         None,
     ),
@@ -147,7 +150,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     (
         r"reason for (?:referral|consult(?:ation)?|visit|request)|referral reason|reason"
         r"|chief complaint|indication|clinical indication|presenting problem|clinical question"
-        r"|services? requested|requested service|request|diagnosis ?/ ?reason"
+        r"|services? requested|requested service|request|diagnosis ?/ ?reason|rsn\.?"
         r"|reason ?/ ?diagnosis|consult(?:ation)? for|(?:presenting )?complaint",
         "reason",
         CLINICAL,
@@ -160,7 +163,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     ),
     (
         r"(?:referral |appointment |visit |scheduling |clinical )?(?:urgency|priority)(?: level)?"
-        r"|urgent\?|triage",
+        # a payer's "Review type: Urgent (72 hours)"; a slip's shorthand "Pri. Rout."
+        r"|urgent\?|triage|review type|pri\.?",
         "urgency",
         None,
     ),
@@ -172,13 +176,15 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         r"|date|referral date|date of referral|visit date|date of service|dos|signature|signed"
         r"|(?:provider|physician|referring provider)'?s? signature"
         r"|medications?|allergies|history|hpi|assessment|pages?|cc"
-        r"|time|notes?|comments?|relationship(?: to patient)?|employer|language|race|ethnicity"
+        r"|time|(?:clinical |progress |visit )?notes?|comments?|relationship(?: to patient)?"
+        r"|employer|language|race|ethnicity"
         r"|marital status|tax id|tin|dea|license(?: #)?|upin|taxonomy|effective date|copay"
         r"|account(?: #| number)?|encounter(?: #)?|appointment|auth(?:orization)?(?: #| number)?"
         r"|prior auth(?:orization)?|subscriber(?: name)?|policy ?holder|insured(?: name)?"
         r"|guarantor|emergency contact|contact name|county|country|credentials|title"
-        r"|height|weight|bp|pulse|preferred language|interpreter|vitals|exam|impression"
-        r"|findings|results?|order(?: #| number| date)?|status|type|specialty requested",
+        r"|height|weight|bp|pulse|preferred language|interpreter|vitals|exam|impression|pager"
+        r"|findings|results?|order(?: #| number| date)?|status|type|specialty requested"
+        r"|cob|coordination of benefits|referral (?:id|#|number)|created|rel\.",
         "skip",
         None,
     ),
@@ -187,19 +193,23 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
 # Section headings: a line that is only one of these (and maybe a colon) sets the section.
 _SECTIONS: tuple[tuple[str, str], ...] = (
     (
-        r"(?:secondary insurance|emergency contact|guardian|parent/guardian|responsible party"
+        r"(?:secondary insurance|emergency contact|(?:legal )?guardian"
+        r"|parent(?: ?/ ?(?:legal )?guardian)?|responsible party"
         r"|guarantor|next of kin|contact person|caregiver|subscriber|policy ?holder|insured)"
         r"(?: information| info| details)?",
         OTHER,
     ),
     (
-        r"(?:patient|pt\.?|member)(?: information| info| demographics| details| data)?"
+        r"(?:patient|pt\.?|member|child|minor)(?:'s)?"
+        r"(?: information| info| demographics| details| data)?"
         r"|demographics|patient identification",
         PATIENT,
     ),
     (
         r"(?:referring|ordering|requesting|sending|discharging)"
-        r" (?:provider|physician|doctor|practice|clinic|office|facility|clinician)"
+        # "Referring pediatrician", "Ordering surgeon": a clinician named by their field
+        r" (?:provider|physician|doctor|practice|clinic|office|facility|clinician"
+        r"|[a-z]+(?:ician|ist)|surgeon)"
         r"(?: information| info| details)?|referred by"
         r"|referral source|(?:provider|physician|practice) (?:information|info|details)"
         r"|from|sender|primary care (?:physician|provider)",
@@ -415,6 +425,23 @@ def _question(line: str) -> str:
             pairs = zip(labels, parts, strict=True)
             return match["lead"] + "   ".join(f"{label}: {part}" for label, part in pairs)
     return f"{match['lead']}{question}: {answer}"
+
+
+def _answers_below(lines: list[str]) -> list[str]:
+    """A numbered question asking for several fields ("9. Insurance company and member ID:")
+    with its answer on the next line ("Florida Blue, F7632373461"): the answer moved up beside
+    it, where ``_question`` reads one label per part; the answer's line left empty."""
+    out = list(lines)
+    for i, line in enumerate(lines[:-1]):
+        match = _QUESTION.match(line)
+        if match is None or match["answer"].strip() or _YES_NO.match(match["question"]):
+            continue
+        after = lines[i + 1].strip()
+        if "," not in after or _QUESTION.match(after) or find_labels(after):
+            continue
+        if len([p for p in _ALSO.split(match["question"]) if p]) >= 2:
+            out[i], out[i + 1] = f"{line.rstrip()} {after}", ""
+    return out
 
 
 # A chart's patient banner: cells apart by wide gaps, one the birth date after its label.
@@ -639,7 +666,7 @@ def _table_row(line: str) -> bool:
     return len(words) <= 7 and not re.search(r"[.!?]\s*$|\b(?:is|was|has|the|and|for)\b", line)
 
 
-_NUMBER_AFTER = re.compile(r"\s*[(+]?\d")
+_NUMBER_AFTER = re.compile(r"\s*[(+]?\s?\d")
 
 
 def _stands_as_label(line: str, match: re.Match[str]) -> bool:
@@ -650,13 +677,31 @@ def _stands_as_label(line: str, match: re.Match[str]) -> bool:
     """
     if len(match["label"]) == 1 and not _NUMBER_AFTER.match(line, match.end()):
         return False
-    if ":" in match["tail"] or "#" in match["tail"]:
-        return True
+    if ":" in match["tail"] or "#" in match["tail"] or match["label"].endswith("#"):
+        return True  # "Group # 635202" as "Group: 635202"
     before = line[: match.start("label")]
+    if match["space"] is not None and re.search(r"\d\s$", before) and len(match["label"]) > 1:
+        # "Telephone +1 865 314 7059 Facsimile +1 865 487 1744": a number ends the value
+        # before, and a label word with a number after it starts the next one
+        return _NUMBER_AFTER.match(line, match.end()) is not None
+    if match["space"] is not None and _CREDENTIAL_BEFORE.search(before):
+        return True  # "Name (print) Jo Park, PA-C Office Valley Clinic": a credential ends a name
+    if match["space"] is not None and _NAME_PART.fullmatch(match["label"]) and before.strip():
+        return True  # "Last name Begay First name Ottilie": no value holds these words
     if match["space"] is not None:
-        # "| NPI 1234567893 |": a cell of a footer; at a line's start see _longest_at_start
-        return bool(re.search(r"\|\s*$", before))
+        # "| NPI 1234567893 |": a cell of a footer; "Pt. Name Roe, Jo  D.O.B 9-Jun-1945  Sex F":
+        # a cell after a wide gap that starts with a strong label; at a line's start see
+        # _longest_at_start
+        if re.search(r"\|\s*$", before):
+            return True
+        return bool(before.strip()) and re.search(r"(?:\s{2,}|\t)$", before) is not None
     return not before.strip() or bool(re.search(r"(?:\s{2,}|\t|\|)\s*$", before))
+
+
+_NAME_PART = re.compile(r"(?:first|last|given|family|middle)\s?name", re.IGNORECASE)
+_CREDENTIAL_BEFORE = re.compile(
+    r",\s*(?:md|m\.d\.|do|d\.o\.|np|pa-c|pa|fnp|dnp|mbbs|aprn|rn)[_.]?\s$", re.IGNORECASE
+)
 
 
 def _opens_a_text(line: str) -> bool:
@@ -665,8 +710,13 @@ def _opens_a_text(line: str) -> bool:
     return bool(labels) and labels[0].kind in ("reason", "diagnosis")
 
 
+# "C. REFERRING PROVIDER", "2) Patient": a form's lettered or numbered section.
+_SECTION_MARK = re.compile(r"^\s*(?:[A-Z]|\d{1,2})[.)]\s+")
+
+
 def section_of(line: str) -> str | None:
     """The section a heading line opens, if the line is a heading."""
+    line = _SECTION_MARK.sub("", line)
     for pattern, owner in _SECTION_LINE:
         if pattern.match(line):
             return owner
@@ -705,9 +755,15 @@ def _cells(text: str) -> list[str]:
     return [cell for cell in re.split(r"\s{2,}|\t", text) if cell.strip(" |;,:-_")]
 
 
+# "9 9 3 0 1 2 4 6 7 P": a form's character boxes, one letter or digit to a box.
+_CHARACTER_BOXES = re.compile(r"(?<!\S)[A-Za-z0-9](?: [A-Za-z0-9]){3,}(?!\S)")
+
+
 def _clean(value: str) -> str:
+    value = _CHARACTER_BOXES.sub(lambda m: m.group(0).replace(" ", ""), value)
     value = re.sub(r"_{2,}", " ", value)
-    return " ".join(value.replace("\t", " ").split()).strip(" |;,:-")
+    # a cell's underline or rule read by OCR after the value: "Capital Blue Cross —_"
+    return " ".join(value.replace("\t", " ").split()).strip(" |;,:-_\u2014\u2013")
 
 
 # A letter's salutation names whom it is written to; its sign-off closes the sender's part.
@@ -719,8 +775,10 @@ SIGN_OFF = re.compile(
     r"|gratefully)[,.!]?\s*$",
     re.IGNORECASE,
 )
+# (a name has no digits: "ADDRESS 12 Elm St Erie, PA 16584" ends in a state, not a credential)
 _SIGNATURE = re.compile(
-    r"^\s*(?:dr\.?\s+)?[^\W\d_][\w'.\- ]{2,40},?\s+(?:md|do|np|pa-c|pa|fnp|dnp|mbbs|aprn)\b"
+    r"^\s*(?:dr\.?\s+)?[^\W\d_](?:[^\W\d]|['.\- ]){2,40},?\s+"
+    r"(?:md|do|np|pa-c|pa|fnp|dnp|mbbs|aprn)\b"
     r"(?!\s*:)|^\s*dr\.?\s+[^\W\d_][\w'.\- ]{2,40}\s*(?:\||,?\s+npi\b)",
     re.IGNORECASE,
 )
@@ -782,12 +840,24 @@ def _misread_header(text: str, position: int) -> tuple[int, str, str | None] | N
     word = match["word"].translate(_CAPITAL_FOR)
     if not word.isalpha():
         return None
-    found = {near for near in edits.one_letter_changed(word) if is_label(near)}
-    kinds = {classify(near) for near in found}
+    near = _one_field_near(word)
+    if near is None:
+        return None
+    kind, owner = near[1]
+    return match.end(), kind, owner
+
+
+def _one_field_near(word: str) -> tuple[str, tuple[str, str | None]] | None:
+    """The label one letter away from ``word`` and what it names, when every such label
+    names that one field, a field we read. A three-letter label of a field not read ("COB",
+    one letter from "DOB") does not stand in the way: such abbreviations are all one letter
+    from each other."""
+    named = {near: classify(near) for near in edits.one_letter_changed(word) if is_label(near)}
+    kept = {near: kind for near, kind in named.items() if kind[0] != "skip" or len(near) > 3}
+    kinds = set(kept.values())
     if len(kinds) != 1 or next(iter(kinds))[0] == "skip":
         return None
-    kind, owner = kinds.pop()
-    return match.end(), kind, owner
+    return min(kept), kinds.pop()
 
 
 def _column_block(lines: list[str], index: int) -> list[tuple[int, str]]:
@@ -880,11 +950,10 @@ def _restore_garbled_label(line: str) -> str:
     word, rest = match["word"], match["rest"]
     if not (word.isupper() or rest.strip().startswith(":")):
         return line
-    found = {near for near in edits.one_letter_changed(word) if is_label(near)}
-    kinds = {classify(near) for near in found}
-    if len(kinds) != 1 or next(iter(kinds))[0] == "skip":
+    found = _one_field_near(word)
+    if found is None:
         return line
-    near = min(found)
+    near = found[0]
     return f"{match['lead']}{near.upper() if word.isupper() else near.capitalize()}{rest}"
 
 
@@ -920,7 +989,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
                 )
             )
         )
-        for line in page.text.split("\n")
+        for line in _answers_below(page.text.split("\n"))
     ]
     mended: set[int] = set()
     if page.method == "ocr":
@@ -933,6 +1002,9 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
     pending: list[tuple[str, str | None]] = []  # bare labels that found no value
     bare_lines: list[int] = []  # the lines of those labels
     named: set[str | None] = set()  # the sections whose party has been named
+    # A second column's section: "PATIENT  ROE, JANE  REFER TO  Bone & Joint" / "ADDRESS …":
+    # a party named in a cell after a wide gap owns that column, not the lines' first cells.
+    side: str | None = None
     for index, line in enumerate(lines):
         if index == page.fax_header_lines:
             # the fax machine's "FROM: … TO: …" heads no section of the page, and the sender
@@ -969,6 +1041,8 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
         heading = section_of(line)
         if heading is not None and not _opens_a_text(line):
             section = heading
+            side = None
+            named.discard(heading)  # "Emergency contact" after "Guardian": a new party's name
             labels = find_labels(line)
             # "Referring Provider:" / "REFERRING PRACTICE" / "Payer" alone on its line, the
             # value under it
@@ -1007,14 +1081,29 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
                 pending = []
                 skip_until = column[-1][0]
                 continue
+        at_start = section
+        left: str | None = None  # the first column's section, while a later cell is read
+        entered: str | None = None
         for i, label in enumerate(labels):
+            if left is None and i and _after_a_gap(line, label.start) and labels[0].start <= 1:
+                if section != at_start:
+                    side = None  # the line's first cell named a new party: a new block
+                left, entered = section or "", side or section
+                section = entered
             end = labels[i + 1].start if i + 1 < len(labels) else len(line)
             value = _clean(line[label.end : end])
             among_cells = len(_cells(line[label.end : end])) >= 2
             line_of_value = index
             is_below = False
-            if not value and i + 1 == len(labels) and not _in_label_run(lines, index, bare_lines):
-                many = label.kind in ("reason", "diagnosis")
+            many = label.kind in ("reason", "diagnosis")
+            # "REASON FOR REFERRAL" alone, no colon: a heading over its text, never one of a
+            # column of bare labels ("ICD-10-CM" captions above it are no such column)
+            over_a_text = many and ":" not in line
+            if (
+                not value
+                and i + 1 == len(labels)
+                and (over_a_text or not _in_label_run(lines, index, bare_lines))
+            ):
                 # after a run of bare labels, what stands under a gap is the values' column
                 found = _value_below(lines, index, many=many, gap=len(pending) < 2)
                 if found is not None:
@@ -1068,6 +1157,16 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
                 guessed=label.guessed,
                 among_cells=among_cells,
             )
+        if left is not None:
+            if section != entered:
+                side = section
+            section = left or None
+
+
+def _after_a_gap(line: str, start: int) -> bool:
+    """Whether a label starts a cell after a wide gap, not the line's first cell."""
+    before = line[:start]
+    return bool(before.strip()) and re.search(r"(?:\s{2,}|\t)$", before) is not None
 
 
 def _in_label_run(lines: list[str], index: int, bare_lines: list[int]) -> bool:
@@ -1107,6 +1206,14 @@ def _for_party(label: Label, line: str, section: str | None) -> Label:
     provider's practice and the coverage's group) as the one that is the section's."""
     if section not in _PARTIES:
         return label
+    if (
+        section == OTHER
+        and label.owner == PATIENT
+        and label.kind == "phone"
+        and not label_words.is_owner_word(line[label.start : label.end])
+    ):
+        # "Cell phone" under "Parent / guardian" is the guardian's, unless it says "Patient"
+        return replace(label, owner=None)
     if label.owner is None:
         kind = _KIND_OF_PARTY.get((label.kind, section))
         return replace(label, kind=kind) if kind else label

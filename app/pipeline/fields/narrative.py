@@ -109,9 +109,11 @@ def _phone(page: PageText, sentence: str, previous: str) -> Iterator[Candidate]:
         sure = NARRATIVE
         if not before.strip():
             # "… A1c 8.4. Telephone 555-…": a number said on its own in a letter about the
-            # patient is theirs, unless the sentence before spoke of someone else
+            # patient is theirs, unless the sentence before spoke of someone else; after a
+            # form's row ("Name  Bea Lin" under "Emergency contact"), not a sentence, it is
+            # that row's party's, which the labels read
             before, sure = previous, NARRATIVE * 0.95
-            if _OTHERS.search(before):
+            if _OTHERS.search(before) or not re.search(r"[.!?]\s*$", before):
                 continue
         elif not _ABOUT_PATIENT.search(before) or _OTHERS.search(before):
             continue

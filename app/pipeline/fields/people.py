@@ -190,7 +190,7 @@ _PATIENT_SENTENCES = (
         rf"(?:patient|pt\.?),?\s+(?:(?i:{_TITLE})\s+)?(?P<name>{_NAME})"
     ),
     re.compile(
-        rf"\b(?:patient|pt\.?),?\s+(?:(?i:{_TITLE})\s+)?(?P<name>{_NAME}),?\s+"
+        rf"\b(?:patient|pt\.?)(?:\s+is)?,?\s+(?:(?i:{_TITLE})\s+)?(?P<name>{_NAME}),?\s+"
         r"(?:\(|DOB|a\s|an\s|is\s|who\s|born)"
     ),
     re.compile(rf"(?:^|\.\s+)(?:Mr|Mrs|Ms|Miss)\.?\s+(?P<name>{_NAME}),?\s+(?:\(|is\s|a\s|an\s)"),
@@ -387,11 +387,17 @@ _AGE_SEX = re.compile(
 )
 
 
+# "[ ] M  [X] F  [ ] X": a row of boxes whose options are the letters.
+_LETTER_OPTION = re.compile(r"(?:[\[(][^\])]{0,3}[\])]|[☐□☒☑■])\s*(?P<letter>[MF])\b")
+
+
 def read_sex_boxes(line: str) -> Sex | None:
     """The option ticked in a row of sex check boxes standing without its label (OCR lost
-    it: "SEX" read as "ME"); None for any line that is not such a row."""
+    it: "SEX" read as "ME", or the form printed none); None for any line that is not such
+    a row."""
     options = {m["word"].lower() for m in _SEX_OPTION.finditer(line)}
-    if not {"male", "female"} <= options or not _SEX_BOXES.search(line):
+    options |= {m["letter"].lower() for m in _LETTER_OPTION.finditer(line)}
+    if not ({"male", "female"} <= options or {"m", "f"} <= options) or not _SEX_BOXES.search(line):
         return None
     return read_sex(line)
 
@@ -414,7 +420,8 @@ _TITLED = re.compile(r"^\s*(?P<title>mr|mrs|ms|miss|mx)\b\.?\s+[^\W\d_]", re.IGN
 # "… has asked me to refer Mr. Ignatius Ekwueme to your service": the one referred is the
 # patient, and the title says the sex.
 _REFERRED_TITLE = re.compile(
-    r"\brefer(?:ring|red)?\s+(?:(?:my|our|the|this)\s+(?:patient\s+)?|patient\s+)?"
+    r"(?:\brefer(?:ring|red)?\s+(?:(?:my|our|the|this)\s+(?:patient\s+)?|patient\s+)?"
+    r"|\bpatient\s+is\s+)"  # "The patient is Ms. Jane Roe, born …"
     r"(?P<title>mr|mrs|ms|miss|mx)\b\.?\s+[^\W\d_]",
     re.IGNORECASE,
 )

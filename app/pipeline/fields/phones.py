@@ -24,7 +24,9 @@ REFERRER_FAX = "referrer.fax"
 
 _D = r"[0-9OoIl|SB$§]"  # digits, and the letters and signs OCR reads for some (repair.as_digits)
 PHONE = re.compile(
-    rf"(?<![0-9A-Za-z])(?:\+?1[\s.\-]?)?\(?{_D}{{3}}\)?[\s.\-]*{_D}{{3}}[\s.\-]*{_D}{{4}}(?![0-9])"
+    # "( 785 ) 421 - 3842": a form's boxes for the area code spaced inside its brackets
+    rf"(?<![0-9A-Za-z])(?:\+?1[\s.\-]?)?(?:\(\s?)?{_D}{{3}}(?:\s?\))?[\s.\-]*{_D}{{3}}[\s.\-]*"
+    rf"{_D}{{4}}(?![0-9])"
 )
 
 
@@ -50,6 +52,10 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
                     yield from candidates(
                         pages, [replace(item, kind=kind, value=number_match.group(0))]
                     )
+            continue
+        if item.kind == "practice" and read_phone(item.value)[0]:
+            # "Office 555-201-0100", "Hospitalist office: …": a place's label over its number
+            yield from candidates(pages, [replace(item, kind="phone")])
             continue
         if item.kind in ("phone_short", "fax_short") and PHONE.match(item.value):
             # a one-letter label counts only when a number follows it at once

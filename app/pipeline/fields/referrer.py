@@ -30,9 +30,10 @@ from models.values import name_key, npi_valid
 NPI = "referrer.npi"
 PRACTICE = "referrer.practiceName"
 
-# "PA-CNPI: 1499478893": OCR may lose the space before "NPI"; the check digit still holds.
+# "PA-CNPI: 1499478893": OCR may lose the space before "NPI", or misread its P or I ("Npt",
+# "Net 1237600980"); the ten digits' check digit still holds.
 _NPI_TEXT = re.compile(
-    r"(?:\b|(?<=[A-Za-z]))NPI\b\s*(?:#|no\.?|number)?\s*[:#]?\s*(?P<npi>[0-9OoIl|]{10})\b",
+    r"(?:\b|(?<=[A-Za-z]))N[PE][IlT1|]\b\s*(?:#|no\.?|number)?\s*[:#]?\s*(?P<npi>[0-9OoIl|]{10})\b",
     re.IGNORECASE,
 )
 _PRACTICE_WORDS = re.compile(
@@ -199,7 +200,7 @@ def _letterhead(page: PageText, lines: list[str]) -> Iterator[Candidate]:
         if not text or number < page.fax_header_lines:
             continue  # the fax machine's header line is the machine's, not the letterhead
         seen += 1
-        if seen > 4 or find_labels(text) or SALUTATION.match(text):
+        if seen > 4 or _ends_letterhead(text) or SALUTATION.match(text):
             return
         # "Summit Health Partners - Referral Coordinator Worksheet": the name before the dash
         name = re.split(r"\s+[-\u2013\u2014|]\s+", text)[0]
@@ -220,6 +221,24 @@ def _letterhead(page: PageText, lines: list[str]) -> Iterator[Candidate]:
                 line=number,
             )
             return
+
+
+def _ends_letterhead(text: str) -> bool:
+    """Whether a line above the practice's name ends the letterhead: a label of a field with
+    its value, not a slip's "Date 14-Nov-2026" or "Office copy - fax to specialist" (an office
+    that names no practice, a fax with no number)."""
+    labels = find_labels(text)
+    ends = [label.start for label in labels[1:]] + [len(text)] if labels else []
+    for label, end in zip(labels, ends, strict=True):
+        value = text[label.end : end]
+        if label.kind == "skip":
+            continue
+        if label.kind in ("phone", "fax") and not phones.PHONE.search(value):
+            continue
+        if label.kind == "practice" and not _names_a_practice(value.strip(" -:")):
+            continue
+        return True
+    return False
 
 
 # "7350 Tamarack Way, Fargo, ND 58199 Tel 406.418.9520 Fax 406.709.2952": a letterhead's
