@@ -763,6 +763,18 @@ def test_a_capitals_value_under_its_label_is_no_misread_label() -> None:
     assert e.patient.phone == "+15592760038"
 
 
+def test_a_misread_label_under_an_empty_number_label_is_a_label_not_its_value() -> None:
+    # "PHONE" left blank: the line under it is the next cell's label, misread ("ADDR")
+    text = "Patient\nFIRST\nAnn\nPHONE\nADOR\n4112 Maple Dr Anchorage, AK 99557\nE-MAIL\n"
+    e = extract([ocr_page(text)])
+    assert e.patient.address is not None
+    assert (e.patient.address.line1, e.patient.address.zip) == ("4112 Maple Dr", "99557")
+    assert e.patient.phone is None
+    # under a label of words a capitals word stays the value ("LAST NAME" / "BELL")
+    e = extract([ocr_page("Patient\nFIRST NAME\nAnn\nLAST NAME\nBELL\nCELL\n559-276-0038\n")])
+    assert e.patient.last_name is not None and e.patient.last_name.upper() == "BELL"
+
+
 @pytest.mark.parametrize(
     ("line", "kept"),
     [

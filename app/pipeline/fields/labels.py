@@ -890,19 +890,32 @@ def _restore_garbled_label(line: str) -> str:
 
 def _restore_garbled_labels(lines: list[str]) -> tuple[list[str], set[int]]:
     """``_restore_garbled_label`` on each line but one standing under a bare label: that
-    line is the label's value ("LAST NAME" / "BELL"), however like a label it reads. Also
-    the lines mended: their labels are guesses."""
+    line is the label's value ("LAST NAME" / "BELL"), however like a label it reads, unless
+    the label is of a number and the line has no digit ("PHONE" left empty over "ADOR", the
+    next cell's label). Also the lines mended: their labels are guesses."""
     out = list(lines)
     mended: set[int] = set()
     above = ""
     for i, line in enumerate(lines):
         if line.strip():
-            if not is_label(above):
+            if not is_label(above) or _no_value_of(above, line):
                 out[i] = _restore_garbled_label(line)
                 if out[i] != line:
                     mended.add(i)
             above = line
     return out, mended
+
+
+# Fields written with digits: a line without one is no value of theirs.
+_NUMBER_KINDS = frozenset({"phone", "fax", "phone_fax", "dob", "npi", "zip"})
+
+
+def _no_value_of(label: str, line: str) -> bool:
+    """Whether ``line`` cannot be the value of the bare ``label`` above it: the label's field
+    is a number and the line has no digit."""
+    return classify(label.strip(_BORDER_NOISE))[0] in _NUMBER_KINDS and not any(
+        c.isdigit() for c in line
+    )
 
 
 def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
