@@ -775,6 +775,29 @@ def test_a_misread_label_under_an_empty_number_label_is_a_label_not_its_value() 
     assert e.patient.last_name is not None and e.patient.last_name.upper() == "BELL"
 
 
+def test_an_area_code_ocr_read_a_letter_into_is_the_phones_not_a_labels_hint() -> None:
+    # "(S20)": S for 5; a bracket after a label is a hint ("Phone (cell)") only if no number
+    text = "Referring Provider\nDept Phone / Fax  (S20) 534-3648 / (520) 380-8022\n"
+    e = extract([ocr_page(text)])
+    assert (e.referrer.phone, e.referrer.fax) == ("+15205343648", "+15203808022")
+    assert e.confidence["referrer.phone"] < 0.9  # a digit repaired
+    e = extract([ocr_page("Patient\nPhone (cell): 555-201-3344\n")])
+    assert e.patient.phone == "+15552013344"
+
+
+def test_a_labels_colon_ocr_read_as_a_semicolon_still_labels_its_value() -> None:
+    text = "Referring Provider\nJane Roe, MD\nTel; +1 608 421 0118 | Fax No.: +1 608 905 0757\n"
+    e = extract([ocr_page(text)])
+    assert e.referrer.phone == "+16084210118"
+    # typed text says what it says; and a clause after a semicolon is no value
+    assert extract([page(text)]).referrer.phone is None
+    from app.pipeline.fields.labels import _SEMICOLON_AFTER_LABEL, _colon_for_semicolon
+
+    assert _SEMICOLON_AFTER_LABEL.sub(_colon_for_semicolon, "Patient; she was seen") == (
+        "Patient; she was seen"
+    )
+
+
 @pytest.mark.parametrize(
     ("line", "kept"),
     [

@@ -268,8 +268,9 @@ class Row:
 
 
 _WORD_BEFORE = r"(?:(?<=^)|(?<=[\s|;,(\[]))"
-# What a label may carry in brackets after it: "Diagnosis (ICD-10)", "Phone (cell)".
-_HINT = r"\((?=[^)]*[A-Za-z])[^)]{1,30}\)"
+# What a label may carry in brackets after it: "Diagnosis (ICD-10)", "Phone (cell)"; not an
+# area code OCR read a letter into ("Phone (S20) 534-3648": S for 5), which is the value's.
+_HINT = r"\((?!(?=[^)]*\d)\s*[0-9OoIlSB$§|]{3}\s*\))(?=[^)]*[A-Za-z])[^)]{1,30}\)"
 _LABEL_PATTERNS = [
     re.compile(
         _WORD_BEFORE
@@ -906,6 +907,21 @@ def _restore_garbled_labels(lines: list[str]) -> tuple[list[str], set[int]]:
     return out, mended
 
 
+# OCR reads a label's colon as a semicolon ("Tel; +1 608 421 0118"): a phrase where a label
+# stands (a line's start, after a gap or a bar) then ";" and a value (not a clause after it).
+_SEMICOLON_AFTER_LABEL = re.compile(
+    r"(?P<lead>^\s*|\s{2,}|\|\s*)(?P<head>[A-Za-z][A-Za-z.#/]*(?: [A-Za-z.#/]+){0,3});"
+    r"(?=\s+[^\sa-z])"
+)
+
+
+def _colon_for_semicolon(match: re.Match[str]) -> str:
+    """The label's colon, when the phrase before the semicolon is a label."""
+    if not is_label(match["head"]):
+        return match.group(0)
+    return f"{match['lead']}{match['head']}:"
+
+
 # Fields written with digits: a line without one is no value of theirs.
 _NUMBER_KINDS = frozenset({"phone", "fax", "phone_fax", "dob", "npi", "zip"})
 
@@ -937,6 +953,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
     ]
     mended: set[int] = set()
     if page.method == "ocr":
+        lines = [_SEMICOLON_AFTER_LABEL.sub(_colon_for_semicolon, line) for line in lines]
         lines, mended = _restore_garbled_labels(lines)
     section: str | None = None
     birth_dates = [
