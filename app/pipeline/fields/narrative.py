@@ -30,6 +30,9 @@ _REACHED_AT = re.compile(
     r"(?P<phone>\+?[\d(][\d()\s.\-]{9,16}\d)",
     re.IGNORECASE,
 )
+# "… disc bulge. can be reached at 555-…": a clause whose subject OCR lost (a pronoun at a
+# line's start): it speaks of whom the sentence before it does.
+_SUBJECT_LOST = re.compile(r"(?:^|[.!?]\s+)(?:can|may|could|is|will)\s+be\s+$")
 _INSURANCE_IS = re.compile(
     r"\b(?i:insurance|coverage|insurer|payer|payor|health plan)\s+"
     r"(?:is|carrier is|provider is|:)\s+"
@@ -107,10 +110,12 @@ def _phone(page: PageText, sentence: str, previous: str) -> Iterator[Candidate]:
     for match in _REACHED_AT.finditer(sentence):
         before = sentence[: match.start()]
         sure = NARRATIVE
-        if not before.strip():
+        lost = _SUBJECT_LOST.search(before)
+        if not before.strip() or lost:
             # "… A1c 8.4. Telephone 555-…": a number said on its own in a letter about the
             # patient is theirs, unless the sentence before spoke of someone else
-            before, sure = previous, NARRATIVE * 0.95
+            before = before[: lost.start()] if lost and lost.start() else previous
+            sure = NARRATIVE * 0.95
             if _OTHERS.search(before):
                 continue
         elif not _ABOUT_PATIENT.search(before) or _OTHERS.search(before):
