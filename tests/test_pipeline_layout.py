@@ -275,3 +275,17 @@ def test_a_grid_heading_centred_over_its_column_still_owns_the_cells_under_it() 
         "Name: Aetna",
         "Phone: 800-555-0100",
     ]
+
+
+def test_a_gap_inside_a_cell_does_not_end_the_cells_line() -> None:
+    # a hand tick over a box leaves a gap wider than a word space in the row of options
+    words = [
+        *line(100, (100, "SEX AT BIRTH"), (1100, "PATIENT PHONE")),
+        *line(130, (100, "[ ] Male [ ] Female [ ]X"), (560, "] Unknown"), (1100, "208.678.1093")),
+    ]
+    assert arrange(words, is_label).split("\n") == [
+        "SEX AT BIRTH",
+        "[ ] Male [ ] Female [ ]X  ] Unknown",
+        "PATIENT PHONE",
+        "208.678.1093",
+    ]

@@ -329,12 +329,19 @@ def _past_its_cell(segment: Segment, starts: list[int], unit: float) -> bool:
 
 
 def _cells(labels: Line, values: list[Line], unit: float) -> list[str]:
-    """Each label, then the values that start under it (before the next label starts)."""
+    """Each label, then the values that start under it (before the next label starts).
+
+    Segments of one line under one label are one line of its value: a gap inside a cell
+    ("[ ] X  ] Unknown", where a hand tick took a box's place) does not end the cell's line.
+    """
     starts = [s.x0 for s in labels.segments]
     under: list[list[str]] = [[] for _ in starts]
     for line in values:
+        texts: dict[int, list[str]] = {}
         for segment in line.segments:
-            under[_column_of(segment, starts, unit)].append(segment.text)
+            texts.setdefault(_column_of(segment, starts, unit), []).append(segment.text)
+        for column, parts in texts.items():
+            under[column].append("  ".join(parts))
     out: list[str] = []
     for label, texts in zip(labels.segments, under, strict=True):
         out.append(label.text)
