@@ -103,3 +103,10 @@ def test_a_number_in_a_clause_whose_subject_ocr_lost_is_the_patients() -> None:
     # spoken of someone else just before: not the patient's
     other = text.replace("disc bulge.", "His wife is his caregiver.")
     assert extract([page(other)]).patient.phone is None
+
+
+def test_a_member_id_said_after_an_id_ocr_read_as_1d_is_the_member_id() -> None:
+    text = "Diagnosis: K21.9. Her insurance is Aetna, member 1D W262815015.\n"
+    got = extract([page(text)])
+    assert got.insurance.member_id == "W262815015"
+    assert got.confidence["insurance.memberId"] < 0.9

@@ -42,8 +42,9 @@ _INSURANCE_IS = re.compile(
     # "Highmark covers the visit (ID …)": the payer as the sentence's subject
     r"|^(?P<payer3>[A-Z][\w&'\-]*(?:\s+[A-Z][\w&'\-]*){0,4})\s+(?:covers|will\s+cover|is\s+covering)\b",
 )
+# "member 1D W262815015": OCR reads the I of "ID" as a one or an l.
 _MEMBER_ID = re.compile(
-    r"\b(?:member|subscriber|policy)\s+(?:(?:id|#|number|no\.?)\s*(?:is\s+)?[:#]?\s*"
+    r"\b(?:member|subscriber|policy)\s+(?:(?:id|[1l]d|#|number|no\.?)\s*(?:is\s+)?[:#]?\s*"
     r"(?P<id>[A-Z0-9][A-Z0-9\-]{3,24})\b|(?P<bare>(?=[A-Z\-]*\d)[A-Z0-9][A-Z0-9\-]{4,24})\b)",
     re.IGNORECASE,
 )
