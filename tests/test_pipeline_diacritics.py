@@ -254,3 +254,44 @@ def test_a_stroke_over_the_marked_letter_is_its_acute_where_the_is_dot_was_lost(
     assert diacritics.settle("Padraig", "Pädraig", _padraig(1)) == "Pádraig"
     # a stroke over another letter than the one the second model marked says nothing
     assert diacritics.settle("Padraig", "Pädraig", _padraig(4)) == "Padraig"
+
+
+def _capitals(letters: int, mark: tuple[int, int, int, int] | None) -> Image.Image:
+    """A capitals word as a fax draws it: flat-topped letters 10 px wide and 4 apart between
+    3 px of paper, and a mark (x, y, width, height) touching the letter under it."""
+    from PIL import ImageDraw
+
+    image = Image.new("L", (6 + 14 * letters - 4, 30), 235)
+    draw = ImageDraw.Draw(image)
+    for n in range(letters):
+        draw.rectangle((3 + 14 * n, 8, 12 + 14 * n, 25), fill=40)
+    if mark is not None:
+        x, y, w, h = mark
+        draw.rectangle((x, y, x + w - 1, y + h - 1), fill=90)
+    return image
+
+
+@pytest.mark.parametrize(
+    ("mark", "kept"),
+    [
+        ((32, 5, 7, 3), "BJÖRN"),  # a level smudge across the O: two dots run together
+        ((35, 2, 3, 6), "BJÓRN"),  # one stroke taller than wide: an acute
+        (None, "BJORN"),  # no ink above the cap line: the second model's dots are its own
+        ((4, 5, 7, 3), "BJORN"),  # ink over the B, not the letter the second model marked
+    ],
+)
+def test_a_capitals_accent_touching_its_letter_is_read_from_the_ink_above_the_cap_line(
+    mark: tuple[int, int, int, int] | None, kept: str
+) -> None:
+    crop = _capitals(5, mark)
+    rises = diacritics.raised_above_capitals(crop)
+    assert diacritics.over_capitals("BJORN", "BJÖRN", rises, crop.width) == kept
+    assert diacritics.settle("BJORN", "BJÖRN", crop) == kept
+
+
+def test_a_stroke_over_the_one_capital_i_is_its_acute() -> None:
+    stroke = _capitals(7, (3 + 14 * 3 + 4, 2, 3, 6))  # over the I of RAMIREZ
+    assert diacritics._second_look("RAMIREZ", None, stroke) == "RAMÍREZ"
+    smudge = _capitals(7, (3 + 14 * 3 + 1, 5, 8, 3))  # a level smudge: not an I's accent
+    assert diacritics._second_look("RAMIREZ", None, smudge) == "RAMIREZ"
+    assert diacritics._second_look("RAMIREZ", None, _capitals(7, None)) == "RAMIREZ"

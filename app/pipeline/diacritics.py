@@ -67,6 +67,11 @@ ACUTE_SLANT = 0.7
 ACUTE_SHARE = 0.1
 # Ink and paper closer than this (grey levels) is an empty box.
 MIN_CONTRAST = 40
+# Capitals: a capital's accent touches it at fax resolution, so it shows as ink starting at
+# least RISE pixels above the cap line (where ink is darker than RISE_INK of the way from the
+# ink to the paper: a faint mark counts).
+RISE = 2
+RISE_INK = 0.6
 # A word worth a second look: capitalised, letters only (and a name's hyphen or apostrophe),
 # maybe between the punctuation of the sentence it is in.
 _NAME_PUNCTUATION = "-'’"
@@ -125,6 +130,8 @@ def _second_look(text: str, again: str | None, crop: Image.Image) -> str:
             return settle(text, marked, crop)
     if any(c in text for c in "ié"):
         return from_the_picture(text, marks_above(crop))
+    if _capitals(text) and text.count("I") == 1:
+        return capital_i_acute(text, raised_above_capitals(crop), crop.width)
     return text
 
 
@@ -237,7 +244,95 @@ def settle(read: str, marked: str, crop: Image.Image) -> str:
         and _each_over(others, places, marked, crop.width)
     ):
         return marked.translate(_ACUTE)
+    if _capitals(read):
+        return over_capitals(read, marked, raised_above_capitals(crop), crop.width)
     return read
+
+
+def _capitals(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+@dataclass(frozen=True)
+class Rise:
+    """Ink standing above a capitals word's cap line, in columns of its picture: an accent
+    run into the letter under it (at fax resolution a capital's mark touches it)."""
+
+    left: int
+    right: int
+    height: int  # pixels above the cap line, at the highest
+
+    @property
+    def is_acute(self) -> bool:
+        """One stroke, as tall as it is wide or taller; two dots run together are a level
+        smudge wider than tall (on the corpus's faxes: 7×5 and 4×3 acutes, 4×7 and 3×5 dots)."""
+        return self.height >= self.right - self.left + 1
+
+    @property
+    def is_tall_stroke(self) -> bool:
+        """An acute beyond doubt, with no second model's reading to back it: taller than
+        wide and than a speck of the fax (RISE or so)."""
+        return self.height > max(RISE, self.right - self.left + 1)
+
+    @property
+    def centre(self) -> float:
+        return (self.left + self.right) / 2
+
+
+def raised_above_capitals(crop: Image.Image) -> list[Rise]:
+    """The runs of columns whose ink starts at least ``RISE`` pixels above the word's cap line
+    (the middle of its columns' tops: most capitals are flat topped)."""
+    pixels = np.asarray(crop.convert("L"), dtype=np.float32)
+    if pixels.size == 0:
+        return []
+    low, high = np.percentile(pixels, 2), np.percentile(pixels, 98)
+    if high - low < MIN_CONTRAST:
+        return []
+    ink = pixels < low + (high - low) * RISE_INK
+    has = ink.any(axis=0)
+    if has.sum() < 3:
+        return []
+    tops = np.where(has, ink.argmax(axis=0), -1)
+    cap = float(np.median(tops[has]))
+    rises: list[Rise] = []
+    start, best, gap = -1, 0, 0
+    for x, top in enumerate([*tops.tolist(), -1]):
+        up = top > 0 and cap - top >= RISE  # ink at the picture's top edge: the line above
+        if up and start < 0:
+            start, best, gap = x, 0, 0
+        if up:
+            best, gap = max(best, int(cap - top)), 0
+        elif start >= 0:
+            gap += 1
+            if gap > 1 or top < 0:
+                rises.append(Rise(start, x - gap, best))
+                start = -1
+    # a column alone is a speck; ink at the picture's sides is the next word's
+    return [r for r in rises if r.right > r.left and r.left > 0 and r.right < crop.width - 1]
+
+
+def over_capitals(read: str, marked: str, rises: Sequence[Rise], width: int) -> str:
+    """A capitals word's marks where the picture shows ink above those letters and nowhere
+    else: the German reading's two dots where the ink spans the letter, an acute where it is
+    one narrow stroke ("LÓPEZ", read "LÖPEZ"); else ``read``."""
+    places = [at for at, (a, b) in enumerate(zip(read, marked, strict=True)) if a != b]
+    if not rises or len(rises) != len(places):
+        return read
+    pitch = (width - 2 * PAD) / len(read)
+    out = list(read)
+    for rise, at in zip(sorted(rises, key=lambda r: r.left), places, strict=True):
+        if abs((rise.centre - PAD) / pitch - 0.5 - at) > 0.75:
+            return read
+        out[at] = marked[at].translate(_ACUTE) if rise.is_acute else marked[at]
+    return "".join(out)
+
+
+def capital_i_acute(read: str, rises: Sequence[Rise], width: int) -> str:
+    """A capitals word's one I under one narrow stroke is "Í" (a capital I has no dot)."""
+    if len(rises) != 1 or not rises[0].is_tall_stroke:
+        return read
+    return over_capitals(read, read.replace("I", "Í"), rises, width)
 
 
 def _each_over(marks: Sequence[Mark], places: Sequence[int], word: str, width: int) -> bool:
