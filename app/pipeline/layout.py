@@ -22,6 +22,7 @@ Everything else reads one line at a time, its segments two spaces apart. Pure: w
 text out.
 """
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from statistics import median
@@ -218,6 +219,11 @@ def _lines(words: list[Box], unit: float) -> list[Line]:
     return lines
 
 
+# The right half of a check box as OCR reads it after a tick: a closing bracket, maybe with
+# a stroke of the tick before it ("]", "/]").
+_BOX_CLOSED = re.compile(r"^[^\w\s\[(]?[\])]$")
+
+
 def _is_rule(word: Box, unit: float) -> bool:
     """A table's vertical rule that OCR read as a word ("|", "_|"): rule strokes only, and
     taller than the text beside it (a typed "|" between two values is of the text's height)."""
@@ -227,13 +233,17 @@ def _is_rule(word: Box, unit: float) -> bool:
 
 
 def _segments(row: list[Box], unit: float) -> list[Segment]:
-    """The line's words cut at wide gaps and at a table's rules."""
+    """The line's words cut at wide gaps and at a table's rules; not before a box's closing
+    bracket, which a cell does not start with: a hand tick over a box leaves a gap where the
+    box's left half was ("Urgent [,   /] Routine")."""
     groups: list[list[Box]] = []
     cut = True
     for word in row:
         if _is_rule(word, unit):
             cut = True
-        elif cut or word.x0 - groups[-1][-1].x1 > SEGMENT_GAP * unit:
+        elif cut or (
+            word.x0 - groups[-1][-1].x1 > SEGMENT_GAP * unit and not _BOX_CLOSED.match(word.text)
+        ):
             groups.append([word])
             cut = False
         else:
