@@ -72,6 +72,8 @@ MIN_CONTRAST = 40
 # ink to the paper: a faint mark counts).
 RISE = 2
 RISE_INK = 0.6
+ACUTE_LEAN = 0.4
+STEEP_LEAN = 1.0
 # A word worth a second look: capitalised, letters only (and a name's hyphen or apostrophe),
 # maybe between the punctuation of the sentence it is in.
 _NAME_PUNCTUATION = "-'’"
@@ -216,6 +218,9 @@ def settle(read: str, marked: str, crop: Image.Image) -> str:
     extra = len(marks) - dotted
     if extra == 2 * len(changed):
         return marked
+    if _capitals(read):
+        # a capital's mark touches it or floats alone: its ink above the cap line says which
+        return over_capitals(read, marked, raised_above_capitals(crop), crop.width)
     # One stroke a letter, and no i's dot to mistake for one; not where English read an "i"
     # (that was two dots, one of them lost).
     stand_in = any(_STAND_INS.get(b) == a for a, b in changed)
@@ -244,9 +249,23 @@ def settle(read: str, marked: str, crop: Image.Image) -> str:
         and _each_over(others, places, marked, crop.width)
     ):
         return marked.translate(_ACUTE)
-    if _capitals(read):
-        return over_capitals(read, marked, raised_above_capitals(crop), crop.width)
+    if _umlaut_not_i(read, marked, marks):
+        return marked
     return read
+
+
+def _umlaut_not_i(read: str, marked: str, marks: Sequence[Mark]) -> bool:
+    """ "Miller" where the German model reads "Müller": English took a "ü"'s dots, run into
+    one at fax resolution, for an i's dot. An i's dot stands on its stem, a ü's over the
+    bowl: one mark over no stem, and every other i's dot on its own stem, say the letter is
+    the "ü" (where along the word is not asked: a wide capital before it throws the letters'
+    even spacing out)."""
+    changed = [at for at, (a, b) in enumerate(zip(read, marked, strict=True)) if a != b]
+    if len(changed) != 1 or (read[changed[0]], marked[changed[0]]) not in (("i", "ü"), ("I", "Ü")):
+        return False
+    on_stems = [m for m in marks if m.over_stem]
+    others = [m for m in marks if not m.over_stem]
+    return len(others) == 1 and len(on_stems) == sum(c in _DOTTED for c in marked)
 
 
 def _capitals(word: str) -> bool:
@@ -262,18 +281,23 @@ class Rise:
     left: int
     right: int
     height: int  # pixels above the cap line, at the highest
+    rows: int  # of those, the rows with ink (fewer: a dot floating over its letter)
+    slant: float  # how far right of its lower half its upper half is, in pixels
 
     @property
     def is_acute(self) -> bool:
-        """One stroke, as tall as it is wide or taller; two dots run together are a level
-        smudge wider than tall (on the corpus's faxes: 7×5 and 4×3 acutes, 4×7 and 3×5 dots)."""
-        return self.height >= self.right - self.left + 1
+        """One stroke: leaning right, steeply if it is wider than tall (over a wide capital:
+        "PÁDRAIG"). Two dots are a level smudge, or a dot or two standing upright (on the
+        corpus's faxes acutes 7×5 and 4×3 leaning 0.5 to 0.7 px, 6×7 leaning 2.2; dots 4×7,
+        3×5 and 2×2 leaning -0.7 to 0.5)."""
+        wide = self.rows < self.right - self.left + 1
+        return self.slant >= (STEEP_LEAN if wide else ACUTE_LEAN)
 
     @property
     def is_tall_stroke(self) -> bool:
         """An acute beyond doubt, with no second model's reading to back it: taller than
         wide and than a speck of the fax (RISE or so)."""
-        return self.height > max(RISE, self.right - self.left + 1)
+        return self.is_acute and self.height > max(RISE, self.right - self.left + 1)
 
     @property
     def centre(self) -> float:
@@ -294,8 +318,8 @@ def raised_above_capitals(crop: Image.Image) -> list[Rise]:
     if has.sum() < 3:
         return []
     tops = np.where(has, ink.argmax(axis=0), -1)
-    cap = float(np.median(tops[has]))
-    rises: list[Rise] = []
+    cap = int(np.median(tops[has]))
+    runs: list[tuple[int, int, int]] = []
     start, best, gap = -1, 0, 0
     for x, top in enumerate([*tops.tolist(), -1]):
         up = top > 0 and cap - top >= RISE  # ink at the picture's top edge: the line above
@@ -306,10 +330,18 @@ def raised_above_capitals(crop: Image.Image) -> list[Rise]:
         elif start >= 0:
             gap += 1
             if gap > 1 or top < 0:
-                rises.append(Rise(start, x - gap, best))
+                runs.append((start, x - gap, best))
                 start = -1
+    rises = []
     # a column alone is a speck; ink at the picture's sides is the next word's
-    return [r for r in rises if r.right > r.left and r.left > 0 and r.right < crop.width - 1]
+    for left, right, height in runs:
+        if right > left and left > 0 and right < crop.width - 1:
+            ys, xs = np.nonzero(ink[:cap, left : right + 1])
+            middle = (ys.min() + ys.max()) / 2
+            upper, lower = xs[ys < middle], xs[ys > middle]
+            slant = float(upper.mean() - lower.mean()) if len(upper) and len(lower) else 0.0
+            rises.append(Rise(left, right, height, len(set(ys.tolist())), slant))
+    return rises
 
 
 def over_capitals(read: str, marked: str, rises: Sequence[Rise], width: int) -> str:
