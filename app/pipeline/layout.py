@@ -347,10 +347,10 @@ def _cells(labels: Line, values: list[Line], unit: float) -> list[str]:
     starts = [s.x0 for s in labels.segments]
     under: list[list[str]] = [[] for _ in starts]
     for line in values:
-        texts: dict[int, list[str]] = {}
+        in_column: dict[int, list[str]] = {}
         for segment in line.segments:
-            texts.setdefault(_column_of(segment, starts, unit), []).append(segment.text)
-        for column, parts in texts.items():
+            in_column.setdefault(_column_of(segment, starts, unit), []).append(segment.text)
+        for column, parts in in_column.items():
             under[column].append("  ".join(parts))
     out: list[str] = []
     for label, texts in zip(labels.segments, under, strict=True):
