@@ -281,7 +281,7 @@ def _capitals(
     [
         ((32, 5, 7, 3), 0, "BJÖRN"),  # a level smudge across the O: two dots run together
         ((35, 2, 3, 6), 1, "BJÓRN"),  # one stroke taller than wide, leaning right: an acute
-        ((35, 2, 3, 6), 0, "BJÖRN"),  # upright: a dot (the other lost), not an acute
+        ((35, 2, 3, 6), 0, "BJORN"),  # an upright bar: neither clearly, left as read
         ((31, 4, 7, 4), 2, "BJÓRN"),  # wider than tall but leaning steeply: an acute
         ((31, 4, 7, 4), 0, "BJÖRN"),  # as wide, standing level: two dots
         ((36, 2, 2, 2), 0, "BJÖRN"),  # a dot floating over the letter: not an acute

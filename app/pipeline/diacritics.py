@@ -286,12 +286,20 @@ class Rise:
 
     @property
     def is_acute(self) -> bool:
-        """One stroke: leaning right, steeply if it is wider than tall (over a wide capital:
-        "PÁDRAIG"). Two dots are a level smudge, or a dot or two standing upright (on the
-        corpus's faxes acutes 7×5 and 4×3 leaning 0.5 to 0.7 px, 6×7 leaning 2.2; dots 4×7,
-        3×5 and 2×2 leaning -0.7 to 0.5)."""
+        """One stroke leaning right: as tall as wide or taller, or wider but standing on its
+        letter and leaning steeply (over a wide capital: "PÁDRAIG"). On the corpus's faxes
+        acutes 5×7, 3×5 leaning 0.5 to 0.7 px, 7×6 leaning 2.2."""
         wide = self.rows < self.right - self.left + 1
-        return self.slant >= (STEEP_LEAN if wide else ACUTE_LEAN)
+        standing = self.rows == self.height
+        return self.slant >= ACUTE_LEAN and (not wide or (standing and self.slant >= STEEP_LEAN))
+
+    @property
+    def is_dots(self) -> bool:
+        """Two dots (or one, its twin lost): level, and a smudge wider than tall or floating
+        over the letter (on the corpus's faxes 7×4 and 2×2 a gap above, leaning 0 to 0.1)."""
+        floating = self.rows < self.height
+        wide = self.rows < self.right - self.left + 1
+        return abs(self.slant) < ACUTE_LEAN and (wide or floating)
 
     @property
     def is_tall_stroke(self) -> bool:
@@ -346,8 +354,9 @@ def raised_above_capitals(crop: Image.Image) -> list[Rise]:
 
 def over_capitals(read: str, marked: str, rises: Sequence[Rise], width: int) -> str:
     """A capitals word's marks where the picture shows ink above those letters and nowhere
-    else: the German reading's two dots where the ink spans the letter, an acute where it is
-    one narrow stroke ("LÓPEZ", read "LÖPEZ"); else ``read``."""
+    else: the German reading's two dots where the ink is level, an acute where it is one
+    stroke leaning right ("LÓPEZ", read "LÖPEZ"); else (or where a mark is neither clearly)
+    ``read``."""
     places = [at for at, (a, b) in enumerate(zip(read, marked, strict=True)) if a != b]
     if not rises or len(rises) != len(places):
         return read
@@ -356,7 +365,12 @@ def over_capitals(read: str, marked: str, rises: Sequence[Rise], width: int) -> 
     for rise, at in zip(sorted(rises, key=lambda r: r.left), places, strict=True):
         if abs((rise.centre - PAD) / pitch - 0.5 - at) > 0.75:
             return read
-        out[at] = marked[at].translate(_ACUTE) if rise.is_acute else marked[at]
+        if rise.is_acute:
+            out[at] = marked[at].translate(_ACUTE)
+        elif rise.is_dots:
+            out[at] = marked[at]
+        else:
+            return read  # neither clearly: a wrong mark is worse than none
     return "".join(out)
 
 
