@@ -72,3 +72,20 @@ def test_a_sex_read_from_a_garbled_option_is_scored_in_doubt() -> None:
     got = extract([PageText(1, text, "ocr", 0.96, words, PageType.referral)])
     assert got.patient.sex == Sex.M
     assert got.confidence["patient.sex"] < 0.9
+
+
+def test_an_urgency_read_from_a_row_of_boxes_whose_ticks_ocr_lost_is_in_doubt() -> None:
+    from app.pipeline.fields import extract
+    from app.pipeline.types import PageText, Word
+    from models.document import PageType
+
+    def urgency(line: str) -> tuple[Urgency | None, float]:
+        text = f"Patient\nName: Ann Bell\n{line}\n"
+        words = tuple(Word(w, 0.96) for w in text.split())
+        got = extract([PageText(1, text, "ocr", 0.96, words, PageType.referral)])
+        return got.clinical.urgency, got.confidence["clinical.urgency"]
+
+    found, confidence = urgency("Urgency: [ Peasy  eer ] Emergent")  # the tick's row garbled
+    assert found == Urgency.stat and confidence < 0.9
+    found, confidence = urgency("Urgency: Emergent")  # said, no boxes: as sure as before
+    assert found == Urgency.stat and confidence >= 0.9

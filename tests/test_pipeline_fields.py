@@ -1175,3 +1175,13 @@ def test_a_forms_captioned_cells_on_one_line_are_city_state_and_zip_and_an_empty
 def test_a_label_left_empty_takes_no_section_heading_for_its_value() -> None:
     text = "A. PATIENT\nLast name Begay First name Ottilie\nStreet  Apt/Unit\nCity\nB. INSURANCE\n"
     assert extract([page(text)]).patient.address is None
+
+
+def test_a_code_ocr_split_with_a_space_leaves_the_list_in_doubt() -> None:
+    # "E11.42" read "El 1.42": the list read is short of it, so not shown as sure
+    e = extract([ocr_page("Patient\nName: Ann Bell\nICD-10  G62.9, El 1.42\n")])
+    assert e.clinical.diagnosis_codes == ["G62.9"]
+    assert e.confidence["clinical.diagnosisCodes"] < 0.9
+    e = extract([ocr_page("Patient\nName: Ann Bell\nICD-10  G62.9, E11.42\n")])
+    assert e.clinical.diagnosis_codes == ["G62.9", "E11.42"]
+    assert e.confidence["clinical.diagnosisCodes"] >= 0.9
