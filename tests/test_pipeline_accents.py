@@ -19,6 +19,11 @@ def ocr_page(text: str, number: int, page_type: PageType = PageType.referral) ->
         ("Padraig", "PÁDRAIG", "Pádraig"),  # the word's case, the reading's marks
         ("Hernandez", "Hernández", "Hernández"),
         ("Zoé", "Zoë", None),  # a mark changed, not added: which is right is unknown
+        ("Bjérn", "BJÖRN", "Björn"),  # English's "é" for a marked vowel it cannot read
+        ("Bjérn", "BJORN", None),  # no mark there: the letter is in doubt, not its mark
+        ("Bjérn", "Bjïrn", None),  # a marked i is no vowel English reads as "é"
+        ("Miller", "Müller", "Müller"),  # English's "i" for a "ü", its dots taken for a dot
+        ("Miller", "Möller", None),
         ("Müller", "Muller", None),  # a mark taken away
         ("Hernandez", "Fernández", None),  # another name
         ("Lee", "Lees", None),

@@ -42,3 +42,50 @@ def test_a_tick_read_as_letters_glued_to_its_option_is_still_the_odd_one() -> No
 
 def test_a_tick_read_as_a_capital_glued_to_its_sex_option_is_the_odd_one() -> None:
     assert read_sex("i /AMale [ ]Female [ ]X [ ] Unknown") == Sex.M
+
+
+@pytest.mark.parametrize(
+    ("row", "sex"),
+    [
+        ("i Amate [ ] Female [ ]X [ ] Unknown", Sex.M),  # "Male" under the tick, one letter off
+        ("S<1Mate [ ]Female []X [ ] Unknown  +1 609 453 5123", Sex.M),  # the tick glued on
+        ("[ ] Male [ ] Female [ ] Unknown", None),  # every option read: nothing to mend
+        ("[ ] Male [ ] Female Mate [ ] Unknown", None),  # "Male" is there: "Mate" is no option
+        ("i Amate", None),  # no box: no row of options
+    ],
+)
+def test_an_option_word_a_tick_garbled_is_read_as_the_option_the_row_lacks(
+    row: str, sex: Sex | None
+) -> None:
+    from app.pipeline.fields.people import read_crossed_sex
+
+    assert read_crossed_sex(row) == sex
+
+
+def test_a_sex_read_from_a_garbled_option_is_scored_in_doubt() -> None:
+    from app.pipeline.fields import extract
+    from app.pipeline.types import PageText, Word
+    from models.document import PageType
+
+    text = "Patient\nLAST NAME\nBell\nSEX\ni Amate [ ] Female [ ]X [ ] Unknown\n"
+    words = tuple(Word(w, 0.96) for w in text.split())
+    got = extract([PageText(1, text, "ocr", 0.96, words, PageType.referral)])
+    assert got.patient.sex == Sex.M
+    assert got.confidence["patient.sex"] < 0.9
+
+
+def test_an_urgency_read_from_a_row_of_boxes_whose_ticks_ocr_lost_is_in_doubt() -> None:
+    from app.pipeline.fields import extract
+    from app.pipeline.types import PageText, Word
+    from models.document import PageType
+
+    def urgency(line: str) -> tuple[Urgency | None, float]:
+        text = f"Patient\nName: Ann Bell\n{line}\n"
+        words = tuple(Word(w, 0.96) for w in text.split())
+        got = extract([PageText(1, text, "ocr", 0.96, words, PageType.referral)])
+        return got.clinical.urgency, got.confidence["clinical.urgency"]
+
+    found, confidence = urgency("Urgency: [ Peasy  eer ] Emergent")  # the tick's row garbled
+    assert found == Urgency.stat and confidence < 0.9
+    found, confidence = urgency("Urgency: Emergent")  # said, no boxes: as sure as before
+    assert found == Urgency.stat and confidence >= 0.9

@@ -254,3 +254,70 @@ def test_a_stroke_over_the_marked_letter_is_its_acute_where_the_is_dot_was_lost(
     assert diacritics.settle("Padraig", "Pädraig", _padraig(1)) == "Pádraig"
     # a stroke over another letter than the one the second model marked says nothing
     assert diacritics.settle("Padraig", "Pädraig", _padraig(4)) == "Padraig"
+
+
+def _capitals(
+    letters: int, mark: tuple[int, int, int, int] | None, *, lean: int = 0
+) -> Image.Image:
+    """A capitals word as a fax draws it: flat-topped letters 10 px wide and 4 apart between
+    3 px of paper, and a mark (x, y, width, height) touching the letter under it, its upper
+    half ``lean`` px right of its lower half."""
+    from PIL import ImageDraw
+
+    image = Image.new("L", (6 + 14 * letters - 4, 30), 235)
+    draw = ImageDraw.Draw(image)
+    for n in range(letters):
+        draw.rectangle((3 + 14 * n, 8, 12 + 14 * n, 25), fill=40)
+    if mark is not None:
+        x, y, w, h = mark
+        half = h // 2
+        draw.rectangle((x + lean, y, x + lean + w - 1, y + half - 1), fill=90)
+        draw.rectangle((x, y + half, x + w - 1, y + h - 1), fill=90)
+    return image
+
+
+@pytest.mark.parametrize(
+    ("mark", "lean", "kept"),
+    [
+        ((32, 5, 7, 3), 0, "BJÖRN"),  # a level smudge across the O: two dots run together
+        ((35, 2, 3, 6), 1, "BJÓRN"),  # one stroke taller than wide, leaning right: an acute
+        ((35, 2, 3, 6), 0, "BJORN"),  # an upright bar: neither clearly, left as read
+        ((31, 4, 7, 4), 2, "BJÓRN"),  # wider than tall but leaning steeply: an acute
+        ((31, 4, 7, 4), 0, "BJÖRN"),  # as wide, standing level: two dots
+        ((36, 2, 2, 2), 0, "BJÖRN"),  # a dot floating over the letter: not an acute
+        (None, 0, "BJORN"),  # no ink above the cap line: the second model's dots are its own
+        ((4, 5, 7, 3), 0, "BJORN"),  # ink over the B, not the letter the second model marked
+    ],
+)
+def test_a_capitals_accent_touching_its_letter_is_read_from_the_ink_above_the_cap_line(
+    mark: tuple[int, int, int, int] | None, lean: int, kept: str
+) -> None:
+    crop = _capitals(5, mark, lean=lean)
+    rises = diacritics.raised_above_capitals(crop)
+    assert diacritics.over_capitals("BJORN", "BJÖRN", rises, crop.width) == kept
+    assert diacritics.settle("BJORN", "BJÖRN", crop) == kept
+
+
+def test_a_stroke_over_the_one_capital_i_is_its_acute() -> None:
+    stroke = _capitals(7, (3 + 14 * 3 + 4, 2, 3, 6), lean=1)  # over the I of RAMIREZ
+    assert diacritics._second_look("RAMIREZ", None, stroke) == "RAMÍREZ"
+    smudge = _capitals(7, (3 + 14 * 3 + 1, 5, 8, 3))  # a level smudge: not an I's accent
+    assert diacritics._second_look("RAMIREZ", None, smudge) == "RAMIREZ"
+    assert diacritics._second_look("RAMIREZ", None, _capitals(7, None)) == "RAMIREZ"
+    upright = _capitals(7, (3 + 14 * 3 + 4, 2, 3, 6))  # a bar standing up: no accent's lean
+    assert diacritics._second_look("RAMIREZ", None, upright) == "RAMIREZ"
+
+
+def test_a_u_umlauts_dots_run_into_one_over_the_bowl_english_read_as_an_i_make_it_u() -> None:
+    # "Miller" where the German model reads "Müller": the mark stands over a bowl, not a stem
+    over_bowl = _word_picture([(37, 12, 44, 13)])
+    assert diacritics.settle("Zoi", "Zoü", over_bowl) == "Zoü"
+    assert diacritics.settle("Zoi", "Zoü", _word_picture([])) == "Zoi"  # no mark: English's
+    from PIL import ImageDraw
+
+    over_stem = _word_picture([])  # a real "i": its dot over a narrow stem
+    draw = ImageDraw.Draw(over_stem)
+    draw.rectangle((36, 18, 46, 34), fill=255)
+    draw.rectangle((40, 18, 42, 34), fill=0)
+    draw.rectangle((40, 13, 42, 15), fill=0)
+    assert diacritics.settle("Zoi", "Zoü", over_stem) == "Zoi"

@@ -763,6 +763,41 @@ def test_a_capitals_value_under_its_label_is_no_misread_label() -> None:
     assert e.patient.phone == "+15592760038"
 
 
+def test_a_misread_label_under_an_empty_number_label_is_a_label_not_its_value() -> None:
+    # "PHONE" left blank: the line under it is the next cell's label, misread ("ADDR")
+    text = "Patient\nFIRST\nAnn\nPHONE\nADOR\n4112 Maple Dr Anchorage, AK 99557\nE-MAIL\n"
+    e = extract([ocr_page(text)])
+    assert e.patient.address is not None
+    assert (e.patient.address.line1, e.patient.address.zip) == ("4112 Maple Dr", "99557")
+    assert e.patient.phone is None
+    # under a label of words a capitals word stays the value ("LAST NAME" / "BELL")
+    e = extract([ocr_page("Patient\nFIRST NAME\nAnn\nLAST NAME\nBELL\nCELL\n559-276-0038\n")])
+    assert e.patient.last_name is not None and e.patient.last_name.upper() == "BELL"
+
+
+def test_an_area_code_ocr_read_a_letter_into_is_the_phones_not_a_labels_hint() -> None:
+    # "(S20)": S for 5; a bracket after a label is a hint ("Phone (cell)") only if no number
+    text = "Referring Provider\nDept Phone / Fax  (S20) 534-3648 / (520) 380-8022\n"
+    e = extract([ocr_page(text)])
+    assert (e.referrer.phone, e.referrer.fax) == ("+15205343648", "+15203808022")
+    assert e.confidence["referrer.phone"] < 0.9  # a digit repaired
+    e = extract([ocr_page("Patient\nPhone (cell): 555-201-3344\n")])
+    assert e.patient.phone == "+15552013344"
+
+
+def test_a_labels_colon_ocr_read_as_a_semicolon_still_labels_its_value() -> None:
+    text = "Referring Provider\nJane Roe, MD\nTel; +1 608 421 0118 | Fax No.: +1 608 905 0757\n"
+    e = extract([ocr_page(text)])
+    assert e.referrer.phone == "+16084210118"
+    # typed text says what it says; and a clause after a semicolon is no value
+    assert extract([page(text)]).referrer.phone is None
+    from app.pipeline.fields.labels import _SEMICOLON_AFTER_LABEL, _colon_for_semicolon
+
+    assert _SEMICOLON_AFTER_LABEL.sub(_colon_for_semicolon, "Patient; she was seen") == (
+        "Patient; she was seen"
+    )
+
+
 @pytest.mark.parametrize(
     ("line", "kept"),
     [
@@ -1140,3 +1175,13 @@ def test_a_forms_captioned_cells_on_one_line_are_city_state_and_zip_and_an_empty
 def test_a_label_left_empty_takes_no_section_heading_for_its_value() -> None:
     text = "A. PATIENT\nLast name Begay First name Ottilie\nStreet  Apt/Unit\nCity\nB. INSURANCE\n"
     assert extract([page(text)]).patient.address is None
+
+
+def test_a_code_ocr_split_with_a_space_leaves_the_list_in_doubt() -> None:
+    # "E11.42" read "El 1.42": the list read is short of it, so not shown as sure
+    e = extract([ocr_page("Patient\nName: Ann Bell\nICD-10  G62.9, El 1.42\n")])
+    assert e.clinical.diagnosis_codes == ["G62.9"]
+    assert e.confidence["clinical.diagnosisCodes"] < 0.9
+    e = extract([ocr_page("Patient\nName: Ann Bell\nICD-10  G62.9, E11.42\n")])
+    assert e.clinical.diagnosis_codes == ["G62.9", "E11.42"]
+    assert e.confidence["clinical.diagnosisCodes"] >= 0.9

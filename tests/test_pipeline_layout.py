@@ -275,3 +275,29 @@ def test_a_grid_heading_centred_over_its_column_still_owns_the_cells_under_it() 
         "Name: Aetna",
         "Phone: 800-555-0100",
     ]
+
+
+def test_a_gap_inside_a_cell_does_not_end_the_cells_line() -> None:
+    # a hand tick over a box leaves a gap wider than a word space in the row of options
+    words = [
+        *line(100, (100, "SEX AT BIRTH"), (1100, "PATIENT PHONE")),
+        *line(130, (100, "[ ] Male [ ] Female [ ]X"), (560, "X] Unknown"), (1100, "208.678.1093")),
+    ]
+    assert arrange(words, is_label).split("\n") == [
+        "SEX AT BIRTH",
+        "[ ] Male [ ] Female [ ]X  X] Unknown",
+        "PATIENT PHONE",
+        "208.678.1093",
+    ]
+
+
+def test_a_boxs_closing_bracket_after_a_gap_goes_on_with_the_line_before_it() -> None:
+    # the tick took the box's left half: "/] Routine" is no cell of a column of its own
+    words = [
+        *line(100, (100, "Urgency: [ ] STAT [ ] Urgent [,"), (614, "/] Routine")),
+        *line(130, (100, "Spec: Gastroenterology")),
+    ]
+    assert arrange(words, is_label).split("\n") == [
+        "Urgency: [ ] STAT [ ] Urgent [, /] Routine",
+        "Spec: Gastroenterology",
+    ]

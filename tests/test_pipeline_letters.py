@@ -88,3 +88,25 @@ def test_a_title_names_the_patients_sex_and_mx_is_other() -> None:
     assert extract([page("Re: Mr. John Olsen\n")]).patient.sex == Sex.M
     assert extract([page("Re: Mx. Sam Olsen\n")]).patient.sex == Sex.X
     assert extract([page("Re: John Olsen\n")]).patient.sex is None
+
+
+def test_a_number_in_a_clause_whose_subject_ocr_lost_is_the_patients() -> None:
+    # "He can be reached at …" with "He" lost at the start of a line
+    text = (
+        "Thank you for seeing Tyrone Baker, a 79 year old male whom I am referring for low\n"
+        "back pain radiating down the left leg. MRI shows L4-L5 disc bulge. can be reached\n"
+        "at 609.760.6927.\n"
+    )
+    got = extract([page(text)])
+    assert got.patient.phone == "+16097606927"
+    assert got.confidence["patient.phone"] < 0.9
+    # spoken of someone else just before: not the patient's
+    other = text.replace("disc bulge.", "His wife is his caregiver.")
+    assert extract([page(other)]).patient.phone is None
+
+
+def test_a_member_id_said_after_an_id_ocr_read_as_1d_is_the_member_id() -> None:
+    text = "Diagnosis: K21.9. Her insurance is Aetna, member 1D W262815015.\n"
+    got = extract([page(text)])
+    assert got.insurance.member_id == "W262815015"
+    assert got.confidence["insurance.memberId"] < 0.9

@@ -67,6 +67,13 @@ ACUTE_SLANT = 0.7
 ACUTE_SHARE = 0.1
 # Ink and paper closer than this (grey levels) is an empty box.
 MIN_CONTRAST = 40
+# Capitals: a capital's accent touches it at fax resolution, so it shows as ink starting at
+# least RISE pixels above the cap line (where ink is darker than RISE_INK of the way from the
+# ink to the paper: a faint mark counts).
+RISE = 2
+RISE_INK = 0.6
+ACUTE_LEAN = 0.4
+STEEP_LEAN = 1.0
 # A word worth a second look: capitalised, letters only (and a name's hyphen or apostrophe),
 # maybe between the punctuation of the sentence it is in.
 _NAME_PUNCTUATION = "-'’"
@@ -125,6 +132,8 @@ def _second_look(text: str, again: str | None, crop: Image.Image) -> str:
             return settle(text, marked, crop)
     if any(c in text for c in "ié"):
         return from_the_picture(text, marks_above(crop))
+    if _capitals(text) and text.count("I") == 1:
+        return capital_i_acute(text, raised_above_capitals(crop), crop.width)
     return text
 
 
@@ -209,6 +218,9 @@ def settle(read: str, marked: str, crop: Image.Image) -> str:
     extra = len(marks) - dotted
     if extra == 2 * len(changed):
         return marked
+    if _capitals(read):
+        # a capital's mark touches it or floats alone: its ink above the cap line says which
+        return over_capitals(read, marked, raised_above_capitals(crop), crop.width)
     # One stroke a letter, and no i's dot to mistake for one; not where English read an "i"
     # (that was two dots, one of them lost).
     stand_in = any(_STAND_INS.get(b) == a for a, b in changed)
@@ -237,7 +249,136 @@ def settle(read: str, marked: str, crop: Image.Image) -> str:
         and _each_over(others, places, marked, crop.width)
     ):
         return marked.translate(_ACUTE)
+    if _umlaut_not_i(read, marked, marks):
+        return marked
     return read
+
+
+def _umlaut_not_i(read: str, marked: str, marks: Sequence[Mark]) -> bool:
+    """ "Miller" where the German model reads "Müller": English took a "ü"'s dots, run into
+    one at fax resolution, for an i's dot. An i's dot stands on its stem, a ü's over the
+    bowl: one mark over no stem, and every other i's dot on its own stem, say the letter is
+    the "ü" (where along the word is not asked: a wide capital before it throws the letters'
+    even spacing out)."""
+    changed = [at for at, (a, b) in enumerate(zip(read, marked, strict=True)) if a != b]
+    if len(changed) != 1 or (read[changed[0]], marked[changed[0]]) not in (("i", "ü"), ("I", "Ü")):
+        return False
+    on_stems = [m for m in marks if m.over_stem]
+    others = [m for m in marks if not m.over_stem]
+    return len(others) == 1 and len(on_stems) == sum(c in _DOTTED for c in marked)
+
+
+def _capitals(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+@dataclass(frozen=True)
+class Rise:
+    """Ink standing above a capitals word's cap line, in columns of its picture: an accent
+    run into the letter under it (at fax resolution a capital's mark touches it)."""
+
+    left: int
+    right: int
+    height: int  # pixels above the cap line, at the highest
+    rows: int  # of those, the rows with ink (fewer: a dot floating over its letter)
+    slant: float  # how far right of its lower half its upper half is, in pixels
+
+    @property
+    def is_acute(self) -> bool:
+        """One stroke leaning right: as tall as wide or taller, or wider but standing on its
+        letter and leaning steeply (over a wide capital: "PÁDRAIG"). On the corpus's faxes
+        acutes 5×7, 3×5 leaning 0.5 to 0.7 px, 7×6 leaning 2.2."""
+        wide = self.rows < self.right - self.left + 1
+        standing = self.rows == self.height
+        return self.slant >= ACUTE_LEAN and (not wide or (standing and self.slant >= STEEP_LEAN))
+
+    @property
+    def is_dots(self) -> bool:
+        """Two dots (or one, its twin lost): level, and a smudge wider than tall or floating
+        over the letter (on the corpus's faxes 7×4 and 2×2 a gap above, leaning 0 to 0.1)."""
+        floating = self.rows < self.height
+        wide = self.rows < self.right - self.left + 1
+        return abs(self.slant) < ACUTE_LEAN and (wide or floating)
+
+    @property
+    def is_tall_stroke(self) -> bool:
+        """An acute beyond doubt, with no second model's reading to back it: taller than
+        wide and than a speck of the fax (RISE or so)."""
+        return self.is_acute and self.height > max(RISE, self.right - self.left + 1)
+
+    @property
+    def centre(self) -> float:
+        return (self.left + self.right) / 2
+
+
+def raised_above_capitals(crop: Image.Image) -> list[Rise]:
+    """The runs of columns whose ink starts at least ``RISE`` pixels above the word's cap line
+    (the middle of its columns' tops: most capitals are flat topped)."""
+    pixels = np.asarray(crop.convert("L"), dtype=np.float32)
+    if pixels.size == 0:
+        return []
+    low, high = np.percentile(pixels, 2), np.percentile(pixels, 98)
+    if high - low < MIN_CONTRAST:
+        return []
+    ink = pixels < low + (high - low) * RISE_INK
+    has = ink.any(axis=0)
+    if has.sum() < 3:
+        return []
+    tops = np.where(has, ink.argmax(axis=0), -1)
+    cap = int(np.median(tops[has]))
+    runs: list[tuple[int, int, int]] = []
+    start, best, gap = -1, 0, 0
+    for x, top in enumerate([*tops.tolist(), -1]):
+        up = top > 0 and cap - top >= RISE  # ink at the picture's top edge: the line above
+        if up and start < 0:
+            start, best, gap = x, 0, 0
+        if up:
+            best, gap = max(best, int(cap - top)), 0
+        elif start >= 0:
+            gap += 1
+            if gap > 1 or top < 0:
+                runs.append((start, x - gap, best))
+                start = -1
+    rises = []
+    # a column alone is a speck; ink at the picture's sides is the next word's
+    for left, right, height in runs:
+        if right > left and left > 0 and right < crop.width - 1:
+            ys, xs = np.nonzero(ink[:cap, left : right + 1])
+            middle = (ys.min() + ys.max()) / 2
+            upper, lower = xs[ys < middle], xs[ys > middle]
+            slant = float(upper.mean() - lower.mean()) if len(upper) and len(lower) else 0.0
+            rises.append(Rise(left, right, height, len(set(ys.tolist())), slant))
+    return rises
+
+
+def over_capitals(read: str, marked: str, rises: Sequence[Rise], width: int) -> str:
+    """A capitals word's marks where the picture shows ink above those letters and nowhere
+    else: the German reading's two dots where the ink is level, an acute where it is one
+    stroke leaning right ("LÓPEZ", read "LÖPEZ"); else (or where a mark is neither clearly)
+    ``read``."""
+    places = [at for at, (a, b) in enumerate(zip(read, marked, strict=True)) if a != b]
+    if not rises or len(rises) != len(places):
+        return read
+    pitch = (width - 2 * PAD) / len(read)
+    out = list(read)
+    for rise, at in zip(sorted(rises, key=lambda r: r.left), places, strict=True):
+        if abs((rise.centre - PAD) / pitch - 0.5 - at) > 0.75:
+            return read
+        if rise.is_acute:
+            out[at] = marked[at].translate(_ACUTE)
+        elif rise.is_dots:
+            out[at] = marked[at]
+        else:
+            return read  # neither clearly: a wrong mark is worse than none
+    return "".join(out)
+
+
+def capital_i_acute(read: str, rises: Sequence[Rise], width: int) -> str:
+    """A capitals word's one I under one narrow stroke is "Í" (a capital I has no dot)."""
+    if len(rises) != 1 or not rises[0].is_tall_stroke:
+        return read
+    return over_capitals(read, read.replace("I", "Í"), rises, width)
 
 
 def _each_over(marks: Sequence[Mark], places: Sequence[int], word: str, width: int) -> bool:

@@ -22,6 +22,7 @@ Everything else reads one line at a time, its segments two spaces apart. Pure: w
 text out.
 """
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from statistics import median
@@ -218,6 +219,11 @@ def _lines(words: list[Box], unit: float) -> list[Line]:
     return lines
 
 
+# The right half of a check box as OCR reads it after a tick: a closing bracket, maybe with
+# a stroke of the tick before it ("]", "/]").
+_BOX_CLOSED = re.compile(r"^[^\w\s\[(]?[\])]$")
+
+
 def _is_rule(word: Box, unit: float) -> bool:
     """A table's vertical rule that OCR read as a word ("|", "_|"): rule strokes only, and
     taller than the text beside it (a typed "|" between two values is of the text's height)."""
@@ -227,13 +233,17 @@ def _is_rule(word: Box, unit: float) -> bool:
 
 
 def _segments(row: list[Box], unit: float) -> list[Segment]:
-    """The line's words cut at wide gaps and at a table's rules."""
+    """The line's words cut at wide gaps and at a table's rules; not before a box's closing
+    bracket, which a cell does not start with: a hand tick over a box leaves a gap where the
+    box's left half was ("Urgent [,   /] Routine")."""
     groups: list[list[Box]] = []
     cut = True
     for word in row:
         if _is_rule(word, unit):
             cut = True
-        elif cut or word.x0 - groups[-1][-1].x1 > SEGMENT_GAP * unit:
+        elif cut or (
+            word.x0 - groups[-1][-1].x1 > SEGMENT_GAP * unit and not _BOX_CLOSED.match(word.text)
+        ):
             groups.append([word])
             cut = False
         else:
@@ -329,12 +339,19 @@ def _past_its_cell(segment: Segment, starts: list[int], unit: float) -> bool:
 
 
 def _cells(labels: Line, values: list[Line], unit: float) -> list[str]:
-    """Each label, then the values that start under it (before the next label starts)."""
+    """Each label, then the values that start under it (before the next label starts).
+
+    Segments of one line under one label are one line of its value: a gap inside a cell
+    ("[ ] X  ] Unknown", where a hand tick took a box's place) does not end the cell's line.
+    """
     starts = [s.x0 for s in labels.segments]
     under: list[list[str]] = [[] for _ in starts]
     for line in values:
+        in_column: dict[int, list[str]] = {}
         for segment in line.segments:
-            under[_column_of(segment, starts, unit)].append(segment.text)
+            in_column.setdefault(_column_of(segment, starts, unit), []).append(segment.text)
+        for column, parts in in_column.items():
+            under[column].append("  ".join(parts))
     out: list[str] = []
     for label, texts in zip(labels.segments, under, strict=True):
         out.append(label.text)

@@ -40,15 +40,24 @@ def _marked(word: str, readings: Counter[str]) -> str:
 
 def adds_marks(word: str, reading: str) -> str | None:
     """``word`` in its own case with ``reading``'s marks, if ``reading`` is ``word`` with marks
-    added and none taken away or changed ("Padraig", "PÁDRAIG" → "Pádraig"); else None."""
-    if len(reading) != len(word) or bare(reading).casefold() != bare(word).casefold():
+    added and none taken away or changed ("Padraig", "PÁDRAIG" → "Pádraig"); else None.
+
+    Exceptions, the English model's stand-ins for letters it lacks: its "é" for any marked
+    vowel, so an "é" where the reading has a marked a, o or u is that letter ("Bjérn", "BJÖRN"
+    → "Björn"; "é" and "ë" stay a change of mark, which is unknown); its "i" for a "ü", whose
+    dots it takes for an i's ("Miller", "Müller" → "Müller")."""
+    if len(reading) != len(word):
         return None
     out = []
     for plain, other in zip(word, reading, strict=True):
         if plain.casefold() == other.casefold():
             out.append(plain)
-        elif bare(plain) == plain:  # a mark added to a bare letter
-            out.append(other.upper() if plain.isupper() else other.lower())
+        elif bare(plain) == plain and bare(other).casefold() == plain.casefold():
+            out.append(other.upper() if plain.isupper() else other.lower())  # a mark added
+        elif plain in "éÉ" and other != bare(other) and bare(other).casefold() in "aou":
+            out.append(other.upper() if plain.isupper() else other.lower())  # é stood in
+        elif plain in "iI" and other in "üÜ":
+            out.append(other.upper() if plain.isupper() else other.lower())  # i stood in
         else:
-            return None  # a mark the word has, changed or taken away
+            return None  # another letter, or a mark the word has changed or taken away
     return "".join(out)

@@ -8,6 +8,7 @@ is the ticked one. Two or more that differ, or none, and nothing is concluded.
 """
 
 import re
+from collections.abc import Iterable
 
 # An empty box as OCR reads one: a bracket, maybe a space or a stray bar, a bracket.
 _EMPTY = re.compile(r"^[\[({|][\[\](){}|l1]{0,2}[\])}|]$|^[☐□○◯❏]$")
@@ -50,6 +51,32 @@ def odd_one_out(text: str, options: re.Pattern[str]) -> str | None:
     if sum(empty) != len(found) - 1:
         return None
     return found[empty.index(False)]["word"]
+
+
+_LETTERS = re.compile(r"[A-Za-z]{4,}")
+
+
+def with_misread_options(text: str, words: Iterable[str]) -> str:
+    """``text`` with an option word a hand tick crossed read as that word: OCR misreads a
+    letter of it and may glue the tick on ("i Amate", "S<1Mate" for "Male"). A run of letters
+    ending one letter away from exactly one of ``words`` (four letters or more) that the text
+    does not already hold is taken for it; any other text is left as it is."""
+    absent = [w for w in words if len(w) >= 4 and not re.search(rf"(?i)\b{w}\b", text)]
+
+    def mended(match: re.Match[str]) -> str:
+        run = match.group(0)
+        near = [w for w in absent if len(run) >= len(w) and _one_off(run[-len(w) :], w)]
+        if len(near) != 1:
+            return run
+        word = near[0]
+        head, tail = run[: -len(word)], run[-len(word) :]
+        return head + (word.capitalize() if head or tail[0].isupper() else word)
+
+    return _LETTERS.sub(mended, text)
+
+
+def _one_off(read: str, word: str) -> bool:
+    return sum(a != b for a, b in zip(read.lower(), word.lower(), strict=True)) == 1
 
 
 # A box as a form prints it, ticked or not.

@@ -14,6 +14,7 @@ from app.pipeline.fields.confidence import (
     SHAPE_ONLY,
     Candidate,
     candidate,
+    doubted,
     page_factor,
     read_factor,
 )
@@ -36,7 +37,11 @@ _CODE = re.compile(
 )
 _BARE_CODE = re.compile(r"(?<![A-Za-z0-9.])(?P<code>[A-Z][0-9]{2}[0-9A-Z]{1,4})(?![A-Za-z0-9])")
 # Anything shaped like a dotted code, however OCR spelled it: "MS4.42", "£11.42".
-_CODE_LIKE = re.compile(r"(?<![\w.])\S[0-9A-Za-z]{2}\.[0-9A-Za-z]{1,4}(?![\w.])")
+# A code's shape; also as OCR splits one with a space ("El 1.42" for E11.42).
+_CODE_LIKE = re.compile(
+    r"(?<![\w.])(?:\S[0-9A-Za-z]{2}|[A-Z][0-9A-Za-z] [0-9A-Za-z]|[A-Z] [0-9A-Za-z]{2})"
+    r"\.[0-9A-Za-z]{1,4}(?![\w.])"
+)
 UNREAD_CODE = 0.7
 _HEAD_DIGITS = str.maketrans({"O": "0", "I": "1", "l": "1", "S": "5", "B": "8", "T": "1"})
 # The letters a digit or sign stands for at a code's start, likeliest first: the code set
@@ -350,6 +355,16 @@ def _guess_factor(text: str) -> float:
     return GUESSED if _glued_to_its_tick(text) else 1.0
 
 
+_BOX_SIGN = re.compile(r"[\[\]{}]")
+
+
+def _ticks_lost(text: str) -> bool:
+    """A row of boxes whose ticks OCR lost ("[ Peasy  eer ] Emergent"): one option word read,
+    no tick found, beside a box's brackets. The options OCR garbled may hold the tick."""
+    urgency, boxed = read_urgency(text)
+    return urgency is not None and not boxed and _BOX_SIGN.search(text) is not None
+
+
 def read_urgency(text: str) -> tuple[Urgency | None, bool]:
     """The urgency a value names or ticks, and whether it was ticked among boxes."""
     printed = _ticked_urgency(text)
@@ -419,7 +434,7 @@ def urgency_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> I
         urgency = read_urgency(item.value)[0] or read_shorthand(item.value)
         used_lines.add((item.page, item.line))
         if urgency is not None:
-            evidence = _label(item) * _guess_factor(item.value)
+            evidence = doubted(_label(item) * _guess_factor(item.value), _ticks_lost(item.value))
             yield candidate(URGENCY, urgency, evidence, page, item.value, line=item.line)
     for page in pages:
         if page.page_type not in (None, PageType.referral):

@@ -278,8 +278,9 @@ class Row:
 
 
 _WORD_BEFORE = r"(?:(?<=^)|(?<=[\s|;,(\[]))"
-# What a label may carry in brackets after it: "Diagnosis (ICD-10)", "Phone (cell)".
-_HINT = r"\((?=[^)]*[A-Za-z])[^)]{1,30}\)"
+# What a label may carry in brackets after it: "Diagnosis (ICD-10)", "Phone (cell)"; not an
+# area code OCR read a letter into ("Phone (S20) 534-3648": S for 5), which is the value's.
+_HINT = r"\((?!(?=[^)]*\d)\s*[0-9OoIlSB$§|]{3}\s*\))(?=[^)]*[A-Za-z])[^)]{1,30}\)"
 _LABEL_PATTERNS = [
     re.compile(
         _WORD_BEFORE
@@ -959,19 +960,47 @@ def _restore_garbled_label(line: str) -> str:
 
 def _restore_garbled_labels(lines: list[str]) -> tuple[list[str], set[int]]:
     """``_restore_garbled_label`` on each line but one standing under a bare label: that
-    line is the label's value ("LAST NAME" / "BELL"), however like a label it reads. Also
-    the lines mended: their labels are guesses."""
+    line is the label's value ("LAST NAME" / "BELL"), however like a label it reads, unless
+    the label is of a number and the line has no digit ("PHONE" left empty over "ADOR", the
+    next cell's label). Also the lines mended: their labels are guesses."""
     out = list(lines)
     mended: set[int] = set()
     above = ""
     for i, line in enumerate(lines):
         if line.strip():
-            if not is_label(above):
+            if not is_label(above) or _no_value_of(above, line):
                 out[i] = _restore_garbled_label(line)
                 if out[i] != line:
                     mended.add(i)
             above = line
     return out, mended
+
+
+# OCR reads a label's colon as a semicolon ("Tel; +1 608 421 0118"): a phrase where a label
+# stands (a line's start, after a gap or a bar) then ";" and a value (not a clause after it).
+_SEMICOLON_AFTER_LABEL = re.compile(
+    r"(?P<lead>^\s*|\s{2,}|\|\s*)(?P<head>[A-Za-z][A-Za-z.#/]*(?: [A-Za-z.#/]+){0,3});"
+    r"(?=\s+[^\sa-z])"
+)
+
+
+def _colon_for_semicolon(match: re.Match[str]) -> str:
+    """The label's colon, when the phrase before the semicolon is a label."""
+    if not is_label(match["head"]):
+        return match.group(0)
+    return f"{match['lead']}{match['head']}:"
+
+
+# Fields written with digits: a line without one is no value of theirs.
+_NUMBER_KINDS = frozenset({"phone", "fax", "phone_fax", "dob", "npi", "zip"})
+
+
+def _no_value_of(label: str, line: str) -> bool:
+    """Whether ``line`` cannot be the value of the bare ``label`` above it: the label's field
+    is a number and the line has no digit."""
+    return classify(label.strip(_BORDER_NOISE))[0] in _NUMBER_KINDS and not any(
+        c.isdigit() for c in line
+    )
 
 
 def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
@@ -993,6 +1022,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
     ]
     mended: set[int] = set()
     if page.method == "ocr":
+        lines = [_SEMICOLON_AFTER_LABEL.sub(_colon_for_semicolon, line) for line in lines]
         lines, mended = _restore_garbled_labels(lines)
     section: str | None = None
     birth_dates = [

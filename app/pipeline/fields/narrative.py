@@ -30,6 +30,9 @@ _REACHED_AT = re.compile(
     r"(?P<phone>\+?[\d(][\d()\s.\-]{9,16}\d)",
     re.IGNORECASE,
 )
+# "… disc bulge. can be reached at 555-…": a clause whose subject OCR lost (a pronoun at a
+# line's start): it speaks of whom the sentence before it does.
+_SUBJECT_LOST = re.compile(r"(?:^|[.!?]\s+)(?:can|may|could|is|will)\s+be\s+$")
 _INSURANCE_IS = re.compile(
     r"\b(?i:insurance|coverage|insurer|payer|payor|health plan)\s+"
     r"(?:is|carrier is|provider is|:)\s+"
@@ -39,8 +42,9 @@ _INSURANCE_IS = re.compile(
     # "Highmark covers the visit (ID …)": the payer as the sentence's subject
     r"|^(?P<payer3>[A-Z][\w&'\-]*(?:\s+[A-Z][\w&'\-]*){0,4})\s+(?:covers|will\s+cover|is\s+covering)\b",
 )
+# "member 1D W262815015": OCR reads the I of "ID" as a one or an l.
 _MEMBER_ID = re.compile(
-    r"\b(?:member|subscriber|policy)\s+(?:(?:id|#|number|no\.?)\s*(?:is\s+)?[:#]?\s*"
+    r"\b(?:member|subscriber|policy)\s+(?:(?:id|[1l]d|#|number|no\.?)\s*(?:is\s+)?[:#]?\s*"
     r"(?P<id>[A-Z0-9][A-Z0-9\-]{3,24})\b|(?P<bare>(?=[A-Z\-]*\d)[A-Z0-9][A-Z0-9\-]{4,24})\b)",
     re.IGNORECASE,
 )
@@ -107,13 +111,16 @@ def _phone(page: PageText, sentence: str, previous: str) -> Iterator[Candidate]:
     for match in _REACHED_AT.finditer(sentence):
         before = sentence[: match.start()]
         sure = NARRATIVE
-        if not before.strip():
+        lost = _SUBJECT_LOST.search(before)
+        if not before.strip() or lost:
             # "… A1c 8.4. Telephone 555-…": a number said on its own in a letter about the
             # patient is theirs, unless the sentence before spoke of someone else; after a
             # form's row ("Name  Bea Lin" under "Emergency contact"), not a sentence, it is
             # that row's party's, which the labels read
-            before, sure = previous, NARRATIVE * 0.95
-            if _OTHERS.search(before) or not re.search(r"[.!?]\s*$", before):
+            whole = not (lost and lost.start())
+            before = previous if whole else before[: lost.start()]
+            sure = NARRATIVE * 0.95
+            if _OTHERS.search(before) or (whole and not re.search(r"[.!?]\s*$", before)):
                 continue
         elif not _ABOUT_PATIENT.search(before) or _OTHERS.search(before):
             continue

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from nameparser import HumanName
 
-from app.pipeline.fields.boxes import odd_one_out
+from app.pipeline.fields.boxes import odd_one_out, with_misread_options
 from app.pipeline.fields.confidence import (
     LABEL_ALONE,
     LABEL_IN_SECTION,
@@ -18,6 +18,7 @@ from app.pipeline.fields.confidence import (
     SHAPE_ONLY,
     Candidate,
     candidate,
+    doubted,
     label_score,
 )
 from app.pipeline.fields.labels import (
@@ -402,6 +403,20 @@ def read_sex_boxes(line: str) -> Sex | None:
     return read_sex(line)
 
 
+# The options of a row of sex boxes long enough to be told when a tick garbled one.
+_SEX_BOX_WORDS = ("male", "female", "unknown", "other")
+
+
+def read_crossed_sex(value: str) -> Sex | None:
+    """``read_sex`` of a row of boxes whose ticked option OCR misread under the tick
+    ("i Amate [ ] Female [ ] X"): the word one letter off an option the row lacks is that
+    option. A guess: None where the row reads as it is, or is no row of boxes."""
+    if not _SEX_BOXES.search(value):
+        return None
+    mended = with_misread_options(value, _SEX_BOX_WORDS)
+    return read_sex(mended) if mended != value else None
+
+
 def read_sex(value: str) -> Sex | None:
     ticked = {_SEX_WORDS[m["word"].lower()] for m in _SEX_BOX.finditer(value)}
     if len(ticked) == 1:
@@ -442,6 +457,8 @@ def sex_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Itera
         labelled.add((item.page, item.line))
         score = label_score(item, PATIENT) or (LABEL_ALONE if item.owner is None else 0.0)
         sex = read_sex(item.value)
+        if sex is None and (sex := read_crossed_sex(item.value)) is not None:
+            score = doubted(score)
         if sex is not None and score:
             yield candidate(SEX, sex, score, by_number[item.page], item.value, line=item.line)
     for page in by_number.values():
@@ -451,6 +468,9 @@ def sex_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Itera
                 boxed = read_sex_boxes(line)
                 if boxed is not None:
                     yield candidate(SEX, boxed, LABEL_ALONE * 0.95, page, line, line=number)
+                elif crossed := read_sex_boxes(with_misread_options(line, _SEX_BOX_WORDS)):
+                    score = doubted(LABEL_ALONE * 0.95)  # an option word read as a guess
+                    yield candidate(SEX, crossed, score, page, line, line=number)
             referred = _REFERRED_TITLE.search(line) if referral else None
             if referred:
                 said = _TITLE_SEX[referred["title"].lower()]
