@@ -117,8 +117,9 @@ def _phone(page: PageText, sentence: str, previous: str) -> Iterator[Candidate]:
             # patient is theirs, unless the sentence before spoke of someone else; after a
             # form's row ("Name  Bea Lin" under "Emergency contact"), not a sentence, it is
             # that row's party's, which the labels read
-            whole = not (lost and lost.start())
-            before = previous if whole else before[: lost.start()]
+            cut = lost.start() if lost else 0
+            whole = not cut
+            before = previous if whole else before[:cut]
             sure = NARRATIVE * 0.95
             if _OTHERS.search(before) or (whole and not re.search(r"[.!?]\s*$", before)):
                 continue
