@@ -810,7 +810,7 @@ def test_a_labels_colon_ocr_read_as_a_semicolon_still_labels_its_value() -> None
 def test_only_a_label_in_a_labels_place_and_of_a_read_field_is_mended(
     line: str, kept: bool
 ) -> None:
-    from app.pipeline.fields.labels import _restore_garbled_label
+    from app.pipeline.fields.label_lines import _restore_garbled_label
 
     assert (_restore_garbled_label(line) == line) is kept
 

@@ -3,7 +3,8 @@ their values, values followed by their caption after a dash, a patient's name to
 birth date after it. Pure: word boxes or text in, text or an extraction out."""
 
 from app.pipeline.fields import extract
-from app.pipeline.fields.labels import _banner, _caption_after, _question, is_label
+from app.pipeline.fields.label_lines import _banner, _caption_after, _question
+from app.pipeline.fields.lexicon import is_label
 from app.pipeline.layout import Box, arrange
 from app.pipeline.types import PageText
 from models.document import PageType

@@ -1,7 +1,7 @@
 """Header rows OCR read as one line of labels over one line of values, cells apart by gaps."""
 
 from app.pipeline.fields import extract
-from app.pipeline.fields.labels import header_row
+from app.pipeline.fields.label_find import header_row
 from tests.test_pipeline_fields import ocr_page
 
 

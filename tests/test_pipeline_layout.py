@@ -1,6 +1,6 @@
 """Reading order rebuilt from OCR word boxes (``app.pipeline.layout``): pure, no OCR here."""
 
-from app.pipeline.fields.labels import is_label, is_party
+from app.pipeline.fields.lexicon import is_label, is_party
 from app.pipeline.layout import Box, arrange
 
 HEIGHT = 20

@@ -3,7 +3,7 @@
 from datetime import date
 
 from app.pipeline.fields import extract
-from app.pipeline.fields.labels import find_labels
+from app.pipeline.fields.label_find import find_labels
 from app.pipeline.types import PageText
 from models.document import PageType
 from models.extraction import Urgency

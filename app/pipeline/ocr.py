@@ -23,7 +23,7 @@ import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
 from app.pipeline import diacritics, tesseract
-from app.pipeline.fields.labels import is_label, is_party
+from app.pipeline.fields.lexicon import is_label, is_party
 from app.pipeline.layout import Box, arrange
 from app.pipeline.ocr_fixes import mend
 from app.pipeline.types import PipelineTimeout, Word

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from app.pipeline.fields.labels import is_label, is_party
+from app.pipeline.fields.lexicon import is_label, is_party
 from app.pipeline.layout import Box, arrange
 
 _BLANK_RUNS = re.compile(r"\n{3,}")

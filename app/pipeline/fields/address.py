@@ -4,8 +4,10 @@ import re
 from collections.abc import Iterable, Iterator
 
 from app.pipeline.fields.confidence import SHAPE_ONLY, Candidate, candidate, label_score
+from app.pipeline.fields.label_find import find_labels
 from app.pipeline.fields.label_words import is_label_phrase
-from app.pipeline.fields.labels import PATIENT, Labeled, find_labels, section_of
+from app.pipeline.fields.labels import Labeled
+from app.pipeline.fields.lexicon import PATIENT, SECTION_MARK, section_of
 from app.pipeline.types import PageText
 from models.document import PageType
 
@@ -190,15 +192,13 @@ def _with_lines_after(value: str, lines: list[str], line: int) -> str:
 _PART_CAPTION = re.compile(
     r"\s+(?:state|zip(?:\s*code)?|postal\s+code)\s*:?\s*(?=\S)", re.IGNORECASE
 )
-# "B. INSURANCE", "2) Referring provider": a form's next section, not a value of this one.
-_SECTION_MARK = re.compile(r"^\s*(?:[A-Z]|\d{1,2})[.)]\s+")
 
 
 def _is_heading(item: Labeled) -> bool:
     """Whether what stands where a value should is a section's heading or, under the label,
     another label: the form left this one empty. Beside its label a word is the value, even
     one that labels elsewhere ("City Mobile")."""
-    text = _SECTION_MARK.sub("", item.value)
+    text = SECTION_MARK.sub("", item.value)  # "B. INSURANCE": the next section
     return (item.below and is_label_phrase(text)) or section_of(text.strip(" :")) is not None
 
 

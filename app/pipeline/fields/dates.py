@@ -12,7 +12,8 @@ from app.pipeline.fields.confidence import (
     doubted,
     label_score,
 )
-from app.pipeline.fields.labels import PATIENT, Labeled
+from app.pipeline.fields.labels import Labeled
+from app.pipeline.fields.lexicon import PATIENT
 from app.pipeline.fields.repair import as_digits, repaired_digits
 from app.pipeline.types import PageText
 from models.values import TWO_DIGIT_YEAR, parse_dob

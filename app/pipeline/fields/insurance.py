@@ -11,15 +11,9 @@ from app.pipeline.fields.confidence import (
     doubted,
     label_score,
 )
-from app.pipeline.fields.labels import (
-    INSURANCE,
-    OTHER,
-    RECIPIENT,
-    Labeled,
-    header_row,
-    is_label,
-    section_of,
-)
+from app.pipeline.fields.label_find import header_row
+from app.pipeline.fields.labels import Labeled
+from app.pipeline.fields.lexicon import INSURANCE, OTHER, RECIPIENT, is_label, section_of
 from app.pipeline.types import PageText
 from models.document import PageType
 

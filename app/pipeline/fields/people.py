@@ -21,14 +21,8 @@ from app.pipeline.fields.confidence import (
     doubted,
     label_score,
 )
-from app.pipeline.fields.labels import (
-    OTHER,
-    PATIENT,
-    RECIPIENT,
-    REFERRER,
-    SIGN_OFF,
-    Labeled,
-)
+from app.pipeline.fields.labels import SIGN_OFF, Labeled
+from app.pipeline.fields.lexicon import OTHER, PATIENT, RECIPIENT, REFERRER
 from app.pipeline.types import PageText
 from models.document import PageType
 from models.extraction import Sex

@@ -12,7 +12,8 @@ from app.pipeline.fields.confidence import (
     doubted,
     label_score,
 )
-from app.pipeline.fields.labels import PATIENT, REFERRER, Labeled
+from app.pipeline.fields.labels import Labeled
+from app.pipeline.fields.lexicon import PATIENT, REFERRER
 from app.pipeline.fields.repair import as_digits
 from app.pipeline.types import PageText
 from models.document import PageType

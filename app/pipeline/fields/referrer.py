@@ -13,14 +13,9 @@ from app.pipeline.fields.confidence import (
     doubted,
     label_score,
 )
-from app.pipeline.fields.labels import (
-    RECIPIENT,
-    REFERRER,
-    SALUTATION,
-    SIGN_OFF,
-    Labeled,
-    find_labels,
-)
+from app.pipeline.fields.label_find import find_labels
+from app.pipeline.fields.labels import SALUTATION, SIGN_OFF, Labeled
+from app.pipeline.fields.lexicon import RECIPIENT, REFERRER
 from app.pipeline.fields.people import WITH_CREDENTIAL, is_organisation, read_name
 from app.pipeline.fields.repair import as_digits, capital_i
 from app.pipeline.types import PageText

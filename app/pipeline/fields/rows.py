@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from app.pipeline.fields.address import CSZ, STREET
 from app.pipeline.fields.dates import DATE
 from app.pipeline.fields.insurance import PAYER
-from app.pipeline.fields.labels import OTHER, PATIENT, RECIPIENT, Labeled, Row
+from app.pipeline.fields.labels import Labeled, Row
+from app.pipeline.fields.lexicon import OTHER, PATIENT, RECIPIENT
 from app.pipeline.fields.people import read_name
 from app.pipeline.fields.phones import EMAIL_SHAPE, PHONE
 
