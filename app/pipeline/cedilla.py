@@ -14,6 +14,8 @@ Pure: a word's picture (its box, padded) and its two readings in, the word out.
 import numpy as np
 from PIL import Image
 
+from app.pipeline.ink import levels
+
 _CEDILLA = {"c": "ç", "C": "Ç"}
 # Letters and punctuation whose ink hangs below the baseline: ink there may be theirs.
 _DESCENDERS = frozenset("gjpqyQJ,;()[]{}|")
@@ -24,8 +26,6 @@ _BODY_ROW = 0.25
 _BELOW = 2
 # A blot smaller than this (pixels) is a speck of the fax, not a mark.
 _MIN_INK = 3
-# Ink contrast (grey levels) below which the picture is empty.
-_MIN_CONTRAST = 40
 
 
 def with_cedilla(read: str, again: str | None, crop: Image.Image, *, pad: int = 0) -> str:
@@ -64,12 +64,10 @@ def with_cedilla(read: str, again: str | None, crop: Image.Image, *, pad: int = 
 def ink_below_baseline(crop: Image.Image) -> list[tuple[int, int]]:
     """The runs of columns (first, last) holding ink that hangs below the word's baseline,
     specks of the fax left out."""
-    pixels = np.asarray(crop.convert("L"), dtype=np.float32)
-    if pixels.size == 0:
+    grey = levels(crop)
+    if grey is None:
         return []
-    low, high = np.percentile(pixels, 2), np.percentile(pixels, 98)
-    if high - low < _MIN_CONTRAST:
-        return []
+    pixels, low, high = grey
     ink = pixels < (low + high) / 2
     rows = ink.sum(axis=1)
     body = np.nonzero(rows >= _BODY_ROW * rows.max())[0]

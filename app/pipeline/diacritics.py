@@ -42,6 +42,7 @@ from PIL import Image
 
 from app.pipeline import tesseract
 from app.pipeline.cedilla import with_cedilla
+from app.pipeline.ink import levels
 
 LANGUAGE = "deu"
 # Pixels added around a word's box: Tesseract's box is tight, and a mark may sit just
@@ -65,8 +66,6 @@ SMALL = 0.4
 # and at least this part of the stem's ink (not a speck).
 ACUTE_SLANT = 0.7
 ACUTE_SHARE = 0.1
-# Ink and paper closer than this (grey levels) is an empty box.
-MIN_CONTRAST = 40
 # Capitals: a capital's accent touches it at fax resolution, so it shows as ink starting at
 # least RISE pixels above the cap line (where ink is darker than RISE_INK of the way from the
 # ink to the paper: a faint mark counts).
@@ -315,12 +314,10 @@ class Rise:
 def raised_above_capitals(crop: Image.Image) -> list[Rise]:
     """The runs of columns whose ink starts at least ``RISE`` pixels above the word's cap line
     (the middle of its columns' tops: most capitals are flat topped)."""
-    pixels = np.asarray(crop.convert("L"), dtype=np.float32)
-    if pixels.size == 0:
+    grey = levels(crop)
+    if grey is None:
         return []
-    low, high = np.percentile(pixels, 2), np.percentile(pixels, 98)
-    if high - low < MIN_CONTRAST:
-        return []
+    pixels, low, high = grey
     ink = pixels < low + (high - low) * RISE_INK
     has = ink.any(axis=0)
     if has.sum() < 3:
@@ -427,12 +424,10 @@ def marks_above(crop: Image.Image) -> list[Mark]:
     starts below it, under its middle, less than half that letter's height below. A blot
     touching the crop's top edge belongs to the line above.
     """
-    pixels = np.asarray(crop.convert("L"), dtype=np.float32)
-    if pixels.size == 0:
+    grey = levels(crop)
+    if grey is None:
         return []
-    low, high = np.percentile(pixels, 2), np.percentile(pixels, 98)
-    if high - low < MIN_CONTRAST:
-        return []
+    pixels, low, high = grey
     blots = [_Blot(ys, xs) for ys, xs in _blots(pixels < (low + high) / 2) if len(ys) >= 2]
     if not blots:
         return []
