@@ -25,6 +25,7 @@ come from lists no other layout uses (``_fourth``).
 import dataclasses
 import random
 
+from bench.corpus import people
 from bench.corpus.context import Ctx
 from bench.corpus.layouts import Layout
 from bench.corpus.people import (
@@ -74,17 +75,7 @@ _EMAIL_DOMAINS = ("proton.me", "hotmail.com", "aol.com", "fastmail.com")
 
 
 def _address(rng: random.Random) -> Address:
-    city, state, prefix = rng.choice(_CITIES)
-    zip_code = f"{prefix}{rng.randint(1, 99):02d}"
-    if rng.random() < 0.2:
-        zip_code += f"-{rng.randint(1, 9999):04d}"
-    return Address(
-        f"{rng.randint(2, 9899)} {rng.choice(_STREETS)}",
-        rng.choice(_LINE2) if rng.random() < 0.3 else None,
-        city,
-        state,
-        zip_code,
-    )
+    return people.address(rng, _CITIES, _STREETS, _LINE2, plus_four=0.2, lowest=2)
 
 
 def _ascii(text: str) -> str:

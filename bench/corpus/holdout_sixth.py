@@ -29,7 +29,7 @@ import dataclasses
 import random
 from datetime import date, timedelta
 
-from bench.corpus import pages
+from bench.corpus import pages, people
 from bench.corpus.context import Ctx
 from bench.corpus.layouts import Layout
 from bench.corpus.people import REASONS, RECEIVERS, Address, Facts, Person, _fill, phone
@@ -78,17 +78,7 @@ _EMAIL_DOMAINS = ("aol.com", "hotmail.com", "protonmail.com", "live.com")
 
 
 def _address(rng: random.Random) -> Address:
-    city, state, prefix = rng.choice(_CITIES)
-    zip_code = f"{prefix}{rng.randint(1, 99):02d}"
-    if rng.random() < 0.2:
-        zip_code += f"-{rng.randint(1, 9999):04d}"
-    return Address(
-        f"{rng.randint(2, 9899)} {rng.choice(_STREETS)}",
-        rng.choice(_LINE2) if rng.random() < 0.3 else None,
-        city,
-        state,
-        zip_code,
-    )
+    return people.address(rng, _CITIES, _STREETS, _LINE2, plus_four=0.2, lowest=2)
 
 
 def _person(rng: random.Random, middle: str | None = None, sex: str | None = None) -> Person:

@@ -7,6 +7,7 @@ says) and the way this packet writes it (``dob_text``, ``phone_text`` …).
 
 import calendar
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -262,14 +263,24 @@ def person(rng: random.Random, sex: str | None = None, middle: bool = False) -> 
     return Person(first, rng.choice(LAST), mid)
 
 
-def address(rng: random.Random) -> Address:
-    city, state, prefix = rng.choice(CITIES)
+def address(
+    rng: random.Random,
+    cities: Sequence[tuple[str, str, str]] = CITIES,
+    streets: Sequence[str] = STREETS,
+    line2: Sequence[str] = LINE2,
+    *,
+    plus_four: float = 0.25,
+    lowest: int = 1,
+) -> Address:
+    """An address drawn from a set's own places (a held-out set keeps its own lists): a
+    ZIP+4 ``plus_four`` of the time, a house number from ``lowest``."""
+    city, state, prefix = rng.choice(cities)
     zip_code = f"{prefix}{rng.randint(1, 99):02d}"
-    if rng.random() < 0.25:
+    if rng.random() < plus_four:
         zip_code += f"-{rng.randint(1, 9999):04d}"
     return Address(
-        f"{rng.randint(1, 9899)} {rng.choice(STREETS)}",
-        rng.choice(LINE2) if rng.random() < 0.3 else None,
+        f"{rng.randint(lowest, 9899)} {rng.choice(streets)}",
+        rng.choice(line2) if rng.random() < 0.3 else None,
         city,
         state,
         zip_code,
