@@ -1185,3 +1185,37 @@ def test_a_code_ocr_split_with_a_space_leaves_the_list_in_doubt() -> None:
     e = extract([ocr_page("Patient\nName: Ann Bell\nICD-10  G62.9, E11.42\n")])
     assert e.clinical.diagnosis_codes == ["G62.9", "E11.42"]
     assert e.confidence["clinical.diagnosisCodes"] >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("line", "read"),
+    [
+        ("Street 6508 Tanager Ct ApvUnit", "Street 6508 Tanager Ct Apt/Unit"),  # "t" read as "v"
+        ("street 5504 W Orchard Rd_ AptUnit Bldg 2", "street 5504 W Orchard Rd_ Apt/Unit Bldg 2"),
+        ("Datename Statement", "Datename Statement"),  # labels of two fields, or none: words
+        ("Insurance Information", "Insurance Information"),
+    ],
+)
+def test_two_labels_of_one_field_ocr_glued_into_a_word_are_parted(line: str, read: str) -> None:
+    from app.pipeline.fields.label_lines import restore_glued_labels
+
+    assert restore_glued_labels(line) == read
+
+
+def test_a_glued_label_after_a_street_ends_the_street_not_joins_it() -> None:
+    text = "A. PATIENT\nLast name Mwangi First name Ottilie\nStreet 7660 Ridgecrest Pkwy ApwUnit\n"
+    address = extract([ocr_page(text)]).patient.address
+    assert address.line1 == "7660 Ridgecrest Pkwy"
+    assert address.line2 is None
+
+
+def test_a_pen_forms_writing_line_read_as_underscores_is_no_part_of_label_or_value() -> None:
+    text = (
+        "A. PATIENT\nLast name Mwangi First name Ottilie\n"
+        "street_ 1532 N Bellwether St_ Apt/Unit Bldg 2\n"
+    )
+    address = extract([ocr_page(text)]).patient.address
+    assert (address.line1, address.line2) == ("1532 N Bellwether St", "Bldg 2")
+    from app.pipeline.fields.labels import _WRITING_LINE
+
+    assert _WRITING_LINE.sub(" ", "Email: a_b@x.com") == "Email: a_b@x.com"  # inside a word

@@ -79,7 +79,8 @@ def _mend_ordinal(match: re.Match[str]) -> str:
 
 def split_address(text: str) -> dict[str, str] | None:
     """``123 Main St, Apt 4B, Anytown, CA 90210`` → its parts; None if no street is there."""
-    text = " ".join(text.split()).strip(" ,")
+    # (an underscore is the writing line a pen form's street was written on: "Grove Rd_")
+    text = " ".join(text.replace("_", " ").split()).strip(" ,")
     text = re.sub(r"\bBivd\b", "Blvd", text, flags=re.IGNORECASE)  # OCR's "i" for the "l"
     text = _ORDINAL.sub(_mend_ordinal, text)
     parts: dict[str, str] = {}

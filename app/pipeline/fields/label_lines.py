@@ -216,6 +216,45 @@ def _restore_garbled_label(line: str) -> str:
     return f"{match['lead']}{near.upper() if word.isupper() else near.capitalize()}{rest}"
 
 
+# A word of letters standing alone among the line's words: where two labels glued may stand.
+_WORD = re.compile(r"(?<![\w/])[A-Za-z]{6,16}(?![\w/])")
+
+
+def _label_part(part: str) -> tuple[str, tuple[str, str | None], bool] | None:
+    """``part`` as a label, what it names, and whether it was mended to read so."""
+    if is_label(part):
+        return part.lower(), classify(part), False
+    found = one_field_near(part)
+    return None if found is None else (found[0], found[1], True)
+
+
+def _unglued(match: re.Match[str]) -> str:
+    """ "ApvUnit": two labels of one field OCR read as one word, the slash between them lost
+    ("Apt/Unit"), one of them perhaps misread by one letter, as the two labels ("Apt/Unit");
+    any other word as it is. A word that is a label itself, or splits into labels of two
+    fields ("Datename"), or into two misread halves, is left alone."""
+    word = match.group(0)
+    if is_label(word):
+        return word
+    for cut in range(3, len(word) - 2):
+        left, right = _label_part(word[:cut]), _label_part(word[cut:])
+        if left is None or right is None or left[1] != right[1] or left[1][0] == "skip":
+            continue
+        if left[2] and right[2]:
+            continue
+        halves = zip((left[0], right[0]), (word[:cut], word[cut:]), strict=True)
+        return "/".join(
+            near.upper() if part.isupper() else near.capitalize() if part[0].isupper() else near
+            for near, part in halves
+        )
+    return word
+
+
+def restore_glued_labels(line: str) -> str:
+    """A line with every pair of labels OCR glued into one word parted (``_unglued``)."""
+    return _WORD.sub(_unglued, line)
+
+
 def restore_garbled_labels(lines: list[str]) -> tuple[list[str], set[int]]:
     """``_restore_garbled_label`` on each line but one standing under a bare label: that
     line is the label's value ("LAST NAME" / "BELL"), however like a label it reads, unless
@@ -226,10 +265,11 @@ def restore_garbled_labels(lines: list[str]) -> tuple[list[str], set[int]]:
     above = ""
     for i, line in enumerate(lines):
         if line.strip():
+            out[i] = restore_glued_labels(line)
             if not is_label(above) or _no_value_of(above, line):
-                out[i] = _restore_garbled_label(line)
-                if out[i] != line:
-                    mended.add(i)
+                out[i] = _restore_garbled_label(out[i])
+            if out[i] != line:
+                mended.add(i)
             above = line
     return out, mended
 

@@ -190,6 +190,11 @@ def _colon_for_semicolon(match: re.Match[str]) -> str:
     return f"{match['lead']}{match['head']}:"
 
 
+# A pen form's writing line OCR read as an underscore glued to the word written on it or to
+# its label: "street_ 1532 N Bellwether St_ Apt/Unit", "(_970_) 655 - 1452".
+_WRITING_LINE = re.compile(r"(?<=[^\W_])_+(?=[\s)]|$)|(?:(?<=\s)|(?<=\()|^)_+(?=[^\W_])")
+
+
 def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
     """Every labelled value on a page, with the section it stands in; on an OCR'd page, a
     label misread by one letter is read as the label (``_restore_garbled_label``)."""
@@ -197,6 +202,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
     mended: set[int] = set()
     if page.method == "ocr":
         lines = [_SEMICOLON_AFTER_LABEL.sub(_colon_for_semicolon, line) for line in lines]
+        lines = [_WRITING_LINE.sub(" ", line) for line in lines]
         lines, mended = restore_garbled_labels(lines)
     section: str | None = None
     birth_dates = [
