@@ -3,6 +3,7 @@ numbered boxes, questionnaire questions, chart banners, values with captions aft
 and labels OCR cut or misread by one letter.
 """
 
+import functools
 import re
 
 from app.pipeline.fields import label_words
@@ -229,18 +230,22 @@ def _label_part(part: str) -> tuple[str, tuple[str, str | None], bool] | None:
 
 
 def _unglued(match: re.Match[str]) -> str:
+    return _parted(match.group(0))
+
+
+@functools.lru_cache(maxsize=8192)
+def _parted(word: str) -> str:
     """ "ApvUnit": two labels of one field OCR read as one word, the slash between them lost
     ("Apt/Unit"), one of them perhaps misread by one letter, as the two labels ("Apt/Unit");
     any other word as it is. A word that is a label itself, or splits into labels of two
     fields ("Datename"), or into two misread halves, is left alone."""
-    word = match.group(0)
     if is_label(word):
         return word
     for cut in range(3, len(word) - 2):
+        if not (is_label(word[:cut]) or is_label(word[cut:])):
+            continue  # (two halves both misread are no labels', and the search is dear)
         left, right = _label_part(word[:cut]), _label_part(word[cut:])
         if left is None or right is None or left[1] != right[1] or left[1][0] == "skip":
-            continue
-        if left[2] and right[2]:
             continue
         halves = zip((left[0], right[0]), (word[:cut], word[cut:]), strict=True)
         return "/".join(
