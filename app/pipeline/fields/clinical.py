@@ -516,13 +516,6 @@ _FOLLOW_UP_FOR = re.compile(
     r"(?P<reason>[^.;(\n]{4,160}?)(?=,?\s+within\b|[.;(\n]|$)",
     re.IGNORECASE,
 )
-# A discharge's "Outpatient follow-up with Cardiology (Heart Center) for heart failure, within
-# 1 week": what the follow-up is for, without when.
-_FOLLOW_UP_FOR = re.compile(
-    rf"\bfollow[- ]?up\s+with\b{_IN_SENTENCE}{{0,80}}?\bfor\s+{_NOT_A_REASON}"
-    r"(?P<reason>[^.;(\n]{4,160}?)(?=,?\s+within\b|[.;(\n]|$)",
-    re.IGNORECASE,
-)
 # An SBAR note (Situation, Background, Assessment, Recommendation) or a SOAP one (Subjective,
 # Objective, Assessment, Plan): its first part says what the patient comes for.
 _FIRST_PART = re.compile(r"^\s*(?:s|situation|subjective)\s*:\s*(?P<reason>\S.{2,160})$", re.I)
