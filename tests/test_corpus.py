@@ -22,6 +22,7 @@ from bench.corpus import (
     third_layouts,
 )
 from bench.corpus.holdout_fifth import SECONDARY_PAYERS
+from bench.corpus.holdout_sixth import date_forms
 from bench.corpus.people import shifted, years_between
 from bench.corpus.writing import MONTHS
 from bench.extraction import score_fields
@@ -258,17 +259,6 @@ def test_a_fifth_set_layout_states_its_normalised_truth_on_its_referral_pages(
         assert number is None or (phone_e164(number) == number and number[2:] in digits)
 
 
-def _date_forms(born: date) -> tuple[str, ...]:
-    """The ways the sixth set writes a date."""
-    month = MONTHS[born.month - 1]
-    return (
-        f"{born.day:02d}-{month[:3].upper()}-{born.year}",
-        born.isoformat(),
-        f"{born.month:02d}/{born.day:02d}/{born.year}",
-        f"{month[:3]} {born.day}, {born.year}",
-    )
-
-
 def assert_every_truth_value_is_on_the_referral_pages(packet: Packet) -> None:
     """Each value the truth states is written on the packet's referral pages (white space
     aside; a phone by its ten digits; a name by its words, whatever their order)."""
@@ -281,7 +271,7 @@ def assert_every_truth_value_is_on_the_referral_pages(packet: Packet) -> None:
     assert born is not None and born.isoformat() == p.dob
     text = referral_text(packet)
     flat, digits = squeezed(text), re.sub(r"\D", "", text)
-    assert any(form in text for form in _date_forms(born)), p.dob
+    assert any(form in text for form in date_forms(born)), p.dob
     address = p.address
     stated = [p.first_name, p.last_name, p.email, insurance.provider, insurance.member_id,
               insurance.group_number, referrer.npi, referrer.practice_name, clinical.reason,

@@ -40,6 +40,7 @@ from bench.corpus.people import (
     Facts,
     Person,
     _fill,
+    ascii_letters,
     phone,
 )
 from bench.corpus.writing import MONTHS, Writer, esc
@@ -93,11 +94,6 @@ def _address(rng: random.Random) -> Address:
     return people.address(rng, _CITIES, _STREETS, _LINE2, plus_four=0.2, lowest=3)
 
 
-def _ascii(text: str) -> str:
-    table = str.maketrans("øóáéíú", "ooaeiu")
-    return "".join(c for c in text.lower().translate(table) if c.isascii() and c.isalpha())
-
-
 def _person(rng: random.Random, middle: str | None = None, sex: str | None = None) -> Person:
     first = {"F": _FIRST_F, "M": _FIRST_M}.get(sex or "", _FIRST)
     return Person(rng.choice(first), rng.choice(_LAST), middle)
@@ -118,7 +114,7 @@ def _fifth(f: Facts, rng: random.Random) -> Facts:
     payer, member, group = rng.choice(_PAYERS)
     insured = f.payer is not None
     email = f.email and (
-        f"{_ascii(patient.last)}.{_ascii(patient.first)[:3]}{rng.randint(10, 99)}"
+        f"{ascii_letters(patient.last)}.{ascii_letters(patient.first)[:3]}{rng.randint(10, 99)}"
         f"@{rng.choice(_EMAIL_DOMAINS)}"
     )
     return dataclasses.replace(

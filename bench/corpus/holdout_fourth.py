@@ -36,6 +36,7 @@ from bench.corpus.people import (
     Facts,
     Person,
     _fill,
+    ascii_letters,
     phone,
 )
 from bench.corpus.writing import Writer, esc
@@ -78,11 +79,6 @@ def _address(rng: random.Random) -> Address:
     return people.address(rng, _CITIES, _STREETS, _LINE2, plus_four=0.2, lowest=2)
 
 
-def _ascii(text: str) -> str:
-    table = str.maketrans("øóáéíú", "ooaeiu")
-    return "".join(c for c in text.lower().translate(table) if c.isascii() and c.isalpha())
-
-
 def _person(rng: random.Random, middle: str | None = None) -> Person:
     return Person(rng.choice(_FIRST), rng.choice(_LAST), middle)
 
@@ -102,7 +98,7 @@ def _fourth(f: Facts, rng: random.Random) -> Facts:
     payer, member, group = rng.choice(_PAYERS)
     insured = f.payer is not None
     email = f.email and (
-        f"{_ascii(patient.first)}_{_ascii(patient.last)}{rng.randint(1, 9)}"
+        f"{ascii_letters(patient.first)}_{ascii_letters(patient.last)}{rng.randint(1, 9)}"
         f"@{rng.choice(_EMAIL_DOMAINS)}"
     )
     return dataclasses.replace(

@@ -130,14 +130,19 @@ def _sixth(f: Facts, rng: random.Random) -> Facts:
 # -- how this set writes values ----------------------------------------------------------------
 
 
-def _date(d: date, style: int) -> str:
+def date_forms(d: date) -> tuple[str, ...]:
+    """The ways this set writes a date: 14-MAR-1961, 1961-03-14, 03/14/1961, Mar 14, 1961."""
     month = MONTHS[d.month - 1]
     return (
         f"{d.day:02d}-{month[:3].upper()}-{d.year}",
         d.isoformat(),
         f"{d.month:02d}/{d.day:02d}/{d.year}",
         f"{month[:3]} {d.day}, {d.year}",
-    )[style]
+    )
+
+
+def _date(d: date, style: int) -> str:
+    return date_forms(d)[style]
 
 
 def _phone(e164: str | None, style: int, extension: str = "") -> str:

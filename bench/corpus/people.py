@@ -287,6 +287,13 @@ def address(
     )
 
 
+def ascii_letters(text: str) -> str:
+    """A name's letters as an e-mail address writes them: lower case, common accents
+    dropped, anything else left out ("O'Brien-Núñez" -> "obriennuez")."""
+    table = str.maketrans("øóáéíú", "ooaeiu")
+    return "".join(c for c in text.lower().translate(table) if c.isascii() and c.isalpha())
+
+
 def _fill(rng: random.Random, pattern: str) -> str:
     out = pattern
     for n in range(11, 0, -1):
