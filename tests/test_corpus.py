@@ -2,6 +2,7 @@
 
 import io
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 from functools import cache
 
@@ -17,12 +18,14 @@ from bench.corpus import (
     fourth_layouts,
     generate,
     holdout_layouts,
+    holdout_seventh,
+    holdout_sixth,
     layouts,
+    seventh_layouts,
     sixth_layouts,
     third_layouts,
 )
 from bench.corpus.holdout_fifth import SECONDARY_PAYERS
-from bench.corpus.holdout_sixth import date_forms
 from bench.corpus.people import shifted, years_between
 from bench.corpus.writing import MONTHS
 from bench.extraction import score_fields
@@ -182,7 +185,7 @@ def test_each_page_is_the_type_the_truth_says(layout: str) -> None:
 
 def test_no_two_sets_name_a_layout_alike() -> None:
     sets = [layouts(), holdout_layouts(), third_layouts(), fourth_layouts(), fifth_layouts(),
-            sixth_layouts()]  # fmt: skip
+            sixth_layouts(), seventh_layouts()]  # fmt: skip
     names = [name for one in sets for name in one]
     assert len(names) == len(set(names))  # generate() looks a layout up in all sets at once
 
@@ -259,9 +262,12 @@ def test_a_fifth_set_layout_states_its_normalised_truth_on_its_referral_pages(
         assert number is None or (phone_e164(number) == number and number[2:] in digits)
 
 
-def assert_every_truth_value_is_on_the_referral_pages(packet: Packet) -> None:
+def assert_every_truth_value_is_on_the_referral_pages(
+    packet: Packet, date_forms: Callable[[date], tuple[str, ...]] = holdout_sixth.date_forms
+) -> None:
     """Each value the truth states is written on the packet's referral pages (white space
-    aside; a phone by its ten digits; a name by its words, whatever their order)."""
+    aside; a phone by its ten digits; a name by its words, whatever their order; the
+    urgency by its word in any case), the birth date in one of the set's ``date_forms``."""
     truth = packet.truth
     p, insurance, referrer, clinical = (
         truth.patient, truth.insurance, truth.referrer, truth.clinical
@@ -284,8 +290,8 @@ def assert_every_truth_value_is_on_the_referral_pages(packet: Packet) -> None:
     assert all(squeezed(word) in flat for word in (referrer.provider_name or "?").split())
     for number in (p.phone, referrer.phone, referrer.fax):
         assert number is None or (phone_e164(number) == number and number[2:] in digits)
-    words = {"stat": ("STAT", "Emergent"), "urgent": ("Urgent",), "routine": ("Routine",)}
-    assert clinical.urgency is None or any(w in text for w in words[clinical.urgency])
+    words = {"stat": ("STAT", "EMERGENT"), "urgent": ("URGENT",), "routine": ("ROUTINE",)}
+    assert clinical.urgency is None or any(w in text.upper() for w in words[clinical.urgency])
 
 
 @pytest.mark.parametrize("layout", sixth_layouts())
@@ -294,6 +300,15 @@ def test_a_sixth_set_layout_states_every_truth_value_on_its_referral_pages(
     layout: str, seed: int
 ) -> None:
     assert_every_truth_value_is_on_the_referral_pages(generate(seed, layout, scanned=False))
+
+
+@pytest.mark.parametrize("layout", seventh_layouts())
+@pytest.mark.parametrize("seed", [3, 4, 5])
+def test_a_seventh_set_layout_states_every_truth_value_on_its_referral_pages(
+    layout: str, seed: int
+) -> None:
+    packet = generate(seed, layout, scanned=False)
+    assert_every_truth_value_is_on_the_referral_pages(packet, holdout_seventh.date_forms)
 
 
 def test_the_superbill_checks_exactly_the_truths_codes_among_others_printed() -> None:

@@ -16,6 +16,7 @@ from bench.corpus.context import MARK, Ctx
 from bench.corpus.holdout import HOLDOUT
 from bench.corpus.holdout_fifth import FIFTH
 from bench.corpus.holdout_fourth import FOURTH
+from bench.corpus.holdout_seventh import SEVENTH
 from bench.corpus.holdout_sixth import SIXTH
 from bench.corpus.holdout_third import THIRD
 from bench.corpus.layouts import LAYOUTS
@@ -44,6 +45,7 @@ __all__ = [
     "generate",
     "holdout_layouts",
     "layouts",
+    "seventh_layouts",
     "sixth_layouts",
     "third_layouts",
 ]
@@ -95,6 +97,12 @@ def sixth_layouts() -> list[str]:
     return list(SIXTH)
 
 
+def seventh_layouts() -> list[str]:
+    """The seventh held-out set (``bench/corpus/holdout_seventh.py``): written blind, never
+    tuned on."""
+    return list(SEVENTH)
+
+
 def corpus(n_per_layout: int, seed: int = 0, scanned: bool | None = None) -> Iterator[Packet]:
     """``n_per_layout`` packets of every layout; alternating typed/scanned unless told."""
     for i in range(n_per_layout):
@@ -143,7 +151,7 @@ class _Page:
 
 
 def generate(seed: int, layout: str, scanned: bool) -> Packet:
-    every = {**LAYOUTS, **HOLDOUT, **THIRD, **FOURTH, **FIFTH, **SIXTH}
+    every = {**LAYOUTS, **HOLDOUT, **THIRD, **FOURTH, **FIFTH, **SIXTH, **SEVENTH}
     if layout not in every:
         raise ValueError(f"unknown layout {layout!r}; one of {', '.join(every)}")
     rng = random.Random(f"intakedesk-corpus:{seed}:{layout}:{int(scanned)}")
