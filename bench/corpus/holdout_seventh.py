@@ -140,7 +140,7 @@ def date_forms(d: date) -> tuple[str, ...]:
     """The ways this set writes a date: 3/14/1961, 03-14-1961, March 14th, 1961, MAR 14 1961
     and, for a year a US reader cannot take for a later century, 3/14/61."""
     month = MONTHS[d.month - 1]
-    forms = (
+    forms: tuple[str, ...] = (
         f"{d.month}/{d.day}/{d.year}",
         f"{d.month:02d}-{d.day:02d}-{d.year}",
         f"{month} {_ordinal(d.day)}, {d.year}",
@@ -248,30 +248,36 @@ def _va_ccn(c: Ctx) -> list[str]:
         "<p class='small'>This referral authorizes the care below under the VA MISSION Act. "
         "Care not listed requires a Request for Services (RFS).</p>"
         "<h2>Veteran</h2>"
-        + rows([
-            ("Veteran name", esc(name)),
-            ("Date of birth", esc(_date(f.dob, ds))),
-            ("Sex", esc(_sex_word(f))),
-            ("SSN (last 4)", f"XXX-XX-{last4}"),
-            ("Member ID (ICN)", esc(f.member_id)),
-            ("Phone", _phone(f.phone, ps)),
-            ("Mailing address", _one_line(f.address)),
-        ])
+        + rows(
+            [
+                ("Veteran name", esc(name)),
+                ("Date of birth", esc(_date(f.dob, ds))),
+                ("Sex", esc(_sex_word(f))),
+                ("SSN (last 4)", f"XXX-XX-{last4}"),
+                ("Member ID (ICN)", esc(f.member_id)),
+                ("Phone", _phone(f.phone, ps)),
+                ("Mailing address", _one_line(f.address)),
+            ]
+        )
         + "<h2>Authorization</h2>"
-        + rows([
-            ("Category of care", esc(f.reason.specialty.upper())),
-            ("SEOC", esc(seoc)),
-            ("Authorization period", f"{esc(_date(start, ds))} to {esc(_date(end, ds))}"),
-            ("Visits authorized", str(rng.randint(1, 8))),
-            ("Payer", esc(f.payer)),
-            ("Third party administrator", f"{tpa} (CCN Region {region})"),
-        ])
+        + rows(
+            [
+                ("Category of care", esc(f.reason.specialty.upper())),
+                ("SEOC", esc(seoc)),
+                ("Authorization period", f"{esc(_date(start, ds))} to {esc(_date(end, ds))}"),
+                ("Visits authorized", str(rng.randint(1, 8))),
+                ("Payer", esc(f.payer)),
+                ("Third party administrator", f"{tpa} (CCN Region {region})"),
+            ]
+        )
         + "<h2>Community care provider</h2>"
-        + rows([
-            ("Provider / facility", esc(f.receiver)),
-            ("Phone", _phone(f.receiver_phone, ps)),
-            ("Fax", _phone(f.receiver_fax, ps)),
-        ])
+        + rows(
+            [
+                ("Provider / facility", esc(f.receiver)),
+                ("Phone", _phone(f.receiver_phone, ps)),
+                ("Fax", _phone(f.receiver_fax, ps)),
+            ]
+        )
         + "<p class='small'>Return medical documentation within 30 days of the first "
         "appointment through HealthShare Referral Manager or by fax to the Community Care "
         "office.</p>"
@@ -281,22 +287,28 @@ def _va_ccn(c: Ctx) -> list[str]:
     page2 = (
         head.format(n=2) + f"<p><b>Veteran:</b> {esc(name)} &nbsp; XXX-XX-{last4}</p>"
         "<h2>Referring VA provider</h2>"
-        + rows([
-            ("Provider", _provider(r.person, r.credential)),
-            ("NPI", r.npi),
-            ("Facility / clinic", esc(r.practice)),
-            ("Clinic phone", _phone(r.phone, ps, _extension(rng))),
-            ("Clinic fax", _phone(r.fax, ps)),
-        ])
+        + rows(
+            [
+                ("Provider", _provider(r.person, r.credential)),
+                ("NPI", r.npi),
+                ("Facility / clinic", esc(r.practice)),
+                ("Clinic phone", _phone(r.phone, ps, _extension(rng))),
+                ("Clinic fax", _phone(r.fax, ps)),
+            ]
+        )
         + "<h2>Consult</h2>"
-        + rows([
-            ("Consult reason", esc(f.reason.text)),
-            ("Urgency", esc(urgency)),
-            ("Clinically indicated date", esc(_date(f.sent + timedelta(days=14), ds))),
-            ("Pertinent history", esc(f.reason.note)),
-        ])
+        + rows(
+            [
+                ("Consult reason", esc(f.reason.text)),
+                ("Urgency", esc(urgency)),
+                ("Clinically indicated date", esc(_date(f.sent + timedelta(days=14), ds))),
+                ("Pertinent history", esc(f.reason.note)),
+            ]
+        )
         + "<h3>Provisional diagnosis</h3><table class='grid small'><tr><th>ICD-10</th>"
-        "<th>Description</th></tr>" + dx + "</table>"
+        "<th>Description</th></tr>"
+        + dx
+        + "</table>"
         + f"<p class='small'>Community Care office contact: {esc(Writer.full(f.sender))}, "
         f"{_phone(f.sender_phone, ps)}. Prepared {esc(_date(f.sent, ds))}.</p>"
     )
@@ -461,7 +473,8 @@ def _greenbar(c: Ctx) -> list[str]:
     return [
         f"<p class='mono' style='font-size: {rng.choice(('8pt', '8.5pt'))}'>"
         + esc(f"{r.practice.upper()}").replace(" ", "&nbsp;")
-        + "&nbsp;" * 4 + f"{report}&nbsp;&nbsp;PAGE&nbsp;1<br/>"
+        + "&nbsp;" * 4
+        + f"{report}&nbsp;&nbsp;PAGE&nbsp;1<br/>"
         + esc(f"OUTBOUND REFERRAL DETAIL    RUN {printed}").replace(" ", "&nbsp;")
         + f"<br/>{rule}<br/><br/>{body}<br/>{rule}<br/>"
         + esc(f"*** END OF REPORT ***  OPER {f.sender.last.upper()}").replace(" ", "&nbsp;")
@@ -490,9 +503,8 @@ def _receiver_form(c: Ctx) -> list[str]:
         )
 
     def grid(*rows: list[str]) -> str:
-        return "<table class='grid'>" + "".join(f"<tr>{''.join(row)}</tr>" for row in rows) + (
-            "</table>"
-        )
+        body = "".join(f"<tr>{''.join(row)}</tr>" for row in rows)
+        return f"<table class='grid'>{body}</table>"
 
     sex_boxes = " &nbsp; ".join(
         c.box(f.sex == code, word)
@@ -697,25 +709,37 @@ def _ccda(c: Ctx) -> list[str]:
     page1 = (
         "<h1 class='center'>Referral Note</h1>"
         "<p class='center small'>Consolidated CDA R2.1 &middot; Transition of Care</p>"
-        + header([
-            ("Patient", esc(Writer.full(f.patient))),
-            ("Date of birth", esc(_date(f.dob, ds))),
-            ("Sex", esc(gender)),
-            ("Race / Ethnicity", rng.choice(("Declined to specify", "White / Not Hispanic",
-                                             "Black or African American / Not Hispanic"))),
-            ("Preferred language", "English"),
-            ("Contact info", "<br/>".join(contact)),
-            ("Patient IDs", f"{esc(f.mrn)} {oid}"),
-        ])
+        + header(
+            [
+                ("Patient", esc(Writer.full(f.patient))),
+                ("Date of birth", esc(_date(f.dob, ds))),
+                ("Sex", esc(gender)),
+                (
+                    "Race / Ethnicity",
+                    rng.choice(
+                        (
+                            "Declined to specify",
+                            "White / Not Hispanic",
+                            "Black or African American / Not Hispanic",
+                        )
+                    ),
+                ),
+                ("Preferred language", "English"),
+                ("Contact info", "<br/>".join(contact)),
+                ("Patient IDs", f"{esc(f.mrn)} {oid}"),
+            ]
+        )
         + "<p>&nbsp;</p>"
-        + header([
-            ("Document ID", f"{oid}.{rng.randint(10**6, 10**7 - 1)}"),
-            ("Document created", esc(created)),
-            ("Author", author),
-            ("Information recipient", f"{esc(f.receiver)} ({esc(f.reason.specialty)})"),
-            ("Custodian", esc(r.practice)),
-            ("Encounter", f"Office visit, {esc(_date(encounter, ds))}, {esc(r.practice)}"),
-        ])
+        + header(
+            [
+                ("Document ID", f"{oid}.{rng.randint(10**6, 10**7 - 1)}"),
+                ("Document created", esc(created)),
+                ("Author", author),
+                ("Information recipient", f"{esc(f.receiver)} ({esc(f.reason.specialty)})"),
+                ("Custodian", esc(r.practice)),
+                ("Encounter", f"Office visit, {esc(_date(encounter, ds))}, {esc(r.practice)}"),
+            ]
+        )
         + "<h2>Reason for Referral</h2>"
         f"<p>{esc(f.reason.text)}. {esc(f.reason.note)}"
         + (f" Priority: {esc(urgency)}." if urgency else "")
@@ -737,14 +761,14 @@ def _ccda(c: Ctx) -> list[str]:
         f"<p class='head'>Referral Note &middot; {esc(Writer.full(f.patient))} &middot; "
         f"{esc(_date(f.dob, ds))}</p>"
         "<h2>Medications</h2><table class='grid small'><tr><th>Medication</th><th>Status</th>"
-        "</tr>" + "".join(f"<tr><td>{esc(m)}</td><td>Active</td></tr>" for m in meds)
+        "</tr>"
+        + "".join(f"<tr><td>{esc(m)}</td><td>Active</td></tr>" for m in meds)
         + "</table><h2>Allergies</h2><p class='small'>"
         + rng.choice(("No known drug allergies", "Penicillin - hives", "Sulfonamides - rash"))
         + "</p><h2>Vital Signs</h2><p class='small'>"
         f"BP {rng.randint(112, 158)}/{rng.randint(66, 94)} mmHg, HR {rng.randint(58, 104)}, "
         f"Wt {rng.randint(120, 260)} lb ({esc(_date(encounter, ds))})</p>"
-        "<h2>Insurance Providers</h2>" + payers
-        + "<h2>Care Team</h2><p class='small'>"
+        "<h2>Insurance Providers</h2>" + payers + "<h2>Care Team</h2><p class='small'>"
         f"{esc(Writer.full(f.other_doctor))}, MD (prior consultant) &middot; "
         f"Care coordinator {esc(Writer.full(f.sender))}, {_tel(f.sender_phone)}</p>"
         "<p class='tiny'>Rendered from a C-CDA document received by Direct message. "
