@@ -41,6 +41,26 @@ def test_small_captions_under_values_label_the_values_above_them() -> None:
     ]
 
 
+def test_a_line_running_across_a_header_rows_columns_is_not_captioned_by_it() -> None:
+    """A line above a header row in larger type is no row of values its labels caption when
+    it runs on past the start of the next column: the header row labels the line under it."""
+    words = [
+        *line(100, 34, (100, "Attention: Valley Neurology Associates 19-Nov-2026")),
+        *line(170, 26, (110, "Patient"), (700, "DOB"), (1200, "Gender"), (1700, "Contact #")),
+        *line(235, 34, (110, "Nguyen, Ezekiel"), (700, "17-Jul-1985"), (1200, "male")),
+    ]
+    assert arrange(words, is_label).split("\n") == [
+        "Attention: Valley Neurology Associates 19-Nov-2026",
+        "Patient",
+        "Nguyen, Ezekiel",
+        "DOB",
+        "17-Jul-1985",
+        "Gender",
+        "male",
+        "Contact #",
+    ]
+
+
 def test_small_labels_above_values_still_read_downwards() -> None:
     """The same small type above each value, nearer the value below it: a label over its
     value, not a caption of the value above (a heading, a value of the previous label)."""

@@ -298,7 +298,12 @@ def _is_caption_row(
     if captions.top - values.bottom > BLOCK_LEAD * unit:
         return False
     starts = [s.x0 for s in captions.segments]
-    return all(any(abs(s.x0 - x) <= unit for x in starts) for s in values.segments)
+    # each value stays in its cell: a line running on across the captions' columns
+    # ("Attention: Valley Neurology  19-Nov-2026" over a header row) is no row of values
+    return all(
+        any(abs(s.x0 - x) <= unit for x in starts) and not _past_its_cell(s, starts, unit)
+        for s in values.segments
+    )
 
 
 def _nearer_above(above: Line, line: Line, below: Line) -> bool:
