@@ -94,6 +94,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         r"|provider |practice |clinic |physician |referring |doctor's |dept\.? |department "
         r"|ofc\.? |off\.? |unit )?"
         r"(?:phone|telephone|tel\.?|ph\.?)(?: number| no\.?| #)?|cell|mobile|contact number"
+        r"|callback(?: number| no\.?| #)?"
         r"|contact (?:#|no\.?|phone)"
         r"|office (?:#|no\.?|number)|main (?:#|number)",
         "phone",

@@ -1,0 +1,71 @@
+"""Labels of forms the reader was not tuned on: unlisted first cells, semicolons parting cells,
+a party named in a line's first cell. Each test one general mechanism, hand-written text."""
+
+from app.pipeline.fields import extract
+from app.pipeline.fields.label_find import find_labels
+from app.pipeline.types import PageText
+from models.document import PageType
+
+
+def _referral(*lines: str) -> PageText:
+    return PageText(1, "\n".join(lines), "text", page_type=PageType.referral)
+
+
+def _kinds(line: str) -> list[str]:
+    return [label.kind for label in find_labels(line)]
+
+
+def test_an_unlisted_first_cell_before_listed_labels_is_a_label() -> None:
+    # the first cell's words compose a label; the later cells' labels are the lexicon's
+    assert _kinds("Plan carrier  Lone Star Health  Policy #  LS8812") == [
+        "insurer",
+        "member_id",
+    ]
+    assert _kinds("Office callback  (412) 555-0148 x12  Fax (412) 555-0199") == ["phone", "fax"]
+    e = extract(
+        [
+            _referral(
+                "Referring physician",
+                "Name  Ada Quill, MD",
+                "Office callback  (412) 555-0148 x12  Fax (412) 555-0199",
+            )
+        ]
+    )
+    assert (e.referrer.phone, e.referrer.fax) == ("+14125550148", "+14125550199")
+
+
+def test_a_semicolon_parts_two_cells_when_a_number_follows_the_label() -> None:
+    assert _kinds("Callback  412-555-0148; fax 412-555-0199") == ["phone", "fax"]
+    # a clause after a semicolon is no cell
+    assert _kinds("Notes: she has asthma; phone calls upset her") == ["skip"]
+
+
+def test_a_party_named_in_the_first_cell_owns_the_lines_labels() -> None:
+    e = extract(
+        [
+            _referral(
+                "Ordering physician  Ada Quill, MD",
+                "Phone  412-555-0148",
+                "Patient contact  phone 724.555.0101; address 88 Elm Row, Erie, PA 16501",
+            )
+        ]
+    )
+    assert e.referrer.phone == "+14125550148"
+    assert e.patient.phone == "+17245550101"
+    assert e.patient.address is not None
+    assert (e.patient.address.line1, e.patient.address.zip) == ("88 Elm Row", "16501")
+
+
+def test_label_words_for_a_place_a_callback_and_who_ordered() -> None:
+    e = extract(
+        [
+            _referral(
+                "Ordered by  QUILL, ADA, DO",
+                "Ordering location  Harbor Point Clinic",
+                "Callback #  412-555-0148",
+                "Fax results to  412-555-0199",
+            )
+        ]
+    )
+    assert e.referrer.practice_name == "Harbor Point Clinic"
+    assert (e.referrer.phone, e.referrer.fax) == ("+14125550148", "+14125550199")
