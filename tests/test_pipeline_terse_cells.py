@@ -69,3 +69,27 @@ def test_label_words_for_a_place_a_callback_and_who_ordered() -> None:
     )
     assert e.referrer.practice_name == "Harbor Point Clinic"
     assert (e.referrer.phone, e.referrer.fax) == ("+14125550148", "+14125550199")
+
+
+def test_a_compound_label_parts_its_value_as_it_parts_its_names() -> None:
+    e = extract([_referral("Pt: Quill, Ada", "DOB/Age/Sex: 1950-02-03 / 76 / F")])
+    assert (e.patient.dob, e.patient.sex) == ("1950-02-03", "F")
+    # a value not parted the same way is the first field's alone
+    e = extract([_referral("Pt: Quill, Ada", "DOB/Sex: 1950-02-03")])
+    assert (e.patient.dob, e.patient.sex) == ("1950-02-03", None)
+
+
+def test_an_age_and_sex_after_a_birth_date_give_the_sex_in_doubt() -> None:
+    e = extract([_referral("QUILL, ADA B", "MRN 4411 FIN 88", "DOB 03-FEB-1950  76Y F")])
+    assert e.patient.sex == "F"
+    assert e.confidence["patient.sex"] < 0.9
+
+
+def test_a_sex_word_alone_beside_a_banners_birth_date() -> None:
+    page = ("QUILL, ADA B", "Admit 11/02/2026", "DOB 02/03/1950 (76 y)", "Room 12", "Female")
+    e = extract([_referral(*page)])
+    assert e.patient.sex == "F"
+    assert e.confidence["patient.sex"] < 0.9
+    # far from any birth date a lone word is no one's sex
+    e = extract([_referral("Female", "", "", "", "", "Reason: cough")])
+    assert e.patient.sex is None

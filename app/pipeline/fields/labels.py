@@ -355,6 +355,19 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             if label.kind == "name":
                 named.add(label.owner or section)
             pending.clear()  # labels with their values: no column of bare labels here
+            parts = _compound(line[label.start : label.end], value)
+            if parts is not None:
+                # "DOB/Age/Sex: 3/4/1961 / 63 / F": each of the label's fields its own value
+                for (part_kind, part_owner), part in parts:
+                    yield Labeled(
+                        part_kind,
+                        part_owner or _owner_in(section, part_kind),
+                        part_owner is not None,
+                        part,
+                        page.number,
+                        line_of_value,
+                    )
+                continue
             yield Labeled(
                 label.kind,
                 label.owner or _owner_in(section, label.kind),
@@ -371,6 +384,26 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             if section != entered:
                 side = section
             section = left or None
+
+
+# The values of a compound label, parted as its names are: "a / b / c", "a | b | c".
+_VALUE_PARTS = re.compile(r"\s+/\s+|\s*\|\s*")
+
+
+def _compound(label_text: str, value: str) -> list[tuple[tuple[str, str | None], str]] | None:
+    """The fields of a label that joins several with slashes ("DOB/Age/Sex", "Phone / Fax"),
+    each with its part of a value parted the same way; None for any other label or value."""
+    names = [n.strip(" :#") for n in label_text.split("/")]
+    if len(names) < 2 or in_lexicon(label_text.strip(" :#")) is not None:
+        return None
+    fields = [in_lexicon(n) for n in names]
+    kinds = [f[0] for f in fields if f is not None]
+    if len(kinds) != len(names) or len(set(kinds)) != len(kinds):
+        return None
+    values = _VALUE_PARTS.split(value)
+    if len(values) != len(names) or not all(v.strip() for v in values):
+        return None
+    return [(f, v.strip()) for f, v in zip(fields, values, strict=True) if f is not None]
 
 
 def _after_a_gap(line: str, start: int) -> bool:
