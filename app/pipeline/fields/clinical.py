@@ -4,7 +4,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from app.pipeline.fields import icd10
-from app.pipeline.fields.boxes import odd_one_out, options
+from app.pipeline.fields.boxes import odd_one_out, options, without_unticked
 from app.pipeline.fields.confidence import (
     IN_ROW,
     LABEL_GUESSED,
@@ -180,8 +180,9 @@ def code_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> Iter
         if page.page_type not in (None, PageType.referral):
             continue
         score = _label(item) * page_factor(page) * read_factor(page, item.value)
-        found = codes_in(item.value, bare=True, ocr=page.method == "ocr")
-        score *= _unread_factor(item.value, found)
+        asked = without_unticked(item.value)  # "[ ] I10 [X] R00.2": the ticked codes
+        found = codes_in(asked, bare=True, ocr=page.method == "ocr")
+        score *= _unread_factor(asked, found)
         for code, repaired in found:
             labelled.append((code, score * (0.9 if repaired else 1.0), page))
     if labelled:
@@ -195,8 +196,9 @@ def code_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> Iter
             cut = _CUT_LABEL.match(line) is not None
             evidence = NARRATIVE if cut or _CODE_CONTEXT.search(line) else SHAPE_ONLY
             score = evidence * page_factor(page) * read_factor(page, line)
-            found = codes_in(line, bare=cut, ocr=page.method == "ocr")
-            score *= _unread_factor(line, found) if found else 1.0
+            asked = without_unticked(line)
+            found = codes_in(asked, bare=cut, ocr=page.method == "ocr")
+            score *= _unread_factor(asked, found) if found else 1.0
             for code, repaired in found:
                 loose.append((code, score * (0.9 if repaired else 1.0), page))
     if loose:

@@ -226,8 +226,8 @@ def _stands_as_label(line: str, match: re.Match[str]) -> bool:
         # "| NPI 1234567893 |": a cell of a footer; "Pt. Name Roe, Jo  D.O.B 9-Jun-1945  Sex F":
         # a cell after a wide gap that starts with a strong label; at a line's start see
         # longest_at_start
-        if re.search(r"\|\s*$", before):
-            return True
+        if re.search(r"[|\u00b7\u2022]\s*$", before):
+            return True  # "| NPI 1234567893 |", "Tel 555-0100 · Fax 555-0199"
         if re.search(r";\s*$", before):
             # "Callback 555-0100; fax 555-0199": a semicolon parts two cells when a number
             # follows the label (not a clause: "asthma; phone calls")

@@ -1,0 +1,42 @@
+"""A form's printed lists: only the ticked options are asked for; a letterhead's cells."""
+
+from app.pipeline.fields import extract
+from app.pipeline.fields.boxes import without_unticked
+from app.pipeline.types import PageText
+from models.document import PageType
+
+
+def _referral(*lines: str) -> PageText:
+    return PageText(1, "\n".join(lines), "text", page_type=PageType.referral)
+
+
+def test_only_the_ticked_codes_of_a_printed_list_are_the_diagnoses() -> None:
+    e = extract(
+        [
+            _referral(
+                "Diagnosis codes (tick)",
+                "[ ] J45.909 Asthma, uncomplicated",
+                "[X] E03.9 Hypothyroidism, unspecified",
+                "[ ] N39.0 UTI, site not specified   [X] R51.9 Headache, unspecified",
+                "[ ] K59.00 Constipation",
+            )
+        ]
+    )
+    assert e.clinical.diagnosis_codes == ["E03.9", "R51.9"]
+    # the code of a line without boxes is kept
+    assert without_unticked("Dx: E03.9 [ ] follow-up needed") == "Dx: E03.9"
+
+
+def test_a_middle_dot_parts_a_letterheads_numbers() -> None:
+    e = extract(
+        [
+            _referral(
+                "Harbor Point Clinic    VISIT SLIP",
+                "41 Pier Rd, Erie, PA 16501",
+                "Tel (814) 555-0140 · Fax (814) 555-0141",
+                "Patient: Ada Quill",
+            )
+        ]
+    )
+    assert e.referrer.practice_name == "Harbor Point Clinic"
+    assert (e.referrer.phone, e.referrer.fax) == ("+18145550140", "+18145550141")
