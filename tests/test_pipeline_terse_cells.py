@@ -93,3 +93,29 @@ def test_a_sex_word_alone_beside_a_banners_birth_date() -> None:
     # far from any birth date a lone word is no one's sex
     e = extract([_referral("Female", "", "", "", "", "Reason: cough")])
     assert e.patient.sex is None
+
+
+def test_a_terse_portals_abbreviated_labels() -> None:
+    e = extract(
+        [
+            _referral(
+                "Pt: Quill, Ada",
+                "Em: ada_quill7@example.org",
+                "Ref: HOLT, MARA, MD | NPI 1234567893",
+                "Org: Harbor Point Clinic | P 814.555.0140 | F 814.555.0141",
+                "Coverage  Lone Star Health, member ID LS8812",
+            )
+        ]
+    )
+    assert e.patient.email == "ada_quill7@example.org"
+    assert e.confidence["patient.email"] < 0.9  # its label is not known: in doubt
+    assert e.referrer.provider_name == "Mara Holt"
+    assert e.referrer.practice_name == "Harbor Point Clinic"
+    assert (e.referrer.phone, e.referrer.fax) == ("+18145550140", "+18145550141")
+    assert e.insurance.provider == "Lone Star Health"
+
+
+def test_a_name_printed_in_capitals_takes_the_packets_inner_capitals() -> None:
+    notes = PageText(2, "Ordering: DeWitt, Mara", "text", page_type=PageType.clinical_notes)
+    e = extract([_referral("Referring physician: MARA DEWITT, MD"), notes])
+    assert e.referrer.provider_name == "Mara DeWitt"

@@ -45,7 +45,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         r"|requesting (?:provider|physician)|requested by|referrer|referring|sending provider"
         r"|ref\.? by|referred from"
         r"|primary care (?:physician|provider)|pcp"
-        r"|ref\.? (?:md|dr\.?|doc(?:tor)?|provider|physician)",
+        r"|ref\.? (?:md|dr\.?|doc(?:tor)?|provider|physician)|ref\.?",
         "name",
         REFERRER,
     ),
@@ -122,7 +122,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     # -- insurance
     (
         r"(?:primary )?insurance(?: provider| company| carrier| plan| name)?|ins\.?|carrier"
-        r"|payer|payor|health plan|insurance/payer|plan name",
+        r"|payer|payor|health plan|insurance/payer|plan name|coverage",
         "insurer",
         INSURANCE,
     ),
@@ -146,7 +146,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     ),
     (
         # an EHR's "LOCATION" under the referring provider: the practice they work at
-        r"(?:referring )?(?:practice|clinic|facility|organization|office|location)(?: name)?"
+        r"(?:referring )?(?:practice|clinic|facility|organization|org\.?|office|location)"
+        r"(?: name)?"
         r"|medical group",
         "practice",
         None,
