@@ -119,3 +119,25 @@ def test_a_name_printed_in_capitals_takes_the_packets_inner_capitals() -> None:
     notes = PageText(2, "Ordering: DeWitt, Mara", "text", page_type=PageType.clinical_notes)
     e = extract([_referral("Referring physician: MARA DEWITT, MD"), notes])
     assert e.referrer.provider_name == "Mara DeWitt"
+
+
+def test_a_headings_text_stops_at_a_forms_row() -> None:
+    e = extract(
+        [
+            _referral(
+                "Patient: Ada Quill",
+                "4. Reason for consultation",
+                "Consult requested  Endocrinology",
+                "Reason  Thyroid nodule, 2 cm",
+                "Transport  Wheelchair",
+            )
+        ]
+    )
+    assert e.clinical.reason == "Thyroid nodule, 2 cm"
+
+
+def test_a_code_status_ends_the_value_before_it() -> None:
+    line = "Home address  88 Elm Row, Erie, PA 16501  Code status  Full"
+    e = extract([_referral("Resident name  Ada Quill", line)])
+    assert e.patient.address is not None
+    assert (e.patient.address.line1, e.patient.address.zip) == ("88 Elm Row", "16501")

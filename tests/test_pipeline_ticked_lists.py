@@ -40,3 +40,17 @@ def test_a_middle_dot_parts_a_letterheads_numbers() -> None:
     )
     assert e.referrer.practice_name == "Harbor Point Clinic"
     assert (e.referrer.phone, e.referrer.fax) == ("+18145550140", "+18145550141")
+
+
+def test_an_odd_one_out_beside_a_garbled_option_is_in_doubt() -> None:
+    def scanned(row: str) -> PageText:
+        text = f"Patient: Ada Quill\nReason: cough\nPriority: {row}"
+        return PageText(1, text, "ocr", 0.95, page_type=PageType.referral)
+
+    # the ticked option's word garbled ("sco"): the box left standing may be a misread empty one
+    e = extract([scanned("[ ] Routine sco | JEmergent")])
+    assert e.confidence["clinical.urgency"] < 0.9
+    # every option read, one of them after a garbled tick: the guess holds
+    e = extract([scanned("[ ] Routine JX Urgent [ ] Emergent")])
+    assert e.clinical.urgency == "urgent"
+    assert e.confidence["clinical.urgency"] >= 0.9

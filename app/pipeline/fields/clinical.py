@@ -350,11 +350,24 @@ def _glued_to_its_tick(text: str) -> Urgency | None:
 
 
 def _guess_factor(text: str) -> float:
-    """A tick read out of a garbled token is a guess: never shown as sure."""
+    """A tick read out of a garbled token is a guess: never shown as sure. So is the odd one
+    out of a row where words no option spells stand between the options ("[ ] Routine foe |
+    JEmergent"): an option OCR garbled, which may be the ticked one."""
     printed = _ticked_urgency(text)
     if printed is not None and printed[0] is not None:
         return 1.0
-    return GUESSED if _glued_to_its_tick(text) else 1.0
+    if _glued_to_its_tick(text):
+        return GUESSED
+    if odd_one_out(text, _OPTION_WORDS) and _garbled_between_options(text):
+        return GUESSED
+    return 1.0
+
+
+def _garbled_between_options(text: str) -> bool:
+    """Whether a word of three letters or more that is no option stands between two options."""
+    found = list(_OPTION_WORDS.finditer(text))
+    gaps = [text[a.end() : b.start()] for a, b in zip(found, found[1:], strict=False)]
+    return any(re.search(r"[A-Za-z]{3,}", gap) for gap in gaps)
 
 
 _BOX_SIGN = re.compile(r"[\[\]{}]")

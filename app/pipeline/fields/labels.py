@@ -512,6 +512,10 @@ def _codes_below(lines: list[str], index: int) -> tuple[str, int] | None:
 _ENDS_IN_CODE = re.compile(r"\[[A-Z0-9£€][0-9A-Z .]{2,9}\]\s*$")
 
 
+# A form's row: a few words, a column's gap, a value ("Transport  Wheelchair").
+_KEY_AND_VALUE = re.compile(r"^[^\W\d_][^\W\d_'/-]*(?: [^\W\d_'/-]+){0,2}(?:\s{2,}|\t)\S")
+
+
 def _value_below(
     lines: list[str], index: int, *, many: bool = False, gap: bool = True
 ) -> tuple[str, int] | None:
@@ -526,9 +530,13 @@ def _value_below(
                 break
             continue
         if (
-            find_labels(text) and len(text) > 1 and not (many and _ENDS_IN_CODE.search(text))
-        ) or section_of(text) is not None:
-            break  # "F" alone under "Sex:" is a value, not the footer's "F" for fax
+            (find_labels(text) and len(text) > 1 and not (many and _ENDS_IN_CODE.search(text)))
+            or section_of(text) is not None
+            or (many and _KEY_AND_VALUE.match(text))
+        ):
+            # "F" alone under "Sex:" is a value, not the footer's "F" for fax; "Consult
+            # requested  Cardiology" under a heading is a form's row, not the heading's text
+            break
         taken.append(text)
         last = j
         if not many:

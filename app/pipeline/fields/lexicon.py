@@ -191,7 +191,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         r"|guarantor|emergency contact|contact name|county|country|credentials|title"
         r"|height|weight|bp|pulse|preferred language|interpreter|vitals|exam|impression|pager"
         r"|findings|results?|order(?: #| number| date)?|status|type|specialty requested"
-        r"|cob|coordination of benefits|referral (?:id|#|number)|created|rel\.",
+        r"|cob|coordination of benefits|referral (?:id|#|number)|created|rel\.|code status",
         "skip",
         None,
     ),
