@@ -141,3 +141,18 @@ def test_a_code_status_ends_the_value_before_it() -> None:
     e = extract([_referral("Resident name  Ada Quill", line)])
     assert e.patient.address is not None
     assert (e.patient.address.line1, e.patient.address.zip) == ("88 Elm Row", "16501")
+
+
+def test_a_label_wrapped_in_its_cell_with_its_value() -> None:
+    e = extract(
+        [
+            _referral(
+                "Resident name  Ada Quill  Date of birth  02/03/1950",
+                "Home address (before  88 Elm Row,  Allergies  None",
+                "the stay)  Erie, PA 16501",
+            )
+        ]
+    )
+    assert e.patient.address is not None
+    assert (e.patient.address.line1, e.patient.address.city) == ("88 Elm Row", "Erie")
+    assert e.patient.address.zip == "16501"
