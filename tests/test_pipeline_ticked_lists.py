@@ -54,3 +54,23 @@ def test_an_odd_one_out_beside_a_garbled_option_is_in_doubt() -> None:
     e = extract([scanned("[ ] Routine JX Urgent [ ] Emergent")])
     assert e.clinical.urgency == "urgent"
     assert e.confidence["clinical.urgency"] >= 0.9
+
+
+def test_a_spaced_dash_after_a_number_parts_a_letterheads_numbers() -> None:
+    e = extract(
+        [
+            _referral(
+                "Harbor Point Clinic",
+                "41 Pier Rd - Erie, PA 16501",
+                "Tel 814.555.0140 - Fax 814.555.0141",
+                "Patient: Ada Quill",
+            )
+        ]
+    )
+    assert (e.referrer.phone, e.referrer.fax) == ("+18145550140", "+18145550141")
+
+
+def test_an_empty_box_as_ocr_reads_it_drops_its_code() -> None:
+    assert without_unticked("{ ]E03.9 Hypothyroidism") == ""
+    assert without_unticked("( ] R51.9 Headache") == ""
+    assert without_unticked("™ J45.909 Asthma") == "™ J45.909 Asthma"  # a tick misread: kept

@@ -98,11 +98,15 @@ def options(text: str) -> list[tuple[bool, str]] | None:
     ]
 
 
+# A box of a printed list, as typed or as OCR reads an empty one ("{ ]", "( ]").
+_LIST_MARK = re.compile(rf"(?P<ticked>{_TICKED})|(?P<empty>{_UNTICKED}|[\[({{]\s*[\])}}])")
+
+
 def without_unticked(text: str) -> str:
     """``text`` less what stands after an empty box, up to the next box: "[ ] K92.1 Melena
     [X] R00.2 Palpitations" keeps "R00.2 Palpitations" (a printed list's options not asked
     for). Text before the first box, and text without boxes, is kept as it is."""
-    marks = list(_MARK.finditer(text))
+    marks = list(_LIST_MARK.finditer(text))
     if not marks:
         return text
     ends = [m.start() for m in marks[1:]] + [len(text)]

@@ -228,9 +228,10 @@ def _stands_as_label(line: str, match: re.Match[str]) -> bool:
         # longest_at_start
         if re.search(r"[|\u00b7\u2022]\s*$", before):
             return True  # "| NPI 1234567893 |", "Tel 555-0100 · Fax 555-0199"
-        if re.search(r";\s*$", before):
-            # "Callback 555-0100; fax 555-0199": a semicolon parts two cells when a number
-            # follows the label (not a clause: "asthma; phone calls")
+        if re.search(r";\s*$|\d\s+[-\u2013\u2014]\s+$", before):
+            # "Callback 555-0100; fax 555-0199", "Tel 555-0100 - Fax 555-0199": a semicolon,
+            # or a spaced dash after a number, parts two cells when a number follows the
+            # label (not a clause: "asthma; phone calls")
             return _NUMBER_AFTER.match(line, match.end()) is not None
         return bool(before.strip()) and re.search(r"(?:\s{2,}|\t)$", before) is not None
     return not before.strip() or bool(re.search(r"(?:\s{2,}|\t|\|)\s*$", before))

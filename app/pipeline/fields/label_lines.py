@@ -151,6 +151,8 @@ def _caption_after(line: str) -> str:
     parts = _CAPTION_DASH.split(line)
     if len(parts) < 2 or not parts[0].strip() or is_label(parts[0]):
         return line
+    if longest_at_start(parts[0]) is not None:
+        return line  # "Tel 555-201-0100 - Fax 555-201-0101": labels before their values
     pairs: list[str] = []
     value = parts[0].strip()
     for part in parts[1:]:
