@@ -290,3 +290,17 @@ def test_a_hospital_units_fax_after_a_pager_and_an_office_label_over_its_number(
     assert extract(
         [_referral("Referring provider: Jo Park, MD", "Office 555-201-0100")]
     ).referrer.phone == ("+15552010100")
+
+
+def test_a_heading_over_a_follow_up_list_is_no_wrapped_sentence() -> None:
+    # the primary care visit's "within 7 days" is not the referral's urgency
+    e = extract(
+        [
+            _referral(
+                "Follow-up",
+                "1. Primary care: Dr. Ada Quill within 7 days, office 412-555-0100.",
+                "Referral to  Cardiology",
+            )
+        ]
+    )
+    assert e.clinical.urgency is None

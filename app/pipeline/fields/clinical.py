@@ -437,6 +437,10 @@ def _is_checked(mark: str | None) -> bool:
     return _TICK.fullmatch(mark.strip()) is not None
 
 
+# The fewest words of a line that a sentence wrapped from (more than a heading's).
+_WRAPPED_WORDS = 4
+
+
 def urgency_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
     used_lines: set[tuple[int, int]] = set()
@@ -473,7 +477,9 @@ def urgency_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> I
             # a sentence wrapped onto the next line ("follow-up with Neurology for …," /
             # "…, within 1 week.")
             after = lines[number + 1] if number + 1 < len(lines) else ""
-            when = read_when(line) or (read_when(f"{line} {after}") if after else None)
+            # a heading alone ("Follow-up") over a list is no sentence wrapped onto the next line
+            wraps = after and len(line.split()) >= _WRAPPED_WORDS
+            when = read_when(line) or (read_when(f"{line} {after}") if wraps else None)
             if when is not None:
                 yield candidate(URGENCY, when, NARRATIVE * 0.85, page, line, line=number)
 
