@@ -304,3 +304,13 @@ def test_a_heading_over_a_follow_up_list_is_no_wrapped_sentence() -> None:
         ]
     )
     assert e.clinical.urgency is None
+
+
+def test_a_zip_wrapped_under_its_state_and_a_street_with_no_city_in_doubt() -> None:
+    page = ("Patient: Ada Quill", "Address: 88 Elm Row, Suite 2, Erie, PA", "16501", "Sex: F")
+    e = extract([_referral(*page)])
+    assert e.patient.address is not None
+    assert (e.patient.address.line1, e.patient.address.zip) == ("88 Elm Row", "16501")
+    # no city read after the street's commas: where the street ends is a guess
+    e = extract([_referral("Patient: Ada Quill", "Address: 88 Elm Row, Suite 2, Erie", "Sex: F")])
+    assert e.confidence["patient.address.line1"] < 0.9
