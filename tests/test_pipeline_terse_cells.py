@@ -156,3 +156,16 @@ def test_a_label_wrapped_in_its_cell_with_its_value() -> None:
     assert e.patient.address is not None
     assert (e.patient.address.line1, e.patient.address.city) == ("88 Elm Row", "Erie")
     assert e.patient.address.zip == "16501"
+
+
+def test_a_compound_labels_value_parted_by_bare_slashes() -> None:
+    # OCR lost the spaces around the slashes; a date's own slashes part nothing
+    e = extract([_referral("Pt: Quill, Ada", "DOB/Age/Sex: 02/03/1950/76/F")])
+    assert (e.patient.dob, e.patient.sex) == ("1950-02-03", "F")
+    e = extract([_referral("Pt: Quill, Ada", "DOB/Age/Sex: 02/03/1950")])
+    assert (e.patient.dob, e.patient.sex) == ("1950-02-03", None)
+
+
+def test_an_unknown_labels_address_with_a_space_before_its_at() -> None:
+    e = extract([_referral("Pt: Quill, Ada", "Em: ada_quill7 @example.org")])
+    assert e.patient.email == "ada_quill7@example.org"

@@ -388,6 +388,8 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
 
 # The values of a compound label, parted as its names are: "a / b / c", "a | b | c".
 _VALUE_PARTS = re.compile(r"\s+/\s+|\s*\|\s*")
+_SHORT_PART = 4  # "63y", "F": the later parts of a value parted by bare slashes
+_SLASHED_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}")
 
 
 def _compound(label_text: str, value: str) -> list[tuple[tuple[str, str | None], str]] | None:
@@ -401,7 +403,15 @@ def _compound(label_text: str, value: str) -> list[tuple[tuple[str, str | None],
     if len(kinds) != len(names) or len(set(kinds)) != len(kinds):
         return None
     values = _VALUE_PARTS.split(value)
-    if len(values) != len(names) or not all(v.strip() for v in values):
+    if len(values) != len(names):
+        # "3/4/1961/63/F": OCR lost the spaces; the later parts are short, the first the rest
+        values = value.rsplit("/", len(names) - 1)
+        if len(values) != len(names) or any(len(v.strip()) > _SHORT_PART for v in values[1:]):
+            return None
+        cuts = [len("/".join(values[: i + 1])) for i in range(len(values) - 1)]
+        if any(d.start() < cut < d.end() for d in _SLASHED_DATE.finditer(value) for cut in cuts):
+            return None  # "3/4/1961" alone: a date's slashes part nothing
+    if not all(v.strip() for v in values):
         return None
     return [(f, v.strip()) for f, v in zip(fields, values, strict=True) if f is not None]
 

@@ -135,7 +135,7 @@ def read_email(text: str, *, ocr: bool = True) -> str | None:
 def email_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
     for item in items:
-        if item.kind == "skip" and item.guessed and _ALONE.match(item.value):
+        if item.kind == "skip" and item.guessed and _ALONE.match(_AROUND_AT.sub("@", item.value)):
             # "Em: jo_roe@mail.com": a label not known, its value an address and nothing else
             item = replace(item, kind="email")
             score = doubted(label_score(item, PATIENT))
