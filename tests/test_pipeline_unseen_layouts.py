@@ -290,3 +290,27 @@ def test_a_hospital_units_fax_after_a_pager_and_an_office_label_over_its_number(
     assert extract(
         [_referral("Referring provider: Jo Park, MD", "Office 555-201-0100")]
     ).referrer.phone == ("+15552010100")
+
+
+def test_a_heading_over_a_follow_up_list_is_no_wrapped_sentence() -> None:
+    # the primary care visit's "within 7 days" is not the referral's urgency
+    e = extract(
+        [
+            _referral(
+                "Follow-up",
+                "1. Primary care: Dr. Ada Quill within 7 days, office 412-555-0100.",
+                "Referral to  Cardiology",
+            )
+        ]
+    )
+    assert e.clinical.urgency is None
+
+
+def test_a_zip_wrapped_under_its_state_and_a_street_with_no_city_in_doubt() -> None:
+    page = ("Patient: Ada Quill", "Address: 88 Elm Row, Suite 2, Erie, PA", "16501", "Sex: F")
+    e = extract([_referral(*page)])
+    assert e.patient.address is not None
+    assert (e.patient.address.line1, e.patient.address.zip) == ("88 Elm Row", "16501")
+    # no city read after the street's commas: where the street ends is a guess
+    e = extract([_referral("Patient: Ada Quill", "Address: 88 Elm Row, Suite 2, Erie", "Sex: F")])
+    assert e.confidence["patient.address.line1"] < 0.9

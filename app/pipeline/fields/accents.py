@@ -1,4 +1,5 @@
-"""A name's accents, taken from where the packet writes the same name with them.
+"""A name's accents (and inner capitals: "LaRue"), taken from where the packet writes the
+same name with them.
 
 OCR loses accents far more often than it invents them: a name read "Hernandez" on the
 referral and "Hernández" on the cover sheet is "Hernández", the marks having survived on
@@ -30,12 +31,24 @@ def _marked(word: str, readings: Counter[str]) -> str:
     found = Counter[str]()
     for reading, count in readings.items():
         marked = adds_marks(word, reading)
+        if marked is None or marked == word:
+            marked = _inner_capitals(word, reading)
         if marked is not None and marked != word:
             found[marked] += count
     ranked = found.most_common(2)
     if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
         return word
     return ranked[0][0]
+
+
+def _inner_capitals(word: str, reading: str) -> str | None:
+    """ "Larue" (a name printed "LARUE", put in title case) as "LaRue", where the packet writes
+    it so: a reading of the same letters with a capital inside the word; else None."""
+    if word != word.capitalize() or reading.casefold() != word.casefold():
+        return None
+    if reading.isupper() or reading == reading.capitalize() or not reading[0].isupper():
+        return None
+    return reading
 
 
 def adds_marks(word: str, reading: str) -> str | None:

@@ -3,7 +3,13 @@
 import re
 from collections.abc import Iterable, Iterator
 
-from app.pipeline.fields.confidence import SHAPE_ONLY, Candidate, candidate, label_score
+from app.pipeline.fields.confidence import (
+    SHAPE_ONLY,
+    Candidate,
+    candidate,
+    doubted,
+    label_score,
+)
 from app.pipeline.fields.label_find import find_labels
 from app.pipeline.fields.label_words import is_label_phrase
 from app.pipeline.fields.labels import Labeled
@@ -176,6 +182,9 @@ _UNIT_CAPTION = re.compile(
 )
 
 
+_STATE_AT_END = re.compile(r",\s*[A-Z]{2}\s*$")
+
+
 def _with_lines_after(value: str, lines: list[str], line: int) -> str:
     """A labelled street with what its cell wrapped onto the lines under it: a unit's number,
     the city, state and ZIP; a unit's caption that stays empty is dropped. OCR's cell border
@@ -186,6 +195,13 @@ def _with_lines_after(value: str, lines: list[str], line: int) -> str:
         value = f"{value} {following.pop(0)}"
     if not CSZ.search(value) and following and CSZ.fullmatch(following[0]):
         value = f"{value}, {following[0]}"
+    elif (
+        not CSZ.search(value)
+        and following
+        and _STATE_AT_END.search(value)
+        and re.fullmatch(r"\d{5}(?:-\d{4})?", following[0])
+    ):
+        value = f"{value} {following[0]}"  # "…, Raleigh, NC" / "27637": the ZIP wrapped
     return _EMPTY_UNIT.sub("", _UNIT_CAPTION.sub(", ", value))
 
 
@@ -229,6 +245,8 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
             parts = split_address(value)
             if not parts:
                 continue
+            # a street with commas and no city read after it: where it ends is a guess
+            unsure = "city" not in parts and "," in parts.get("line1", "")
             for key, path in (
                 ("line1", LINE1),
                 ("line2", LINE2),
@@ -237,8 +255,15 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
                 ("zip", ZIP),
             ):
                 if key in parts:
+                    evidence = doubted(score, unsure)
                     yield candidate(
-                        path, parts[key], score, page, value, key=parts[key].lower(), line=item.line
+                        path,
+                        parts[key],
+                        evidence,
+                        page,
+                        value,
+                        key=parts[key].lower(),
+                        line=item.line,
                     )
         elif item.kind == "line2":
             yield candidate(

@@ -96,3 +96,20 @@ def options(text: str) -> list[tuple[bool, str]] | None:
         (m["ticked"] is not None, text[m.end() : end].strip())
         for m, end in zip(marks, ends, strict=True)
     ]
+
+
+# A box of a printed list, as typed or as OCR reads an empty one ("{ ]", "( ]").
+_LIST_MARK = re.compile(rf"(?P<ticked>{_TICKED})|(?P<empty>{_UNTICKED}|[\[({{]\s*[\])}}])")
+
+
+def without_unticked(text: str) -> str:
+    """``text`` less what stands after an empty box, up to the next box: "[ ] K92.1 Melena
+    [X] R00.2 Palpitations" keeps "R00.2 Palpitations" (a printed list's options not asked
+    for). Text before the first box, and text without boxes, is kept as it is."""
+    marks = list(_LIST_MARK.finditer(text))
+    if not marks:
+        return text
+    ends = [m.start() for m in marks[1:]] + [len(text)]
+    kept = [text[: marks[0].start()]]
+    kept += [text[m.end() : end] for m, end in zip(marks, ends, strict=True) if m["ticked"]]
+    return " ".join(part.strip() for part in kept if part.strip())

@@ -4,7 +4,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from app.pipeline.fields import icd10
-from app.pipeline.fields.boxes import odd_one_out, options
+from app.pipeline.fields.boxes import odd_one_out, options, without_unticked
 from app.pipeline.fields.confidence import (
     IN_ROW,
     LABEL_GUESSED,
@@ -180,8 +180,9 @@ def code_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> Iter
         if page.page_type not in (None, PageType.referral):
             continue
         score = _label(item) * page_factor(page) * read_factor(page, item.value)
-        found = codes_in(item.value, bare=True, ocr=page.method == "ocr")
-        score *= _unread_factor(item.value, found)
+        asked = without_unticked(item.value)  # "[ ] I10 [X] R00.2": the ticked codes
+        found = codes_in(asked, bare=True, ocr=page.method == "ocr")
+        score *= _unread_factor(asked, found)
         for code, repaired in found:
             labelled.append((code, score * (0.9 if repaired else 1.0), page))
     if labelled:
@@ -195,8 +196,9 @@ def code_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> Iter
             cut = _CUT_LABEL.match(line) is not None
             evidence = NARRATIVE if cut or _CODE_CONTEXT.search(line) else SHAPE_ONLY
             score = evidence * page_factor(page) * read_factor(page, line)
-            found = codes_in(line, bare=cut, ocr=page.method == "ocr")
-            score *= _unread_factor(line, found) if found else 1.0
+            asked = without_unticked(line)
+            found = codes_in(asked, bare=cut, ocr=page.method == "ocr")
+            score *= _unread_factor(asked, found) if found else 1.0
             for code, repaired in found:
                 loose.append((code, score * (0.9 if repaired else 1.0), page))
     if loose:
@@ -348,11 +350,24 @@ def _glued_to_its_tick(text: str) -> Urgency | None:
 
 
 def _guess_factor(text: str) -> float:
-    """A tick read out of a garbled token is a guess: never shown as sure."""
+    """A tick read out of a garbled token is a guess: never shown as sure. So is the odd one
+    out of a row where words no option spells stand between the options ("[ ] Routine foe |
+    JEmergent"): an option OCR garbled, which may be the ticked one."""
     printed = _ticked_urgency(text)
     if printed is not None and printed[0] is not None:
         return 1.0
-    return GUESSED if _glued_to_its_tick(text) else 1.0
+    if _glued_to_its_tick(text):
+        return GUESSED
+    if odd_one_out(text, _OPTION_WORDS) and _garbled_between_options(text):
+        return GUESSED
+    return 1.0
+
+
+def _garbled_between_options(text: str) -> bool:
+    """Whether a word of three letters or more that is no option stands between two options."""
+    found = list(_OPTION_WORDS.finditer(text))
+    gaps = [text[a.end() : b.start()] for a, b in zip(found, found[1:], strict=False)]
+    return any(re.search(r"[A-Za-z]{3,}", gap) for gap in gaps)
 
 
 _BOX_SIGN = re.compile(r"[\[\]{}]")
@@ -422,6 +437,10 @@ def _is_checked(mark: str | None) -> bool:
     return _TICK.fullmatch(mark.strip()) is not None
 
 
+# The fewest words of a line that a sentence wrapped from (more than a heading's).
+_WRAPPED_WORDS = 4
+
+
 def urgency_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
     used_lines: set[tuple[int, int]] = set()
@@ -458,7 +477,9 @@ def urgency_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> I
             # a sentence wrapped onto the next line ("follow-up with Neurology for …," /
             # "…, within 1 week.")
             after = lines[number + 1] if number + 1 < len(lines) else ""
-            when = read_when(line) or (read_when(f"{line} {after}") if after else None)
+            # a heading alone ("Follow-up") over a list is no sentence wrapped onto the next line
+            wraps = after and len(line.split()) >= _WRAPPED_WORDS
+            when = read_when(line) or (read_when(f"{line} {after}") if wraps else None)
             if when is not None:
                 yield candidate(URGENCY, when, NARRATIVE * 0.85, page, line, line=number)
 

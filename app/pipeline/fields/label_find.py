@@ -99,7 +99,7 @@ _ONE_LETTER = ("phone_short", "fax_short")
 
 
 # "Clinical reason    Asthma": a label phrase, a column's gap, its value
-_BEFORE_A_GAP = re.compile(r"^\s*(?P<head>[^\W\d_][\w/&'().\- ]{2,40}?)(?:\s{2,}|\t)\S")
+_BEFORE_A_GAP = re.compile(r"^\s*(?P<head>[^\W\d_][\w/&'().\-# ]{2,40}?)(?:\s{2,}|\t)\S")
 
 
 def _with_composed(line: str, labels: list[Label]) -> list[Label]:
@@ -141,6 +141,11 @@ def _with_composed(line: str, labels: list[Label]) -> list[Label]:
     if gap and widened and _is_cell_label(gap["head"]):
         head_end = gap.end("head")
         inside = [w for w in widened if w.start < head_end]
+        if not inside and in_lexicon(gap["head"]) is None:
+            # "Primary payer  Blue Cross  Member #  123": the first cell a label the lexicon
+            # does not list, the later cells' labels listed ones
+            kind, owner = classify(gap["head"])
+            widened = [Label(kind, owner, gap.start("head"), head_end, "", True), *widened]
         if (
             inside
             and all(len(line[: w.end].rstrip()) <= head_end for w in inside)
@@ -221,8 +226,13 @@ def _stands_as_label(line: str, match: re.Match[str]) -> bool:
         # "| NPI 1234567893 |": a cell of a footer; "Pt. Name Roe, Jo  D.O.B 9-Jun-1945  Sex F":
         # a cell after a wide gap that starts with a strong label; at a line's start see
         # longest_at_start
-        if re.search(r"\|\s*$", before):
-            return True
+        if re.search(r"[|\u00b7\u2022]\s*$", before):
+            return True  # "| NPI 1234567893 |", "Tel 555-0100 · Fax 555-0199"
+        if re.search(r";\s*$|\d\s+[-\u2013\u2014]\s+$", before):
+            # "Callback 555-0100; fax 555-0199", "Tel 555-0100 - Fax 555-0199": a semicolon,
+            # or a spaced dash after a number, parts two cells when a number follows the
+            # label (not a clause: "asthma; phone calls")
+            return _NUMBER_AFTER.match(line, match.end()) is not None
         return bool(before.strip()) and re.search(r"(?:\s{2,}|\t)$", before) is not None
     return not before.strip() or bool(re.search(r"(?:\s{2,}|\t|\|)\s*$", before))
 

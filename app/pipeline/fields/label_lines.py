@@ -151,6 +151,8 @@ def _caption_after(line: str) -> str:
     parts = _CAPTION_DASH.split(line)
     if len(parts) < 2 or not parts[0].strip() or is_label(parts[0]):
         return line
+    if longest_at_start(parts[0]) is not None:
+        return line  # "Tel 555-201-0100 - Fax 555-201-0101": labels before their values
     pairs: list[str] = []
     value = parts[0].strip()
     for part in parts[1:]:
@@ -291,12 +293,35 @@ def _no_value_of(label: str, line: str) -> bool:
     )
 
 
+def _wrapped_labels_joined(lines: list[str]) -> list[str]:
+    """A table's label that wraps in its cell, its bracket closed on the next line, the value
+    beside it wrapping with it: "Home address (prior to  12 Elm St,  Code status  Full" /
+    "admission)  Erie, PA 16501" as "Home address (prior to admission)  12 Elm St, Erie, PA
+    16501  Code status  Full" and an empty line."""
+    out = list(lines)
+    for i in range(len(out) - 1):
+        cells = [c for c in _CELL_GAP.split(out[i].strip()) if c]
+        under = [c for c in _CELL_GAP.split(out[i + 1].strip()) if c]
+        if len(cells) < 2 or len(under) != 2:
+            continue
+        head, close = cells[0], under[0]
+        if "(" not in head or ")" in head or not close.endswith(")") or "(" in close:
+            continue
+        label = f"{head} {close}"
+        start = longest_at_start(f"{label}  x")
+        if len(close.split()) > 3 or start is None or start.end("label") + 1 < label.index("("):
+            continue
+        out[i] = "  ".join([label, f"{cells[1]} {under[1]}", *cells[2:]])
+        out[i + 1] = ""
+    return out
+
+
 def rewritten(text: str) -> list[str]:
     """A page's lines as the reader reads them: OCR's misread label marks mended, then each
     line in ``Label: value`` form where it had another (a cut label, a banner, a question,
     numbered boxes, values with their captions after them)."""
     lines = []
-    for line in _answers_below(text.split("\n")):
+    for line in _wrapped_labels_joined(_answers_below(text.split("\n"))):
         line = _ID_READ_AS_1D.sub("ID", _HASH_READ_AS_AT.sub(" #", line))
         for rewrite in (_restore_cut_label, _banner, _question, _unnumbered, _caption_after):
             line = rewrite(line)

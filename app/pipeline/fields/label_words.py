@@ -23,11 +23,14 @@ _PATIENT_WORDS = {"patient", "pt", "member", "client", "beneficiary", "enrollee"
 _ENROLLED = {"member", "beneficiary", "enrollee"}
 _HOLDER_WORDS = {"insured", "subscriber", "policyholder", "holder", "policy", "guarantor"}
 _REFERRER_WORDS = {
-    *("requesting", "referring", "ordering", "sending", "requested", "referred"),
+    *("requesting", "referring", "ordering", "sending", "requested", "referred", "ordered"),
     "discharging",  # a discharge's physician refers the patient on
 }
 _CLINICIAN = {"clinician", "provider", "physician", "doctor", "prescriber", "practitioner", "md"}
-_PLACE = {"facility", "office", "clinic", "practice", "organization", "department", "dept"}
+_PLACE = {
+    *("facility", "office", "clinic", "practice", "organization", "department", "dept"),
+    "location",  # "Ordering location": where the ordering clinician works
+}
 _PHONE = {"phone", "telephone", "tel", "ph", "mobile", "cell", "callback", "line"}
 _PAYER = {"payer", "payor", "coverage", "insurance", "insurer", "carrier", "plan"}
 _IDENT = {"id", "number", "no", "#", "identifier"}
@@ -42,7 +45,7 @@ _QUALIFIERS = {
     "e-mail", "npi", "group", "employer", "urgency", "priority", "requested",
     "and", "or", "/", "&", "dob", "age", "work", "cell", "return",
     "first", "last", "given", "family", "company", "mm", "dd", "yyyy", "s", "specialist",
-    "specialty", "consultant", "residential",
+    "specialty", "consultant", "residential", "results",
 }  # fmt: skip
 # Qualifiers that also end practices' names ("Dayton Family Health  Office phone:"): a label
 # takes them only where a cell starts.

@@ -355,6 +355,19 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             if label.kind == "name":
                 named.add(label.owner or section)
             pending.clear()  # labels with their values: no column of bare labels here
+            parts = _compound(line[label.start : label.end], value)
+            if parts is not None:
+                # "DOB/Age/Sex: 3/4/1961 / 63 / F": each of the label's fields its own value
+                for (part_kind, part_owner), part in parts:
+                    yield Labeled(
+                        part_kind,
+                        part_owner or _owner_in(section, part_kind),
+                        part_owner is not None,
+                        part,
+                        page.number,
+                        line_of_value,
+                    )
+                continue
             yield Labeled(
                 label.kind,
                 label.owner or _owner_in(section, label.kind),
@@ -371,6 +384,36 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             if section != entered:
                 side = section
             section = left or None
+
+
+# The values of a compound label, parted as its names are: "a / b / c", "a | b | c".
+_VALUE_PARTS = re.compile(r"\s+/\s+|\s*\|\s*")
+_SHORT_PART = 4  # "63y", "F": the later parts of a value parted by bare slashes
+_SLASHED_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}")
+
+
+def _compound(label_text: str, value: str) -> list[tuple[tuple[str, str | None], str]] | None:
+    """The fields of a label that joins several with slashes ("DOB/Age/Sex", "Phone / Fax"),
+    each with its part of a value parted the same way; None for any other label or value."""
+    names = [n.strip(" :#") for n in label_text.split("/")]
+    if len(names) < 2 or in_lexicon(label_text.strip(" :#")) is not None:
+        return None
+    fields = [in_lexicon(n) for n in names]
+    kinds = [f[0] for f in fields if f is not None]
+    if len(kinds) != len(names) or len(set(kinds)) != len(kinds):
+        return None
+    values = _VALUE_PARTS.split(value)
+    if len(values) != len(names):
+        # "3/4/1961/63/F": OCR lost the spaces; the later parts are short, the first the rest
+        values = value.rsplit("/", len(names) - 1)
+        if len(values) != len(names) or any(len(v.strip()) > _SHORT_PART for v in values[1:]):
+            return None
+        cuts = [len("/".join(values[: i + 1])) for i in range(len(values) - 1)]
+        if any(d.start() < cut < d.end() for d in _SLASHED_DATE.finditer(value) for cut in cuts):
+            return None  # "3/4/1961" alone: a date's slashes part nothing
+    if not all(v.strip() for v in values):
+        return None
+    return [(f, v.strip()) for f, v in zip(fields, values, strict=True) if f is not None]
 
 
 def _after_a_gap(line: str, start: int) -> bool:
@@ -479,6 +522,10 @@ def _codes_below(lines: list[str], index: int) -> tuple[str, int] | None:
 _ENDS_IN_CODE = re.compile(r"\[[A-Z0-9£€][0-9A-Z .]{2,9}\]\s*$")
 
 
+# A form's row: a few words, a column's gap, a value ("Transport  Wheelchair").
+_KEY_AND_VALUE = re.compile(r"^[^\W\d_][^\W\d_'/-]*(?: [^\W\d_'/-]+){0,2}(?:\s{2,}|\t)\S")
+
+
 def _value_below(
     lines: list[str], index: int, *, many: bool = False, gap: bool = True
 ) -> tuple[str, int] | None:
@@ -493,9 +540,13 @@ def _value_below(
                 break
             continue
         if (
-            find_labels(text) and len(text) > 1 and not (many and _ENDS_IN_CODE.search(text))
-        ) or section_of(text) is not None:
-            break  # "F" alone under "Sex:" is a value, not the footer's "F" for fax
+            (find_labels(text) and len(text) > 1 and not (many and _ENDS_IN_CODE.search(text)))
+            or section_of(text) is not None
+            or (many and _KEY_AND_VALUE.match(text))
+        ):
+            # "F" alone under "Sex:" is a value, not the footer's "F" for fax; "Consult
+            # requested  Cardiology" under a heading is a form's row, not the heading's text
+            break
         taken.append(text)
         last = j
         if not many:

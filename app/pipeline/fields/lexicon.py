@@ -45,7 +45,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         r"|requesting (?:provider|physician)|requested by|referrer|referring|sending provider"
         r"|ref\.? by|referred from"
         r"|primary care (?:physician|provider)|pcp"
-        r"|ref\.? (?:md|dr\.?|doc(?:tor)?|provider|physician)",
+        r"|ref\.? (?:md|dr\.?|doc(?:tor)?|provider|physician)|ref\.?",
         "name",
         REFERRER,
     ),
@@ -94,6 +94,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         r"|provider |practice |clinic |physician |referring |doctor's |dept\.? |department "
         r"|ofc\.? |off\.? |unit )?"
         r"(?:phone|telephone|tel\.?|ph\.?)(?: number| no\.?| #)?|cell|mobile|contact number"
+        r"|callback(?: number| no\.?| #)?"
         r"|contact (?:#|no\.?|phone)"
         r"|office (?:#|no\.?|number)|main (?:#|number)",
         "phone",
@@ -121,7 +122,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     # -- insurance
     (
         r"(?:primary )?insurance(?: provider| company| carrier| plan| name)?|ins\.?|carrier"
-        r"|payer|payor|health plan|insurance/payer|plan name",
+        r"|payer|payor|health plan|insurance/payer|plan name|coverage",
         "insurer",
         INSURANCE,
     ),
@@ -145,7 +146,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     ),
     (
         # an EHR's "LOCATION" under the referring provider: the practice they work at
-        r"(?:referring )?(?:practice|clinic|facility|organization|office|location)(?: name)?"
+        r"(?:referring )?(?:practice|clinic|facility|organization|org\.?|office|location)"
+        r"(?: name)?"
         r"|medical group",
         "practice",
         None,
@@ -189,7 +191,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         r"|guarantor|emergency contact|contact name|county|country|credentials|title"
         r"|height|weight|bp|pulse|preferred language|interpreter|vitals|exam|impression|pager"
         r"|findings|results?|order(?: #| number| date)?|status|type|specialty requested"
-        r"|cob|coordination of benefits|referral (?:id|#|number)|created|rel\.",
+        r"|cob|coordination of benefits|referral (?:id|#|number)|created|rel\.|code status",
         "skip",
         None,
     ),

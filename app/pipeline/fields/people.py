@@ -382,6 +382,26 @@ _AGE_SEX = re.compile(
 )
 
 
+# A birth date's cell that goes on with the age and the sex: "3/4/1961  63Y F", "… 63 yo M".
+_AGE_THEN_SEX = re.compile(
+    r"(?<![\w/.-])\d{1,3}\s?(?:y|yo|y/o|yrs?|years?)\.?\s*[,/]?\s*"
+    r"(?P<sex>female|male|nonbinary|non-binary|unknown|f|m|x|u)\s*$",
+    re.IGNORECASE,
+)
+_SEX_ALONE = re.compile(r"^\s*(?:female|male|nonbinary|non-binary)\s*$", re.IGNORECASE)
+_BIRTH_LABEL = re.compile(r"^\s*(?:dob|d\.o\.b\.?|date of birth|birth ?date)\b", re.IGNORECASE)
+
+
+def _near_a_birth_date(page: PageText, number: int) -> bool:
+    """Whether a line stands within three lines of one that starts with a birth date's label."""
+    lines = page.text.split("\n")
+    return any(
+        _BIRTH_LABEL.match(lines[j])
+        for j in range(max(0, number - 3), number + 4)
+        if j < len(lines)
+    )
+
+
 # "[ ] M  [X] F  [ ] X": a row of boxes whose options are the letters.
 _LETTER_OPTION = re.compile(r"(?:[\[(][^\])]{0,3}[\])]|[☐□☒☑■])\s*(?P<letter>[MF])\b")
 
@@ -446,6 +466,12 @@ def sex_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Itera
             page = by_number[item.page]
             said = _TITLE_SEX[titled["title"].lower()]
             yield candidate(SEX, said, NARRATIVE * 0.95, page, item.value, line=item.line)
+        aged = _AGE_THEN_SEX.search(item.value) if item.kind == "dob" else None
+        if aged and (item.owner in (PATIENT, None)):
+            # "DOB 3/4/1961  63Y F": an addressograph's birth date, age and sex in one cell
+            said = _SEX_WORDS[aged["sex"].lower()]
+            page = by_number[item.page]
+            yield candidate(SEX, said, LABEL_ALONE, page, item.value, line=item.line)
         if item.kind != "sex":
             continue
         labelled.add((item.page, item.line))
@@ -469,6 +495,14 @@ def sex_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Itera
             if referred:
                 said = _TITLE_SEX[referred["title"].lower()]
                 yield candidate(SEX, said, NARRATIVE * 0.95, page, referred.group(0), line=number)
+            if (
+                (page.number, number) not in labelled
+                and _SEX_ALONE.match(line)
+                and _near_a_birth_date(page, number)
+            ):
+                # "ROE, JANE" / "DOB 3/4/1961" / "Female": a banner's cells, one to a line
+                said = _SEX_WORDS[line.strip().lower()]
+                yield candidate(SEX, said, LABEL_ALONE * 0.9, page, line, line=number)
             match = _AGE_SEX.search(line)
             if match:
                 sex = _SEX_WORDS[(match["word"] or match["word2"]).lower()]

@@ -135,9 +135,14 @@ def read_email(text: str, *, ocr: bool = True) -> str | None:
 def email_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
     for item in items:
-        if item.kind != "email":
+        if item.kind == "skip" and item.guessed and _ALONE.match(_AROUND_AT.sub("@", item.value)):
+            # "Em: jo_roe@mail.com": a label not known, its value an address and nothing else
+            item = replace(item, kind="email")
+            score = doubted(label_score(item, PATIENT))
+        elif item.kind == "email":
+            score = label_score(item, PATIENT)
+        else:
             continue
-        score = label_score(item, PATIENT)
         email = read_email(item.value, ocr=by_number[item.page].method == "ocr")
         if email and score:
             # "ambrose dellorto8@…": a word before the address may be its start, its "_" lost

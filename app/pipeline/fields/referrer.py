@@ -198,7 +198,8 @@ def _letterhead(page: PageText, lines: list[str]) -> Iterator[Candidate]:
         if seen > 4 or _ends_letterhead(text) or SALUTATION.match(text):
             return
         # "Summit Health Partners - Referral Coordinator Worksheet": the name before the dash
-        name = re.split(r"\s+[-\u2013\u2014|]\s+", text)[0]
+        # "Valley Clinic    ENCOUNTER FORM": the first cell, before a wide gap
+        name = re.split(r"\s+[-\u2013\u2014|]\s+|\s{2,}|\t", text)[0]
         practice = read_practice(name)
         if (
             practice
