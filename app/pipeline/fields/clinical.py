@@ -4,7 +4,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from app.pipeline.fields import icd10
-from app.pipeline.fields.boxes import odd_one_out, options
+from app.pipeline.fields.boxes import odd_one_is_half_a_box, odd_one_out, options
 from app.pipeline.fields.confidence import (
     IN_ROW,
     LABEL_GUESSED,
@@ -352,7 +352,9 @@ def _guess_factor(text: str) -> float:
     printed = _ticked_urgency(text)
     if printed is not None and printed[0] is not None:
         return 1.0
-    return GUESSED if _glued_to_its_tick(text) else 1.0
+    if _glued_to_its_tick(text):
+        return GUESSED
+    return GUESSED if odd_one_is_half_a_box(text, _OPTION_WORDS) else 1.0
 
 
 _BOX_SIGN = re.compile(r"[\[\]{}]")
@@ -547,10 +549,13 @@ def reason_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> It
             continue
         reason = _clean_reason(item.value)
         if reason:
+            # "Question for the specialist: Does this warrant …?": what the sender asks, which
+            # the reason may stand beside
+            asked = QUESTION if reason.endswith("?") else 1.0
             yield candidate(
                 REASON,
                 reason,
-                _label(item) * 0.95,
+                _label(item) * 0.95 * asked,
                 page,
                 item.value,
                 key=reason.lower(),
@@ -585,8 +590,17 @@ _ABOUT_A_REFERRAL = re.compile(
 )
 
 
+# A question put to the specialist is weaker evidence of the reason than a stated one.
+QUESTION = 0.5
+# A specialty's name alone ("eConsult request: Neurology") says whom the request is for,
+# not what for.
+_SPECIALTY_ALONE = re.compile(
+    r"^[A-Za-z]+(?:ology|iatrics|pa?edics|iatry|surgery|medicine)$", re.IGNORECASE
+)
+
+
 def _clean_reason(value: str) -> str | None:
     text = capital_i(" ".join(value.split()).strip(" ,;:-"))
-    if len(text) < 3 or not re.search("[A-Za-z]{3}", text):
+    if len(text) < 3 or not re.search("[A-Za-z]{3}", text) or _SPECIALTY_ALONE.match(text):
         return None
     return text
