@@ -12,6 +12,7 @@ from app.pipeline.fields.confidence import (
     label_score,
 )
 from app.pipeline.fields.label_find import header_row
+from app.pipeline.fields.label_words import of_label_words_only
 from app.pipeline.fields.labels import Labeled
 from app.pipeline.fields.lexicon import INSURANCE, OTHER, RECIPIENT, is_label, section_of
 from app.pipeline.types import PageText
@@ -122,8 +123,9 @@ def read_payer(value: str) -> str | None:
     text = _without_id(text)
     if not text or _NONE.match(text) or not re.search("[A-Za-z]{2}", text):
         return None
-    if header_row(text) is not None or _NAMES_A_NUMBER.search(text):
-        # "Plan Subscriber ID Group", "Claim number": the labels of a table, not a payer
+    if header_row(text) is not None or _NAMES_A_NUMBER.search(text) or of_label_words_only(text):
+        # "Plan Subscriber ID Group", "Claim number": the labels of a table, not a payer;
+        # "Insurance Providers": a heading read as a label and its value
         return None
     return text
 

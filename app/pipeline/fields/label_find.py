@@ -98,6 +98,8 @@ _VERB_AFTER = re.compile(r"\s*(?:is|was|are|were|has|had|will)\s+[a-z]*", re.IGN
 _ONE_LETTER = ("phone_short", "fax_short")
 
 
+# "Direct line 850 715 9680": a label phrase, a space, a phone number
+_BEFORE_A_NUMBER = re.compile(r"^\s*(?P<head>[^\W\d_][A-Za-z/&'.\- ]{2,30}?) (?=[(+]?\d{3})")
 # "Clinical reason    Asthma": a label phrase, a column's gap, its value
 _BEFORE_A_GAP = re.compile(r"^\s*(?P<head>[^\W\d_][\w/&'().\- ]{2,40}?)(?:\s{2,}|\t)\S")
 
@@ -133,6 +135,17 @@ def _with_composed(line: str, labels: list[Label]) -> list[Label]:
         kind, owner = classify(whole)
         start = len(line) - len(line.lstrip())
         return [Label(kind, owner, start, len(line.rstrip()), "", True)]
+    before_number = _BEFORE_A_NUMBER.match(line)
+    if (
+        before_number
+        and not any(w.start <= before_number.end("head") for w in widened)
+        and in_lexicon(before_number["head"]) is None
+        and _is_cell_label(before_number["head"])
+    ):
+        # "Direct line 850 715 9680": a label's words, then at once the number it labels
+        kind, owner = classify(before_number["head"])
+        head = Label(kind, owner, before_number.start("head"), before_number.end("head"), "", True)
+        widened = [head, *widened]
     gap = _BEFORE_A_GAP.match(line) if ":" not in line else None
     if gap and not widened and in_lexicon(gap["head"]) is None and _is_cell_label(gap["head"]):
         # a column's gap ends a label the lexicon does not list as a colon would
@@ -153,6 +166,11 @@ def _with_composed(line: str, labels: list[Label]) -> list[Label]:
                 kind, owner, gap.start("head"), head_end, "", in_lexicon(gap["head"]) is None
             )
             return [first, *(w for w in widened if w.start >= head_end)]
+        if not inside:
+            # "Primary payer  Aetna  Member #  W123": the row's first cell a label too
+            kind, owner = _cell_kind(gap["head"])
+            first = Label(kind, owner, gap.start("head"), head_end, "", True)
+            return [first, *widened]
     taken = [(label.start, label.end) for label in widened if ":" in line[label.start : label.end]]
     composed = [
         Label(span.kind, span.owner, span.start, span.end, "", True)

@@ -121,7 +121,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     # -- insurance
     (
         r"(?:primary )?insurance(?: provider| company| carrier| plan| name)?|ins\.?|carrier"
-        r"|payer|payor|health plan|insurance/payer|plan name",
+        r"|payer|payor|coverage|health plan|insurance/payer|plan name",
         "insurer",
         INSURANCE,
     ),
@@ -206,14 +206,16 @@ _SECTIONS: tuple[tuple[str, str], ...] = (
         OTHER,
     ),
     (
-        r"(?:patient|pt\.?|member|child|minor)(?:'s)?"
+        r"(?:patient|pt\.?|member|child|minor|veteran|beneficiary|enrollee)(?:'s)?"
         r"(?: information| info| demographics| details| data)?"
         r"|demographics|patient identification",
         PATIENT,
     ),
     (
         r"(?:referring|ordering|requesting|sending|discharging)"
-        # "Referring pediatrician", "Ordering surgeon": a clinician named by their field
+        # "Referring pediatrician", "Ordering surgeon": a clinician named by their field;
+        # "Referring VA provider": an agency's initials before it
+        r"(?: (?-i:[A-Z]{2,4}))?"
         r" (?:provider|physician|doctor|practice|clinic|office|facility|clinician"
         r"|[a-z]+(?:ician|ist)|surgeon)"
         r"(?: information| info| details)?|referred by"
