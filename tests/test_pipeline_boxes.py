@@ -111,3 +111,15 @@ def test_an_urgency_whose_only_odd_box_is_half_a_box_is_in_doubt() -> None:
     # a stroke where the box was: as sure as before
     found, confidence = urgency("Urgency: JX Routine (2-4 weeks) [ ] Urgent [ ] STAT")
     assert found == Urgency.routine and confidence >= 0.9
+
+
+def test_an_urgency_option_alone_after_a_box_read_as_a_bar_and_a_letter_is_in_doubt() -> None:
+    from app.pipeline.fields import extract
+    from app.pipeline.types import PageText, Word
+    from models.document import PageType
+
+    text = "Patient\nName: Ann Bell\nUrgency: | J Routine (2-4 weeks)\n"
+    words = tuple(Word(w, 0.96) for w in text.split())
+    got = extract([PageText(1, text, "ocr", 0.96, words, PageType.referral)])
+    # the row's other options went elsewhere: this one's box may be empty
+    assert got.confidence["clinical.urgency"] < 0.9

@@ -357,7 +357,9 @@ def _guess_factor(text: str) -> float:
     return GUESSED if odd_one_is_half_a_box(text, _OPTION_WORDS) else 1.0
 
 
-_BOX_SIGN = re.compile(r"[\[\]{}]")
+# A box's bracket, or a lone letter before the option (a bar before it, or the value's
+# start): what OCR makes of a box ("| J Routine").
+_BOX_SIGN = re.compile(r"[\[\]{}]|(?:\||^)\s*[A-Za-z]\s")
 
 
 def _ticks_lost(text: str) -> bool:
