@@ -403,3 +403,19 @@ def test_a_reason_sections_sentences_before_a_label_on_their_line_are_the_reason
     )
     assert e.clinical.reason is not None and e.clinical.reason.startswith("Thyroid nodule.")
     assert e.clinical.urgency == Urgency.routine
+
+
+def test_a_label_word_with_of_after_it_is_part_of_a_name_not_a_label() -> None:
+    assert find_labels("Piedmont Ridge Medical Center  Office of Community Care") == []
+    assert find_labels("Department of Veterans Affairs") == []
+    e = extract(
+        [
+            _referral(
+                "Piedmont Ridge Medical Center · Office of Community Care",
+                "Referring provider",
+                "Provider  Tamsin Okonkwo, MD",
+                "Facility / clinic  Piedmont Ridge Medical Center",
+            )
+        ]
+    )
+    assert e.referrer.practice_name == "Piedmont Ridge Medical Center"

@@ -42,6 +42,8 @@ def find_labels(line: str) -> list[Label]:
     strong = longest_at_start(line)
     first = LABEL_AT.match(line)
     colon = _longest_label_at(line, first.start()) if first else None
+    if strong and _of_a_place(line, strong):
+        strong = None  # "Department of Veterans Affairs"
     if (
         strong
         and (
@@ -224,6 +226,8 @@ def _stands_as_label(line: str, match: re.Match[str]) -> bool:
     """
     if len(match["label"]) == 1 and not _NUMBER_AFTER.match(line, match.end()):
         return False
+    if _of_a_place(line, match):
+        return False  # "Office of Community Care": a name's words, not a label and its value
     if ":" in match["tail"] or "#" in match["tail"] or match["label"].endswith("#"):
         return True  # "Group # 635202" as "Group: 635202"
     before = line[: match.start("label")]
@@ -243,6 +247,19 @@ def _stands_as_label(line: str, match: re.Match[str]) -> bool:
             return True
         return bool(before.strip()) and re.search(r"(?:\s{2,}|\t)$", before) is not None
     return not before.strip() or bool(re.search(r"(?:\s{2,}|\t|\|)\s*$", before))
+
+
+_OF_AFTER = re.compile(r"\s*of\s", re.IGNORECASE)
+
+
+def _of_a_place(line: str, match: re.Match[str]) -> bool:
+    """ "Office of Community Care", "Department of Veterans Affairs": a place's label word
+    with "of" after it (no colon) begins the place's name ("Name of enrollee" is a label)."""
+    return (
+        _OF_AFTER.match(line, match.end()) is not None
+        and not re.search(r"[:#]", match["tail"] or "")
+        and classify(match["label"])[0] in ("practice", "department")
+    )
 
 
 _NAME_PART = re.compile(r"(?:first|last|given|family|middle)\s?name", re.IGNORECASE)
