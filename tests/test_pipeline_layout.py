@@ -354,3 +354,18 @@ def test_a_captions_table_whose_value_wraps_keeps_the_wrapped_lines_in_its_row()
         "Custodian  Valley Clinic",
         "Encounter  Office visit",
     ]
+
+
+def test_a_header_row_of_captions_mostly_labels_reads_each_with_the_value_under_it() -> None:
+    words = [
+        *line(100, (100, "Payer name"), (500, "Policy type"), (800, "Covered party ID")),
+        *line(130, (100, "Granite Community Plan"), (500, "PPO"), (800, "GCP41836")),
+    ]
+    assert arrange(words, is_label).split("\n") == [
+        "Payer name",
+        "Granite Community Plan",
+        "Policy type",
+        "PPO",
+        "Covered party ID",
+        "GCP41836",
+    ]

@@ -152,7 +152,8 @@ def arrange(
             captioned = i
             i += 2
             continue
-        if _is_label_row(line, is_label) and not _among_key_values(lines, i, unit, is_label):
+        label_row = _is_label_row(line, is_label) or _captions_over_a_row(lines, i, unit, is_label)
+        if label_row and not _among_key_values(lines, i, unit, is_label):
             below = _values_under(lines, i, unit, is_label)
             out.extend(_cells(line, below, unit))
             i += 1 + len(below)
@@ -281,6 +282,25 @@ def _close(upper: Line, lower: Line, unit: float) -> bool:
 
 def _is_label_row(line: Line, is_label: Callable[[str], bool]) -> bool:
     return len(line.segments) >= 2 and all(is_label(s.text) for s in line.segments)
+
+
+def _captions_over_a_row(
+    lines: list[Line], index: int, unit: float, is_label: Callable[[str], bool]
+) -> bool:
+    """A table's header row of short captions, most of them labels ("Payer name  Policy type
+    Covered party ID  Group number"), over a row with a value under each caption."""
+    line = lines[index]
+    if len(line.segments) < 3 or index + 1 >= len(lines):
+        return False
+    below = lines[index + 1]
+    starts = [s.x0 for s in line.segments]
+    return (
+        all(_CAPTION.match(s.text) and len(s.text.split()) <= 4 for s in line.segments)
+        and 3 * sum(is_label(s.text) for s in line.segments) >= 2 * len(line.segments)
+        and _close(line, below, unit)
+        and len(below.segments) == len(line.segments)
+        and all(abs(s.x0 - x) <= unit for s, x in zip(below.segments, starts, strict=True))
+    )
 
 
 def _among_key_values(

@@ -23,7 +23,10 @@ _PATIENT_WORDS = {
 }
 # A patient as an insurer knows them: their ID is the member ID.
 _ENROLLED = {"member", "beneficiary", "enrollee", "veteran"}
-_HOLDER_WORDS = {"insured", "subscriber", "policyholder", "holder", "policy", "guarantor"}
+_HOLDER_WORDS = {
+    *("insured", "subscriber", "policyholder", "holder", "policy", "guarantor"),
+    "covered",  # a C-CDA payers table's "Covered party ID"
+}
 _REFERRER_WORDS = {
     *("requesting", "referring", "ordering", "sending", "requested", "referred", "ref"),
     "discharging",  # a discharge's physician refers the patient on
@@ -54,7 +57,7 @@ _QUALIFIERS = {
     "e-mail", "npi", "group", "employer", "urgency", "priority", "requested",
     "and", "or", "/", "&", "dob", "age", "work", "cell", "return",
     "first", "last", "given", "family", "company", "mm", "dd", "yyyy", "s", "specialist",
-    "specialty", "consultant", "residential", "direct",
+    "specialty", "consultant", "residential", "direct", "party",
 }  # fmt: skip
 # Qualifiers that also end practices' names ("Dayton Family Health  Office phone:"): a label
 # takes them only where a cell starts.

@@ -489,6 +489,11 @@ def _codes_below(lines: list[str], index: int) -> tuple[str, int] | None:
 _ENDS_IN_CODE = re.compile(r"\[[A-Z0-9£€][0-9A-Z .]{2,9}\]\s*$")
 
 
+# A value cut short where its cell wrapped: it cannot end on "of", "and" or "&"
+# ("BlueCross BlueShield of" / "Tennessee").
+CUT_SHORT = re.compile(r"(?:\b(?:of|and|the|for)|&)\s*$", re.IGNORECASE)
+
+
 def _value_below(
     lines: list[str], index: int, *, many: bool = False, gap: bool = True
 ) -> tuple[str, int] | None:
@@ -515,7 +520,7 @@ def _value_below(
             break  # "F" alone under "Sex:" is a value, not the footer's "F" for fax
         taken.append(text)
         last = j
-        if not many:
+        if not many and not CUT_SHORT.search(text):
             break
     if not taken:
         return None

@@ -51,7 +51,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     ),
     (
         r"(?:provider|physician|doctor|clinician|practitioner) name|provider|physician|doctor"
-        r"|clinician|practitioner",
+        # a clinical document's author (C-CDA): whoever wrote the referral
+        r"|clinician|practitioner|author",
         "provider",
         None,
     ),
@@ -116,12 +117,12 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     (r"address(?: line)? ?2|apt(?:\.|/suite)?|apartment|unit", "line2", None),
     (r"city(?:,? ?/? ?state,? ?/? ?zip(?: code)?)|city,? st,? zip", "csz", None),
     (r"city", "city", None),
-    (r"state", "state", None),
+    (r"state(?: ?/ ?zip(?: ?code)?)?", "state", None),  # "State / ZIP": "ID 83221"
     (r"zip(?: ?code)?|postal code", "zip", None),
     # -- insurance
     (
         r"(?:primary )?insurance(?: provider| company| carrier| plan| name)?|ins\.?|carrier"
-        r"|payer|payor|coverage|health plan|insurance/payer|plan name",
+        r"|pay[eo]r(?: name)?|coverage|health plan|insurance/payer|plan name",
         "insurer",
         INSURANCE,
     ),
@@ -146,7 +147,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     (
         # an EHR's "LOCATION" under the referring provider: the practice they work at
         r"(?:referring )?(?:practice|clinic|facility|organization|office|location)(?: name)?"
-        r"|medical group",
+        # a clinical document's custodian (C-CDA): the organization that keeps it
+        r"|medical group|custodian",
         "practice",
         None,
     ),
