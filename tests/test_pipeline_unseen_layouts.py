@@ -419,3 +419,62 @@ def test_a_label_word_with_of_after_it_is_part_of_a_name_not_a_label() -> None:
         ]
     )
     assert e.referrer.practice_name == "Piedmont Ridge Medical Center"
+
+
+def test_a_clinical_documents_author_custodian_and_payers_table() -> None:
+    e = extract(
+        [
+            _referral(
+                "Patient  Ann Bell",
+                "Author  Tamsin Okonkwo, FNP",
+                "Custodian  Granite Family Clinic",
+                "Payers",
+                "Payer name",
+                "Granite Community Plan",
+                "Covered party ID",
+                "GCP41836",
+            )
+        ]
+    )
+    assert e.referrer.provider_name == "Tamsin Okonkwo"
+    assert e.referrer.practice_name == "Granite Family Clinic"
+    assert e.insurance.provider == "Granite Community Plan"
+    assert e.insurance.member_id == "GCP41836"
+
+
+def test_a_payer_whose_cell_wrapped_after_of_takes_its_next_line() -> None:
+    e = extract(
+        [
+            _referral(
+                "Patient  Ann Bell",
+                "Payer name",
+                "Granite Shield of",
+                "Vermont",
+                "Member ID  GCP41836",
+            )
+        ]
+    )
+    assert e.insurance.provider == "Granite Shield of Vermont"
+
+
+def test_a_payer_cut_short_after_of_is_in_doubt() -> None:
+    e = extract([_referral("Patient  Ann Bell", "Insurance: Granite Shield of", "")])
+    assert e.insurance.provider == "Granite Shield of"
+    assert e.confidence["insurance.provider"] < 0.9
+
+
+def test_a_state_and_zip_cell_under_one_caption() -> None:
+    e = extract(
+        [
+            _referral(
+                "Patient  Ann Bell",
+                "Street address",
+                "12 Birch Rd",
+                "City",
+                "Lubbock",
+                "State / ZIP",
+                "TX 79414",
+            )
+        ]
+    )
+    assert (e.patient.address.state, e.patient.address.zip) == ("TX", "79414")
