@@ -369,3 +369,13 @@ def test_a_header_row_of_captions_mostly_labels_reads_each_with_the_value_under_
         "Covered party ID",
         "GCP41836",
     ]
+
+
+def test_a_header_row_of_captions_over_several_rows_stays_a_grid_of_rows() -> None:
+    words = [
+        *line(100, (100, "COB"), (300, "Payer"), (700, "Member ID"), (1000, "Rel.")),
+        *line(130, (100, "Primary"), (300, "Granite Plan"), (700, "GCP41836"), (1000, "Self")),
+        *line(160, (100, "Secondary"), (300, "Medicare"), (700, "1EG4TE5"), (1000, "Self")),
+    ]
+    # one coverage per row: the rows are read as rows, not each caption with one value
+    assert arrange(words, is_label).split("\n")[0] != "COB"

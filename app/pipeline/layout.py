@@ -288,12 +288,20 @@ def _captions_over_a_row(
     lines: list[Line], index: int, unit: float, is_label: Callable[[str], bool]
 ) -> bool:
     """A table's header row of short captions, most of them labels ("Payer name  Policy type
-    Covered party ID  Group number"), over a row with a value under each caption."""
+    Covered party ID  Group number"), over one row with a value under each caption."""
     line = lines[index]
     if len(line.segments) < 3 or index + 1 >= len(lines):
         return False
     below = lines[index + 1]
     starts = [s.x0 for s in line.segments]
+    after = lines[index + 2] if index + 2 < len(lines) else None
+    if (
+        after is not None
+        and _close(below, after, unit)
+        and len(after.segments) >= 2
+        and all(any(abs(s.x0 - x) <= unit for x in starts) for s in after.segments)
+    ):
+        return False  # a grid of several rows (one coverage per row): the rows' to read
     return (
         all(_CAPTION.match(s.text) and len(s.text.split()) <= 4 for s in line.segments)
         and 3 * sum(is_label(s.text) for s in line.segments) >= 2 * len(line.segments)
