@@ -28,6 +28,9 @@ def test_the_one_box_that_is_not_empty_is_the_ticked_sex(row: str, sex: Sex | No
         ("[ ] STAT [X] Urgent [ ] Routine", Urgency.urgent),
         ("[ ] STAT [ ] Urgent [ ] Routine", None),
         ("JS STAT [ ] Urgent [J Routine", None),
+        # how soon, in brackets after an option's word, is that option's: no box before it
+        ("[ ] Routine (2-4 weeks) [ ] Urgent (within 1 week) [ ] STAT (call us)", None),
+        ("[ ] Routine (2-4 weeks) [ ] Urgent (within 1 week) [X] STAT (call us)", Urgency.stat),
     ],
 )
 def test_the_one_box_that_is_not_empty_is_the_ticked_urgency(
@@ -89,3 +92,34 @@ def test_an_urgency_read_from_a_row_of_boxes_whose_ticks_ocr_lost_is_in_doubt() 
     assert found == Urgency.stat and confidence < 0.9
     found, confidence = urgency("Urgency: Emergent")  # said, no boxes: as sure as before
     assert found == Urgency.stat and confidence >= 0.9
+
+
+def test_an_urgency_whose_only_odd_box_is_half_a_box_is_in_doubt() -> None:
+    from app.pipeline.fields import extract
+    from app.pipeline.types import PageText, Word
+    from models.document import PageType
+
+    def urgency(line: str) -> tuple[Urgency | None, float]:
+        text = f"Patient\nName: Ann Bell\n{line}\n"
+        words = tuple(Word(w, 0.96) for w in text.split())
+        got = extract([PageText(1, text, "ocr", 0.96, words, PageType.referral)])
+        return got.clinical.urgency, got.confidence["clinical.urgency"]
+
+    # OCR lost the left half of an empty box as a tick might have: a guess
+    found, confidence = urgency("gency.  ] Routine (2-4 weeks) [ ] Urgent [ ] STAT")
+    assert found == Urgency.routine and confidence < 0.9
+    # a stroke where the box was: as sure as before
+    found, confidence = urgency("Urgency: JX Routine (2-4 weeks) [ ] Urgent [ ] STAT")
+    assert found == Urgency.routine and confidence >= 0.9
+
+
+def test_an_urgency_option_alone_after_a_box_read_as_a_bar_and_a_letter_is_in_doubt() -> None:
+    from app.pipeline.fields import extract
+    from app.pipeline.types import PageText, Word
+    from models.document import PageType
+
+    text = "Patient\nName: Ann Bell\nUrgency: | J Routine (2-4 weeks)\n"
+    words = tuple(Word(w, 0.96) for w in text.split())
+    got = extract([PageText(1, text, "ocr", 0.96, words, PageType.referral)])
+    # the row's other options went elsewhere: this one's box may be empty
+    assert got.confidence["clinical.urgency"] < 0.9

@@ -301,3 +301,81 @@ def test_a_boxs_closing_bracket_after_a_gap_goes_on_with_the_line_before_it() ->
         "Urgency: [ ] STAT [ ] Urgent [, /] Routine",
         "Spec: Gastroenterology",
     ]
+
+
+def test_a_key_value_table_of_the_forms_own_captions_keeps_its_rows() -> None:
+    # one caption the lexicon knows ("Payer"), the rest the form's own words
+    words = [
+        *line(100, (100, "Category of care"), (600, "CARDIOLOGY")),
+        *line(130, (100, "Visits authorized"), (600, "3")),
+        *line(160, (100, "Payer"), (600, "Granite Community Plan")),
+        *line(190, (100, "Claims administrator"), (600, "Northway Services (Region 2)")),
+    ]
+    assert arrange(words, is_label).split("\n") == [
+        "Category of care  CARDIOLOGY",
+        "Visits authorized  3",
+        "Payer  Granite Community Plan",
+        "Claims administrator  Northway Services (Region 2)",
+    ]
+
+
+def test_captions_over_dashes_read_each_caption_with_the_value_under_its_dashes() -> None:
+    # a printout's columns: captions the lexicon mostly does not know, dashes under each
+    words = [
+        *line(100, (100, "STREET"), (600, "CITY"), (900, "ST"), (1000, "ZIP")),
+        *line(160, (100, "12 ELM ST"), (600, "ERIE"), (900, "PA"), (1000, "16501")),
+    ]
+    rules = [Box("-" * 8, x, 130, x + 80, 140) for x in (100, 600, 900, 1000)]
+    assert arrange(words, is_label, rules=rules).split("\n") == [
+        "STREET",
+        "12 ELM ST",
+        "CITY",
+        "ERIE",
+        "ST",
+        "PA",
+        "ZIP",
+        "16501",
+    ]
+    # without the dashes nothing says the line above captions the one below
+    assert arrange(words, is_label).split("\n")[0] != "STREET"
+
+
+def test_a_captions_table_whose_value_wraps_keeps_the_wrapped_lines_in_its_row() -> None:
+    words = [
+        *line(100, (100, "Document created"), (600, "Nov 21 2026")),
+        *line(130, (100, "Author"), (600, "Jo Roe, FNP")),
+        *line(150, (600, "Valley Clinic")),
+        *line(180, (100, "Custodian"), (600, "Valley Clinic")),
+        *line(210, (100, "Encounter"), (600, "Office visit")),
+    ]
+    assert arrange(words, is_label).split("\n") == [
+        "Document created  Nov 21 2026",
+        "Author  Jo Roe, FNP Valley Clinic",
+        "Custodian  Valley Clinic",
+        "Encounter  Office visit",
+    ]
+
+
+def test_a_header_row_of_captions_mostly_labels_reads_each_with_the_value_under_it() -> None:
+    words = [
+        *line(100, (100, "Payer name"), (500, "Policy type"), (800, "Covered party ID")),
+        *line(130, (100, "Granite Community Plan"), (500, "PPO"), (800, "GCP41836")),
+    ]
+    assert arrange(words, is_label).split("\n") == [
+        "Payer name",
+        "Granite Community Plan",
+        "Policy type",
+        "PPO",
+        "Covered party ID",
+        "GCP41836",
+    ]
+
+
+def test_a_header_row_of_captions_over_several_rows_stays_a_grid_of_rows() -> None:
+    words = [
+        *line(100, (100, "COB"), (300, "Payer"), (700, "Member ID"), (1000, "Rel.")),
+        *line(130, (100, "Primary"), (300, "Granite Plan"), (700, "GCP41836"), (1000, "Self")),
+        *line(160, (100, "Secondary"), (300, "Medicare"), (700, "1EG4TE5"), (1000, "Self")),
+    ]
+    # one coverage per row: the rows are read as rows, not each caption with one value
+    assert arrange(words, is_label).split("\n")[0] != "COB"

@@ -314,3 +314,191 @@ def test_a_zip_wrapped_under_its_state_and_a_street_with_no_city_in_doubt() -> N
     # no city read after the street's commas: where the street ends is a guess
     e = extract([_referral("Patient: Ada Quill", "Address: 88 Elm Row, Suite 2, Erie", "Sex: F")])
     assert e.confidence["patient.address.line1"] < 0.9
+
+
+def test_a_list_of_diagnoses_wrapped_mid_diagnosis_keeps_the_code_on_the_next_line() -> None:
+    e = extract(
+        [
+            _referral(
+                "Diagnoses: Screening for neoplasm of colon (Z12.11); Family history of malignant",
+                "neoplasm of digestive organs (Z80.0)",
+                "Response requested: Routine",
+            )
+        ]
+    )
+    assert e.clinical.diagnosis_codes == ["Z12.11", "Z80.0"]
+
+
+def test_an_authorization_forms_veteran_section_and_slashed_phone_numbers() -> None:
+    e = extract(
+        [
+            _referral(
+                "Veteran",
+                "Veteran name  QUILLFEATHER, ODALYS",
+                "Date of birth  4/9/1950",
+                "Phone  406/625-4137",
+                "Mailing address  12 Birch Rd, Helena, MT 59601",
+                "Community care provider",
+                "Provider / facility  Lakeside Cardiology",
+                "Referring VA provider",
+                "Provider  Tamsin Okonkwo, MD",
+                "Clinic phone  478/411-1279 Ext. 446",
+            )
+        ]
+    )
+    assert (e.patient.first_name, e.patient.last_name) == ("Odalys", "Quillfeather")
+    assert e.patient.phone == "+14066254137"
+    assert e.patient.address.city == "Helena"
+    # a facility under a provider's label is no provider's name
+    assert e.referrer.provider_name == "Tamsin Okonkwo"
+    assert e.referrer.phone == "+14784111279"
+
+
+def test_a_heading_of_label_words_after_a_payers_label_word_is_no_payer() -> None:
+    e = extract(
+        [
+            _referral(
+                "Patient  Ann Bell",
+                "Insurance Providers",
+                "Payer name  Policy type  Member ID",
+            )
+        ]
+    )
+    assert e.insurance.provider is None
+
+
+def test_a_printouts_abbreviated_captions_name_their_party() -> None:
+    e = extract(
+        [
+            _referral(
+                "PATIENT NAME",
+                "ROE, JANE",
+                "DOB",
+                "01-02-1960",
+                "PRIMARY INS",
+                "GRANITE COMMUNITY PLAN",
+                "REF PROV",
+                "OKAFOR, AMOS DO",
+                "OFC PHONE",
+                "+1 269-954-6406",
+            )
+        ]
+    )
+    assert e.insurance.provider == "GRANITE COMMUNITY PLAN"
+    assert e.referrer.provider_name == "Amos Okafor"
+    # the office's phone, under the referring provider, is not the patient's
+    assert e.referrer.phone == "+12699546406"
+    assert e.patient.phone is None
+
+
+def test_an_econsult_request_with_dotted_fields_and_a_question_for_the_specialist() -> None:
+    e = extract(
+        [
+            _referral(
+                "eConsult Request: Neurology",
+                "Patient  Ann Bell",
+                "Coverage  Granite Community Plan · Member ID GCP41836 · Group 42357",
+                "Requesting clinician",
+                "Tamsin Okonkwo, MD · NPI 1871199547",
+                "Direct line 850 715 9680 · Fax 850 652 2404",
+                "Reason for consult: New onset seizure",
+                "Question for the specialist: Does this need an EEG, and how soon?",
+            )
+        ]
+    )
+    assert e.insurance.provider == "Granite Community Plan"
+    assert (e.insurance.member_id, e.insurance.group_number) == ("GCP41836", "42357")
+    assert e.referrer.provider_name == "Tamsin Okonkwo"
+    assert e.referrer.npi == "1871199547"
+    assert (e.referrer.phone, e.referrer.fax) == ("+18507159680", "+18506522404")
+    # the specialty the request is for is no reason; the question only stands beside it
+    assert e.clinical.reason == "New onset seizure"
+
+
+def test_a_reason_sections_sentences_before_a_label_on_their_line_are_the_reason() -> None:
+    e = extract(
+        [
+            _referral(
+                "Patient  Ann Bell",
+                "Reason for Referral",
+                "Thyroid nodule. 1.8 cm left thyroid nodule on ultrasound. Priority: Routine.",
+            )
+        ]
+    )
+    assert e.clinical.reason is not None and e.clinical.reason.startswith("Thyroid nodule.")
+    assert e.clinical.urgency == Urgency.routine
+
+
+def test_a_label_word_with_of_after_it_is_part_of_a_name_not_a_label() -> None:
+    assert find_labels("Piedmont Ridge Medical Center  Office of Community Care") == []
+    assert find_labels("Department of Veterans Affairs") == []
+    e = extract(
+        [
+            _referral(
+                "Piedmont Ridge Medical Center · Office of Community Care",
+                "Referring provider",
+                "Provider  Tamsin Okonkwo, MD",
+                "Facility / clinic  Piedmont Ridge Medical Center",
+            )
+        ]
+    )
+    assert e.referrer.practice_name == "Piedmont Ridge Medical Center"
+
+
+def test_a_clinical_documents_author_custodian_and_payers_table() -> None:
+    e = extract(
+        [
+            _referral(
+                "Patient  Ann Bell",
+                "Author  Tamsin Okonkwo, FNP",
+                "Custodian  Granite Family Clinic",
+                "Payers",
+                "Payer name",
+                "Granite Community Plan",
+                "Covered party ID",
+                "GCP41836",
+            )
+        ]
+    )
+    assert e.referrer.provider_name == "Tamsin Okonkwo"
+    assert e.referrer.practice_name == "Granite Family Clinic"
+    assert e.insurance.provider == "Granite Community Plan"
+    assert e.insurance.member_id == "GCP41836"
+
+
+def test_a_payer_whose_cell_wrapped_after_of_takes_its_next_line() -> None:
+    e = extract(
+        [
+            _referral(
+                "Patient  Ann Bell",
+                "Payer name",
+                "Granite Shield of",
+                "Vermont",
+                "Member ID  GCP41836",
+            )
+        ]
+    )
+    assert e.insurance.provider == "Granite Shield of Vermont"
+
+
+def test_a_payer_cut_short_after_of_is_in_doubt() -> None:
+    e = extract([_referral("Patient  Ann Bell", "Insurance: Granite Shield of", "")])
+    assert e.insurance.provider == "Granite Shield of"
+    assert e.confidence["insurance.provider"] < 0.9
+
+
+def test_a_state_and_zip_cell_under_one_caption() -> None:
+    e = extract(
+        [
+            _referral(
+                "Patient  Ann Bell",
+                "Street address",
+                "12 Birch Rd",
+                "City",
+                "Lubbock",
+                "State / ZIP",
+                "TX 79414",
+            )
+        ]
+    )
+    assert (e.patient.address.state, e.patient.address.zip) == ("TX", "79414")

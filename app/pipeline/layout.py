@@ -93,14 +93,17 @@ def arrange(
     boxes: Sequence[Box],
     is_label: Callable[[str], bool],
     is_party: Callable[[str], bool] = lambda text: False,
+    rules: Sequence[Box] = (),
 ) -> str:
     """The page's text in reading order, one line per line (or cell) of the page;
-    ``is_party`` tells a heading that names a party ("PATIENT", "COVERAGE")."""
+    ``is_party`` tells a heading that names a party ("PATIENT", "COVERAGE"); ``rules`` are
+    runs of dashes drawn on the page (not part of its text), which may underline captions."""
     words = [b for b in boxes if b.text.strip()]
     if not words:
         return ""
     unit = median(w.height for w in words)
     lines = _lines(words, unit)
+    captions = _dashed_captions(lines, rules, unit)
     split = _side_column(lines, unit)
     if split is not None:
         # before the columns, the body column, the side column, after them
@@ -113,13 +116,18 @@ def arrange(
             side,
             [w for line in lines[last + 1 :] for w in line.words],
         )
-        texts = (arrange(part, is_label, is_party) for part in parts)
+        texts = (arrange(part, is_label, is_party, rules) for part in parts)
         return "\n".join(t for t in texts if t)
     out: list[str] = []
     i = 0
     captioned = -2  # the value line of the last caption row read
     while i < len(lines):
         line = lines[i]
+        if i in captions:
+            # "STREET  CITY  ST" over dashes over "12 ELM ST  ERIE  PA": each caption, its value
+            out.extend(_cells(line, [lines[i + 1]], unit))
+            i += 2
+            continue
         grid = read_grid(lines, i, unit, is_label, is_party)
         if grid is not None:
             out.extend(grid[0])
@@ -144,7 +152,8 @@ def arrange(
             captioned = i
             i += 2
             continue
-        if _is_label_row(line, is_label) and not _among_key_values(lines, i, unit, is_label):
+        label_row = _is_label_row(line, is_label) or _captions_over_a_row(lines, i, unit, is_label)
+        if label_row and not _among_key_values(lines, i, unit, is_label):
             below = _values_under(lines, i, unit, is_label)
             out.extend(_cells(line, below, unit))
             i += 1 + len(below)
@@ -157,6 +166,22 @@ def arrange(
         out.append("  ".join(s.text for s in line.segments))
         i += 1
     return "\n".join(out)
+
+
+def _dashed_captions(lines: list[Line], rules: Sequence[Box], unit: float) -> set[int]:
+    """The lines that are a printout's column captions: dashes drawn under every caption,
+    starting where it starts, and a line of values under the dashes."""
+    found: set[int] = set()
+    for i, (line, below) in enumerate(zip(lines, lines[1:], strict=False)):
+        between = [r for r in rules if line.bottom <= r.middle <= below.top]
+        if not between or below.top - line.bottom > 3 * BLOCK_LEAD * unit:
+            continue
+        starts = [r.x0 for r in between]
+        if all(any(abs(s.x0 - x) <= unit for x in starts) for s in line.segments) and all(
+            any(abs(s.x0 - x) <= unit for x in starts) for s in below.segments
+        ):
+            found.add(i)
+    return found
 
 
 def _side_column(lines: list[Line], unit: float) -> tuple[int, int, int] | None:
@@ -257,6 +282,33 @@ def _close(upper: Line, lower: Line, unit: float) -> bool:
 
 def _is_label_row(line: Line, is_label: Callable[[str], bool]) -> bool:
     return len(line.segments) >= 2 and all(is_label(s.text) for s in line.segments)
+
+
+def _captions_over_a_row(
+    lines: list[Line], index: int, unit: float, is_label: Callable[[str], bool]
+) -> bool:
+    """A table's header row of short captions, most of them labels ("Payer name  Policy type
+    Covered party ID  Group number"), over one row with a value under each caption."""
+    line = lines[index]
+    if len(line.segments) < 3 or index + 1 >= len(lines):
+        return False
+    below = lines[index + 1]
+    starts = [s.x0 for s in line.segments]
+    after = lines[index + 2] if index + 2 < len(lines) else None
+    if (
+        after is not None
+        and _close(below, after, unit)
+        and len(after.segments) >= 2
+        and all(any(abs(s.x0 - x) <= unit for x in starts) for s in after.segments)
+    ):
+        return False  # a grid of several rows (one coverage per row): the rows' to read
+    return (
+        all(_CAPTION.match(s.text) and len(s.text.split()) <= 4 for s in line.segments)
+        and 3 * sum(is_label(s.text) for s in line.segments) >= 2 * len(line.segments)
+        and _close(line, below, unit)
+        and len(below.segments) == len(line.segments)
+        and all(abs(s.x0 - x) <= unit for s, x in zip(below.segments, starts, strict=True))
+    )
 
 
 def _among_key_values(
@@ -430,10 +482,34 @@ def _key_value(segments: tuple[Segment, ...], is_label: Callable[[str], bool]) -
     return texts
 
 
+# A caption of a key/value table's first column: a few words, no digits, no colon inside.
+_CAPTION = re.compile(r"^[^\W\d_][^\d:]{0,40}$")
+
+
+def _captions_beside(block: list[Line], unit: float, is_label: Callable[[str], bool]) -> bool:
+    """A two-column table whose first column is short captions, one of them a label the
+    lexicon knows ("Category of care / SEOC / Payer / Third party administrator"): a key/value
+    table whose keys are mostly the form's own words, not two blocks side by side."""
+    if any(len(line.segments) > 2 for line in block):
+        return False
+    # a line starting right of the keys is a value's wrapped line ("Author  Jo Roe, MD" /
+    # "Valley Clinic")
+    keys = block[0].segments[0].x0
+    rows = [line for line in block if line.segments[0].x0 - keys <= unit]
+    firsts = [line.segments[0].text for line in rows]
+    return (
+        len(firsts) >= 3
+        and sum(len(line.segments) == 2 for line in rows) >= 2
+        and any(is_label(text) for text in firsts)
+        and all(_CAPTION.match(text) and len(text.split()) <= 4 for text in firsts)
+    )
+
+
 def _columns(block: list[Line], unit: float, is_label: Callable[[str], bool]) -> list[str]:
     """Side by side blocks column by column; a key/value table row by row."""
     firsts = [line.segments[0] for line in block if len(line.segments) >= 2]
-    if firsts and sum(is_label(s.text) for s in firsts) * 2 >= len(firsts):
+    labelled = sum(is_label(s.text) for s in firsts) * 2 >= len(firsts)
+    if firsts and (labelled or _captions_beside(block, unit, is_label)):
         # a key/value table: each row its label, a wide gap, its value ("DOB  01/02/1980")
         return ["  ".join(_key_value(row, is_label)) for row in _table_rows(block, unit)]
     starts: list[int] = []

@@ -23,6 +23,7 @@ _VOWEL = re.compile(r"[aeiouyAEIOUY]")
 # A "word" that is a dot leader or a blank to fill in ("Name ........ Jane", "Name ____"):
 # no word at all, and set apart from the line it leads along it is read as a line of its own.
 _LEADER = re.compile(r"[._\u2026\u00b7\-]{3,}")
+_DASHES = re.compile(r"-{2,}")
 
 # Fewer letters than this and the layer is a stamp or a page number, not the page's text.
 MIN_LETTERS = 20
@@ -50,11 +51,13 @@ def text_layer(page: pdfium.PdfPage) -> TextLayer:
         usable = is_readable(text) and not _is_scan(page, text)
         # the words' boxes only for a layer that stands in for OCR: a scan is read again
         boxes = words(textpage, page.get_height()) if usable else []
-        boxes = [box for box in boxes if not _LEADER.fullmatch(box.text)]
+        # a printout's dashes under its column captions say where its columns are
+        rules = [box for box in boxes if _DASHES.fullmatch(box.text)]
+        boxes = [box for box in boxes if not (_LEADER.fullmatch(box.text) or box in rules)]
     finally:
         textpage.close()
     if boxes:
-        text = clean(arrange(boxes, is_label, is_party))
+        text = clean(arrange(boxes, is_label, is_party, rules))
     return TextLayer(text=text, usable=usable)
 
 

@@ -63,6 +63,9 @@ _STREET_END = re.compile(
 STREET = re.compile(r"^\s*(?:\d+[A-Za-z]?|P\.?\s?O\.?\s+Box)\s+\S", re.IGNORECASE)
 
 
+_STATE_ZIP = re.compile(r"^\s*(?P<state>[A-Za-z]{2})\.?,?\s+(?P<zip>\d{5}(?:-\d{4})?)\b")
+
+
 def state_code(text: str) -> str | None:
     word = " ".join(text.strip(" .,").split()).lower()
     if word.upper().translate(_LETTER_FOR_DIGIT) in _CODES:
@@ -290,9 +293,12 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
                 yield candidate(STATE, cells["state"], score, page, item.value, line=item.line)
                 yield candidate(ZIP, cells["zip"], score, page, item.value, line=item.line)
         elif item.kind == "state":
-            code = state_code(item.value)
+            both = _STATE_ZIP.match(item.value)  # "State / ZIP  ID 83221"
+            code = state_code(both["state"] if both else item.value)
             if code:
                 yield candidate(STATE, code, score, page, item.value, line=item.line)
+            if code and both:
+                yield candidate(ZIP, both["zip"], score, page, item.value, line=item.line)
         elif item.kind == "zip":
             match = re.match(r"^\d{5}(?:-\d{4})?\b", item.value)
             if match:

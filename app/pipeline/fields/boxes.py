@@ -14,11 +14,36 @@ from collections.abc import Iterable
 _EMPTY = re.compile(r"^[\[({|][\[\](){}|l1]{0,2}[\])}|]$|^[☐□○◯❏]$")
 
 
+# A box's right or left half alone: what OCR leaves of an empty box as often as of a ticked one.
+_HALF_BOX = re.compile(r"^[\[\](){}|]$")
+
+
 def odd_one_out(text: str, options: re.Pattern[str]) -> str | None:
     """The option word of ``text`` whose mark is the only one that is not an empty box.
 
     ``options`` matches the option words, in a group named ``word``.
     """
+    odd = _odd_one(text, options)
+    return odd[0] if odd else None
+
+
+def odd_one_is_half_a_box(text: str, options: re.Pattern[str]) -> bool:
+    """Whether the odd one out stands after half a box and no stroke ("]  Routine"): OCR
+    drops a bracket of an empty box as often as a tick takes one, so it may be no tick."""
+    odd = _odd_one(text, options)
+    if odd is None:
+        return False
+    tokens = text[: odd[1]].split()
+    # "gency.  ] Routine": the bracket alone, a word (no stroke) before it
+    return (
+        bool(tokens)
+        and _HALF_BOX.match(tokens[-1]) is not None
+        and (len(tokens) == 1 or len(tokens[-2]) > 2)
+    )
+
+
+def _odd_one(text: str, options: re.Pattern[str]) -> tuple[str, int] | None:
+    """The odd option's word and where it starts."""
     found = list(options.finditer(text))
     # "x Female": a lone letter right before an option is the tick, not an option ("X")
     found = [
@@ -30,11 +55,11 @@ def odd_one_out(text: str, options: re.Pattern[str]) -> str | None:
             and not text[m.end() : found[i + 1].start()].strip()
         )
     ]
-    # "Expedited / urgent": words of one option, under one box
+    # "Expedited / urgent", "Urgent (within 1 week)": words of one option, under one box
     found = [
         m
         for i, m in enumerate(found)
-        if i == 0 or not re.fullmatch(r"\s*(?:/|or|,)\s*", text[found[i - 1].end() : m.start()])
+        if i == 0 or not re.fullmatch(r"\s*(?:/|or|,|\()\s*", text[found[i - 1].end() : m.start()])
     ]
     if len(found) < 2:
         return None
@@ -50,7 +75,8 @@ def odd_one_out(text: str, options: re.Pattern[str]) -> str | None:
     empty = [bool(_EMPTY.match(m)) for m in marks]
     if sum(empty) != len(found) - 1:
         return None
-    return found[empty.index(False)]["word"]
+    odd = found[empty.index(False)]
+    return odd["word"], odd.start()
 
 
 _LETTERS = re.compile(r"[A-Za-z]{4,}")

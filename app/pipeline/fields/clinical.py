@@ -4,7 +4,12 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from app.pipeline.fields import icd10
-from app.pipeline.fields.boxes import odd_one_out, options, without_unticked
+from app.pipeline.fields.boxes import (
+    odd_one_is_half_a_box,
+    odd_one_out,
+    options,
+    without_unticked,
+)
 from app.pipeline.fields.confidence import (
     IN_ROW,
     LABEL_GUESSED,
@@ -360,17 +365,23 @@ def _guess_factor(text: str) -> float:
         return GUESSED
     if odd_one_out(text, _OPTION_WORDS) and _garbled_between_options(text):
         return GUESSED
-    return 1.0
+    return GUESSED if odd_one_is_half_a_box(text, _OPTION_WORDS) else 1.0
 
 
 def _garbled_between_options(text: str) -> bool:
-    """Whether a word of three letters or more that is no option stands between two options."""
+    """Whether a word of three letters or more that is no option stands between two options
+    (an option's own "how soon" in brackets is no such word: "Routine (2-4 weeks)")."""
     found = list(_OPTION_WORDS.finditer(text))
     gaps = [text[a.end() : b.start()] for a, b in zip(found, found[1:], strict=False)]
-    return any(re.search(r"[A-Za-z]{3,}", gap) for gap in gaps)
+    return any(re.search(r"[A-Za-z]{3,}", _HOW_SOON.sub(" ", gap)) for gap in gaps)
 
 
-_BOX_SIGN = re.compile(r"[\[\]{}]")
+_HOW_SOON = re.compile(r"\([^()]*\)")
+
+
+# A box's bracket, or a lone letter before the option (a bar before it, or the value's
+# start): what OCR makes of a box ("| J Routine").
+_BOX_SIGN = re.compile(r"[\[\]{}]|(?:\||^)\s*[A-Za-z]\s")
 
 
 def _ticks_lost(text: str) -> bool:
@@ -568,10 +579,13 @@ def reason_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> It
             continue
         reason = _clean_reason(item.value)
         if reason:
+            # "Question for the specialist: Does this warrant …?": what the sender asks, which
+            # the reason may stand beside
+            asked = QUESTION if reason.endswith("?") else 1.0
             yield candidate(
                 REASON,
                 reason,
-                _label(item) * 0.95,
+                _label(item) * 0.95 * asked,
                 page,
                 item.value,
                 key=reason.lower(),
@@ -606,8 +620,17 @@ _ABOUT_A_REFERRAL = re.compile(
 )
 
 
+# A question put to the specialist is weaker evidence of the reason than a stated one.
+QUESTION = 0.5
+# A specialty's name alone ("eConsult request: Neurology") says whom the request is for,
+# not what for.
+_SPECIALTY_ALONE = re.compile(
+    r"^[A-Za-z]+(?:ology|iatrics|pa?edics|iatry|surgery|medicine)$", re.IGNORECASE
+)
+
+
 def _clean_reason(value: str) -> str | None:
     text = capital_i(" ".join(value.split()).strip(" ,;:-"))
-    if len(text) < 3 or not re.search("[A-Za-z]{3}", text):
+    if len(text) < 3 or not re.search("[A-Za-z]{3}", text) or _SPECIALTY_ALONE.match(text):
         return None
     return text

@@ -12,7 +12,8 @@ from app.pipeline.fields.confidence import (
     label_score,
 )
 from app.pipeline.fields.label_find import header_row
-from app.pipeline.fields.labels import Labeled
+from app.pipeline.fields.label_words import of_label_words_only
+from app.pipeline.fields.labels import CUT_SHORT, Labeled
 from app.pipeline.fields.lexicon import INSURANCE, OTHER, RECIPIENT, is_label, section_of
 from app.pipeline.types import PageText
 from models.document import PageType
@@ -122,8 +123,9 @@ def read_payer(value: str) -> str | None:
     text = _without_id(text)
     if not text or _NONE.match(text) or not re.search("[A-Za-z]{2}", text):
         return None
-    if header_row(text) is not None or _NAMES_A_NUMBER.search(text):
-        # "Plan Subscriber ID Group", "Claim number": the labels of a table, not a payer
+    if header_row(text) is not None or _NAMES_A_NUMBER.search(text) or of_label_words_only(text):
+        # "Plan Subscriber ID Group", "Claim number": the labels of a table, not a payer;
+        # "Insurance Providers": a heading read as a label and its value
         return None
     return text
 
@@ -197,13 +199,14 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
             continue
         page = by_number[item.page]
         score = doubted(score, item.line in grids[item.page])
-        if item.kind == "insurer":
+        if item.kind == "insurer" or (item.kind == "name" and item.owner == INSURANCE):
+            # "Payer name": the name of the insurance's party is the payer
             payer = read_payer(_with_wrapped_words(item, page))
             if payer:
                 yield candidate(
                     PROVIDER,
                     payer,
-                    score,
+                    doubted(score, CUT_SHORT.search(payer) is not None),  # its end wrapped away
                     page,
                     item.value,
                     key=" ".join(payer.lower().split()),

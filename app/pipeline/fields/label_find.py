@@ -42,6 +42,8 @@ def find_labels(line: str) -> list[Label]:
     strong = longest_at_start(line)
     first = LABEL_AT.match(line)
     colon = _longest_label_at(line, first.start()) if first else None
+    if strong and _of_a_place(line, strong):
+        strong = None  # "Department of Veterans Affairs"
     if (
         strong
         and (
@@ -98,6 +100,8 @@ _VERB_AFTER = re.compile(r"\s*(?:is|was|are|were|has|had|will)\s+[a-z]*", re.IGN
 _ONE_LETTER = ("phone_short", "fax_short")
 
 
+# "Direct line 850 715 9680": a label phrase, a space, a phone number
+_BEFORE_A_NUMBER = re.compile(r"^\s*(?P<head>[^\W\d_][A-Za-z/&'.\- ]{2,30}?) (?=[(+]?\d{3})")
 # "Clinical reason    Asthma": a label phrase, a column's gap, its value
 _BEFORE_A_GAP = re.compile(r"^\s*(?P<head>[^\W\d_][\w/&'().\-# ]{2,40}?)(?:\s{2,}|\t)\S")
 
@@ -133,6 +137,17 @@ def _with_composed(line: str, labels: list[Label]) -> list[Label]:
         kind, owner = classify(whole)
         start = len(line) - len(line.lstrip())
         return [Label(kind, owner, start, len(line.rstrip()), "", True)]
+    before_number = _BEFORE_A_NUMBER.match(line)
+    if (
+        before_number
+        and not any(w.start <= before_number.end("head") for w in widened)
+        and in_lexicon(before_number["head"]) is None
+        and _is_cell_label(before_number["head"])
+    ):
+        # "Direct line 850 715 9680": a label's words, then at once the number it labels
+        kind, owner = classify(before_number["head"])
+        head = Label(kind, owner, before_number.start("head"), before_number.end("head"), "", True)
+        widened = [head, *widened]
     gap = _BEFORE_A_GAP.match(line) if ":" not in line else None
     if gap and not widened and in_lexicon(gap["head"]) is None and _is_cell_label(gap["head"]):
         # a column's gap ends a label the lexicon does not list as a colon would
@@ -141,11 +156,6 @@ def _with_composed(line: str, labels: list[Label]) -> list[Label]:
     if gap and widened and _is_cell_label(gap["head"]):
         head_end = gap.end("head")
         inside = [w for w in widened if w.start < head_end]
-        if not inside and in_lexicon(gap["head"]) is None:
-            # "Primary payer  Blue Cross  Member #  123": the first cell a label the lexicon
-            # does not list, the later cells' labels listed ones
-            kind, owner = classify(gap["head"])
-            widened = [Label(kind, owner, gap.start("head"), head_end, "", True), *widened]
         if (
             inside
             and all(len(line[: w.end].rstrip()) <= head_end for w in inside)
@@ -158,6 +168,11 @@ def _with_composed(line: str, labels: list[Label]) -> list[Label]:
                 kind, owner, gap.start("head"), head_end, "", in_lexicon(gap["head"]) is None
             )
             return [first, *(w for w in widened if w.start >= head_end)]
+        if not inside:
+            # "Primary payer  Aetna  Member #  W123": the row's first cell a label too
+            kind, owner = _cell_kind(gap["head"])
+            first = Label(kind, owner, gap.start("head"), head_end, "", True)
+            return [first, *widened]
     taken = [(label.start, label.end) for label in widened if ":" in line[label.start : label.end]]
     composed = [
         Label(span.kind, span.owner, span.start, span.end, "", True)
@@ -211,6 +226,8 @@ def _stands_as_label(line: str, match: re.Match[str]) -> bool:
     """
     if len(match["label"]) == 1 and not _NUMBER_AFTER.match(line, match.end()):
         return False
+    if _of_a_place(line, match):
+        return False  # "Office of Community Care": a name's words, not a label and its value
     if ":" in match["tail"] or "#" in match["tail"] or match["label"].endswith("#"):
         return True  # "Group # 635202" as "Group: 635202"
     before = line[: match.start("label")]
@@ -226,8 +243,8 @@ def _stands_as_label(line: str, match: re.Match[str]) -> bool:
         # "| NPI 1234567893 |": a cell of a footer; "Pt. Name Roe, Jo  D.O.B 9-Jun-1945  Sex F":
         # a cell after a wide gap that starts with a strong label; at a line's start see
         # longest_at_start
-        if re.search(r"[|\u00b7\u2022]\s*$", before):
-            return True  # "| NPI 1234567893 |", "Tel 555-0100 · Fax 555-0199"
+        if re.search(r"\|\s*$", before):
+            return True  # "| NPI 1234567893 |" (a dot parting cells is a gap: label_lines)
         if re.search(r";\s*$|\d\s+[-\u2013\u2014]\s+$", before):
             # "Callback 555-0100; fax 555-0199", "Tel 555-0100 - Fax 555-0199": a semicolon,
             # or a spaced dash after a number, parts two cells when a number follows the
@@ -235,6 +252,19 @@ def _stands_as_label(line: str, match: re.Match[str]) -> bool:
             return _NUMBER_AFTER.match(line, match.end()) is not None
         return bool(before.strip()) and re.search(r"(?:\s{2,}|\t)$", before) is not None
     return not before.strip() or bool(re.search(r"(?:\s{2,}|\t|\|)\s*$", before))
+
+
+_OF_AFTER = re.compile(r"\s*of\s", re.IGNORECASE)
+
+
+def _of_a_place(line: str, match: re.Match[str]) -> bool:
+    """ "Office of Community Care", "Department of Veterans Affairs": a place's label word
+    with "of" after it (no colon) begins the place's name ("Name of enrollee" is a label)."""
+    return (
+        _OF_AFTER.match(line, match.end()) is not None
+        and not re.search(r"[:#]", match["tail"] or "")
+        and classify(match["label"])[0] in ("practice", "department")
+    )
 
 
 _NAME_PART = re.compile(r"(?:first|last|given|family|middle)\s?name", re.IGNORECASE)

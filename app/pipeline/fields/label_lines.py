@@ -316,12 +316,19 @@ def _wrapped_labels_joined(lines: list[str]) -> list[str]:
     return out
 
 
+# A middle dot or bullet between spaces parts one line's fields as a cell's gap does:
+# "Coverage  Sentara Health Plans · Member ID SNT418 · Group 42357".
+_DOT_BETWEEN_CELLS = re.compile(r"[ \t]+[·•][ \t]+")
+
+
 def rewritten(text: str) -> list[str]:
     """A page's lines as the reader reads them: OCR's misread label marks mended, then each
     line in ``Label: value`` form where it had another (a cut label, a banner, a question,
-    numbered boxes, values with their captions after them)."""
+    numbered boxes, values with their captions after them); fields parted by a dot, parted
+    by a gap."""
     lines = []
     for line in _wrapped_labels_joined(_answers_below(text.split("\n"))):
+        line = _DOT_BETWEEN_CELLS.sub("  ", line)
         line = _ID_READ_AS_1D.sub("ID", _HASH_READ_AS_AT.sub(" #", line))
         for rewrite in (_restore_cut_label, _banner, _question, _unnumbered, _caption_after):
             line = rewrite(line)

@@ -18,24 +18,38 @@ INSURANCE = "insurance"
 OTHER = "other"
 CLINICAL = "clinical"
 
-_PATIENT_WORDS = {"patient", "pt", "member", "client", "beneficiary", "enrollee", "resident"}
+_PATIENT_WORDS = {
+    *("patient", "pt", "member", "client", "beneficiary", "enrollee", "resident", "veteran"),
+}
 # A patient as an insurer knows them: their ID is the member ID.
-_ENROLLED = {"member", "beneficiary", "enrollee"}
-_HOLDER_WORDS = {"insured", "subscriber", "policyholder", "holder", "policy", "guarantor"}
+_ENROLLED = {"member", "beneficiary", "enrollee", "veteran"}
+_HOLDER_WORDS = {
+    *("insured", "subscriber", "policyholder", "holder", "policy", "guarantor"),
+    "covered",  # a C-CDA payers table's "Covered party ID"
+}
 _REFERRER_WORDS = {
     *("requesting", "referring", "ordering", "sending", "requested", "referred", "ordered"),
+    "ref",
     "discharging",  # a discharge's physician refers the patient on
 }
-_CLINICIAN = {"clinician", "provider", "physician", "doctor", "prescriber", "practitioner", "md"}
+_CLINICIAN = {
+    *("clinician", "provider", "physician", "doctor", "prescriber", "practitioner", "md"),
+    "prov",  # a printout's abbreviations: "REF PROV", "OFC FAX", "PRIMARY INS"
+    "author",  # a clinical document's author, and its custodian (the practice keeping it)
+}
 _PLACE = {
-    *("facility", "office", "clinic", "practice", "organization", "department", "dept"),
+    *("facility", "office", "clinic", "practice", "organization", "department", "dept", "ofc"),
     "location",  # "Ordering location": where the ordering clinician works
+    "custodian",
 }
 _PHONE = {"phone", "telephone", "tel", "ph", "mobile", "cell", "callback", "line"}
-_PAYER = {"payer", "payor", "coverage", "insurance", "insurer", "carrier", "plan"}
+_PAYER = {"payer", "payor", "coverage", "insurance", "insurer", "carrier", "plan", "ins"}
 _IDENT = {"id", "number", "no", "#", "identifier"}
 _REASON = {"reason", "question", "indication", "complaint", "concern", "problem", "service"}
 _CODES = {"diagnosis", "diagnoses", "icd", "icd-10", "icd10", "dx", "code", "codes"}
+# Words that qualify a reason ("Consult reason", "Referral reason"), and no other label: a
+# "Patient referral" is the subject of a letter.
+_OF_A_REQUEST = {"consult", "consultation", "referral"}
 # Words that qualify a field noun without changing it.
 _QUALIFIERS = {
     "full", "legal", "home", "mailing", "primary", "secondary", "best", "main", "secure",
@@ -45,7 +59,7 @@ _QUALIFIERS = {
     "e-mail", "npi", "group", "employer", "urgency", "priority", "requested",
     "and", "or", "/", "&", "dob", "age", "work", "cell", "return",
     "first", "last", "given", "family", "company", "mm", "dd", "yyyy", "s", "specialist",
-    "specialty", "consultant", "residential", "results",
+    "specialty", "consultant", "residential", "results", "direct", "party",
 }  # fmt: skip
 # Qualifiers that also end practices' names ("Dayton Family Health  Office phone:"): a label
 # takes them only where a cell starts.
@@ -112,6 +126,15 @@ def _unglued(word: str) -> list[str]:
     return [word]
 
 
+def of_label_words_only(phrase: str) -> bool:
+    """Whether every word of ``phrase`` is a label's word, a plural's "s" dropped: a
+    heading's words ("Insurance Providers", "Payer Plans"), which name nobody."""
+    words = words_of(phrase)
+    if not words or words[-1] in _MODIFIERS:
+        return False  # "Priority Health": a name
+    return all(w in _VOCABULARY or w.removesuffix("s") in _VOCABULARY for w in words)
+
+
 def is_label_phrase(phrase: str) -> bool:
     """Whether every word of a short phrase is a label's word (a digit may qualify one)."""
     words = words_of(phrase)
@@ -120,7 +143,10 @@ def is_label_phrase(phrase: str) -> bool:
     digits = [i for i, w in enumerate(words) if w.isdigit()]
     if len(digits) > 1 or any(i == 0 or i < len(words) - 2 or len(words[i]) > 2 for i in digits):
         return False  # "Type 1 NPI", "Address 2"; not "11/3/26 Provider"
-    if not all(w in _VOCABULARY or w.isdigit() for w in words):
+    if not all(
+        w in _VOCABULARY or w.isdigit() or (w in _OF_A_REQUEST and _REASON & set(words))
+        for w in words
+    ):
         return False
     if words[-1] in _MODIFIERS:
         return False  # "Priority Health": a name; a label's modifier comes before its noun

@@ -505,12 +505,22 @@ def _owner_in(section: str | None, kind: str) -> str | None:
 _CODE_START = re.compile(r"^\s*[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?\b")
 
 
+# A code in brackets ending a diagnosis's words: "… of colon (Z12.11)", "… [E11.9]".
+_CODE_IN_BRACKETS = re.compile(r"[(\[][A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?[)\]]")
+
+
 def _codes_below(lines: list[str], index: int) -> tuple[str, int] | None:
-    """A list of diagnoses that runs on to the next lines, each starting with a code."""
+    """A list of diagnoses that runs on to the next lines, each starting with a code, or a
+    line of them wrapped mid-diagnosis ("…; Family history of malignant" / "neoplasm of
+    digestive organs (Z80.0)"): the words run on to a code in brackets, as the line's did."""
     taken: list[str] = []
     last = index
+    wraps = _CODE_IN_BRACKETS.search(lines[index]) is not None and not re.search(
+        r"[)\].;]\s*$", lines[index]
+    )
     for j in range(index + 1, min(len(lines), index + 6)):
-        if not _CODE_START.match(lines[j]) or find_labels(lines[j]):
+        wrapped = wraps and j == index + 1 and _CODE_IN_BRACKETS.search(lines[j]) is not None
+        if not (_CODE_START.match(lines[j]) or wrapped) or find_labels(lines[j]):
             break
         taken.append(lines[j].strip())
         last = j
@@ -526,6 +536,11 @@ _ENDS_IN_CODE = re.compile(r"\[[A-Z0-9£€][0-9A-Z .]{2,9}\]\s*$")
 _KEY_AND_VALUE = re.compile(r"^[^\W\d_][^\W\d_'/-]*(?: [^\W\d_'/-]+){0,2}(?:\s{2,}|\t)\S")
 
 
+# A value cut short where its cell wrapped: it cannot end on "of", "and" or "&"
+# ("BlueCross BlueShield of" / "Tennessee").
+CUT_SHORT = re.compile(r"(?:\b(?:of|and|the|for)|&)\s*$", re.IGNORECASE)
+
+
 def _value_below(
     lines: list[str], index: int, *, many: bool = False, gap: bool = True
 ) -> tuple[str, int] | None:
@@ -539,17 +554,24 @@ def _value_below(
             if taken or not (gap or many):
                 break
             continue
-        if (
-            (find_labels(text) and len(text) > 1 and not (many and _ENDS_IN_CODE.search(text)))
-            or section_of(text) is not None
-            or (many and _KEY_AND_VALUE.match(text))
+        found = find_labels(text)
+        if (found and len(text) > 1 and not (many and _ENDS_IN_CODE.search(text))) or (
+            section_of(text) is not None
         ):
-            # "F" alone under "Sex:" is a value, not the footer's "F" for fax; "Consult
-            # requested  Cardiology" under a heading is a form's row, not the heading's text
+            head = text[: found[0].start].strip() if found and not taken else ""
+            one_cell = bool(head) and len(_cells(head)) == 1 and not is_label(head)
+            if one_cell and (_after_a_gap(text, found[0].start) or (many and head.endswith("."))):
+                # "Jo Roe, MD  NPI 1234567893" under "Requesting clinician": the first cell;
+                # "Knee pain. Priority: Routine." under "Reason": the sentences before a label
+                return _clean(head), j
+            break  # "F" alone under "Sex:" is a value, not the footer's "F" for fax
+        if many and _KEY_AND_VALUE.match(text):
+            # "Consult requested  Cardiology" under a heading is a form's row, not the
+            # heading's text
             break
         taken.append(text)
         last = j
-        if not many:
+        if not many and not CUT_SHORT.search(text):
             break
     if not taken:
         return None

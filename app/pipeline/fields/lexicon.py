@@ -45,13 +45,14 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         r"|requesting (?:provider|physician)|requested by|referrer|referring|sending provider"
         r"|ref\.? by|referred from"
         r"|primary care (?:physician|provider)|pcp"
-        r"|ref\.? (?:md|dr\.?|doc(?:tor)?|provider|physician)|ref\.?",
+        r"|ref\.? (?:md|dr\.?|doc(?:tor)?|prov(?:ider)?\.?|physician)|ref\.?",
         "name",
         REFERRER,
     ),
     (
         r"(?:provider|physician|doctor|clinician|practitioner) name|provider|physician|doctor"
-        r"|clinician|practitioner",
+        # a clinical document's author (C-CDA): whoever wrote the referral
+        r"|clinician|practitioner|author",
         "provider",
         None,
     ),
@@ -117,12 +118,12 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     (r"address(?: line)? ?2|apt(?:\.|/suite)?|apartment|unit", "line2", None),
     (r"city(?:,? ?/? ?state,? ?/? ?zip(?: code)?)|city,? st,? zip", "csz", None),
     (r"city", "city", None),
-    (r"state", "state", None),
+    (r"state(?: ?/ ?zip(?: ?code)?)?", "state", None),  # "State / ZIP": "ID 83221"
     (r"zip(?: ?code)?|postal code", "zip", None),
     # -- insurance
     (
         r"(?:primary )?insurance(?: provider| company| carrier| plan| name)?|ins\.?|carrier"
-        r"|payer|payor|health plan|insurance/payer|plan name|coverage",
+        r"|pay[eo]r(?: name)?|coverage|health plan|insurance/payer|plan name",
         "insurer",
         INSURANCE,
     ),
@@ -148,7 +149,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         # an EHR's "LOCATION" under the referring provider: the practice they work at
         r"(?:referring )?(?:practice|clinic|facility|organization|org\.?|office|location)"
         r"(?: name)?"
-        r"|medical group",
+        # a clinical document's custodian (C-CDA): the organization that keeps it
+        r"|medical group|custodian",
         "practice",
         None,
     ),
@@ -208,14 +210,16 @@ _SECTIONS: tuple[tuple[str, str], ...] = (
         OTHER,
     ),
     (
-        r"(?:patient|pt\.?|member|child|minor)(?:'s)?"
+        r"(?:patient|pt\.?|member|child|minor|veteran|beneficiary|enrollee)(?:'s)?"
         r"(?: information| info| demographics| details| data)?"
         r"|demographics|patient identification",
         PATIENT,
     ),
     (
         r"(?:referring|ordering|requesting|sending|discharging)"
-        # "Referring pediatrician", "Ordering surgeon": a clinician named by their field
+        # "Referring pediatrician", "Ordering surgeon": a clinician named by their field;
+        # "Referring VA provider": an agency's initials before it
+        r"(?: (?-i:[A-Z]{2,4}))?"
         r" (?:provider|physician|doctor|practice|clinic|office|facility|clinician"
         r"|[a-z]+(?:ician|ist)|surgeon)"
         r"(?: information| info| details)?|referred by"

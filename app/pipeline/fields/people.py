@@ -280,7 +280,9 @@ def _both(name: Name, score: float, page: PageText, raw: str, line: int) -> Iter
 _ORGANISATION_END = re.compile(
     r"\b(?:clinic|clinics|center|centre|hospital|associates|group|practice|partners|healthcare"
     r"|health|medicine|pediatrics|specialists|institute|services|care|physicians|surgeons"
-    r"|doctors|consultants|network|llc|inc|pc|pllc)\.?\s*$",
+    r"|doctors|consultants|network|llc|inc|pc|pllc"
+    # a specialty's name ends a practice's: "Metro Gastroenterology", "Coastal Heart"
+    r"|[a-z]{3,}ology|orthopa?edics|heart|vascular|imaging)\.?\s*$",
     re.IGNORECASE,
 )
 
@@ -294,8 +296,9 @@ def is_organisation(text: str) -> bool:
 def provider_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
     for item in items:
-        if item.kind == "name" and is_organisation(item.value):
-            continue  # "From: St. Luke's Community Clinic"
+        if item.kind in ("name", "provider") and is_organisation(item.value):
+            # "From: St. Luke's Community Clinic", "Provider / facility: Metro Gastroenterology"
+            continue
         if item.kind == "name":
             score = label_score(item, REFERRER)
         elif item.kind == "provider":

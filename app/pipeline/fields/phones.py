@@ -25,8 +25,10 @@ REFERRER_FAX = "referrer.fax"
 
 _D = r"[0-9OoIl|SB$§]"  # digits, and the letters and signs OCR reads for some (repair.as_digits)
 PHONE = re.compile(
-    # "( 785 ) 421 - 3842": a form's boxes for the area code spaced inside its brackets
-    rf"(?<![0-9A-Za-z])(?:\+?1[\s.\-]?)?(?:\(\s?)?{_D}{{3}}(?:\s?\))?[\s.\-]*{_D}{{3}}[\s.\-]*"
+    # "( 785 ) 421 - 3842": a form's boxes for the area code spaced inside its brackets;
+    # "785/421-3842": the area code set off by a slash
+    rf"(?<![0-9A-Za-z])(?:\+?1[\s.\-]?)?(?:\(\s?)?{_D}{{3}}(?:\s?\))?(?:[\s.\-]*|\s?/\s?)"
+    rf"{_D}{{3}}[\s.\-]*"
     rf"{_D}{{4}}(?![0-9])"
 )
 
