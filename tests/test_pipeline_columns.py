@@ -67,3 +67,30 @@ def test_a_page_of_prose_alone_is_one_column() -> None:
     image, draw = _page()
     _body(draw)
     assert columns.find_split(image, DPI) is None
+
+
+def test_a_heading_and_specks_left_of_a_column_of_labels_make_no_column() -> None:
+    """Labels set flush right against their values, a section heading alone left of them and
+    a fax's specks: the heading is no column of text beside the labels."""
+    image, draw = _page()
+    labels = ("Provider:", "Individual NPI:", "Referring practice:", "Scheduling phone:", "Fax:")
+    for i, label in enumerate(labels * 2):
+        y = 300 + 45 * i
+        font = ImageFont.load_default(size=28)
+        width = int(draw.textlength(label, font=font))
+        _text(draw, 530 - width, y, label)
+        _text(draw, 538, y, "Kofi Mwangi, DO")
+    _text(draw, 60, 300 + 45 * 6, "Referred to")
+    for x, y in ((150, 420), (170, 520), (120, 700), (180, 800), (160, 380)):
+        draw.rectangle((x, y, x + 2, y + 2), fill=40)  # specks
+    assert columns.find_split(image, DPI) is None
+
+
+def test_a_speck_is_no_line_of_text_beside_a_gutter() -> None:
+    """A fax's speck (one cell of ink) counted as a line made a column of a lone heading."""
+    import numpy as np
+
+    rows = np.zeros(40, bool)
+    rows[3] = True  # a speck
+    rows[10:15] = True  # a line of text
+    assert len(columns._lines(rows)) == 1

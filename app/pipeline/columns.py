@@ -26,10 +26,12 @@ from scipy import ndimage
 INK = 150
 # The image is looked at in square cells of this many pixels (any ink in a cell: ink).
 _CELL = 4
+# A text line is at least this many cells tall (7-point type is about 3).
+_LINE_CELLS = 3
 GUTTER_INCHES = 0.06
 MIN_HEIGHT_INCHES = 2.0
 # Text lines within this distance of the gutter, on each side, are the columns' lines.
-NEAR_INCHES = 0.6
+NEAR_INCHES = 1.0
 MIN_LINES = 3
 # A vertical rule: ink running down at least this far (a letter is far shorter).
 RULE_INCHES = 0.3
@@ -171,11 +173,13 @@ def _blank_row(blank: np.ndarray, row: int, *, down: bool) -> int | None:
 
 
 def _lines(rows: np.ndarray) -> list[tuple[float, int]]:
-    """The text lines in a column of rows holding ink: each one's middle and height."""
+    """The text lines in a column of rows holding ink: each one's middle and height (a run
+    of fewer than ``_LINE_CELLS`` rows is speckle)."""
     labels, count = ndimage.label(rows)
     return [
         ((s[0].start + s[0].stop) / 2, s[0].stop - s[0].start)
         for s in ndimage.find_objects(labels)[:count]
+        if s[0].stop - s[0].start >= _LINE_CELLS
     ]
 
 
@@ -185,13 +189,14 @@ def _rows_line_up(
     """Whether the lines just right of the gutter stand level with lines on its left: at
     least ``ALIGN_SHARE`` of them overlap a line on the left by half the height of the
     shorter, as a table's value stands level with its label, whatever their type sizes.
-    Lines of two unrelated columns overlap so only by chance. Too few lines to tell (the
-    values on a form's writing lines run into one another): they are taken as level.
+    Lines of two unrelated columns overlap so only by chance. Too few lines on either side
+    to tell (the values on a form's writing lines run into one another, a heading alone
+    left of a column of labels): they are taken as level.
     (Vertical rules, outside ``keep``, are no lines.)"""
     band = pixels[split.top : split.bottom]
     left = _line_rows(band[:, : split.x], keep[: split.x], dpi)
     right = _line_rows(band[:, split.x : right_edge], keep[split.x : right_edge], dpi)
-    if len(right) < MIN_LINES:
+    if len(left) < MIN_LINES or len(right) < MIN_LINES:
         return True
     level = sum(1 for line in right if any(_level(line, other) for other in left))
     return level >= ALIGN_SHARE * len(right)
