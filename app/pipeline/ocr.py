@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
-from app.pipeline import diacritics, tesseract
+from app.pipeline import columns, diacritics, tesseract
 from app.pipeline.fields.lexicon import is_label, is_party
 from app.pipeline.layout import Box, arrange
 from app.pipeline.ocr_fixes import mend
@@ -93,13 +93,14 @@ def read_upright(image: Image.Image, *, dpi: int, deadline: float) -> OcrResult:
     Tesseract's orientation detector asked (about 0.35 s a page, so not for every page),
     and the turned page kept if it reads better.
     """
-    result = recognize(image, dpi=dpi, deadline=deadline)
+    result = read_columns(image, dpi=dpi, deadline=deadline)
     if result.confidence >= UPRIGHT_CONFIDENCE and len(result.words) >= UPRIGHT_WORDS:
         return result
     turn = _turn_needed(image, dpi)
     if not turn:
         return result
-    turned = recognize(straighten(image.rotate(turn, expand=True)), dpi=dpi, deadline=deadline)
+    upright = straighten(image.rotate(turn, expand=True))
+    turned = read_columns(upright, dpi=dpi, deadline=deadline)
     return turned if _weight(turned) > _weight(result) else result
 
 
@@ -161,6 +162,21 @@ def skew_angle(grey: Image.Image) -> float:
             if score > best_score:
                 best, best_score = float(angle), score
     return -best
+
+
+def read_columns(image: Image.Image, *, dpi: int, deadline: float) -> OcrResult:
+    """``recognize``, each of two columns side by side read on its own (``columns``)."""
+    boxes = columns.regions(image, dpi)
+    if len(boxes) == 1:
+        return recognize(image, dpi=dpi, deadline=deadline)
+    parts = [recognize(image.crop(box), dpi=dpi, deadline=deadline) for box in boxes]
+    words = tuple(w for part in parts for w in part.words)
+    confidence = sum(w.confidence for w in words) / len(words) if words else 0.0
+    return OcrResult(
+        text="\n".join(part.text for part in parts if part.text),
+        words=words,
+        confidence=round(confidence, 3),
+    )
 
 
 def recognize(image: Image.Image, *, dpi: int, deadline: float) -> OcrResult:

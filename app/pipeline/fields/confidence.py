@@ -48,6 +48,11 @@ FREE_TEXT = frozenset(
     }
 )
 OCR_FREE_TEXT = 0.85
+# A word read with less confidence than this OCR could not read (a hand tick over "Urgent" read
+# as "foe"): a value read from among such words may be missing what was there, and a
+# coordinator checks it (its score times this stays under 0.9).
+UNREAD = 0.3
+UNREAD_FACTOR = 0.9
 
 # Pages other than the referral itself hold other people's names and other dates.
 _PAGE_FACTOR = {
@@ -119,6 +124,8 @@ def read_factor(page: PageText, raw: str) -> float:
         if token in by_text:
             confidences.append(by_text[token])
     weakest = min(confidences) if confidences else page.confidence
+    if weakest < UNREAD:
+        return UNREAD_FACTOR
     # Tesseract's word confidence is optimistic on clean print, pessimistic on the rest:
     # a read word at 0.9 is nearly always right, one at 0.6 often is not.
     return 0.93 + 0.07 * max(0.0, min(1.0, (weakest - 0.6) / 0.35))
