@@ -344,7 +344,11 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
                 section = PATIENT  # a form's first "Name:" is the patient's
             if not value:
                 if label.start <= 1 and i + 1 == len(labels):
-                    pending.append((label.kind, label.owner or _owner_in(section, label.kind)))
+                    field = (label.kind, label.owner or _owner_in(section, label.kind))
+                    if not (pending and bare_lines[-1] == index - 1 and pending[-1][0] == field[0]):
+                        # "Fecha de nacimiento" / "Date of birth": one field's label and its
+                        # caption in another language under it label one value
+                        pending.append(field)
                     bare_lines.append(index)
                 continue
             if label.kind == "diagnosis" and i + 1 == len(labels):

@@ -177,6 +177,33 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         "urgency",
         None,
     ),
+    # -- a bilingual form's Spanish labels (its English caption, where printed, stands under
+    # them): practices here serve Spanish speakers
+    (r"nombre del paciente|nombre completo|paciente", "name", PATIENT),
+    (r"nombre(?:\(s\)|s)?|primer nombre", "first", None),
+    (r"apellido(?:\(s\)|s)?|apellido paterno", "last", None),
+    (r"fecha de nacimiento|fecha de nac\.?|f\. de nac\.?", "dob", None),
+    (r"sexo|g[ée]nero", "sex", None),
+    (r"tel[ée]fono(?: celular| de casa| m[óo]vil)?|celular", "phone", None),
+    (r"correo(?: electr[óo]nico)?", "email", None),
+    (r"direcci[óo]n|domicilio", "address", None),
+    (r"ciudad", "city", None),
+    (r"c[óo]digo postal", "zip", None),
+    (r"seguro(?: m[ée]dico)?|compa[ñn][íi]a de seguros?|aseguradora", "insurer", INSURANCE),
+    (r"n[úu]mero de (?:miembro|afiliado|p[óo]liza|seguro)", "member_id", INSURANCE),
+    (r"n[úu]mero de grupo", "group", INSURANCE),
+    (r"m[ée]dico que refiere|m[ée]dico referente|referido por", "name", REFERRER),
+    (r"referido a", "name", RECIPIENT),
+    (r"cl[íi]nica|consultorio", "practice", None),
+    (r"motivo de (?:la )?(?:referencia|consulta|remisi[óo]n)|motivo", "reason", CLINICAL),
+    (r"diagn[óo]sticos?(?: \(cie-?10\))?|cie-?10", "diagnosis", CLINICAL),
+    (r"prioridad|urgencia", "urgency", None),
+    (
+        r"idioma(?: preferido)?|¿?necesita int[ée]rprete\??|int[ée]rprete|fecha|firma|edad"
+        r"|titular de la p[óo]liza|estado civil",
+        "skip",
+        None,
+    ),
     # -- labels whose values we never take, so that they end the value before them
     (
         r"mrn|specimen id|accession(?: #| number)?|sample id|order id|patient id|pt\.? id"
@@ -212,7 +239,7 @@ _SECTIONS: tuple[tuple[str, str], ...] = (
     (
         r"(?:patient|pt\.?|member|child|minor|veteran|beneficiary|enrollee)(?:'s)?"
         r"(?: information| info| demographics| details| data)?"
-        r"|demographics|patient identification",
+        r"|demographics|patient identification|paciente",
         PATIENT,
     ),
     (
@@ -236,7 +263,11 @@ _SECTIONS: tuple[tuple[str, str], ...] = (
         r"(?: ?/ ?(?:facility|practice|clinic|provider))?(?: information| info| details)?",
         RECIPIENT,
     ),
-    (r"(?:primary )?insurance(?: information| info| details)?|coverage|payer", INSURANCE),
+    (
+        r"(?:primary )?insurance(?: information| info| details)?|coverage|payer"
+        r"|seguro(?: m[ée]dico)?",
+        INSURANCE,
+    ),
     (
         r"clinical(?: information| info| details| summary)?|diagnos[ie]s|reason for referral"
         r"|referral (?:details|information|info)",

@@ -126,6 +126,10 @@ def read_name(value: str, hint: str = "") -> Name | None:
     return Name(_case(first), _case(last), _case(middle))
 
 
+# A middle initial after a first name: "Ada B.", "Ada B".
+_MIDDLE_INITIAL = re.compile(r"(?<=\w)\s+[A-Z]\.?$")
+
+
 def _leading_name(value: str) -> str:
     """The name-like words ``value`` starts with: "Jane Doe DOB 01/02/1980" → "Jane Doe"."""
     kept: list[str] = []
@@ -248,6 +252,8 @@ def patient_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> I
             yield from _both(name, score, page, item.value, item.line)
         elif item.kind in ("first", "last"):
             word = _leading_name(item.value) if item.value else ""
+            if item.kind == "first":
+                word = _MIDDLE_INITIAL.sub("", word)  # "First name: Ada B.": the B. is no part
             if not word or len(word.split()) > 3 or not _plausible(word):
                 continue
             path = FIRST if item.kind == "first" else LAST
@@ -364,6 +370,8 @@ _SEX_WORDS = {
     "m": Sex.M, "male": Sex.M, "man": Sex.M, "boy": Sex.M,
     "x": Sex.X, "nonbinary": Sex.X, "non-binary": Sex.X, "other": Sex.X,
     "u": Sex.U, "unknown": Sex.U, "undisclosed": Sex.U,
+    # a bilingual form's: "Femenino / Female"
+    "femenino": Sex.F, "mujer": Sex.F, "masculino": Sex.M, "hombre": Sex.M,
 }  # fmt: skip
 # The words a row of sex check boxes offers (a ticked "F" or "M" is read too, after a tick).
 _SEX_OPTIONS = r"female|male|other|x|unknown|undisclosed|non-?binary"

@@ -14,7 +14,7 @@ from app.pipeline.fields.dates import DATE
 from app.pipeline.fields.insurance import PAYER
 from app.pipeline.fields.labels import Labeled, Row
 from app.pipeline.fields.lexicon import OTHER, PATIENT, RECIPIENT
-from app.pipeline.fields.people import read_name
+from app.pipeline.fields.people import read_name, read_sex
 from app.pipeline.fields.phones import EMAIL_SHAPE, PHONE
 
 # Letters are any script's: the "M" of "Müller" is no sex.
@@ -150,11 +150,18 @@ _URGENCY = re.compile(r"\b(?:stat|urgent|routine|asap|emergent|elective|expedite
 _CODE = re.compile(r"\b[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?\b")
 
 
+_SHORT_SEX = 20
+
+
 def _fits(kind: str, text: str) -> bool | None:
     """Whether ``text`` has the shape of a ``kind`` value; None when the kind has no shape."""
     checks = {
         "dob": lambda t: DATE.search(t) is not None,
-        "sex": lambda t: _SEX.fullmatch(t.strip()) is not None,
+        # "F", or a short value a sex's word starts: "Femenino / Female"
+        "sex": lambda t: (
+            _SEX.fullmatch(t.strip()) is not None
+            or (len(t) <= _SHORT_SEX and read_sex(t) is not None)
+        ),
         "phone": lambda t: PHONE.search(t) is not None,
         "fax": lambda t: PHONE.search(t) is not None,
         "phone_fax": lambda t: PHONE.search(t) is not None,
