@@ -70,3 +70,8 @@ def test_a_spanish_label_under_an_english_caption_is_no_value_of_it() -> None:
     assert e.referrer.provider_name == "Mara Holt"
     assert e.clinical.reason == "Atrial fibrillation, new onset"
     assert e.clinical.urgency == Urgency.urgent
+
+
+def test_uninsured_said_in_spanish_is_no_payer() -> None:
+    e = extract([_page("Patient: Ada Quill", "Compañía de seguro  Sin seguro / Uninsured")])
+    assert e.insurance.provider is None

@@ -502,3 +502,20 @@ def test_a_state_and_zip_cell_under_one_caption() -> None:
         ]
     )
     assert (e.patient.address.state, e.patient.address.zip) == ("TX", "79414")
+
+
+def test_a_diagnosis_lines_description_holding_a_label_word_stays_in_the_list() -> None:
+    # "Type" is a label elsewhere ("Type: PPO"); after a code it is the code's description
+    e = extract(
+        [
+            _referral(
+                "Diagnoses",
+                "G62.9 Polyneuropathy, unspecified",
+                "E11.42 Type 2 diabetes mellitus with",
+                "diabetic polyneuropathy",
+                "Priority",
+                "STAT",
+            )
+        ]
+    )
+    assert e.clinical.diagnosis_codes == ["G62.9", "E11.42"]

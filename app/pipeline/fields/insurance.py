@@ -36,7 +36,7 @@ PAYER = re.compile(
 )
 _NONE = re.compile(
     r"^(?:n/?a|none|unknown|self[- ]?pay|not provided|pending|uninsured"
-    r"|no (?:insurance|coverage))\b",
+    r"|no (?:insurance|coverage)|sin seguro|ninguno|pago propio)\b",  # and in Spanish
     re.IGNORECASE,
 )
 

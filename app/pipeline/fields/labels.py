@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from app.pipeline.fields import label_words
+from app.pipeline.fields import icd10, label_words
 from app.pipeline.fields.label_find import Label, find_labels, header_row
 from app.pipeline.fields.label_lines import restore_garbled_labels, rewritten
 from app.pipeline.fields.lexicon import (
@@ -545,6 +545,13 @@ _KEY_AND_VALUE = re.compile(r"^[^\W\d_][^\W\d_'/-]*(?: [^\W\d_'/-]+){0,2}(?:\s{2
 CUT_SHORT = re.compile(r"(?:\b(?:of|and|the|for)|&)\s*$", re.IGNORECASE)
 
 
+def _leads_with_a_code(text: str) -> bool:
+    """Whether a line opens with a code of ICD-10-CM: under "Diagnoses", the list's next
+    line, whatever words its description holds ("E11.42 Type 2 diabetes mellitus")."""
+    words = text.split(maxsplit=1)
+    return bool(words) and icd10.is_code(words[0].rstrip(",;:"))
+
+
 def _value_below(
     lines: list[str], index: int, *, many: bool = False, gap: bool = True
 ) -> tuple[str, int] | None:
@@ -559,6 +566,8 @@ def _value_below(
                 break
             continue
         found = find_labels(text)
+        if many and _leads_with_a_code(text):
+            found = []  # "E11.42 Type 2 diabetes …": a code's description, no label in it
         if (found and len(text) > 1 and not (many and _ENDS_IN_CODE.search(text))) or (
             section_of(text) is not None
         ):
