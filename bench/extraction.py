@@ -8,6 +8,7 @@
     .venv/bin/python bench/extraction.py --per-layout 4 --holdout fifth   # the fifth, written blind
     .venv/bin/python bench/extraction.py --per-layout 4 --holdout sixth   # the sixth, written blind
     .venv/bin/python bench/extraction.py --per-layout 4 --holdout seventh # the seventh, blind
+    .venv/bin/python bench/extraction.py --per-layout 4 --holdout eighth  # the eighth, blind
 
 Generates N packets of every layout (typed PDFs and/or scanned faxes), reads each with the
 pipeline (``app.pipeline.read.read_packet`` then ``app.pipeline.fields.extract``), and
@@ -43,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import (  # noqa: E402
     Packet,
+    eighth_layouts,
     fifth_layouts,
     fourth_layouts,
     generate,
@@ -402,9 +404,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     kind.add_argument("--both", action="store_true", help="typed and scanned (default)")
     parser.add_argument("--layout", action="append", help="only this layout (repeatable)")
     parser.add_argument("--holdout", nargs="?", const="first",
-                        choices=("first", "third", "fourth", "fifth", "sixth", "seventh", "all"),
+                        choices=("first", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+                                 "all"),
                         help="only the held-out layouts (kept out of tuning): the first nine "
-                        "(default), the third to seventh sets, or all")  # fmt: skip
+                        "(default), the third to eighth sets, or all")  # fmt: skip
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="process pool for the throughput run (0: skip it)")  # fmt: skip
     parser.add_argument("--dump", type=Path, help="write the packets' files and truth here")
@@ -420,6 +423,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "fifth": fifth_layouts(),
         "sixth": sixth_layouts(),
         "seventh": seventh_layouts(),
+        "eighth": eighth_layouts(),
         "all": [
             *holdout_layouts(),
             *third_layouts(),
@@ -427,6 +431,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             *fifth_layouts(),
             *sixth_layouts(),
             *seventh_layouts(),
+            *eighth_layouts(),
         ],
     }
     names = args.layout or (held[args.holdout] if args.holdout else layouts())

@@ -14,6 +14,7 @@ from datetime import date
 from bench.corpus import pages, render
 from bench.corpus.context import MARK, Ctx
 from bench.corpus.holdout import HOLDOUT
+from bench.corpus.holdout_eighth import EIGHTH
 from bench.corpus.holdout_fifth import FIFTH
 from bench.corpus.holdout_fourth import FOURTH
 from bench.corpus.holdout_seventh import SEVENTH
@@ -40,6 +41,7 @@ __all__ = [
     "Packet",
     "PacketFile",
     "corpus",
+    "eighth_layouts",
     "fifth_layouts",
     "fourth_layouts",
     "generate",
@@ -103,6 +105,12 @@ def seventh_layouts() -> list[str]:
     return list(SEVENTH)
 
 
+def eighth_layouts() -> list[str]:
+    """The eighth held-out set (``bench/corpus/holdout_eighth.py``): written blind, never
+    tuned on."""
+    return list(EIGHTH)
+
+
 def corpus(n_per_layout: int, seed: int = 0, scanned: bool | None = None) -> Iterator[Packet]:
     """``n_per_layout`` packets of every layout; alternating typed/scanned unless told."""
     for i in range(n_per_layout):
@@ -151,7 +159,7 @@ class _Page:
 
 
 def generate(seed: int, layout: str, scanned: bool) -> Packet:
-    every = {**LAYOUTS, **HOLDOUT, **THIRD, **FOURTH, **FIFTH, **SIXTH, **SEVENTH}
+    every = {**LAYOUTS, **HOLDOUT, **THIRD, **FOURTH, **FIFTH, **SIXTH, **SEVENTH, **EIGHTH}
     if layout not in every:
         raise ValueError(f"unknown layout {layout!r}; one of {', '.join(every)}")
     rng = random.Random(f"intakedesk-corpus:{seed}:{layout}:{int(scanned)}")
