@@ -3,7 +3,7 @@
 import pytest
 
 from app.pipeline.fields.clinical import read_urgency
-from app.pipeline.fields.people import read_sex
+from app.pipeline.fields.sex import read_sex
 from models.extraction import Sex, Urgency
 
 
@@ -60,7 +60,7 @@ def test_a_tick_read_as_a_capital_glued_to_its_sex_option_is_the_odd_one() -> No
 def test_an_option_word_a_tick_garbled_is_read_as_the_option_the_row_lacks(
     row: str, sex: Sex | None
 ) -> None:
-    from app.pipeline.fields.people import read_crossed_sex
+    from app.pipeline.fields.sex import read_crossed_sex
 
     assert read_crossed_sex(row) == sex
 

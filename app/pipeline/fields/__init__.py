@@ -20,6 +20,7 @@ from app.pipeline.fields import (
     phones,
     referrer,
     rows,
+    sex,
 )
 from app.pipeline.fields.confidence import Candidate, choose
 from app.pipeline.fields.labels import Labeled, Row, labeled_values
@@ -76,7 +77,7 @@ def _with_a_referral(pages: Sequence[PageText]) -> Sequence[PageText]:
 
 def _candidates(pages: Sequence[PageText], items: list[Labeled]) -> Iterator[Candidate]:
     yield from people.patient_candidates(pages, items)
-    yield from people.sex_candidates(pages, items)
+    yield from sex.sex_candidates(pages, items)
     yield from people.provider_candidates(pages, items)
     yield from phones.email_candidates(pages, items)
     yield from dates.candidates(pages, items)

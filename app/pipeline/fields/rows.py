@@ -14,8 +14,9 @@ from app.pipeline.fields.dates import DATE
 from app.pipeline.fields.insurance import PAYER
 from app.pipeline.fields.labels import Labeled, Row
 from app.pipeline.fields.lexicon import OTHER, PATIENT, RECIPIENT
-from app.pipeline.fields.people import read_name, read_sex
+from app.pipeline.fields.people import read_name
 from app.pipeline.fields.phones import EMAIL_SHAPE, PHONE
+from app.pipeline.fields.sex import read_sex
 
 # Letters are any script's: the "M" of "Müller" is no sex.
 _SEX = re.compile(
