@@ -2,8 +2,8 @@
 
 import pytest
 
-from app.pipeline.fields.clinical import read_urgency
 from app.pipeline.fields.sex import read_sex
+from app.pipeline.fields.urgency import read_urgency
 from models.extraction import Sex, Urgency
 
 

@@ -316,7 +316,7 @@ def test_a_patient_banner_labels_its_cells() -> None:
 
 
 def test_a_follow_up_timeframe_wrapped_onto_the_next_line_gives_the_urgency() -> None:
-    from app.pipeline.fields.clinical import read_when
+    from app.pipeline.fields.urgency import read_when
     from models.extraction import Urgency
 
     assert read_when(

@@ -5,10 +5,10 @@ name: the reader must understand them from their words and arrangement.
 """
 
 from app.pipeline.fields import extract
-from app.pipeline.fields.clinical import read_urgency
 from app.pipeline.fields.label_find import find_labels
 from app.pipeline.fields.label_words import compose
 from app.pipeline.fields.lexicon import is_label
+from app.pipeline.fields.urgency import read_urgency
 from app.pipeline.types import PageText
 from models.document import PageType
 from models.extraction import Sex, Urgency

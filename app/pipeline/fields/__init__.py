@@ -21,6 +21,7 @@ from app.pipeline.fields import (
     referrer,
     rows,
     sex,
+    urgency,
 )
 from app.pipeline.fields.confidence import Candidate, choose
 from app.pipeline.fields.labels import Labeled, Row, labeled_values
@@ -87,7 +88,7 @@ def _candidates(pages: Sequence[PageText], items: list[Labeled]) -> Iterator[Can
     yield from insurance.payer_from_title(pages)
     yield from referrer.candidates(pages, items)
     yield from clinical.code_candidates(pages, items)
-    yield from clinical.urgency_candidates(pages, items)
+    yield from urgency.urgency_candidates(pages, items)
     yield from clinical.reason_candidates(pages, items)
     yield from narrative.candidates(pages)
 

@@ -88,6 +88,13 @@ class Chosen:
     page: int
 
 
+def own_label_score(item: Labeled) -> float:
+    """A value under a label that only one field has (a diagnosis's, an urgency's): its own
+    label, whatever section it stands in."""
+    score = IN_ROW if item.in_row else LABEL_OWN
+    return min(score, LABEL_GUESSED) if item.guessed else score
+
+
 def label_score(item: Labeled, owner: str) -> float:
     if item.owner != owner:
         return 0.0
