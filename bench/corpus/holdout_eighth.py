@@ -37,7 +37,17 @@ from bench.corpus import people
 from bench.corpus.context import Ctx
 from bench.corpus.layouts import Layout
 from bench.corpus.people import Address, Facts, Person, _fill, npi, phone
-from bench.corpus.writing import MONTHS, Writer, esc
+from bench.corpus.writing import (
+    MONTHS,
+    Writer,
+    esc,
+    extension,
+    one_line,
+    sex_word,
+    urgency_word,
+    with_credential,
+    written_phone,
+)
 
 _FIRST_F = ("Seraphina", "Araceli", "Loretta", "Dagny", "Imelda", "Agatha", "Soledad",
             "Ludmila", "Beatrix", "Concepcion")  # fmt: skip
@@ -162,46 +172,25 @@ def _date(d: date, style: int) -> str:
     return date_forms(d)[style]
 
 
+_PHONE_FORMS = (
+    "({a}) {b}-{c}",
+    "{d}",
+    "1 ({a}) {b}-{c}",
+    "{a}-{b}-{c}",
+    "{a}.{b}.{c}",
+)
+
+
 def _phone(e164: str | None, style: int, extension: str = "") -> str:
-    if not e164:
-        return ""
-    d = e164[2:]
-    text = (
-        f"({d[:3]}) {d[3:6]}-{d[6:]}",
-        d,
-        f"1 ({d[:3]}) {d[3:6]}-{d[6:]}",
-        f"{d[:3]}-{d[3:6]}-{d[6:]}",
-        f"{d[:3]}.{d[3:6]}.{d[6:]}",
-    )[style]
-    return esc(text + extension)
+    return written_phone(e164, _PHONE_FORMS[style], extension)
 
 
 def _extension(rng: random.Random) -> str:
-    if rng.random() < 0.5:
-        return ""
-    return rng.choice((", ext. ", " Ext ", " opt ")) + str(rng.randint(2, 499))
+    return extension(rng, 0.5, (", ext. ", " Ext ", " opt "), 499)
 
 
 def _sex_word(f: Facts) -> str:
-    return {"F": "Female", "M": "Male", "X": "X (nonbinary)", "U": "Unknown"}.get(f.sex or "", "")
-
-
-def _urgency(f: Facts, words: tuple[str, str, str]) -> str:
-    return dict(zip(("stat", "urgent", "routine"), words, strict=True)).get(f.urgency or "", "")
-
-
-def _street(a: Address) -> str:
-    return a.line1 + (f" {a.line2}" if a.line2 else "")
-
-
-def _one_line(a: Address | None) -> str:
-    if a is None:
-        return ""
-    return esc(f"{_street(a)}, {a.city}, {a.state} {a.zip}")
-
-
-def _provider(p: Person, credential: str) -> str:
-    return esc(f"{Writer.full(p)}, {credential}")
+    return sex_word(f, "X (nonbinary)")
 
 
 def _codes_described(c: Ctx, sep: str = "; ") -> str:
@@ -242,7 +231,8 @@ def _ed_followup(c: Ctx) -> list[str]:
     page1 = (
         head + "<h1>Discharge Instructions</h1>"
         f"<p>Visit date: {esc(_date(f.sent, ds))}, arrived {arrived}. You were seen today by "
-        f"<b>{_provider(r.person, r.credential)}</b> and nurse {esc(Writer.full(nurse))}, RN.</p>"
+        f"<b>{with_credential(r.person, r.credential)}</b> and nurse "
+        f"{esc(Writer.full(nurse))}, RN.</p>"
         "<h2>Your diagnosis</h2><ul>"
         + "".join(f"<li>{esc(described[k])}</li>" for k in f.codes)
         + "</ul><h2>Follow-up care</h2>"
@@ -266,7 +256,7 @@ def _ed_followup(c: Ctx) -> list[str]:
         ("Sex", esc(_sex_word(f))),
         ("Home phone", _phone(f.phone, ps)),
         ("E-mail", esc(f.email or "")),
-        ("Address", _one_line(f.address)),
+        ("Address", one_line(f.address)),
         ("Primary payer", esc(f.payer or "SELF PAY")),
         ("Policy / member #", esc(f.member_id or "")),
         ("Group #", esc(f.group or "")),
@@ -275,7 +265,7 @@ def _ed_followup(c: Ctx) -> list[str]:
     rows = "".join(
         f"<tr><td class='lab' width='28%'>{k}</td><td>{v}</td></tr>" for k, v in face if v
     )
-    urgency = _urgency(f, ("STAT", "Urgent", "Routine"))
+    urgency = urgency_word(f, ("STAT", "Urgent", "Routine"))
     order = [
         ("Order", f"Ambulatory referral to {esc(f.reason.specialty)}"),
         ("Referral reason", esc(f.reason.text)),
@@ -283,7 +273,7 @@ def _ed_followup(c: Ctx) -> list[str]:
         ("Priority", esc(urgency)),
         ("Refer to", f"{esc(f.receiver)} &middot; Ph {_phone(f.receiver_phone, ps)} &middot; "
                      f"Fax {_phone(f.receiver_fax, ps)}"),
-        ("Ordering provider", f"{_provider(r.person, r.credential)} &middot; NPI {r.npi}"),
+        ("Ordering provider", f"{with_credential(r.person, r.credential)} &middot; NPI {r.npi}"),
         ("Ordered", f"{esc(_date(f.sent, ds))} {arrived[:2]}:{rng.randint(10, 59)}"),
     ]  # fmt: skip
     order_rows = "".join(
@@ -329,7 +319,7 @@ def _email_fwd(c: Ctx) -> list[str]:
     doctor_mail = f"{people.ascii_letters(r.person.first)}.{people.ascii_letters(r.person.last)}"
     inbox = "referrals@" + _domain(f.receiver)
     written = f.sent - timedelta(days=rng.randint(0, 2))
-    urgency = _urgency(f, ("STAT", "URGENT", "Routine"))
+    urgency = urgency_word(f, ("STAT", "URGENT", "Routine"))
     subject = (
         f"FW: {urgency + ' ' if urgency else ''}referral - {f.reason.specialty} - "
         f"{f.patient.last}, {f.patient.first}"
@@ -346,7 +336,7 @@ def _email_fwd(c: Ctx) -> list[str]:
         ("Sex", esc(_sex_word(f))),
         ("Phone", _phone(f.phone, ps)),
         ("Email", esc(f.email or "")),
-        ("Address", _one_line(f.address)),
+        ("Address", one_line(f.address)),
         ("Insurance", esc(f.payer or "none - self pay")),
         ("Member ID", esc(f.member_id or "")),
         ("Group", esc(f.group or "")),
@@ -357,7 +347,7 @@ def _email_fwd(c: Ctx) -> list[str]:
     ]
     facts = "<br/>".join(f"{k}: {v}" for k, v in lines if v)
     signature = (
-        f"{_provider(r.person, r.credential)}<br/>{esc(r.practice)}<br/>NPI {r.npi}<br/>"
+        f"{with_credential(r.person, r.credential)}<br/>{esc(r.practice)}<br/>NPI {r.npi}<br/>"
         f"P: {_phone(r.phone, ps, _extension(rng))} | F: {_phone(r.fax, ps)}<br/>"
         f"{esc(r.address.line1)}, {esc(r.address.city)}, {esc(r.address.state)} "
         f"{esc(r.address.zip)}"
@@ -426,7 +416,7 @@ def _caps_grid(c: Ctx) -> list[str]:
     def row(*cells: str) -> str:
         return "<tr>" + "".join(cells) + "</tr>"
 
-    urgency = _urgency(f, ("Stat", "Urgent", "Routine"))
+    urgency = urgency_word(f, ("Stat", "Urgent", "Routine"))
     rows = [
         "<tr><th colspan='4'>PATIENT INFORMATION</th></tr>",
         row(box("PATIENT LAST NAME", esc(f.patient.last), 2), box("FIRST", esc(f.patient.first)),
@@ -445,7 +435,7 @@ def _caps_grid(c: Ctx) -> list[str]:
                 esc(Writer.full(f.subscriber)) if f.subscriber else "", 2),
             box("AUTHORIZATION NO.", auth, 2)),
         "<tr><th colspan='4'>REFERRING PHYSICIAN</th></tr>",
-        row(box("NAME", _provider(r.person, r.credential), 2), box("NPI", r.npi, 2)),
+        row(box("NAME", with_credential(r.person, r.credential), 2), box("NPI", r.npi, 2)),
         row(box("PRACTICE", esc(r.practice), 2), box("TELEPHONE", _phone(r.phone, ps)),
             box("FAX", _phone(r.fax, ps))),
         "<tr><th colspan='4'>REFERRAL</th></tr>",
@@ -487,7 +477,7 @@ def _phone_note(c: Ctx) -> list[str]:
         caller = "Patient"
         callback = _phone(f.phone, ps) or _phone(relative_phone, ps)
     nurse = f.sender
-    urgency = _urgency(f, ("STAT", "urgent", "routine"))
+    urgency = urgency_word(f, ("STAT", "urgent", "routine"))
     banner = " &nbsp;|&nbsp; ".join(
         part
         for part in (
@@ -501,7 +491,7 @@ def _phone_note(c: Ctx) -> list[str]:
     )
     called = f"{esc(_date(f.sent, ds))} {rng.randint(8, 16)}:{rng.randint(0, 59):02d}"
     demo = [
-        ("Address", _one_line(f.address)),
+        ("Address", one_line(f.address)),
         ("E-mail", esc(f.email or "")),
         ("Coverage", esc(f.payer or "Self-pay")),
         ("Member ID", esc(f.member_id or "")),
@@ -529,7 +519,7 @@ def _phone_note(c: Ctx) -> list[str]:
         f"<p class='small'>OK to refer. Reason: {esc(f.reason.text)}."
         + (f" Please mark it {esc(urgency)}." if urgency else "")
         + "</p>"
-        f"<p class='small'><i>Electronically signed by {_provider(r.person, r.credential)} "
+        f"<p class='small'><i>Electronically signed by {with_credential(r.person, r.credential)} "
         f"(NPI {r.npi})</i></p>"
         "<h3>Orders placed this encounter</h3>"
         "<table class='grid small'><tr><th>Order</th><th>Diagnoses</th><th>Priority</th>"
@@ -594,7 +584,10 @@ def _ipa_approval(c: Ctx) -> list[str]:
                 ("Health plan", esc(f.payer)),
                 ("Member ID", esc(f.member_id)),
                 ("Group", esc(f.group or "")),
-                ("Requesting provider (PCP)", f"{_provider(r.person, r.credential)}, NPI {r.npi}"),
+                (
+                    "Requesting provider (PCP)",
+                    f"{with_credential(r.person, r.credential)}, NPI {r.npi}",
+                ),
                 (
                     "PCP office",
                     f"{esc(r.practice)} &middot; Tel {_phone(r.phone, ps)} &middot; "
@@ -622,7 +615,7 @@ def _ipa_approval(c: Ctx) -> list[str]:
         f"<p class='tiny'>cc: {esc(Writer.full(r.person))}, {esc(r.credential)} (PCP); "
         "member file</p>"
     )
-    urgency = _urgency(f, ("STAT / emergent", "Urgent", "Routine"))
+    urgency = urgency_word(f, ("STAT / emergent", "Urgent", "Routine"))
     page2 = (
         head.format(n=2)
         + "<h2>Referral request as submitted by the PCP office</h2>"
@@ -633,7 +626,7 @@ def _ipa_approval(c: Ctx) -> list[str]:
                 ("Sex", esc(_sex_word(f))),
                 ("Phone", _phone(f.phone, ps)),
                 ("E-mail", esc(f.email or "")),
-                ("Address", _one_line(f.address)),
+                ("Address", one_line(f.address)),
                 ("Subscriber", esc(Writer.full(f.subscriber)) if f.subscriber else ""),
                 ("Requested specialty", esc(f.reason.specialty)),
                 ("Reason for referral", esc(f.reason.text)),
@@ -642,7 +635,7 @@ def _ipa_approval(c: Ctx) -> list[str]:
                 ("Urgency", esc(urgency)),
                 (
                     "Submitted by",
-                    f"{esc(Writer.full(f.sender))} for {_provider(r.person, r.credential)}",
+                    f"{esc(Writer.full(f.sender))} for {with_credential(r.person, r.credential)}",
                 ),
                 ("Submitted", esc(_date(f.sent - timedelta(days=rng.randint(1, 3)), ds))),
                 ("Callback", _phone(f.sender_phone, ps, _extension(rng))),
@@ -682,7 +675,7 @@ def _bilingual(c: Ctx) -> list[str]:
 
     sexes = {"F": "Femenino / Female", "M": "Masculino / Male", "X": "X / X (nonbinary)",
              "U": "Desconocido / Unknown"}  # fmt: skip
-    urgency = _urgency(f, ("Emergente / STAT", "Urgente / Urgent", "Rutina / Routine"))
+    urgency = urgency_word(f, ("Emergente / STAT", "Urgente / Urgent", "Rutina / Routine"))
     return [
         f"<table><tr><td><h1>{esc(r.practice)}</h1><span class='small'>{esc(ra.line1)}, "
         f"{esc(ra.city)}, {esc(ra.state)} {esc(ra.zip)}<br/>Tel. {_phone(r.phone, ps)} "
@@ -702,7 +695,7 @@ def _bilingual(c: Ctx) -> list[str]:
                 ("Sexo", "Sex", esc(sexes.get(f.sex or "", ""))),
                 ("Teléfono", "Phone", _phone(f.phone, ps)),
                 ("Correo electrónico", "Email", esc(f.email or "")),
-                ("Dirección", "Address", _one_line(f.address) if a else ""),
+                ("Dirección", "Address", one_line(f.address) if a else ""),
                 (
                     "Idioma preferido",
                     "Preferred language",
@@ -731,7 +724,11 @@ def _bilingual(c: Ctx) -> list[str]:
         + "<h2>Referencia / Referral</h2>"
         + rows(
             [
-                ("Médico que refiere", "Referring provider", _provider(r.person, r.credential)),
+                (
+                    "Médico que refiere",
+                    "Referring provider",
+                    with_credential(r.person, r.credential),
+                ),
                 ("NPI", "NPI", r.npi),
                 (
                     "Referido a",

@@ -36,7 +36,18 @@ from bench.corpus import people
 from bench.corpus.context import Ctx
 from bench.corpus.layouts import Layout
 from bench.corpus.people import Address, Facts, Person, _fill, npi, phone
-from bench.corpus.writing import MONTHS, Writer, esc
+from bench.corpus.writing import (
+    MONTHS,
+    Writer,
+    esc,
+    extension,
+    one_line,
+    sex_word,
+    street,
+    urgency_word,
+    with_credential,
+    written_phone,
+)
 
 _FIRST_F = ("Yevgenia", "Maribel", "Noor", "Rosamund", "Esmeralda", "Bettina", "Hyacinth",
             "Winifred", "Jolene", "Cordelia")  # fmt: skip
@@ -156,45 +167,24 @@ def _date(d: date, style: int) -> str:
     return forms[style] if style < len(forms) else forms[0]
 
 
+_PHONE_FORMS = (
+    "({a}){b}-{c}",
+    "{a} {b} {c}",
+    "+1 {a}-{b}-{c}",
+    "{a}/{b}-{c}",
+)
+
+
 def _phone(e164: str | None, style: int, extension: str = "") -> str:
-    if not e164:
-        return ""
-    d = e164[2:]
-    text = (
-        f"({d[:3]}){d[3:6]}-{d[6:]}",
-        f"{d[:3]} {d[3:6]} {d[6:]}",
-        f"+1 {d[:3]}-{d[3:6]}-{d[6:]}",
-        f"{d[:3]}/{d[3:6]}-{d[6:]}",
-    )[style]
-    return esc(text + extension)
+    return written_phone(e164, _PHONE_FORMS[style], extension)
 
 
 def _extension(rng: random.Random) -> str:
-    if rng.random() < 0.5:
-        return ""
-    return rng.choice((" x", " ext ", " Ext. ")) + str(rng.randint(10, 899))
+    return extension(rng, 0.5, (" x", " ext ", " Ext. "), 899, low=10)
 
 
 def _sex_word(f: Facts) -> str:
-    return {"F": "Female", "M": "Male", "X": "Nonbinary (X)", "U": "Unknown"}.get(f.sex or "", "")
-
-
-def _urgency(f: Facts, words: tuple[str, str, str]) -> str:
-    return dict(zip(("stat", "urgent", "routine"), words, strict=True)).get(f.urgency or "", "")
-
-
-def _street(a: Address) -> str:
-    return a.line1 + (f" {a.line2}" if a.line2 else "")
-
-
-def _one_line(a: Address | None) -> str:
-    if a is None:
-        return ""
-    return esc(f"{_street(a)}, {a.city}, {a.state} {a.zip}")
-
-
-def _provider(p: Person, credential: str) -> str:
-    return esc(f"{Writer.full(p)}, {credential}")
+    return sex_word(f, "Nonbinary (X)")
 
 
 def _adult(f: Facts, rng: random.Random) -> Facts:
@@ -241,7 +231,7 @@ def _va_ccn(c: Ctx) -> list[str]:
         f"<td class='right small'>Referral #: <b>{referral_no}</b><br/>Page {{n}} of 2</td>"
         "</tr></table>"
     )
-    urgency = _urgency(f, ("STAT - Emergent", "Urgent (within 7 days)",
+    urgency = urgency_word(f, ("STAT - Emergent", "Urgent (within 7 days)",
                            "Routine (within 30 days)"))  # fmt: skip
     page1 = (
         head.format(n=1) + "<h1>Community Care Referral / Authorization</h1>"
@@ -256,7 +246,7 @@ def _va_ccn(c: Ctx) -> list[str]:
                 ("SSN (last 4)", f"XXX-XX-{last4}"),
                 ("Member ID (ICN)", esc(f.member_id)),
                 ("Phone", _phone(f.phone, ps)),
-                ("Mailing address", _one_line(f.address)),
+                ("Mailing address", one_line(f.address)),
             ]
         )
         + "<h2>Authorization</h2>"
@@ -289,7 +279,7 @@ def _va_ccn(c: Ctx) -> list[str]:
         "<h2>Referring VA provider</h2>"
         + rows(
             [
-                ("Provider", _provider(r.person, r.credential)),
+                ("Provider", with_credential(r.person, r.credential)),
                 ("NPI", r.npi),
                 ("Facility / clinic", esc(r.practice)),
                 ("Clinic phone", _phone(r.phone, ps, _extension(rng))),
@@ -354,7 +344,7 @@ def _econsult(c: Ctx) -> list[str]:
     specialist = f.other_doctor
     replied = f.sent - timedelta(days=rng.randint(0, 2))
     asked = replied - timedelta(days=rng.randint(1, 4))
-    urgency = _urgency(f, ("STAT (same day)", "Urgent (24 hours)", "Routine (3 business days)"))
+    urgency = urgency_word(f, ("STAT (same day)", "Urgent (24 hours)", "Routine (3 business days)"))
     described = c.described()
     demographics = [
         ("Patient", esc(Writer.full(f.patient))),
@@ -363,7 +353,7 @@ def _econsult(c: Ctx) -> list[str]:
         ("MRN", esc(f.mrn)),
         ("Phone", _phone(f.phone, ps)),
         ("Email", esc(f.email or "")),
-        ("Address", _one_line(f.address)),
+        ("Address", one_line(f.address)),
     ]
     if f.payer:
         coverage = f"{esc(f.payer)} &middot; Member ID {esc(f.member_id)}"
@@ -379,7 +369,7 @@ def _econsult(c: Ctx) -> list[str]:
         if v
     )
     requester = (
-        f"{_provider(r.person, r.credential)} &middot; NPI {r.npi}<br/>{esc(r.practice)}<br/>"
+        f"{with_credential(r.person, r.credential)} &middot; NPI {r.npi}<br/>{esc(r.practice)}<br/>"
         f"Direct line {_phone(r.phone, ps, _extension(rng))} &middot; Fax {_phone(r.fax, ps)}"
     )
     reply = rng.choice((
@@ -438,7 +428,7 @@ def _greenbar(c: Ctx) -> list[str]:
 
     sex = f.sex or ""
     age = f"{f.age}"
-    urgency = _urgency(f, ("STAT", "URGENT", "ROUTINE"))
+    urgency = urgency_word(f, ("STAT", "URGENT", "ROUTINE"))
     ref = f"{Writer.last_first(r.person)} {r.credential}"
     subscriber = Writer.last_first(f.subscriber) if f.subscriber else ""
     phone_text = lambda e164: _phone(e164, ps).replace("&amp;", "&")  # noqa: E731
@@ -448,7 +438,7 @@ def _greenbar(c: Ctx) -> list[str]:
         + "<br/>"
         + band(("HOME PHONE", phone_text(f.phone)), ("E-MAIL", f.email or ""))
         + "<br/>"
-        + (band(("STREET", _street(a)), ("CITY", a.city), ("ST", a.state), ("ZIP", a.zip))
+        + (band(("STREET", street(a)), ("CITY", a.city), ("ST", a.state), ("ZIP", a.zip))
            + "<br/>" if a else "")
         + band(("PRIMARY INS", f.payer or "SELF PAY"))
         + "<br/>"
@@ -532,7 +522,7 @@ def _receiver_form(c: Ctx) -> list[str]:
         "</i></p>"
         "<h2>1. Referring provider</h2>"
         + grid(
-            [cell("Provider name / credentials", _provider(r.person, r.credential), "50%"),
+            [cell("Provider name / credentials", with_credential(r.person, r.credential), "50%"),
              cell("NPI", r.npi)],
             [cell("Practice", esc(r.practice), "50%"),
              cell("Office contact", esc(Writer.full(f.sender)))],
@@ -546,7 +536,7 @@ def _receiver_form(c: Ctx) -> list[str]:
              cell("MI", esc((f.patient.middle or "").rstrip(".")))],
             [cell("Date of birth", esc(_date(f.dob, ds)), "34%"),
              f"<td colspan='2'><span class='above'>Sex</span><br/>{sex_boxes}</td>"],
-            [cell("Street address", esc(_street(a)) if a else "", "34%"),
+            [cell("Street address", esc(street(a)) if a else "", "34%"),
              cell("City", esc(a.city) if a else "", "33%"),
              cell("State / ZIP", esc(f"{a.state} {a.zip}") if a else "")],
             [cell("Best phone", _phone(f.phone, ps), "34%"),
@@ -603,7 +593,7 @@ def _rx_pad(c: Ctx) -> list[str]:
         f"<td class='small'>NPI {number}</td><td class='small'>DEA {dea(p)}</td></tr>"
         for p, cred, number, mine in doctors
     )
-    urgency = _urgency(f, ("STAT", "Urgent", "Routine"))
+    urgency = urgency_word(f, ("STAT", "Urgent", "Routine"))
     described = c.described()
     hand = "font-family: Times-Roman; font-style: italic; font-size: 12pt"
     body = (
@@ -623,7 +613,7 @@ def _rx_pad(c: Ctx) -> list[str]:
         f" &nbsp; Date <span style='{hand}'>{esc(_date(f.sent, ds))}</span></p>"
         f"<p class='small'>DOB <span style='{hand}'>{esc(_date(f.dob, ds))}</span> &nbsp; "
         f"Age/Sex <span style='{hand}'>{esc(age_sex)}</span></p>"
-        f"<p class='small'>Address <span style='{hand}'>{_one_line(f.address) or '&nbsp;'}"
+        f"<p class='small'>Address <span style='{hand}'>{one_line(f.address) or '&nbsp;'}"
         "</span></p>"
         f"<p style='font-size: 20pt'><b>R<sub>x</sub></b></p>"
         f"<p style='{hand}'>{body}</p>"
@@ -688,18 +678,19 @@ def _ccda(c: Ctx) -> list[str]:
     contact = []
     if f.address:
         a = f.address
-        contact.append(esc(_street(a)) + "<br/>" + esc(f"{a.city}, {a.state} {a.zip}, US"))
+        contact.append(esc(street(a)) + "<br/>" + esc(f"{a.city}, {a.state} {a.zip}, US"))
     if f.phone:
         contact.append(f"Tel: {_tel(f.phone)} (Home)")
     if f.email:
         contact.append(f"Email: mailto:{esc(f.email)}")
-    gender = {"F": "Female", "M": "Male", "X": "Nonbinary", "U": "Unknown"}.get(f.sex or "", "")
+    gender = sex_word(f, "Nonbinary")
     author = (
-        f"{_provider(r.person, r.credential)}<br/>ID: {r.npi} (NPI)<br/>{esc(r.practice)}<br/>"
+        f"{with_credential(r.person, r.credential)}<br/>ID: {r.npi} (NPI)<br/>"
+        f"{esc(r.practice)}<br/>"
         f"{esc(ra.line1)}, {esc(ra.city)}, {esc(ra.state)} {esc(ra.zip)}<br/>"
         f"Work: {_tel(r.phone)} &nbsp; Fax: {_tel(r.fax, 'fax')}"
     )
-    urgency = _urgency(f, ("STAT", "Urgent", "Routine"))
+    urgency = urgency_word(f, ("STAT", "Urgent", "Routine"))
     described = c.described()
     problems = "".join(
         f"<tr><td>{esc(described[k])}</td><td>{esc(k)}</td><td>Active</td>"

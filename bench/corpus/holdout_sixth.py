@@ -33,7 +33,17 @@ from bench.corpus import pages, people
 from bench.corpus.context import Ctx
 from bench.corpus.layouts import Layout
 from bench.corpus.people import REASONS, RECEIVERS, Address, Facts, Person, _fill, phone
-from bench.corpus.writing import MONTHS, Writer, esc
+from bench.corpus.writing import (
+    MONTHS,
+    Writer,
+    esc,
+    extension,
+    one_line,
+    sex_word,
+    urgency_word,
+    with_credential,
+    written_phone,
+)
 from models.document import PageType
 
 _FIRST_F = ("Rosalind", "Svetlana", "Kalani", "Perpetua", "Thandiwe", "Odessa", "Lorraine",
@@ -145,24 +155,20 @@ def _date(d: date, style: int) -> str:
     return date_forms(d)[style]
 
 
+_PHONE_FORMS = (
+    "({a}) {b}-{c}",
+    "{a}.{b}.{c}",
+    "{a}-{b}-{c}",
+    "({a}){b}-{c}",
+)
+
+
 def _phone(e164: str | None, style: int, extension: str = "") -> str:
-    if not e164:
-        return ""
-    d = e164[2:]
-    text = (
-        f"({d[:3]}) {d[3:6]}-{d[6:]}",
-        f"{d[:3]}.{d[3:6]}.{d[6:]}",
-        f"{d[:3]}-{d[3:6]}-{d[6:]}",
-        f"({d[:3]}){d[3:6]}-{d[6:]}",
-    )[style]
-    return esc(text + extension)
+    return written_phone(e164, _PHONE_FORMS[style], extension)
 
 
 def _extension(rng: random.Random) -> str:
-    """An office line's extension (or none): not part of the number."""
-    if rng.random() < 0.45:
-        return ""
-    return rng.choice((" ext. ", " x", " Ext ", " ext ")) + str(rng.randint(2, 4999))
+    return extension(rng, 0.45, (" ext. ", " x", " Ext ", " ext "), 4999)
 
 
 def _sex_letter(f: Facts) -> str:
@@ -170,31 +176,12 @@ def _sex_letter(f: Facts) -> str:
 
 
 def _sex_word(f: Facts) -> str:
-    return {"F": "Female", "M": "Male", "X": "Nonbinary", "U": "Unknown"}.get(f.sex or "", "")
-
-
-def _urgency(f: Facts, words: tuple[str, str, str]) -> str:
-    return dict(zip(("stat", "urgent", "routine"), words, strict=True)).get(f.urgency or "", "")
+    return sex_word(f, "Nonbinary")
 
 
 def _relation(f: Facts) -> str:
     """A policy holder who is not the patient: a minor's is a parent."""
     return "Spouse" if (f.sent - f.dob).days >= 18 * 365 else "Parent"
-
-
-def _street(a: Address) -> str:
-    return a.line1 + (f", {a.line2}" if a.line2 else "")
-
-
-def _one_line(a: Address | None, comma_before_state: bool = True) -> str:
-    if a is None:
-        return ""
-    sep = ", " if comma_before_state else " "
-    return esc(f"{_street(a)}, {a.city}{sep}{a.state} {a.zip}")
-
-
-def _provider(p: Person, credential: str) -> str:
-    return esc(f"{Writer.full(p)}, {credential}")
 
 
 def _last_first_provider(p: Person, credential: str) -> str:
@@ -232,14 +219,14 @@ def _eref(c: Ctx) -> list[str]:
     codes = "; ".join(
         f"{code} ({c.described()[code]})" if rng.random() < 0.5 else code for code in f.codes
     )
-    urgency = _urgency(f, ("S - STAT", "U - Urgent", "R - Routine"))
+    urgency = urgency_word(f, ("S - STAT", "U - Urgent", "R - Routine"))
     ref_number = f"ER-{f.sent.year}-{rng.randint(100000, 999999)}"
     printed = f"{_date(f.sent, ds)} {rng.randint(7, 18):02d}:{rng.randint(0, 59):02d}"
     lines = [
         f"<b>Pt:</b> {esc(name)} &nbsp; (MRN {esc(f.mrn)})",
         dob,
         " &nbsp;&nbsp; ".join(contact),
-        f"<b>Addr:</b> {_one_line(f.address, comma_before_state=False)}" if f.address else "",
+        f"<b>Addr:</b> {one_line(f.address, ', ', ' ')}" if f.address else "",
         ins,
         f"<b>Ref:</b> {_last_first_provider(r.person, r.credential)} | NPI {r.npi}",
         f"<b>Org:</b> {esc(r.practice)} | P {_phone(r.phone, ps, _extension(rng))} | "
@@ -320,7 +307,7 @@ def _discharge(c: Ctx) -> list[str]:
         "</tr></table>"
     )
     page1 = (
-        head + banner + f"<p><b>Attending:</b> {_provider(r.person, r.credential)} &nbsp; "
+        head + banner + f"<p><b>Attending:</b> {with_credential(r.person, r.credential)} &nbsp; "
         f"<b>Primary care physician:</b> Dr. {esc(Writer.full(pcp))}</p>"
         f"<h3>Principal diagnosis</h3><p>{esc(problem)}</p>"
         "<h3>Secondary diagnoses</h3><p>"
@@ -347,8 +334,8 @@ def _discharge(c: Ctx) -> list[str]:
     if f.phone:
         contact.append(f"phone {_phone(f.phone, ps)}")
     if f.address:
-        contact.append(f"address {_one_line(f.address)}")
-    urgency = _urgency(f, ("STAT", "Urgent", "Routine"))
+        contact.append(f"address {one_line(f.address, ', ')}")
+    urgency = urgency_word(f, ("STAT", "Urgent", "Routine"))
     described = c.described()
     order = (
         "<table class='grid'><tr><td colspan='2' style='background-color: #e4e4e4'><b>"
@@ -360,7 +347,7 @@ def _discharge(c: Ctx) -> list[str]:
         + "<br/>".join(f"{esc(code)} {esc(described[code])}" for code in f.codes)
         + "</td></tr>"
         + (f"<tr><td>Priority</td><td>{urgency}</td></tr>" if urgency else "")
-        + f"<tr><td>Ordering provider</td><td>{_provider(r.person, r.credential)} &nbsp; NPI "
+        + f"<tr><td>Ordering provider</td><td>{with_credential(r.person, r.credential)} &nbsp; NPI "
         f"{r.npi}</td></tr>"
         f"<tr><td>Ordering location</td><td>{esc(r.practice)}</td></tr>"
         f"<tr><td>Provider callback</td><td>{_phone(r.phone, ps, _extension(rng))} &nbsp; Fax "
@@ -381,7 +368,7 @@ def _discharge(c: Ctx) -> list[str]:
         + order
         + "<h3>Patient instructions</h3><p>Return to the emergency department for fever over "
         "101 F, chest pain, shortness of breath or confusion. Resume a regular diet.</p>"
-        f"<p class='small'>Electronically signed by {_provider(r.person, r.credential)} on "
+        f"<p class='small'>Electronically signed by {with_credential(r.person, r.credential)} on "
         f"{esc(_date(discharged, ds))} {rng.randint(9, 17):02d}:{rng.randint(0, 59):02d}. "
         f"cc: Dr. {esc(Writer.full(pcp))}</p><p class='small right'>Page 2 of 2</p>"
     )
@@ -430,7 +417,7 @@ def _snf_transfer(c: Ctx) -> list[str]:
     def title(text: str) -> str:
         return f"<p style='margin: 5pt 0 1pt 0'><b>{esc(text)}</b></p>"
 
-    urgency = _urgency(f, ("Emergent - send today", "Urgent - within 72 hours", "Routine"))
+    urgency = urgency_word(f, ("Emergent - send today", "Urgent - within 72 hours", "Routine"))
     described = c.described()
     return [
         "<h1 class='center'>INTERFACILITY TRANSFER / CONSULTATION FORM</h1>"
@@ -456,7 +443,7 @@ def _snf_transfer(c: Ctx) -> list[str]:
                 ("Sex", esc(_sex_word(f))),
                 ("Admitted to facility", esc(_date(admitted, ds))),
                 ("Room", f"{rng.randint(100, 260)}-{rng.choice('AB')}"),
-                ("Home address (prior to admission)", _one_line(f.address)),
+                ("Home address (prior to admission)", one_line(f.address, ", ")),
                 ("Code status", rng.choice(("Full code", "DNR", "DNR / DNI"))),
                 ("Allergies", rng.choice(("NKDA", "Penicillin (rash)", "Sulfa", "Codeine"))),
                 ("Language", rng.choice(("English", "English", "Spanish"))),
@@ -484,7 +471,7 @@ def _snf_transfer(c: Ctx) -> list[str]:
         + title("5. Attending physician")
         + rows(
             [
-                ("Physician", _provider(r.person, r.credential)),
+                ("Physician", with_credential(r.person, r.credential)),
                 ("NPI", r.npi),
             ]
         )
@@ -540,7 +527,7 @@ def _behind_notes(c: Ctx) -> list[str]:
     f, r, rng = c.f, c.f.referrer, c.rng
     ds, ps = rng.randrange(4), rng.randrange(4)
     order_no = rng.randint(10**8, 10**9 - 1)
-    urgency = _urgency(f, ("STAT", "Urgent", "Routine"))
+    urgency = urgency_word(f, ("STAT", "Urgent", "Routine"))
     described = c.described()
     fields = [
         ("Order", f"REF{order_no} - Referral to {esc(f.reason.specialty)}"),
@@ -560,7 +547,7 @@ def _behind_notes(c: Ctx) -> list[str]:
         ("MRN", esc(f.mrn)),
         ("Phone", _phone(f.phone, ps)),
         ("Email", esc(f.email or "")),
-        ("Address", _one_line(f.address)),
+        ("Address", one_line(f.address, ", ")),
     ]
     coverage = (
         [("Payer", esc(f.payer)), ("Subscriber ID", esc(f.member_id)),
@@ -637,7 +624,7 @@ def _sticker(c: Ctx) -> list[str]:
         "<h3>Patient contact (if not on label)</h3><table>"
         + field("Home / cell phone", _phone(f.phone, ps))
         + field("Email", esc(f.email or ""))
-        + field("Home address", _one_line(f.address))
+        + field("Home address", one_line(f.address, ", "))
         + "</table><h3>Insurance</h3><table>"
         + field("Carrier", esc(f.payer or "Self-pay"))
         + field("Member #", esc(f.member_id or ""))
@@ -650,7 +637,7 @@ def _sticker(c: Ctx) -> list[str]:
         + "</table>"
         f"<p>Priority: {urgency_boxes}</p>"
         "<h3>Requesting physician</h3><table>"
-        + field("Name (print)", _provider(r.person, r.credential))
+        + field("Name (print)", with_credential(r.person, r.credential))
         + field("NPI", r.npi)
         + field("Callback #", _phone(r.phone, ps, _extension(rng)))
         + field("Fax results to", _phone(r.fax, ps))
@@ -713,7 +700,7 @@ def _superbill(c: Ctx) -> list[str]:
         f"<tr><td>Patient: <b>{esc(Writer.full(f.patient))}</b></td><td>DOB: "
         f"{esc(_date(f.dob, ds))}</td><td>Sex: {esc(_sex_letter(f)) or '&nbsp;'}</td>"
         f"<td>Acct #: {esc(f.mrn)}</td></tr>"
-        f"<tr><td colspan='2'>Address: {_one_line(f.address) or '&nbsp;'}</td>"
+        f"<tr><td colspan='2'>Address: {one_line(f.address, ', ') or '&nbsp;'}</td>"
         f"<td colspan='2'>Phone: {_phone(f.phone, ps) or '&nbsp;'}</td></tr>"
         + (
             f"<tr><td>Insurance: {esc(f.payer)}</td><td>ID: {esc(f.member_id)}</td>"
@@ -731,7 +718,7 @@ def _superbill(c: Ctx) -> list[str]:
         "</td><td class='right'><b>ENCOUNTER FORM</b><br/><span class='small'>Date of "
         f"service {esc(_date(f.sent, ds))}</span></td></tr></table>"
         + patient
-        + f"<p class='small'>Provider: {_provider(r.person, r.credential)} &nbsp; NPI {r.npi}"
+        + f"<p class='small'>Provider: {with_credential(r.person, r.credential)} &nbsp; NPI {r.npi}"
         "</p>"
         "<p style='margin: 4pt 0 1pt 0'><b>PROCEDURES (CPT)</b></p>"
         + cpt

@@ -8,7 +8,7 @@ import html
 import random
 from datetime import date
 
-from bench.corpus.people import Person
+from bench.corpus.people import Address, Facts, Person
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")  # fmt: skip
@@ -82,6 +82,50 @@ LABELS: dict[str, tuple[str, ...]] = {
 
 def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
+
+
+# -- a held-out set's own habits, written through one set of helpers -------------------------
+
+
+def written_phone(e164: str | None, form: str, extension: str = "") -> str:
+    """A phone in ``form`` ("({a}) {b}-{c}": area code, exchange, line; "{d}": all ten
+    digits) with an extension after it, escaped; "" for no phone."""
+    if not e164:
+        return ""
+    d = e164[2:]
+    return esc(form.format(a=d[:3], b=d[3:6], c=d[6:], d=d) + extension)
+
+
+def extension(
+    rng: random.Random, none: float, marks: tuple[str, ...], top: int, low: int = 2
+) -> str:
+    """An office line's extension, or none (chance ``none``): not part of the number."""
+    if rng.random() < none:
+        return ""
+    return rng.choice(marks) + str(rng.randint(low, top))
+
+
+def sex_word(f: Facts, nonbinary: str) -> str:
+    return {"F": "Female", "M": "Male", "X": nonbinary, "U": "Unknown"}.get(f.sex or "", "")
+
+
+def urgency_word(f: Facts, words: tuple[str, str, str]) -> str:
+    """The packet's urgency in a form's own words for STAT, urgent and routine."""
+    return dict(zip(("stat", "urgent", "routine"), words, strict=True)).get(f.urgency or "", "")
+
+
+def street(a: Address, before_unit: str = " ") -> str:
+    return a.line1 + (f"{before_unit}{a.line2}" if a.line2 else "")
+
+
+def one_line(a: Address | None, before_unit: str = " ", before_state: str = ", ") -> str:
+    if a is None:
+        return ""
+    return esc(f"{street(a, before_unit)}, {a.city}{before_state}{a.state} {a.zip}")
+
+
+def with_credential(p: Person, credential: str) -> str:
+    return esc(f"{Writer.full(p)}, {credential}")
 
 
 class Writer:
