@@ -17,6 +17,7 @@ from bench.corpus.holdout import HOLDOUT
 from bench.corpus.holdout_eighth import EIGHTH
 from bench.corpus.holdout_fifth import FIFTH
 from bench.corpus.holdout_fourth import FOURTH
+from bench.corpus.holdout_ninth import NINTH
 from bench.corpus.holdout_seventh import SEVENTH
 from bench.corpus.holdout_sixth import SIXTH
 from bench.corpus.holdout_third import THIRD
@@ -47,6 +48,7 @@ __all__ = [
     "generate",
     "holdout_layouts",
     "layouts",
+    "ninth_layouts",
     "seventh_layouts",
     "sixth_layouts",
     "third_layouts",
@@ -111,6 +113,12 @@ def eighth_layouts() -> list[str]:
     return list(EIGHTH)
 
 
+def ninth_layouts() -> list[str]:
+    """The ninth held-out set (``bench/corpus/holdout_ninth.py``): written blind, never
+    tuned on."""
+    return list(NINTH)
+
+
 def corpus(n_per_layout: int, seed: int = 0, scanned: bool | None = None) -> Iterator[Packet]:
     """``n_per_layout`` packets of every layout; alternating typed/scanned unless told."""
     for i in range(n_per_layout):
@@ -159,7 +167,8 @@ class _Page:
 
 
 def generate(seed: int, layout: str, scanned: bool) -> Packet:
-    every = {**LAYOUTS, **HOLDOUT, **THIRD, **FOURTH, **FIFTH, **SIXTH, **SEVENTH, **EIGHTH}
+    every = {**LAYOUTS, **HOLDOUT, **THIRD, **FOURTH, **FIFTH, **SIXTH, **SEVENTH, **EIGHTH,
+             **NINTH}  # fmt: skip
     if layout not in every:
         raise ValueError(f"unknown layout {layout!r}; one of {', '.join(every)}")
     rng = random.Random(f"intakedesk-corpus:{seed}:{layout}:{int(scanned)}")
