@@ -31,7 +31,16 @@ from bench.corpus import people
 from bench.corpus.context import Ctx
 from bench.corpus.layouts import Layout
 from bench.corpus.people import Address, Facts, Person, _fill, phone
-from bench.corpus.writing import MONTHS, Writer, esc
+from bench.corpus.writing import (
+    MONTHS,
+    Writer,
+    esc,
+    one_line,
+    sex_word,
+    urgency_word,
+    with_credential,
+    written_phone,
+)
 
 _FIRST_F = ("Eudora", "Thomasina", "Lavinia", "Philomena", "Drusilla", "Hortensia",
             "Euphemia", "Leocadia", "Romilda", "Zenobia")  # fmt: skip
@@ -149,18 +158,17 @@ def _date(d: date, style: int) -> str:
     return date_forms(d)[style]
 
 
+_PHONE_FORMS = (
+    "{a} {b}-{c}",
+    "({a}) {b} {c}",
+    "1.{a}.{b}.{c}",
+    "({a})-{b}-{c}",
+    "{a}-{b}-{c}",
+)
+
+
 def _phone(e164: str | None, style: int, extension: str = "") -> str:
-    if not e164:
-        return ""
-    d = e164[2:]
-    text = (
-        f"{d[:3]} {d[3:6]}-{d[6:]}",
-        f"({d[:3]}) {d[3:6]} {d[6:]}",
-        f"1.{d[:3]}.{d[3:6]}.{d[6:]}",
-        f"({d[:3]})-{d[3:6]}-{d[6:]}",
-        f"{d[:3]}-{d[3:6]}-{d[6:]}",
-    )[style]
-    return esc(text + extension)
+    return written_phone(e164, _PHONE_FORMS[style], extension)
 
 
 def _extension(rng: random.Random) -> str:
@@ -168,22 +176,7 @@ def _extension(rng: random.Random) -> str:
 
 
 def _sex_word(f: Facts) -> str:
-    return {"F": "Female", "M": "Male", "X": "X", "U": "Unknown"}.get(f.sex or "", "")
-
-
-def _urgency(f: Facts, words: tuple[str, str, str]) -> str:
-    return dict(zip(("stat", "urgent", "routine"), words, strict=True)).get(f.urgency or "", "")
-
-
-def _one_line(a: Address | None) -> str:
-    if a is None:
-        return ""
-    street = a.line1 + (f" {a.line2}" if a.line2 else "")
-    return esc(f"{street}, {a.city}, {a.state} {a.zip}")
-
-
-def _provider(p: Person, credential: str) -> str:
-    return esc(f"{Writer.full(p)}, {credential}")
+    return sex_word(f, "X")
 
 
 def _codes_described(c: Ctx, sep: str = "; ") -> str:
@@ -226,7 +219,7 @@ def _dental_ref(c: Ctx) -> list[str]:
         + "</tr></table>"
     )
     dental = rng.choice(_DENTAL_CARRIERS)
-    urgency = _urgency(f, ("STAT - same day", "Urgent", "Routine"))
+    urgency = urgency_word(f, ("STAT - same day", "Urgent", "Routine"))
     return [
         _letterhead(f, ps, "Referral for Medical Evaluation")
         + f"<p class='small'>Date: {esc(_date(f.sent, ds))}<br/>To: {esc(f.receiver)} "
@@ -238,7 +231,7 @@ def _dental_ref(c: Ctx) -> list[str]:
                 ("Gender", esc(_sex_word(f))),
                 ("Phone", _phone(f.phone, ps)),
                 ("Email", esc(f.email or "")),
-                ("Address", _one_line(f.address)),
+                ("Address", one_line(f.address)),
                 ("Medical insurance", esc(f.payer or "None on file")),
                 ("Medical ID #", esc(f.member_id or "")),
                 ("Medical group #", esc(f.group or "")),
@@ -257,7 +250,7 @@ def _dental_ref(c: Ctx) -> list[str]:
         + (f"<p class='small'>Priority: <b>{esc(urgency)}</b></p>" if urgency else "")
         + "<p class='small'>Please send your findings and any clearance for dental treatment "
         "to our office.</p>"
-        f"<p class='small'>Referring dentist: {_provider(r.person, r.credential)} &middot; "
+        f"<p class='small'>Referring dentist: {with_credential(r.person, r.credential)} &middot; "
         f"NPI {r.npi}<br/>Treatment coordinator: {esc(Writer.full(f.sender))}, "
         f"{_phone(f.sender_phone, ps, _extension(rng))}</p>"
     ]
@@ -279,7 +272,7 @@ def _therapy_order(c: Ctx) -> list[str]:
             "Home exercise program", "Modalities as indicated")  # fmt: skip
     chosen = set(rng.sample(mods, 3))
     boxes = "<br/>".join(c.box(m in chosen, m) for m in mods)
-    urgency = _urgency(f, ("STAT", "Urgent", "Routine"))
+    urgency = urgency_word(f, ("STAT", "Urgent", "Routine"))
     return [
         _letterhead(f, ps, "Therapy Referral &amp; Order")
         + "<p class='small'>"
@@ -294,7 +287,7 @@ def _therapy_order(c: Ctx) -> list[str]:
                 ("Sex", esc(_sex_word(f))),
                 ("Patient phone", _phone(f.phone, ps)),
                 ("Email", esc(f.email or "")),
-                ("Home address", _one_line(f.address)),
+                ("Home address", one_line(f.address)),
                 ("Insurance", esc(f.payer or "Self pay")),
                 ("ID", esc(f.member_id or "")),
                 ("Grp", esc(f.group or "")),
@@ -327,7 +320,7 @@ def _therapy_order(c: Ctx) -> list[str]:
         )  # fmt: skip
         + "<p class='small'>I certify that these services are medically necessary and that "
         "the patient is under my care.</p>"
-        f"<p class='small'>Physician: {_provider(r.person, r.credential)} &nbsp; NPI: {r.npi}"
+        f"<p class='small'>Physician: {with_credential(r.person, r.credential)} &nbsp; NPI: {r.npi}"
         f"<br/>Signature ____________________ &nbsp; Date {esc(_date(f.sent, ds))}</p>"
     ]
 
@@ -351,11 +344,11 @@ def _urgent_care(c: Ctx) -> list[str]:
         f"<td>{rng.randint(970, 1012) / 10}&deg;F</td><td>{rng.randint(12, 22)}</td>"
         f"<td>{rng.randint(93, 100)}%</td><td>{rng.randint(98, 260)} lb</td></tr></table>"
     )
-    urgency = _urgency(f, ("STAT", "Urgent", "Routine"))
+    urgency = urgency_word(f, ("STAT", "Urgent", "Routine"))
     page1 = (
         head + f"<p class='small'><b>{esc(Writer.full(f.patient))}</b> &middot; DOB "
         f"{esc(_date(f.dob, ds))} &middot; {esc(_sex_word(f))}<br/>Seen "
-        f"{esc(_date(f.sent, ds))} by {_provider(r.person, r.credential)}</p>"
+        f"{esc(_date(f.sent, ds))} by {with_credential(r.person, r.credential)}</p>"
         "<h3>Vitals</h3>"
         + vitals
         + f"<h3>Chief complaint</h3><p class='small'>{esc(f.reason.note)}</p>"
@@ -368,7 +361,7 @@ def _urgent_care(c: Ctx) -> list[str]:
                 ("Referred to", f"{esc(f.receiver)} &middot; {_phone(f.receiver_phone, ps)}"),
                 ("Reason", esc(f.reason.text)),
                 ("Priority", esc(urgency)),
-                ("Referring provider", f"{_provider(r.person, r.credential)} (NPI {r.npi})"),
+                ("Referring provider", f"{with_credential(r.person, r.credential)} (NPI {r.npi})"),
             ]
         )  # fmt: skip
         + "<p class='tiny'>Follow up with your primary care provider. This is not a "
@@ -383,7 +376,7 @@ def _urgent_care(c: Ctx) -> list[str]:
                 ("Date of birth", esc(_date(f.dob, ds))),
                 ("Mobile", _phone(f.phone, ps)),
                 ("Email", esc(f.email or "")),
-                ("Address", _one_line(f.address)),
+                ("Address", one_line(f.address)),
                 ("Primary insurance", esc(f.payer or "Self-pay")),
                 ("Member ID", esc(f.member_id or "")),
                 ("Group number", esc(f.group or "")),
@@ -408,7 +401,7 @@ def _wide_table(c: Ctx) -> list[str]:
     f, r, rng = c.f, c.f.referrer, c.rng
     ds, ps = rng.choice((0, 3, 4)), rng.randrange(5)  # a narrow column: dates without spaces
     a = f.address
-    urgency = _urgency(f, ("STAT", "URGENT", "ROUTINE"))
+    urgency = urgency_word(f, ("STAT", "URGENT", "ROUTINE"))
 
     def band(cols: list[tuple[str, str]]) -> str:
         return (
@@ -450,7 +443,7 @@ def _wide_table(c: Ctx) -> list[str]:
         + "<br/>"
         + band(
             [
-                ("Ref. provider", _provider(r.person, r.credential)),
+                ("Ref. provider", with_credential(r.person, r.credential)),
                 ("NPI", r.npi),
                 ("To", esc(f.receiver)),
                 ("Specialty", esc(f.reason.specialty)),
@@ -474,7 +467,7 @@ def _wide_table_omit(f: Facts, rng: random.Random) -> Facts:
 def _bh_release(c: Ctx) -> list[str]:
     f, r, rng = c.f, c.f.referrer, c.rng
     ds, ps = rng.randrange(5), rng.randrange(5)
-    urgency = _urgency(f, ("STAT (crisis)", "Urgent", "Routine"))
+    urgency = urgency_word(f, ("STAT (crisis)", "Urgent", "Routine"))
     share = ("Diagnosis and treatment plan", "Medication list", "Attendance",
              "Psychotherapy notes", "Substance use disorder records")  # fmt: skip
     checked = set(rng.sample(share[:3], 2)) | ({share[4]} if rng.random() < 0.4 else set())
@@ -488,7 +481,7 @@ def _bh_release(c: Ctx) -> list[str]:
                 ("Sex assigned / identity", esc(_sex_word(f))),
                 ("Best phone (OK to leave message)", _phone(f.phone, ps)),
                 ("Email", esc(f.email or "")),
-                ("Address", _one_line(f.address)),
+                ("Address", one_line(f.address)),
                 ("Health plan", esc(f.payer or "Uninsured - sliding fee")),
                 ("Plan ID", esc(f.member_id or "")),
                 ("Group", esc(f.group or "")),
@@ -503,7 +496,7 @@ def _bh_release(c: Ctx) -> list[str]:
                 ("Working diagnoses", _codes_described(c)),
                 ("Priority", esc(urgency)),
                 ("Safety screen", "No current suicidal or homicidal ideation reported"),
-                ("Referring clinician", f"{_provider(r.person, r.credential)}, NPI {r.npi}"),
+                ("Referring clinician", f"{with_credential(r.person, r.credential)}, NPI {r.npi}"),
             ]
         )  # fmt: skip
         + "<h3>Authorization to release information</h3>"
@@ -533,7 +526,7 @@ def _hh_f2f(c: Ctx) -> list[str]:
     services = ("Skilled nursing", "Physical therapy", "Occupational therapy",
                 "Speech therapy", "Home health aide", "Medical social work")  # fmt: skip
     chosen = set(rng.sample(services, rng.randint(1, 3)))
-    urgency = _urgency(f, ("STAT - start of care today", "Urgent", "Routine"))
+    urgency = urgency_word(f, ("STAT - start of care today", "Urgent", "Routine"))
     return [
         _letterhead(f, ps, "Home Health Face-to-Face Encounter &amp; Referral")
         + _rows(
@@ -543,7 +536,7 @@ def _hh_f2f(c: Ctx) -> list[str]:
                 ("Sex", esc(_sex_word(f))),
                 ("Phone", _phone(f.phone, ps)),
                 ("Email", esc(f.email or "")),
-                ("Residence", _one_line(f.address)),
+                ("Residence", one_line(f.address)),
                 ("Payer", esc(f.payer or "Private pay")),
                 ("Member ID", esc(f.member_id or "")),
                 ("Group ID", esc(f.group or "")),
@@ -579,7 +572,8 @@ def _hh_f2f(c: Ctx) -> list[str]:
         "face-to-face encounter with the patient on the date above related to the primary "
         "reason for home health, that the patient is confined to the home and needs "
         "intermittent skilled services.</p>"
-        f"<p class='small'>Certifying physician: {_provider(r.person, r.credential)} &middot; "
+        "<p class='small'>Certifying physician: "
+        f"{with_credential(r.person, r.credential)} &middot; "
         f"NPI {r.npi}<br/>Signature ______________________ &nbsp; Date "
         f"{esc(_date(f.sent, ds))}</p>"
     ]
