@@ -114,39 +114,26 @@ def _eighth(f: Facts, rng: random.Random, practices: tuple[str, ...] = _PRACTICE
     """The same packet with names, places, payer and practice from this set's own lists."""
     middle = f"{rng.choice('ACEGKLMRSTV')}." if rng.random() < 0.35 else None
     patient = _person(rng, middle, f.sex)
-    area = rng.choice(_AREAS)
-    referrer = dataclasses.replace(
-        f.referrer,
-        person=_person(rng, f.referrer.person.middle),
-        practice=rng.choice(practices),
-        phone=phone(rng, area),
-        fax=phone(rng, area),
-        address=_address(rng),
-    )
-    payer, member, group = rng.choice(_PAYERS)
-    insured = f.payer is not None
-    email = None
-    if f.email:
-        first = people.ascii_letters(patient.first)
-        last = people.ascii_letters(patient.last)
-        local = rng.choice((f"{first}{last}", f"{first[0]}{last}", f"{last}.{first}"))
-        email = f"{local}{rng.randint(1, 99)}@{rng.choice(_EMAIL_DOMAINS)}"
-    return dataclasses.replace(
+    return people.recast(
         f,
-        patient=patient,
-        phone=f.phone and phone(rng, rng.choice(_AREAS)),
-        email=email,
-        address=f.address and _address(rng),
-        referrer=referrer,
-        payer=payer if insured else None,
-        member_id=_fill(rng, member) if insured else None,
-        group=_fill(rng, group) if insured and group and rng.random() < 0.8 else None,
-        subscriber=(f.subscriber and _person(rng)) if insured else None,
-        other_doctor=_person(rng),
-        relative=Person(rng.choice(_FIRST), rng.choice((patient.last, *_LAST))),
-        sender=_person(rng),
-        sender_phone=phone(rng, area),
+        rng,
+        patient,
+        person=_person,
+        address=_address,
+        practices=practices,
+        payers=_PAYERS,
+        areas=_AREAS,
+        first=_FIRST,
+        last=_LAST,
+        email=_email,
     )
+
+
+def _email(patient: Person, rng: random.Random) -> str:
+    first = people.ascii_letters(patient.first)
+    last = people.ascii_letters(patient.last)
+    local = rng.choice((f"{first}{last}", f"{first[0]}{last}", f"{last}.{first}"))
+    return f"{local}{rng.randint(1, 99)}@{rng.choice(_EMAIL_DOMAINS)}"
 
 
 # -- how this set writes values ----------------------------------------------------------------

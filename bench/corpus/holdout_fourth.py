@@ -35,7 +35,6 @@ from bench.corpus.people import (
     Address,
     Facts,
     Person,
-    _fill,
     ascii_letters,
     phone,
 )
@@ -86,36 +85,25 @@ def _person(rng: random.Random, middle: str | None = None) -> Person:
 def _fourth(f: Facts, rng: random.Random) -> Facts:
     """The same packet with names, places, payer and practice from this set's own lists."""
     patient = _person(rng)
-    area = rng.choice(_AREAS)
-    referrer = dataclasses.replace(
-        f.referrer,
-        person=_person(rng, f.referrer.person.middle),
-        practice=rng.choice(_PRACTICES),
-        phone=phone(rng, area),
-        fax=phone(rng, area),
-        address=_address(rng),
+    return people.recast(
+        f,
+        rng,
+        patient,
+        person=_person,
+        address=_address,
+        practices=_PRACTICES,
+        payers=_PAYERS,
+        areas=_AREAS,
+        first=_FIRST,
+        last=_LAST,
+        email=_email,
     )
-    payer, member, group = rng.choice(_PAYERS)
-    insured = f.payer is not None
-    email = f.email and (
+
+
+def _email(patient: Person, rng: random.Random) -> str:
+    return (
         f"{ascii_letters(patient.first)}_{ascii_letters(patient.last)}{rng.randint(1, 9)}"
         f"@{rng.choice(_EMAIL_DOMAINS)}"
-    )
-    return dataclasses.replace(
-        f,
-        patient=patient,
-        phone=f.phone and phone(rng, rng.choice(_AREAS)),
-        email=email,
-        address=f.address and _address(rng),
-        referrer=referrer,
-        payer=payer if insured else None,
-        member_id=_fill(rng, member) if insured else None,
-        group=_fill(rng, group) if insured and group and rng.random() < 0.8 else None,
-        subscriber=(f.subscriber and _person(rng)) if insured else None,
-        other_doctor=_person(rng),
-        relative=Person(rng.choice(_FIRST), rng.choice((patient.last, *_LAST))),
-        sender=_person(rng),
-        sender_phone=phone(rng, area),
     )
 
 

@@ -35,7 +35,7 @@ from datetime import date, timedelta
 from bench.corpus import people
 from bench.corpus.context import Ctx
 from bench.corpus.layouts import Layout
-from bench.corpus.people import Address, Facts, Person, _fill, npi, phone
+from bench.corpus.people import Address, Facts, Person, npi
 from bench.corpus.writing import (
     MONTHS,
     Writer,
@@ -106,37 +106,24 @@ def _seventh(f: Facts, rng: random.Random) -> Facts:
     """The same packet with names, places, payer and practice from this set's own lists."""
     middle = f"{rng.choice('BCDFHJLMNPRW')}." if rng.random() < 0.35 else None
     patient = _person(rng, middle, f.sex)
-    area = rng.choice(_AREAS)
-    referrer = dataclasses.replace(
-        f.referrer,
-        person=_person(rng, f.referrer.person.middle),
-        practice=rng.choice(_PRACTICES),
-        phone=phone(rng, area),
-        fax=phone(rng, area),
-        address=_address(rng),
-    )
-    payer, member, group = rng.choice(_PAYERS)
-    insured = f.payer is not None
-    email = None
-    if f.email:
-        email = (f"{people.ascii_letters(patient.first)}.{people.ascii_letters(patient.last)}"
-                 f"{rng.randint(1, 99)}@{rng.choice(_EMAIL_DOMAINS)}")  # fmt: skip
-    return dataclasses.replace(
+    return people.recast(
         f,
-        patient=patient,
-        phone=f.phone and phone(rng, rng.choice(_AREAS)),
-        email=email,
-        address=f.address and _address(rng),
-        referrer=referrer,
-        payer=payer if insured else None,
-        member_id=_fill(rng, member) if insured else None,
-        group=_fill(rng, group) if insured and group and rng.random() < 0.8 else None,
-        subscriber=(f.subscriber and _person(rng)) if insured else None,
-        other_doctor=_person(rng),
-        relative=Person(rng.choice(_FIRST), rng.choice((patient.last, *_LAST))),
-        sender=_person(rng),
-        sender_phone=phone(rng, area),
+        rng,
+        patient,
+        person=_person,
+        address=_address,
+        practices=_PRACTICES,
+        payers=_PAYERS,
+        areas=_AREAS,
+        first=_FIRST,
+        last=_LAST,
+        email=_email,
     )
+
+
+def _email(patient: Person, rng: random.Random) -> str:
+    return (f"{people.ascii_letters(patient.first)}.{people.ascii_letters(patient.last)}"
+             f"{rng.randint(1, 99)}@{rng.choice(_EMAIL_DOMAINS)}")  # fmt: skip
 
 
 # -- how this set writes values ----------------------------------------------------------------

@@ -6,8 +6,9 @@ says) and the way this packet writes it (``dob_text``, ``phone_text`` …).
 """
 
 import calendar
+import dataclasses
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -292,6 +293,54 @@ def ascii_letters(text: str) -> str:
     dropped, anything else left out ("O'Brien-Núñez" -> "obriennuez")."""
     table = str.maketrans("øóáéíú", "ooaeiu")
     return "".join(c for c in text.lower().translate(table) if c.isascii() and c.isalpha())
+
+
+def recast(
+    f: Facts,
+    rng: random.Random,
+    patient: Person,
+    *,
+    person: Callable[..., Person],
+    address: Callable[[random.Random], Address],
+    practices: Sequence[str],
+    payers: Sequence[tuple[str, str, str | None]],
+    areas: Sequence[str],
+    first: Sequence[str],
+    last: Sequence[str],
+    email: Callable[[Person, random.Random], str],
+    credentials: Sequence[str] | None = None,
+) -> Facts:
+    """The same packet with ``patient`` and the other names, places, payer and practice drawn
+    from a held-out set's own lists (``person(rng, middle)`` draws one of its people)."""
+    area = rng.choice(areas)
+    referrer = dataclasses.replace(
+        f.referrer,
+        person=person(rng, f.referrer.person.middle),
+        credential=rng.choice(credentials) if credentials else f.referrer.credential,
+        practice=rng.choice(practices),
+        phone=phone(rng, area),
+        fax=phone(rng, area),
+        address=address(rng),
+    )
+    payer, member, group = rng.choice(payers)
+    insured = f.payer is not None
+    mail = email(patient, rng) if f.email else None
+    return dataclasses.replace(
+        f,
+        patient=patient,
+        phone=f.phone and phone(rng, rng.choice(areas)),
+        email=mail,
+        address=f.address and address(rng),
+        referrer=referrer,
+        payer=payer if insured else None,
+        member_id=_fill(rng, member) if insured else None,
+        group=_fill(rng, group) if insured and group and rng.random() < 0.8 else None,
+        subscriber=(f.subscriber and person(rng)) if insured else None,
+        other_doctor=person(rng),
+        relative=Person(rng.choice(first), rng.choice((patient.last, *last))),
+        sender=person(rng),
+        sender_phone=phone(rng, area),
+    )
 
 
 def _fill(rng: random.Random, pattern: str) -> str:
