@@ -93,4 +93,4 @@ def test_a_speck_is_no_line_of_text_beside_a_gutter() -> None:
     rows = np.zeros(40, bool)
     rows[3] = True  # a speck
     rows[10:15] = True  # a line of text
-    assert len(columns._lines(rows)) == 1
+    assert len(columns._runs(rows, columns._LINE_CELLS)) == 1

@@ -89,7 +89,10 @@ def find_split(grey: Image.Image, dpi: int, left_lines: int = MIN_LINES) -> Spli
             top, bottom = run[0].start, run[0].stop
             if bottom - top < min_height:
                 continue
-            lefts, rights = _lines(left[top:bottom]), _lines(right[top:bottom])
+            lefts, rights = (
+                _runs(left[top:bottom], _LINE_CELLS),
+                _runs(right[top:bottom], _LINE_CELLS),
+            )
             if len(lefts) < left_lines or len(rights) < MIN_LINES:
                 continue
             # cut where the page is blank across (a cut through a line loses it): under the
@@ -172,14 +175,14 @@ def _blank_row(blank: np.ndarray, row: int, *, down: bool) -> int | None:
     return int(found[-1]) + 1 if len(found) else None
 
 
-def _lines(rows: np.ndarray) -> list[tuple[float, int]]:
-    """The text lines in a column of rows holding ink: each one's middle and height (a run
-    of fewer than ``_LINE_CELLS`` rows is speckle)."""
+def _runs(rows: np.ndarray, shortest: float) -> list[tuple[int, int]]:
+    """The runs of true rows at least ``shortest`` long, first row and the row after the
+    last: a column's text lines, shorter runs being speckle."""
     labels, count = ndimage.label(rows)
     return [
-        ((s[0].start + s[0].stop) / 2, s[0].stop - s[0].start)
+        (s[0].start, s[0].stop)
         for s in ndimage.find_objects(labels)[:count]
-        if s[0].stop - s[0].start >= _LINE_CELLS
+        if s[0].stop - s[0].start >= shortest
     ]
 
 
@@ -210,11 +213,4 @@ def _level(one: tuple[int, int], other: tuple[int, int]) -> bool:
 def _line_rows(pixels: np.ndarray, keep: np.ndarray, dpi: int) -> list[tuple[int, int]]:
     """The text lines in a strip of the page, first and last row (runs of rows holding ink
     in the columns ``keep``, speckles too short to be a line left out)."""
-    rows = (pixels[:, keep] < INK).any(axis=1)
-    labels, count = ndimage.label(rows)
-    shortest = LINE_INCHES * dpi
-    return [
-        (s[0].start, s[0].stop)
-        for s in ndimage.find_objects(labels)[:count]
-        if s[0].stop - s[0].start >= shortest
-    ]
+    return _runs(np.asarray((pixels[:, keep] < INK).any(axis=1)), LINE_INCHES * dpi)

@@ -168,6 +168,11 @@ def arrange(
     return "\n".join(out)
 
 
+def _start_at(segments: Sequence[Segment], starts: list[int], unit: float) -> bool:
+    """Whether every segment starts where one of ``starts`` does (within a text height)."""
+    return all(any(abs(s.x0 - x) <= unit for x in starts) for s in segments)
+
+
 def _dashed_captions(lines: list[Line], rules: Sequence[Box], unit: float) -> set[int]:
     """The lines that are a printout's column captions: dashes drawn under every caption,
     starting where it starts, and a line of values under the dashes."""
@@ -177,9 +182,7 @@ def _dashed_captions(lines: list[Line], rules: Sequence[Box], unit: float) -> se
         if not between or below.top - line.bottom > 3 * BLOCK_LEAD * unit:
             continue
         starts = [r.x0 for r in between]
-        if all(any(abs(s.x0 - x) <= unit for x in starts) for s in line.segments) and all(
-            any(abs(s.x0 - x) <= unit for x in starts) for s in below.segments
-        ):
+        if _start_at(line.segments, starts, unit) and _start_at(below.segments, starts, unit):
             found.add(i)
     return found
 
@@ -299,11 +302,11 @@ def _captions_over_a_row(
         after is not None
         and _close(below, after, unit)
         and len(after.segments) >= 2
-        and all(any(abs(s.x0 - x) <= unit for x in starts) for s in after.segments)
+        and _start_at(after.segments, starts, unit)
     ):
         return False  # a grid of several rows (one coverage per row): the rows' to read
     return (
-        all(_CAPTION.match(s.text) and len(s.text.split()) <= 4 for s in line.segments)
+        all(_is_caption(s.text) for s in line.segments)
         and 3 * sum(is_label(s.text) for s in line.segments) >= 2 * len(line.segments)
         and _close(line, below, unit)
         and len(below.segments) == len(line.segments)
@@ -352,9 +355,8 @@ def _is_caption_row(
     starts = [s.x0 for s in captions.segments]
     # each value stays in its cell: a line running on across the captions' columns
     # ("Attention: Valley Neurology  19-Nov-2026" over a header row) is no row of values
-    return all(
-        any(abs(s.x0 - x) <= unit for x in starts) and not _past_its_cell(s, starts, unit)
-        for s in values.segments
+    return _start_at(values.segments, starts, unit) and not any(
+        _past_its_cell(s, starts, unit) for s in values.segments
     )
 
 
@@ -380,7 +382,7 @@ def _values_under(
             break  # "Member ID  PH58646756": a key/value row of its own, not the cells' values
         if values and (
             line.top - values[-1].bottom > CELL_LEAD * unit
-            or not all(any(abs(s.x0 - x) <= unit for x in starts) for s in line.segments)
+            or not _start_at(line.segments, starts, unit)
             or any(_past_its_cell(s, starts, unit) or is_label(s.text) for s in line.segments)
         ):
             break
@@ -482,8 +484,12 @@ def _key_value(segments: tuple[Segment, ...], is_label: Callable[[str], bool]) -
     return texts
 
 
-# A caption of a key/value table's first column: a few words, no digits, no colon inside.
+# A caption of a table's column or row: a few words, no digits, no colon inside.
 _CAPTION = re.compile(r"^[^\W\d_][^\d:]{0,40}$")
+
+
+def _is_caption(text: str) -> bool:
+    return _CAPTION.match(text) is not None and len(text.split()) <= 4
 
 
 def _captions_beside(block: list[Line], unit: float, is_label: Callable[[str], bool]) -> bool:
@@ -501,7 +507,7 @@ def _captions_beside(block: list[Line], unit: float, is_label: Callable[[str], b
         len(firsts) >= 3
         and sum(len(line.segments) == 2 for line in rows) >= 2
         and any(is_label(text) for text in firsts)
-        and all(_CAPTION.match(text) and len(text.split()) <= 4 for text in firsts)
+        and all(_is_caption(text) for text in firsts)
     )
 
 
