@@ -63,7 +63,9 @@ _STREET_END = re.compile(
 STREET = re.compile(r"^\s*(?:\d+[A-Za-z]?|P\.?\s?O\.?\s+Box)\s+\S", re.IGNORECASE)
 
 
-_STATE_ZIP = re.compile(r"^\s*(?P<state>[A-Za-z]{2})\.?,?\s+(?P<zip>\d{5}(?:-\d{4})?)\b")
+# A ZIP code, or ZIP+4.
+ZIP_CODE = r"\d{5}(?:-\d{4})?"
+_STATE_ZIP = re.compile(rf"^\s*(?P<state>[A-Za-z]{{2}})\.?,?\s+(?P<zip>{ZIP_CODE})\b")
 
 
 def state_code(text: str) -> str | None:
@@ -202,7 +204,7 @@ def _with_lines_after(value: str, lines: list[str], line: int) -> str:
         not CSZ.search(value)
         and following
         and _STATE_AT_END.search(value)
-        and re.fullmatch(r"\d{5}(?:-\d{4})?", following[0])
+        and re.fullmatch(ZIP_CODE, following[0])
     ):
         value = f"{value} {following[0]}"  # "…, Raleigh, NC" / "27637": the ZIP wrapped
     return _EMPTY_UNIT.sub("", _UNIT_CAPTION.sub(", ", value))
@@ -300,7 +302,7 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
             if code and both:
                 yield candidate(ZIP, both["zip"], score, page, item.value, line=item.line)
         elif item.kind == "zip":
-            match = re.match(r"^\d{5}(?:-\d{4})?\b", item.value)
+            match = re.match(rf"^{ZIP_CODE}\b", item.value)
             if match:
                 yield candidate(ZIP, match.group(0), score, page, item.value, line=item.line)
         elif item.kind == "csz":

@@ -23,7 +23,7 @@ _LIVES_AT = re.compile(
     r"\b(?:lives|resides|residing|living|located)\s+at\s+|\baddress\s+(?:is|:)\s+",
     re.IGNORECASE,
 )
-_ZIP_END = re.compile(r"\b\d{5}(?:-\d{4})?\b")
+_ZIP_END = re.compile(rf"\b{address.ZIP_CODE}\b")
 _REACHED_AT = re.compile(
     r"\b(?:reached|contacted|called|phone(?: number)?|number|cell|telephone|mobile)\s+"
     r"(?:is\s+|at\s+|on\s+)?"
