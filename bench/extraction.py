@@ -10,6 +10,7 @@
     .venv/bin/python bench/extraction.py --per-layout 4 --holdout seventh # the seventh, blind
     .venv/bin/python bench/extraction.py --per-layout 4 --holdout eighth  # the eighth, blind
     .venv/bin/python bench/extraction.py --per-layout 4 --holdout ninth   # the ninth, blind
+    .venv/bin/python bench/extraction.py --per-layout 4 --holdout tenth   # the tenth, blind
 
 Generates N packets of every layout (typed PDFs and/or scanned faxes), reads each with the
 pipeline (``app.pipeline.read.read_packet`` then ``app.pipeline.fields.extract``), and
@@ -54,6 +55,7 @@ from bench.corpus import (  # noqa: E402
     ninth_layouts,
     seventh_layouts,
     sixth_layouts,
+    tenth_layouts,
     third_layouts,
 )
 from models.extraction import FIELD_PATHS, Extraction  # noqa: E402
@@ -407,9 +409,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--layout", action="append", help="only this layout (repeatable)")
     parser.add_argument("--holdout", nargs="?", const="first",
                         choices=("first", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
-                                 "ninth", "all"),
+                                 "ninth", "tenth", "all"),
                         help="only the held-out layouts (kept out of tuning): the first nine "
-                        "(default), the third to ninth sets, or all")  # fmt: skip
+                        "(default), the third to tenth sets, or all")  # fmt: skip
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="process pool for the throughput run (0: skip it)")  # fmt: skip
     parser.add_argument("--dump", type=Path, help="write the packets' files and truth here")
@@ -427,6 +429,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "seventh": seventh_layouts(),
         "eighth": eighth_layouts(),
         "ninth": ninth_layouts(),
+        "tenth": tenth_layouts(),
         "all": [
             *holdout_layouts(),
             *third_layouts(),
@@ -436,6 +439,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             *seventh_layouts(),
             *eighth_layouts(),
             *ninth_layouts(),
+            *tenth_layouts(),
         ],
     }
     names = args.layout or (held[args.holdout] if args.holdout else layouts())

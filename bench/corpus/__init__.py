@@ -20,6 +20,7 @@ from bench.corpus.holdout_fourth import FOURTH
 from bench.corpus.holdout_ninth import NINTH
 from bench.corpus.holdout_seventh import SEVENTH
 from bench.corpus.holdout_sixth import SIXTH
+from bench.corpus.holdout_tenth import TENTH
 from bench.corpus.holdout_third import THIRD
 from bench.corpus.layouts import LAYOUTS
 from bench.corpus.people import Facts, facts
@@ -51,6 +52,7 @@ __all__ = [
     "ninth_layouts",
     "seventh_layouts",
     "sixth_layouts",
+    "tenth_layouts",
     "third_layouts",
 ]
 
@@ -119,6 +121,12 @@ def ninth_layouts() -> list[str]:
     return list(NINTH)
 
 
+def tenth_layouts() -> list[str]:
+    """The tenth held-out set (``bench/corpus/holdout_tenth.py``): written blind, never
+    tuned on."""
+    return list(TENTH)
+
+
 def corpus(n_per_layout: int, seed: int = 0, scanned: bool | None = None) -> Iterator[Packet]:
     """``n_per_layout`` packets of every layout; alternating typed/scanned unless told."""
     for i in range(n_per_layout):
@@ -168,7 +176,7 @@ class _Page:
 
 def generate(seed: int, layout: str, scanned: bool) -> Packet:
     every = {**LAYOUTS, **HOLDOUT, **THIRD, **FOURTH, **FIFTH, **SIXTH, **SEVENTH, **EIGHTH,
-             **NINTH}  # fmt: skip
+             **NINTH, **TENTH}  # fmt: skip
     if layout not in every:
         raise ValueError(f"unknown layout {layout!r}; one of {', '.join(every)}")
     rng = random.Random(f"intakedesk-corpus:{seed}:{layout}:{int(scanned)}")
