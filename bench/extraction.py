@@ -11,6 +11,7 @@
     .venv/bin/python bench/extraction.py --per-layout 4 --holdout eighth  # the eighth, blind
     .venv/bin/python bench/extraction.py --per-layout 4 --holdout ninth   # the ninth, blind
     .venv/bin/python bench/extraction.py --per-layout 4 --holdout tenth   # the tenth, blind
+    .venv/bin/python bench/extraction.py --per-layout 4 --holdout eleventh  # the eleventh, blind
 
 Generates N packets of every layout (typed PDFs and/or scanned faxes), reads each with the
 pipeline (``app.pipeline.read.read_packet`` then ``app.pipeline.fields.extract``), and
@@ -47,6 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.corpus import (  # noqa: E402
     Packet,
     eighth_layouts,
+    eleventh_layouts,
     fifth_layouts,
     fourth_layouts,
     generate,
@@ -409,9 +411,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--layout", action="append", help="only this layout (repeatable)")
     parser.add_argument("--holdout", nargs="?", const="first",
                         choices=("first", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
-                                 "ninth", "tenth", "all"),
+                                 "ninth", "tenth", "eleventh", "all"),
                         help="only the held-out layouts (kept out of tuning): the first nine "
-                        "(default), the third to tenth sets, or all")  # fmt: skip
+                        "(default), the third to eleventh sets, or all")  # fmt: skip
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="process pool for the throughput run (0: skip it)")  # fmt: skip
     parser.add_argument("--dump", type=Path, help="write the packets' files and truth here")
@@ -430,6 +432,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "eighth": eighth_layouts(),
         "ninth": ninth_layouts(),
         "tenth": tenth_layouts(),
+        "eleventh": eleventh_layouts(),
         "all": [
             *holdout_layouts(),
             *third_layouts(),
@@ -440,6 +443,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             *eighth_layouts(),
             *ninth_layouts(),
             *tenth_layouts(),
+            *eleventh_layouts(),
         ],
     }
     names = args.layout or (held[args.holdout] if args.holdout else layouts())

@@ -15,6 +15,7 @@ from bench.corpus import pages, render
 from bench.corpus.context import MARK, Ctx
 from bench.corpus.holdout import HOLDOUT
 from bench.corpus.holdout_eighth import EIGHTH
+from bench.corpus.holdout_eleventh import ELEVENTH
 from bench.corpus.holdout_fifth import FIFTH
 from bench.corpus.holdout_fourth import FOURTH
 from bench.corpus.holdout_ninth import NINTH
@@ -44,6 +45,7 @@ __all__ = [
     "PacketFile",
     "corpus",
     "eighth_layouts",
+    "eleventh_layouts",
     "fifth_layouts",
     "fourth_layouts",
     "generate",
@@ -127,6 +129,12 @@ def tenth_layouts() -> list[str]:
     return list(TENTH)
 
 
+def eleventh_layouts() -> list[str]:
+    """The eleventh held-out set (``bench/corpus/holdout_eleventh.py``): written blind, never
+    tuned on."""
+    return list(ELEVENTH)
+
+
 def corpus(n_per_layout: int, seed: int = 0, scanned: bool | None = None) -> Iterator[Packet]:
     """``n_per_layout`` packets of every layout; alternating typed/scanned unless told."""
     for i in range(n_per_layout):
@@ -176,7 +184,7 @@ class _Page:
 
 def generate(seed: int, layout: str, scanned: bool) -> Packet:
     every = {**LAYOUTS, **HOLDOUT, **THIRD, **FOURTH, **FIFTH, **SIXTH, **SEVENTH, **EIGHTH,
-             **NINTH, **TENTH}  # fmt: skip
+             **NINTH, **TENTH, **ELEVENTH}  # fmt: skip
     if layout not in every:
         raise ValueError(f"unknown layout {layout!r}; one of {', '.join(every)}")
     rng = random.Random(f"intakedesk-corpus:{seed}:{layout}:{int(scanned)}")
