@@ -12,14 +12,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from app.pipeline.fields import icd10, label_words
+from app.pipeline.fields import icd10
 from app.pipeline.fields.label_find import Label, find_labels, header_row
 from app.pipeline.fields.label_lines import restore_garbled_labels, rewritten
+from app.pipeline.fields.label_owner import for_party, owner_in, owner_in_row
 from app.pipeline.fields.lexicon import (
-    CLINICAL,
-    INSURANCE,
     OTHER,
-    PARTIES,
     PATIENT,
     RECIPIENT,
     REFERRER,
@@ -241,7 +239,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
                 ):
                     row_section = PATIENT
                 owned = tuple(
-                    (kind, owner or _owner_in_row(row, row_section, kind)) for kind, owner in row
+                    (kind, owner or owner_in_row(row, row_section, kind)) for kind, owner in row
                 )
                 yield Row(owned, tuple(block), page.number, index + 1)
                 if row_section == PATIENT:
@@ -271,13 +269,13 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
         opened = _heading_start(line)
         if opened is not None:
             section = opened
-        labels = [_for_party(label, line, section) for label in find_labels(line)]
+        labels = [for_party(label, line, section) for label in find_labels(line)]
         if index in mended:
             labels = [replace(label, guessed=True) for label in labels]
         bare = _bare_labels_over_values(lines, index, labels)
         if bare is not None:
             # "EMPLOYER GROUP:   SEX:" over "female": each value to the label of its shape
-            owned = tuple((lab.kind, lab.owner or _owner_in(section, lab.kind)) for lab in labels)
+            owned = tuple((lab.kind, lab.owner or owner_in(section, lab.kind)) for lab in labels)
             yield Row(owned, tuple(bare[0]), page.number, index + 1, True)
             skip_until = index + bare[1]
             continue
@@ -344,7 +342,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
                 section = PATIENT  # a form's first "Name:" is the patient's
             if not value:
                 if label.start <= 1 and i + 1 == len(labels):
-                    field = (label.kind, label.owner or _owner_in(section, label.kind))
+                    field = (label.kind, label.owner or owner_in(section, label.kind))
                     if not (pending and bare_lines[-1] == index - 1 and pending[-1][0] == field[0]):
                         # "Fecha de nacimiento" / "Date of birth": one field's label and its
                         # caption in another language under it label one value
@@ -365,7 +363,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
                 for (part_kind, part_owner), part in parts:
                     yield Labeled(
                         part_kind,
-                        part_owner or _owner_in(section, part_kind),
+                        part_owner or owner_in(section, part_kind),
                         part_owner is not None,
                         part,
                         page.number,
@@ -374,7 +372,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
                 continue
             yield Labeled(
                 label.kind,
-                label.owner or _owner_in(section, label.kind),
+                label.owner or owner_in(section, label.kind),
                 label.owner is not None,
                 value,
                 page.number,
@@ -436,74 +434,6 @@ def _in_label_run(lines: list[str], index: int, bare_lines: list[int]) -> bool:
     if len(above) == 2 and all(j in bare_lines for j in above):
         return True
     return bool(above) and above[0] in bare_lines and len(_column_block(lines, index + 1)) == 2
-
-
-# Kinds that belong to one party whatever the section: an NPI under "PATIENT" is not hers.
-_KIND_OWNERS = {
-    "npi": (REFERRER, RECIPIENT, OTHER),
-    "practice": (REFERRER, RECIPIENT, OTHER),
-    "dob": (PATIENT, OTHER),
-    "sex": (PATIENT, OTHER),
-    # "RE: Jane Doe" names the letter's subject, whoever the heading above it names.
-    "re": (PATIENT,),
-}
-
-
-_CLINICAL_KINDS = {"reason", "diagnosis", "urgency", "re", "skip"}
-
-
-# A generic label names another field for each party: the "Name" of a payer is the payer, the
-# "ID" of a provider her NPI.
-_KIND_OF_PARTY = {("name", INSURANCE): "insurer", ("member_id", REFERRER): "npi"}
-
-
-def _for_party(label: Label, line: str, section: str | None) -> Label:
-    """The label as its section's party means it: a generic one by ``_KIND_OF_PARTY``, one
-    of two parties' labels joined by a slash ("Organization / group", a grid's row of the
-    provider's practice and the coverage's group) as the one that is the section's."""
-    if section not in PARTIES:
-        return label
-    if (
-        section == OTHER
-        and label.owner == PATIENT
-        and label.kind == "phone"
-        and not label_words.is_owner_word(line[label.start : label.end])
-    ):
-        # "Cell phone" under "Parent / guardian" is the guardian's, unless it says "Patient"
-        return replace(label, owner=None)
-    if label.owner is None:
-        kind = _KIND_OF_PARTY.get((label.kind, section))
-        return replace(label, kind=kind) if kind else label
-    text = line[label.start : label.end]
-    if "/" not in text or in_lexicon(text.strip(" :#")) is not None:
-        return label
-    parts = [
-        p for p in (in_lexicon(part.strip(" :#")) for part in text.split("/")) if p is not None
-    ]
-    if len(parts) < 2 or len({kind for kind, _ in parts}) < len(parts):
-        return label  # "Service requested / reason": one field's two names
-    if any(owner not in (None, *PARTIES) for _, owner in parts):
-        return label
-    for kind, owner in parts:
-        if (owner or _owner_in(section, kind)) == section:
-            return replace(label, kind=kind, owner=None)
-    return replace(label, kind="skip", owner=None)
-
-
-def _owner_in_row(row: list[tuple[str, str | None]], section: str | None, kind: str) -> str | None:
-    """ "Street Address  Primary Insurance  ID #": an id beside an insurer is the insurer's."""
-    if kind in ("member_id", "group") and any(k == "insurer" and o == INSURANCE for k, o in row):
-        return INSURANCE
-    return _owner_in(section, kind)
-
-
-def _owner_in(section: str | None, kind: str) -> str | None:
-    if section == CLINICAL and kind not in _CLINICAL_KINDS:
-        return None  # a name or phone under "Clinical Information" is no one's we know
-    allowed = _KIND_OWNERS.get(kind)
-    if allowed is not None and section not in allowed:
-        return None
-    return section
 
 
 _CODE_START = re.compile(r"^\s*[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?\b")
