@@ -344,11 +344,13 @@ def _wraps_on(page: PageText, item: Labeled) -> bool:
     """Whether a reason read beside its label ends its line mid-sentence with the paragraph
     going on under it ("… REASON: SCREENING" / "COLONOSCOPY, FAMILY HISTORY …"): the rest
     of it may be on the next line."""
-    if item.below or item.value.rstrip().endswith((".", "?", "!", ")")):
+    value = item.value.strip()
+    if item.below or item.in_row or value.endswith((".", "?", "!", ")")):
         return False
     lines = page.text.split("\n")
     for index, text in enumerate(lines[:-1]):
-        if text.rstrip().endswith(item.value.rstrip()):
+        # the label and the value on one line, the value its end
+        if text.rstrip().endswith(value) and len(text.strip()) > len(value):
             after = lines[index + 1].strip()
             starts_a_label = any(label.start == 0 for label in find_labels(after))
             return bool(after) and after[0].isalnum() and not starts_a_label
