@@ -545,3 +545,45 @@ def test_a_page_that_says_too_little_of_a_referral_is_not_made_one() -> None:
     packet = _packet(COVER_SHEET, SOAP_NOTE, CBC_REPORT)
 
     assert classify_all(packet) == [PageType.cover_sheet, PageType.clinical_notes, PageType.lab]
+
+
+def _pages(*texts: str) -> list[PageText]:
+    return [PageText(number=i + 1, text=t, method="text") for i, t in enumerate(texts)]
+
+
+def test_a_fax_cover_whose_comments_hold_the_referral_is_the_referral() -> None:
+    cover = (
+        "fax\nTo:  Digestive Health  From:  Jo Roe\nFax:  555-201-0100  Pages:  4\n"
+        "Re:  New referral  Date:  Nov-14-2026\n[ ] Urgent [ ] For Review\nComments:\n"
+        "PLEASE SCHEDULE NEW PATIENT REFERRAL. PT: RIVERA, ANA DOB AUG-07-2001 F DX D50.9 "
+        "REASON: IRON DEFICIENCY ANEMIA. REF BY JO ROE MD, NPI 1234567893.\n"
+        "If you received this fax in error, notify the sender. Confidential.\n"
+    )
+    plain = cover.replace("PT: RIVERA, ANA DOB AUG-07-2001 F DX D50.9 REASON: IRON DEFICIENCY "
+                          "ANEMIA. ", "")  # fmt: skip
+    assert classify_all(_pages(cover)) == [PageType.referral]
+    assert classify_all(_pages(plain)) == [PageType.cover_sheet]
+
+
+def test_a_visit_note_whose_plan_orders_the_referral_with_its_reason_is_the_referral() -> None:
+    note = (
+        "Video visit\nROE, ANA · DOB May-10-1976 · Female\nSubjective\nWorse dyspnea.\n"
+        "Assessment\n1. Heart failure (I50.22)\nPlan\n1. Referral to Cardiology: Heart & "
+        "Vascular. Reason: Heart failure with reduced ejection fraction.\n2. Continue "
+        "medications.\nElectronically signed: Jo Roe, DO\n"
+    )
+    assert classify_all(_pages(note)) == [PageType.referral]
+    assert classify_all(_pages(note.replace("Reason: ", ""))) == [PageType.clinical_notes]
+
+
+def test_a_page_after_the_referral_naming_the_patients_birth_date_again_is_the_referral() -> None:
+    referral = (
+        "Hospice Referral\nPatient name  ROE, ANA\nDOB  Feb-26-1936\nGender  Female\n"
+        "Home tel.  555-201-0100\nReferral priority  Routine\nTerminal diagnosis  COPD\n"
+        "Referring physician  Jo Roe, MD\nNPI  1234567893\n"
+    )
+    certificate = (
+        "Certification of Terminal Illness\nPatient: Ana Roe Date of birth: Feb-26-1936\n"
+        "Signature ____ Date Nov-16-2026\n"
+    )
+    assert classify_all(_pages(referral, certificate))[1] == PageType.referral

@@ -47,6 +47,11 @@ SIDE_PROSE_WORDS = 6
 SIDE_WRAP = 4
 # A caption is printed smaller than the value it labels: at most this share of its height.
 CAPTION_SIZE = 0.85
+# A row of cells stands this many text heights or less over its captions (measured from the
+# letters' ink: a row in capitals has no descenders).
+CAPTION_LEAD = 2.0
+# Two gaps this many text heights apart or less are as wide as each other.
+CAPTION_TIE = 0.25
 
 
 @dataclass(frozen=True)
@@ -136,15 +141,28 @@ def arrange(
         labelled_above = (
             i - 1 > captioned + 1  # the line above is no caption row already read
             and _close(lines[i - 1], line, unit)
+            # every value in a cell of it: a heading over a row ("Patient (please print)" over
+            # "ROE  JANE") labels none of its cells
+            and _start_at(line.segments, [s.x0 for s in lines[i - 1].segments], unit)
             # a label row, or one OCR read a label of wrongly ("SEX AT BIR  TEL  ADDRESS")
             and 2 * sum(is_label(s.text) for s in lines[i - 1].segments)
             >= len(lines[i - 1].segments)
         )
+        # the row right after a caption row read is the form's next row, its captions under
+        # it too, whatever the letters' heights and gaps ("3169 ELM ST" as tall as "Street")
+        next_row = captioned >= 0 and captioned == i - 2
+        # rows of cells and rows of labels in turn, a row of labels last: each caption row
+        # is under its values, whatever the letters' heights (a "g" reaches lower than "ROE")
+        cells = len(line.segments) >= 2 and _ends_in_captions(lines, i, unit, is_label)
         if (
             not labelled_above
             and i + 1 < len(lines)
-            and _is_caption_row(line, lines[i + 1], unit, is_label)
-            and (i + 2 >= len(lines) or _nearer_above(lines[i], lines[i + 1], lines[i + 2]))
+            and _is_caption_row(line, lines[i + 1], unit, is_label, sized=not (next_row or cells))
+            and (
+                next_row
+                or i + 2 >= len(lines)
+                or _nearer_above(lines[i], lines[i + 1], lines[i + 2], unit, len(line.segments))
+            )
         ):
             # (a value under a label line that captions nothing is that label's, not the
             # caption's below it: "Phone / 555-0100 / Fax / 555-0101" reads downwards)
@@ -338,19 +356,25 @@ def _among_key_values(
 
 
 def _is_caption_row(
-    values: Line, captions: Line, unit: float, is_label: Callable[[str], bool]
+    values: Line,
+    captions: Line,
+    unit: float,
+    is_label: Callable[[str], bool],
+    *,
+    sized: bool = True,
 ) -> bool:
     """Whether ``captions`` labels the line above it: bare labels in smaller type, close
-    under it, and every value of that line starting where a caption starts (its cell)."""
+    under it (unless not ``sized``: a row of cells, as near as the form's rows), and every
+    value of that line starting where a caption starts (its cell)."""
     if not all(is_label(s.text) for s in captions.segments) or any(
         is_label(s.text) for s in values.segments
     ):
         return False
-    if median(w.height for w in captions.words) > CAPTION_SIZE * median(
+    if sized and median(w.height for w in captions.words) > CAPTION_SIZE * median(
         w.height for w in values.words
     ):
         return False
-    if captions.top - values.bottom > BLOCK_LEAD * unit:
+    if captions.top - values.bottom > (BLOCK_LEAD if sized else CAPTION_LEAD) * unit:
         return False
     starts = [s.x0 for s in captions.segments]
     # each value stays in its cell: a line running on across the captions' columns
@@ -360,10 +384,42 @@ def _is_caption_row(
     )
 
 
-def _nearer_above(above: Line, line: Line, below: Line) -> bool:
+def _ends_in_captions(
+    lines: list[Line], index: int, unit: float, is_label: Callable[[str], bool]
+) -> bool:
+    """Whether the lines from ``index`` are rows of values and rows of labels in turn, close
+    and in the same cells, that end with a row of labels: nothing under the last labels, so
+    each row of labels captions the values above it."""
+    j = index
+    while j + 1 < len(lines):
+        values, labels = lines[j], lines[j + 1]
+        starts = [s.x0 for s in labels.segments]
+        if (
+            any(is_label(s.text) for s in values.segments)
+            or 2 * sum(is_label(s.text) for s in labels.segments) < len(labels.segments)
+            or labels.top - values.bottom > CAPTION_LEAD * unit
+            or not _start_at(values.segments, starts, unit)
+        ):
+            return False
+        after = lines[j + 2] if j + 2 < len(lines) else None
+        if (
+            after is None
+            or after.top - labels.bottom > CAPTION_LEAD * unit
+            or not _start_at(after.segments, starts, unit)
+            or any(is_label(s.text) for s in after.segments)
+        ):
+            return True
+        j += 2
+    return False
+
+
+def _nearer_above(above: Line, line: Line, below: Line, unit: float, cells: int) -> bool:
     """Whether ``line`` stands nearer the line above it than the one below: a caption hugs
-    its value's rule, a label above its value hugs the value."""
-    return line.top - above.bottom < below.top - line.bottom
+    its value's rule, a label above its value hugs the value. A row of several cells set as
+    near (give or take a quarter of a text height) reads as the captions' values, since no
+    label above labels them (the caller's check); a line of one may be a heading."""
+    tie = CAPTION_TIE * unit if cells >= 2 else 0.0
+    return line.top - above.bottom < below.top - line.bottom + tie
 
 
 def _values_under(

@@ -266,10 +266,18 @@ _TITLES = {
 # A patient's identity as a form states it: a birth date labelled (whatever the layout).
 _IDENTITY = re.compile(
     r"\b(?:dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date)\b\s*:?\s*(?:\n\s*)?"
-    r"(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)",
+    r"(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[\s-]+\d)",
     re.IGNORECASE,
 )
 REFERRAL_IDENTITY_WEIGHT = 4.0
+# "Referral to Cardiology: … Reason: …": a referral ordered, with its reason, on one line.
+_REFERRAL_ORDERED = re.compile(r"\brefer(?:ral)?\s+to\b[^\n]{0,80}\breason\s*:", re.IGNORECASE)
+# Why a patient is sent, stated: "Reason: …", "Dx M75.102", "ICD-10: …".
+_REASON_STATED = re.compile(
+    r"\breason(?:\s+for\s+(?:referral|consult\w*))?\s*:|\b(?:dx|icd-?10(?:-cm)?)\s*:?\s+"
+    r"[A-TV-Z]\d{2}(?:\.\w{1,4})?\b",
+    re.IGNORECASE,
+)
 # Signs of a patient's record (a chart printout, an order), which an insurance card is not.
 _RECORD = re.compile(
     r"\bmrn\b|\bmedical\s+record\s+(?:number|no)|\belectronically\s+signed\b"
@@ -293,7 +301,8 @@ def classify_all(pages: Sequence[PageText]) -> list[PageType]:
 
     A page that says too little about itself (``other``) but says it continues ("Page 2
     of 2") takes the type of the previous page of the same file: the second page of a
-    chart printout of a referral order is still the referral. A page titled a referral
+    chart printout of a referral order is still the referral; so does one after a referral
+    page that names the patient's birth date again. A page titled a referral
     whose next page of the same file continues it as a referral is the referral's first
     page, however much clinical history it tells.
     """
@@ -305,6 +314,12 @@ def classify_all(pages: Sequence[PageText]) -> list[PageType]:
             before = pages[index - 1]
             if before.document_index == page.document_index and types[-1] in _CARRIED_OVER:
                 kind = types[-1]
+        elif kind == PageType.other and index and _IDENTITY.search(page.body):
+            # a page of the referral's file after it that names the patient again (her birth
+            # date) and reads as nothing else: the referral's own second page (a certification)
+            before = pages[index - 1]
+            if before.document_index == page.document_index and types[-1] == PageType.referral:
+                kind = PageType.referral
         types.append(kind)
     for index in range(len(pages) - 2, -1, -1):
         page, after = pages[index], pages[index + 1]
@@ -367,6 +382,14 @@ def scores(text: str) -> dict[PageType, float]:
             result[kind] += TITLE_WEIGHT
     if _RECORD.search(text):
         result[PageType.insurance_card] *= 0.5
+    if _IDENTITY.search(text) and _REFERRAL_ORDERED.search(text):
+        # a visit note whose plan orders the referral, its reason stated, for a patient it
+        # names: the referral the packet was sent for
+        result[PageType.referral] += REFERRAL_IDENTITY_WEIGHT
+    if _IDENTITY.search(text) and _REASON_STATED.search(text):
+        # a cover sheet whose comments name the patient (a birth date) and why she is sent
+        # (a reason, a diagnosis code) is the referral written on the cover
+        result[PageType.cover_sheet] *= 0.4
     words = len(_WORDS.findall(text))
     # A cover sheet says who, to whom and how many pages, and little else; a long page with
     # the same words ("confidential", "fax:") in its letterhead or footer is something else.

@@ -282,10 +282,13 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
             )
         elif item.kind == "city":
             cells = _city_cells(item.value)
+            digits = sum(c.isdigit() for c in cells["city"])
+            if digits * 2 >= len(cells["city"].strip()):
+                continue  # "628527451" under "City": another cell's number, no town's name
             yield candidate(
                 CITY,
                 _city(cells["city"]),
-                score,
+                doubted(score, digits > 0),  # "Spr1ngfield": OCR's misread, or no city
                 page,
                 item.value,
                 key=cells["city"].strip().lower(),

@@ -12,10 +12,12 @@ from app.pipeline.fields.confidence import (
     SHAPE_ONLY,
     Candidate,
     candidate,
+    doubted,
     own_label_score,
     page_factor,
     read_factor,
 )
+from app.pipeline.fields.label_find import find_labels
 from app.pipeline.fields.labels import Labeled
 from app.pipeline.fields.people import read_name
 from app.pipeline.fields.repair import capital_i
@@ -308,7 +310,7 @@ def reason_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> It
             yield candidate(
                 REASON,
                 reason,
-                own_label_score(item) * 0.95 * asked,
+                doubted(own_label_score(item) * 0.95 * asked, _wraps_on(page, item)),
                 page,
                 item.value,
                 key=reason.lower(),
@@ -336,6 +338,23 @@ def reason_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> It
             reason = _clean_reason(raw)
             if reason:
                 yield candidate(REASON, reason, NARRATIVE * 0.9, page, raw, key=reason.lower())
+
+
+def _wraps_on(page: PageText, item: Labeled) -> bool:
+    """Whether a reason read beside its label ends its line mid-sentence with the paragraph
+    going on under it ("… REASON: SCREENING" / "COLONOSCOPY, FAMILY HISTORY …"): the rest
+    of it may be on the next line."""
+    value = item.value.strip()
+    if item.below or item.in_row or value.endswith((".", "?", "!", ")")):
+        return False
+    lines = page.text.split("\n")
+    for index, text in enumerate(lines[:-1]):
+        # the label and the value on one line, the value its end
+        if text.rstrip().endswith(value) and len(text.strip()) > len(value):
+            after = lines[index + 1].strip()
+            starts_a_label = any(label.start == 0 for label in find_labels(after))
+            return bool(after) and after[0].isalnum() and not starts_a_label
+    return False
 
 
 _ABOUT_A_REFERRAL = re.compile(

@@ -76,6 +76,7 @@ def find_labels(line: str) -> list[Label]:
         label
         for label in labels
         if not (_VERB_AFTER.match(line, label.end) and ":" not in line[label.start : label.end])
+        and not _runs_on(line, label)
     ]
     return _with_composed(line, _key_and_its_value(line, labels))
 
@@ -95,6 +96,13 @@ def _key_and_its_value(line: str, labels: list[Label]) -> list[Label]:
 
 
 _VERB_AFTER = re.compile(r"\s*(?:is|was|are|were|has|had|will)\s+[a-z]*", re.IGNORECASE)
+# "Health Plan of Nevada", "Indication for study": a label's words running on into a name or
+# a caption, one space and a joining word after them and no colon anywhere on: no label
+_JOINED_AFTER = re.compile(r" ?(?:of|for|to|from|by|with|and)\b(?![^\n]*:)", re.IGNORECASE)
+
+
+def _runs_on(line: str, label: Label) -> bool:
+    return ":" not in line[label.start : label.end] and bool(_JOINED_AFTER.match(line, label.end))
 
 
 _ONE_LETTER = ("phone_short", "fax_short")
@@ -131,10 +139,11 @@ def _with_composed(line: str, labels: list[Label]) -> list[Label]:
         whole
         and not listed
         and (not widened or ":" not in line)
-        and label_words.is_label_phrase(whole)
+        and label_words.is_label_phrase(_WHOLE_HINT.sub("", whole))
     ):
-        # "Plan member ID" alone on its line: one label, its value under it
-        kind, owner = classify(whole)
+        # "Plan member ID" alone on its line: one label, its value under it; so is
+        # "Ordering clinician (print)", a note in brackets of how to fill it in
+        kind, owner = classify(_WHOLE_HINT.sub("", whole))
         start = len(line) - len(line.lstrip())
         return [Label(kind, owner, start, len(line.rstrip()), "", True)]
     before_number = _BEFORE_A_NUMBER.match(line)
@@ -182,6 +191,9 @@ def _with_composed(line: str, labels: list[Label]) -> list[Label]:
         return widened
     kept = [w for w in widened if not any(c.start <= w.start < c.end for c in composed)]
     return sorted(kept + composed, key=lambda label: label.start)
+
+
+_WHOLE_HINT = re.compile(r"\s*\([^()]{1,30}\)$")
 
 
 def _is_cell_label(head: str) -> bool:

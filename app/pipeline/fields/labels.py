@@ -499,7 +499,7 @@ def _value_below(
         if many and _leads_with_a_code(text):
             found = []  # "E11.42 Type 2 diabetes …": a code's description, no label in it
         if (found and len(text) > 1 and not (many and _ENDS_IN_CODE.search(text))) or (
-            section_of(text) is not None
+            section_of(text) is not None or (not found and is_label(text))
         ):
             head = text[: found[0].start].strip() if found and not taken else ""
             one_cell = bool(head) and len(_cells(head)) == 1 and not is_label(head)
