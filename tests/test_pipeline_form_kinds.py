@@ -5,7 +5,8 @@ birth date after it. Pure: word boxes or text in, text or an extraction out."""
 from app.pipeline.fields import extract
 from app.pipeline.fields.label_lines import _banner, _caption_after, _question
 from app.pipeline.fields.lexicon import is_label
-from app.pipeline.layout import Box, arrange
+from app.pipeline.layout import arrange
+from app.pipeline.lines import Box
 from app.pipeline.types import PageText
 from models.document import PageType
 

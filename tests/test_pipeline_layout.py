@@ -1,7 +1,8 @@
 """Reading order rebuilt from OCR word boxes (``app.pipeline.layout``): pure, no OCR here."""
 
 from app.pipeline.fields.lexicon import is_label, is_party
-from app.pipeline.layout import Box, arrange
+from app.pipeline.layout import arrange
+from app.pipeline.lines import Box
 
 HEIGHT = 20
 

@@ -5,7 +5,8 @@ a name, a number under a town's caption. Pure: word boxes or text in, text or va
 from app.pipeline.fields import extract
 from app.pipeline.fields.label_find import find_labels
 from app.pipeline.fields.lexicon import is_label
-from app.pipeline.layout import Box, arrange
+from app.pipeline.layout import arrange
+from app.pipeline.lines import Box
 from app.pipeline.types import PageText
 from models.document import PageType
 

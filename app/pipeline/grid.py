@@ -18,10 +18,8 @@ a word belongs to the last column that starts at or before it. Pure: lines in, t
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from app.pipeline.layout import Box, Line, Segment
+from app.pipeline.lines import Box, Line, Segment
 
 # What OCR makes of a table's left rule in front of a key.
 KEY_NOISE = "'‘’`|_—-., "
@@ -38,7 +36,7 @@ class _Row:
 
 
 def read_grid(
-    lines: Sequence["Line"],
+    lines: Sequence[Line],
     index: int,
     unit: float,
     is_label: Callable[[str], bool],
@@ -77,7 +75,7 @@ def read_grid(
     return out, 1 + len(body)
 
 
-def _body(lines: Sequence["Line"], start: int, unit: float) -> list["Line"]:
+def _body(lines: Sequence[Line], start: int, unit: float) -> list[Line]:
     """The lines under the headings, each close under the one above."""
     body: list[Line] = []
     above = lines[start - 1]
@@ -89,7 +87,7 @@ def _body(lines: Sequence["Line"], start: int, unit: float) -> list["Line"]:
     return body
 
 
-def _column_starts(body: list["Line"], parties: list["Segment"], unit: float) -> list[int] | None:
+def _column_starts(body: list[Line], parties: list[Segment], unit: float) -> list[int] | None:
     """Where each party's column starts: the start of the values under its heading (the
     furthest right cell start at or before the heading's own start), or the heading's."""
     cell_starts = sorted({s.x0 for line in body for s in line.segments})
@@ -103,11 +101,11 @@ def _column_starts(body: list["Line"], parties: list["Segment"], unit: float) ->
     return starts
 
 
-def _crosses(line: "Line", starts: list[int], unit: float) -> bool:
+def _crosses(line: Line, starts: list[int], unit: float) -> bool:
     return any(w.x0 < x - unit / 2 and w.x1 > x + unit / 2 for w in line.words for x in starts)
 
 
-def _rows(body: list["Line"], starts: list[int], unit: float) -> list[_Row]:
+def _rows(body: list[Line], starts: list[int], unit: float) -> list[_Row]:
     """The grid's rows: a line with a row label starts one, a line without continues the
     cells of the one above (a wrapped address), as does the rest of a label cut after a
     joining word or sign ("Organization /" / "group")."""
@@ -141,6 +139,6 @@ def _rows(body: list["Line"], starts: list[int], unit: float) -> list[_Row]:
     ]
 
 
-def _column_of(word: "Box", starts: list[int], unit: float) -> int:
+def _column_of(word: Box, starts: list[int], unit: float) -> int:
     """The party column the word stands in, or -1 for the row labels' column."""
     return max((i for i, x in enumerate(starts) if x <= word.x0 + unit / 2), default=-1)

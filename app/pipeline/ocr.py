@@ -24,7 +24,8 @@ from PIL import Image, ImageFilter, ImageOps
 
 from app.pipeline import columns, diacritics, tesseract
 from app.pipeline.fields.lexicon import is_label, is_party
-from app.pipeline.layout import Box, arrange
+from app.pipeline.layout import arrange
+from app.pipeline.lines import Box
 from app.pipeline.ocr_fixes import mend
 from app.pipeline.types import PipelineTimeout, Word
 

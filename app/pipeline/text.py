@@ -14,7 +14,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from app.pipeline.fields.lexicon import is_label, is_party
-from app.pipeline.layout import Box, arrange
+from app.pipeline.layout import arrange
+from app.pipeline.lines import Box
 
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[ \t\u00a0]+\n")
