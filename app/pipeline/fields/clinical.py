@@ -33,9 +33,10 @@ _CODE = re.compile(
 )
 _BARE_CODE = re.compile(r"(?<![A-Za-z0-9.])(?P<code>[A-Z][0-9]{2}[0-9A-Z]{1,4})(?![A-Za-z0-9])")
 # Anything shaped like a dotted code, however OCR spelled it: "MS4.42", "£11.42".
-# A code's shape; also as OCR splits one with a space ("El 1.42" for E11.42).
+# A code's shape; also as OCR splits one with a space ("El 1.42" for E11.42), or reads one
+# letter as two ("DS50.9").
 _CODE_LIKE = re.compile(
-    r"(?<![\w.])(?:\S[0-9A-Za-z]{2}|[A-Z][0-9A-Za-z] [0-9A-Za-z]|[A-Z] [0-9A-Za-z]{2})"
+    r"(?<![\w.])(?:\S[0-9A-Za-z]{2,3}|[A-Z][0-9A-Za-z] [0-9A-Za-z]|[A-Z] [0-9A-Za-z]{2})"
     r"\.[0-9A-Za-z]{1,4}(?![\w.])"
 )
 UNREAD_CODE = 0.7
