@@ -10,6 +10,7 @@ often it occurs, so one long page of notes mentioning "MRI" does not become imag
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from app.pipeline.types import PageText
 from models.document import DocumentType, PageType
@@ -292,19 +293,26 @@ def classify_all(pages: Sequence[PageText]) -> list[PageType]:
     """Every page's type, reading each in the light of the one before it.
 
     A page that says too little about itself (``other``) but says it continues ("Page 2
-    of 2") takes the type of the previous page of the same file: the second page of a
-    chart printout of a referral order is still the referral. A page titled a referral
+    of 2"), or repeats the heading of the page before it (a form's letterhead and title on
+    each of its pages), takes the type of the previous page of the same file: the second
+    page of a chart printout of a referral order is still the referral. A page titled a referral
     whose next page of the same file continues it as a referral is the referral's first
     page, however much clinical history it tells.
     """
     by_page = [scores(page.body) for page in pages]
     types: list[PageType] = []
+    carried: list[int] = []  # pages that take the type of the page before them
     for index, page in enumerate(pages):
         kind = best_type(by_page[index])
-        if kind == PageType.other and index and _CONTINUED.search(page.body):
+        if kind == PageType.other and index:
             before = pages[index - 1]
-            if before.document_index == page.document_index and types[-1] in _CARRIED_OVER:
+            if (
+                before.document_index == page.document_index
+                and types[-1] in _CARRIED_OVER
+                and (_CONTINUED.search(page.body) or _same_heading(before.body, page.body))
+            ):
                 kind = types[-1]
+                carried.append(index)
         types.append(kind)
     for index in range(len(pages) - 2, -1, -1):
         page, after = pages[index], pages[index + 1]
@@ -322,6 +330,8 @@ def classify_all(pages: Sequence[PageText]) -> list[PageType]:
         sender = _most_like_a_referral(by_page, types)
         if sender is not None:
             types[sender] = PageType.referral
+    for index in carried:  # the page before may since have been found to be the referral
+        types[index] = types[index - 1]
     return types
 
 
@@ -340,6 +350,20 @@ def _most_like_a_referral(
         if types[index] != PageType.cover_sheet and score[PageType.referral] >= FLOOR
     ]
     return max(candidates, key=lambda c: (c[0], -c[1]))[1] if candidates else None
+
+
+# How alike two pages' first lines must be to be one heading (OCR reads each copy a little
+# differently).
+_SAME_HEADING = 0.9
+
+
+def _same_heading(before: str, page: str) -> bool:
+    """Whether a page opens with the heading the page before it opened with: its first
+    lines, three or more of them (a practice's name alone heads many kinds of page)."""
+    first, second = _head(before), _head(page)
+    if len(first.split("\n")) < 3:
+        return False
+    return SequenceMatcher(None, first, second).ratio() >= _SAME_HEADING
 
 
 def _head(text: str) -> str:

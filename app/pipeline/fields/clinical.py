@@ -297,7 +297,7 @@ def reason_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> It
             if reason and read_name(item.value) is None and not _ABOUT_A_REFERRAL.search(reason):
                 yield candidate(REASON, reason, NARRATIVE, page, item.value, key=reason.lower())
             continue
-        if item.kind != "reason":
+        if item.kind not in ("reason", "complaint"):
             continue
         if page.page_type not in (None, PageType.referral):
             continue
@@ -306,10 +306,11 @@ def reason_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> It
             # "Question for the specialist: Does this warrant …?": what the sender asks, which
             # the reason may stand beside
             asked = QUESTION if reason.endswith("?") else 1.0
+            complaint = COMPLAINT if item.kind == "complaint" else 1.0
             yield candidate(
                 REASON,
                 reason,
-                own_label_score(item) * 0.95 * asked,
+                own_label_score(item) * 0.95 * asked * complaint,
                 page,
                 item.value,
                 key=reason.lower(),
@@ -346,6 +347,9 @@ _ABOUT_A_REFERRAL = re.compile(
 
 # A question put to the specialist is weaker evidence of the reason than a stated one.
 QUESTION = 0.5
+# A visit's chief complaint ("A1c 10.2 on metformin") is what the patient came with; beside
+# a "Reason" for the referral it gives way.
+COMPLAINT = 0.9
 # A specialty's name alone ("eConsult request: Neurology") says whom the request is for,
 # not what for.
 _SPECIALTY_ALONE = re.compile(

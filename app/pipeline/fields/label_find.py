@@ -151,7 +151,7 @@ def _with_composed(line: str, labels: list[Label]) -> list[Label]:
     gap = _BEFORE_A_GAP.match(line) if ":" not in line else None
     if gap and not widened and in_lexicon(gap["head"]) is None and _is_cell_label(gap["head"]):
         # a column's gap ends a label the lexicon does not list as a colon would
-        kind, owner = classify(gap["head"])
+        kind, owner = classify(_without_hint(gap["head"]))
         return [Label(kind, owner, gap.start("head"), gap.end("head"), "", True)]
     if gap and widened and _is_cell_label(gap["head"]):
         head_end = gap.end("head")
@@ -186,14 +186,25 @@ def _with_composed(line: str, labels: list[Label]) -> list[Label]:
 
 def _is_cell_label(head: str) -> bool:
     """Whether a row's first cell of several words is a label, listed or composed."""
+    head = _without_hint(head)
     if len(head.split()) < 2:  # a lone word is the lexicon's to name
         return False
     return in_lexicon(head) is not None or label_words.is_label_phrase(head)
 
 
+_TRAILING_HINT = re.compile(r"\s*\([^()]{1,30}\)\s*$")
+
+
+def _without_hint(head: str) -> str:
+    """ "Best phone (OK to leave message)": a cell's label and what it says in brackets of
+    how to use it, which names no field."""
+    return _TRAILING_HINT.sub("", head)
+
+
 def _cell_kind(head: str) -> tuple[str, str | None]:
     """A cell label's kind, and its owner from its own words where the lexicon leaves it to
     the section ("Patient address" is the patient's under the ordering provider's rows)."""
+    head = _without_hint(head)
     listed = in_lexicon(head)
     composed = label_words.compose(" ".join(head.lower().split()))
     if listed is None:

@@ -72,7 +72,7 @@ _IDENTITY_REACH = 6
 def _opens_a_text(line: str) -> bool:
     """ "Reason for Referral:" alone on its line is the label of the text under it."""
     labels = find_labels(line)
-    return bool(labels) and labels[0].kind in ("reason", "diagnosis")
+    return bool(labels) and labels[0].kind in ("reason", "complaint", "diagnosis")
 
 
 def _heading_start(line: str) -> str | None:
@@ -305,7 +305,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             among_cells = len(_cells(line[label.end : end])) >= 2
             line_of_value = index
             is_below = False
-            many = label.kind in ("reason", "diagnosis")
+            many = label.kind in ("reason", "complaint", "diagnosis")
             # "REASON FOR REFERRAL" alone, no colon: a heading over its text, never one of a
             # column of bare labels ("ICD-10-CM" captions above it are no such column)
             over_a_text = many and ":" not in line
@@ -449,7 +449,7 @@ _KIND_OWNERS = {
 }
 
 
-_CLINICAL_KINDS = {"reason", "diagnosis", "urgency", "re", "skip"}
+_CLINICAL_KINDS = {"reason", "complaint", "diagnosis", "urgency", "re", "skip"}
 
 
 # A generic label names another field for each party: the "Name" of a payer is the payer, the

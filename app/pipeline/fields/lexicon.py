@@ -158,10 +158,16 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     # -- clinical
     (
         r"reason for (?:referral|consult(?:ation)?|visit|request)|referral reason|reason"
-        r"|chief complaint|indication|clinical indication|presenting problem|clinical question"
+        r"|indication|clinical indication|clinical question"
         r"|services? requested|requested service|request|diagnosis ?/ ?reason|rsn\.?"
-        r"|reason ?/ ?diagnosis|consult(?:ation)? for|(?:presenting )?complaint",
+        r"|reason ?/ ?diagnosis|consult(?:ation)? for",
         "reason",
+        CLINICAL,
+    ),
+    # what the patient came with: the reason where nothing names the referral's own
+    (
+        r"chief complaint|presenting (?:problem|concern)|(?:presenting )?complaint",
+        "complaint",
         CLINICAL,
     ),
     (
