@@ -79,3 +79,74 @@ def test_a_page_repeating_the_heading_of_the_referral_before_it_is_the_referral(
     assert classify_all([first, second]) == [PageType.referral, PageType.referral]
     other = PageText(2, "\n".join(["Quarterly newsletter", "Clinic hours", "Parking"]), "text")
     assert classify_all([first, other])[1] == PageType.other
+
+
+def test_a_residence_is_the_patients_address_and_a_home_health_title_no_home() -> None:
+    letterhead = ["Valley Family Medicine  Home Health Face-to-Face Encounter &", "Referral"]
+    practice = ["4950 Ironweed Ln  Altoona, PA 16639", "Office (423) 920-5017"]
+    patient = ["Patient  Huxtable, Eudora", "DOB  07/10/1967"]
+    e = extract([_referral(*letterhead, *practice, *patient)])
+    assert e.patient.address is None  # the practice's address, under the title
+    e = extract([_referral(*patient, "Residence  12 Elm St, Erie, PA 16501")])
+    assert (e.patient.address.line1, e.patient.address.city) == ("12 Elm St", "Erie")
+
+
+def test_a_column_of_labels_then_values_gives_a_date_to_the_date_label() -> None:
+    # the labels of a two-column table read one column after the other; the date of a
+    # label we do not read is its own value, not the reason's
+    e = extract(
+        [
+            _referral(
+                "Patient  Roe, Jane",
+                "Face-to-face encounter",
+                "Date of encounter",
+                "Primary reason for home health",
+                "Diagnoses",
+                "Clinical findings",
+                "Homebound because",
+                "November 7 2026",
+                "Changing pigmented lesion on back",
+                "D48.5 Neoplasm of uncertain behavior of skin",
+                "Irregular borders, grew over 3 months.",
+                "Leaving home requires a walker",
+            )
+        ]
+    )
+    assert e.clinical.reason == "Changing pigmented lesion on back"
+    assert e.clinical.diagnosis_codes == ["D48.5"]
+
+
+def test_a_dash_read_between_a_signature_and_its_npi_parts_two_cells() -> None:
+    e = extract(
+        [
+            _scanned(
+                "Patient  Roe, Jane",
+                "Certifying physician: Lavinia J. Stoltzfus, DO - NPI 1234567893",
+            )
+        ]
+    )
+    assert e.referrer.npi == "1234567893"
+
+
+def test_a_tables_rule_read_as_a_bracket_before_a_cell_label_is_no_word() -> None:
+    e = extract([_scanned("Patient  Roe, Jane", "[Primary reason for home health  Thyroid nodule")])
+    assert e.clinical.reason == "Thyroid nodule"
+
+
+def test_a_form_of_labelled_particulars_and_an_agency_is_a_referral_not_imaging() -> None:
+    page = "\n".join(
+        [
+            "Osage Orange Medical Group  Home Health Face-to-Face",
+            "Patient  Dragomir, Eudora",
+            "Sex  Female",
+            "Phone  (410) 235 2431",
+            "Residence  2536 Old Mill Pond Rd, Lewiston, ME 04215",
+            "Payer  ConnectiCare",
+            "Member ID  CC84742205",
+            "Home health agency  Diabetes & Thyroid Clinic",
+            "Clinical findings  1.8 cm left thyroid nodule on ultrasound.",
+            "Diagnoses  E04.1 Nontoxic single thyroid nodule",
+            "Certifying physician: Zenobia N. Dragomir, DO - NPI 2685144752",
+        ]
+    )
+    assert classify_all([PageText(1, page, "ocr")]) == [PageType.referral]

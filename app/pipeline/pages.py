@@ -43,6 +43,8 @@ _REFERRAL = _cues(
         r"|recommendations?)\b|\ban?\s+(?:consultation|opinion|evaluation|assessment)\b",
     ),
     (2.0, r"\bplease\s+(?:see|evaluate|schedule|assess|contact\s+the\s+patient)\b"),
+    # a home-health order names the agency it refers the patient to
+    (1.5, r"\bhome\s+health\s+(?:agency|services|referral|order)\b"),
     (1.5, r"\bthank\s+you\s+for\s+(?:seeing|evaluating|your|the\s+consult|agreeing)\b"),
     (1.5, r"\bdear\s+(?:dr\.?|doctor|colleague|provider|specialist)\b"),
     (2.5, r"\bsend(?:ing)?\b[^.\n]{0,60}\bto\s+(?:you|your)\b"),
@@ -81,10 +83,11 @@ _DEMOGRAPHICS = tuple(
     re.compile(p, re.IGNORECASE | re.MULTILINE)
     for p in (
         r"\b(?:patient|pt)(?:'s)?\s*(?:name)?\s*:|\bname\s*:|\b(?:first|last)\s+name\b|\bsurname\b"
-        r"|^\s*(?:patient\s+|member\s+)?name\s*$",  # a label above its value
+        r"|^\s*(?:patient\s+|member\s+)?name\s*$"  # a label above its value
+        r"|^\s*(?:patient|client|member)(?:'s)?(?:\s+name)?(?:\s{2,}|\t)\S",  # a cell before it
         r"\b(?:dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date|born)\b",
         r"\b(?:sex|gender)\b|\bm\s*/\s*f\b",
-        r"\b(?:address|street|city|zip)\b",
+        r"\b(?:address|street|city|zip|residence)\b",
         r"\b(?:phone|tel|mobile|cell|contact)\b",
         r"\b(?:insurance|health\s+plan|payer|coverage|member\s*(?:id|#|no)|subscriber)\b",
         r"\b(?:physician|provider|doctor|clinician|npi)\b|\bdr\.?\s+[a-z]",

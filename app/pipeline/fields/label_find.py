@@ -102,8 +102,9 @@ _ONE_LETTER = ("phone_short", "fax_short")
 
 # "Direct line 850 715 9680": a label phrase, a space, a phone number
 _BEFORE_A_NUMBER = re.compile(r"^\s*(?P<head>[^\W\d_][A-Za-z/&'.\- ]{2,30}?) (?=[(+]?\d{3})")
-# "Clinical reason    Asthma": a label phrase, a column's gap, its value
-_BEFORE_A_GAP = re.compile(r"^\s*(?P<head>[^\W\d_][\w/&'().\-# ]{2,40}?)(?:\s{2,}|\t)\S")
+# "Clinical reason    Asthma": a label phrase, a column's gap, its value (OCR may read the
+# table's rule before it as a bracket or a bar: "[Clinical reason")
+_BEFORE_A_GAP = re.compile(r"^\s*[\[{|]?(?P<head>[^\W\d_][\w/&'().\-# ]{2,40}?)(?:\s{2,}|\t)\S")
 
 
 def _with_composed(line: str, labels: list[Label]) -> list[Label]:
@@ -256,10 +257,11 @@ def _stands_as_label(line: str, match: re.Match[str]) -> bool:
         # longest_at_start
         if re.search(r"\|\s*$", before):
             return True  # "| NPI 1234567893 |" (a dot parting cells is a gap: label_lines)
-        if re.search(r";\s*$|\d\s+[-\u2013\u2014]\s+$", before):
-            # "Callback 555-0100; fax 555-0199", "Tel 555-0100 - Fax 555-0199": a semicolon,
-            # or a spaced dash after a number, parts two cells when a number follows the
-            # label (not a clause: "asthma; phone calls")
+        if re.search(r";\s*$|\S\s+[-\u2013\u2014]\s+$", before):
+            # "Callback 555-0100; fax 555-0199", "Tel 555-0100 - Fax 555-0199", "Jo Roe, DO -
+            # NPI 1234567893" (OCR's dash for a dot between cells): a semicolon, or a spaced
+            # dash, parts two cells when a number follows the label (not a clause: "asthma;
+            # phone calls")
             return _NUMBER_AFTER.match(line, match.end()) is not None
         return bool(before.strip()) and re.search(r"(?:\s{2,}|\t)$", before) is not None
     return not before.strip() or bool(re.search(r"(?:\s{2,}|\t|\|)\s*$", before))

@@ -148,8 +148,11 @@ def is_label_phrase(phrase: str) -> bool:
         for w in words
     ):
         return False
-    if words[-1] in _MODIFIERS:
-        return False  # "Priority Health": a name; a label's modifier comes before its noun
+    # "Priority Health": a name; a label's modifier comes before its noun, not in what a
+    # "for" names after it ("Primary reason for home health")
+    head = words[: words.index("for")] if "for" in words[1:] else words
+    if head[-1] in _MODIFIERS:
+        return False
     return compose(phrase) is not None
 
 

@@ -194,6 +194,9 @@ def align(row: Row) -> Iterator[Labeled]:
         text = values[v]
         fits = None if owner in (RECIPIENT, OTHER) else _fits(kind, text)
         following = row.labels[i + 1][0] if i + 1 < len(row.labels) else None
+        if kind == "skip" and DATE.fullmatch(text.strip()) and not _fits(following or "", text):
+            v += 1  # "Date of encounter" over "November 7 2026": a date is a date label's
+            continue
         if kind == "skip" or fits is False:
             # an empty field, unless the value fits no label after it either
             if following is not None and _fits(following, text) is not False:
