@@ -2,6 +2,9 @@
 an urgent-care summary, a referral log's wide table, a home-health order): each test one
 general mechanism, on a small page."""
 
+from dataclasses import replace
+
+from app.pipeline.fax_header import fax_header_lines, is_fax_header
 from app.pipeline.fields import extract
 from app.pipeline.fields.phones import read_phone
 from app.pipeline.pages import classify_all
@@ -150,3 +153,41 @@ def test_a_form_of_labelled_particulars_and_an_agency_is_a_referral_not_imaging(
         ]
     )
     assert classify_all([PageText(1, page, "ocr")]) == [PageType.referral]
+
+
+_LOG = "Kettle Moraine Internal Medicine · Outgoing Referral Log · 11.11.2026 · Ph (229)-739-4070"
+
+
+def test_a_log_rows_header_with_name_parts_an_initial_and_a_state_abbreviated() -> None:
+    # "St" after "City" is the state's column; "F" before a phone is a sex's cell, no fax label
+    header = "Last  First  MI  DOB  Sex  Phone  Street  City  St  ZIP"
+    row = "Stoltzfus  Eudora  D  7.15.1955  F  (814)-793-4363 12 Elm St Apt 4  Erie  PA  16501"
+    e = extract([_referral(_LOG, header, row)])
+    assert (e.patient.first_name, e.patient.last_name) == ("Eudora", "Stoltzfus")
+    assert (e.patient.sex, e.patient.phone) == ("F", "+18147934363")
+    address = e.patient.address
+    assert address is not None
+    assert (address.line1, address.city, address.state, address.zip) == (
+        "12 Elm St",
+        "Erie",
+        "PA",
+        "16501",
+    )
+    e = extract([_referral(_LOG, header, "Roe  Jane  03/04/1961  F  (814)-793-4363")])
+    assert (e.patient.first_name, e.patient.sex) == ("Jane", "F")
+
+
+def test_a_letterhead_line_of_cells_gives_the_practice_and_is_no_fax_header() -> None:
+    assert not is_fax_header(_LOG + " · Fax (229)-487-0853")
+    assert is_fax_header("11/14/2026 16:26 FAX (870) 749-2583 -> (515) 393-6945 p2/3")
+    page = PageText(1, f"{_LOG} · Fax (229)-487-0853\nPatient: Roe, Jane", "text")
+    page = replace(page, fax_header_lines=fax_header_lines(page.text))
+    e = extract([page])
+    assert e.referrer.practice_name == "Kettle Moraine Internal Medicine"
+
+
+def test_an_email_run_on_into_the_next_cells_words_ends_at_its_domain() -> None:
+    run_on = "thomasina.zamora52@outlook.comOptima Health"
+    e = extract([_referral("Patient: Roe, Jane", "Email", run_on, "Payer")])
+    assert e.patient.email == "thomasina.zamora52@outlook.com"
+    assert e.confidence["patient.email"] < 0.9

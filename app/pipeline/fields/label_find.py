@@ -305,6 +305,8 @@ def header_row(line: str) -> list[tuple[str, str | None]] | None:
             position += hint.end()
             continue
         matches = [(m.end(), k, o) for p, k, o in AT_POSITION if (m := p.match(text, position))]
+        if not matches and found and found[-1][0] == "city" and (m := _ST.match(text, position)):
+            matches.append((m.end(), "state", found[-1][1]))  # "City  St  ZIP"
         if not matches:
             # a label the lexicon does not list: "Enrollee ID", "Callback Number"
             composed = label_words.row_label_at(text, position) or _misread_header(text, position)
@@ -321,6 +323,10 @@ def header_row(line: str) -> list[tuple[str, str | None]] | None:
     if len(found) >= 3 and found[0][0] != "name" and _PATIENT_COLUMN.match(text):
         found.insert(0, ("name", PATIENT))  # "Patient DOB Sex Phone": "Patient" is a column
     return found if len(found) >= 2 and values else None
+
+
+# "St" after a city's column heading is its state's (elsewhere a street's or a saint's).
+_ST = re.compile(r"st\.?(?=[\s/|]|$)", re.IGNORECASE)
 
 
 _HEADER_WORD = re.compile(r"(?P<word>[A-Z0-9]{3,12})\.?(?=\s|$)")

@@ -169,10 +169,16 @@ def _row_block(lines: list[str], index: int) -> list[str]:
     block: list[str] = []
     for j in range(index + 1, min(len(lines), index + 6)):
         text = lines[j].strip()
-        if not text or find_labels(text) or section_of(text) is not None or header_row(text):
+        if not text or _worded_labels(text) or section_of(text) is not None or header_row(text):
             break
         block.append(text)
     return block
+
+
+def _worded_labels(text: str) -> list[Label]:
+    """The labels of a line but a letter's: under a header row "F  (814) 793-4363" is a
+    sex's cell and a phone's, not a fax's label and its number."""
+    return [label for label in find_labels(text) if len(text[label.start : label.end]) > 2]
 
 
 # OCR reads a label's colon as a semicolon ("Tel; +1 608 421 0118"): a phrase where a label

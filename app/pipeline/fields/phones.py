@@ -111,7 +111,12 @@ def _letterhead(item: Labeled, page: PageText) -> float:
 # -- email -----------------------------------------------------------------------------------
 
 EMAIL = "patient.email"
-EMAIL_SHAPE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+# The top-level domain ends where its letters change case: "outlook.comOptima Health" is an
+# address with the next cell's words run on (a narrow table's cells the text layer joined).
+EMAIL_SHAPE = re.compile(
+    r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.(?:[a-z]{2,}(?![a-z])|[A-Z]{2,}(?![A-Z])|[A-Za-z]{2,})"
+)
+_RUN_ON = re.compile(r"@[A-Za-z0-9.\-]+\.[a-z]{2,}[A-Z]")
 _AROUND_AT = re.compile(r"(?<=[A-Za-z0-9]) ?@ ?(?=[A-Za-z0-9])")
 
 
@@ -155,7 +160,9 @@ def email_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Ite
         email = read_email(item.value, ocr=by_number[item.page].method == "ocr")
         if email and score:
             # "ambrose dellorto8@…": a word before the address may be its start, its "_" lost
-            glued = _WORD_BEFORE_ADDRESS.search(item.value) is not None
+            glued = _WORD_BEFORE_ADDRESS.search(item.value) is not None or bool(
+                _RUN_ON.search(item.value)
+            )
             yield candidate(
                 EMAIL,
                 email,
