@@ -74,12 +74,12 @@ def expand(row: Row) -> Iterator[Labeled]:
         if "npi" in kinds and (npi := _NPI.search(free)):
             yield take("npi", owners["npi"], npi.group(0), i)
             free = free.replace(npi.group(0), " ")
-        if "address" in kinds and not any("address" in t for t in taken_kinds):
-            street = _street_cells(kinds, free)
-            if street is not None:
+        if "address" in kinds and "address" not in taken_kinds:
+            cells = _street_cells(kinds, free)
+            if cells is not None:
                 taken_kinds.append("address")
-                yield take("address", owners["address"], street[0], i)
-                free = free.replace(street[1], " ", 1)
+                yield take("address", owners["address"], cells[0], i)
+                free = free.replace(cells[1], " ", 1)
         if "name" in kinds and i == 0:
             # the name is what stands before the first value of another shape
             shapes = [m.start() for p in (DATE, PHONE, EMAIL_SHAPE, _SEX) if (m := p.search(line))]
