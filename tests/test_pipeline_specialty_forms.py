@@ -191,3 +191,10 @@ def test_an_email_run_on_into_the_next_cells_words_ends_at_its_domain() -> None:
     e = extract([_referral("Patient: Roe, Jane", "Email", run_on, "Payer")])
     assert e.patient.email == "thomasina.zamora52@outlook.com"
     assert e.confidence["patient.email"] < 0.9
+
+
+def test_an_urgency_in_capitals_set_among_a_reasons_lines_is_another_cells() -> None:
+    lines = ("Reason", "Chest pain on exertion, URGENT", "rule out coronary", "artery disease")
+    e = extract([_referral("Patient: Roe, Jane", *lines)])
+    assert e.clinical.reason == "Chest pain on exertion, rule out coronary artery disease"
+    assert e.confidence["clinical.reason"] < 0.9

@@ -12,6 +12,7 @@ from app.pipeline.fields.confidence import (
     SHAPE_ONLY,
     Candidate,
     candidate,
+    doubted,
     own_label_score,
     page_factor,
     read_factor,
@@ -302,6 +303,11 @@ def reason_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> It
         if page.page_type not in (None, PageType.referral):
             continue
         reason = _clean_reason(item.value)
+        stray = _STRAY_URGENCY.search(reason or "")
+        if reason and stray and any(c.islower() for c in reason):
+            # "Chest pain on exertion, URGENT rule out …": the next column's urgency, which the
+            # text layer set among the reason's wrapped lines
+            reason = _clean_reason(f"{reason[: stray.start()]} {reason[stray.end() :]}")
         if reason:
             # "Question for the specialist: Does this warrant …?": what the sender asks, which
             # the reason may stand beside
@@ -310,7 +316,7 @@ def reason_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> It
             yield candidate(
                 REASON,
                 reason,
-                own_label_score(item) * 0.95 * asked * complaint,
+                doubted(own_label_score(item) * 0.95 * asked * complaint, stray is not None),
                 page,
                 item.value,
                 key=reason.lower(),
@@ -345,6 +351,8 @@ _ABOUT_A_REFERRAL = re.compile(
 )
 
 
+# An urgency in capitals among a reason's words in lower case: another cell's value.
+_STRAY_URGENCY = re.compile(r"(?<!\S)(?:STAT|URGENT|ROUTINE|ASAP)(?!\S)")
 # A question put to the specialist is weaker evidence of the reason than a stated one.
 QUESTION = 0.5
 # A visit's chief complaint ("A1c 10.2 on metformin") is what the patient came with; beside
