@@ -198,3 +198,9 @@ def test_an_urgency_in_capitals_set_among_a_reasons_lines_is_another_cells() -> 
     e = extract([_referral("Patient: Roe, Jane", *lines)])
     assert e.clinical.reason == "Chest pain on exertion, rule out coronary artery disease"
     assert e.confidence["clinical.reason"] < 0.9
+
+
+def test_a_referring_clinician_named_by_their_field_is_the_referrer() -> None:
+    line = "Referring dentist: Lavinia J. Aucoin, DMD · NPI 2345434411"
+    e = extract([_referral("Patient: Roe, Jane", line)])
+    assert e.referrer.provider_name == "Lavinia J. Aucoin"
