@@ -23,6 +23,9 @@ _PAGE_MARK = re.compile(
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"\(?\b\d{3}\)?[\s.-]{0,2}\d{3}[\s.-]{0,2}\d{4}\b|\+1[\s\d().-]{10,16}")
+# A practice's phone labelled beside its fax: a letterhead's line; a machine prints its
+# fax number alone, with the time it sent.
+_PHONE_WORD = re.compile(r"\b(?:ph|phone|tel|telephone|office)\.?\s*:?\s*\(?\+?\d", re.IGNORECASE)
 _FAX_WORDS = re.compile(r"\b(?:fax|from|to|sent|received|rcvd|recv)\b\s*:?", re.IGNORECASE)
 
 # How many of the top lines may be a header: some machines print two (sender, then receiver).
@@ -57,4 +60,6 @@ def is_fax_header(line: str) -> bool:
             bool(_FAX_WORDS.search(line)),
         )
     )
+    if not _TIME.search(line) and not _PAGE_MARK.search(line) and _PHONE_WORD.search(line):
+        return False  # "Kettle Clinic · Referral Log · 11.11.2026 · Ph 555… · Fax 555…"
     return when and cues >= 1 and (cues >= 2 or bool(_TIME.search(line)))

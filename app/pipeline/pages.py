@@ -10,6 +10,7 @@ often it occurs, so one long page of notes mentioning "MRI" does not become imag
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from app.pipeline.types import PageText
 from models.document import DocumentType, PageType
@@ -42,6 +43,8 @@ _REFERRAL = _cues(
         r"|recommendations?)\b|\ban?\s+(?:consultation|opinion|evaluation|assessment)\b",
     ),
     (2.0, r"\bplease\s+(?:see|evaluate|schedule|assess|contact\s+the\s+patient)\b"),
+    # a home-health order names the agency it refers the patient to
+    (1.5, r"\bhome\s+health\s+(?:agency|services|referral|order)\b"),
     (1.5, r"\bthank\s+you\s+for\s+(?:seeing|evaluating|your|the\s+consult|agreeing)\b"),
     (1.5, r"\bdear\s+(?:dr\.?|doctor|colleague|provider|specialist)\b"),
     (2.5, r"\bsend(?:ing)?\b[^.\n]{0,60}\bto\s+(?:you|your)\b"),
@@ -80,10 +83,11 @@ _DEMOGRAPHICS = tuple(
     re.compile(p, re.IGNORECASE | re.MULTILINE)
     for p in (
         r"\b(?:patient|pt)(?:'s)?\s*(?:name)?\s*:|\bname\s*:|\b(?:first|last)\s+name\b|\bsurname\b"
-        r"|^\s*(?:patient\s+|member\s+)?name\s*$",  # a label above its value
+        r"|^\s*(?:patient\s+|member\s+)?name\s*$"  # a label above its value
+        r"|^\s*(?:patient|client|member)(?:'s)?(?:\s+name)?(?:\s{2,}|\t)\S",  # a cell before it
         r"\b(?:dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date|born)\b",
         r"\b(?:sex|gender)\b|\bm\s*/\s*f\b",
-        r"\b(?:address|street|city|zip)\b",
+        r"\b(?:address|street|city|zip|residence)\b",
         r"\b(?:phone|tel|mobile|cell|contact)\b",
         r"\b(?:insurance|health\s+plan|payer|coverage|member\s*(?:id|#|no)|subscriber)\b",
         r"\b(?:physician|provider|doctor|clinician|npi)\b|\bdr\.?\s+[a-z]",
@@ -300,25 +304,34 @@ def classify_all(pages: Sequence[PageText]) -> list[PageType]:
     """Every page's type, reading each in the light of the one before it.
 
     A page that says too little about itself (``other``) but says it continues ("Page 2
-    of 2") takes the type of the previous page of the same file: the second page of a
-    chart printout of a referral order is still the referral; so does one after a referral
-    page that names the patient's birth date again. A page titled a referral
+    of 2"), or repeats the heading of the page before it (a form's letterhead and title on
+    each of its pages), takes the type of the previous page of the same file: the second
+    page of a chart printout of a referral order is still the referral; so does one after a
+    referral page that names the patient's birth date again. A page titled a referral
     whose next page of the same file continues it as a referral is the referral's first
     page, however much clinical history it tells.
     """
     by_page = [scores(page.body) for page in pages]
     types: list[PageType] = []
+    carried: list[int] = []  # pages that take the type of the page before them
     for index, page in enumerate(pages):
         kind = best_type(by_page[index])
-        if kind == PageType.other and index and _CONTINUED.search(page.body):
+        if kind == PageType.other and index:
             before = pages[index - 1]
-            if before.document_index == page.document_index and types[-1] in _CARRIED_OVER:
+            if (
+                before.document_index == page.document_index
+                and types[-1] in _CARRIED_OVER
+                and (_CONTINUED.search(page.body) or _same_heading(before.body, page.body))
+            ):
                 kind = types[-1]
-        elif kind == PageType.other and index and _IDENTITY.search(page.body):
-            # a page of the referral's file after it that names the patient again (her birth
-            # date) and reads as nothing else: the referral's own second page (a certification)
-            before = pages[index - 1]
-            if before.document_index == page.document_index and types[-1] == PageType.referral:
+                carried.append(index)
+            elif (
+                before.document_index == page.document_index
+                and types[-1] == PageType.referral
+                and _IDENTITY.search(page.body)
+            ):
+                # a page of the referral's file after it that names the patient again (her
+                # birth date) and reads as nothing else: the referral's own second page
                 kind = PageType.referral
         types.append(kind)
     for index in range(len(pages) - 2, -1, -1):
@@ -337,6 +350,8 @@ def classify_all(pages: Sequence[PageText]) -> list[PageType]:
         sender = _most_like_a_referral(by_page, types)
         if sender is not None:
             types[sender] = PageType.referral
+    for index in carried:  # the page before may since have been found to be the referral
+        types[index] = types[index - 1]
     return types
 
 
@@ -355,6 +370,20 @@ def _most_like_a_referral(
         if types[index] != PageType.cover_sheet and score[PageType.referral] >= FLOOR
     ]
     return max(candidates, key=lambda c: (c[0], -c[1]))[1] if candidates else None
+
+
+# How alike two pages' first lines must be to be one heading (OCR reads each copy a little
+# differently).
+_SAME_HEADING = 0.9
+
+
+def _same_heading(before: str, page: str) -> bool:
+    """Whether a page opens with the heading the page before it opened with: its first
+    lines, three or more of them (a practice's name alone heads many kinds of page)."""
+    first, second = _head(before), _head(page)
+    if len(first.split("\n")) < 3:
+        return False
+    return SequenceMatcher(None, first, second).ratio() >= _SAME_HEADING
 
 
 def _head(text: str) -> str:

@@ -129,7 +129,10 @@ def _city(text: str) -> str:
     return city.title() if city.isupper() else city
 
 
-_IDENTITY = re.compile(r"\b(?:MRN|DOB|D\.O\.B|home|sex|gender|patient)\b", re.IGNORECASE)
+# (a "Home Health" form's title or agency is no patient's home)
+_IDENTITY = re.compile(
+    r"\b(?:MRN|DOB|D\.O\.B|home(?!\s+health)|sex|gender|patient)\b", re.IGNORECASE
+)
 
 
 def _garbled_label(line: str) -> bool:

@@ -35,9 +35,10 @@ _CODE = re.compile(
 )
 _BARE_CODE = re.compile(r"(?<![A-Za-z0-9.])(?P<code>[A-Z][0-9]{2}[0-9A-Z]{1,4})(?![A-Za-z0-9])")
 # Anything shaped like a dotted code, however OCR spelled it: "MS4.42", "£11.42".
-# A code's shape; also as OCR splits one with a space ("El 1.42" for E11.42).
+# A code's shape; also as OCR splits one with a space ("El 1.42" for E11.42), or reads one
+# letter as two ("DS50.9").
 _CODE_LIKE = re.compile(
-    r"(?<![\w.])(?:\S[0-9A-Za-z]{2}|[A-Z][0-9A-Za-z] [0-9A-Za-z]|[A-Z] [0-9A-Za-z]{2})"
+    r"(?<![\w.])(?:\S[0-9A-Za-z]{2,3}|[A-Z][0-9A-Za-z] [0-9A-Za-z]|[A-Z] [0-9A-Za-z]{2})"
     r"\.[0-9A-Za-z]{1,4}(?![\w.])"
 )
 UNREAD_CODE = 0.7
@@ -298,19 +299,28 @@ def reason_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> It
             if reason and read_name(item.value) is None and not _ABOUT_A_REFERRAL.search(reason):
                 yield candidate(REASON, reason, NARRATIVE, page, item.value, key=reason.lower())
             continue
-        if item.kind != "reason":
+        if item.kind not in ("reason", "complaint"):
             continue
         if page.page_type not in (None, PageType.referral):
             continue
         reason = _clean_reason(item.value)
+        stray = _STRAY_URGENCY.search(reason or "")
+        if reason and stray and any(c.islower() for c in reason):
+            # "Chest pain on exertion, URGENT rule out …": the next column's urgency, which the
+            # text layer set among the reason's wrapped lines
+            reason = _clean_reason(f"{reason[: stray.start()]} {reason[stray.end() :]}")
         if reason:
             # "Question for the specialist: Does this warrant …?": what the sender asks, which
             # the reason may stand beside
             asked = QUESTION if reason.endswith("?") else 1.0
+            complaint = COMPLAINT if item.kind == "complaint" else 1.0
             yield candidate(
                 REASON,
                 reason,
-                doubted(own_label_score(item) * 0.95 * asked, _wraps_on(page, item)),
+                doubted(
+                    own_label_score(item) * 0.95 * asked * complaint,
+                    stray is not None or _wraps_on(page, item),
+                ),
                 page,
                 item.value,
                 key=reason.lower(),
@@ -362,8 +372,13 @@ _ABOUT_A_REFERRAL = re.compile(
 )
 
 
+# An urgency in capitals among a reason's words in lower case: another cell's value.
+_STRAY_URGENCY = re.compile(r"(?<!\S)(?:STAT|URGENT|ROUTINE|ASAP)(?!\S)")
 # A question put to the specialist is weaker evidence of the reason than a stated one.
 QUESTION = 0.5
+# A visit's chief complaint ("A1c 10.2 on metformin") is what the patient came with; beside
+# a "Reason" for the referral it gives way.
+COMPLAINT = 0.9
 # A specialty's name alone ("eConsult request: Neurology") says whom the request is for,
 # not what for.
 _SPECIALTY_ALONE = re.compile(

@@ -110,8 +110,9 @@ _ONE_LETTER = ("phone_short", "fax_short")
 
 # "Direct line 850 715 9680": a label phrase, a space, a phone number
 _BEFORE_A_NUMBER = re.compile(r"^\s*(?P<head>[^\W\d_][A-Za-z/&'.\- ]{2,30}?) (?=[(+]?\d{3})")
-# "Clinical reason    Asthma": a label phrase, a column's gap, its value
-_BEFORE_A_GAP = re.compile(r"^\s*(?P<head>[^\W\d_][\w/&'().\-# ]{2,40}?)(?:\s{2,}|\t)\S")
+# "Clinical reason    Asthma": a label phrase, a column's gap, its value (OCR may read the
+# table's rule before it as a bracket or a bar: "[Clinical reason")
+_BEFORE_A_GAP = re.compile(r"^\s*[\[{|]?(?P<head>[^\W\d_][\w/&'().\-# ]{2,40}?)(?:\s{2,}|\t)\S")
 
 
 def _with_composed(line: str, labels: list[Label]) -> list[Label]:
@@ -139,11 +140,11 @@ def _with_composed(line: str, labels: list[Label]) -> list[Label]:
         whole
         and not listed
         and (not widened or ":" not in line)
-        and label_words.is_label_phrase(_WHOLE_HINT.sub("", whole))
+        and label_words.is_label_phrase(_without_hint(whole))
     ):
         # "Plan member ID" alone on its line: one label, its value under it; so is
         # "Ordering clinician (print)", a note in brackets of how to fill it in
-        kind, owner = classify(_WHOLE_HINT.sub("", whole))
+        kind, owner = classify(_without_hint(whole))
         start = len(line) - len(line.lstrip())
         return [Label(kind, owner, start, len(line.rstrip()), "", True)]
     before_number = _BEFORE_A_NUMBER.match(line)
@@ -160,7 +161,7 @@ def _with_composed(line: str, labels: list[Label]) -> list[Label]:
     gap = _BEFORE_A_GAP.match(line) if ":" not in line else None
     if gap and not widened and in_lexicon(gap["head"]) is None and _is_cell_label(gap["head"]):
         # a column's gap ends a label the lexicon does not list as a colon would
-        kind, owner = classify(gap["head"])
+        kind, owner = classify(_without_hint(gap["head"]))
         return [Label(kind, owner, gap.start("head"), gap.end("head"), "", True)]
     if gap and widened and _is_cell_label(gap["head"]):
         head_end = gap.end("head")
@@ -193,19 +194,27 @@ def _with_composed(line: str, labels: list[Label]) -> list[Label]:
     return sorted(kept + composed, key=lambda label: label.start)
 
 
-_WHOLE_HINT = re.compile(r"\s*\([^()]{1,30}\)$")
-
-
 def _is_cell_label(head: str) -> bool:
     """Whether a row's first cell of several words is a label, listed or composed."""
+    head = _without_hint(head)
     if len(head.split()) < 2:  # a lone word is the lexicon's to name
         return False
     return in_lexicon(head) is not None or label_words.is_label_phrase(head)
 
 
+_TRAILING_HINT = re.compile(r"\s*\([^()]{1,30}\)\s*$")
+
+
+def _without_hint(head: str) -> str:
+    """ "Best phone (OK to leave message)": a cell's label and what it says in brackets of
+    how to use it, which names no field."""
+    return _TRAILING_HINT.sub("", head)
+
+
 def _cell_kind(head: str) -> tuple[str, str | None]:
     """A cell label's kind, and its owner from its own words where the lexicon leaves it to
     the section ("Patient address" is the patient's under the ordering provider's rows)."""
+    head = _without_hint(head)
     listed = in_lexicon(head)
     composed = label_words.compose(" ".join(head.lower().split()))
     if listed is None:
@@ -257,10 +266,11 @@ def _stands_as_label(line: str, match: re.Match[str]) -> bool:
         # longest_at_start
         if re.search(r"\|\s*$", before):
             return True  # "| NPI 1234567893 |" (a dot parting cells is a gap: label_lines)
-        if re.search(r";\s*$|\d\s+[-\u2013\u2014]\s+$", before):
-            # "Callback 555-0100; fax 555-0199", "Tel 555-0100 - Fax 555-0199": a semicolon,
-            # or a spaced dash after a number, parts two cells when a number follows the
-            # label (not a clause: "asthma; phone calls")
+        if re.search(r";\s*$|\S\s+[-\u2013\u2014]\s+$", before):
+            # "Callback 555-0100; fax 555-0199", "Tel 555-0100 - Fax 555-0199", "Jo Roe, DO -
+            # NPI 1234567893" (OCR's dash for a dot between cells): a semicolon, or a spaced
+            # dash, parts two cells when a number follows the label (not a clause: "asthma;
+            # phone calls")
             return _NUMBER_AFTER.match(line, match.end()) is not None
         return bool(before.strip()) and re.search(r"(?:\s{2,}|\t)$", before) is not None
     return not before.strip() or bool(re.search(r"(?:\s{2,}|\t|\|)\s*$", before))
@@ -304,6 +314,8 @@ def header_row(line: str) -> list[tuple[str, str | None]] | None:
             position += hint.end()
             continue
         matches = [(m.end(), k, o) for p, k, o in AT_POSITION if (m := p.match(text, position))]
+        if not matches and found and found[-1][0] == "city" and (m := _ST.match(text, position)):
+            matches.append((m.end(), "state", found[-1][1]))  # "City  St  ZIP"
         if not matches:
             # a label the lexicon does not list: "Enrollee ID", "Callback Number"
             composed = label_words.row_label_at(text, position) or _misread_header(text, position)
@@ -320,6 +332,10 @@ def header_row(line: str) -> list[tuple[str, str | None]] | None:
     if len(found) >= 3 and found[0][0] != "name" and _PATIENT_COLUMN.match(text):
         found.insert(0, ("name", PATIENT))  # "Patient DOB Sex Phone": "Patient" is a column
     return found if len(found) >= 2 and values else None
+
+
+# "St" after a city's column heading is its state's (elsewhere a street's or a saint's).
+_ST = re.compile(r"st\.?(?=[\s/|]|$)", re.IGNORECASE)
 
 
 _HEADER_WORD = re.compile(r"(?P<word>[A-Z0-9]{3,12})\.?(?=\s|$)")

@@ -153,6 +153,8 @@ def _caption_after(line: str) -> str:
         return line
     if longest_at_start(parts[0]) is not None:
         return line  # "Tel 555-201-0100 - Fax 555-201-0101": labels before their values
+    if ":" in parts[0] and find_labels(parts[0]):
+        return line  # "Physician: Jo Roe, DO - NPI 1234567893": the first cell a label's
     pairs: list[str] = []
     value = parts[0].strip()
     for part in parts[1:]:

@@ -31,7 +31,7 @@ _KIND_OWNERS = {
 }
 
 
-_CLINICAL_KINDS = {"reason", "diagnosis", "urgency", "re", "skip"}
+_CLINICAL_KINDS = {"reason", "complaint", "diagnosis", "urgency", "re", "skip"}
 
 
 # A generic label names another field for each party: the "Name" of a payer is the payer, the

@@ -111,7 +111,14 @@ def words_of(phrase: str) -> list[str]:
     text = BOX_NUMBER.sub("", phrase.lower())
     text = re.sub(r"[()]", " ", text).replace("e-mail", "email")
     words = [part for w in _TOKEN.findall(text) for part in _unglued(w.strip("-/"))]
-    return [w for w in words if w and w not in ("(s)",)]
+    words = [w for w in words if w and w not in ("(s)",)]
+    if set(words) & _REFERRER_WORDS:
+        # "Referring dentist", "Ordering podiatrist": a clinician named by their field
+        words = ["clinician" if _A_FIELDS_CLINICIAN.fullmatch(w) else w for w in words]
+    return words
+
+
+_A_FIELDS_CLINICIAN = re.compile(r"(?![a-z]*(?:specialist|physician)$)[a-z]{3,}(?:ist|ician)")
 
 
 def _unglued(word: str) -> list[str]:
@@ -148,8 +155,11 @@ def is_label_phrase(phrase: str) -> bool:
         for w in words
     ):
         return False
-    if words[-1] in _MODIFIERS:
-        return False  # "Priority Health": a name; a label's modifier comes before its noun
+    # "Priority Health": a name; a label's modifier comes before its noun, not in what a
+    # "for" names after it ("Primary reason for home health")
+    head = words[: words.index("for")] if "for" in words[1:] else words
+    if head[-1] in _MODIFIERS:
+        return False
     return compose(phrase) is not None
 
 

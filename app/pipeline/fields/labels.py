@@ -70,7 +70,7 @@ _IDENTITY_REACH = 6
 def _opens_a_text(line: str) -> bool:
     """ "Reason for Referral:" alone on its line is the label of the text under it."""
     labels = find_labels(line)
-    return bool(labels) and labels[0].kind in ("reason", "diagnosis")
+    return bool(labels) and labels[0].kind in ("reason", "complaint", "diagnosis")
 
 
 def _heading_start(line: str) -> str | None:
@@ -167,10 +167,16 @@ def _row_block(lines: list[str], index: int) -> list[str]:
     block: list[str] = []
     for j in range(index + 1, min(len(lines), index + 6)):
         text = lines[j].strip()
-        if not text or find_labels(text) or section_of(text) is not None or header_row(text):
+        if not text or _worded_labels(text) or section_of(text) is not None or header_row(text):
             break
         block.append(text)
     return block
+
+
+def _worded_labels(text: str) -> list[Label]:
+    """The labels of a line but a letter's: under a header row "F  (814) 793-4363" is a
+    sex's cell and a phone's, not a fax's label and its number."""
+    return [label for label in find_labels(text) if len(text[label.start : label.end]) > 2]
 
 
 # OCR reads a label's colon as a semicolon ("Tel; +1 608 421 0118"): a phrase where a label
@@ -303,7 +309,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             among_cells = len(_cells(line[label.end : end])) >= 2
             line_of_value = index
             is_below = False
-            many = label.kind in ("reason", "diagnosis")
+            many = label.kind in ("reason", "complaint", "diagnosis")
             # "REASON FOR REFERRAL" alone, no colon: a heading over its text, never one of a
             # column of bare labels ("ICD-10-CM" captions above it are no such column)
             over_a_text = many and ":" not in line

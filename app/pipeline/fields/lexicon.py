@@ -111,7 +111,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     (r"fax back to|please fax (?:back )?to|return fax to", "fax", REFERRER),
     # -- address
     (
-        r"(?:home |mailing |street |patient |pt\.? )?address(?: line)?(?: ?1)?|street|addr\.?",
+        r"(?:home |mailing |street |patient |pt\.? )?address(?: line)?(?: ?1)?|street|addr\.?"
+        r"|residence",
         "address",
         None,
     ),
@@ -158,10 +159,16 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     # -- clinical
     (
         r"reason for (?:referral|consult(?:ation)?|visit|request)|referral reason|reason"
-        r"|chief complaint|indication|clinical indication|presenting problem|clinical question"
+        r"|indication|clinical indication|clinical question"
         r"|services? requested|requested service|request|diagnosis ?/ ?reason|rsn\.?"
-        r"|reason ?/ ?diagnosis|consult(?:ation)? for|(?:presenting )?complaint",
+        r"|reason ?/ ?diagnosis|consult(?:ation)? for",
         "reason",
+        CLINICAL,
+    ),
+    # what the patient came with: the reason where nothing names the referral's own
+    (
+        r"chief complaint|presenting (?:problem|concern)|(?:presenting )?complaint",
+        "complaint",
         CLINICAL,
     ),
     (
@@ -209,6 +216,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         r"mrn|specimen id|accession(?: #| number)?|sample id|order id|patient id|pt\.? id"
         r"|patient #|patient number|chart(?: #| number)?|account"
         r"|medical record(?: number| #| no\.?)?|ssn|social security(?: number| #)?|age"
+        # (a longer label before the shorter one it starts with: the first that fits is taken)
+        r"|date of (?:visit|encounter)|encounter date"
         r"|date|referral date|date of referral|visit date|date of service|dos|signature|signed"
         r"|(?:provider|physician|referring provider)'?s? signature"
         r"|medications?|allergies|history|hpi|assessment|pages?|cc"
@@ -219,7 +228,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         r"|prior auth(?:orization)?|subscriber(?: name)?|policy ?holder|insured(?: name)?"
         r"|guarantor|emergency contact|contact name|county|country|credentials|title"
         r"|height|weight|bp|pulse|preferred language|interpreter|vitals|exam|impression|pager"
-        r"|findings|results?|order(?: #| number| date)?|status|type|specialty requested"
+        r"|(?:clinical )?findings|results?|order(?: #| number| date)?|status|type"
+        r"|specialty requested|services? ordered|homebound(?: status| because)?"
         r"|cob|coordination of benefits|referral (?:id|#|number)|created|rel\.|code status",
         "skip",
         None,

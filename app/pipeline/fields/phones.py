@@ -34,14 +34,21 @@ PHONE = re.compile(
 
 
 def read_phone(text: str) -> tuple[str | None, bool]:
-    """The first phone number written in ``text``, E.164, and whether OCR repair was needed."""
+    """The first phone number written in ``text``, E.164, and whether it is in doubt: OCR
+    had to repair it, or its exchange is none a North American number has."""
     match = PHONE.search(text)
     if match is None or match.start() > 4:
         # "Fax completed form to 555-…": a number at the end of a sentence is someone else's
         return None, False
     fixed = as_digits(match.group(0))
-    repaired = fixed != match.group(0)
-    return phone_e164(fixed), repaired
+    number = phone_e164(fixed)
+    return number, fixed != match.group(0) or not _exchange_dialable(number)
+
+
+def _exchange_dialable(number: str | None) -> bool:
+    """ "(301)-058-0432": no exchange starts with 0 or 1, so a digit of it was likely misread
+    (958). A "555 123-4567" of an example is kept, but not shown as sure."""
+    return number is None or not number.startswith("+1") or number[5] not in "01"
 
 
 def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
@@ -104,7 +111,12 @@ def _letterhead(item: Labeled, page: PageText) -> float:
 # -- email -----------------------------------------------------------------------------------
 
 EMAIL = "patient.email"
-EMAIL_SHAPE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+# The top-level domain ends where its letters change case: "outlook.comOptima Health" is an
+# address with the next cell's words run on (a narrow table's cells the text layer joined).
+EMAIL_SHAPE = re.compile(
+    r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.(?:[a-z]{2,}(?![a-z])|[A-Z]{2,}(?![A-Z])|[A-Za-z]{2,})"
+)
+_RUN_ON = re.compile(r"@[A-Za-z0-9.\-]+\.[a-z]{2,}[A-Z]")
 _AROUND_AT = re.compile(r"(?<=[A-Za-z0-9]) ?@ ?(?=[A-Za-z0-9])")
 
 
@@ -148,7 +160,9 @@ def email_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Ite
         email = read_email(item.value, ocr=by_number[item.page].method == "ocr")
         if email and score:
             # "ambrose dellorto8@…": a word before the address may be its start, its "_" lost
-            glued = _WORD_BEFORE_ADDRESS.search(item.value) is not None
+            glued = _WORD_BEFORE_ADDRESS.search(item.value) is not None or bool(
+                _RUN_ON.search(item.value)
+            )
             yield candidate(
                 EMAIL,
                 email,

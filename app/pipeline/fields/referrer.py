@@ -195,11 +195,14 @@ def _letterhead(page: PageText, lines: list[str]) -> Iterator[Candidate]:
         if not text or number < page.fax_header_lines:
             continue  # the fax machine's header line is the machine's, not the letterhead
         seen += 1
-        if seen > 4 or _ends_letterhead(text) or SALUTATION.match(text):
-            return
         # "Summit Health Partners - Referral Coordinator Worksheet": the name before the dash
         # "Valley Clinic    ENCOUNTER FORM": the first cell, before a wide gap
-        name = re.split(r"\s+[-\u2013\u2014|]\s+|\s{2,}|\t", text)[0]
+        # "Kettle Clinic · Referral Log · Ph 555-201-0100": the first of a line's cells, the
+        # numbers after it labelled
+        name = re.split(r"\s+[-\u2013\u2014|\u00b7\u2022]\s+|\s{2,}|\t", text)[0]
+        ends = _ends_letterhead(text)
+        if seen > 4 or SALUTATION.match(text) or (ends and _ends_letterhead(name)):
+            return
         practice = read_practice(name)
         if (
             practice
@@ -216,6 +219,8 @@ def _letterhead(page: PageText, lines: list[str]) -> Iterator[Candidate]:
                 key=name_key(practice),
                 line=number,
             )
+            return
+        if ends:
             return
 
 

@@ -42,9 +42,11 @@ def expand(row: Row) -> Iterator[Labeled]:
 
     kinds = [kind for kind, _ in row.labels]
     owners = dict(reversed(row.labels))
+    taken_kinds: list[str] = []
     if "address" in kinds:
         for i, line in enumerate(lines):
             if STREET.match(line):
+                taken_kinds.append("address")
                 street = line
                 if i + 1 < len(lines) and CSZ.search(lines[i + 1]):
                     street = f"{line}, {lines[i + 1]}"
@@ -72,6 +74,12 @@ def expand(row: Row) -> Iterator[Labeled]:
         if "npi" in kinds and (npi := _NPI.search(free)):
             yield take("npi", owners["npi"], npi.group(0), i)
             free = free.replace(npi.group(0), " ")
+        if "address" in kinds and "address" not in taken_kinds:
+            cells = _street_cells(kinds, free)
+            if cells is not None:
+                taken_kinds.append("address")
+                yield take("address", owners["address"], cells[0], i)
+                free = free.replace(cells[1], " ", 1)
         if "name" in kinds and i == 0:
             # the name is what stands before the first value of another shape
             shapes = [m.start() for p in (DATE, PHONE, EMAIL_SHAPE, _SEX) if (m := p.search(line))]
@@ -97,7 +105,33 @@ def expand(row: Row) -> Iterator[Labeled]:
 
 
 _PATIENT_KINDS = {"dob", "sex", "phone", "email", "address"}
-_NAME_PARTS = ("last", "first")
+_NAME_PARTS = ("last", "first", "middle")
+# A street in a row's cells: a house number and words, up to the next wide gap.
+_STREET_CELL = re.compile(r"(?<![\w\-.(/])\d{1,6}[A-Za-z]?(?: [A-Za-z0-9#.\-]+)+")
+_CSZ_KINDS = ("city", "state", "zip")
+
+
+def _street_cells(kinds: list[str], free: str) -> tuple[str, str] | None:
+    """ "Street  City  St  ZIP" over "… 1317 N Chickasaw Ave Apt 118  Valdosta  GA  31659":
+    the street's cell and the city, state and ZIP cells after it, as one address (and the
+    text they take), when the columns after the street are those and each cell has its
+    shape."""
+    after = kinds[kinds.index("address") + 1 :]
+    if tuple(after[:3]) != _CSZ_KINDS:
+        return None
+    match = _STREET_CELL.search(free)
+    if match is None:
+        return None
+    cells = [c.strip() for c in _CELL_GAP.split(free[match.end() :].strip())][:3]
+    if len(cells) != 3:
+        return None
+    value = f"{match.group(0)}, {cells[0]}, {cells[1]} {cells[2]}"
+    if not CSZ.search(value):
+        return None
+    taken = free[match.start() : match.end()] + free[match.end() :].split(cells[2], 1)[0]
+    return value, f"{taken}{cells[2]}"
+
+
 _CELL_GAP = re.compile(r"\s{2,}|\t")
 _DIGIT = re.compile(r"\d")
 
@@ -107,10 +141,12 @@ def _name_parts(kinds: list[str], line: str) -> list[tuple[str, str]]:
     first value of another shape, one a name part, in the order of the name labels (only
     when there are as many such cells as labels: a cell more or less says nothing)."""
     parts = [k for k in kinds if k in _NAME_PARTS]
-    if not parts:
+    if not parts or parts == ["middle"]:
         return []
     shapes = [m.start() for p in (DATE, PHONE, EMAIL_SHAPE) if (m := p.search(line))]
     cells = [c.strip() for c in _CELL_GAP.split(line[: min(shapes, default=len(line))].strip())]
+    if len(cells) == len(parts) - 1 and "middle" in parts:
+        parts.remove("middle")  # "Roe  Jane  03/04/1961" under "Last  First  MI  DOB"
     if len(cells) != len(parts):
         return []
     pairs = list(zip(parts, cells, strict=True))
@@ -176,6 +212,7 @@ def _fits(kind: str, text: str) -> bool | None:
         "name": lambda t: read_name(t) is not None,
         "provider": lambda t: read_name(t) is not None,
         "first": lambda t: t[:1].isupper() and len(t.split()) <= 2,
+        "middle": lambda t: re.fullmatch(r"[A-Z]\.?", t) is not None,
         "last": lambda t: t[:1].isupper() and len(t.split()) <= 3,
         "insurer": lambda t: not any(c.isdigit() for c in t),
         "practice": lambda t: not any(c.isdigit() for c in t),
@@ -194,6 +231,9 @@ def align(row: Row) -> Iterator[Labeled]:
         text = values[v]
         fits = None if owner in (RECIPIENT, OTHER) else _fits(kind, text)
         following = row.labels[i + 1][0] if i + 1 < len(row.labels) else None
+        if kind == "skip" and DATE.fullmatch(text.strip()) and not _fits(following or "", text):
+            v += 1  # "Date of encounter" over "November 7 2026": a date is a date label's
+            continue
         if kind == "skip" or fits is False:
             # an empty field, unless the value fits no label after it either
             if following is not None and _fits(following, text) is not False:
