@@ -70,9 +70,10 @@ def clear(image: Image.Image, dpi: int) -> Image.Image:
     if dpi <= 0:
         raise ValueError("dpi must be positive")
     pixels = np.asarray(image)
-    if int(np.median(pixels[::2, ::2])) - int(pixels.min()) < 40:
-        return image  # a blank or flat page: no ink to speak of
-    paper, threshold = _levels(pixels)
+    found = ink_threshold(pixels)
+    if found is None:
+        return image
+    paper, threshold = found
     dark = pixels <= threshold
     erase = _leaders(dark, dpi)
     if not erase.any():
@@ -80,6 +81,14 @@ def clear(image: Image.Image, dpi: int) -> Image.Image:
     out = pixels.copy()
     out[erase] = paper
     return Image.fromarray(out, mode="L")
+
+
+def ink_threshold(pixels: np.ndarray) -> tuple[int, int] | None:
+    """The paper's grey and the ink's threshold, or None for a blank or flat page (no ink
+    to speak of)."""
+    if int(np.median(pixels[::2, ::2])) - int(pixels.min()) < 40:
+        return None
+    return _levels(pixels)
 
 
 def _levels(pixels: np.ndarray) -> tuple[int, int]:
