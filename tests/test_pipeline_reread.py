@@ -50,3 +50,11 @@ def test_a_second_reading_less_sure_than_the_first_is_not_taken() -> None:
     words = [("Ogden", (20, 20, 80, 40), 0.5)]  # nothing there to read again
     assert reread.reread(blank, 200, words) == ["Ogden"]
     assert reread.reread(_row(), 200, [("HOME", (20, 40, 60, 52), 0.9)]) == ["HOME"]
+
+
+def test_a_second_reading_that_drops_letters_is_not_taken() -> None:
+    image = Image.new("L", (300, 80), 225)
+    ImageDraw.Draw(image).text((20, 20), "net", font=ImageFont.truetype(REGULAR, 22), fill=40)
+    # the box held more than the second look reads ("@att.net" read as "net")
+    assert reread.reread(image, 200, [("@att.net", (16, 16, 70, 50), 0.3)]) == ["@att.net"]
+    assert reread.reread(image, 200, [("nct", (16, 16, 70, 50), 0.3)]) == ["net"]
