@@ -92,3 +92,28 @@ def test_bad_input_is_refused() -> None:
         leaders.clear(Image.new("RGB", (10, 10)), DPI)
     with pytest.raises(ValueError, match="dpi"):
         leaders.clear(Image.new("L", (10, 10)), 0)
+
+
+def _dashes(draw: ImageDraw.ImageDraw, x0: int, y: int, count: int) -> None:
+    # "-" printed in a monospaced font at 200 dpi: 8 px long, 3 thick, 13 px apart
+    for i in range(count):
+        x = x0 + i * 13
+        draw.rectangle((x, y, x + 7, y + 2), fill=20)
+
+
+def test_a_dashed_rule_under_captions_goes_and_the_captions_stay() -> None:
+    image, draw = _page()
+    _word(draw, 20, 40, "NAME")
+    _word(draw, 300, 40, "ST")
+    _dashes(draw, 20, 90, 16)  # "----------------" under the first caption
+    _dashes(draw, 300, 90, 2)  # "--" under a two-letter one
+    cleared = leaders.clear(image, DPI)
+    assert _ink(cleared, (15, 85, 340, 100)) == 0
+    assert _ink(cleared, (0, 30, 340, 80)) == _ink(image, (0, 30, 340, 80)) > 0
+
+
+def test_hyphens_among_digits_and_a_lone_dash_stay() -> None:
+    image, draw = _page()
+    _word(draw, 20, 40, "555-201-3344 1-2-3-4")
+    _dashes(draw, 600, 60, 1)
+    assert np.array_equal(np.asarray(leaders.clear(image, DPI)), np.asarray(image))

@@ -11,9 +11,14 @@ apart for their size, with only paper between them and above them to the height 
 letters: a full stop, an ellipsis, the dots of "i", a colon, speckles or the pieces of a
 faint word broken up by the threshold never make one.
 
-Underlines and rules were tried too (a horizontal opening): they cost more than they gave
-(a descender through an underline lost its tail, "g" read as "q"; a table without its rules
-read worse), so lines stay for Tesseract, which copes with them.
+A *dashed rule* ("------------" under a printout's column captions, "=====" under its
+heading) goes the same way: a run of short flat dashes, evenly spaced, alone on its line.
+Tesseract read such a rule together with the captions over it (a report's "PATIENT NAME  DOB"
+over its dashes came out as "eager  pean  eee", the captions lost).
+
+Unbroken underlines and rules were tried too (a horizontal opening): they cost more than
+they gave (a descender through an underline lost its tail, "g" read as "q"; a table without
+its rules read worse), so lines stay for Tesseract, which copes with them.
 
 Pure: an 8-bit greyscale image in, a new one out (the same object when there is nothing
 to clear). Sizes are in inches, scaled by the page's resolution.
@@ -38,6 +43,15 @@ PITCH_SPREAD = 0.35
 DOT_ROW_INCHES = 0.012
 # Above a leader's dots, to the height of the letters beside them, there is only paper.
 CLEAR_ABOVE_INCHES = 0.07
+# A dash of a dashed rule: at most this long (a monospaced 12-pt "-" is 0.05 in), at least
+# twice as long as it is thick, and no thicker than a dot.
+DASH_INCHES = 0.08
+DASH_LENGTH = 2.0
+# The dashes of a rule stand apart by at least this many times a dash's length, centre to
+# centre (paper between them: "------" printed in a monospaced font).
+DASH_SPACED = 1.2
+# A caption's rule may be as short as its caption: "--" under "ST".
+MIN_DASHES = 2
 
 
 @dataclass(frozen=True)
@@ -56,9 +70,10 @@ def clear(image: Image.Image, dpi: int) -> Image.Image:
     if dpi <= 0:
         raise ValueError("dpi must be positive")
     pixels = np.asarray(image)
-    if int(np.median(pixels[::2, ::2])) - int(pixels.min()) < 40:
-        return image  # a blank or flat page: no ink to speak of
-    paper, threshold = _levels(pixels)
+    found = ink_threshold(pixels)
+    if found is None:
+        return image
+    paper, threshold = found
     dark = pixels <= threshold
     erase = _leaders(dark, dpi)
     if not erase.any():
@@ -66,6 +81,14 @@ def clear(image: Image.Image, dpi: int) -> Image.Image:
     out = pixels.copy()
     out[erase] = paper
     return Image.fromarray(out, mode="L")
+
+
+def ink_threshold(pixels: np.ndarray) -> tuple[int, int] | None:
+    """The paper's grey and the ink's threshold, or None for a blank or flat page (no ink
+    to speak of)."""
+    if int(np.median(pixels[::2, ::2])) - int(pixels.min()) < 40:
+        return None
+    return _levels(pixels)
 
 
 def _levels(pixels: np.ndarray) -> tuple[int, int]:
@@ -87,20 +110,29 @@ def _leaders(dark: np.ndarray, dpi: int) -> np.ndarray:
     if not count:
         return np.zeros_like(dark)
     most = max(2, round(DOT_INCHES * dpi))
+    longest = max(4, round(DASH_INCHES * dpi))
     sizes = np.bincount(labels.ravel())
     dots: list[_Dot] = []
+    dashes: list[_Dot] = []
     for index, found in enumerate(ndimage.find_objects(labels), start=1):
         if found is None:
             continue
         rows, cols = found
         height, width = rows.stop - rows.start, cols.stop - cols.start
-        if height > most or width > most or max(height, width) > 2.5 * min(height, width):
-            continue
-        y = (rows.start + rows.stop - 1) / 2
-        x = (cols.start + cols.stop - 1) / 2
-        dots.append(_Dot(index, x, y, int(sizes[index]), found))
+        mark = _Dot(
+            index,
+            (cols.start + cols.stop - 1) / 2,
+            (rows.start + rows.stop - 1) / 2,
+            int(sizes[index]),
+            found,
+        )
+        if height <= most and width <= most and max(height, width) <= 2.5 * min(height, width):
+            dots.append(mark)
+        elif height <= most and DASH_LENGTH * height <= width <= longest:
+            dashes.append(mark)
+    runs = _runs(dots, dpi, SPACED, MIN_DOTS) + _runs(dashes, dpi, DASH_SPACED, MIN_DASHES)
     cleared = np.zeros_like(dark)
-    for run in _runs(dots, dpi):
+    for run in runs:
         if _alone(run, labels, most, round(CLEAR_ABOVE_INCHES * dpi)):
             for dot in run:
                 # The dot and the pixel of grey edge around it.
@@ -111,8 +143,9 @@ def _leaders(dark: np.ndarray, dpi: int) -> np.ndarray:
     return cleared
 
 
-def _runs(dots: list[_Dot], dpi: int) -> list[list[_Dot]]:
-    """Rows of evenly spaced, alike dots, left to right."""
+def _runs(dots: list[_Dot], dpi: int, spaced: float, fewest: int) -> list[list[_Dot]]:
+    """Rows of at least ``fewest`` evenly spaced, alike dots (or dashes), left to right,
+    centres at least ``spaced`` times a dot's width apart."""
     pitch = DOT_PITCH_INCHES * dpi
     row = max(1.0, DOT_ROW_INCHES * dpi)
     chains: list[list[_Dot]] = []
@@ -137,16 +170,16 @@ def _runs(dots: list[_Dot], dpi: int) -> list[list[_Dot]]:
             old[:] = [c for c in old if c is not best]
         best.append(dot)
         tails.setdefault(key, []).append(best)
-    return [piece for chain in chains for piece in _even(chain)]
+    return [piece for chain in chains for piece in _even(chain, spaced, fewest)]
 
 
-def _even(chain: list[_Dot]) -> list[list[_Dot]]:
-    if len(chain) < MIN_DOTS:
+def _even(chain: list[_Dot], spaced: float, fewest: int) -> list[list[_Dot]]:
+    if len(chain) < fewest:
         return []
     gaps = np.diff([d.x for d in chain])
     usual = float(np.median(gaps))
     widths = [d.box[1].stop - d.box[1].start for d in chain]
-    if usual < SPACED * float(np.median(widths)):
+    if usual < spaced * float(np.median(widths)):
         return []  # dots as close as a letter's pieces: not a leader
     sizes = np.array([d.size for d in chain], dtype=float)
     alike = np.abs(sizes - np.median(sizes)) <= 0.6 * np.median(sizes) + 1
@@ -156,10 +189,10 @@ def _even(chain: list[_Dot]) -> list[list[_Dot]]:
         if same and piece and abs(gap - usual) <= PITCH_SPREAD * usual:
             piece.append(dot)
             continue
-        if len(piece) >= MIN_DOTS:
+        if len(piece) >= fewest:
             pieces.append(piece)
         piece = [dot] if same else []
-    if len(piece) >= MIN_DOTS:
+    if len(piece) >= fewest:
         pieces.append(piece)
     return pieces
 

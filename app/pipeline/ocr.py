@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
-from app.pipeline import columns, diacritics, tesseract
+from app.pipeline import columns, diacritics, reread, tesseract
 from app.pipeline.fields.lexicon import is_label, is_party
 from app.pipeline.layout import arrange
 from app.pipeline.lines import Box
@@ -203,7 +203,13 @@ def recognize(image: Image.Image, *, dpi: int, deadline: float) -> OcrResult:
             box = item.BoundingBox(level)
             read.append((item.GetUTF8Text(level).strip(), box, item.Confidence(level) / 100))
     api.Clear()
-    texts = diacritics.restore(image, dpi, [(t, box) for t, box, _ in read], deadline=deadline)
+    again = reread.reread(image, dpi, read)
+    texts = diacritics.restore(
+        image,
+        dpi,
+        [(t, box) for t, (_, box, _) in zip(again, read, strict=True)],
+        deadline=deadline,
+    )
     words: list[Word] = []
     boxes: list[Box] = []
     for raw, (_, box, confidence) in zip(texts, read, strict=True):

@@ -15,7 +15,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image
 
-from app.pipeline import files, leaders, ocr, pages
+from app.pipeline import files, leaders, ocr, pages, rules
 from app.pipeline.fax_header import fax_header_lines
 from app.pipeline.text import clean, text_layer
 from app.pipeline.types import Limits, PageText, PipelineError, PipelineTimeout, Word
@@ -78,8 +78,9 @@ def read_page(
             frame = files.load_frame(opened, kind, index, limits)
         image, dpi = frame.image, round(frame.dpi or _dpi_from_width(frame.image))
     _check_deadline(deadline)
-    # Dot leaders and underlines read as garbage that swallows the words beside them.
-    prepared = leaders.clear(ocr.prepare(image), dpi)
+    # Dot leaders and dashed rules read as garbage that swallows the words beside them, a
+    # box's vertical rules as brackets in its label.
+    prepared = rules.clear(leaders.clear(ocr.prepare(image), dpi), dpi)
     _check_deadline(deadline)
     result = ocr.read_upright(prepared, dpi=dpi, deadline=deadline)
     return _page(clean(result.text), "ocr", result.confidence, result.words, number, document_index)
