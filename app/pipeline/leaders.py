@@ -65,15 +65,10 @@ class _Dot:
 
 def clear(image: Image.Image, dpi: int) -> Image.Image:
     """``image`` (mode "L") with its dot leaders painted over."""
-    if image.mode != "L":
-        raise ValueError(f"clear() takes a greyscale (L) image, not mode {image.mode!r}")
-    if dpi <= 0:
-        raise ValueError("dpi must be positive")
-    pixels = np.asarray(image)
-    found = ink_threshold(pixels)
-    if found is None:
+    inked = ink(image, dpi)
+    if inked is None:
         return image
-    paper, threshold = found
+    pixels, paper, threshold = inked
     dark = pixels <= threshold
     erase = _leaders(dark, dpi)
     if not erase.any():
@@ -81,6 +76,18 @@ def clear(image: Image.Image, dpi: int) -> Image.Image:
     out = pixels.copy()
     out[erase] = paper
     return Image.fromarray(out, mode="L")
+
+
+def ink(image: Image.Image, dpi: int) -> tuple[np.ndarray, int, int] | None:
+    """A greyscale (mode "L") page's pixels, its paper's grey and its ink's threshold, or
+    None for a blank or flat page; what every cleaning of a page before OCR starts from."""
+    if image.mode != "L":
+        raise ValueError(f"clear() takes a greyscale (L) image, not mode {image.mode!r}")
+    if dpi <= 0:
+        raise ValueError("dpi must be positive")
+    pixels = np.asarray(image)
+    found = ink_threshold(pixels)
+    return None if found is None else (pixels, *found)
 
 
 def ink_threshold(pixels: np.ndarray) -> tuple[int, int] | None:

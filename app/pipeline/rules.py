@@ -26,7 +26,7 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
-from app.pipeline.leaders import ink_threshold
+from app.pipeline.leaders import ink
 
 # A vertical rule: at least this tall, at most this thick (inches).
 RULE_INCHES = 0.18
@@ -45,15 +45,10 @@ LETTER_GAP_INCHES = 0.015
 def clear(image: Image.Image, dpi: int) -> Image.Image:
     """``image`` (mode "L") with the vertical rules of its boxes painted over and its combs'
     letters set as words."""
-    if image.mode != "L":
-        raise ValueError(f"clear() takes a greyscale (L) image, not mode {image.mode!r}")
-    if dpi <= 0:
-        raise ValueError("dpi must be positive")
-    pixels = np.asarray(image)
-    found = ink_threshold(pixels)
-    if found is None:
+    inked = ink(image, dpi)
+    if inked is None:
         return image
-    paper, threshold = found
+    pixels, paper, threshold = inked
     dark = (pixels <= threshold).astype(np.uint8)
     rules, combs, lines = _rules(dark, dpi)
     if not rules:
