@@ -22,7 +22,7 @@ tuned on: six kinds of US specialty-referral paperwork none of the other layouts
   Spanish with the English beneath in small italics ("Fecha de nacimiento / Date of
   birth"), the answers in English, an interpreter line.
 
-Names, places, payers and practices come from lists no other layout uses (``_eighth``);
+Names, places, payers and practices come from lists no other layout uses (``_CAST``);
 dates run "03.14.1961", "Mar. 14, 1961" (AP month abbreviations: "March 14", "Sept. 3"),
 "3-14-1961", "03/14/1961" or "14 Mar 1961"; phones run "(218) 555-0123", "2185550123",
 "1 (218) 555-0123", "218-555-0123" or "218.555.0123", sometimes with ", ext. 204" (the
@@ -36,7 +36,7 @@ from datetime import date, timedelta
 from bench.corpus import people
 from bench.corpus.context import Ctx
 from bench.corpus.layouts import Layout
-from bench.corpus.people import Address, Facts, Person, _fill, npi, phone
+from bench.corpus.people import Facts, Person, _fill, npi, phone
 from bench.corpus.writing import (
     MONTHS,
     Writer,
@@ -53,7 +53,6 @@ _FIRST_F = ("Seraphina", "Araceli", "Loretta", "Dagny", "Imelda", "Agatha", "Sol
             "Ludmila", "Beatrix", "Concepcion")  # fmt: skip
 _FIRST_M = ("Horatio", "Quentin", "Lysander", "Alaric", "Cyprian", "Gideon", "Jasper",
             "Octavio", "Reginald", "Wendell")  # fmt: skip
-_FIRST = _FIRST_F + _FIRST_M
 _LAST = ("Haverkamp", "Prudhomme", "Strzelecki", "Tennyson", "Lockhart", "Ravensworth",
          "Zielinski", "McCorkle", "Duplessis", "O'Halloran", "Kwiatkowski", "Cromwell",
          "Dunleavy", "Etheridge", "Frobisher", "Gallardo", "Hollingsworth", "Iverson",
@@ -101,40 +100,28 @@ _AREAS = ("920", "603", "304", "765", "309", "815", "254", "325", "540", "706", 
 _EMAIL_DOMAINS = ("yahoo.com", "aol.com", "protonmail.com", "sbcglobal.net", "hotmail.com")
 
 
-def _address(rng: random.Random) -> Address:
-    return people.address(rng, _CITIES, _STREETS, _LINE2, plus_four=0.3, lowest=2)
-
-
-def _person(rng: random.Random, middle: str | None = None, sex: str | None = None) -> Person:
-    first = {"F": _FIRST_F, "M": _FIRST_M}.get(sex or "", _FIRST)
-    return Person(rng.choice(first), rng.choice(_LAST), middle)
-
-
-def _eighth(f: Facts, rng: random.Random, practices: tuple[str, ...] = _PRACTICES) -> Facts:
-    """The same packet with names, places, payer and practice from this set's own lists."""
-    middle = f"{rng.choice('ACEGKLMRSTV')}." if rng.random() < 0.35 else None
-    patient = _person(rng, middle, f.sex)
-    return people.recast(
-        f,
-        rng,
-        patient,
-        person=_person,
-        address=_address,
-        practices=practices,
-        payers=_PAYERS,
-        areas=_AREAS,
-        first=_FIRST,
-        last=_LAST,
-        email=_email,
-    )
-
-
 def _email(patient: Person, rng: random.Random) -> str:
     first = people.ascii_letters(patient.first)
     last = people.ascii_letters(patient.last)
     local = rng.choice((f"{first}{last}", f"{first[0]}{last}", f"{last}.{first}"))
     return f"{local}{rng.randint(1, 99)}@{rng.choice(_EMAIL_DOMAINS)}"
 
+
+# This set's own people, places, payers and practices.
+_CAST = people.Cast(
+    _FIRST_F,
+    _FIRST_M,
+    _LAST,
+    _CITIES,
+    _STREETS,
+    _LINE2,
+    _PAYERS,
+    _AREAS,
+    _PRACTICES,
+    _email,
+    middles="ACEGKLMRSTV",
+    lowest=2,
+)
 
 # -- how this set writes values ----------------------------------------------------------------
 
@@ -278,7 +265,7 @@ def _ed_followup(c: Ctx) -> list[str]:
 
 
 def _ed_followup_omit(f: Facts, rng: random.Random) -> Facts:
-    f = _eighth(f, rng, _HOSPITALS)
+    f = _CAST.recast(f, rng, _HOSPITALS)
     credential = rng.choice(("MD", "DO", "MD", "PA-C", "NP"))
     return dataclasses.replace(f, referrer=dataclasses.replace(f.referrer, credential=credential))
 
@@ -381,7 +368,7 @@ def _email_fwd(c: Ctx) -> list[str]:
 
 
 def _email_fwd_omit(f: Facts, rng: random.Random) -> Facts:
-    return _eighth(f, rng)
+    return _CAST.recast(f, rng)
 
 
 # -- 3. ruled boxes, labels in capitals at the left of each -----------------------------------
@@ -445,7 +432,7 @@ def _caps_grid(c: Ctx) -> list[str]:
 
 
 def _caps_grid_omit(f: Facts, rng: random.Random) -> Facts:
-    return _eighth(f, rng)
+    return _CAST.recast(f, rng)
 
 
 # -- 4. telephone encounter ------------------------------------------------------------------
@@ -526,7 +513,7 @@ def _phone_note(c: Ctx) -> list[str]:
 
 
 def _phone_note_omit(f: Facts, rng: random.Random) -> Facts:
-    return _eighth(f, rng)
+    return _CAST.recast(f, rng)
 
 
 # -- 5. medical group (IPA) authorization notice, the request behind it ---------------------
@@ -542,7 +529,7 @@ def _ipa_approval(c: Ctx) -> list[str]:
     end = f.sent + timedelta(days=rng.choice((60, 90, 180)))
     visits = rng.randint(1, 6)
     specialist = f.other_doctor
-    reviewer = _person(rng)
+    reviewer = _CAST.person(rng)
     spec_npi = npi(rng)
 
     def rows(items: list[tuple[str, str]]) -> str:
@@ -633,7 +620,7 @@ def _ipa_approval(c: Ctx) -> list[str]:
 
 
 def _ipa_approval_omit(f: Facts, rng: random.Random) -> Facts:
-    f = _eighth(f, rng)
+    f = _CAST.recast(f, rng)
     if f.payer is None:  # an IPA authorizes for a health plan: the member is always covered
         payer, member, group = rng.choice(_PAYERS)
         f = dataclasses.replace(
@@ -735,7 +722,7 @@ def _bilingual(c: Ctx) -> list[str]:
 
 
 def _bilingual_omit(f: Facts, rng: random.Random) -> Facts:
-    return _eighth(f, rng, _CHCS)
+    return _CAST.recast(f, rng, _CHCS)
 
 
 EIGHTH: dict[str, Layout] = {

@@ -23,7 +23,7 @@ never tuned on: six kinds of US specialty-referral paperwork none of the other l
   names, preferred language and interpreter, the sliding-fee category, an alternate contact,
   urgency check boxes, and language-assistance taglines in five languages at the foot.
 
-Names, places, payers and practices come from lists no other layout uses (``_eleventh``);
+Names, places, payers and practices come from lists no other layout uses (``_CAST``);
 the obstetric, eye, pre-operative, transplant and hearing referrals carry their own reasons
 and receivers. Dates run "1961/03/14", "14MAR1961", "March 14, 1961", "Mar 14 1961" or, for
 a year 1935-1999, "03/14/61"; a letter's own date may carry its weekday ("Tuesday, March
@@ -39,7 +39,7 @@ from datetime import date, timedelta
 from bench.corpus import people
 from bench.corpus.context import Ctx
 from bench.corpus.layouts import Layout
-from bench.corpus.people import Address, Facts, Person, Reason
+from bench.corpus.people import Facts, Person, Reason
 from bench.corpus.writing import (
     MONTHS,
     Writer,
@@ -59,7 +59,6 @@ _FIRST_F = ("Araminta", "Bathsheba", "Fenella", "Jessamine", "Tallulah", "Oriana
 _FIRST_M = ("Peregrine", "Quincy", "Septimus", "Torvald", "Aloysius", "Benedict", "Cuthbert",
             "Diggory", "Erasmus", "Fergus", "Gulliver", "Hamish", "Lorenzo", "Mungo", "Rufus",
             "Sylvester")  # fmt: skip
-_FIRST = _FIRST_F + _FIRST_M
 _LAST = ("Ellingsworth", "Farquhar", "Gallagher", "Haverford", "Iturbide", "Quintero",
          "Whitacre", "Yablonsky", "Zuckerman", "Cartwright", "Etcheverry", "Grzybowski",
          "Kuykendall", "Lightfoot", "Rappaport", "Tarkington", "Umstead", "Wojciechowski",
@@ -262,15 +261,6 @@ _RECEIVERS = {
 }  # fmt: skip
 
 
-def _address(rng: random.Random) -> Address:
-    return people.address(rng, _CITIES, _STREETS, _LINE2, plus_four=0.3, lowest=4)
-
-
-def _person(rng: random.Random, middle: str | None = None, sex: str | None = None) -> Person:
-    first = {"F": _FIRST_F, "M": _FIRST_M}.get(sex or "", _FIRST)
-    return Person(rng.choice(first), rng.choice(_LAST), middle)
-
-
 def _email(patient: Person, rng: random.Random) -> str:
     first = people.ascii_letters(patient.first).lower()
     last = people.ascii_letters(patient.last).lower()
@@ -278,29 +268,21 @@ def _email(patient: Person, rng: random.Random) -> str:
     return f"{local}{rng.randint(1, 99)}@{rng.choice(_EMAIL_DOMAINS)}"
 
 
-def _eleventh(
-    f: Facts,
-    rng: random.Random,
-    practices: tuple[str, ...] = _HEALTH_CENTERS,
-    credentials: tuple[str, ...] | None = None,
-) -> Facts:
-    """The same packet with names, places, payer and practice from this set's own lists."""
-    middle = f"{rng.choice('ADHJNQRUY')}." if rng.random() < 0.35 else None
-    patient = _person(rng, middle, f.sex)
-    return people.recast(
-        f,
-        rng,
-        patient,
-        person=_person,
-        address=_address,
-        practices=practices,
-        payers=_PAYERS,
-        areas=_AREAS,
-        first=_FIRST,
-        last=_LAST,
-        email=_email,
-        credentials=credentials,
-    )
+# This set's own people, places, payers and practices.
+_CAST = people.Cast(
+    _FIRST_F,
+    _FIRST_M,
+    _LAST,
+    _CITIES,
+    _STREETS,
+    _LINE2,
+    _PAYERS,
+    _AREAS,
+    _HEALTH_CENTERS,
+    _email,
+    middles="ADHJNQRUY",
+    lowest=4,
+)
 
 
 def _own_reason(f: Facts, rng: random.Random, reason: Reason) -> Facts:
@@ -520,7 +502,7 @@ def _mfm_ultrasound_lead(c: Ctx) -> list[tuple[str, PageType]]:
 def _mfm_ref_omit(f: Facts, rng: random.Random) -> Facts:
     # a pregnant patient; the letter never writes her sex
     reason = rng.choice(_MFM)
-    f = _eleventh(dataclasses.replace(f, sex="F"), rng, _OB_PRACTICES,
+    f = _CAST.recast(dataclasses.replace(f, sex="F"), rng, _OB_PRACTICES,
                   ("MD", "DO", "CNM", "WHNP-BC"))  # fmt: skip
     f = _own_reason(f, rng, reason)
     if rng.random() < 0.6:
@@ -603,7 +585,7 @@ def _eye_ref(c: Ctx) -> list[str]:
 
 def _eye_ref_omit(f: Facts, rng: random.Random) -> Facts:
     reason = rng.choice(_EYE)
-    f = _own_reason(_eleventh(f, rng, _OPTOMETRISTS, ("OD",)), rng, reason)
+    f = _own_reason(_CAST.recast(f, rng, _OPTOMETRISTS, ("OD",)), rng, reason)
     return _aged(f, rng, 40, 88)
 
 
@@ -702,7 +684,7 @@ def _preop_clear(c: Ctx) -> list[str]:
 def _preop_clear_omit(f: Facts, rng: random.Random) -> Facts:
     reason = rng.choice(_PREOP)
     _, _, surgeons = _OPERATIONS[reason.text]
-    f = _own_reason(_eleventh(f, rng, surgeons, ("MD", "DO")), rng, reason)
+    f = _own_reason(_CAST.recast(f, rng, surgeons, ("MD", "DO")), rng, reason)
     return _aged(f, rng, 48, 86)
 
 
@@ -810,7 +792,7 @@ def _transplant_ref(c: Ctx) -> list[str]:
 
 def _transplant_ref_omit(f: Facts, rng: random.Random) -> Facts:
     reason = rng.choice(_TRANSPLANT)
-    f = _own_reason(_eleventh(f, rng, _NEPHROLOGISTS, ("MD", "DO")), rng, reason)
+    f = _own_reason(_CAST.recast(f, rng, _NEPHROLOGISTS, ("MD", "DO")), rng, reason)
     return _aged(f, rng, 19, 74)
 
 
@@ -892,7 +874,7 @@ def _audiology_ref(c: Ctx) -> list[str]:
 
 def _audiology_ref_omit(f: Facts, rng: random.Random) -> Facts:
     reason = rng.choice(_HEARING)
-    f = _eleventh(f, rng, _AUDIOLOGISTS, ("AuD", "Au.D., CCC-A", "AuD, FAAA"))
+    f = _CAST.recast(f, rng, _AUDIOLOGISTS, ("AuD", "Au.D., CCC-A", "AuD, FAAA"))
     return _aged(_own_reason(f, rng, reason), rng, 18, 90)
 
 
@@ -991,7 +973,7 @@ def _fqhc_ref(c: Ctx) -> list[str]:
 
 
 def _fqhc_ref_omit(f: Facts, rng: random.Random) -> Facts:
-    f = _eleventh(f, rng, _HEALTH_CENTERS, ("MD", "DO", "FNP-C", "PA-C", "NP"))
+    f = _CAST.recast(f, rng, _HEALTH_CENTERS, ("MD", "DO", "FNP-C", "PA-C", "NP"))
     return _aged(f, rng, 18, 80)
 
 

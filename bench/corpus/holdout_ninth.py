@@ -17,7 +17,7 @@ tuned on: six kinds of US specialty-referral paperwork none of the other layouts
   physician's attestation, homebound status, services ordered, the home-health agency as
   the receiver.
 
-Names, places, payers and practices come from lists no other layout uses (``_ninth``);
+Names, places, payers and practices come from lists no other layout uses (``_CAST``);
 dates run "3.14.1961", "March 14 1961", "MARCH 14, 1961", "03/14/1961" or "3/14/1961";
 phones run "218 555-0123", "(218) 555 0123", "1.218.555.0123", "(218)-555-0123" or
 "218-555-0123", sometimes with " x204" (the truth is the E.164 number without it).
@@ -29,7 +29,7 @@ from datetime import date, timedelta
 from bench.corpus import people
 from bench.corpus.context import Ctx
 from bench.corpus.layouts import Layout
-from bench.corpus.people import Address, Facts, Person
+from bench.corpus.people import Facts, Person
 from bench.corpus.writing import (
     MONTHS,
     Writer,
@@ -45,7 +45,6 @@ _FIRST_F = ("Eudora", "Thomasina", "Lavinia", "Philomena", "Drusilla", "Hortensi
             "Euphemia", "Leocadia", "Romilda", "Zenobia")  # fmt: skip
 _FIRST_M = ("Mortimer", "Fitzroy", "Cassius", "Ephraim", "Hezekiah", "Silvanus", "Tiberius",
             "Ulysses", "Eustace", "Mordecai")  # fmt: skip
-_FIRST = _FIRST_F + _FIRST_M
 _LAST = ("Vanderpool", "Brannigan", "Grimaldi", "Huxtable", "Ingersoll", "Jorgensen",
          "Quinlan", "Stoltzfus", "Trowbridge", "Underhill", "Aucoin", "Boudreaux",
          "Chmielewski", "Dragomir", "Esterhazy", "Fennimore", "Gustafsson", "Ishikawa",
@@ -83,46 +82,28 @@ _AREAS = ("307", "580", "843", "423", "607", "814", "207", "409", "270", "765", 
 _EMAIL_DOMAINS = ("gmail.com", "outlook.com", "icloud.com", "att.net", "comcast.net")
 
 
-def _address(rng: random.Random) -> Address:
-    return people.address(rng, _CITIES, _STREETS, _LINE2, plus_four=0.3, lowest=2)
-
-
-def _person(rng: random.Random, middle: str | None = None, sex: str | None = None) -> Person:
-    first = {"F": _FIRST_F, "M": _FIRST_M}.get(sex or "", _FIRST)
-    return Person(rng.choice(first), rng.choice(_LAST), middle)
-
-
-def _ninth(
-    f: Facts,
-    rng: random.Random,
-    practices: tuple[str, ...] = _PRACTICES,
-    credentials: tuple[str, ...] | None = None,
-) -> Facts:
-    """The same packet with names, places, payer and practice from this set's own lists."""
-    middle = f"{rng.choice('BDFHJNPRW')}." if rng.random() < 0.35 else None
-    patient = _person(rng, middle, f.sex)
-    return people.recast(
-        f,
-        rng,
-        patient,
-        person=_person,
-        address=_address,
-        practices=practices,
-        payers=_PAYERS,
-        areas=_AREAS,
-        first=_FIRST,
-        last=_LAST,
-        email=_email,
-        credentials=credentials,
-    )
-
-
 def _email(patient: Person, rng: random.Random) -> str:
     first = people.ascii_letters(patient.first).lower()
     last = people.ascii_letters(patient.last).lower()
     local = rng.choice((f"{first}.{last}", f"{first[0]}{last}", f"{last}{first[0]}"))
     return f"{local}{rng.randint(1, 99)}@{rng.choice(_EMAIL_DOMAINS)}"
 
+
+# This set's own people, places, payers and practices.
+_CAST = people.Cast(
+    _FIRST_F,
+    _FIRST_M,
+    _LAST,
+    _CITIES,
+    _STREETS,
+    _LINE2,
+    _PAYERS,
+    _AREAS,
+    _PRACTICES,
+    _email,
+    middles="BDFHJNPRW",
+    lowest=2,
+)
 
 # -- how this set writes values ----------------------------------------------------------------
 
@@ -243,7 +224,7 @@ def _dental_ref(c: Ctx) -> list[str]:
 
 
 def _dental_ref_omit(f: Facts, rng: random.Random) -> Facts:
-    return _ninth(f, rng, _DENTISTS, ("DDS", "DMD"))
+    return _CAST.recast(f, rng, _DENTISTS, ("DDS", "DMD"))
 
 
 # -- 2. therapy order that is the referral -----------------------------------------------------
@@ -312,7 +293,7 @@ def _therapy_order(c: Ctx) -> list[str]:
 
 
 def _therapy_order_omit(f: Facts, rng: random.Random) -> Facts:
-    return _ninth(f, rng)
+    return _CAST.recast(f, rng)
 
 
 # -- 3. urgent-care visit summary --------------------------------------------------------------
@@ -377,7 +358,7 @@ def _urgent_care(c: Ctx) -> list[str]:
 
 
 def _urgent_care_omit(f: Facts, rng: random.Random) -> Facts:
-    return _ninth(f, rng, _URGENT)
+    return _CAST.recast(f, rng, _URGENT)
 
 
 # -- 4. landscape-style wide table --------------------------------------------------------------
@@ -444,7 +425,7 @@ def _wide_table(c: Ctx) -> list[str]:
 
 
 def _wide_table_omit(f: Facts, rng: random.Random) -> Facts:
-    return _ninth(f, rng)
+    return _CAST.recast(f, rng)
 
 
 # -- 5. behavioral-health referral with a release of information -------------------------------
@@ -499,7 +480,7 @@ def _bh_release(c: Ctx) -> list[str]:
 
 
 def _bh_release_omit(f: Facts, rng: random.Random) -> Facts:
-    return _ninth(f, rng)
+    return _CAST.recast(f, rng)
 
 
 # -- 6. home-health face-to-face encounter and order ------------------------------------------
@@ -566,7 +547,7 @@ def _hh_f2f(c: Ctx) -> list[str]:
 
 
 def _hh_f2f_omit(f: Facts, rng: random.Random) -> Facts:
-    return _ninth(f, rng, _PRACTICES, ("MD", "DO", "MD"))
+    return _CAST.recast(f, rng, _PRACTICES, ("MD", "DO", "MD"))
 
 
 NINTH: dict[str, Layout] = {

@@ -22,7 +22,7 @@ tuned on: six kinds of US specialty-referral paperwork none of the other layouts
   with "tel:+1-..." telecoms and an OID beside the MRN, author / custodian / information
   recipient rows, a "Reason for Referral" section, a problems table, a payers table.
 
-Names, places, payers and practices come from lists no other layout uses (``_seventh``);
+Names, places, payers and practices come from lists no other layout uses (``_CAST``);
 dates run "3/14/1961", "03-14-1961", "March 14th, 1961", "MAR 14 1961" or (a year 1935-1999)
 "3/14/61"; phones run "(218)555-0123", "218 555 0123", "+1 218-555-0123", "218/555-0123",
 sometimes with an extension (the truth is the E.164 number without it).
@@ -35,7 +35,7 @@ from datetime import date, timedelta
 from bench.corpus import people
 from bench.corpus.context import Ctx
 from bench.corpus.layouts import Layout
-from bench.corpus.people import Address, Facts, Person, npi
+from bench.corpus.people import Facts, Person, npi
 from bench.corpus.writing import (
     MONTHS,
     Writer,
@@ -53,7 +53,6 @@ _FIRST_F = ("Yevgenia", "Maribel", "Noor", "Rosamund", "Esmeralda", "Bettina", "
             "Winifred", "Jolene", "Cordelia")  # fmt: skip
 _FIRST_M = ("Augustin", "Lucius", "Rafferty", "Percival", "Tobiah", "Osric", "Barnaby",
             "Evander", "Desmond", "Zebulon")  # fmt: skip
-_FIRST = _FIRST_F + _FIRST_M
 _LAST = ("Wojcik", "Abernethy", "Ostrowski", "Featherstone", "Rutherford", "Youngblood",
          "Cavanaugh", "Szymanski", "Blackwood", "Lindholm", "Aldana", "Oyama", "Brandvold",
          "Treadwell", "Pettigrew", "Villarreal", "Gunderson", "Kozlowski", "Ellingsen",
@@ -93,38 +92,25 @@ _AREAS = ("406", "253", "507", "478", "937", "570", "806", "360", "828", "850", 
 _EMAIL_DOMAINS = ("comcast.net", "att.net", "gmx.com", "mail.com")
 
 
-def _address(rng: random.Random) -> Address:
-    return people.address(rng, _CITIES, _STREETS, _LINE2, plus_four=0.3, lowest=3)
-
-
-def _person(rng: random.Random, middle: str | None = None, sex: str | None = None) -> Person:
-    first = {"F": _FIRST_F, "M": _FIRST_M}.get(sex or "", _FIRST)
-    return Person(rng.choice(first), rng.choice(_LAST), middle)
-
-
-def _seventh(f: Facts, rng: random.Random) -> Facts:
-    """The same packet with names, places, payer and practice from this set's own lists."""
-    middle = f"{rng.choice('BCDFHJLMNPRW')}." if rng.random() < 0.35 else None
-    patient = _person(rng, middle, f.sex)
-    return people.recast(
-        f,
-        rng,
-        patient,
-        person=_person,
-        address=_address,
-        practices=_PRACTICES,
-        payers=_PAYERS,
-        areas=_AREAS,
-        first=_FIRST,
-        last=_LAST,
-        email=_email,
-    )
-
-
 def _email(patient: Person, rng: random.Random) -> str:
     return (f"{people.ascii_letters(patient.first)}.{people.ascii_letters(patient.last)}"
              f"{rng.randint(1, 99)}@{rng.choice(_EMAIL_DOMAINS)}")  # fmt: skip
 
+
+# This set's own people, places, payers and practices.
+_CAST = people.Cast(
+    _FIRST_F,
+    _FIRST_M,
+    _LAST,
+    _CITIES,
+    _STREETS,
+    _LINE2,
+    _PAYERS,
+    _AREAS,
+    _PRACTICES,
+    _email,
+    middles="BCDFHJLMNPRW",
+)
 
 # -- how this set writes values ----------------------------------------------------------------
 
@@ -293,7 +279,7 @@ def _va_ccn(c: Ctx) -> list[str]:
 
 
 def _va_ccn_omit(f: Facts, rng: random.Random) -> Facts:
-    f = _adult(_seventh(f, rng), rng)
+    f = _adult(_CAST.recast(f, rng), rng)
     insured = rng.random() < 0.97
     return dataclasses.replace(
         f,
@@ -392,7 +378,7 @@ def _econsult(c: Ctx) -> list[str]:
 
 
 def _econsult_omit(f: Facts, rng: random.Random) -> Facts:
-    return _seventh(f, rng)
+    return _CAST.recast(f, rng)
 
 
 # -- 3. dot-matrix printout: caption row, dashes, value row --------------------------------
@@ -460,7 +446,7 @@ def _greenbar(c: Ctx) -> list[str]:
 
 
 def _greenbar_omit(f: Facts, rng: random.Random) -> Facts:
-    return _seventh(f, rng)
+    return _CAST.recast(f, rng)
 
 
 # -- 4. the receiving clinic's own referral form, filled in by the sender ------------------
@@ -556,7 +542,7 @@ def _receiver_form(c: Ctx) -> list[str]:
 
 
 def _receiver_form_omit(f: Facts, rng: random.Random) -> Facts:
-    return _seventh(f, rng)
+    return _CAST.recast(f, rng)
 
 
 # -- 5. group prescription pad, demographics print-out beneath ------------------------------
@@ -566,7 +552,7 @@ def _rx_pad(c: Ctx) -> list[str]:
     f, r, rng = c.f, c.f.referrer, c.rng
     ds, ps = rng.randrange(5), rng.randrange(4)
     ra = r.address
-    colleagues = [(_person(rng), rng.choice(("MD", "DO"))) for _ in range(rng.randint(1, 2))]
+    colleagues = [(_CAST.person(rng), rng.choice(("MD", "DO"))) for _ in range(rng.randint(1, 2))]
     doctors = [(r.person, r.credential, r.npi, True)] + [
         (p, cred, npi(rng), False) for p, cred in colleagues
     ]
@@ -634,7 +620,7 @@ def _rx_pad(c: Ctx) -> list[str]:
 
 
 def _rx_pad_omit(f: Facts, rng: random.Random) -> Facts:
-    f = _seventh(f, rng)
+    f = _CAST.recast(f, rng)
     return dataclasses.replace(
         f, referrer=dataclasses.replace(f.referrer, credential=rng.choice(("MD", "DO")))
     )
@@ -756,7 +742,7 @@ def _ccda(c: Ctx) -> list[str]:
 
 
 def _ccda_omit(f: Facts, rng: random.Random) -> Facts:
-    return _seventh(f, rng)
+    return _CAST.recast(f, rng)
 
 
 SEVENTH: dict[str, Layout] = {

@@ -18,7 +18,7 @@ tuned on: six kinds of US specialty-referral paperwork none of the other layouts
 - ``fax_comments``: an office-supply fax cover whose Comments box holds the whole referral as
   free text, often in capitals.
 
-Names, places, payers and practices come from lists no other layout uses (``_tenth``); the
+Names, places, payers and practices come from lists no other layout uses (``_CAST``); the
 oncology, sleep and hospice referrals carry their own reasons and receivers. Dates run
 "14 March 1961", "Mar-14-1961", "03 / 14 / 1961", "03141961" or, for a year 1935-1999,
 "03-14-61"; phones run "+1 (218) 555-0123", "(218) 555.0123", "1 218 555 0123" or
@@ -32,7 +32,7 @@ from datetime import date, timedelta
 from bench.corpus import people
 from bench.corpus.context import Ctx
 from bench.corpus.layouts import Layout
-from bench.corpus.people import Address, Facts, Person, Reason
+from bench.corpus.people import Facts, Person, Reason
 from bench.corpus.writing import (
     MONTHS,
     Writer,
@@ -50,7 +50,6 @@ _FIRST_F = ("Octavia", "Georgiana", "Cressida", "Millicent", "Theodora", "Rosali
             "Ingeborg", "Valentina", "Honora", "Adelaide")  # fmt: skip
 _FIRST_M = ("Alistair", "Benedikt", "Crispin", "Everett", "Fenwick", "Lazarus", "Montgomery",
             "Leander", "Thelonious", "Ignatz")  # fmt: skip
-_FIRST = _FIRST_F + _FIRST_M
 _LAST = ("Ashby", "Bickerstaff", "Calloway", "Dunmore", "Eckhardt", "Fairclough", "Galbraith",
          "Hargrove", "Kilpatrick", "Lundqvist", "Merriweather", "Novak", "Oldham",
          "Pennington", "Quackenbush", "Rasmussen", "Schexnayder", "Tolliver", "Upshaw",
@@ -161,15 +160,6 @@ _RECEIVERS = {
 }
 
 
-def _address(rng: random.Random) -> Address:
-    return people.address(rng, _CITIES, _STREETS, _LINE2, plus_four=0.35, lowest=3)
-
-
-def _person(rng: random.Random, middle: str | None = None, sex: str | None = None) -> Person:
-    first = {"F": _FIRST_F, "M": _FIRST_M}.get(sex or "", _FIRST)
-    return Person(rng.choice(first), rng.choice(_LAST), middle)
-
-
 def _email(patient: Person, rng: random.Random) -> str:
     first = people.ascii_letters(patient.first).lower()
     last = people.ascii_letters(patient.last).lower()
@@ -177,29 +167,22 @@ def _email(patient: Person, rng: random.Random) -> str:
     return f"{local}{rng.randint(1, 99)}@{rng.choice(_EMAIL_DOMAINS)}"
 
 
-def _tenth(
-    f: Facts,
-    rng: random.Random,
-    practices: tuple[str, ...] = _PRACTICES,
-    credentials: tuple[str, ...] | None = None,
-) -> Facts:
-    """The same packet with names, places, payer and practice from this set's own lists."""
-    middle = f"{rng.choice('CEGKLMSTV')}." if rng.random() < 0.4 else None
-    patient = _person(rng, middle, f.sex)
-    return people.recast(
-        f,
-        rng,
-        patient,
-        person=_person,
-        address=_address,
-        practices=practices,
-        payers=_PAYERS,
-        areas=_AREAS,
-        first=_FIRST,
-        last=_LAST,
-        email=_email,
-        credentials=credentials,
-    )
+# This set's own people, places, payers and practices.
+_CAST = people.Cast(
+    _FIRST_F,
+    _FIRST_M,
+    _LAST,
+    _CITIES,
+    _STREETS,
+    _LINE2,
+    _PAYERS,
+    _AREAS,
+    _PRACTICES,
+    _email,
+    middles="CEGKLMSTV",
+    middle_share=0.4,
+    plus_four=0.35,
+)
 
 
 def _own_reason(f: Facts, rng: random.Random, reasons: tuple[Reason, ...]) -> Facts:
@@ -296,7 +279,7 @@ def _ruled_table(rows: list[list[tuple[str, str]]]) -> str:
 def _plan_letter(c: Ctx) -> list[str]:
     f, r, rng = c.f, c.f.referrer, c.rng
     ds, ps = rng.choice((0, 1, 2)), rng.randrange(4)
-    plan_office = _address(rng)
+    plan_office = _CAST.address(rng)
     member_services = _phone(people.phone(rng, rng.choice(("800", "866", "888"))), ps)
     auth = f"RA{f.sent.year % 100}{rng.randint(10**7, 10**8 - 1)}"
     a = f.address
@@ -373,8 +356,8 @@ def _plan_letter_omit(f: Facts, rng: random.Random) -> Facts:
     if f.payer is None:
         f = dataclasses.replace(f, payer="plan", member_id="id")
     if f.address is None:
-        f = dataclasses.replace(f, address=_address(rng))
-    f = _tenth(f, rng)
+        f = dataclasses.replace(f, address=_CAST.address(rng))
+    f = _CAST.recast(f, rng)
     return dataclasses.replace(f, sex=None, phone=None, email=None)
 
 
@@ -442,7 +425,7 @@ def _tumor_board(c: Ctx) -> list[str]:
 
 
 def _tumor_board_omit(f: Facts, rng: random.Random) -> Facts:
-    f = _tenth(f, rng, _SURGEONS, ("MD", "DO", "MD, FACS"))
+    f = _CAST.recast(f, rng, _SURGEONS, ("MD", "DO", "MD, FACS"))
     return _adult(_own_reason(f, rng, _ONCOLOGY), 25)
 
 
@@ -530,7 +513,7 @@ def _sleep_req(c: Ctx) -> list[str]:
 
 def _sleep_req_omit(f: Facts, rng: random.Random) -> Facts:
     # a requisition with no place for an e-mail address, and sex boxes of M, F and X only
-    f = _own_reason(_tenth(f, rng), rng, _SLEEP)
+    f = _own_reason(_CAST.recast(f, rng), rng, _SLEEP)
     sex = None if f.sex == "U" else f.sex
     return _adult(dataclasses.replace(f, email=None, sex=sex), 18)
 
@@ -612,7 +595,7 @@ def _hospice_ref(c: Ctx) -> list[str]:
 
 
 def _hospice_ref_omit(f: Facts, rng: random.Random) -> Facts:
-    f = _own_reason(_tenth(f, rng, _PRACTICES, ("MD", "DO")), rng, _HOSPICE)
+    f = _own_reason(_CAST.recast(f, rng, _PRACTICES, ("MD", "DO")), rng, _HOSPICE)
     return _adult(dataclasses.replace(f, email=None), 55)
 
 
@@ -685,7 +668,7 @@ def _telehealth_plan(c: Ctx) -> list[str]:
 
 
 def _telehealth_plan_omit(f: Facts, rng: random.Random) -> Facts:
-    return _tenth(f, rng, _TELEHEALTH, ("MD", "DO", "NP", "FNP"))
+    return _CAST.recast(f, rng, _TELEHEALTH, ("MD", "DO", "NP", "FNP"))
 
 
 # -- 6. a generic fax cover with the referral in its comments box -------------------------------
@@ -754,7 +737,7 @@ def _fax_comments(c: Ctx) -> list[str]:
 
 def _fax_comments_omit(f: Facts, rng: random.Random) -> Facts:
     # the comments write a sex only as F, M or X
-    f = _tenth(f, rng)
+    f = _CAST.recast(f, rng)
     return dataclasses.replace(f, sex=None) if f.sex == "U" else f
 
 

@@ -412,3 +412,63 @@ def facts(rng: random.Random, *, today: date) -> Facts:
         sender=person(rng),
         sender_phone=phone(rng, area),
     )
+
+
+@dataclass(frozen=True)
+class Cast:
+    """A held-out set's own people, places, payers and practices, which its packets are
+    recast with (``recast``), and how it writes a patient's e-mail address."""
+
+    first_f: Sequence[str]
+    first_m: Sequence[str]
+    last: Sequence[str]
+    cities: Sequence[tuple[str, str, str]]
+    streets: Sequence[str]
+    line2: Sequence[str]
+    payers: Sequence[tuple[str, str, str | None]]
+    areas: Sequence[str]
+    practices: Sequence[str]
+    email: Callable[[Person, random.Random], str]
+    middles: str  # the initials a patient's middle name may have
+    middle_share: float = 0.35
+    plus_four: float = 0.3
+    lowest: int = 3
+
+    @property
+    def first(self) -> tuple[str, ...]:
+        return (*self.first_f, *self.first_m)
+
+    def person(
+        self, rng: random.Random, middle: str | None = None, sex: str | None = None
+    ) -> Person:
+        first = {"F": self.first_f, "M": self.first_m}.get(sex or "", self.first)
+        return Person(rng.choice(first), rng.choice(self.last), middle)
+
+    def address(self, rng: random.Random) -> Address:
+        return address(
+            rng, self.cities, self.streets, self.line2, plus_four=self.plus_four, lowest=self.lowest
+        )
+
+    def recast(
+        self,
+        f: Facts,
+        rng: random.Random,
+        practices: Sequence[str] | None = None,
+        credentials: Sequence[str] | None = None,
+    ) -> Facts:
+        """The same packet with names, places, payer and practice from the set's own lists."""
+        middle = f"{rng.choice(self.middles)}." if rng.random() < self.middle_share else None
+        return recast(
+            f,
+            rng,
+            self.person(rng, middle, f.sex),
+            person=self.person,
+            address=self.address,
+            practices=practices or self.practices,
+            payers=self.payers,
+            areas=self.areas,
+            first=self.first,
+            last=self.last,
+            email=self.email,
+            credentials=credentials,
+        )
