@@ -1219,3 +1219,17 @@ def test_a_pen_forms_writing_line_read_as_underscores_is_no_part_of_label_or_val
     from app.pipeline.fields.labels import _WRITING_LINE
 
     assert _WRITING_LINE.sub(" ", "Email: a_b@x.com") == "Email: a_b@x.com"  # inside a word
+
+
+def test_a_category_read_off_a_fax_is_in_doubt_where_a_typed_one_is_not() -> None:
+    # "C34.11" faxed, its ".11" lost to OCR: "C34" is a code, but one more specific codes
+    # extend, so a coordinator checks it; a leaf code (I10) read the same way stays sure
+    text = "REFERRAL\nDiagnosis: C34 - Malignant neoplasm of bronchus and lung\n"
+    e = extract([ocr_page(text)])
+    assert e.clinical.diagnosis_codes == ["C34"]
+    assert e.confidence["clinical.diagnosisCodes"] < 0.9
+    typed = PageText(1, text, "text", 1.0, (), PageType.referral)
+    assert extract([typed]).confidence["clinical.diagnosisCodes"] >= 0.9
+    leaf = extract([ocr_page("REFERRAL\nDiagnosis: I10 - Essential hypertension\n")])
+    assert leaf.clinical.diagnosis_codes == ["I10"]
+    assert leaf.confidence["clinical.diagnosisCodes"] >= 0.9

@@ -165,6 +165,10 @@ def codes_in(text: str, *, bare: bool = False, ocr: bool = True) -> list[tuple[s
                 code = icd10.dotted(match["code"])
                 if code not in [c for c, _ in found]:
                     found.append((code, False))
+    if ocr:
+        # "C34" read off a fax where "C34.11" was written: a category whose extension OCR
+        # may have lost is in doubt, as a repaired code is
+        found = [(code, repaired or icd10.has_subcodes(code)) for code, repaired in found]
     return found
 
 

@@ -32,6 +32,18 @@ def is_code(code: str) -> bool:
     return code.replace(".", "").upper() in _codes()
 
 
+@cache
+def _heads() -> frozenset[str]:
+    """Every category or code that more specific codes extend ("C34" of "C34.11")."""
+    return frozenset(code[:i] for code in _codes() for i in range(3, len(code)))
+
+
+def has_subcodes(code: str) -> bool:
+    """Whether more specific codes extend ``code`` (a category, "C34"): read from a fax, the
+    characters after its dot may be what OCR lost."""
+    return code.replace(".", "").upper() in _heads()
+
+
 def dotted(code: str) -> str:
     bare = code.replace(".", "").upper()
     return bare if len(bare) <= 3 else f"{bare[:3]}.{bare[3:]}"
