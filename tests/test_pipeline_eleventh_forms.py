@@ -1,8 +1,10 @@
 """Forms of the eleventh held-out set's kinds, read whatever their wording: a grid whose row
 names a clinician by their field ("Surgeon  Jane Roe, DO") above a facility that is not the
-sender's. Pure: text in, values out."""
+sender's; a referral's own second page of labs under a running head that says so. Pure: text
+in, values or page types out."""
 
 from app.pipeline.fields import extract
+from app.pipeline.pages import classify_all
 from app.pipeline.types import PageText
 from models.document import PageType
 
@@ -27,3 +29,36 @@ def test_a_label_cell_before_a_clinicians_name_is_no_signature_opening_the_sende
         e.referrer.practice_name != "Northgate Surgery Center"
         or e.confidence["referrer.practiceName"] < 0.9
     )
+
+
+_REFERRAL = (
+    "Harbor Kidney Associates\n"
+    "Kidney Transplant Referral\n"
+    "Name: Rivera, Ana  DOB: 01/04/1945\n"
+    "Reason: End-stage renal disease, transplant evaluation\n"
+    "Referring nephrologist: Oriel Banks, DO  NPI: 1234567893\n"
+)
+_LABS = (
+    "Test  Units  08/28/2026  09/24/2026\n"
+    "Creatinine  mg/dL  4.7  11.0\n"
+    "Potassium  mmol/L  5.5  4.3\n"
+    "Hemoglobin  g/dL  11.9  9.6\n"
+    "Albumin  g/dL  3.2  3.0\n"
+)
+
+
+def _packet(*texts: str) -> list[PageText]:
+    return [PageText(number=i, text=t, method="text") for i, t in enumerate(texts, 1)]
+
+
+def test_a_page_of_labs_headed_as_the_referrals_next_page_is_the_referral() -> None:
+    second = (
+        "Harbor Kidney Associates - Transplant referral, page 2\n"
+        "Rivera, Ana - DOB 01/04/1945\nLaboratory data\n" + _LABS
+    )
+    assert classify_all(_packet(_REFERRAL, second)) == [PageType.referral, PageType.referral]
+
+
+def test_a_lab_report_after_the_referral_is_a_lab_page() -> None:
+    report = "Valley Reference Laboratory\nLABORATORY REPORT  Page 1\n" + _LABS
+    assert classify_all(_packet(_REFERRAL, report)) == [PageType.referral, PageType.lab]
