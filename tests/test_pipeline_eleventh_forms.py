@@ -1,7 +1,8 @@
 """Forms of the eleventh held-out set's kinds, read whatever their wording: a grid whose row
 names a clinician by their field ("Surgeon  Jane Roe, DO") above a facility that is not the
-sender's; a referral's own second page of labs under a running head that says so. Pure: text
-in, values or page types out."""
+sender's; a heading joining a label's word to another ("COVERAGE & SUPPORT"); a referral's own
+second page of labs under a running head that says so. Pure: text in, values or page types
+out."""
 
 from app.pipeline.fields import extract
 from app.pipeline.pages import classify_all
@@ -62,3 +63,16 @@ def test_a_page_of_labs_headed_as_the_referrals_next_page_is_the_referral() -> N
 def test_a_lab_report_after_the_referral_is_a_lab_page() -> None:
     report = "Valley Reference Laboratory\nLABORATORY REPORT  Page 1\n" + _LABS
     assert classify_all(_packet(_REFERRAL, report)) == [PageType.referral, PageType.lab]
+
+
+def test_a_heading_joining_a_labels_word_to_another_is_no_label_and_value() -> None:
+    text = (
+        "PATIENT\n"
+        "Legal name: Ana Rivera\n"
+        "Date of birth: 01/04/1945\n"
+        "COVERAGE & SUPPORT\n"
+        "Coverage: Harbor Health Plan\n"
+        "Member #: HHP12345678\n"
+    )
+    e = extract([page(text)])
+    assert e.insurance.provider == "Harbor Health Plan"
