@@ -1,8 +1,8 @@
 """Forms of the eleventh held-out set's kinds, read whatever their wording: a grid whose row
 names a clinician by their field ("Surgeon  Jane Roe, DO") above a facility that is not the
-sender's; a heading joining a label's word to another ("COVERAGE & SUPPORT"); a referral's own
-second page of labs under a running head that says so. Pure: text in, values or page types
-out."""
+sender's; a heading joining a label's word to another ("COVERAGE & SUPPORT"); an address
+under a phone's label ("Home: 12 Elm St, ..."); a referral's own second page of labs under a
+running head that says so. Pure: text in, values or page types out."""
 
 from app.pipeline.fields import extract
 from app.pipeline.pages import classify_all
@@ -76,3 +76,20 @@ def test_a_heading_joining_a_labels_word_to_another_is_no_label_and_value() -> N
     )
     e = extract([page(text)])
     assert e.insurance.provider == "Harbor Health Plan"
+
+
+def test_a_whole_address_under_a_phones_label_is_the_address_and_not_sure() -> None:
+    text = (
+        "PATIENT\n"
+        "Legal name: Ana Rivera\n"
+        "Date of birth: 01/04/1945\n"
+        "Cell: (603) 555-0131\n"
+        "Home: 5068 Lighthouse Point Rd Apt 3C, Midland, TX 79715\n"
+    )
+    e = extract([page(text)])
+    assert e.patient.address is not None
+    assert (e.patient.address.line1, e.patient.address.city) == (
+        "5068 Lighthouse Point Rd",
+        "Midland",
+    )
+    assert e.confidence["patient.address.city"] < 0.9
