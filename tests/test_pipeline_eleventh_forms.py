@@ -1,8 +1,9 @@
 """Forms of the eleventh held-out set's kinds, read whatever their wording: a grid whose row
 names a clinician by their field ("Surgeon  Jane Roe, DO") above a facility that is not the
 sender's; a heading joining a label's word to another ("COVERAGE & SUPPORT"); an address
-under a phone's label ("Home: 12 Elm St, ..."); a referral's own second page of labs under a
-running head that says so. Pure: text in, values or page types out."""
+under a phone's label ("Home: 12 Elm St, ..."); numbers typeset with an en dash; a
+referral's own second page of labs under a running head that says so. Pure: text in, values
+or page types out."""
 
 from app.pipeline.fields import extract
 from app.pipeline.pages import classify_all
@@ -93,3 +94,9 @@ def test_a_whole_address_under_a_phones_label_is_the_address_and_not_sure() -> N
         "Midland",
     )
     assert e.confidence["patient.address.city"] < 0.9
+
+
+def test_a_phone_typeset_with_an_en_dash_is_read() -> None:
+    text = "PATIENT\nLegal name: Ana Rivera\nDate of birth: 01/04/1945\nCell: (603) 631\u20138731\n"
+    e = extract([page(text)])
+    assert e.patient.phone == "+16036318731"
