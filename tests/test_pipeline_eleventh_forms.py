@@ -15,7 +15,7 @@ def page(text: str, number: int = 1) -> PageText:
     return PageText(number=number, text=text, method="text", page_type=PageType.referral)
 
 
-def test_a_label_cell_before_a_clinicians_name_is_no_signature_opening_the_senders_part() -> None:
+def test_a_facility_under_the_clinician_on_another_practices_letterhead_is_not_sure() -> None:
     text = (
         "Harbor Spine Partners\n"
         "Tel 555-201-0100 Fax 555-201-0101\n"

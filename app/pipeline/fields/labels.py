@@ -114,12 +114,11 @@ SIGN_OFF = re.compile(
 )
 
 
-# (a name has no digits: "ADDRESS 12 Elm St Erie, PA 16584" ends in a state, not a credential;
-# nor a wide gap: "Surgeon  Jane Roe, DO" is a label's cell and its value, no signature)
+# (a name has no digits: "ADDRESS 12 Elm St Erie, PA 16584" ends in a state, not a credential)
 _SIGNATURE = re.compile(
-    r"^\s*(?:dr\.?\s+)?[^\W\d_](?:[^\W\d]|['.\-]| (?! )){2,40},?\s+"
+    r"^\s*(?:dr\.?\s+)?[^\W\d_](?:[^\W\d]|['.\- ]){2,40},?\s+"
     r"(?:md|do|np|pa-c|pa|fnp|dnp|mbbs|aprn)\b"
-    r"(?!\s*:)|^\s*dr\.?\s+[^\W\d_](?:[\w'.\-]| (?! )){2,40}\s*(?:\||,?\s+npi\b)",
+    r"(?!\s*:)|^\s*dr\.?\s+[^\W\d_][\w'.\- ]{2,40}\s*(?:\||,?\s+npi\b)",
     re.IGNORECASE,
 )
 
