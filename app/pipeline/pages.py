@@ -293,6 +293,12 @@ _CONTINUED = re.compile(
     r"\bpage\s*\d+\s*(?:of|/)\s*\d+\b|\bcontinued\b|\(cont(?:'d|\.|inued)?\)", re.IGNORECASE
 )
 _CARRIED_OVER = (PageType.referral, PageType.clinical_notes, PageType.lab, PageType.imaging)
+# A running head that names the referral and the page's number: "Valley Clinic · Transplant
+# referral, page 2", "REFERRAL (page 3)".
+_REFERRAL_PAGE_HEAD = re.compile(
+    r"^[^\n]*\breferral\b[^\n]*\bpage\s*\d+\b|^[^\n]*\bpage\s*\d+\b[^\n]*\breferral\b",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 def classify(page: PageText) -> PageType:
@@ -333,6 +339,15 @@ def classify_all(pages: Sequence[PageText]) -> list[PageType]:
                 # a page of the referral's file after it that names the patient again (her
                 # birth date) and reads as nothing else: the referral's own second page
                 kind = PageType.referral
+        elif (
+            index
+            and pages[index - 1].document_index == page.document_index
+            and types[-1] == PageType.referral
+            and _REFERRAL_PAGE_HEAD.search(_head(page.body))
+        ):
+            # "Transplant referral, page 2" over a table of labs: the referral's own page,
+            # whatever it holds; a lab's report after the referral heads itself as the lab's
+            kind = PageType.referral
         types.append(kind)
     for index in range(len(pages) - 2, -1, -1):
         page, after = pages[index], pages[index + 1]

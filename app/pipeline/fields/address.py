@@ -239,6 +239,15 @@ def _city_cells(value: str) -> dict[str, str]:
     return {"city": value[: caption.start()]}
 
 
+def _address_under_a_phones_label(item: Labeled) -> bool:
+    """ "Home: 12 Elm St, Erie, PA 16501": a label that names a phone ("Home") over no number
+    but a whole address, its street, city, state and ZIP."""
+    if item.kind != "phone" or re.search(r"\d{3}\D{0,3}\d{3}\D?\d{4}", item.value):
+        return False
+    parts = split_address(item.value)
+    return parts is not None and all(k in parts for k in ("line1", "city", "state", "zip"))
+
+
 def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
     for page in by_number.values():
@@ -248,13 +257,17 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
         if not score or _is_heading(item):
             continue
         page = by_number[item.page]
-        if item.kind == "address":
+        if item.kind == "address" or _address_under_a_phones_label(item):
             value = _with_lines_after(item.value, page.text.split("\n"), item.line)
             parts = split_address(value)
             if not parts:
                 continue
-            # a street with commas and no city read after it: where it ends is a guess
-            unsure = "city" not in parts and "," in parts.get("line1", "")
+            # a street with commas and no city read after it: where it ends is a guess; an
+            # address under a phone's label ("Home: 12 Elm St, Erie, PA 16501") is one by its
+            # shape alone
+            unsure = (
+                "city" not in parts and "," in parts.get("line1", "")
+            ) or item.kind != "address"
             for key, path in (
                 ("line1", LINE1),
                 ("line2", LINE2),

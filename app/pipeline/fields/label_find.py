@@ -96,9 +96,12 @@ def _key_and_its_value(line: str, labels: list[Label]) -> list[Label]:
 
 
 _VERB_AFTER = re.compile(r"\s*(?:is|was|are|were|has|had|will)\s+[a-z]*", re.IGNORECASE)
-# "Health Plan of Nevada", "Indication for study": a label's words running on into a name or
-# a caption, one space and a joining word after them and no colon anywhere on: no label
-_JOINED_AFTER = re.compile(r" ?(?:of|for|to|from|by|with|and)\b(?![^\n]*:)", re.IGNORECASE)
+# "Health Plan of Nevada", "Indication for study", "COVERAGE & SUPPORT": a label's words
+# running on into a name, a caption or a heading, one space and a joining word after them and
+# no colon anywhere on: no label
+_JOINED_AFTER = re.compile(
+    r" ?(?:(?:of|for|to|from|by|with|and)\b|&(?=\s))(?![^\n]*:)", re.IGNORECASE
+)
 
 
 def _runs_on(line: str, label: Label) -> bool:

@@ -24,11 +24,13 @@ REFERRER_PHONE = "referrer.phone"
 REFERRER_FAX = "referrer.fax"
 
 _D = r"[0-9OoIl|SB$§]"  # digits, and the letters and signs OCR reads for some (repair.as_digits)
+_DASH = r"[\s.\-\u2010-\u2013]"  # what parts a number's groups
 PHONE = re.compile(
     # "( 785 ) 421 - 3842": a form's boxes for the area code spaced inside its brackets;
-    # "785/421-3842": the area code set off by a slash
-    rf"(?<![0-9A-Za-z])(?:\+?1[\s.\-]?)?(?:\(\s?)?{_D}{{3}}(?:\s?\))?(?:[\s.\-]*|\s?/\s?)"
-    rf"{_D}{{3}}[\s.\-]*"
+    # "785/421-3842": the area code set off by a slash; "(785) 421–3842": typeset with a
+    # dash other than the hyphen (an en dash, a figure dash, a non-breaking hyphen)
+    rf"(?<![0-9A-Za-z])(?:\+?1[\s.\-]?)?(?:\(\s?)?{_D}{{3}}(?:\s?\))?(?:{_DASH}*|\s?/\s?)"
+    rf"{_D}{{3}}{_DASH}*"
     rf"{_D}{{4}}(?![0-9])"
 )
 
@@ -40,9 +42,10 @@ def read_phone(text: str) -> tuple[str | None, bool]:
     if match is None or match.start() > 4:
         # "Fax completed form to 555-…": a number at the end of a sentence is someone else's
         return None, False
-    fixed = as_digits(match.group(0))
+    typed = re.sub("[\u2010-\u2013]", "-", match.group(0))
+    fixed = as_digits(typed)
     number = phone_e164(fixed)
-    return number, fixed != match.group(0) or not _exchange_dialable(number)
+    return number, fixed != typed or not _exchange_dialable(number)
 
 
 def _exchange_dialable(number: str | None) -> bool:

@@ -120,7 +120,7 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
                 yield candidate(
                     PRACTICE,
                     practice,
-                    score,
+                    doubted(score, _another_letterhead(item, page, practice)),
                     page,
                     item.value,
                     key=name_key(practice),
@@ -160,6 +160,40 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
         yield from _signature_practice(page, lines)
         yield from _footer(page, lines)
         yield from _letterhead_numbers(page, lines)
+
+
+def _another_letterhead(item: Labeled, page: PageText, practice: str) -> bool:
+    """Whether the page's letterhead names another practice than a "Facility:" its section
+    gave the sender: the surgery's facility under "Surgeon: Jane Roe, DO" on a surgeon's
+    letterhead is someone else's place; a label that names the sender itself
+    ("Referring practice:") is not in doubt."""
+    if item.owner_from_label:
+        return False
+    head = _first_line(page)
+    return (
+        head is not None
+        and len(head.split()) >= 2
+        and not re.search(r"\d", head)
+        and not _NOT_PRACTICE.search(head)
+        and not find_labels(head)
+        and name_key(practice) not in name_key(head)
+    )
+
+
+def _first_line(page: PageText) -> str | None:
+    """The first cell of the page's first line after the fax machine's header; a name in
+    large type that the text layer split one word a line ("Basalt  &" / "Orthopaedic
+    Spine") takes the next line's first cell too."""
+    lines = [line.strip() for line in page.text.split("\n")[page.fax_header_lines :]]
+    cells = [_SEPARATOR_OR_GAP.split(line)[0] for line in lines if line][:2]
+    if not cells:
+        return None
+    if len(cells[0].split()) == 1 and len(cells) == 2:
+        return f"{cells[0]} {cells[1]}"
+    return cells[0]
+
+
+_SEPARATOR_OR_GAP = re.compile(r"\s+[-\u2013\u2014|\u00b7\u2022&]\s+|\s{2,}|\t")
 
 
 def _names_a_practice(text: str) -> bool:
