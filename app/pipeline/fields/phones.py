@@ -24,7 +24,9 @@ REFERRER_PHONE = "referrer.phone"
 REFERRER_FAX = "referrer.fax"
 
 _D = r"[0-9OoIl|SB$§]"  # digits, and the letters and signs OCR reads for some (repair.as_digits)
-_DASH = r"[\s.\-\u2010-\u2013]"  # what parts a number's groups
+# A dash typeset other than as the hyphen: a hyphen's Unicode twins, a figure dash, an en dash.
+_TYPESET_DASH = "\u2010-\u2013"
+_DASH = rf"[\s.\-{_TYPESET_DASH}]"  # what parts a number's groups
 PHONE = re.compile(
     # "( 785 ) 421 - 3842": a form's boxes for the area code spaced inside its brackets;
     # "785/421-3842": the area code set off by a slash; "(785) 421–3842": typeset with a
@@ -42,7 +44,7 @@ def read_phone(text: str) -> tuple[str | None, bool]:
     if match is None or match.start() > 4:
         # "Fax completed form to 555-…": a number at the end of a sentence is someone else's
         return None, False
-    typed = re.sub("[\u2010-\u2013]", "-", match.group(0))
+    typed = re.sub(f"[{_TYPESET_DASH}]", "-", match.group(0))
     fixed = as_digits(typed)
     number = phone_e164(fixed)
     return number, fixed != typed or not _exchange_dialable(number)
