@@ -322,29 +322,20 @@ def classify_all(pages: Sequence[PageText]) -> list[PageType]:
     carried: list[int] = []  # pages that take the type of the page before them
     for index, page in enumerate(pages):
         kind = best_type(by_page[index])
-        if kind == PageType.other and index:
-            before = pages[index - 1]
-            if (
-                before.document_index == page.document_index
-                and types[-1] in _CARRIED_OVER
-                and (_CONTINUED.search(page.body) or _same_heading(before.body, page.body))
+        # the type of the page before, when it is of the same file
+        same_file = index > 0 and pages[index - 1].document_index == page.document_index
+        previous = types[-1] if same_file else None
+        if kind == PageType.other:
+            if previous in _CARRIED_OVER and (
+                _CONTINUED.search(page.body) or _same_heading(pages[index - 1].body, page.body)
             ):
                 kind = types[-1]
                 carried.append(index)
-            elif (
-                before.document_index == page.document_index
-                and types[-1] == PageType.referral
-                and _IDENTITY.search(page.body)
-            ):
+            elif previous == PageType.referral and _IDENTITY.search(page.body):
                 # a page of the referral's file after it that names the patient again (her
                 # birth date) and reads as nothing else: the referral's own second page
                 kind = PageType.referral
-        elif (
-            index
-            and pages[index - 1].document_index == page.document_index
-            and types[-1] == PageType.referral
-            and _REFERRAL_PAGE_HEAD.search(_head(page.body))
-        ):
+        elif previous == PageType.referral and _REFERRAL_PAGE_HEAD.search(_head(page.body)):
             # "Transplant referral, page 2" over a table of labs: the referral's own page,
             # whatever it holds; a lab's report after the referral heads itself as the lab's
             kind = PageType.referral
@@ -412,9 +403,10 @@ def scores(text: str) -> dict[PageType, float]:
         result[PageType.clinical_notes] += 4.0
     particulars = sum(1 for label in _DEMOGRAPHICS if label.search(text))
     head = _head(text)
+    names_patient = _IDENTITY.search(text) is not None  # a birth date labelled
     if particulars >= 5:
         result[PageType.referral] += 1.0 * (particulars - 4)
-        if _TITLES[PageType.referral].search(head) and _IDENTITY.search(text):
+        if _TITLES[PageType.referral].search(head) and names_patient:
             # A page titled a referral that states who the patient is (a name and a birth date
             # labelled) refers that patient, whatever else it holds: a discharge summary
             # "and referral for follow-up", an order printout with a history.
@@ -426,11 +418,11 @@ def scores(text: str) -> dict[PageType, float]:
             result[kind] += TITLE_WEIGHT
     if _RECORD.search(text):
         result[PageType.insurance_card] *= 0.5
-    if _IDENTITY.search(text) and _REFERRAL_ORDERED.search(text):
+    if names_patient and _REFERRAL_ORDERED.search(text):
         # a visit note whose plan orders the referral, its reason stated, for a patient it
         # names: the referral the packet was sent for
         result[PageType.referral] += REFERRAL_IDENTITY_WEIGHT
-    if _IDENTITY.search(text) and _REASON_STATED.search(text):
+    if names_patient and _REASON_STATED.search(text):
         # a cover sheet whose comments name the patient (a birth date) and why she is sent
         # (a reason, a diagnosis code) is the referral written on the cover
         result[PageType.cover_sheet] *= 0.4

@@ -42,11 +42,11 @@ def expand(row: Row) -> Iterator[Labeled]:
 
     kinds = [kind for kind, _ in row.labels]
     owners = dict(reversed(row.labels))
-    taken_kinds: list[str] = []
+    street_read = False  # the address, read from a line that opens with its street
     if "address" in kinds:
         for i, line in enumerate(lines):
             if STREET.match(line):
-                taken_kinds.append("address")
+                street_read = True
                 street = line
                 if i + 1 < len(lines) and CSZ.search(lines[i + 1]):
                     street = f"{line}, {lines[i + 1]}"
@@ -74,10 +74,10 @@ def expand(row: Row) -> Iterator[Labeled]:
         if "npi" in kinds and (npi := _NPI.search(free)):
             yield take("npi", owners["npi"], npi.group(0), i)
             free = free.replace(npi.group(0), " ")
-        if "address" in kinds and "address" not in taken_kinds:
+        if "address" in kinds and not street_read:
             cells = _street_cells(kinds, free)
             if cells is not None:
-                taken_kinds.append("address")
+                street_read = True
                 yield take("address", owners["address"], cells[0], i)
                 free = free.replace(cells[1], " ", 1)
         if "name" in kinds and i == 0:
