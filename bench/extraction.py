@@ -59,6 +59,7 @@ from bench.corpus import (  # noqa: E402
     sixth_layouts,
     tenth_layouts,
     third_layouts,
+    twelfth_layouts,
 )
 from models.extraction import FIELD_PATHS, Extraction  # noqa: E402
 
@@ -411,9 +412,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--layout", action="append", help="only this layout (repeatable)")
     parser.add_argument("--holdout", nargs="?", const="first",
                         choices=("first", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
-                                 "ninth", "tenth", "eleventh", "all"),
+                                 "ninth", "tenth", "eleventh", "twelfth", "all"),
                         help="only the held-out layouts (kept out of tuning): the first nine "
-                        "(default), the third to eleventh sets, or all")  # fmt: skip
+                        "(default), the third to twelfth sets, or all")  # fmt: skip
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="process pool for the throughput run (0: skip it)")  # fmt: skip
     parser.add_argument("--dump", type=Path, help="write the packets' files and truth here")
@@ -433,6 +434,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "ninth": ninth_layouts(),
         "tenth": tenth_layouts(),
         "eleventh": eleventh_layouts(),
+        "twelfth": twelfth_layouts(),
         "all": [
             *holdout_layouts(),
             *third_layouts(),
@@ -444,6 +446,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             *ninth_layouts(),
             *tenth_layouts(),
             *eleventh_layouts(),
+            *twelfth_layouts(),
         ],
     }
     names = args.layout or (held[args.holdout] if args.holdout else layouts())
