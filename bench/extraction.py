@@ -12,6 +12,7 @@
     .venv/bin/python bench/extraction.py --per-layout 4 --holdout ninth   # the ninth, blind
     .venv/bin/python bench/extraction.py --per-layout 4 --holdout tenth   # the tenth, blind
     .venv/bin/python bench/extraction.py --per-layout 4 --holdout eleventh  # the eleventh, blind
+    .venv/bin/python bench/extraction.py --per-layout 4 --holdout thirteenth  # the thirteenth
 
 Generates N packets of every layout (typed PDFs and/or scanned faxes), reads each with the
 pipeline (``app.pipeline.read.read_packet`` then ``app.pipeline.fields.extract``), and
@@ -59,6 +60,7 @@ from bench.corpus import (  # noqa: E402
     sixth_layouts,
     tenth_layouts,
     third_layouts,
+    thirteenth_layouts,
 )
 from models.extraction import FIELD_PATHS, Extraction  # noqa: E402
 
@@ -411,7 +413,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--layout", action="append", help="only this layout (repeatable)")
     parser.add_argument("--holdout", nargs="?", const="first",
                         choices=("first", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
-                                 "ninth", "tenth", "eleventh", "all"),
+                                 "ninth", "tenth", "eleventh", "thirteenth", "all"),
                         help="only the held-out layouts (kept out of tuning): the first nine "
                         "(default), the third to eleventh sets, or all")  # fmt: skip
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
@@ -433,6 +435,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "ninth": ninth_layouts(),
         "tenth": tenth_layouts(),
         "eleventh": eleventh_layouts(),
+        "thirteenth": thirteenth_layouts(),
         "all": [
             *holdout_layouts(),
             *third_layouts(),
@@ -444,6 +447,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             *ninth_layouts(),
             *tenth_layouts(),
             *eleventh_layouts(),
+            *thirteenth_layouts(),
         ],
     }
     names = args.layout or (held[args.holdout] if args.holdout else layouts())
