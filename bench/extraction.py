@@ -12,6 +12,7 @@
     .venv/bin/python bench/extraction.py --per-layout 4 --holdout ninth   # the ninth, blind
     .venv/bin/python bench/extraction.py --per-layout 4 --holdout tenth   # the tenth, blind
     .venv/bin/python bench/extraction.py --per-layout 4 --holdout eleventh  # the eleventh, blind
+    .venv/bin/python bench/extraction.py --per-layout 4 --holdout thirteenth  # the thirteenth
 
 Generates N packets of every layout (typed PDFs and/or scanned faxes), reads each with the
 pipeline (``app.pipeline.read.read_packet`` then ``app.pipeline.fields.extract``), and
@@ -59,6 +60,7 @@ from bench.corpus import (  # noqa: E402
     sixth_layouts,
     tenth_layouts,
     third_layouts,
+    thirteenth_layouts,
     twelfth_layouts,
 )
 from models.extraction import FIELD_PATHS, Extraction  # noqa: E402
@@ -412,9 +414,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--layout", action="append", help="only this layout (repeatable)")
     parser.add_argument("--holdout", nargs="?", const="first",
                         choices=("first", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
-                                 "ninth", "tenth", "eleventh", "twelfth", "all"),
+                                 "ninth", "tenth", "eleventh", "twelfth", "thirteenth",
+                                 "all"),
                         help="only the held-out layouts (kept out of tuning): the first nine "
-                        "(default), the third to twelfth sets, or all")  # fmt: skip
+                        "(default), the third to thirteenth sets, or all")  # fmt: skip
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="process pool for the throughput run (0: skip it)")  # fmt: skip
     parser.add_argument("--dump", type=Path, help="write the packets' files and truth here")
@@ -435,6 +438,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "tenth": tenth_layouts(),
         "eleventh": eleventh_layouts(),
         "twelfth": twelfth_layouts(),
+        "thirteenth": thirteenth_layouts(),
         "all": [
             *holdout_layouts(),
             *third_layouts(),
@@ -447,6 +451,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             *tenth_layouts(),
             *eleventh_layouts(),
             *twelfth_layouts(),
+            *thirteenth_layouts(),
         ],
     }
     names = args.layout or (held[args.holdout] if args.holdout else layouts())

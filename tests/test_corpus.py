@@ -26,6 +26,7 @@ from bench.corpus import (
     holdout_seventh,
     holdout_sixth,
     holdout_tenth,
+    holdout_thirteenth,
     holdout_twelfth,
     layouts,
     ninth_layouts,
@@ -33,6 +34,7 @@ from bench.corpus import (
     sixth_layouts,
     tenth_layouts,
     third_layouts,
+    thirteenth_layouts,
     twelfth_layouts,
 )
 from bench.corpus.holdout_fifth import SECONDARY_PAYERS
@@ -196,7 +198,8 @@ def test_each_page_is_the_type_the_truth_says(layout: str) -> None:
 def test_no_two_sets_name_a_layout_alike() -> None:
     sets = [layouts(), holdout_layouts(), third_layouts(), fourth_layouts(), fifth_layouts(),
             sixth_layouts(), seventh_layouts(), eighth_layouts(),
-            ninth_layouts(), tenth_layouts(), eleventh_layouts(), twelfth_layouts()]  # fmt: skip
+            ninth_layouts(), tenth_layouts(), eleventh_layouts(), twelfth_layouts(),
+            thirteenth_layouts()]  # fmt: skip
     names = [name for one in sets for name in one]
     assert len(names) == len(set(names))  # generate() looks a layout up in all sets at once
 
@@ -365,6 +368,15 @@ def test_a_twelfth_set_layout_states_every_truth_value_on_its_referral_pages(
 ) -> None:
     packet = generate(seed, layout, scanned=False)
     assert_every_truth_value_is_on_the_referral_pages(packet, holdout_twelfth.date_forms)
+
+
+@pytest.mark.parametrize("layout", thirteenth_layouts())
+@pytest.mark.parametrize("seed", [3, 4, 5])
+def test_a_thirteenth_set_layout_states_every_truth_value_on_its_referral_pages(
+    layout: str, seed: int
+) -> None:
+    packet = generate(seed, layout, scanned=False)
+    assert_every_truth_value_is_on_the_referral_pages(packet, holdout_thirteenth.date_forms)
 
 
 def test_the_superbill_checks_exactly_the_truths_codes_among_others_printed() -> None:

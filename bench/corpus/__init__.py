@@ -23,6 +23,7 @@ from bench.corpus.holdout_seventh import SEVENTH
 from bench.corpus.holdout_sixth import SIXTH
 from bench.corpus.holdout_tenth import TENTH
 from bench.corpus.holdout_third import THIRD
+from bench.corpus.holdout_thirteenth import THIRTEENTH
 from bench.corpus.holdout_twelfth import TWELFTH
 from bench.corpus.layouts import LAYOUTS
 from bench.corpus.people import Facts, facts
@@ -58,6 +59,7 @@ __all__ = [
     "tenth_layouts",
     "third_layouts",
     "twelfth_layouts",
+    "thirteenth_layouts",
 ]
 
 
@@ -143,6 +145,12 @@ def twelfth_layouts() -> list[str]:
     return list(TWELFTH)
 
 
+def thirteenth_layouts() -> list[str]:
+    """The thirteenth held-out set (``bench/corpus/holdout_thirteenth.py``): written blind,
+    never tuned on."""
+    return list(THIRTEENTH)
+
+
 def corpus(n_per_layout: int, seed: int = 0, scanned: bool | None = None) -> Iterator[Packet]:
     """``n_per_layout`` packets of every layout; alternating typed/scanned unless told."""
     for i in range(n_per_layout):
@@ -192,7 +200,8 @@ class _Page:
 
 def generate(seed: int, layout: str, scanned: bool) -> Packet:
     every = {**LAYOUTS, **HOLDOUT, **THIRD, **FOURTH, **FIFTH, **SIXTH, **SEVENTH, **EIGHTH,
-             **NINTH, **TENTH, **ELEVENTH, **TWELFTH}  # fmt: skip
+             **NINTH, **TENTH, **ELEVENTH, **TWELFTH,
+             **THIRTEENTH}  # fmt: skip
     if layout not in every:
         raise ValueError(f"unknown layout {layout!r}; one of {', '.join(every)}")
     rng = random.Random(f"intakedesk-corpus:{seed}:{layout}:{int(scanned)}")
