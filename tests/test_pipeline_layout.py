@@ -380,3 +380,48 @@ def test_a_header_row_of_captions_over_several_rows_stays_a_grid_of_rows() -> No
     ]
     # one coverage per row: the rows are read as rows, not each caption with one value
     assert arrange(words, is_label).split("\n")[0] != "COB"
+
+
+def leader(y: int, x0: int, x1: int) -> Box:
+    """A dot leader drawn along the line at ``y`` (its dots sit low on the line)."""
+    return Box("." * ((x1 - x0) // 12), x0, y + HEIGHT - 4, x1, y + HEIGHT)
+
+
+def test_labels_after_their_values_along_dot_leaders_read_label_first() -> None:
+    words = [
+        *line(100, (100, "ROE, JANE"), (900, "Patient")),
+        *line(130, (100, "03/04/61"), (900, "Date of birth")),
+        *line(160, (100, "F"), (900, "Sex")),
+        *line(190, (100, "BLUE PLAN"), (900, "Medical insurance")),
+        *line(260, (100, "Reason for referral: GERD")),
+    ]
+    leaders = [leader(100, 230, 880), leader(130, 210, 880), leader(160, 120, 880)]
+    leaders.append(leader(190, 220, 880))
+    assert arrange(words, is_label, leaders=leaders).split("\n") == [
+        "Patient  ROE, JANE",
+        "Date of birth  03/04/61",
+        "Sex  F",
+        "Medical insurance  BLUE PLAN",
+        "Reason for referral: GERD",
+    ]
+
+
+def test_values_beside_labels_without_leaders_are_not_taken_for_pairs() -> None:
+    # the same columns with no leader between them: two blocks side by side, as before
+    words = [
+        *line(100, (100, "ROE, JANE"), (900, "Patient")),
+        *line(130, (100, "03/04/61"), (900, "Date of birth")),
+    ]
+    assert "Patient  ROE, JANE" not in arrange(words, is_label).split("\n")
+
+
+def test_labels_before_their_values_along_leaders_stay_as_they_stand() -> None:
+    words = [
+        *line(100, (100, "Patient"), (900, "ROE, JANE")),
+        *line(130, (100, "Date of birth"), (900, "03/04/61")),
+    ]
+    leaders = [leader(100, 200, 880), leader(130, 270, 880)]
+    assert arrange(words, is_label, leaders=leaders).split("\n") == [
+        "Patient  ROE, JANE",
+        "Date of birth  03/04/61",
+    ]

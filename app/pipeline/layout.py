@@ -24,11 +24,13 @@ text out.
 
 import re
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from statistics import median
 
 from app.pipeline.grid import KEY_NOISE, read_grid
 from app.pipeline.lines import Box, Line, Segment
 from app.pipeline.lines import lines as read_lines
+from app.pipeline.trailing_labels import label_first, reversed_pairs
 
 # Lines further apart than this many text heights are not one block.
 BLOCK_LEAD = 1.6
@@ -55,10 +57,12 @@ def arrange(
     is_label: Callable[[str], bool],
     is_party: Callable[[str], bool] = lambda text: False,
     rules: Sequence[Box] = (),
+    leaders: Sequence[Box] = (),
 ) -> str:
     """The page's text in reading order, one line per line (or cell) of the page;
     ``is_party`` tells a heading that names a party ("PATIENT", "COVERAGE"); ``rules`` are
-    runs of dashes drawn on the page (not part of its text), which may underline captions."""
+    runs of dashes drawn on the page (not part of its text), which may underline captions;
+    ``leaders`` are its dot leaders, which may lead from a value to its label."""
     words = [b for b in boxes if b.text.strip()]
     if not words:
         return ""
@@ -77,13 +81,18 @@ def arrange(
             side,
             [w for line in lines[last + 1 :] for w in line.words],
         )
-        texts = (arrange(part, is_label, is_party, rules) for part in parts)
+        texts = (arrange(part, is_label, is_party, rules, leaders) for part in parts)
         return "\n".join(t for t in texts if t)
+    trailing = reversed_pairs(lines, leaders, unit, is_label)
     out: list[str] = []
     i = 0
     captioned = -2  # the value line of the last caption row read
     while i < len(lines):
         line = lines[i]
+        if i in trailing:
+            out.append(label_first(line))  # "ROE, JANE ...... Patient": "Patient  ROE, JANE"
+            i += 1
+            continue
         if i in captions:
             # "STREET  CITY  ST" over dashes over "12 ELM ST  ERIE  PA": each caption, its value
             out.extend(_cells(line, [lines[i + 1]], unit))
@@ -132,7 +141,7 @@ def arrange(
             out.extend(_cells(line, below, unit))
             i += 1 + len(below)
             continue
-        block = _block(lines, i, unit, is_label)
+        block = _block(lines, i, unit, is_label, trailing)
         if len(block) >= 2:
             out.extend(_columns(block, unit, is_label))
             i += len(block)
@@ -385,16 +394,21 @@ def _column_of(segment: Segment, starts: list[int], unit: float) -> int:
 
 
 def _block(
-    lines: list[Line], start: int, unit: float, is_label: Callable[[str], bool]
+    lines: list[Line],
+    start: int,
+    unit: float,
+    is_label: Callable[[str], bool],
+    pairs: AbstractSet[int] = frozenset(),
 ) -> list[Line]:
-    """The run of lines from ``start`` whose segments stand in the same columns."""
+    """The run of lines from ``start`` whose segments stand in the same columns, up to a line
+    of ``pairs`` (a value and its label, which read together)."""
     first = lines[start]
     if len(first.segments) < 2:
         return [first]
     columns = [s.x0 for s in first.segments]
     block = [first]
-    for line in lines[start + 1 :]:
-        if not _close(block[-1], line, unit) or _is_label_row(line, is_label):
+    for index, line in enumerate(lines[start + 1 :], start + 1):
+        if not _close(block[-1], line, unit) or _is_label_row(line, is_label) or index in pairs:
             break
         starts = [s.x0 for s in line.segments]
         aligned = [any(abs(x - c) <= unit for c in columns) for x in starts]
