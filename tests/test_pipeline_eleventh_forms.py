@@ -33,6 +33,24 @@ def test_a_facility_under_the_clinician_on_another_practices_letterhead_is_not_s
     )
 
 
+def test_the_letterhead_over_a_facility_under_the_clinician_is_the_senders_practice() -> None:
+    # the letterhead's name has no word of a practice's kind ("Spine"): the page's head is
+    # the sender, the facility the place of the surgery; both in doubt
+    text = (
+        "Basalt Orthopaedic & Spine\n"
+        "Tel 555-201-0100 Fax 555-201-0101\n"
+        "Patient\n"
+        "Pt name  Rivera, Ana\n"
+        "DOB  01/04/1945\n"
+        "Planned surgery\n"
+        "Surgeon  Oriel Banks, DO  NPI 1234567893\n"
+        "Facility  Northgate Surgery Center\n"
+    )
+    e = extract([page(text)])
+    assert e.referrer.practice_name == "Basalt Orthopaedic & Spine"
+    assert e.confidence["referrer.practiceName"] < 0.9
+
+
 _REFERRAL = (
     "Harbor Kidney Associates\n"
     "Kidney Transplant Referral\n"

@@ -88,6 +88,8 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
     by_number = {p.number: p for p in pages}
     labelled_npi_lines: set[tuple[int, int]] = set()
     labelled_practice = False
+    # pages where a place the sender's section names is not the letterhead's practice
+    elsewhere: set[int] = set()
     for item in items:
         page = by_number[item.page]
         if page.page_type == PageType.cover_sheet:
@@ -117,10 +119,15 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
             practice = read_practice(item.value)
             if practice and score and (item.owner is not None or _PRACTICE_WORDS.search(practice)):
                 labelled_practice = True
+                if _another_letterhead(item, page, practice):
+                    # the surgery's facility under the surgeon on the practice's letterhead:
+                    # a place of the sender's, the letterhead the sender (both in doubt)
+                    elsewhere.add(page.number)
+                    score = SHAPE_ONLY
                 yield candidate(
                     PRACTICE,
                     practice,
-                    doubted(score, _another_letterhead(item, page, practice)),
+                    score,
                     page,
                     item.value,
                     key=name_key(practice),
@@ -155,7 +162,9 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
                 npi, sure = read_npi(match["npi"])
                 if npi:
                     yield candidate(NPI, npi, NARRATIVE * sure, page, match["npi"], line=number)
-        if not labelled_practice:
+        if page.number in elsewhere:
+            yield from _head_practice(page)
+        elif not labelled_practice:
             yield from _letterhead(page, lines)
         yield from _signature_practice(page, lines)
         yield from _footer(page, lines)
@@ -180,6 +189,27 @@ def _another_letterhead(item: Labeled, page: PageText, practice: str) -> bool:
     )
 
 
+def _head_practice(page: PageText) -> Iterator[Candidate]:
+    """The name heading a page whose sender's section names another place: the sender (its
+    first cell whole, an "&" in it too: "Basalt Orthopaedic & Spine")."""
+    lines = [line.strip() for line in page.text.split("\n")[page.fax_header_lines :]]
+    first = next((line for line in lines if line), "")
+    head = _HEAD_CELL.split(first)[0]
+    if len(head.split()) < 2:
+        head = _first_line(page) or ""
+    practice = read_practice(head) if head else None
+    if practice:
+        yield candidate(
+            PRACTICE,
+            practice,
+            SHAPE_ONLY * 1.3,
+            page,
+            practice,
+            key=name_key(practice),
+            line=page.fax_header_lines,
+        )
+
+
 def _first_line(page: PageText) -> str | None:
     """The first cell of the page's first line after the fax machine's header; a name in
     large type that the text layer split one word a line ("Basalt  &" / "Orthopaedic
@@ -193,6 +223,7 @@ def _first_line(page: PageText) -> str | None:
     return cells[0]
 
 
+_HEAD_CELL = re.compile(r"\s+[-\u2013\u2014|\u00b7\u2022]\s+|\s{2,}|\t")
 _SEPARATOR_OR_GAP = re.compile(r"\s+[-\u2013\u2014|\u00b7\u2022&]\s+|\s{2,}|\t")
 
 
