@@ -51,6 +51,21 @@ def test_the_letterhead_over_a_facility_under_the_clinician_is_the_senders_pract
     assert e.confidence["referrer.practiceName"] < 0.9
 
 
+def test_a_practice_under_the_referrers_heading_on_the_receivers_form_is_the_senders() -> None:
+    # the letterhead is the receiving office's own form; the form's heading says whose the
+    # practice below it is
+    text = (
+        "Coastal Heart & Vascular\n"
+        "Referral Form\n"
+        "Patient\n"
+        "Pt name  Rivera, Ana\n"
+        "Referring Provider\n"
+        "Provider  Oriel Banks, DO\n"
+        "Practice  Oakwood Family Health Center\n"
+    )
+    assert extract([page(text)]).referrer.practice_name == "Oakwood Family Health Center"
+
+
 _REFERRAL = (
     "Harbor Kidney Associates\n"
     "Kidney Transplant Referral\n"

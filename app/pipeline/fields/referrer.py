@@ -15,7 +15,7 @@ from app.pipeline.fields.confidence import (
 )
 from app.pipeline.fields.label_find import find_labels
 from app.pipeline.fields.labels import SALUTATION, SIGN_OFF, Labeled
-from app.pipeline.fields.lexicon import RECIPIENT, REFERRER
+from app.pipeline.fields.lexicon import RECIPIENT, REFERRER, section_of
 from app.pipeline.fields.people import WITH_CREDENTIAL, is_organisation, read_name
 from app.pipeline.fields.repair import as_digits, capital_i
 from app.pipeline.types import PageText
@@ -176,7 +176,7 @@ def _another_letterhead(item: Labeled, page: PageText, practice: str) -> bool:
     gave the sender: the surgery's facility under "Surgeon: Jane Roe, DO" on a surgeon's
     letterhead is someone else's place; a label that names the sender itself
     ("Referring practice:") is not in doubt."""
-    if item.owner_from_label:
+    if item.owner_from_label or _under_the_referrers_heading(item, page):
         return False
     head = _first_line(page)
     return (
@@ -187,6 +187,17 @@ def _another_letterhead(item: Labeled, page: PageText, practice: str) -> bool:
         and not find_labels(head)
         and name_key(practice) not in name_key(head)
     )
+
+
+def _under_the_referrers_heading(item: Labeled, page: PageText) -> bool:
+    """Whether the nearest heading above the value opens the referrer's section ("Referring
+    Provider" over "Practice: …" on the receiver's own form): the practice is the sender's
+    by the form's word, not by a clinician's row above it."""
+    for line in reversed(page.text.split("\n")[: item.line]):
+        section = section_of(line.strip(" :"))
+        if section is not None:
+            return section == REFERRER
+    return False
 
 
 def _head_practice(page: PageText) -> Iterator[Candidate]:
