@@ -133,3 +133,18 @@ def test_a_phone_typeset_with_an_en_dash_is_read() -> None:
     text = "PATIENT\nLegal name: Ana Rivera\nDate of birth: 01/04/1945\nCell: (603) 631\u20138731\n"
     e = extract([page(text)])
     assert e.patient.phone == "+16036318731"
+
+
+def test_a_practice_under_a_clinicians_row_on_a_payers_letter_stays_the_clinicians() -> None:
+    # "Practice", unlike "Facility", says whose it is: the letterhead (the payer's) does not
+    # take its place, though it leaves it in doubt
+    text = (
+        "Valley Health Plan  Nov-27-2026\n"
+        "Member ID: VHP39756532\n"
+        "Requesting provider  Ann Lee, NP\n"
+        "Provider NPI  1234567893\n"
+        "Practice  Cattail Marsh Family Physicians\n"
+    )
+    e = extract([page(text)])
+    assert e.referrer.practice_name == "Cattail Marsh Family Physicians"
+    assert e.confidence["referrer.practiceName"] < 0.9

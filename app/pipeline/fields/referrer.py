@@ -119,11 +119,16 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
             practice = read_practice(item.value)
             if practice and score and (item.owner is not None or _PRACTICE_WORDS.search(practice)):
                 labelled_practice = True
-                if _another_letterhead(item, page, practice):
+                another = _another_letterhead(item, page, practice)
+                if another and _PLACE_LABEL.match(page.text.split("\n")[item.line]):
                     # the surgery's facility under the surgeon on the practice's letterhead:
-                    # a place of the sender's, the letterhead the sender (both in doubt)
+                    # where the service is done, the letterhead the sender (both in doubt)
                     elsewhere.add(page.number)
                     score = SHAPE_ONLY
+                elif another:
+                    # "Practice" under a clinician's row on a payer's letter: the clinician's
+                    # own, but the letterhead is someone else's
+                    score = doubted(score)
                 yield candidate(
                     PRACTICE,
                     practice,
@@ -234,6 +239,10 @@ def _first_line(page: PageText) -> str | None:
     return cells[0]
 
 
+# A label naming where a service is done, not whose practice it is ("Facility", "Location").
+_PLACE_LABEL = re.compile(
+    r"^\s*(?:surgery |surgical |service |treating )?(?:facility|location|site)\b", re.IGNORECASE
+)
 _HEAD_CELL = re.compile(r"\s+[-\u2013\u2014|\u00b7\u2022]\s+|\s{2,}|\t")
 _SEPARATOR_OR_GAP = re.compile(r"\s+[-\u2013\u2014|\u00b7\u2022&]\s+|\s{2,}|\t")
 
