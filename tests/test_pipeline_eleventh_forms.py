@@ -33,6 +33,39 @@ def test_a_facility_under_the_clinician_on_another_practices_letterhead_is_not_s
     )
 
 
+def test_the_letterhead_over_a_facility_under_the_clinician_is_the_senders_practice() -> None:
+    # the letterhead's name has no word of a practice's kind ("Spine"): the page's head is
+    # the sender, the facility the place of the surgery; both in doubt
+    text = (
+        "Basalt Orthopaedic & Spine\n"
+        "Tel 555-201-0100 Fax 555-201-0101\n"
+        "Patient\n"
+        "Pt name  Rivera, Ana\n"
+        "DOB  01/04/1945\n"
+        "Planned surgery\n"
+        "Surgeon  Oriel Banks, DO  NPI 1234567893\n"
+        "Facility  Northgate Surgery Center\n"
+    )
+    e = extract([page(text)])
+    assert e.referrer.practice_name == "Basalt Orthopaedic & Spine"
+    assert e.confidence["referrer.practiceName"] < 0.9
+
+
+def test_a_practice_under_the_referrers_heading_on_the_receivers_form_is_the_senders() -> None:
+    # the letterhead is the receiving office's own form; the form's heading says whose the
+    # practice below it is
+    text = (
+        "Coastal Heart & Vascular\n"
+        "Referral Form\n"
+        "Patient\n"
+        "Pt name  Rivera, Ana\n"
+        "Referring Provider\n"
+        "Provider  Oriel Banks, DO\n"
+        "Practice  Oakwood Family Health Center\n"
+    )
+    assert extract([page(text)]).referrer.practice_name == "Oakwood Family Health Center"
+
+
 _REFERRAL = (
     "Harbor Kidney Associates\n"
     "Kidney Transplant Referral\n"
@@ -100,3 +133,18 @@ def test_a_phone_typeset_with_an_en_dash_is_read() -> None:
     text = "PATIENT\nLegal name: Ana Rivera\nDate of birth: 01/04/1945\nCell: (603) 631\u20138731\n"
     e = extract([page(text)])
     assert e.patient.phone == "+16036318731"
+
+
+def test_a_practice_under_a_clinicians_row_on_a_payers_letter_stays_the_clinicians() -> None:
+    # "Practice", unlike "Facility", says whose it is: the letterhead (the payer's) does not
+    # take its place, though it leaves it in doubt
+    text = (
+        "Valley Health Plan  Nov-27-2026\n"
+        "Member ID: VHP39756532\n"
+        "Requesting provider  Ann Lee, NP\n"
+        "Provider NPI  1234567893\n"
+        "Practice  Cattail Marsh Family Physicians\n"
+    )
+    e = extract([page(text)])
+    assert e.referrer.practice_name == "Cattail Marsh Family Physicians"
+    assert e.confidence["referrer.practiceName"] < 0.9

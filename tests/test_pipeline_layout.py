@@ -380,3 +380,135 @@ def test_a_header_row_of_captions_over_several_rows_stays_a_grid_of_rows() -> No
     ]
     # one coverage per row: the rows are read as rows, not each caption with one value
     assert arrange(words, is_label).split("\n")[0] != "COB"
+
+
+def leader(y: int, x0: int, x1: int) -> Box:
+    """A dot leader drawn along the line at ``y`` (its dots sit low on the line)."""
+    return Box("." * ((x1 - x0) // 12), x0, y + HEIGHT - 4, x1, y + HEIGHT)
+
+
+def test_labels_after_their_values_along_dot_leaders_read_label_first() -> None:
+    words = [
+        *line(100, (100, "ROE, JANE"), (900, "Patient")),
+        *line(130, (100, "03/04/61"), (900, "Date of birth")),
+        *line(160, (100, "F"), (900, "Sex")),
+        *line(190, (100, "BLUE PLAN"), (900, "Medical insurance")),
+        *line(260, (100, "Reason for referral: GERD")),
+    ]
+    leaders = [leader(100, 230, 880), leader(130, 210, 880), leader(160, 120, 880)]
+    leaders.append(leader(190, 220, 880))
+    assert arrange(words, is_label, leaders=leaders).split("\n") == [
+        "Patient  ROE, JANE",
+        "Date of birth  03/04/61",
+        "Sex  F",
+        "Medical insurance  BLUE PLAN",
+        "Reason for referral: GERD",
+    ]
+
+
+def test_values_beside_labels_without_leaders_are_not_taken_for_pairs() -> None:
+    # the same columns with no leader between them: two blocks side by side, as before
+    words = [
+        *line(100, (100, "ROE, JANE"), (900, "Patient")),
+        *line(130, (100, "03/04/61"), (900, "Date of birth")),
+    ]
+    assert "Patient  ROE, JANE" not in arrange(words, is_label).split("\n")
+
+
+def test_labels_before_their_values_along_leaders_stay_as_they_stand() -> None:
+    words = [
+        *line(100, (100, "Patient"), (900, "ROE, JANE")),
+        *line(130, (100, "Date of birth"), (900, "03/04/61")),
+    ]
+    leaders = [leader(100, 200, 880), leader(130, 270, 880)]
+    assert arrange(words, is_label, leaders=leaders).split("\n") == [
+        "Patient  ROE, JANE",
+        "Date of birth  03/04/61",
+    ]
+
+
+def test_cards_side_by_side_under_party_headings_read_one_after_the_other() -> None:
+    # two forms of values over their captions, each under the heading of its party: read
+    # across, a row of one card would caption the values of the other's
+    words = [
+        *line(100, (100, "PATIENT"), (900, "REFERRING PROVIDER")),
+        *line(140, (100, "03/04/1961"), (450, "F"), (900, "1234567890"), (1250, "555-010-0100")),
+        *line(170, (100, "Date of birth"), (450, "Sex"), (900, "NPI"), (1250, "Phone")),
+        *line(210, (100, "12 Elm St"), (900, "Ann Poe, MD")),
+        *line(240, (100, "Street"), (900, "Referring physician")),
+        *line(290, (100, "Erie, PA 16501"), (900, "555-010-0199")),
+        *line(320, (100, "City, state, ZIP"), (900, "Fax")),
+        *line(355, (900, "Valley Clinic")),
+        *line(385, (900, "Practice")),
+        *line(470, (100, "Reason for referral: GERD")),
+    ]
+    text = arrange(words, is_label, is_party).split("\n")
+    assert text == [
+        "PATIENT",
+        "Date of birth",
+        "03/04/1961",
+        "Sex",
+        "F",
+        "Street",
+        "12 Elm St",
+        "City, state, ZIP",
+        "Erie, PA 16501",
+        "REFERRING PROVIDER",
+        "NPI",
+        "1234567890",
+        "Phone",
+        "555-010-0100",
+        "Referring physician",
+        "Ann Poe, MD",
+        "Fax",
+        "555-010-0199",
+        "Practice",
+        "Valley Clinic",
+        "Reason for referral: GERD",
+    ]
+
+
+def test_a_cell_wrapped_over_its_caption_row_keeps_the_rows_below_in_step() -> None:
+    words = [
+        *line(100, (100, "03/04/1961"), (600, "Valley Breast & Surgical")),
+        *line(125, (600, "Oncology")),
+        *line(150, (100, "Date of birth"), (600, "Practice")),
+        *line(190, (100, "555-010-0100"), (600, "555-010-0199")),
+        *line(215, (100, "Phone"), (600, "Fax")),
+        *line(300, (100, "Reason for referral: GERD")),
+    ]
+    assert arrange(words, is_label, is_party).split("\n") == [
+        "Date of birth",
+        "03/04/1961",
+        "Practice",
+        "Valley Breast & Surgical",
+        "Oncology",
+        "Phone",
+        "555-010-0100",
+        "Fax",
+        "555-010-0199",
+        "Reason for referral: GERD",
+    ]
+
+
+def test_rows_over_their_captions_end_in_a_caption_the_lexicon_does_not_know() -> None:
+    # two rows have shown the captions go under their values: the last row's unknown
+    # caption does not turn the form into labels over the values below them
+    words = [
+        *line(100, (100, "1234567890"), (600, "Valley Clinic")),
+        *line(125, (100, "NPI"), (600, "Group")),
+        *line(165, (100, "555-010-0100"), (600, "555-010-0199")),
+        *line(190, (100, "Clinic tel."), (600, "Clinic fax")),
+        *line(230, (100, "11/17/2026")),
+        *line(255, (100, "Date wanted for the board")),
+    ]
+    assert arrange(words, is_label, is_party).split("\n")[:8] == [
+        "NPI",
+        "1234567890",
+        "Group",
+        "Valley Clinic",
+        "Clinic tel.",
+        "555-010-0100",
+        "Clinic fax",
+        "555-010-0199",
+    ]

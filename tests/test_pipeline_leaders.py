@@ -1,10 +1,13 @@
 """Dot leaders and rule lines painted over before OCR (app.pipeline.leaders), on drawn pages."""
 
+import io
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from app.pipeline import leaders
+from app.pipeline.read import read_page
 
 DPI = 200
 PAPER = 230
@@ -117,3 +120,32 @@ def test_hyphens_among_digits_and_a_lone_dash_stay() -> None:
     _word(draw, 20, 40, "555-201-3344 1-2-3-4")
     _dashes(draw, 600, 60, 1)
     assert np.array_equal(np.asarray(leaders.clear(image, DPI)), np.asarray(image))
+
+
+def test_where_each_leader_ran_is_kept_for_the_reading_order() -> None:
+    image, draw = _page()
+    _word(draw, 20, 40, "Name")
+    _dots(draw, 120, 64, 20, 14)
+    _word(draw, 420, 40, "Smith")
+    cleared, found = leaders.clear_and_find(image, DPI)
+    assert _ink(cleared, (115, 55, 400, 75)) == 0
+    assert [(b.x0, b.x1) for b in found] == [(120, 120 + 19 * 14 + 3)]  # first to last dot
+    assert found[0].y0 <= 65 <= found[0].y1
+
+
+def test_a_scanned_value_led_to_its_label_on_the_right_reads_label_first() -> None:
+    # "ROE, JANE ........ Patient" on a 200-dpi scan: the dots are gone before OCR, but where
+    # they ran still pairs each value with its label
+    image = Image.new("L", (1700, 400), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=34)
+    rows = [("ROE, JANE", "Patient"), ("03/04/1961", "Date of birth"), ("F", "Sex")]
+    for i, (value, label) in enumerate(rows):
+        y = 100 + i * 60
+        draw.text((100, y), value, fill=0, font=font)
+        _dots(draw, round(120 + draw.textlength(value, font=font)), y + 30, 40, 17)
+        draw.text((1000, y), label, fill=0, font=font)
+    data = io.BytesIO()
+    image.save(data, format="PNG", dpi=(DPI, DPI))
+    text = read_page(data.getvalue(), "image/png", 0, number=1).text
+    assert text.split("\n") == ["Patient  ROE, JANE", "Date of birth  03/04/1961", "Sex  F"]

@@ -110,3 +110,43 @@ def test_a_member_id_said_after_an_id_ocr_read_as_1d_is_the_member_id() -> None:
     got = extract([page(text)])
     assert got.insurance.member_id == "W262815015"
     assert got.confidence["insurance.memberId"] < 0.9
+
+
+MEMBER_LETTER = """Valley Health Plan  Nov-27-2026
+Utilization Management · P.O. Box 14219 · Wausau, WI 54491
+Member ID: VHP39756532
+OCTAVIA G. RASMUSSEN
+9691 CREOSOTE WAY APT 207
+VICTORIA TX 77995-2638
+Dear Octavia Rasmussen:
+We have reviewed the referral your provider asked for and it is approved as shown below.
+"""
+
+
+def test_a_letter_to_the_member_names_the_patient_in_its_envelope_window() -> None:
+    got = extract([page(MEMBER_LETTER)])
+    assert (got.patient.first_name, got.patient.last_name) == ("Octavia", "Rasmussen")
+    address = got.patient.address
+    assert address is not None
+    assert (address.line1 or "").lower() == "9691 creosote way"
+    assert (address.city or "").lower() == "victoria"
+    assert address.zip == "77995-2638"
+    # nothing but the greeting ties the window to the patient: in doubt
+    assert got.confidence["patient.lastName"] < 0.9
+    assert got.confidence["patient.address.line1"] < 0.9
+
+
+def test_a_window_greeted_by_title_and_last_name_is_the_same_person() -> None:
+    text = MEMBER_LETTER.replace("Dear Octavia Rasmussen:", "Dear Ms. Rasmussen,")
+    assert extract([page(text)]).patient.last_name == "Rasmussen"
+
+
+def test_a_letter_to_a_clinician_or_to_someone_else_names_no_patient_in_its_window() -> None:
+    to_doctor = MEMBER_LETTER.replace("OCTAVIA G. RASMUSSEN", "ANN LEE, MD").replace(
+        "Dear Octavia Rasmussen:", "Dear Ann Lee, MD:"
+    )
+    assert extract([page(to_doctor)]).patient.last_name is None
+    other = MEMBER_LETTER.replace("Dear Octavia Rasmussen:", "Dear Ms. Fairclough,")
+    got = extract([page(other)])
+    assert got.patient.last_name is None
+    assert got.patient.address is None or got.patient.address.line1 is None

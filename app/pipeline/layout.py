@@ -24,11 +24,13 @@ text out.
 
 import re
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from statistics import median
 
 from app.pipeline.grid import KEY_NOISE, read_grid
 from app.pipeline.lines import Box, Line, Segment
 from app.pipeline.lines import lines as read_lines
+from app.pipeline.trailing_labels import label_first, reversed_pairs
 
 # Lines further apart than this many text heights are not one block.
 BLOCK_LEAD = 1.6
@@ -55,17 +57,19 @@ def arrange(
     is_label: Callable[[str], bool],
     is_party: Callable[[str], bool] = lambda text: False,
     rules: Sequence[Box] = (),
+    leaders: Sequence[Box] = (),
 ) -> str:
     """The page's text in reading order, one line per line (or cell) of the page;
     ``is_party`` tells a heading that names a party ("PATIENT", "COVERAGE"); ``rules`` are
-    runs of dashes drawn on the page (not part of its text), which may underline captions."""
+    runs of dashes drawn on the page (not part of its text), which may underline captions;
+    ``leaders`` are its dot leaders, which may lead from a value to its label."""
     words = [b for b in boxes if b.text.strip()]
     if not words:
         return ""
     unit = median(w.height for w in words)
     lines = read_lines(words, unit)
     captions = _dashed_captions(lines, rules, unit)
-    split = _side_column(lines, unit)
+    split = _side_column(lines, unit) or _cards_side_by_side(lines, unit, is_party)
     if split is not None:
         # before the columns, the body column, the side column, after them
         first, last, x = split
@@ -77,13 +81,18 @@ def arrange(
             side,
             [w for line in lines[last + 1 :] for w in line.words],
         )
-        texts = (arrange(part, is_label, is_party, rules) for part in parts)
+        texts = (arrange(part, is_label, is_party, rules, leaders) for part in parts)
         return "\n".join(t for t in texts if t)
+    trailing = reversed_pairs(lines, leaders, unit, is_label)
     out: list[str] = []
     i = 0
     captioned = -2  # the value line of the last caption row read
     while i < len(lines):
         line = lines[i]
+        if i in trailing:
+            out.append(label_first(line))  # "ROE, JANE ...... Patient": "Patient  ROE, JANE"
+            i += 1
+            continue
         if i in captions:
             # "STREET  CITY  ST" over dashes over "12 ELM ST  ERIE  PA": each caption, its value
             out.extend(_cells(line, [lines[i + 1]], unit))
@@ -110,21 +119,26 @@ def arrange(
         # rows of cells and rows of labels in turn, a row of labels last: each caption row
         # is under its values, whatever the letters' heights (a "g" reaches lower than "ROE")
         cells = len(line.segments) >= 2 and _ends_in_captions(lines, i, unit, is_label)
+        # a cell of the row wrapped onto lines of its own ("Catalpa Breast & Surgical" /
+        # "Oncology") before the row's captions
+        wraps = _wrapped(lines, i, unit, is_label)
+        row = _with_wraps(line, lines[i + 1 : i + 1 + wraps])
+        k = i + 1 + wraps  # the captions' line
         if (
             not labelled_above
-            and i + 1 < len(lines)
-            and _is_caption_row(line, lines[i + 1], unit, is_label, sized=not (next_row or cells))
+            and k < len(lines)
+            and _is_caption_row(row, lines[k], unit, is_label, sized=not (next_row or cells))
             and (
                 next_row
-                or i + 2 >= len(lines)
-                or _nearer_above(lines[i], lines[i + 1], lines[i + 2], unit, len(line.segments))
+                or k + 1 >= len(lines)
+                or _nearer_above(row, lines[k], lines[k + 1], unit, len(line.segments))
             )
         ):
             # (a value under a label line that captions nothing is that label's, not the
             # caption's below it: "Phone / 555-0100 / Fax / 555-0101" reads downwards)
-            out.extend(_cells(lines[i + 1], [line], unit))
-            captioned = i
-            i += 2
+            out.extend(_cells(lines[k], lines[i:k], unit))
+            captioned = k - 1
+            i = k + 1
             continue
         label_row = _is_label_row(line, is_label) or _captions_over_a_row(lines, i, unit, is_label)
         if label_row and not _among_key_values(lines, i, unit, is_label):
@@ -132,7 +146,7 @@ def arrange(
             out.extend(_cells(line, below, unit))
             i += 1 + len(below)
             continue
-        block = _block(lines, i, unit, is_label)
+        block = _block(lines, i, unit, is_label, trailing)
         if len(block) >= 2:
             out.extend(_columns(block, unit, is_label))
             i += len(block)
@@ -190,6 +204,34 @@ def _side_column(lines: list[Line], unit: float) -> tuple[int, int, int] | None:
         prose = sum(1 for line in chosen if _wraps_before(line, x, unit))
         if side >= SIDE_LINES and prose >= SIDE_PROSE:
             return best[0], best[-1], round(x - unit / 4)
+    return None
+
+
+def _cards_side_by_side(
+    lines: list[Line], unit: float, is_party: Callable[[str], bool]
+) -> tuple[int, int, int] | None:
+    """Two cards side by side, each under a heading that names its party ("PATIENT" beside
+    "REFERRING PROVIDER"): the first and last of their lines and the x where the right one
+    starts, or None. Each card is a form of its own, its rows no rows of the other's (they
+    drift apart where a cell wraps or stands empty), so each is read whole, left then right.
+    The cards run from the headings' line down to a line crossing the gap between them or a
+    gap between lines wider than between a form's rows."""
+    for first, line in enumerate(lines):
+        if len(line.segments) != 2 or not all(is_party(s.text) for s in line.segments):
+            continue
+        x = round(line.segments[1].x0 - unit / 4)
+        last = first
+        for below in lines[first + 1 :]:
+            # (a form's rows stand as far apart as a row of cells from its captions)
+            apart = below.top - lines[last].bottom > CAPTION_LEAD * unit
+            if apart or any(w.x0 < x < w.x1 for w in below.words):
+                break
+            last += 1
+        card = lines[first + 1 : last + 1]
+        left = sum(1 for ln in card if any(w.x1 < x for w in ln.words))
+        right = sum(1 for ln in card if any(w.x0 > x for w in ln.words))
+        if min(left, right) >= 2:
+            return first, last, x
     return None
 
 
@@ -293,18 +335,26 @@ def _ends_in_captions(
 ) -> bool:
     """Whether the lines from ``index`` are rows of values and rows of labels in turn, close
     and in the same cells, that end with a row of labels: nothing under the last labels, so
-    each row of labels captions the values above it."""
+    each row of labels captions the values above it. After two such pairs a row of values
+    whose caption the lexicon does not know ("Tumor board date requested") ends them too: the
+    form has shown which way its captions go."""
     j = index
     while j + 1 < len(lines):
-        values, labels = lines[j], lines[j + 1]
+        wraps = _wrapped(lines, j, unit, is_label)
+        values = _with_wraps(lines[j], lines[j + 1 : j + 1 + wraps])
+        j += wraps
+        if j + 1 >= len(lines):
+            return False
+        labels = lines[j + 1]
         starts = [s.x0 for s in labels.segments]
         if (
             any(is_label(s.text) for s in values.segments)
-            or 2 * sum(is_label(s.text) for s in labels.segments) < len(labels.segments)
             or labels.top - values.bottom > CAPTION_LEAD * unit
             or not _start_at(values.segments, starts, unit)
         ):
             return False
+        if 2 * sum(is_label(s.text) for s in labels.segments) < len(labels.segments):
+            return j - index >= 4
         after = lines[j + 2] if j + 2 < len(lines) else None
         if (
             after is None
@@ -315,6 +365,35 @@ def _ends_in_captions(
             return True
         j += 2
     return False
+
+
+def _wrapped(lines: list[Line], index: int, unit: float, is_label: Callable[[str], bool]) -> int:
+    """How many lines after a row of cells at ``index`` carry on some of its cells: each
+    close under the one before, fewer segments than the row, each starting where one of the
+    row's cells does and ending before the next, none of them a label."""
+    row = lines[index]
+    if len(row.segments) < 2:
+        return 0
+    starts = [s.x0 for s in row.segments]
+    count = 0
+    for line in lines[index + 1 :]:
+        above = lines[index + count]
+        if (
+            line.top - above.bottom > CELL_LEAD * unit
+            or len(line.segments) >= len(row.segments)
+            or not _start_at(line.segments, starts, unit)
+            or any(_past_its_cell(s, starts, unit) or is_label(s.text) for s in line.segments)
+        ):
+            break
+        count += 1
+    return count
+
+
+def _with_wraps(row: Line, wraps: Sequence[Line]) -> Line:
+    """The row as one line reaching down over its cells' wrapped lines (its own segments)."""
+    if not wraps:
+        return row
+    return Line(row.words + tuple(w for line in wraps for w in line.words), row.segments)
 
 
 def _nearer_above(above: Line, line: Line, below: Line, unit: float, cells: int) -> bool:
@@ -385,16 +464,21 @@ def _column_of(segment: Segment, starts: list[int], unit: float) -> int:
 
 
 def _block(
-    lines: list[Line], start: int, unit: float, is_label: Callable[[str], bool]
+    lines: list[Line],
+    start: int,
+    unit: float,
+    is_label: Callable[[str], bool],
+    pairs: AbstractSet[int] = frozenset(),
 ) -> list[Line]:
-    """The run of lines from ``start`` whose segments stand in the same columns."""
+    """The run of lines from ``start`` whose segments stand in the same columns, up to a line
+    of ``pairs`` (a value and its label, which read together)."""
     first = lines[start]
     if len(first.segments) < 2:
         return [first]
     columns = [s.x0 for s in first.segments]
     block = [first]
-    for line in lines[start + 1 :]:
-        if not _close(block[-1], line, unit) or _is_label_row(line, is_label):
+    for index, line in enumerate(lines[start + 1 :], start + 1):
+        if not _close(block[-1], line, unit) or _is_label_row(line, is_label) or index in pairs:
             break
         starts = [s.x0 for s in line.segments]
         aligned = [any(abs(x - c) <= unit for c in columns) for x in starts]

@@ -30,6 +30,8 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
+from app.pipeline.lines import Box
+
 # A dot: at most this wide and tall (a full stop in 8-14 pt type is 0.01-0.02 in).
 DOT_INCHES = 0.03
 # Leader dots sit at most this far apart, centre to centre (a monospaced 12-pt "." is 0.1 in).
@@ -65,17 +67,24 @@ class _Dot:
 
 def clear(image: Image.Image, dpi: int) -> Image.Image:
     """``image`` (mode "L") with its dot leaders painted over."""
+    return clear_and_find(image, dpi)[0]
+
+
+def clear_and_find(image: Image.Image, dpi: int) -> tuple[Image.Image, list[Box]]:
+    """``image`` with its dot leaders painted over, and where each leader ran: a leader may
+    lead from a value to its label ("ROE, JANE ....... Patient"), which the reading order
+    needs to know (``layout.arrange``)."""
     inked = ink(image, dpi)
     if inked is None:
-        return image
+        return image, []
     pixels, paper, threshold = inked
     dark = pixels <= threshold
-    erase = _leaders(dark, dpi)
+    erase, runs = _leaders(dark, dpi)
     if not erase.any():
-        return image
+        return image, []
     out = pixels.copy()
     out[erase] = paper
-    return Image.fromarray(out, mode="L")
+    return Image.fromarray(out, mode="L"), runs
 
 
 def ink(image: Image.Image, dpi: int) -> tuple[np.ndarray, int, int] | None:
@@ -111,11 +120,11 @@ def _levels(pixels: np.ndarray) -> tuple[int, int]:
     return int(np.median(sample)), int(np.nanargmax(between))
 
 
-def _leaders(dark: np.ndarray, dpi: int) -> np.ndarray:
-    """Pixels of the dots of every leader on the page."""
+def _leaders(dark: np.ndarray, dpi: int) -> tuple[np.ndarray, list[Box]]:
+    """Pixels of the dots of every leader on the page, and each leader's box."""
     labels, count = ndimage.label(dark, structure=np.ones((3, 3), dtype=bool))
     if not count:
-        return np.zeros_like(dark)
+        return np.zeros_like(dark), []
     most = max(2, round(DOT_INCHES * dpi))
     longest = max(4, round(DASH_INCHES * dpi))
     sizes = np.bincount(labels.ravel())
@@ -139,15 +148,28 @@ def _leaders(dark: np.ndarray, dpi: int) -> np.ndarray:
             dashes.append(mark)
     runs = _runs(dots, dpi, SPACED, MIN_DOTS) + _runs(dashes, dpi, DASH_SPACED, MIN_DASHES)
     cleared = np.zeros_like(dark)
+    boxes: list[Box] = []
     for run in runs:
         if _alone(run, labels, most, round(CLEAR_ABOVE_INCHES * dpi)):
+            boxes.append(_box(run))
             for dot in run:
                 # The dot and the pixel of grey edge around it.
                 rows, cols = dot.box
                 cleared[
                     max(rows.start - 1, 0) : rows.stop + 1, max(cols.start - 1, 0) : cols.stop + 1
                 ] = True
-    return cleared
+    return cleared, boxes
+
+
+def _box(run: list[_Dot]) -> Box:
+    """A run's box, as a word's (a leader is read as a "word" of dots)."""
+    return Box(
+        "." * len(run),
+        min(dot.box[1].start for dot in run),
+        min(dot.box[0].start for dot in run),
+        max(dot.box[1].stop for dot in run),
+        max(dot.box[0].stop for dot in run),
+    )
 
 
 def _runs(dots: list[_Dot], dpi: int, spaced: float, fewest: int) -> list[list[_Dot]]:

@@ -17,6 +17,7 @@ second look for the marks of names like "Müller" and "López".
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -87,14 +88,17 @@ def straighten(grey: Image.Image) -> Image.Image:
     return grey.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255, expand=True)
 
 
-def read_upright(image: Image.Image, *, dpi: int, deadline: float) -> OcrResult:
+def read_upright(
+    image: Image.Image, *, dpi: int, deadline: float, leaders: Sequence[Box] = ()
+) -> OcrResult:
     """``recognize``, and if the page reads badly, again the right way up.
 
     A page fed upside down or sideways reads as a few low-confidence scraps. Only then is
     Tesseract's orientation detector asked (about 0.35 s a page, so not for every page),
-    and the turned page kept if it reads better.
+    and the turned page kept if it reads better. ``leaders`` (where dot leaders were taken
+    off the page) stand where they were on the page as it is, not on a turned one.
     """
-    result = read_columns(image, dpi=dpi, deadline=deadline)
+    result = read_columns(image, dpi=dpi, deadline=deadline, leaders=leaders)
     if result.confidence >= UPRIGHT_CONFIDENCE and len(result.words) >= UPRIGHT_WORDS:
         return result
     turn = _turn_needed(image, dpi)
@@ -165,12 +169,17 @@ def skew_angle(grey: Image.Image) -> float:
     return -best
 
 
-def read_columns(image: Image.Image, *, dpi: int, deadline: float) -> OcrResult:
+def read_columns(
+    image: Image.Image, *, dpi: int, deadline: float, leaders: Sequence[Box] = ()
+) -> OcrResult:
     """``recognize``, each of two columns side by side read on its own (``columns``)."""
     boxes = columns.regions(image, dpi)
     if len(boxes) == 1:
-        return recognize(image, dpi=dpi, deadline=deadline)
-    parts = [recognize(image.crop(box), dpi=dpi, deadline=deadline) for box in boxes]
+        return recognize(image, dpi=dpi, deadline=deadline, leaders=leaders)
+    parts = [
+        recognize(image.crop(box), dpi=dpi, deadline=deadline, leaders=_within(leaders, box))
+        for box in boxes
+    ]
     words = tuple(w for part in parts for w in part.words)
     confidence = sum(w.confidence for w in words) / len(words) if words else 0.0
     return OcrResult(
@@ -180,7 +189,19 @@ def read_columns(image: Image.Image, *, dpi: int, deadline: float) -> OcrResult:
     )
 
 
-def recognize(image: Image.Image, *, dpi: int, deadline: float) -> OcrResult:
+def _within(leaders: Sequence[Box], region: tuple[int, int, int, int]) -> list[Box]:
+    """The leaders inside a region of the page, in the region's own pixels."""
+    x0, y0, x1, y1 = region
+    return [
+        Box(b.text, b.x0 - x0, b.y0 - y0, b.x1 - x0, b.y1 - y0)
+        for b in leaders
+        if x0 <= b.x0 and b.x1 <= x1 and y0 <= b.middle <= y1
+    ]
+
+
+def recognize(
+    image: Image.Image, *, dpi: int, deadline: float, leaders: Sequence[Box] = ()
+) -> OcrResult:
     """Text in reading order (lines kept), every word with Tesseract's confidence (0..1)."""
     import tesserocr
 
@@ -218,7 +239,7 @@ def recognize(image: Image.Image, *, dpi: int, deadline: float) -> OcrResult:
             words.append(Word(text=word, confidence=round(confidence, 3)))
             boxes.append(Box(word, *box))
     confidence = sum(w.confidence for w in words) / len(words) if words else 0.0
-    arranged = arrange(boxes, is_label, is_party) if boxes else mend(text)
+    arranged = arrange(boxes, is_label, is_party, leaders=leaders) if boxes else mend(text)
     return OcrResult(text=arranged, words=tuple(words), confidence=round(confidence, 3))
 
 

@@ -80,9 +80,10 @@ def read_page(
     _check_deadline(deadline)
     # Dot leaders and dashed rules read as garbage that swallows the words beside them, a
     # box's vertical rules as brackets in its label.
-    prepared = rules.clear(leaders.clear(ocr.prepare(image), dpi), dpi)
+    cleared, led = leaders.clear_and_find(ocr.prepare(image), dpi)
+    prepared = rules.clear(cleared, dpi)
     _check_deadline(deadline)
-    result = ocr.read_upright(prepared, dpi=dpi, deadline=deadline)
+    result = ocr.read_upright(prepared, dpi=dpi, deadline=deadline, leaders=led)
     return _page(clean(result.text), "ocr", result.confidence, result.words, number, document_index)
 
 

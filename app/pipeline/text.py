@@ -54,11 +54,12 @@ def text_layer(page: pdfium.PdfPage) -> TextLayer:
         boxes = words(textpage, page.get_height()) if usable else []
         # a printout's dashes under its column captions say where its columns are
         rules = [box for box in boxes if _DASHES.fullmatch(box.text)]
-        boxes = [box for box in boxes if not (_LEADER.fullmatch(box.text) or box in rules)]
+        leaders = [box for box in boxes if _LEADER.fullmatch(box.text) and box not in rules]
+        boxes = [box for box in boxes if not (box in leaders or box in rules)]
     finally:
         textpage.close()
     if boxes:
-        text = clean(arrange(boxes, is_label, is_party, rules))
+        text = clean(arrange(boxes, is_label, is_party, rules, leaders))
     return TextLayer(text=text, usable=usable)
 
 

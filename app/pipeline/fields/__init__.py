@@ -14,6 +14,7 @@ from app.pipeline.fields import (
     address,
     clinical,
     dates,
+    envelope,
     insurance,
     narrative,
     people,
@@ -84,6 +85,7 @@ def _candidates(pages: Sequence[PageText], items: list[Labeled]) -> Iterator[Can
     yield from dates.candidates(pages, items)
     yield from phones.candidates(pages, items)
     yield from address.candidates(pages, items)
+    yield from envelope.candidates(pages)
     yield from insurance.candidates(pages, items)
     yield from insurance.payer_from_title(pages)
     yield from referrer.candidates(pages, items)

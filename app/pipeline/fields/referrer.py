@@ -15,7 +15,7 @@ from app.pipeline.fields.confidence import (
 )
 from app.pipeline.fields.label_find import find_labels
 from app.pipeline.fields.labels import SALUTATION, SIGN_OFF, Labeled
-from app.pipeline.fields.lexicon import RECIPIENT, REFERRER
+from app.pipeline.fields.lexicon import RECIPIENT, REFERRER, section_of
 from app.pipeline.fields.people import WITH_CREDENTIAL, is_organisation, read_name
 from app.pipeline.fields.repair import as_digits, capital_i
 from app.pipeline.types import PageText
@@ -88,6 +88,8 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
     by_number = {p.number: p for p in pages}
     labelled_npi_lines: set[tuple[int, int]] = set()
     labelled_practice = False
+    # pages where a place the sender's section names is not the letterhead's practice
+    elsewhere: set[int] = set()
     for item in items:
         page = by_number[item.page]
         if page.page_type == PageType.cover_sheet:
@@ -117,10 +119,20 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
             practice = read_practice(item.value)
             if practice and score and (item.owner is not None or _PRACTICE_WORDS.search(practice)):
                 labelled_practice = True
+                another = _another_letterhead(item, page, practice)
+                if another and _PLACE_LABEL.match(page.text.split("\n")[item.line]):
+                    # the surgery's facility under the surgeon on the practice's letterhead:
+                    # where the service is done, the letterhead the sender (both in doubt)
+                    elsewhere.add(page.number)
+                    score = SHAPE_ONLY
+                elif another:
+                    # "Practice" under a clinician's row on a payer's letter: the clinician's
+                    # own, but the letterhead is someone else's
+                    score = doubted(score)
                 yield candidate(
                     PRACTICE,
                     practice,
-                    doubted(score, _another_letterhead(item, page, practice)),
+                    score,
                     page,
                     item.value,
                     key=name_key(practice),
@@ -155,7 +167,9 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
                 npi, sure = read_npi(match["npi"])
                 if npi:
                     yield candidate(NPI, npi, NARRATIVE * sure, page, match["npi"], line=number)
-        if not labelled_practice:
+        if page.number in elsewhere:
+            yield from _head_practice(page)
+        elif not labelled_practice:
             yield from _letterhead(page, lines)
         yield from _signature_practice(page, lines)
         yield from _footer(page, lines)
@@ -167,7 +181,7 @@ def _another_letterhead(item: Labeled, page: PageText, practice: str) -> bool:
     gave the sender: the surgery's facility under "Surgeon: Jane Roe, DO" on a surgeon's
     letterhead is someone else's place; a label that names the sender itself
     ("Referring practice:") is not in doubt."""
-    if item.owner_from_label:
+    if item.owner_from_label or _under_the_referrers_heading(item, page):
         return False
     head = _first_line(page)
     return (
@@ -178,6 +192,38 @@ def _another_letterhead(item: Labeled, page: PageText, practice: str) -> bool:
         and not find_labels(head)
         and name_key(practice) not in name_key(head)
     )
+
+
+def _under_the_referrers_heading(item: Labeled, page: PageText) -> bool:
+    """Whether the nearest heading above the value opens the referrer's section ("Referring
+    Provider" over "Practice: …" on the receiver's own form): the practice is the sender's
+    by the form's word, not by a clinician's row above it."""
+    for line in reversed(page.text.split("\n")[: item.line]):
+        section = section_of(line.strip(" :"))
+        if section is not None:
+            return section == REFERRER
+    return False
+
+
+def _head_practice(page: PageText) -> Iterator[Candidate]:
+    """The name heading a page whose sender's section names another place: the sender (its
+    first cell whole, an "&" in it too: "Basalt Orthopaedic & Spine")."""
+    lines = [line.strip() for line in page.text.split("\n")[page.fax_header_lines :]]
+    first = next((line for line in lines if line), "")
+    head = _HEAD_CELL.split(first)[0]
+    if len(head.split()) < 2:
+        head = _first_line(page) or ""
+    practice = read_practice(head) if head else None
+    if practice:
+        yield candidate(
+            PRACTICE,
+            practice,
+            SHAPE_ONLY * 1.3,
+            page,
+            practice,
+            key=name_key(practice),
+            line=page.fax_header_lines,
+        )
 
 
 def _first_line(page: PageText) -> str | None:
@@ -193,6 +239,11 @@ def _first_line(page: PageText) -> str | None:
     return cells[0]
 
 
+# A label naming where a service is done, not whose practice it is ("Facility", "Location").
+_PLACE_LABEL = re.compile(
+    r"^\s*(?:surgery |surgical |service |treating )?(?:facility|location|site)\b", re.IGNORECASE
+)
+_HEAD_CELL = re.compile(r"\s+[-\u2013\u2014|\u00b7\u2022]\s+|\s{2,}|\t")
 _SEPARATOR_OR_GAP = re.compile(r"\s+[-\u2013\u2014|\u00b7\u2022&]\s+|\s{2,}|\t")
 
 
