@@ -6,7 +6,7 @@ and labels OCR cut or misread by one letter.
 import functools
 import re
 
-from app.pipeline.fields import label_words
+from app.pipeline.fields import label_words, value_named_labels
 from app.pipeline.fields.label_find import find_labels, longest_at_start
 from app.pipeline.fields.lexicon import BORDER_NOISE, classify, is_label, one_field_near, section_of
 
@@ -332,6 +332,7 @@ def rewritten(text: str) -> list[str]:
     for line in _wrapped_labels_joined(_answers_below(text.split("\n"))):
         line = _DOT_BETWEEN_CELLS.sub("  ", line)
         line = _ID_READ_AS_1D.sub("ID", _HASH_READ_AS_AT.sub(" #", line))
+        line = value_named_labels.mended(line)
         for rewrite in (_restore_cut_label, _banner, _question, _unnumbered, _caption_after):
             line = rewrite(line)
         lines.append(line)

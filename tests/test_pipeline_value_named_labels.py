@@ -1,0 +1,37 @@
+"""Labels OCR misread by a letter, mended by the shape of the value after them."""
+
+from app.pipeline.fields import extract
+from app.pipeline.fields.value_named_labels import mended
+from app.pipeline.types import PageText
+from models.document import PageType
+
+
+def test_a_label_a_letter_off_before_a_value_of_its_fields_shape_is_mended() -> None:
+    assert mended("prone ( 970) 655 - 1452") == "Phone ( 970) 655 - 1452"
+    assert mended("Pnone: 555-201-0100") == "Phone: 555-201-0100"
+    assert mended("city Rapid City state SD zp 57741") == "city Rapid City state SD Zip 57741"
+
+
+def test_words_of_a_sentence_and_values_of_another_shape_are_left() -> None:
+    for line in (
+        "please call 1-256-475-5303 and destroy all copies",
+        "Call (555) 123-4567 with questions",
+        "Room 12345",
+        "prone 3 times a day",
+        "zp 1234",
+    ):
+        assert mended(line) == line
+
+
+def test_a_phone_under_a_misread_label_is_read() -> None:
+    page = PageText(
+        1,
+        "SPECIALTY REFERRAL\nA. PATIENT\nLastname Desrosiers\nFirstname Agnieszka\n"
+        "prone ( 970) 655 - 1452\nStreet 5504 W Orchard Grove Rd\n"
+        "city Rapid City state SD zp 57741",
+        "ocr",
+        page_type=PageType.referral,
+    )
+    e = extract([page])
+    assert e.patient.phone == "+19706551452"
+    assert e.patient.address.zip == "57741"
