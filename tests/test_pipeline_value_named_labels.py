@@ -35,3 +35,27 @@ def test_a_phone_under_a_misread_label_is_read() -> None:
     e = extract([page])
     assert e.patient.phone == "+19706551452"
     assert e.patient.address.zip == "57741"
+
+
+def test_a_label_phrase_with_a_word_misread_by_a_letter_is_mended() -> None:
+    from app.pipeline.fields.misread_phrases import mended as phrase_mended
+
+    assert phrase_mended("Reason Tor referral: Left rotator cuff tear") == (
+        "Reason For referral: Left rotator cuff tear"
+    )
+    assert phrase_mended("Reler to: Summit Orthopedics") == "Refer to: Summit Orthopedics"
+    # a label already, a label of a field not read, and no label near: as they are
+    for line in ("Reason for referral: x", "Date of servide: 11/12/2026", "Seen by: Jo Roe"):
+        assert phrase_mended(line) == line
+
+
+def test_the_reason_under_a_misread_label_is_read_in_doubt() -> None:
+    page = PageText(
+        1,
+        "REFERRAL FORM\nPatient: Kwame Okonkwo\nReason Tor referral: Left rotator cuff tear",
+        "ocr",
+        page_type=PageType.referral,
+    )
+    e = extract([page])
+    assert e.clinical.reason == "Left rotator cuff tear"
+    assert e.confidence["clinical.reason"] < 0.9

@@ -6,7 +6,7 @@ and labels OCR cut or misread by one letter.
 import functools
 import re
 
-from app.pipeline.fields import label_words, value_named_labels
+from app.pipeline.fields import label_words, misread_phrases, value_named_labels
 from app.pipeline.fields.label_find import find_labels, longest_at_start
 from app.pipeline.fields.lexicon import BORDER_NOISE, classify, is_label, one_field_near, section_of
 
@@ -268,7 +268,9 @@ def restore_garbled_labels(lines: list[str]) -> tuple[list[str], set[int]]:
     """``_restore_garbled_label`` on each line but one standing under a bare label: that
     line is the label's value ("LAST NAME" / "BELL"), however like a label it reads, unless
     the label is of a number and the line has no digit ("PHONE" left empty over "ADOR", the
-    next cell's label). Also the lines mended: their labels are guesses."""
+    next cell's label); then labels misread by a letter that the value after them
+    (``value_named_labels``) or the rest of their phrase (``misread_phrases``) name. Also
+    the lines mended: their labels are guesses."""
     out = list(lines)
     mended: set[int] = set()
     above = ""
@@ -277,6 +279,7 @@ def restore_garbled_labels(lines: list[str]) -> tuple[list[str], set[int]]:
             out[i] = restore_glued_labels(line)
             if not is_label(above) or _no_value_of(above, line):
                 out[i] = _restore_garbled_label(out[i])
+            out[i] = misread_phrases.mended(value_named_labels.mended(out[i]))
             if out[i] != line:
                 mended.add(i)
             above = line
@@ -332,7 +335,6 @@ def rewritten(text: str) -> list[str]:
     for line in _wrapped_labels_joined(_answers_below(text.split("\n"))):
         line = _DOT_BETWEEN_CELLS.sub("  ", line)
         line = _ID_READ_AS_1D.sub("ID", _HASH_READ_AS_AT.sub(" #", line))
-        line = value_named_labels.mended(line)
         for rewrite in (_restore_cut_label, _banner, _question, _unnumbered, _caption_after):
             line = rewrite(line)
         lines.append(line)
