@@ -59,3 +59,17 @@ def test_the_reason_under_a_misread_label_is_read_in_doubt() -> None:
     e = extract([page])
     assert e.clinical.reason == "Left rotator cuff tear"
     assert e.confidence["clinical.reason"] < 0.9
+
+
+def test_a_two_word_label_whose_space_ocr_lost_is_spaced_again() -> None:
+    from app.pipeline.fields.label_lines import restore_glued_labels
+
+    assert restore_glued_labels("PLANNAME AmeriHealth Caritas") == ("PLAN NAME AmeriHealth Caritas")
+    assert restore_glued_labels("Statement of Information") == "Statement of Information"
+    page = PageText(
+        1,
+        "REFERRAL FORM\nPatient: Kwame Okonkwo\nINSURANCE\nPLANNAME AmeriHealth Caritas",
+        "ocr",
+        page_type=PageType.referral,
+    )
+    assert extract([page]).insurance.provider == "AmeriHealth Caritas"

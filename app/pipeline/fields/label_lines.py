@@ -242,9 +242,14 @@ def _parted(word: str) -> str:
     """ "ApvUnit": two labels of one field OCR read as one word, the slash between them lost
     ("Apt/Unit"), one of them perhaps misread by one letter, as the two labels ("Apt/Unit");
     any other word as it is. A word that is a label itself, or splits into labels of two
-    fields ("Datename"), or into two misread halves, is left alone."""
+    fields ("Datename"), or into two misread halves, is left alone. A label of two words
+    whose space OCR lost ("PLANNAME") is spaced again ("PLAN NAME")."""
     if is_label(word):
         return word
+    for cut in range(2, len(word) - 1):
+        spaced = f"{word[:cut]} {word[cut:]}"
+        if is_label(spaced) and classify(spaced)[0] != "skip":
+            return spaced
     for cut in range(3, len(word) - 2):
         if not (is_label(word[:cut]) or is_label(word[cut:])):
             continue  # (two halves both misread are no labels', and the search is dear)
