@@ -36,3 +36,10 @@ def test_a_zip_whose_first_5_ocr_read_as_a_dollar_sign() -> None:
     # a state whose ZIPs start with another digit: no guess
     other = split_address("12 Elm St, Erie, PA $6501")
     assert other is None or other.get("zip") != "56501"
+
+
+def test_an_identifiers_leading_1_before_capitals_and_digits_is_an_i() -> None:
+    assert mend("1H080225364") == "IH080225364"
+    assert mend("ID: 1HA724149451") == "ID: IHA724149451"
+    for text in ("1EG4TE5MK73", "1H08A", "11H080225364", "A1H080225364", "1h080225364"):
+        assert mend(text) == text
