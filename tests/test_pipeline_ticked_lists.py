@@ -74,3 +74,14 @@ def test_an_empty_box_as_ocr_reads_it_drops_its_code() -> None:
     assert without_unticked("{ ]E03.9 Hypothyroidism") == ""
     assert without_unticked("( ] R51.9 Headache") == ""
     assert without_unticked("™ J45.909 Asthma") == "™ J45.909 Asthma"  # a tick misread: kept
+
+
+def test_an_empty_box_whose_side_ocr_read_as_a_bar_drops_its_code() -> None:
+    assert without_unticked("[ | D50.9 Iron deficiency anemia") == ""
+    assert without_unticked("| | K21.9 Gastro-esophageal reflux") == ""
+    assert without_unticked("{| | E11.42 Type 2 diabetes") == ""
+    ticked = without_unticked("{ | K92.1 Melena  [X] M75.102 Rotator cuff tear")
+    assert ticked == "M75.102 Rotator cuff tear"
+    # bars between words of text are no boxes
+    assert without_unticked("Dx | I10 | E11.9") == "Dx | I10 | E11.9"
+    assert without_unticked("Dx: I10 || E11.9") == "Dx: I10 || E11.9"

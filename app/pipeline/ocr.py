@@ -234,13 +234,30 @@ def recognize(
     words: list[Word] = []
     boxes: list[Box] = []
     for raw, (_, box, confidence) in zip(texts, read, strict=True):
-        word = mend(raw)
+        word = MIDDLE_DOT if is_middle_dot(raw, box, dpi) else mend(raw)
         if word:
             words.append(Word(text=word, confidence=round(confidence, 3)))
             boxes.append(Box(word, *box))
     confidence = sum(w.confidence for w in words) / len(words) if words else 0.0
     arranged = arrange(boxes, is_label, is_party, leaders=leaders) if boxes else mend(text)
     return OcrResult(text=arranged, words=tuple(words), confidence=round(confidence, 3))
+
+
+MIDDLE_DOT = "\u00b7"
+# A hyphen's stroke is at least this wide (inches) in the smallest print a form uses (7 pt).
+HYPHEN_INCHES = 0.025
+
+
+def is_middle_dot(text: str, box: tuple[int, int, int, int], dpi: int) -> bool:
+    """A lone "-" that is no hyphen's shape: Tesseract's English model reads a middle dot
+    ("Jane Roe · DOB 1/2/1990 · Female", cells of one line) as a hyphen. A hyphen is a
+    stroke wider than tall, and wider than ``HYPHEN_INCHES``; a dot is as tall as wide and
+    narrower (its box may be taller still, joined to the ink of a rule)."""
+    if text != "-":
+        return False
+    left, top, right, bottom = box
+    width, height = right - left, bottom - top
+    return width < HYPHEN_INCHES * dpi or height > width
 
 
 def _mean(grey: Image.Image) -> float:

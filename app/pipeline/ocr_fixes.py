@@ -2,7 +2,11 @@
 
 Only where the surrounding characters say what was meant: in a run of digits a "§" or "O"
 is a 5 or a 0 ("§20.462.1831", "1O/3/2026"), an all-capitals word ending in "l" ends in
-"I" ("NPl", "MRl"), and a lone "|" before a lower-case word is the pronoun ("| am").
+"I" ("NPl", "MRl"), a word that starts with "l" and a consonant started with a capital
+"I" ("lronweed", "lngrid": no English word starts so but abbreviations, "lbs"), an
+identifier's leading "1" before a capital or two and digits only is an "I" ("1H080225364":
+identifiers start with letters; a Medicare number, digit first, has letters among its
+digits), and a lone "|" before a lower-case word is the pronoun ("| am").
 Everything else is left as read: a guess would be worse than an honest misreading.
 """
 
@@ -16,12 +20,16 @@ _NUMBERISH = re.compile(
     rf"(?<![A-Za-z0-9])[0-9{re.escape(''.join(_DIGIT_FOR))}().+/-]{{4,}}(?![A-Za-z0-9])"
 )
 _CAPS_ENDING_L = re.compile(r"\b([A-Z]{2,})l\b")
+_L_FOR_CAPITAL_I = re.compile(r"(?<![\w'@.])l(?=[bcdfgjkmnpqrstvwxz][a-z]{2,}(?![\w@.]))")
+_ONE_FOR_CAPITAL_I = re.compile(r"(?<![\w-])1(?=[A-Z]{1,2}\d{5,}(?![\w-]))")
 _PIPE_PRONOUN = re.compile(r"(^|(?<=[\s\"(]))\|(?=\s+[a-z'])", re.MULTILINE)
 
 
 def mend(text: str) -> str:
     text = _NUMBERISH.sub(_mend_number, text)
     text = _CAPS_ENDING_L.sub(r"\1I", text)
+    text = _L_FOR_CAPITAL_I.sub("I", text)
+    text = _ONE_FOR_CAPITAL_I.sub("I", text)
     return _PIPE_PRONOUN.sub("I", text)
 
 

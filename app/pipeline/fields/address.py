@@ -88,12 +88,18 @@ def _mend_ordinal(match: re.Match[str]) -> str:
     return number + suffix if suffix == match["suffix"] else match.group(0)
 
 
+# "Duluth, MN $5810": OCR's "$" (or "§") for a ZIP's first digit, where the state's code
+# before it says that digit is a 5 (the ZIPs of these states all start with one).
+_ZIP_READ_WITH_A_DOLLAR = re.compile(r"(?<=\b(?:IA|MN|MT|ND|SD|WI) )[$§](?=\d{4}(?:-\d{4})?$)")
+
+
 def split_address(text: str) -> dict[str, str] | None:
     """``123 Main St, Apt 4B, Anytown, CA 90210`` → its parts; None if no street is there."""
     # (an underscore is the writing line a pen form's street was written on: "Grove Rd_")
     text = " ".join(text.replace("_", " ").split()).strip(" ,")
     text = re.sub(r"\bBivd\b", "Blvd", text, flags=re.IGNORECASE)  # OCR's "i" for the "l"
     text = _ORDINAL.sub(_mend_ordinal, text)
+    text = _ZIP_READ_WITH_A_DOLLAR.sub("5", text)
     parts: dict[str, str] = {}
     csz = CSZ.search(text)
     if csz is not None and not text[: csz.start()].rstrip().endswith(","):

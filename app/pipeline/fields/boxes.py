@@ -124,8 +124,18 @@ def options(text: str) -> list[tuple[bool, str]] | None:
     ]
 
 
-# A box of a printed list, as typed or as OCR reads an empty one ("{ ]", "( ]").
-_LIST_MARK = re.compile(rf"(?P<ticked>{_TICKED})|(?P<empty>{_UNTICKED}|[\[({{]\s*[\])}}])")
+# An empty box's side OCR read as a bar ("[ |", "{ |", "| |", "{| |", "[| ]", "{|"): a word
+# of its own, of brackets and at least one bar, before a word. One bar between words
+# ("Dx | I10") is no box, nor are two ("a || b").
+_BARRED_BOX = (
+    r"(?:(?<=\s)|^)(?!\|\|)"
+    r"(?:[\[({|]\|?\s?\||\|\s?[\])}]|[\[({]\|\s?[\])}])"
+    r"(?=\s|[A-Z0-9])"
+)
+# A box of a printed list, as typed or as OCR reads an empty one ("{ ]", "( ]", "[ |").
+_LIST_MARK = re.compile(
+    rf"(?P<ticked>{_TICKED})|(?P<empty>{_UNTICKED}|[\[({{]\s*[\])}}]|{_BARRED_BOX})"
+)
 
 
 def without_unticked(text: str) -> str:

@@ -6,7 +6,7 @@ and labels OCR cut or misread by one letter.
 import functools
 import re
 
-from app.pipeline.fields import label_words
+from app.pipeline.fields import label_words, misread_phrases, value_named_labels
 from app.pipeline.fields.label_find import find_labels, longest_at_start
 from app.pipeline.fields.lexicon import BORDER_NOISE, classify, is_label, one_field_near, section_of
 
@@ -242,9 +242,14 @@ def _parted(word: str) -> str:
     """ "ApvUnit": two labels of one field OCR read as one word, the slash between them lost
     ("Apt/Unit"), one of them perhaps misread by one letter, as the two labels ("Apt/Unit");
     any other word as it is. A word that is a label itself, or splits into labels of two
-    fields ("Datename"), or into two misread halves, is left alone."""
+    fields ("Datename"), or into two misread halves, is left alone. A label of two words
+    whose space OCR lost ("PLANNAME") is spaced again ("PLAN NAME")."""
     if is_label(word):
         return word
+    for cut in range(2, len(word) - 1):
+        spaced = f"{word[:cut]} {word[cut:]}"
+        if is_label(spaced) and classify(spaced)[0] != "skip":
+            return spaced
     for cut in range(3, len(word) - 2):
         if not (is_label(word[:cut]) or is_label(word[cut:])):
             continue  # (two halves both misread are no labels', and the search is dear)
@@ -268,7 +273,9 @@ def restore_garbled_labels(lines: list[str]) -> tuple[list[str], set[int]]:
     """``_restore_garbled_label`` on each line but one standing under a bare label: that
     line is the label's value ("LAST NAME" / "BELL"), however like a label it reads, unless
     the label is of a number and the line has no digit ("PHONE" left empty over "ADOR", the
-    next cell's label). Also the lines mended: their labels are guesses."""
+    next cell's label); then labels misread by a letter that the value after them
+    (``value_named_labels``) or the rest of their phrase (``misread_phrases``) name. Also
+    the lines mended: their labels are guesses."""
     out = list(lines)
     mended: set[int] = set()
     above = ""
@@ -277,6 +284,7 @@ def restore_garbled_labels(lines: list[str]) -> tuple[list[str], set[int]]:
             out[i] = restore_glued_labels(line)
             if not is_label(above) or _no_value_of(above, line):
                 out[i] = _restore_garbled_label(out[i])
+            out[i] = misread_phrases.mended(value_named_labels.mended(out[i]))
             if out[i] != line:
                 mended.add(i)
             above = line
