@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from app.pipeline.fields import icd10
 from app.pipeline.fields.label_find import Label, find_labels, header_row
 from app.pipeline.fields.label_lines import restore_garbled_labels, rewritten
-from app.pipeline.fields.label_owner import for_party, owner_in, owner_in_row
+from app.pipeline.fields.label_owner import for_party, owner_in, owner_in_row, someone_elses_phone
 from app.pipeline.fields.lexicon import (
     OTHER,
     PATIENT,
@@ -114,9 +114,10 @@ SIGN_OFF = re.compile(
 )
 
 
-# (a name has no digits: "ADDRESS 12 Elm St Erie, PA 16584" ends in a state, not a credential)
+# (a name has no digits: "ADDRESS 12 Elm St Erie, PA 16584" ends in a state, not a credential;
+# nor a wide gap: "SEX  X  REF PROVIDER  Jo Roe, DO" is a row of cells)
 _SIGNATURE = re.compile(
-    r"^\s*(?:dr\.?\s+)?[^\W\d_](?:[^\W\d]|['.\- ]){2,40},?\s+"
+    r"^\s*(?:dr\.?\s+)?[^\W\d_](?:[^\W\d]|['.\-]| (?! )){2,40},?\s+"
     r"(?:md|do|np|pa-c|pa|fnp|dnp|mbbs|aprn)\b"
     r"(?!\s*:)|^\s*dr\.?\s+[^\W\d_][\w'.\- ]{2,40}\s*(?:\||,?\s+npi\b)",
     re.IGNORECASE,
@@ -252,6 +253,12 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
                     section = PATIENT
                 skip_until = index + len(block)
                 continue
+        headings = _headings_side_by_side(line)
+        if headings:
+            # "Patient  Coverage / Authorization  Referral": columns' headings, no label; the
+            # first heads the lines' first cells
+            section, side = headings[0], None
+            continue
         heading = section_of(line)
         if heading is not None and not _opens_a_text(line):
             section = heading
@@ -275,7 +282,10 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
         opened = _heading_start(line)
         if opened is not None:
             section = opened
-        labels = [for_party(label, line, section) for label in find_labels(line)]
+        labels = [
+            someone_elses_phone(for_party(label, line, section), line)
+            for label in find_labels(line)
+        ]
         if index in mended:
             labels = [replace(label, guessed=True) for label in labels]
         bare = _bare_labels_over_values(lines, index, labels)
@@ -422,6 +432,19 @@ def _compound(label_text: str, value: str) -> list[tuple[tuple[str, str | None],
     if not all(v.strip() for v in values):
         return None
     return [(f, v.strip()) for f, v in zip(fields, values, strict=True) if f is not None]
+
+
+def _headings_side_by_side(line: str) -> list[str]:
+    """The sections a line of column headings opens, left to right ("PATIENT  INSURANCE
+    Referral"): two headings or more, every other cell a title of a few words."""
+    cells = [cell.strip() for cell in _cells(line)]
+    sections = [section_of(cell) for cell in cells]
+    found = [s for s in sections if s is not None]
+    titles = all(
+        s is not None or (len(c.split()) <= 3 and not re.search(r"[\d:#]", c))
+        for c, s in zip(cells, sections, strict=True)
+    )
+    return found if len(found) >= 2 and titles else []
 
 
 def _after_a_gap(line: str, start: int) -> bool:
