@@ -126,7 +126,11 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         None,
     ),
     (r"(?:address(?: line)?|addr\.?) ?2|apt(?:\.|/suite)?|apartment|unit", "line2", None),
-    (r"city(?:,? ?/? ?(?:state|st),? ?/? ?zip(?: code)?)|city,? st,? zip", "csz", None),
+    (
+        r"city(?:,? ?/? ?state,? ?/? ?zip(?: code)?)|city,? st,? zip|city ?/ ?st ?/ ?zip(?: code)?",
+        "csz",
+        None,
+    ),
     (r"city", "city", None),
     (r"state(?: ?/ ?zip(?: ?code)?)?", "state", None),  # "State / ZIP": "ID 83221"
     (r"zip(?: ?code)?|postal code", "zip", None),
