@@ -157,3 +157,37 @@ def test_a_wounds_location_is_no_practice() -> None:
 def test_the_practice_under_the_clinicians_npi_line() -> None:
     e = extract([page(_AGENCY)])
     assert e.referrer.practice_name == "Elm Street Geriatrics"
+
+
+def test_a_childs_address_after_lives_at() -> None:
+    text = (
+        "CHILD\n"
+        "Name: Ana Rivera\n"
+        "DOB: MAR 23, 2020 (age 6 y 8 m)\n"
+        "Lives at: 12 Elm St, Erie, PA 16501\n"
+        "PARENT / LEGAL GUARDIAN\n"
+        "Rivera, Cole (father)\n"
+    )
+    e = extract([page(text)])
+    assert e.patient.address is not None
+    assert (e.patient.address.line1, e.patient.address.zip) == ("12 Elm St", "16501")
+
+
+def test_a_chart_label_after_the_signature_is_the_patients() -> None:
+    text = (
+        "Elm Street Spine\n"
+        "12 Elm St · Erie, PA 16501\n"
+        "Phone 555-868-4707 · Fax 555-734-3303\n"
+        "Dear colleagues,\n"
+        "I am asking you to see Ms. Rivera for chronic low back pain.\n"
+        "Sincerely,\n"
+        "Oriel Banks, MD\n"
+        "NPI 1234567893 · Elm Street Spine\n"
+        "RIVERA, ANA\n"
+        "DOB JUL 22, 1987 39Y F\n"
+        "MRN 23595155\n"
+        "PH 555-480-7605\n"
+    )
+    e = extract([page(text)])
+    assert e.referrer.phone != "+15554807605"
+    assert e.patient.phone == "+15554807605"

@@ -124,6 +124,10 @@ _SIGNATURE = re.compile(
 )
 
 
+# "O'SHAUGHNESSY, VESNA", "DELA ROSA, ANA M": a chart's way of writing the patient's name
+_NAME_IN_CAPITALS = re.compile(
+    r"^\s*[A-Z][A-Z'\-]+(?: [A-Z][A-Z'\-]+)?, [A-Z][A-Z'\-]+(?: [A-Z]\.?)?\s*$"
+)
 _CREDENTIAL_ALONE = re.compile(
     r"^\s*(?:md|m\.d\.|do|d\.o\.|np|pa-c|pa|fnp|dnp|mbbs|aprn)\s*$", re.IGNORECASE
 )
@@ -234,6 +238,11 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             section = None  # a letter's body: no one's section
         elif SIGN_OFF.match(line) or _SIGNATURE.match(line):
             section = REFERRER  # what follows "Sincerely," or "Jane Roe, MD |" is the sender's
+        if _NAME_IN_CAPITALS.match(line) and any(index < j <= index + 2 for j in birth_dates):
+            # "ROE, JANE" / "DOB 3/4/1961 …": a chart label or banner, after a letter's
+            # signature or a sender's block; what follows is the patient's
+            section, side = PATIENT, None
+            continue
         row = header_row(line)
         if row is not None:
             block = _row_block(lines, index)

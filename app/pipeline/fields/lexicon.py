@@ -121,7 +121,7 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     # -- address
     (
         r"(?:home |mailing |street |patient |pt\.? )?(?:address(?: line)?|addr\.?)(?: ?1)?|street"
-        r"|residence",
+        r"|residence|(?:lives|resides|residing) at",
         "address",
         None,
     ),
