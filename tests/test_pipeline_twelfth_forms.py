@@ -191,3 +191,15 @@ def test_a_chart_label_after_the_signature_is_the_patients() -> None:
     e = extract([page(text)])
     assert e.referrer.phone != "+15554807605"
     assert e.patient.phone == "+15554807605"
+
+
+def test_a_school_plan_is_no_payer() -> None:
+    text = (
+        "CHILD\n"
+        "Name: Ana Rivera\n"
+        "DOB: 03/23/2020\n"
+        "Insurance\n"
+        "IEP / 504 plan: IEP for speech - Parent signed release to talk with the school: yes\n"
+    )
+    e = extract([page(text)])
+    assert e.insurance.provider is None
