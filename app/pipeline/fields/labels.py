@@ -114,10 +114,9 @@ SIGN_OFF = re.compile(
 )
 
 
-# (a name has no digits: "ADDRESS 12 Elm St Erie, PA 16584" ends in a state, not a credential;
-# nor a wide gap: "SEX  X  REF PROVIDER  Jo Roe, DO" is a row of cells)
+# (a name has no digits: "ADDRESS 12 Elm St Erie, PA 16584" ends in a state, not a credential)
 _SIGNATURE = re.compile(
-    r"^\s*(?:dr\.?\s+)?[^\W\d_](?:[^\W\d]|['.\-]| (?! )){2,40},?\s+"
+    r"^\s*(?:dr\.?\s+)?[^\W\d_](?:[^\W\d]|['.\- ]){2,40},?\s+"
     r"(?:md|do|np|pa-c|pa|fnp|dnp|mbbs|aprn)\b"
     r"(?!\s*:)|^\s*dr\.?\s+[^\W\d_][\w'.\- ]{2,40}\s*(?:\||,?\s+npi\b)",
     re.IGNORECASE,
@@ -236,7 +235,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             continue  # "Jane Roe" / "MD": a signature's credential, not a label over a value
         if SALUTATION.match(line):
             section = None  # a letter's body: no one's section
-        elif SIGN_OFF.match(line) or _SIGNATURE.match(line):
+        elif SIGN_OFF.match(line) or (_SIGNATURE.match(line) and not _another_field_first(line)):
             section = REFERRER  # what follows "Sincerely," or "Jane Roe, MD |" is the sender's
         if _NAME_IN_CAPITALS.match(line) and any(index < j <= index + 2 for j in birth_dates):
             # "ROE, JANE" / "DOB 3/4/1961 …": a chart label or banner, after a letter's
@@ -441,6 +440,13 @@ def _compound(label_text: str, value: str) -> list[tuple[tuple[str, str | None],
     if not all(v.strip() for v in values):
         return None
     return [(f, v.strip()) for f, v in zip(fields, values, strict=True) if f is not None]
+
+
+def _another_field_first(line: str) -> bool:
+    """ "SEX  X  REF PROVIDER  Jo Roe, DO": a row of cells that starts with another field's
+    label, no signature however it ends."""
+    labels = find_labels(line)
+    return bool(labels) and labels[0].start <= 1 and labels[0].kind not in ("name", "provider")
 
 
 def _headings_side_by_side(line: str) -> list[str]:
