@@ -203,3 +203,12 @@ def test_a_school_plan_is_no_payer() -> None:
     )
     e = extract([page(text)])
     assert e.insurance.provider is None
+
+
+def test_a_payer_named_in_label_words() -> None:
+    text = (
+        "Name: Ana Rivera\nDOB: 01/04/1945\n"
+        "Insurance\nPhysicians Health Plan\nMember ID\nPHP47627353\n"
+    )
+    e = extract([page(text)])
+    assert e.insurance.provider == "Physicians Health Plan"
