@@ -212,3 +212,12 @@ def test_a_payer_named_in_label_words() -> None:
     )
     e = extract([page(text)])
     assert e.insurance.provider == "Physicians Health Plan"
+
+
+def test_the_clinicians_npi_line_with_ocrs_dash_for_the_dot() -> None:
+    text = _AGENCY.replace("DO · NPI", "DO - NPI").replace(
+        "Geriatrics · 60 Oak St", "Geriatrics - 60 Oak St"
+    )
+    e = extract([page(text)])
+    assert e.referrer.provider_name == "Oriel Banks"
+    assert e.referrer.practice_name == "Elm Street Geriatrics"

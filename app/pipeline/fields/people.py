@@ -216,7 +216,8 @@ _IDENTITY = re.compile(r"\b(?:MRN|DOB|D\.O\.B|date of birth)\b", re.IGNORECASE)
 _SIGNATURE_LINE = re.compile(
     rf"^\s*(?P<name>(?:dr\.?\s+)?[^\W\d_][\w'.\- ]{{2,40}},?\s+(?:{_CREDENTIALS})\b"
     rf"|dr\.?\s+[^\W\d_][\w'.\- ]{{2,40}}?)"
-    r"[\s,|\u00b7\u2022]*(?:\||npi\b)",  # "Jo Roe, DO | NPI …", "Jo Roe, DO · NPI …"
+    # "Jo Roe, DO | NPI …", "Jo Roe, DO · NPI …" (OCR reads the dot as a dash)
+    r"[\s,|\u00b7\u2022\-\u2013\u2014]*(?:\||npi\b)",
     re.IGNORECASE,
 )
 _SIGNED_BY = re.compile(r"(?:electronically )?signed by\s*:?\s*(?P<name>.+)$", re.IGNORECASE)

@@ -244,7 +244,7 @@ def _practice_under_clinician(page: PageText, lines: list[str]) -> Iterator[Cand
     "Jane Roe, DO · NPI 1234567893" / "Valley Clinic · 12 Elm St · Tel …"."""
     for number, line in enumerate(lines[:-1]):
         if not (WITH_CREDENTIAL.match(line) and _NPI_WORD.search(line)) or find_labels(
-            line.split("\u00b7")[0]
+            _CELL_BREAK.split(line)[0]
         ):
             continue
         text = _CELL_BREAK.split(lines[number + 1].strip())[0]
