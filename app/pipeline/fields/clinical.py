@@ -17,6 +17,7 @@ from app.pipeline.fields.confidence import (
     page_factor,
     read_factor,
 )
+from app.pipeline.fields.history import under_history
 from app.pipeline.fields.label_find import find_labels
 from app.pipeline.fields.labels import Labeled
 from app.pipeline.fields.people import read_name
@@ -176,6 +177,7 @@ def code_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> Iter
     """The codes as one list: those under a diagnosis label, else those standing in the text."""
     by_number = {p.number: p for p in pages}
     labelled: list[tuple[str, float, PageText]] = []
+    past: list[tuple[str, float, PageText]] = []  # under a problem list or a history
     for item in items:
         if item.kind != "diagnosis":
             continue
@@ -186,26 +188,36 @@ def code_candidates(pages: Sequence[PageText], items: Iterable[Labeled]) -> Iter
         asked = without_unticked(item.value)  # "[ ] I10 [X] R00.2": the ticked codes
         found = codes_in(asked, bare=True, ocr=page.method == "ocr")
         score *= _unread_factor(asked, found)
+        into = past if under_history(page.text.split("\n"), item.line) else labelled
         for code, repaired in found:
-            labelled.append((code, score * (0.9 if repaired else 1.0), page))
-    if labelled:
-        yield _list_candidate(labelled)
+            into.append((code, score * (0.9 if repaired else 1.0), page))
+    if labelled or past:
+        yield _list_candidate(labelled or _doubted(past))
         return
     loose: list[tuple[str, float, PageText]] = []
+    loose_past: list[tuple[str, float, PageText]] = []
     for page in pages:
         if page.page_type not in (None, PageType.referral):
             continue
-        for line in page.text.split("\n"):
+        lines = page.text.split("\n")
+        for number, line in enumerate(lines):
             cut = _CUT_LABEL.match(line) is not None
             evidence = NARRATIVE if cut or _CODE_CONTEXT.search(line) else SHAPE_ONLY
             score = evidence * page_factor(page) * read_factor(page, line)
             asked = without_unticked(line)
             found = codes_in(asked, bare=cut, ocr=page.method == "ocr")
             score *= _unread_factor(asked, found) if found else 1.0
+            into = loose_past if found and under_history(lines, number) else loose
             for code, repaired in found:
-                loose.append((code, score * (0.9 if repaired else 1.0), page))
-    if loose:
-        yield _list_candidate(loose)
+                into.append((code, score * (0.9 if repaired else 1.0), page))
+    if loose or loose_past:
+        yield _list_candidate(loose or _doubted(loose_past))
+
+
+def _doubted(found: list[tuple[str, float, PageText]]) -> list[tuple[str, float, PageText]]:
+    """Codes read only under a problem list or a history: likely the referral's, as nothing
+    else is written, but a person checks them (the list may hold the patient's every code)."""
+    return [(code, doubted(score), page) for code, score, page in found]
 
 
 def _unread_factor(text: str, found: list[tuple[str, bool]]) -> float:

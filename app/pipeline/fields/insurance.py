@@ -123,13 +123,20 @@ def read_payer(value: str) -> str | None:
     text = _without_id(text)
     if not text or _NONE.match(text) or not re.search("[A-Za-z]{2}", text):
         return None
-    if header_row(text) is not None or _NAMES_A_NUMBER.search(text) or of_label_words_only(text):
+    if (
+        header_row(text) is not None
+        or _NAMES_A_NUMBER.search(text)
+        or (of_label_words_only(text) and not _NAMED_HEALTH_PLAN.match(text))
+    ):
         # "Plan Subscriber ID Group", "Claim number": the labels of a table, not a payer;
         # "Insurance Providers": a heading read as a label and its value
         return None
     return text
 
 
+# "Physicians Health Plan": a payer's name made of label words, a "Health Plan" named by
+# the capitalised words before it (a heading says "Health Plans", "Insurance Plan")
+_NAMED_HEALTH_PLAN = re.compile(r"^(?:[A-Z][a-z]+ ){1,3}Health Plan$")
 # A phrase that ends in "number" or "ID" labels a number: no payer is called that.
 _NAMES_A_NUMBER = re.compile(r"\b(?:number|no\.?|id|#)\s*$", re.IGNORECASE)
 

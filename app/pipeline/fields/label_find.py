@@ -3,7 +3,7 @@ labels the lexicon does not list but whose words compose one, and header rows of
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.pipeline.fields import label_words
 from app.pipeline.fields.lexicon import (
@@ -78,7 +78,21 @@ def find_labels(line: str) -> list[Label]:
         if not (_VERB_AFTER.match(line, label.end) and ":" not in line[label.start : label.end])
         and not _runs_on(line, label)
     ]
-    return _with_composed(line, _key_and_its_value(line, labels))
+    labels = _with_composed(line, _key_and_its_value(line, labels))
+    return [
+        replace(label, kind="skip", owner=None) if _plan_of_something(line, label) else label
+        for label in labels
+    ]
+
+
+def _plan_of_something(line: str, label: Label) -> bool:
+    """ "IEP / 504 plan:", "Treatment plan:": a "plan" with a word before it in its cell that
+    no label took is no payer's plan (a label still, whose value is not read)."""
+    return (
+        label.kind == "insurer"
+        and _PLAN_OF_SOMETHING.fullmatch(line[label.start : label.end].strip(" :#")) is not None
+        and _WORD_BEFORE.search(line[: label.start]) is not None
+    )
 
 
 def _key_and_its_value(line: str, labels: list[Label]) -> list[Label]:
@@ -279,6 +293,8 @@ def _stands_as_label(line: str, match: re.Match[str]) -> bool:
     return not before.strip() or bool(re.search(r"(?:\s{2,}|\t|\|)\s*$", before))
 
 
+_PLAN_OF_SOMETHING = re.compile(r"plan", re.IGNORECASE)
+_WORD_BEFORE = re.compile(r"[^\W_]\s$")
 _OF_AFTER = re.compile(r"\s*of\s", re.IGNORECASE)
 
 

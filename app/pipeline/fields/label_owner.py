@@ -5,6 +5,7 @@ party whatever the section (an NPI under "PATIENT" is not hers), and a label joi
 parties' fields with a slash is read as the one that is the section's.
 """
 
+import re
 from dataclasses import replace
 
 from app.pipeline.fields import label_words
@@ -86,3 +87,26 @@ def owner_in(section: str | None, kind: str) -> str | None:
     if allowed is not None and section not in allowed:
         return None
     return section
+
+
+# Before a bare "cell" or "home" on its line, someone else than the patient: a clinician or a
+# nurse by their credential, a relative or a caregiver by the tie ("Caregiver: Jo Roe
+# (husband), cell …", "Signed by: Jo Roe, RN · cell …").
+_SOMEONE_ELSE = re.compile(
+    r",\s*(?:md|do|np|pa|pa-c|rn|bsn|lpn|lvn|ma|msn|aprn|fnp)\b"
+    r"|\b(?:husband|wife|spouse|partner|mother|father|mom|dad|parent|son|daughter|sister"
+    r"|brother|guardian|caregiver|case manager|coordinator|nurse|emergency contact)\b",
+    re.IGNORECASE,
+)
+
+
+def someone_elses_phone(label: Label, line: str) -> Label:
+    """A patient's phone label by its word alone ("cell", "home"), after another person on
+    its line, is that person's number: no one's we read."""
+    if label.kind != "phone" or label.owner != PATIENT or label.start == 0:
+        return label
+    if label_words.is_owner_word(line[label.start : label.end]):
+        return label  # "Patient cell": hers wherever it stands
+    if _SOMEONE_ELSE.search(line[: label.start]) is None:
+        return label
+    return replace(label, owner=OTHER)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from app.pipeline.fields import icd10
 from app.pipeline.fields.label_find import Label, find_labels, header_row
 from app.pipeline.fields.label_lines import restore_garbled_labels, rewritten
-from app.pipeline.fields.label_owner import for_party, owner_in, owner_in_row
+from app.pipeline.fields.label_owner import for_party, owner_in, owner_in_row, someone_elses_phone
 from app.pipeline.fields.lexicon import (
     OTHER,
     PATIENT,
@@ -123,6 +123,10 @@ _SIGNATURE = re.compile(
 )
 
 
+# "O'SHAUGHNESSY, VESNA", "DELA ROSA, ANA M": a chart's way of writing the patient's name
+_NAME_IN_CAPITALS = re.compile(
+    r"^\s*[A-Z][A-Z'\-]+(?: [A-Z][A-Z'\-]+)?, [A-Z][A-Z'\-]+(?: [A-Z]\.?)?\s*$"
+)
 _CREDENTIAL_ALONE = re.compile(
     r"^\s*(?:md|m\.d\.|do|d\.o\.|np|pa-c|pa|fnp|dnp|mbbs|aprn)\s*$", re.IGNORECASE
 )
@@ -231,8 +235,13 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             continue  # "Jane Roe" / "MD": a signature's credential, not a label over a value
         if SALUTATION.match(line):
             section = None  # a letter's body: no one's section
-        elif SIGN_OFF.match(line) or _SIGNATURE.match(line):
+        elif SIGN_OFF.match(line) or (_SIGNATURE.match(line) and not _another_field_first(line)):
             section = REFERRER  # what follows "Sincerely," or "Jane Roe, MD |" is the sender's
+        if _NAME_IN_CAPITALS.match(line) and any(index < j <= index + 2 for j in birth_dates):
+            # "ROE, JANE" / "DOB 3/4/1961 …": a chart label or banner, after a letter's
+            # signature or a sender's block; what follows is the patient's
+            section, side = PATIENT, None
+            continue
         row = header_row(line)
         if row is not None:
             block = _row_block(lines, index)
@@ -252,6 +261,12 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
                     section = PATIENT
                 skip_until = index + len(block)
                 continue
+        headings = _headings_side_by_side(line)
+        if headings:
+            # "Patient  Coverage / Authorization  Referral": columns' headings, no label; the
+            # first heads the lines' first cells
+            section, side = headings[0], None
+            continue
         heading = section_of(line)
         if heading is not None and not _opens_a_text(line):
             section = heading
@@ -275,7 +290,10 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
         opened = _heading_start(line)
         if opened is not None:
             section = opened
-        labels = [for_party(label, line, section) for label in find_labels(line)]
+        labels = [
+            someone_elses_phone(for_party(label, line, section), line)
+            for label in find_labels(line)
+        ]
         if index in mended:
             labels = [replace(label, guessed=True) for label in labels]
         bare = _bare_labels_over_values(lines, index, labels)
@@ -422,6 +440,26 @@ def _compound(label_text: str, value: str) -> list[tuple[tuple[str, str | None],
     if not all(v.strip() for v in values):
         return None
     return [(f, v.strip()) for f, v in zip(fields, values, strict=True) if f is not None]
+
+
+def _another_field_first(line: str) -> bool:
+    """ "SEX  X  REF PROVIDER  Jo Roe, DO": a row of cells that starts with another field's
+    label, no signature however it ends."""
+    labels = find_labels(line)
+    return bool(labels) and labels[0].start <= 1 and labels[0].kind not in ("name", "provider")
+
+
+def _headings_side_by_side(line: str) -> list[str]:
+    """The sections a line of column headings opens, left to right ("PATIENT  INSURANCE
+    Referral"): two headings or more, every other cell a title of a few words."""
+    cells = [cell.strip() for cell in _cells(line)]
+    sections = [section_of(cell) for cell in cells]
+    found = [s for s in sections if s is not None]
+    titles = all(
+        s is not None or (len(c.split()) <= 3 and not re.search(r"[\d:#]", c))
+        for c, s in zip(cells, sections, strict=True)
+    )
+    return found if len(found) >= 2 and titles else []
 
 
 def _after_a_gap(line: str, start: int) -> bool:

@@ -49,6 +49,15 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         "name",
         REFERRER,
     ),
+    # a scheduling screen's abbreviated column: "REF PRACTICE", "REF PHONE", "REF PROV NPI"
+    (r"ref\.? (?:practice|clinic|office|facility|group)(?: name)?", "practice", REFERRER),
+    (
+        r"ref\.? (?:prov(?:ider)?\.? |md |dr\.? )?(?:phone|ph\.?|tel\.?)(?: #| no\.?)?",
+        "phone",
+        REFERRER,
+    ),
+    (r"ref\.? (?:prov(?:ider)?\.? |md |dr\.? )?fax(?: #| no\.?)?", "fax", REFERRER),
+    (r"ref\.? (?:prov(?:ider)?\.? |md |dr\.? )?npi(?: #| no\.?)?", "npi", REFERRER),
     (
         r"(?:provider|physician|doctor|clinician|practitioner) name|provider|physician|doctor"
         # a clinical document's author (C-CDA): whoever wrote the referral
@@ -111,13 +120,17 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
     (r"fax back to|please fax (?:back )?to|return fax to", "fax", REFERRER),
     # -- address
     (
-        r"(?:home |mailing |street |patient |pt\.? )?address(?: line)?(?: ?1)?|street|addr\.?"
-        r"|residence",
+        r"(?:home |mailing |street |patient |pt\.? )?(?:address(?: line)?|addr\.?)(?: ?1)?|street"
+        r"|residence|(?:lives|resides|residing) at",
         "address",
         None,
     ),
-    (r"address(?: line)? ?2|apt(?:\.|/suite)?|apartment|unit", "line2", None),
-    (r"city(?:,? ?/? ?state,? ?/? ?zip(?: code)?)|city,? st,? zip", "csz", None),
+    (r"(?:address(?: line)?|addr\.?) ?2|apt(?:\.|/suite)?|apartment|unit", "line2", None),
+    (
+        r"city(?:,? ?/? ?state,? ?/? ?zip(?: code)?)|city,? st,? zip|city ?/ ?st ?/ ?zip(?: code)?",
+        "csz",
+        None,
+    ),
     (r"city", "city", None),
     (r"state(?: ?/ ?zip(?: ?code)?)?", "state", None),  # "State / ZIP": "ID 83221"
     (r"zip(?: ?code)?|postal code", "zip", None),
@@ -155,7 +168,8 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         "practice",
         None,
     ),
-    (r"department|dept\.?", "department", None),  # the ordering one, or the one referred to
+    # the ordering one, or the one referred to
+    (r"(?:(?:referring|ordering|requesting) )?(?:department|dept\.?)", "department", None),
     # -- clinical
     (
         r"reason for (?:referral|consult(?:ation)?|visit|request)|referral reason|reason"
@@ -230,7 +244,10 @@ _LEXICON: tuple[tuple[str, str, str | None], ...] = (
         r"|height|weight|bp|pulse|preferred language|interpreter|vitals|exam|impression|pager"
         r"|(?:clinical )?findings|results?|order(?: #| number| date)?|status|type"
         r"|specialty requested|services? ordered|homebound(?: status| because)?"
-        r"|cob|coordination of benefits|referral (?:id|#|number)|created|rel\.|code status",
+        r"|cob|coordination of benefits|referral (?:id|#|number)|created|rel\.|code status"
+        # a scheduling screen's: "REF #  997504", "ACCT #", "RECEIVED  11/27/2026", "VALID …"
+        r"|ref\.? ?(?:#|no\.?|number|id)|acct\.?(?: #| no\.?| number)?|received(?: date)?"
+        r"|valid(?: dates?| from| through| thru)?|visits? (?:approved|authorized|allowed)",
         "skip",
         None,
     ),

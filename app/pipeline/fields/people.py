@@ -216,10 +216,19 @@ _IDENTITY = re.compile(r"\b(?:MRN|DOB|D\.O\.B|date of birth)\b", re.IGNORECASE)
 _SIGNATURE_LINE = re.compile(
     rf"^\s*(?P<name>(?:dr\.?\s+)?[^\W\d_][\w'.\- ]{{2,40}},?\s+(?:{_CREDENTIALS})\b"
     rf"|dr\.?\s+[^\W\d_][\w'.\- ]{{2,40}}?)"
-    r"[\s,|]*(?:\||npi\b)",
+    # "Jo Roe, DO | NPI …", "Jo Roe, DO · NPI …" (OCR reads the dot as a dash)
+    r"[\s,|\u00b7\u2022\-\u2013\u2014]*(?:\||npi\b)",
     re.IGNORECASE,
 )
 _SIGNED_BY = re.compile(r"(?:electronically )?signed by\s*:?\s*(?P<name>.+)$", re.IGNORECASE)
+# Who completes and signs a form for the clinician (a home health agency's nurse, the office's
+# coordinator) is not the referring clinician: "Completed and signed by: Jo Roe, RN, BSN".
+_STAFF_SIGNER = re.compile(
+    r",\s*(?:rn|bsn|lpn|lvn|cna|ma|cma|msn)\b|\b(?:case manager|coordinator|scheduler"
+    r"|medical assistant|secretary|office manager|referral specialist)\b",
+    re.IGNORECASE,
+)
+STAFF_SIGNER = 0.6
 # "I am writing on behalf of Dr. Zainab P. St-Pierre", "Physician Assistant to Dr. …": the
 # letter is written for the physician named, who is the referrer; its signer is not.
 _ON_BEHALF = re.compile(
@@ -329,8 +338,10 @@ def provider_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> 
             signed = _SIGNED_BY.search(line)
             if signed:
                 name = read_name(signed["name"])
+                staff = _STAFF_SIGNER.search(signed["name"]) is not None
                 if name is not None:
-                    yield _provider(name, NARRATIVE, page, signed["name"], number)
+                    score = NARRATIVE * (STAFF_SIGNER if staff else 1.0)
+                    yield _provider(name, score, page, signed["name"], number)
             if SIGN_OFF.match(line):
                 for j in range(number + 1, min(len(lines), number + 5)):
                     text = lines[j].strip()

@@ -81,7 +81,20 @@ def read_practice(value: str) -> str | None:
     text = capital_i(re.split(r"\s{2,}|\s\|\s|;", value.strip())[0].strip(" ,.-"))
     if not text or not re.search("[A-Za-z]{3}", text) or re.search(r"\d{3}", text):
         return None
+    if _in_lower_case(text):
+        return None  # "R medial gaiter" (a wound's "Location"), "home health agency"
     return text.title() if text.isupper() and len(text) > 4 else text
+
+
+_WORD = re.compile(r"[^\W\d_][\w'&.-]*")
+
+
+def _in_lower_case(text: str) -> bool:
+    """Whether most of a phrase's words of three letters or more are in lower case: a
+    description, where a practice's name is capitalised ("Granary Street Geriatrics")."""
+    words = [w for w in _WORD.findall(text) if len(w) >= 3]
+    lower = sum(1 for w in words if w[0].islower())
+    return len(words) >= 2 and lower * 2 > len(words)
 
 
 def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
@@ -172,6 +185,7 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
         elif not labelled_practice:
             yield from _letterhead(page, lines)
         yield from _signature_practice(page, lines)
+        yield from _practice_under_clinician(page, lines)
         yield from _footer(page, lines)
         yield from _letterhead_numbers(page, lines)
 
@@ -270,6 +284,28 @@ def _signature_practice(page: PageText, lines: list[str]) -> Iterator[Candidate]
                 yield candidate(
                     PRACTICE, practice, NARRATIVE, page, text, key=name_key(practice), line=j
                 )
+
+
+_NPI_WORD = re.compile(r"\bnpi\b", re.IGNORECASE)
+_CELL_BREAK = re.compile(r"\s+[-\u2013\u2014|\u00b7\u2022]\s+|\s{2,}|\t")
+
+
+def _practice_under_clinician(page: PageText, lines: list[str]) -> Iterator[Candidate]:
+    """The practice on the line under a clinician's name and NPI, no label before either:
+    "Jane Roe, DO · NPI 1234567893" / "Valley Clinic · 12 Elm St · Tel …"."""
+    for number, line in enumerate(lines[:-1]):
+        if not (WITH_CREDENTIAL.match(line) and _NPI_WORD.search(line)) or find_labels(
+            _CELL_BREAK.split(line)[0]
+        ):
+            continue
+        text = _CELL_BREAK.split(lines[number + 1].strip())[0]
+        named = _names_a_practice(text) or (
+            2 <= len(text.split()) <= 6 and not WITH_CREDENTIAL.match(text)
+        )
+        if named and not find_labels(text) and (practice := read_practice(text)):
+            yield candidate(
+                PRACTICE, practice, NARRATIVE, page, text, key=name_key(practice), line=number + 1
+            )
 
 
 def _letterhead(page: PageText, lines: list[str]) -> Iterator[Candidate]:

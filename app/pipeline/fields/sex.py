@@ -57,6 +57,21 @@ _AGE_THEN_SEX = re.compile(
 )
 _SEX_ALONE = re.compile(r"^\s*(?:female|male|nonbinary|non-binary)\s*$", re.IGNORECASE)
 _BIRTH_LABEL = re.compile(r"^\s*(?:dob|d\.o\.b\.?|date of birth|birth ?date)\b", re.IGNORECASE)
+# A banner's sex as one capital on its own line, soon after the age or the birth date
+# ("DOB 22 Mar 1956" / "(70 yrs)" / "F"): a letter alone says nothing elsewhere.
+_LETTER_ALONE = re.compile(r"^\s*(?P<letter>[MF])\s*$")
+_AGE_ALONE = re.compile(r"^\W*\d{1,3}\s?(?:y|yo|y/o|yrs?|years?)\.?(?:\s*old)?\W*$", re.I)
+
+
+def _banner_letter(lines: list[str], number: int) -> Sex | None:
+    """The sex a lone "F" or "M" says, within three lines after a banner's age or birth date."""
+    letter = _LETTER_ALONE.match(lines[number])
+    if letter is None or number == 0:
+        return None
+    before = lines[max(0, number - 3) : number]
+    if not any(_AGE_ALONE.match(line) or _BIRTH_LABEL.match(line) for line in before):
+        return None
+    return _SEX_WORDS[letter["letter"].lower()]
 
 
 def _near_a_birth_date(page: PageText, number: int) -> bool:
@@ -150,7 +165,8 @@ def sex_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Itera
             yield candidate(SEX, sex, score, by_number[item.page], item.value, line=item.line)
     for page in by_number.values():
         referral = page.page_type in (None, PageType.referral)
-        for number, line in enumerate(page.text.split("\n")):
+        lines = page.text.split("\n")
+        for number, line in enumerate(lines):
             if referral and (page.number, number) not in labelled:
                 boxed = read_sex_boxes(line)
                 if boxed is not None:
@@ -170,6 +186,9 @@ def sex_candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Itera
                 # "ROE, JANE" / "DOB 3/4/1961" / "Female": a banner's cells, one to a line
                 said = _SEX_WORDS[line.strip().lower()]
                 yield candidate(SEX, said, LABEL_ALONE * 0.9, page, line, line=number)
+            banner = _banner_letter(lines, number) if referral else None
+            if banner is not None and (page.number, number) not in labelled:
+                yield candidate(SEX, banner, LABEL_ALONE * 0.9, page, line, line=number)
             match = _AGE_SEX.search(line)
             if match:
                 sex = _SEX_WORDS[(match["word"] or match["word2"]).lower()]
