@@ -119,10 +119,15 @@ def split_address(text: str) -> dict[str, str] | None:
         if state:
             parts.update(city=_city(csz["city"]), state=state, zip=csz["zip"])
         text = head
-    unit = _UNIT.search(text)
-    if unit is not None:
-        parts["line2"] = unit["unit"]
+    # "938 Plover Pt Bldg C Apt 7": the secondary address starts at its FIRST unit designator
+    units: list[str] = []
+    while (unit := _UNIT.search(text)) is not None and (
+        not units or STREET.match(text[: unit.start()])
+    ):
+        units.insert(0, unit["unit"])
         text = text[: unit.start()].rstrip(" ,")
+    if units:
+        parts["line2"] = " ".join(units)
     if text:
         if not STREET.match(text):
             return None
