@@ -40,6 +40,13 @@ _CLINICAL_KINDS = {"reason", "complaint", "diagnosis", "urgency", "re", "skip"}
 _KIND_OF_PARTY = {("name", INSURANCE): "insurer", ("member_id", REFERRER): "npi"}
 
 
+# A phone or fax label naming a practice's place, never a patient's ("Department phone").
+_PLACE_PHONE = re.compile(
+    r"\s*(?:dept\.?|department|clinic|practice|provider|physician|referring|doctor's)\s",
+    re.IGNORECASE,
+)
+
+
 def for_party(label: Label, line: str, section: str | None) -> Label:
     """The label as its section's party means it: a generic one by ``_KIND_OF_PARTY``, one
     of two parties' labels joined by a slash ("Organization / group", a grid's row of the
@@ -54,6 +61,15 @@ def for_party(label: Label, line: str, section: str | None) -> Label:
     ):
         # "Cell phone" under "Parent / guardian" is the guardian's, unless it says "Patient"
         return replace(label, owner=None)
+    if (
+        section == PATIENT
+        and label.owner is None
+        and label.kind in ("phone", "fax")
+        and _PLACE_PHONE.match(line[label.start : label.end])
+    ):
+        # "DEPARTMENT PHONE" under the patient's name: a practice's number, not hers; whose
+        # practice only a guess
+        return replace(label, owner=REFERRER, guessed=True)
     if label.owner is None:
         kind = _KIND_OF_PARTY.get((label.kind, section))
         return replace(label, kind=kind) if kind else label
