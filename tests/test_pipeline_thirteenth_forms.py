@@ -2,6 +2,7 @@
 
 from app.pipeline.fields import extract
 from app.pipeline.fields.address import split_address
+from app.pipeline.fields.insurance import next_label_at
 from app.pipeline.types import PageText
 from models.document import PageType
 
@@ -45,5 +46,40 @@ _PRINTED_ORDER = (
 
 def test_a_department_phone_under_the_patient_is_not_hers() -> None:
     got = extract([page(_PRINTED_ORDER)])
-    phone = got.patient.phone
-    assert phone is None or phone.confidence < 0.9
+    assert got.patient.phone is None or got.confidence["patient.phone"] < 0.9
+
+
+# Two forms side by side, their narrow label columns wrapping: rows read across run one
+# form's value on into the other's label and value.
+_SIDE_BY_SIDE = (
+    "Kennebec Family Medicine\n"
+    "7512 Killdeer Dr · Natchez, MS 39154\n"
+    "Phone 256-396-8925  Fax 256-810-0297\n"
+    "Outpatient Neurology Referral\n"
+    "Patient name  Fitzwilliam, Abelard  Refer to  Kaskaskia Neurology Associates\n"
+    "Date of birth  10/23/2008 Reason for referral Right facial weakness\n"
+    "Sex  Male Diagnosis codes G51.0 (Bell's palsy)\n"
+    "Insurance carrier  Nebraska Total Care Practice Kennebec Family Medicine\n"
+    "Member /  NTC970499208 Office phone / fax 256-396-8925 x.245\n"
+    "subscriber ID 256-810-0297\n"
+    "Group number\n"
+    "Policy holder  Godfrey Kavanagh\n"
+)
+
+
+def test_a_payer_ends_at_another_fields_label_or_is_in_doubt() -> None:
+    got = extract([page(_SIDE_BY_SIDE)])
+    assert got.insurance.provider == "Nebraska Total Care"
+    assert got.confidence["insurance.provider"] < 0.9
+
+
+def test_next_label_at_spares_payers_names() -> None:
+    for payer in ("Ambetter from Home State Health", "Physicians Health Plan", "Medical Mutual"):
+        assert next_label_at(payer) is None
+    assert next_label_at("Magnolia Health Referring provider Jo Roe, MD") == len("Magnolia Health ")
+
+
+def test_a_member_id_with_a_phones_shape_is_in_doubt() -> None:
+    got = extract([page(_SIDE_BY_SIDE)])
+    member = got.insurance.member_id
+    assert member in (None, "NTC970499208") or got.confidence["insurance.memberId"] < 0.9

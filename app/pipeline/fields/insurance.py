@@ -14,7 +14,15 @@ from app.pipeline.fields.confidence import (
 from app.pipeline.fields.label_find import header_row
 from app.pipeline.fields.label_words import of_label_words_only
 from app.pipeline.fields.labels import CUT_SHORT, Labeled
-from app.pipeline.fields.lexicon import INSURANCE, OTHER, RECIPIENT, is_label, section_of
+from app.pipeline.fields.lexicon import (
+    INSURANCE,
+    OTHER,
+    PATIENT,
+    RECIPIENT,
+    in_lexicon,
+    is_label,
+    section_of,
+)
 from app.pipeline.types import PageText
 from models.document import PageType
 
@@ -118,6 +126,32 @@ def ids_after(text: str, *, ocr: bool = False) -> tuple[str | None, str | None]:
     return member, group
 
 
+# Kinds of label no payer's name holds: a word sequence of one of them after the payer's first
+# word is the next cell's label run on ("Nebraska Total Care Practice Kennebec Family
+# Medicine": two forms side by side, their rows read across).
+_OTHER_PARTY_KINDS = frozenset(
+    {"practice", "provider", "npi", "phone", "fax", "address", "dob", "sex", "email", "department"}
+)
+
+
+def next_label_at(text: str) -> int | None:
+    """Where a label of another party's field starts inside a payer's name, if one does."""
+    words = list(re.finditer(r"\S+", text))
+    for i in range(1, len(words)):
+        if not words[i].group(0)[0].isupper():
+            continue  # "Ambetter from …": a label starts a cell with a capital
+        for j in range(min(len(words), i + 3), i, -1):
+            found = in_lexicon(text[words[i].start() : words[j - 1].end()].strip(" :#,"))
+            if found is None:
+                continue
+            kind, owner = found
+            if owner == PATIENT:
+                continue  # "Ambetter from Home State Health": a "Home" phone's word
+            if kind in _OTHER_PARTY_KINDS or (kind == "name" and owner not in (None, INSURANCE)):
+                return words[i].start()
+    return None
+
+
 def read_payer(value: str) -> str | None:
     text = re.split(r"\s{2,}|\s\|\s|;", value.strip())[0].strip(" ,.-")
     text = _without_id(text)
@@ -190,6 +224,10 @@ def coverage_grid_lines(page: PageText) -> set[int]:
     return found
 
 
+# A phone number as written, its groups parted: "256-810-0297", "(863) 578-4890".
+_PHONE_SHAPE = re.compile(r"^\s*[#:]?\s*(?:\+?1[ .-])?\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}\b")
+
+
 def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
     grids = {p.number: coverage_grid_lines(p) for p in by_number.values()}
@@ -209,6 +247,10 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
         if item.kind == "insurer" or (item.kind == "name" and item.owner == INSURANCE):
             # "Payer name": the name of the insurance's party is the payer
             payer = read_payer(_with_wrapped_words(item, page))
+            run_on = next_label_at(payer) if payer else None
+            if payer and run_on is not None:
+                # the next cell's label and value run on: the payer ends there, in doubt
+                payer, score = payer[:run_on].rstrip(" ,/-") or None, doubted(score)
             if payer:
                 yield candidate(
                     PROVIDER,
@@ -229,6 +271,9 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
             identifier = read_identifier(item.value, ocr=page.method == "ocr")
             if identifier:
                 path = MEMBER_ID if item.kind == "member_id" else GROUP
+                # "256-810-0297" under a wrapped "Member / subscriber ID": a phone's shape, a
+                # number of the next cell's more likely than an id
+                score = doubted(score, _PHONE_SHAPE.match(item.value) is not None)
                 yield candidate(path, identifier, score, page, item.value, line=item.line)
 
 
