@@ -83,3 +83,28 @@ def test_a_member_id_with_a_phones_shape_is_in_doubt() -> None:
     got = extract([page(_SIDE_BY_SIDE)])
     member = got.insurance.member_id
     assert member in (None, "NTC970499208") or got.confidence["insurance.memberId"] < 0.9
+
+
+_LABEL_IN_THE_ADDRESS = (
+    "Mulberry Family Physicians\n"
+    "REFERRAL\n"
+    "Date: 11-24-2026\n"
+    "Patient\n"
+    "Patient  Viveca Blanchette  Date of birth  7-4-61\n"
+    "Sex  Female  Home phone\n"
+    "Address  1992 E Sassafras St, North Platte, E-mail NE 69153\n"
+    "Insurance  Self pay  Member ID\n"
+)
+
+
+def test_a_label_read_as_the_city_is_never_confident() -> None:
+    got = extract([page(_LABEL_IN_THE_ADDRESS)])
+    address = got.patient.address
+    assert address is not None and address.city != "E-mail"
+    for part in ("line1", "city"):
+        assert got.confidence.get(f"patient.address.{part}", 0.0) < 0.9
+
+
+def test_a_town_a_phones_label_names_stays_a_town() -> None:
+    parts = split_address("12 Elm St, Mobile, AL 36601")
+    assert parts is not None and parts["city"] == "Mobile"

@@ -13,7 +13,7 @@ from app.pipeline.fields.confidence import (
 from app.pipeline.fields.label_find import find_labels
 from app.pipeline.fields.label_words import is_label_phrase
 from app.pipeline.fields.labels import Labeled
-from app.pipeline.fields.lexicon import PATIENT, SECTION_MARK, section_of
+from app.pipeline.fields.lexicon import PATIENT, SECTION_MARK, in_lexicon, section_of
 from app.pipeline.types import PageText
 from models.document import PageType
 
@@ -259,6 +259,24 @@ def _address_under_a_phones_label(item: Labeled) -> bool:
     return parts is not None and all(k in parts for k in ("line1", "city", "state", "zip"))
 
 
+def _without_label_as_city(value: str, parts: dict[str, str]) -> tuple[str, dict[str, str], bool]:
+    """ "1992 E Sassafras St, North Platte, E-mail NE 69153": the next cell's label read
+    across into the address where its city should be. The address read without it, in doubt
+    (True) whatever it then reads as."""
+    city = parts.get("city")
+    label = in_lexicon(city.strip(" :")) if city is not None else None
+    if city is None or label is None or label[0] == "phone":
+        return value, parts, False  # "Mobile, AL": a town a phone's label names
+    at = value.lower().rfind(city.lower())
+    if at < 0:
+        return value, parts, True
+    bare = f"{value[:at].rstrip(' ,')} {value[at + len(city) :].lstrip(' :')}"
+    again = split_address(bare)
+    if again is None or again.get("city") is None or in_lexicon(again["city"]) is not None:
+        return value, {k: v for k, v in parts.items() if k != "city"}, True
+    return bare, again, True
+
+
 def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
     for page in by_number.values():
@@ -273,12 +291,15 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
             parts = split_address(value)
             if not parts:
                 continue
+            value, parts, label_inside = _without_label_as_city(value, parts)
             # a street with commas and no city read after it: where it ends is a guess; an
             # address under a phone's label ("Home: 12 Elm St, Erie, PA 16501") is one by its
             # shape alone
             unsure = (
-                "city" not in parts and "," in parts.get("line1", "")
-            ) or item.kind != "address"
+                ("city" not in parts and "," in parts.get("line1", ""))
+                or item.kind != "address"
+                or label_inside
+            )
             for key, path in (
                 ("line1", LINE1),
                 ("line2", LINE2),
