@@ -228,6 +228,12 @@ def coverage_grid_lines(page: PageText) -> set[int]:
 _PHONE_SHAPE = re.compile(r"^\s*[#:]?\s*(?:\+?1[ .-])?\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}\b")
 
 
+def phone_shaped(value: str) -> bool:
+    """Whether an identifier as written has a phone number's shape: a number of another
+    cell's more likely than a member's id."""
+    return _PHONE_SHAPE.match(value) is not None
+
+
 def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[Candidate]:
     by_number = {p.number: p for p in pages}
     grids = {p.number: coverage_grid_lines(p) for p in by_number.values()}
@@ -273,7 +279,7 @@ def candidates(pages: Iterable[PageText], items: Iterable[Labeled]) -> Iterator[
                 path = MEMBER_ID if item.kind == "member_id" else GROUP
                 # "256-810-0297" under a wrapped "Member / subscriber ID": a phone's shape, a
                 # number of the next cell's more likely than an id
-                score = doubted(score, _PHONE_SHAPE.match(item.value) is not None)
+                score = doubted(score, phone_shaped(item.value))
                 yield candidate(path, identifier, score, page, item.value, line=item.line)
 
 

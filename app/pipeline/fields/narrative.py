@@ -164,4 +164,6 @@ def _insurance(page: PageText, sentence: str) -> Iterator[Candidate]:
         raw = (found["id"] or found.groupdict().get("bare") or "") if found else ""
         identifier = insurance.read_identifier(raw, ocr=ocr) if raw else written
         if identifier:
-            yield candidate(path, identifier, NARRATIVE, page, raw or sentence)
+            # "subscriber ID 256-810-0297": a phone's shape, the next cell's number likelier
+            score = doubted(NARRATIVE, insurance.phone_shaped(raw))
+            yield candidate(path, identifier, score, page, raw or sentence)
