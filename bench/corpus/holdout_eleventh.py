@@ -286,23 +286,7 @@ _CAST = people.Cast(
 
 
 def _own_reason(f: Facts, rng: random.Random, reason: Reason) -> Facts:
-    """The packet sent for ``reason``, to a receiver of its kind."""
-    n_codes = rng.randint(1, len(reason.codes))
-    return dataclasses.replace(
-        f,
-        reason=reason,
-        codes=tuple(code for code, _ in reason.codes[:n_codes]),
-        receiver=rng.choice(_RECEIVERS[reason.specialty]),
-    )
-
-
-def _aged(f: Facts, rng: random.Random, youngest: int, oldest: int) -> Facts:
-    """Between ``youngest`` and ``oldest`` years old on the day of the fax."""
-    if youngest <= f.age <= oldest:
-        return f
-    years = rng.randint(youngest + 1, oldest)
-    born = people.shifted(f.dob, f.sent.year - years - f.dob.year, before=f.sent)
-    return dataclasses.replace(f, dob=born)
+    return people.for_reason(f, rng, reason, _RECEIVERS)
 
 
 # -- how this set writes values ----------------------------------------------------------------
@@ -510,7 +494,7 @@ def _mfm_ref_omit(f: Facts, rng: random.Random) -> Facts:
         z3a = (f"Z3A.{weeks}", f"{weeks} weeks gestation of pregnancy")
         reason = dataclasses.replace(reason, codes=(*reason.codes, z3a))
         f = dataclasses.replace(f, reason=reason, codes=(*f.codes, z3a[0]))
-    return _aged(dataclasses.replace(f, sex=None), rng, 18, 42)
+    return people.aged(dataclasses.replace(f, sex=None), rng, 18, 42)
 
 
 # -- 2. an optometrist's referral with labels after the values ---------------------------------
@@ -586,7 +570,7 @@ def _eye_ref(c: Ctx) -> list[str]:
 def _eye_ref_omit(f: Facts, rng: random.Random) -> Facts:
     reason = rng.choice(_EYE)
     f = _own_reason(_CAST.recast(f, rng, _OPTOMETRISTS, ("OD",)), rng, reason)
-    return _aged(f, rng, 40, 88)
+    return people.aged(f, rng, 40, 88)
 
 
 # -- 3. a surgeon's request for pre-operative cardiac clearance --------------------------------
@@ -685,7 +669,7 @@ def _preop_clear_omit(f: Facts, rng: random.Random) -> Facts:
     reason = rng.choice(_PREOP)
     _, _, surgeons = _OPERATIONS[reason.text]
     f = _own_reason(_CAST.recast(f, rng, surgeons, ("MD", "DO")), rng, reason)
-    return _aged(f, rng, 48, 86)
+    return people.aged(f, rng, 48, 86)
 
 
 # -- 4. a nephrologist's kidney-transplant referral ---------------------------------------------
@@ -793,7 +777,7 @@ def _transplant_ref(c: Ctx) -> list[str]:
 def _transplant_ref_omit(f: Facts, rng: random.Random) -> Facts:
     reason = rng.choice(_TRANSPLANT)
     f = _own_reason(_CAST.recast(f, rng, _NEPHROLOGISTS, ("MD", "DO")), rng, reason)
-    return _aged(f, rng, 19, 74)
+    return people.aged(f, rng, 19, 74)
 
 
 # -- 5. an audiologist's report whose demographics run on in one paragraph ---------------------
@@ -875,7 +859,7 @@ def _audiology_ref(c: Ctx) -> list[str]:
 def _audiology_ref_omit(f: Facts, rng: random.Random) -> Facts:
     reason = rng.choice(_HEARING)
     f = _CAST.recast(f, rng, _AUDIOLOGISTS, ("AuD", "Au.D., CCC-A", "AuD, FAAA"))
-    return _aged(_own_reason(f, rng, reason), rng, 18, 90)
+    return people.aged(_own_reason(f, rng, reason), rng, 18, 90)
 
 
 # -- 6. a community health center's care-coordination referral ---------------------------------
@@ -974,7 +958,7 @@ def _fqhc_ref(c: Ctx) -> list[str]:
 
 def _fqhc_ref_omit(f: Facts, rng: random.Random) -> Facts:
     f = _CAST.recast(f, rng, _HEALTH_CENTERS, ("MD", "DO", "FNP-C", "PA-C", "NP"))
-    return _aged(f, rng, 18, 80)
+    return people.aged(f, rng, 18, 80)
 
 
 ELEVENTH: dict[str, Layout] = {

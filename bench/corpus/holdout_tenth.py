@@ -187,14 +187,7 @@ _CAST = people.Cast(
 
 def _own_reason(f: Facts, rng: random.Random, reasons: tuple[Reason, ...]) -> Facts:
     """The packet sent for one of this layout's own reasons, to a receiver of that kind."""
-    reason = rng.choice(reasons)
-    n_codes = rng.randint(1, len(reason.codes))
-    return dataclasses.replace(
-        f,
-        reason=reason,
-        codes=tuple(code for code, _ in reason.codes[:n_codes]),
-        receiver=rng.choice(_RECEIVERS[reason.specialty]),
-    )
+    return people.for_reason(f, rng, rng.choice(reasons), _RECEIVERS)
 
 
 def _adult(f: Facts, youngest: int) -> Facts:

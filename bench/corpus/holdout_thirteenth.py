@@ -332,23 +332,7 @@ _CAST = people.Cast(
 
 
 def _own_reason(f: Facts, rng: random.Random, reason: Reason) -> Facts:
-    """The packet sent for ``reason``, to a receiver of its kind."""
-    n_codes = rng.randint(1, len(reason.codes))
-    return dataclasses.replace(
-        f,
-        reason=reason,
-        codes=tuple(code for code, _ in reason.codes[:n_codes]),
-        receiver=rng.choice(_RECEIVERS[reason.specialty]),
-    )
-
-
-def _aged(f: Facts, rng: random.Random, youngest: int, oldest: int) -> Facts:
-    """Between ``youngest`` and ``oldest`` years old on the day of the fax."""
-    if youngest <= f.age <= oldest:
-        return f
-    years = rng.randint(youngest + 1, oldest)
-    born = people.shifted(f.dob, f.sent.year - years - f.dob.year, before=f.sent)
-    return dataclasses.replace(f, dob=born)
+    return people.for_reason(f, rng, reason, _RECEIVERS)
 
 
 # -- how this set writes values ----------------------------------------------------------------
@@ -508,7 +492,7 @@ def _allergy_ref(c: Ctx) -> list[str]:
 def _allergy_ref_omit(f: Facts, rng: random.Random) -> Facts:
     reason = rng.choice(_ALLERGY)
     f = _CAST.recast(f, rng, _ALLERGY_PRACTICES, ("MD", "DO", "PA-C", "MD"))
-    return _aged(_own_reason(f, rng, reason), rng, 18, 80)
+    return people.aged(_own_reason(f, rng, reason), rng, 18, 80)
 
 
 # -- 2. a nurse practitioner's dermatology referral with a photo box ---------------------------
@@ -590,7 +574,7 @@ def _derm_np(c: Ctx) -> list[str]:
 def _derm_np_omit(f: Facts, rng: random.Random) -> Facts:
     reason = rng.choice(_DERM)
     f = _CAST.recast(f, rng, _DERM_PRACTICES, _NP_CREDENTIALS)
-    return _aged(_own_reason(f, rng, reason), rng, 18, 88)
+    return people.aged(_own_reason(f, rng, reason), rng, 18, 88)
 
 
 # -- 3. a diabetic-foot referral to podiatry ---------------------------------------------------
@@ -676,7 +660,7 @@ def _podiatry_dfu(c: Ctx) -> list[str]:
 def _podiatry_dfu_omit(f: Facts, rng: random.Random) -> Facts:
     reason = rng.choice(_FOOT)
     f = _CAST.recast(f, rng, _FOOT_PRACTICES, ("MD", "DO", "FNP-C", "MD"))
-    return _aged(_own_reason(f, rng, reason), rng, 35, 89)
+    return people.aged(_own_reason(f, rng, reason), rng, 35, 89)
 
 
 # -- 4. an occupational-health referral with the employer on top -------------------------------
@@ -785,7 +769,7 @@ def _occ_health_omit(f: Facts, rng: random.Random) -> Facts:
     # A work form asks no e-mail; the worker's own plan is printed only half the time.
     if rng.random() < 0.5:
         f = dataclasses.replace(f, payer=None, member_id=None, group=None)
-    return _aged(dataclasses.replace(f, email=None, subscriber=None), rng, 19, 66)
+    return people.aged(dataclasses.replace(f, email=None, subscriber=None), rng, 19, 66)
 
 
 # -- 5. a neurology referral behind the emergency department's triage sheet --------------------
@@ -890,7 +874,7 @@ def _neuro_ed(c: Ctx) -> list[str]:
 def _neuro_ed_omit(f: Facts, rng: random.Random) -> Facts:
     reason = rng.choice(_NEURO)
     f = _CAST.recast(f, rng, _NEURO_PRACTICES, ("MD", "DO", "PA-C", "NP"))
-    return _aged(_own_reason(f, rng, reason), rng, 18, 85)
+    return people.aged(_own_reason(f, rng, reason), rng, 18, 85)
 
 
 # -- 6. a referral order printed from a web EHR ------------------------------------------------
@@ -996,7 +980,7 @@ def _athena_print(c: Ctx) -> list[str]:
 def _athena_print_omit(f: Facts, rng: random.Random) -> Facts:
     reason = rng.choice(_ORDERS)
     f = _CAST.recast(f, rng, _ATHENA_PRACTICES, ("MD", "DO", "NP", "PA-C"))
-    return _aged(_own_reason(f, rng, reason), rng, 21, 90)
+    return people.aged(_own_reason(f, rng, reason), rng, 21, 90)
 
 
 THIRTEENTH: dict[str, Layout] = {

@@ -284,21 +284,7 @@ _CAST = people.Cast(
 
 
 def _own_reason(f: Facts, rng: random.Random, reason: Reason) -> Facts:
-    n_codes = rng.randint(1, len(reason.codes))
-    return dataclasses.replace(
-        f,
-        reason=reason,
-        codes=tuple(code for code, _ in reason.codes[:n_codes]),
-        receiver=rng.choice(_RECEIVERS[reason.specialty]),
-    )
-
-
-def _aged(f: Facts, rng: random.Random, youngest: int, oldest: int) -> Facts:
-    if youngest <= f.age <= oldest:
-        return f
-    years = rng.randint(youngest + 1, oldest)
-    born = people.shifted(f.dob, f.sent.year - years - f.dob.year, before=f.sent)
-    return dataclasses.replace(f, dob=born)
+    return people.for_reason(f, rng, reason, _RECEIVERS)
 
 
 # -- how this set writes values ----------------------------------------------------------------
@@ -501,7 +487,7 @@ def _open_access_omit(f: Facts, rng: random.Random) -> Facts:
                     rng, reason)  # fmt: skip
     # open access is never same-day: a STAT request goes in as urgent
     f = dataclasses.replace(f, urgency="urgent" if f.urgency == "stat" else f.urgency)
-    return _aged(f, rng, 45, 75)
+    return people.aged(f, rng, 45, 75)
 
 
 # -- 2. a home-health nurse's referral to a wound center --------------------------------------
@@ -598,7 +584,7 @@ def _wound_clinic(c: Ctx) -> list[str]:
 def _wound_clinic_omit(f: Facts, rng: random.Random) -> Facts:
     reason = rng.choice(_WOUND)
     f = _own_reason(_CAST.recast(f, rng, _SUPERVISING, ("MD", "DO")), rng, reason)
-    return _aged(dataclasses.replace(f, email=None, subscriber=None), rng, 50, 96)
+    return people.aged(dataclasses.replace(f, email=None, subscriber=None), rng, 50, 96)
 
 
 # -- 3. a pediatrician's developmental-behavioral referral -------------------------------------
@@ -716,7 +702,7 @@ def _devbeh_omit(f: Facts, rng: random.Random) -> Facts:
         relative=parent,
         relation=relation,
     )
-    return _aged(f, rng, 2, 12)
+    return people.aged(f, rng, 2, 12)
 
 
 # -- 4. an EHR's rheumatology referral order with serology and a problem list ----------------
@@ -829,7 +815,7 @@ def _rheum_ehr(c: Ctx) -> list[str]:
 def _rheum_ehr_omit(f: Facts, rng: random.Random) -> Facts:
     reason = rng.choice(_RHEUM)
     f = _CAST.recast(f, rng, _PCP_PRACTICES, ("MD", "DO", "NP", "PA-C"))
-    return _aged(_own_reason(f, rng, reason), rng, 22, 84)
+    return people.aged(_own_reason(f, rng, reason), rng, 22, 84)
 
 
 # -- 5. a landscape referral-scheduling printout in three columns ------------------------------
@@ -1035,7 +1021,7 @@ def _pain_footer_omit(f: Facts, rng: random.Random) -> Facts:
     reason = rng.choice(_PAIN)
     practices = rng.choice((_SPINE, _PCP_PRACTICES))
     f = _own_reason(_CAST.recast(f, rng, practices, ("MD", "DO", "PA-C")), rng, reason)
-    return _aged(dataclasses.replace(f, email=None, subscriber=None), rng, 24, 88)
+    return people.aged(dataclasses.replace(f, email=None, subscriber=None), rng, 24, 88)
 
 
 TWELFTH: dict[str, Layout] = {

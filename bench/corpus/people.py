@@ -8,7 +8,7 @@ says) and the way this packet writes it (``dob_text``, ``phone_text`` …).
 import calendar
 import dataclasses
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -235,6 +235,29 @@ def shifted(born: date, years: int, *, before: date) -> date:
         if moved < before:
             return moved
         year -= 1
+
+
+def for_reason(
+    f: Facts, rng: random.Random, reason: Reason, receivers: Mapping[str, Sequence[str]]
+) -> Facts:
+    """The packet sent for ``reason`` (its first one or more codes), to a receiver of its
+    kind among ``receivers`` (by specialty)."""
+    n_codes = rng.randint(1, len(reason.codes))
+    return dataclasses.replace(
+        f,
+        reason=reason,
+        codes=tuple(code for code, _ in reason.codes[:n_codes]),
+        receiver=rng.choice(receivers[reason.specialty]),
+    )
+
+
+def aged(f: Facts, rng: random.Random, youngest: int, oldest: int) -> Facts:
+    """Between ``youngest`` and ``oldest`` years old on the day of the fax."""
+    if youngest <= f.age <= oldest:
+        return f
+    years = rng.randint(youngest + 1, oldest)
+    born = shifted(f.dob, f.sent.year - years - f.dob.year, before=f.sent)
+    return dataclasses.replace(f, dob=born)
 
 
 def npi(rng: random.Random) -> str:
