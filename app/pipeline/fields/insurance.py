@@ -11,9 +11,10 @@ from app.pipeline.fields.confidence import (
     doubted,
     label_score,
 )
+from app.pipeline.fields.label_below import CUT_SHORT
 from app.pipeline.fields.label_find import header_row
 from app.pipeline.fields.label_words import of_label_words_only
-from app.pipeline.fields.labels import CUT_SHORT, Labeled
+from app.pipeline.fields.labels import Labeled
 from app.pipeline.fields.lexicon import (
     INSURANCE,
     OTHER,

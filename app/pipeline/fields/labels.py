@@ -12,7 +12,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from app.pipeline.fields import icd10
+from app.pipeline.fields.label_below import (
+    after_a_gap,
+    clean_value,
+    codes_below,
+    column_block,
+    in_label_run,
+    split_cells,
+    value_below,
+)
 from app.pipeline.fields.label_find import Label, find_labels, header_row
 from app.pipeline.fields.label_lines import restore_garbled_labels, rewritten
 from app.pipeline.fields.label_owner import for_party, owner_in, owner_in_row, someone_elses_phone
@@ -85,22 +93,6 @@ def _heading_start(line: str) -> str | None:
     return None
 
 
-def _cells(text: str) -> list[str]:
-    """The cells of a stretch of a line: what wide gaps (or a tab) part."""
-    return [cell for cell in re.split(r"\s{2,}|\t", text) if cell.strip(" |;,:-_")]
-
-
-# "9 9 3 0 1 2 4 6 7 P": a form's character boxes, one letter or digit to a box.
-_CHARACTER_BOXES = re.compile(r"(?<!\S)[A-Za-z0-9](?: [A-Za-z0-9]){3,}(?!\S)")
-
-
-def _clean(value: str) -> str:
-    value = _CHARACTER_BOXES.sub(lambda m: m.group(0).replace(" ", ""), value)
-    value = re.sub(r"_{2,}", " ", value)
-    # a cell's underline or rule read by OCR after the value: "Capital Blue Cross —_"
-    return " ".join(value.replace("\t", " ").split()).strip(" |;,:-_\u2014\u2013")
-
-
 # A letter's salutation names whom it is written to; its sign-off closes the sender's part.
 SALUTATION = re.compile(r"^\s*(?:dear|hello|hi|to whom)\b", re.IGNORECASE)
 
@@ -132,17 +124,6 @@ _CREDENTIAL_ALONE = re.compile(
 )
 
 
-def _column_block(lines: list[str], index: int) -> list[tuple[int, str]]:
-    block: list[tuple[int, str]] = []
-    for j in range(index, len(lines)):
-        text = lines[j].strip()
-        if text and (find_labels(text) or section_of(text) is not None):
-            break
-        if text:
-            block.append((j, text))
-    return block
-
-
 def _bare_labels_over_values(
     lines: list[str], index: int, labels: list[Label]
 ) -> tuple[list[str], int] | None:
@@ -151,7 +132,7 @@ def _bare_labels_over_values(
     if len(labels) < 2 or labels[0].start > len(line) - len(line.lstrip()) + 1:
         return None
     ends = [label.start for label in labels[1:]] + [len(line)]
-    if any(_clean(line[label.end : end]) for label, end in zip(labels, ends, strict=True)):
+    if any(clean_value(line[label.end : end]) for label, end in zip(labels, ends, strict=True)):
         return None
     if not all(":" in line[label.start : label.end] for label in labels):
         return None
@@ -276,7 +257,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             # "Referring Provider:" / "REFERRING PRACTICE" / "Payer" alone on its line, the
             # value under it
             if labels and labels[0].kind in ("name", "provider", "practice", "insurer"):
-                under = _value_below(lines, index)
+                under = value_below(lines, index)
                 if under is not None:
                     owner = labels[0].owner or heading
                     yield Labeled(
@@ -305,7 +286,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             continue
         if not labels and line.strip() and len(pending) >= 2:
             # Two columns read one after the other: every label, then every value.
-            column = _column_block(lines, index)
+            column = column_block(lines, index)
             # a title between the labels ("Referral Details") is no column of values; two
             # labels take a column of two values only
             if len(column) >= 3 or len(column) == len(pending) == 2:
@@ -317,14 +298,14 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
         left: str | None = None  # the first column's section, while a later cell is read
         entered: str | None = None
         for i, label in enumerate(labels):
-            if left is None and i and _after_a_gap(line, label.start) and labels[0].start <= 1:
+            if left is None and i and after_a_gap(line, label.start) and labels[0].start <= 1:
                 if section != at_start:
                     side = None  # the line's first cell named a new party: a new block
                 left, entered = section or "", side or section
                 section = entered
             end = labels[i + 1].start if i + 1 < len(labels) else len(line)
-            value = _clean(line[label.end : end])
-            among_cells = len(_cells(line[label.end : end])) >= 2
+            value = clean_value(line[label.end : end])
+            among_cells = len(split_cells(line[label.end : end])) >= 2
             line_of_value = index
             is_below = False
             many = label.kind in ("reason", "complaint", "diagnosis")
@@ -334,10 +315,10 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
             if (
                 not value
                 and i + 1 == len(labels)
-                and (over_a_text or not _in_label_run(lines, index, bare_lines))
+                and (over_a_text or not in_label_run(lines, index, bare_lines))
             ):
                 # after a run of bare labels, what stands under a gap is the values' column
-                found = _value_below(lines, index, many=many, gap=len(pending) < 2)
+                found = value_below(lines, index, many=many, gap=len(pending) < 2)
                 if found is not None:
                     value, line_of_value = found
                     is_below = True
@@ -374,7 +355,7 @@ def labeled_values(page: PageText) -> Iterator[Labeled | Row]:
                     bare_lines.append(index)
                 continue
             if label.kind == "diagnosis" and i + 1 == len(labels):
-                more = _codes_below(lines, line_of_value)
+                more = codes_below(lines, line_of_value)
                 if more:
                     value = f"{value} {more[0]}"
                     line_of_value = skip_until = more[1]
@@ -452,7 +433,7 @@ def _another_field_first(line: str) -> bool:
 def _headings_side_by_side(line: str) -> list[str]:
     """The sections a line of column headings opens, left to right ("PATIENT  INSURANCE
     Referral"): two headings or more, every other cell a title of a few words."""
-    cells = [cell.strip() for cell in _cells(line)]
+    cells = [cell.strip() for cell in split_cells(line)]
     sections = [section_of(cell) for cell in cells]
     found = [s for s in sections if s is not None]
     titles = all(
@@ -460,106 +441,3 @@ def _headings_side_by_side(line: str) -> list[str]:
         for c, s in zip(cells, sections, strict=True)
     )
     return found if len(found) >= 2 and titles else []
-
-
-def _after_a_gap(line: str, start: int) -> bool:
-    """Whether a label starts a cell after a wide gap, not the line's first cell."""
-    before = line[:start]
-    return bool(before.strip()) and re.search(r"(?:\s{2,}|\t)$", before) is not None
-
-
-def _in_label_run(lines: list[str], index: int, bare_lines: list[int]) -> bool:
-    """ "Sex at birth: / Mobile: / E-mail: / Address:" then their values: the line under the
-    last of a run of bare labels is the first value of the column, not the last label's.
-
-    Two bare labels make a run when exactly two value lines stand under them ("DOB: / PH: /
-    3/6/00 / 1-609-553-8271": OCR read a two-column block one column after the other)."""
-    above = [j for j in range(index - 1, -1, -1) if lines[j].strip()][:2]
-    if len(above) == 2 and all(j in bare_lines for j in above):
-        return True
-    return bool(above) and above[0] in bare_lines and len(_column_block(lines, index + 1)) == 2
-
-
-_CODE_START = re.compile(r"^\s*[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?\b")
-
-
-# A code in brackets ending a diagnosis's words: "… of colon (Z12.11)", "… [E11.9]".
-_CODE_IN_BRACKETS = re.compile(r"[(\[][A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?[)\]]")
-
-
-def _codes_below(lines: list[str], index: int) -> tuple[str, int] | None:
-    """A list of diagnoses that runs on to the next lines, each starting with a code, or a
-    line of them wrapped mid-diagnosis ("…; Family history of malignant" / "neoplasm of
-    digestive organs (Z80.0)"): the words run on to a code in brackets, as the line's did."""
-    taken: list[str] = []
-    last = index
-    wraps = _CODE_IN_BRACKETS.search(lines[index]) is not None and not re.search(
-        r"[)\].;]\s*$", lines[index]
-    )
-    for j in range(index + 1, min(len(lines), index + 6)):
-        wrapped = wraps and j == index + 1 and _CODE_IN_BRACKETS.search(lines[j]) is not None
-        if not (_CODE_START.match(lines[j]) or wrapped) or find_labels(lines[j]):
-            break
-        taken.append(lines[j].strip())
-        last = j
-    return (" ".join(taken), last) if taken else None
-
-
-# "Encounter for screening … [Z12.11]": a diagnosis listed under "Diagnoses", whatever label
-# its first word looks like.
-_ENDS_IN_CODE = re.compile(r"\[[A-Z0-9£€][0-9A-Z .]{2,9}\]\s*$")
-
-
-# A form's row: a few words, a column's gap, a value ("Transport  Wheelchair").
-_KEY_AND_VALUE = re.compile(r"^[^\W\d_][^\W\d_'/-]*(?: [^\W\d_'/-]+){0,2}(?:\s{2,}|\t)\S")
-
-
-# A value cut short where its cell wrapped: it cannot end on "of", "and" or "&"
-# ("BlueCross BlueShield of" / "Tennessee").
-CUT_SHORT = re.compile(r"(?:\b(?:of|and|the|for)|&)\s*$", re.IGNORECASE)
-
-
-def _leads_with_a_code(text: str) -> bool:
-    """Whether a line opens with a code of ICD-10-CM: under "Diagnoses", the list's next
-    line, whatever words its description holds ("E11.42 Type 2 diabetes mellitus")."""
-    words = text.split(maxsplit=1)
-    return bool(words) and icd10.is_code(words[0].rstrip(",;:"))
-
-
-def _value_below(
-    lines: list[str], index: int, *, many: bool = False, gap: bool = True
-) -> tuple[str, int] | None:
-    """The line under a bare label if it is a value (no label of its own), else None."""
-    taken: list[str] = []
-    last = index
-    # OCR puts a blank line between a label and the value under it
-    for j in range(index + 1, min(len(lines), index + (8 if many else 3))):
-        text = lines[j].strip()
-        if not text:
-            if taken or not (gap or many):
-                break
-            continue
-        found = find_labels(text)
-        if many and _leads_with_a_code(text):
-            found = []  # "E11.42 Type 2 diabetes …": a code's description, no label in it
-        if (found and len(text) > 1 and not (many and _ENDS_IN_CODE.search(text))) or (
-            section_of(text) is not None or (not found and is_label(text))
-        ):
-            head = text[: found[0].start].strip() if found and not taken else ""
-            one_cell = bool(head) and len(_cells(head)) == 1 and not is_label(head)
-            if one_cell and (_after_a_gap(text, found[0].start) or (many and head.endswith("."))):
-                # "Jo Roe, MD  NPI 1234567893" under "Requesting clinician": the first cell;
-                # "Knee pain. Priority: Routine." under "Reason": the sentences before a label
-                return _clean(head), j
-            break  # "F" alone under "Sex:" is a value, not the footer's "F" for fax
-        if many and _KEY_AND_VALUE.match(text):
-            # "Consult requested  Cardiology" under a heading is a form's row, not the
-            # heading's text
-            break
-        taken.append(text)
-        last = j
-        if not many and not CUT_SHORT.search(text):
-            break
-    if not taken:
-        return None
-    return _clean(" ".join(taken)), last
