@@ -224,7 +224,7 @@ def _head_practice(page: PageText) -> Iterator[Candidate]:
     first cell whole, an "&" in it too: "Basalt Orthopaedic & Spine")."""
     lines = [line.strip() for line in page.text.split("\n")[page.fax_header_lines :]]
     first = next((line for line in lines if line), "")
-    head = _HEAD_CELL.split(first)[0]
+    head = _CELL_BREAK.split(first)[0]
     if len(head.split()) < 2:
         head = _first_line(page) or ""
     practice = read_practice(head) if head else None
@@ -257,7 +257,9 @@ def _first_line(page: PageText) -> str | None:
 _PLACE_LABEL = re.compile(
     r"^\s*(?:surgery |surgical |service |treating )?(?:facility|location|site)\b", re.IGNORECASE
 )
-_HEAD_CELL = re.compile(r"\s+[-\u2013\u2014|\u00b7\u2022]\s+|\s{2,}|\t")
+# Where a line's first cell ends: a separator between spaces ("Valley Clinic · 12 Elm St"),
+# a wide gap or a tab.
+_CELL_BREAK = re.compile(r"\s+[-\u2013\u2014|\u00b7\u2022]\s+|\s{2,}|\t")
 _SEPARATOR_OR_GAP = re.compile(r"\s+[-\u2013\u2014|\u00b7\u2022&]\s+|\s{2,}|\t")
 
 
@@ -287,7 +289,6 @@ def _signature_practice(page: PageText, lines: list[str]) -> Iterator[Candidate]
 
 
 _NPI_WORD = re.compile(r"\bnpi\b", re.IGNORECASE)
-_CELL_BREAK = re.compile(r"\s+[-\u2013\u2014|\u00b7\u2022]\s+|\s{2,}|\t")
 
 
 def _practice_under_clinician(page: PageText, lines: list[str]) -> Iterator[Candidate]:
