@@ -11,8 +11,8 @@ after a gap between cells), a ZIP code for a ZIP's. A word of a sentence before 
 
 import functools
 import re
-from string import ascii_lowercase
 
+from app.pipeline.fields import edits
 from app.pipeline.fields.lexicon import classify, is_label
 
 # A short word right before a number, perhaps with a colon between them.
@@ -59,14 +59,7 @@ def _is_phone(value: str) -> bool:
 @functools.lru_cache(maxsize=4096)
 def _labels_near(word: str) -> tuple[tuple[str, str], ...]:
     """The one-word labels one letter changed, added or dropped away, and their fields."""
-    near = set()
-    for i in range(len(word) + 1):
-        if i < len(word):
-            near.add(word[:i] + word[i + 1 :])
-        for letter in ascii_lowercase:
-            near.add(word[:i] + letter + word[i:])
-            if i < len(word) and letter != word[i]:
-                near.add(word[:i] + letter + word[i + 1 :])
+    near = {*edits.one_letter_changed(word), *edits.one_letter_added_or_dropped(word)}
     return tuple(
         sorted((n, classify(n)[0]) for n in near if len(n) >= 2 and n != word and is_label(n))
     )
